@@ -1,0 +1,26 @@
+/* pin.h — the coordinator PIN: an Argon2id hash (libsodium crypto_pwhash)
+ * kept in the database, and a lockout after PIN_MAX_FAILURES wrong tries
+ * that is stored too, so it survives a restart. */
+#ifndef CK_PIN_H
+#define CK_PIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+#define PIN_MAX_FAILURES 5
+#define PIN_LOCK_SECONDS 300
+
+enum { PIN_OK = 0, PIN_WRONG = 1, PIN_LOCKED = 2, PIN_UNSET = 3, PIN_FAILED = -1 };
+
+/* Sets the PIN (4 to 12 digits). Returns 0, or -1 with the reason in err. */
+int pin_set(store *s, const char *pin, char *err, size_t errlen);
+
+/* Checks a PIN at time now. PIN_OK resets the failure count; PIN_WRONG
+ * counts one failure; the fifth locks until now + PIN_LOCK_SECONDS and
+ * returns PIN_LOCKED. While locked every try returns PIN_LOCKED without
+ * checking. *until (may be NULL) gets the end of the lock. */
+int pin_check(store *s, const char *pin, int64_t now, int64_t *until);
+
+#endif

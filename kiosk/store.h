@@ -1,0 +1,196 @@
+/* store.h — the SQLite database: open and migrate, kiosk identity, units,
+ * roster, events, attendance, pledges, signatures and the audit chain.
+ *
+ * Conventions: every fallible function returns a STORE_* status (0 is
+ * success); the human-readable reason (Spanish-free, one line) stays on the
+ * handle and is read with store_errmsg(). Time always comes in as a
+ * parameter (`now`, Unix seconds). Structs are plain values the caller owns.
+ */
+#ifndef CK_STORE_H
+#define CK_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+typedef struct store store;
+
+enum {
+    STORE_OK = 0,
+    STORE_ERROR = -1,     /* I/O, SQLite or internal failure */
+    STORE_NOTFOUND = -2,  /* no such person / event / folio */
+    STORE_EXISTS = -3,    /* already registered / already signed */
+    STORE_CLOSED = -4,    /* the event does not accept check-ins */
+    STORE_INVALID = -5,   /* bad input (validation) */
+    STORE_FULL = -6,      /* disk full or file size limit */
+    STORE_READONLY = -7,  /* database or folder not writable */
+};
+
+#define STORE_KIOSK_ID_LEN 8     /* 7 chars + NUL, Crockford base32 */
+#define STORE_FOLIO_LEN 24
+
+/* Opens (and migrates) the database at path. With create=1 a missing file is
+ * created (mode 0600); otherwise it must exist. Fails without changing the
+ * file when it was written by a newer version or is not a valid database.
+ * On failure *out is NULL and err holds the reason. Close with store_close. */
+int store_open(store **out, const char *path, int create, char *err, size_t errlen);
+void store_close(store *s);
+
+/* The last error message on s (never NULL). */
+const char *store_errmsg(const store *s);
+
+/* The underlying sqlite3 handle, for modules that run their own reports. */
+struct sqlite3 *store_db(store *s);
+
+/* Schema version this build writes (PRAGMA user_version). */
+int store_schema_version(void);
+
+/* Creates the kiosk identity in a new database: kiosk id, institution and
+ * unit (created if missing). Fails with STORE_EXISTS if already initialised. */
+int store_init_identity(store *s, const char *institution, const char *unit, int64_t now);
+
+/* This kiosk's id ("" before init), institution and unit code. */
+const char *store_kiosk_id(const store *s);
+int store_meta_get(store *s, const char *key, char *out, size_t outlen);
+int store_meta_set(store *s, const char *key, const char *value);
+
+/* Transactions (BEGIN IMMEDIATE / COMMIT / ROLLBACK). */
+int store_begin(store *s);
+int store_commit(store *s);
+void store_rollback(store *s);
+
+/* ---- units ---- */
+typedef struct store_unit {
+    char code[32];
+    char name[128];
+    char timezone[64];
+} store_unit;
+
+/* Inserts the unit or updates its name/time zone. */
+int store_unit_put(store *s, const char *code, const char *name, const char *tz);
+/* Creates the unit with name=code if missing; leaves an existing one alone. */
+int store_unit_ensure(store *s, const char *code);
+int store_unit_get(store *s, const char *code, store_unit *out);
+/* Finds a unit by code or (folded) name; STORE_NOTFOUND if none. */
+int store_unit_resolve(store *s, const char *code_or_name, store_unit *out);
+/* Calls fn for each unit ordered by code; stops early when fn returns != 0. */
+int store_unit_each(store *s, int (*fn)(const store_unit *, void *), void *ctx);
+
+/* ---- roster ---- */
+typedef struct store_person {
+    char employee_no[64];
+    char given_name[128];
+    char surname1[128];
+    char surname2[128];
+    char unit[32];
+    char area[256];
+    char position[256];
+    char email[256];
+    int active;
+} store_person;
+
+enum { STORE_PERSON_UNCHANGED = 0, STORE_PERSON_ADDED = 1, STORE_PERSON_UPDATED = 2 };
+
+/* Inserts or updates a person by employee number, keeping the search index
+ * and audit chain in step. *what (may be NULL) tells which happened. Call
+ * inside store_begin/commit for bulk imports. */
+int store_person_upsert(store *s, const store_person *p, int64_t now, int *what);
+int store_person_get(store *s, const char *employee_no, store_person *out);
+/* "Given Surname1 Surname2" into out. */
+void store_person_fullname(const store_person *p, char *out, size_t outlen);
+
+/* Name search: every word of query must be the prefix of a word of the
+ * person's name (accents, case and ñ folded). Active staff only. Fills up to
+ * max results ordered by surname; returns the count (>= 0) or a STORE_*
+ * error. A query with no word of at least one character returns 0. */
+int store_search(store *s, const char *query, store_person *out, int max);
+
+/* Calls fn for each person (optionally only unit, optionally matching a
+ * search) ordered by surname. */
+int store_person_each(store *s, const char *unit, int (*fn)(const store_person *, void *), void *ctx);
+int store_person_count(store *s, int active_only);
+
+/* ---- events ---- */
+typedef struct store_event {
+    char id[UTIL_UUID_LEN];
+    char title[256];
+    char kind[24];
+    char topics[256];      /* comma separated */
+    char unit[32];
+    char start[17];        /* 'YYYY-MM-DD HH:MM', the unit's local time */
+    char end[17];
+    char place[256];
+    char instructor[256];
+    char pat[16];
+    int signature;         /* 1 = signature asked at check-in */
+    char state[8];         /* draft | open | closed */
+    int attendees;         /* filled by get/each */
+} store_event;
+
+/* Validates and creates an event (state draft); fills e->id. */
+int store_event_add(store *s, store_event *e, int64_t now);
+/* Finds an event by its id or a unique prefix of at least 4 characters. */
+int store_event_get(store *s, const char *id, store_event *out);
+/* Changes the state: open or closed. */
+int store_event_set_state(store *s, const char *id, const char *state, int64_t now);
+/* Events whose start is in year (0 = all), or only open ones, by start. */
+int store_event_each(store *s, int year, int open_only,
+                     int (*fn)(const store_event *, void *), void *ctx);
+
+/* 1 if kind / topic is one of the SPEC's lists. */
+int store_kind_valid(const char *kind);
+int store_topic_valid(const char *topic);
+
+/* ---- attendance and pledges ---- */
+typedef struct store_record {
+    char uuid[UTIL_UUID_LEN];
+    char type[12];          /* attendance | pledge */
+    char folio[STORE_FOLIO_LEN];
+    int64_t at;
+    char method[8];
+    char employee_no[64];
+    char guest_name[256];
+    char event_id[UTIL_UUID_LEN];   /* attendance */
+    char carta_sha256[UTIL_SHA256_HEX]; /* pledge */
+    char privacy_sha256[UTIL_SHA256_HEX];
+    char kiosk_id[STORE_KIOSK_ID_LEN];
+    int has_signature;
+} store_record;
+
+/* Records attendance of employee_no (or, for method "guest", of guest_name)
+ * at event_id, durably, with the optional signature blob. On success out
+ * holds the new record. Errors: STORE_NOTFOUND (event or person unknown or
+ * inactive), STORE_EXISTS (out holds the earlier record), STORE_CLOSED (the
+ * event is not open; keyed entries are also accepted on closed events),
+ * STORE_INVALID, STORE_FULL, STORE_READONLY, STORE_ERROR. */
+int store_checkin(store *s, const char *event_id, const char *employee_no,
+                  const char *guest_name, const char *method,
+                  const void *sig, size_t siglen, int64_t now, store_record *out);
+
+/* Records a pledge of employee_no for the Carta text with hash carta_sha256
+ * under the privacy notice privacy_sha256. method "kiosk" (sig required) or
+ * "keyed" (paper letter; at is the date it was signed). STORE_EXISTS with out
+ * filled if this person already signed this Carta version. */
+int store_pledge(store *s, const char *employee_no, const char *carta_sha256,
+                 const char *privacy_sha256, const char *method,
+                 const void *sig, size_t siglen, int64_t at, store_record *out);
+
+/* Looks a record up by folio. */
+int store_record_by_folio(store *s, const char *folio, store_record *out);
+/* Loads the signature blob of a record (malloc'd into *blob, caller frees). */
+int store_record_signature(store *s, const store_record *r, void **blob, size_t *len);
+
+/* ---- audit ---- */
+/* Walks every kiosk's hash chain and re-derives each entry from the record it
+ * describes. Returns STORE_OK, or STORE_INVALID with the first broken link
+ * described in store_errmsg(). *entries (may be NULL) gets the count. */
+int store_audit_verify(store *s, long *entries);
+
+/* ---- keys ---- */
+/* Stores the public key of a kiosk (this one or another). */
+int store_key_put(store *s, const char *kiosk_id, const unsigned char pk[32],
+                  const char *institution, const char *unit, int64_t now);
+int store_key_get(store *s, const char *kiosk_id, unsigned char pk[32]);
+
+#endif

@@ -1,0 +1,423 @@
+/* util.c — see util.h. */
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int util_init(void)
+{
+    return sodium_init() < 0 ? -1 : 0;
+}
+
+void util_uuid(char out[UTIL_UUID_LEN])
+{
+    unsigned char b[16];
+    randombytes_buf(b, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, UTIL_UUID_LEN,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
+             b[11], b[12], b[13], b[14], b[15]);
+}
+
+void util_sha256_hex(const void *data, size_t len, char out[UTIL_SHA256_HEX])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, data, len);
+    sodium_bin2hex(out, UTIL_SHA256_HEX, h, sizeof h);
+}
+
+/* Decodes one UTF-8 sequence at s (n bytes available). Returns its length
+ * and the code point in *cp, or 0 if the sequence is invalid. */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    if (n == 0)
+        return 0;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t len;
+    uint32_t c, min;
+    if ((s[0] & 0xe0) == 0xc0) { len = 2; c = s[0] & 0x1f; min = 0x80; }
+    else if ((s[0] & 0xf0) == 0xe0) { len = 3; c = s[0] & 0x0f; min = 0x800; }
+    else if ((s[0] & 0xf8) == 0xf0) { len = 4; c = s[0] & 0x07; min = 0x10000; }
+    else return 0;
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3f);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+int util_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = utf8_decode(p + i, len - i, &cp);
+        if (k == 0)
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+/* ASCII fold of a Latin code point: the letters Spanish (and its neighbours)
+ * use. Returns a static string, "" for a letter we do not know (kept out of
+ * the key) or NULL for a separator. */
+static const char *fold_cp(uint32_t cp)
+{
+    static const char *latin1[64] = {
+        /* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
+        /* C8 */ "e", "e", "e", "e", "i", "i", "i", "i",
+        /* D0 */ "d", "n", "o", "o", "o", "o", "o", NULL,
+        /* D8 */ "o", "u", "u", "u", "u", "y", "th", "ss",
+        /* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
+        /* E8 */ "e", "e", "e", "e", "i", "i", "i", "i",
+        /* F0 */ "d", "n", "o", "o", "o", "o", "o", NULL,
+        /* F8 */ "o", "u", "u", "u", "u", "y", "th", "y",
+    };
+    static char ascii[128][2];
+    if (cp == 0x2019 || cp == 0x27)
+        return ""; /* apostrophes join: O'Brien -> obrien */
+    if (cp < 128) {
+        if (!isalnum((int)cp))
+            return NULL;
+        ascii[cp][0] = (char)tolower((int)cp);
+        ascii[cp][1] = '\0';
+        return ascii[cp];
+    }
+    if (cp >= 0xc0 && cp <= 0xff)
+        return latin1[cp - 0xc0];
+    if (cp >= 0x100 && cp <= 0x17f) {
+        /* Latin Extended-A: pairs of upper/lower case of a base letter. */
+        static const char base[] =
+            "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkklllllll"
+            "lllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+        static char one[128][2];
+        uint32_t k = cp - 0x100;
+        if (k == 0x32 || k == 0x33) return "ij";
+        if (k == 0x52 || k == 0x53) return "oe";
+        one[k][0] = base[k];
+        one[k][1] = '\0';
+        return one[k];
+    }
+    if (cp >= 0x300 && cp <= 0x36f)
+        return ""; /* combining accents (decomposed input) */
+    return NULL;
+}
+
+size_t util_fold(const char *in, char *out, size_t outlen)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    size_t n = strlen(in), i = 0, o = 0;
+    int pending_space = 0;
+    if (outlen == 0)
+        return 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = utf8_decode(p + i, n - i, &cp);
+        const char *f;
+        if (k == 0) {
+            f = NULL;
+            k = 1;
+        } else {
+            f = fold_cp(cp);
+        }
+        i += k;
+        if (f == NULL) {
+            pending_space = o > 0;
+            continue;
+        }
+        size_t fl = strlen(f);
+        if (fl == 0)
+            continue;
+        if (o + fl + (size_t)pending_space + 1 > outlen)
+            break;
+        if (pending_space)
+            out[o++] = ' ';
+        pending_space = 0;
+        memcpy(out + o, f, fl);
+        o += fl;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+char *util_cp1252_to_utf8(const char *in, size_t len, size_t *outlen)
+{
+    /* 0x80..0x9F of Windows-1252; 0 = undefined (mapped to U+FFFD). */
+    static const uint16_t hi[32] = {
+        0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+        0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+        0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+        0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+    };
+    char *out = malloc(len * 3 + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        uint32_t cp = c;
+        if (c >= 0x80 && c < 0xa0)
+            cp = hi[c - 0x80] ? hi[c - 0x80] : 0xfffd;
+        if (cp < 0x80) {
+            out[o++] = (char)cp;
+        } else if (cp < 0x800) {
+            out[o++] = (char)(0xc0 | (cp >> 6));
+            out[o++] = (char)(0x80 | (cp & 0x3f));
+        } else {
+            out[o++] = (char)(0xe0 | (cp >> 12));
+            out[o++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+            out[o++] = (char)(0x80 | (cp & 0x3f));
+        }
+    }
+    out[o] = '\0';
+    if (outlen)
+        *outlen = o;
+    return out;
+}
+
+int util_strlcpy(char *dst, const char *src, size_t dstlen)
+{
+    size_t n = strlen(src);
+    if (n < dstlen) {
+        memcpy(dst, src, n + 1);
+        return 0;
+    }
+    if (dstlen == 0)
+        return -1;
+    n = dstlen - 1;
+    while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+        n--; /* never cut a UTF-8 sequence in half */
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+    return -1;
+}
+
+char *util_trim(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    size_t i = 0;
+    while (isspace((unsigned char)s[i]))
+        i++;
+    if (i)
+        memmove(s, s + i, n - i + 1);
+    return s;
+}
+
+int util_parse_local(const char *s, struct tm *tm)
+{
+    int y, mo, d, h = 0, mi = 0, n = 0;
+    size_t len = strlen(s);
+    memset(tm, 0, sizeof *tm);
+    if (len == 10) {
+        if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+            return -1;
+    } else if (len == 16) {
+        if (sscanf(s, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 || n != 16)
+            return -1;
+    } else {
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char want = i == 4 || i == 7 ? '-' : i == 10 ? ' ' : i == 13 ? ':' : 'd';
+        if (want == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != want)
+            return -1;
+    }
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1970 || y > 2999 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59)
+        return -1;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo == 2 && d == 29 && !leap)
+        return -1;
+    tm->tm_year = y - 1900;
+    tm->tm_mon = mo - 1;
+    tm->tm_mday = d;
+    tm->tm_hour = h;
+    tm->tm_min = mi;
+    tm->tm_isdst = -1;
+    return 0;
+}
+
+/* Switches the process time zone to tz; returns a malloc'd copy of the
+ * previous TZ value (or NULL if unset) for tz_restore. */
+static char *tz_switch(const char *tz)
+{
+    const char *old = getenv("TZ");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("TZ", tz, 1);
+    tzset();
+    return saved;
+}
+
+static void tz_restore(char *saved)
+{
+    if (saved) {
+        setenv("TZ", saved, 1);
+        free(saved);
+    } else {
+        unsetenv("TZ");
+    }
+    tzset();
+}
+
+/* 1 if the IANA zone file for tz exists (an unknown zone would silently be
+ * treated as UTC by the C library). */
+static int tz_known(const char *tz)
+{
+    char path[512];
+    if (!tz || !*tz || strstr(tz, ".."))
+        return 0;
+    if (strcmp(tz, "UTC") == 0)
+        return 1;
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+    return access(path, R_OK) == 0;
+}
+
+int util_local_to_utc(const char *tz, const struct tm *tm, int64_t *out)
+{
+    if (!tz_known(tz))
+        return -1;
+    struct tm t = *tm;
+    t.tm_isdst = -1;
+    char *saved = tz_switch(tz);
+    time_t r = mktime(&t);
+    tz_restore(saved);
+    if (r == (time_t)-1)
+        return -1;
+    *out = (int64_t)r;
+    return 0;
+}
+
+void util_utc_to_local(const char *tz, int64_t t, struct tm *out)
+{
+    time_t tt = (time_t)t;
+    if (!tz_known(tz))
+        tz = "America/Mexico_City";
+    char *saved = tz_switch(tz);
+    localtime_r(&tt, out);
+    tz_restore(saved);
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+void util_format_time(const char *tz, int64_t t, const char *fmt, char *out, size_t outlen)
+{
+    struct tm tm;
+    util_utc_to_local(tz, t, &tm);
+    if (strftime(out, outlen, fmt, &tm) == 0 && outlen)
+        out[0] = '\0';
+}
+#pragma GCC diagnostic pop
+
+char *util_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (n < cap) {
+            if (ferror(f)) {
+                free(buf);
+                buf = NULL;
+                errno = EIO;
+            }
+            break;
+        }
+        char *nb = realloc(buf, cap * 2 + 1);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    fclose(f);
+    if (!buf)
+        return NULL;
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+int util_write_file_atomic(const char *path, const void *data, size_t len)
+{
+    size_t pl = strlen(path);
+    char *tmp = malloc(pl + 16);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, pl + 16, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp); /* mkstemp creates the file with mode 0600 */
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        errno = e;
+        return -1;
+    }
+    const char *p = data;
+    size_t left = len;
+    int rc = 0;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = -1;
+            break;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (rc == 0 && fsync(fd) != 0)
+        rc = -1;
+    int e = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        e = errno;
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        rc = -1;
+        e = errno;
+    }
+    if (rc != 0)
+        unlink(tmp);
+    free(tmp);
+    errno = e;
+    return rc;
+}
+
+int util_is_token(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+            return 0;
+    return 1;
+}

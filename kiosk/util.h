@@ -1,0 +1,72 @@
+/* util.h — small helpers shared by every module: UUIDs, UTF-8 folding for
+ * search, hashing, time zones, files. No SQLite, no SDL. */
+#ifndef CK_UTIL_H
+#define CK_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define UTIL_UUID_LEN 37      /* 36 chars + NUL */
+#define UTIL_SHA256_HEX 65    /* 64 hex chars + NUL */
+
+/* Writes a random (version 4) UUID, lower-case, into out[UTIL_UUID_LEN].
+ * Requires util_init() (libsodium) to have succeeded. */
+void util_uuid(char out[UTIL_UUID_LEN]);
+
+/* Initialises libsodium; returns 0 on success, -1 if it cannot. */
+int util_init(void);
+
+/* SHA-256 of len bytes as 64 lower-case hex characters. */
+void util_sha256_hex(const void *data, size_t len, char out[UTIL_SHA256_HEX]);
+
+/* Folds UTF-8 text for search: lower case, accents removed, ñ -> n, every
+ * run of non-alphanumerics becomes one space, no leading/trailing space.
+ * Writes at most outlen-1 bytes plus NUL (the output is ASCII, so a cut
+ * never splits a character). Invalid UTF-8 bytes are treated as
+ * separators. Returns the output length. */
+size_t util_fold(const char *in, char *out, size_t outlen);
+
+/* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates), else 0. */
+int util_utf8_valid(const char *s, size_t len);
+
+/* Converts Windows-1252 bytes to UTF-8. Returns a malloc'd NUL-terminated
+ * string the caller frees, or NULL when out of memory. *outlen gets the
+ * length when outlen is not NULL. */
+char *util_cp1252_to_utf8(const char *in, size_t len, size_t *outlen);
+
+/* Copies src into dst[dstlen] always NUL-terminating. Returns 0, or -1 if
+ * src did not fit (dst then holds a truncated copy cut at a UTF-8 boundary). */
+int util_strlcpy(char *dst, const char *src, size_t dstlen);
+
+/* Trims ASCII whitespace at both ends in place; returns s. */
+char *util_trim(char *s);
+
+/* Parses 'YYYY-MM-DD HH:MM' (or 'YYYY-MM-DD', time 00:00) strictly, with
+ * calendar validation. Returns 0 and fills *tm (tm_isdst=-1), or -1. */
+int util_parse_local(const char *s, struct tm *tm);
+
+/* Converts a broken-down local time in time zone tz (IANA name) to Unix
+ * seconds. Returns 0 or -1 when the zone or time is invalid. */
+int util_local_to_utc(const char *tz, const struct tm *tm, int64_t *out);
+
+/* Converts Unix seconds to broken-down local time in zone tz. */
+void util_utc_to_local(const char *tz, int64_t t, struct tm *out);
+
+/* Formats Unix seconds in zone tz with strftime format fmt. */
+void util_format_time(const char *tz, int64_t t, const char *fmt, char *out, size_t outlen);
+
+/* Reads a whole file. Returns malloc'd buffer (NUL-terminated, caller frees)
+ * and its length in *len, or NULL with errno set. */
+char *util_read_file(const char *path, size_t *len);
+
+/* Writes data to path atomically: a temporary file in the same folder,
+ * created with mode 0600, fsync'd, then renamed over path. Returns 0, or -1
+ * with errno set (no file is left under path or the temporary name). */
+int util_write_file_atomic(const char *path, const void *data, size_t len);
+
+/* 1 if s is a non-empty string of ASCII digits and letters, '-' or '_'
+ * (an employee number), else 0. */
+int util_is_token(const char *s);
+
+#endif
