@@ -189,6 +189,41 @@ static int migrate(store *s, int from)
     return STORE_OK;
 }
 
+/* Opens s->db on path, read-write, or read-only with the URI parameters
+ * ro_params ("ro" or "ro&immutable=1"). Registers ck_sha256. */
+static int open_handle(store *s, const char *path, const char *ro_params)
+{
+    int rc;
+    if (!ro_params) {
+        rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+    } else {
+        /* file: URI with the path percent-escaped. */
+        size_t n = strlen(path);
+        char *uri = malloc(n * 3 + 64);
+        if (!uri)
+            return SQLITE_NOMEM;
+        size_t o = 0;
+        o += (size_t)sprintf(uri, "file:");
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)path[i];
+            if (c == '%' || c == '?' || c == '#' || c <= 0x20 || c >= 0x7f)
+                o += (size_t)sprintf(uri + o, "%%%02X", c);
+            else
+                uri[o++] = (char)c;
+        }
+        sprintf(uri + o, "?mode=%s", ro_params);
+        rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+        free(uri);
+    }
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_create_function(s->db, "ck_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_sha256, NULL,
+                            NULL);
+    return SQLITE_OK;
+}
+
 int store_open(store **out, const char *path, int create, char *err, size_t errlen)
 {
     *out = NULL;
@@ -219,19 +254,13 @@ int store_open(store **out, const char *path, int create, char *err, size_t errl
         return STORE_ERROR;
     }
     s->readonly = access(path, W_OK) != 0;
-    int flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-    int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+    int rc = open_handle(s, path, s->readonly ? "ro" : NULL);
     int code = STORE_OK;
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot open: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
         code = STORE_ERROR;
         goto fail;
     }
-    sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, 5000);
-    sqlite3_create_function(s->db, "ck_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                            sql_sha256, NULL, NULL);
-
     /* Read the version before anything writes: a file from the future or a
      * damaged one must be left exactly as it was. */
     sqlite3_stmt *q = NULL;
@@ -242,6 +271,20 @@ int store_open(store **out, const char *path, int create, char *err, size_t errl
     else
         rc = sqlite3_errcode(s->db);
     sqlite3_finalize(q);
+    if (version < 0 && s->readonly && ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN)) {
+        /* A WAL database we may not write needs its -shm file; without one
+         * (folder not writable), read it as an immutable snapshot. */
+        sqlite3_close(s->db);
+        s->db = NULL;
+        if (open_handle(s, path, "ro&immutable=1") == SQLITE_OK &&
+            sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK) {
+            if (sqlite3_step(q) == SQLITE_ROW)
+                version = sqlite3_column_int(q, 0);
+            else
+                rc = sqlite3_errcode(s->db);
+            sqlite3_finalize(q);
+        }
+    }
     if (version < 0) {
         snprintf(err, errlen, "%s: not a cepci-kiosk database or damaged file (%s)", path,
                  sqlite3_errstr(rc));

@@ -1,8 +1,570 @@
-/* test_store.c — placeholder, filled below */
+/* test_store.c — the database: open/migrate, refusal of foreign files, the
+ * check-in and pledge rules, search, events, audit chain, and failure paths
+ * (read-only file, full disk). */
 #include "testutil.h"
-static void opens(void **state) { (void)state; }
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct fx {
+    char *dir;
+    store *s;
+    char event[UTIL_UUID_LEN];
+};
+
+static const char SIG[] = "SG1-fake-but-non-empty";
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    f->dir = tu_tmpdir();
+    f->s = tu_store(f->dir, "k.db");
+    tu_person(f->s, "1001", "José", "Peña", "Íñiguez", "SCLC", 1);
+    tu_person(f->s, "1002", "María José", "López", "Ruiz", "SCLC", 1);
+    tu_person(f->s, "1003", "Juan", "Pérez", "", "CHE", 1);
+    tu_person(f->s, "1004", "Ana", "Peñaloza", "Gómez", "CHE", 0); /* inactive */
+    snprintf(f->event, sizeof f->event, "%s",
+             tu_event(f->s, "Taller de ética", "taller", "etica", "SCLC", "2020-11-25 10:00", 1));
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    store_close(f->s);
+    tu_rmrf(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static long count(store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    long n = -1;
+    assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void database_is_private_wal_and_full_sync(void **state)
+{
+    struct fx *f = *state;
+    char path[4200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/k.db", f->dir);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(count(f->s, "PRAGMA synchronous"), 2); /* FULL */
+    assert_int_equal(count(f->s, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(count(f->s, "PRAGMA user_version"), store_schema_version());
+    sqlite3_stmt *q;
+    sqlite3_prepare_v2(store_db(f->s), "PRAGMA journal_mode", -1, &q, NULL);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(q, 0), "wal");
+    sqlite3_finalize(q);
+    assert_int_equal(strlen(store_kiosk_id(f->s)), 7);
+}
+
+static void private_even_with_permissive_umask(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir(), path[4200], err[256];
+    mode_t old = umask(0);
+    snprintf(path, sizeof path, "%s/open.db", dir);
+    store *s;
+    assert_int_equal(store_open(&s, path, 1, err, sizeof err), STORE_OK);
+    umask(old);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    store_close(s);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+/* Returns the file's bytes (for "changes nothing" checks). */
+static char *slurp(const char *path, size_t *len)
+{
+    char *b = util_read_file(path, len);
+    assert_non_null(b);
+    return b;
+}
+
+static void refuses_database_from_the_future(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir(), path[4200], err[512];
+    snprintf(path, sizeof path, "%s/future.db", dir);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char sql[128];
+    snprintf(sql, sizeof sql, "CREATE TABLE meta(key, value); PRAGMA user_version = %d;", store_schema_version() + 1);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    size_t l1, l2;
+    char *before = slurp(path, &l1);
+    store *s = NULL;
+    assert_int_equal(store_open(&s, path, 0, err, sizeof err), STORE_INVALID);
+    assert_null(s);
+    assert_non_null(strstr(err, "newer version"));
+    char *after = slurp(path, &l2);
+    assert_int_equal(l1, l2);
+    assert_memory_equal(before, after, l1);
+    free(before);
+    free(after);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+static void refuses_corrupt_and_foreign_files(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir(), err[512];
+    char *junk = tu_write(dir, "junk.db", "this is not a database at all, just some text........", 55);
+    store *s = NULL;
+    size_t l1, l2;
+    char *before = slurp(junk, &l1);
+    assert_int_equal(store_open(&s, junk, 0, err, sizeof err), STORE_INVALID);
+    assert_null(s);
+    assert_non_null(strstr(err, "junk.db"));
+    char *after = slurp(junk, &l2);
+    assert_int_equal(l1, l2);
+    assert_memory_equal(before, after, l1);
+    free(before);
+    free(after);
+    /* A real SQLite file of another program. */
+    char path[4200];
+    snprintf(path, sizeof path, "%s/other.db", dir);
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL);
+    sqlite3_close(db);
+    assert_int_equal(store_open(&s, path, 0, err, sizeof err), STORE_INVALID);
+    assert_non_null(strstr(err, "not a cepci-kiosk database"));
+    /* A missing file is not created without create=1. */
+    snprintf(path, sizeof path, "%s/missing.db", dir);
+    assert_int_equal(store_open(&s, path, 0, err, sizeof err), STORE_NOTFOUND);
+    assert_int_equal(access(path, F_OK), -1);
+    free(junk);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+static void checkin_rules(void **state)
+{
+    struct fx *f = *state;
+    store_record r, r2;
+    /* Signature asked: refused without one. */
+    assert_int_equal(store_checkin(f->s, f->event, "1001", NULL, "number", NULL, 0, 1606320000, &r), STORE_INVALID);
+    assert_int_equal(store_checkin(f->s, f->event, "1001", NULL, "number", SIG, sizeof SIG, 1606320000, &r), STORE_OK);
+    assert_string_equal(r.employee_no, "1001");
+    assert_string_equal(r.type, "attendance");
+    assert_true(r.has_signature);
+    char want[32];
+    snprintf(want, sizeof want, "%s-000001", store_kiosk_id(f->s));
+    assert_string_equal(r.folio, want);
+    /* Second check-in: the earlier record, no second row. */
+    assert_int_equal(store_checkin(f->s, f->event, "1001", NULL, "badge", SIG, sizeof SIG, 1606323600, &r2),
+                     STORE_EXISTS);
+    assert_string_equal(r2.folio, r.folio);
+    assert_int_equal(r2.at, 1606320000);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance"), 1);
+    /* Unknown and inactive people. */
+    assert_int_equal(store_checkin(f->s, f->event, "9999", NULL, "number", SIG, sizeof SIG, 1, &r), STORE_NOTFOUND);
+    assert_int_equal(store_checkin(f->s, f->event, "1004", NULL, "number", SIG, sizeof SIG, 1, &r), STORE_NOTFOUND);
+    assert_non_null(strstr(store_errmsg(f->s), "inactive"));
+    /* Guests: counted apart, no employee number. */
+    assert_int_equal(store_checkin(f->s, f->event, NULL, "Invitada Peña", "guest", SIG, sizeof SIG, 2, &r), STORE_OK);
+    assert_string_equal(r.guest_name, "Invitada Peña");
+    assert_int_equal(store_checkin(f->s, f->event, NULL, "", "guest", SIG, sizeof SIG, 2, &r), STORE_INVALID);
+    assert_int_equal(store_checkin(f->s, f->event, "1002", NULL, "teleport", SIG, sizeof SIG, 2, &r), STORE_INVALID);
+    /* Closed event: refused, except a paper list typed in. */
+    assert_int_equal(store_event_set_state(f->s, f->event, "closed", 3), STORE_OK);
+    assert_int_equal(store_checkin(f->s, f->event, "1002", NULL, "number", SIG, sizeof SIG, 4, &r), STORE_CLOSED);
+    assert_int_equal(store_checkin(f->s, f->event, "1002", NULL, "keyed", NULL, 0, 4, &r), STORE_OK);
+    assert_string_equal(r.method, "keyed");
+    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance"), 3);
+    /* Unknown event. */
+    assert_int_equal(store_checkin(f->s, "ffffffff", "1003", NULL, "number", NULL, 0, 4, &r), STORE_NOTFOUND);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
+    /* Lookup by folio. */
+    assert_int_equal(store_record_by_folio(f->s, want, &r2), STORE_OK);
+    assert_string_equal(r2.employee_no, "1001");
+    void *blob;
+    size_t len;
+    assert_int_equal(store_record_signature(f->s, &r2, &blob, &len), STORE_OK);
+    assert_int_equal(len, sizeof SIG);
+    assert_memory_equal(blob, SIG, len);
+    free(blob);
+}
+
+static void draft_event_refuses_checkin(void **state)
+{
+    struct fx *f = *state;
+    store_event e;
+    memset(&e, 0, sizeof e);
+    snprintf(e.title, sizeof e.title, "Borrador");
+    snprintf(e.kind, sizeof e.kind, "curso");
+    snprintf(e.topics, sizeof e.topics, "etica");
+    snprintf(e.unit, sizeof e.unit, "SCLC");
+    snprintf(e.start, sizeof e.start, "2020-12-01 09:00");
+    assert_int_equal(store_event_add(f->s, &e, 1), STORE_OK);
+    store_record r;
+    assert_int_equal(store_checkin(f->s, e.id, "1001", NULL, "keyed", NULL, 0, 1, &r), STORE_CLOSED);
+    assert_non_null(strstr(store_errmsg(f->s), "not open yet"));
+}
+
+static void pledge_rules(void **state)
+{
+    struct fx *f = *state;
+    char carta[65], carta2[65], privacy[65];
+    util_sha256_hex("carta v1", 8, carta);
+    util_sha256_hex("carta v2", 8, carta2);
+    util_sha256_hex("aviso", 5, privacy);
+    store_record r, r2;
+    assert_int_equal(store_pledge(f->s, "1001", carta, privacy, "kiosk", NULL, 0, 10, &r), STORE_INVALID);
+    assert_int_equal(store_pledge(f->s, "1001", carta, privacy, "kiosk", SIG, sizeof SIG, 10, &r), STORE_OK);
+    assert_string_equal(r.carta_sha256, carta);
+    assert_int_equal(store_pledge(f->s, "1001", carta, privacy, "keyed", NULL, 0, 20, &r2), STORE_EXISTS);
+    assert_string_equal(r2.folio, r.folio);
+    /* A new Carta version may be signed again. */
+    assert_int_equal(store_pledge(f->s, "1001", carta2, privacy, "keyed", NULL, 0, 30, &r2), STORE_OK);
+    assert_int_equal(store_pledge(f->s, "9999", carta, privacy, "keyed", NULL, 0, 30, &r2), STORE_NOTFOUND);
+    assert_int_equal(store_pledge(f->s, "1002", "abc", privacy, "keyed", NULL, 0, 30, &r2), STORE_INVALID);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM pledge"), 2);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
+}
+
+static int names(store_person *res, int n, const char *want)
+{
+    for (int i = 0; i < n; i++) {
+        char full[512];
+        store_person_fullname(&res[i], full, sizeof full);
+        if (strcmp(full, want) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void search_folds_accents_and_prefixes(void **state)
+{
+    struct fx *f = *state;
+    store_person res[8];
+    int n = store_search(f->s, "jose", res, 8);
+    assert_int_equal(n, 2); /* José Peña and María José López */
+    assert_true(names(res, n, "José Peña Íñiguez"));
+    assert_true(names(res, n, "María José López Ruiz"));
+    n = store_search(f->s, "pena", res, 8);
+    assert_int_equal(n, 1); /* Peñaloza is inactive */
+    assert_string_equal(res[0].employee_no, "1001");
+    n = store_search(f->s, "PEÑA", res, 8);
+    assert_int_equal(n, 1);
+    n = store_search(f->s, "iñi jos", res, 8);
+    assert_int_equal(n, 1);
+    n = store_search(f->s, "jose lop", res, 8);
+    assert_int_equal(n, 1);
+    assert_string_equal(res[0].employee_no, "1002");
+    assert_int_equal(store_search(f->s, "zzz", res, 8), 0);
+    assert_int_equal(store_search(f->s, "  ", res, 8), 0);
+    assert_int_equal(store_search(f->s, "' OR 1=1 --", res, 8), 0);
+    assert_int_equal(store_search(f->s, "%", res, 8), 0);
+    /* At most max results. */
+    assert_int_equal(store_search(f->s, "p", res, 1), 1);
+}
+
+static void search_limits_results(void **state)
+{
+    struct fx *f = *state;
+    for (int i = 0; i < 30; i++) {
+        char no[16];
+        snprintf(no, sizeof no, "2%03d", i);
+        tu_person(f->s, no, "Luis", "García", "Núñez", "CHE", 1);
+    }
+    store_person res[8];
+    assert_int_equal(store_search(f->s, "garcia", res, 8), 8);
+    assert_int_equal(store_search(f->s, "luis nu", res, 8), 8);
+}
+
+static void event_validation(void **state)
+{
+    struct fx *f = *state;
+    store_event e;
+    memset(&e, 0, sizeof e);
+    snprintf(e.title, sizeof e.title, "Plática");
+    snprintf(e.kind, sizeof e.kind, "platica");
+    snprintf(e.topics, sizeof e.topics, "hsas,igualdad-genero");
+    snprintf(e.unit, sizeof e.unit, "CHE");
+    snprintf(e.start, sizeof e.start, "2020-03-08 10:00");
+    snprintf(e.end, sizeof e.end, "2020-03-08 12:00");
+    snprintf(e.pat, sizeof e.pat, "1.2.3");
+    store_event bad = e;
+    snprintf(bad.kind, sizeof bad.kind, "fiesta");
+    assert_int_equal(store_event_add(f->s, &bad, 1), STORE_INVALID);
+    bad = e;
+    snprintf(bad.topics, sizeof bad.topics, "etica,chismes");
+    assert_int_equal(store_event_add(f->s, &bad, 1), STORE_INVALID);
+    assert_non_null(strstr(store_errmsg(f->s), "chismes"));
+    bad = e;
+    snprintf(bad.unit, sizeof bad.unit, "MARS");
+    assert_int_equal(store_event_add(f->s, &bad, 1), STORE_INVALID);
+    bad = e;
+    snprintf(bad.start, sizeof bad.start, "2020-02-30 10:00");
+    assert_int_equal(store_event_add(f->s, &bad, 1), STORE_INVALID);
+    bad = e;
+    snprintf(bad.end, sizeof bad.end, "2020-03-07 10:00");
+    assert_int_equal(store_event_add(f->s, &bad, 1), STORE_INVALID);
+    bad = e;
+    snprintf(bad.pat, sizeof bad.pat, "1..2");
+    assert_int_equal(store_event_add(f->s, &bad, 1), STORE_INVALID);
+    long before = count(f->s, "SELECT count(*) FROM event");
+    assert_int_equal(store_event_add(f->s, &e, 1), STORE_OK);
+    assert_int_equal(count(f->s, "SELECT count(*) FROM event"), before + 1);
+    store_event got;
+    char prefix[9];
+    snprintf(prefix, sizeof prefix, "%.8s", e.id);
+    assert_int_equal(store_event_get(f->s, prefix, &got), STORE_OK);
+    assert_string_equal(got.title, "Plática");
+    assert_string_equal(got.state, "draft");
+    assert_int_equal(store_event_get(f->s, "zz", &got), STORE_NOTFOUND);
+    assert_int_equal(store_event_set_state(f->s, e.id, "party", 1), STORE_INVALID);
+}
+
+static void audit_detects_edit_delete_and_insert(void **state)
+{
+    struct fx *f = *state;
+    store_record r;
+    sqlite3 *db = store_db(f->s);
+    assert_int_equal(store_checkin(f->s, f->event, "1001", NULL, "number", SIG, sizeof SIG, 100, &r), STORE_OK);
+    assert_int_equal(store_checkin(f->s, f->event, "1002", NULL, "number", SIG, sizeof SIG, 101, &r), STORE_OK);
+    long n;
+    assert_int_equal(store_audit_verify(f->s, &n), STORE_OK);
+    assert_true(n > 5);
+    /* Engine-level append-only guard. */
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE attendance SET at = 5", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+    /* Someone removes the guard and edits a record. */
+    sqlite3_exec(db, "DROP TRIGGER attendance_no_update; DROP TRIGGER attendance_no_delete; "
+                     "DROP TRIGGER audit_no_delete; DROP TRIGGER audit_no_update", NULL, NULL, NULL);
+    assert_int_equal(sqlite3_exec(db, "UPDATE attendance SET at = at + 3600 WHERE employee_no = '1001'", NULL,
+                                  NULL, NULL), SQLITE_OK);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
+    assert_non_null(strstr(store_errmsg(f->s), "edited"));
+    sqlite3_exec(db, "UPDATE attendance SET at = at - 3600 WHERE employee_no = '1001'", NULL, NULL, NULL);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
+    /* A person's roster data edited behind the program's back. */
+    sqlite3_exec(db, "UPDATE person SET surname1 = 'Otro' WHERE employee_no = '1003'", NULL, NULL, NULL);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
+    sqlite3_exec(db, "UPDATE person SET surname1 = 'Pérez' WHERE employee_no = '1003'", NULL, NULL, NULL);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
+    /* Deleted record. */
+    sqlite3_exec(db, "DELETE FROM attendance WHERE employee_no = '1002'", NULL, NULL, NULL);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
+    assert_non_null(strstr(store_errmsg(f->s), "deleted"));
+}
+
+static void audit_detects_removed_entry(void **state)
+{
+    struct fx *f = *state;
+    store_record r;
+    sqlite3 *db = store_db(f->s);
+    assert_int_equal(store_checkin(f->s, f->event, "1001", NULL, "number", SIG, sizeof SIG, 100, &r), STORE_OK);
+    assert_int_equal(store_checkin(f->s, f->event, "1002", NULL, "number", SIG, sizeof SIG, 101, &r), STORE_OK);
+    sqlite3_exec(db, "DROP TRIGGER audit_no_delete", NULL, NULL, NULL);
+    /* Remove the first attendance's entry from the middle of the chain. */
+    assert_int_equal(sqlite3_exec(db, "DELETE FROM audit WHERE kind = 'attendance' AND seq = "
+                                      "(SELECT min(seq) FROM audit WHERE kind = 'attendance')", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
+    assert_non_null(strstr(store_errmsg(f->s), "link broken"));
+}
+
+/* Runs fn in a child with a file size limit; returns its exit status. */
+static int in_child_with_fsize(long limit, int (*fn)(void *), void *arg)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {(rlim_t)limit, (rlim_t)limit};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        _exit(fn(arg));
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
+}
+
+struct full_ctx {
+    char path[4200];
+    char event[UTIL_UUID_LEN];
+    int acknowledged;
+};
+
+/* In the child: check people in until the disk "fills"; exit 0 if the
+ * failure was a clean STORE_FULL, writing how many were acknowledged. */
+static int fill_disk(void *arg)
+{
+    struct full_ctx *c = arg;
+    char err[512];
+    store *s;
+    if (store_open(&s, c->path, 0, err, sizeof err) != STORE_OK)
+        return 10;
+    static char big[60000];
+    memset(big, 'x', sizeof big);
+    int rc = STORE_OK, ok = 0;
+    for (int i = 0; i < 1000 && rc == STORE_OK; i++) {
+        char no[16];
+        store_record r;
+        snprintf(no, sizeof no, "1%03d", i % 3 + 1);
+        /* Guests with big signatures: many records, each acknowledged. */
+        rc = store_checkin(s, c->event, NULL, "Invitado", "guest", big, sizeof big, 1000 + i, &r);
+        if (rc == STORE_OK)
+            ok++;
+    }
+    char ackpath[4300];
+    snprintf(ackpath, sizeof ackpath, "%s.ack", c->path);
+    FILE *fa = fopen(ackpath, "w");
+    if (fa) {
+        fprintf(fa, "%d\n%s\n", ok, store_errmsg(s));
+        fclose(fa);
+    }
+    store_close(s);
+    return rc == STORE_FULL ? 0 : 11;
+}
+
+static void full_disk_loses_nothing_acknowledged(void **state)
+{
+    struct fx *f = *state;
+    struct full_ctx c;
+    snprintf(c.path, sizeof c.path, "%s/k.db", f->dir);
+    snprintf(c.event, sizeof c.event, "%s", f->event);
+    sqlite3_exec(store_db(f->s), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    struct stat st;
+    stat(c.path, &st);
+    /* The ack file is written after the limit too, so give it room. */
+    assert_int_equal(in_child_with_fsize((long)st.st_size + 2000000, fill_disk, &c), 0);
+    char ackpath[4300];
+    snprintf(ackpath, sizeof ackpath, "%s.ack", c.path);
+    size_t len;
+    char *ack = util_read_file(ackpath, &len);
+    assert_non_null(ack);
+    int acknowledged = atoi(ack);
+    assert_true(acknowledged > 0);
+    assert_non_null(strstr(ack, "disk"));
+    free(ack);
+    /* Every acknowledged record is there, and the file is sound. */
+    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance WHERE method = 'guest'"), acknowledged);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
+    sqlite3_stmt *q;
+    sqlite3_prepare_v2(store_db(f->s), "PRAGMA integrity_check", -1, &q, NULL);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(q, 0), "ok");
+    sqlite3_finalize(q);
+    /* Space is back: work resumes. */
+    store_record r;
+    assert_int_equal(store_checkin(f->s, f->event, "1003", NULL, "number", SIG, sizeof SIG, 5000, &r), STORE_OK);
+}
+
+static int write_readonly(void *arg)
+{
+    const char *path = arg;
+    char err[512];
+    store *s;
+    int rc = store_open(&s, path, 0, err, sizeof err);
+    if (rc != STORE_OK) {
+        fprintf(stderr, "read-only open: %s\n", err);
+        return 20;
+    }
+    store_record r;
+    store_event e;
+    int code = 0;
+    rc = store_event_get(s, "", &e); /* reading works */
+    (void)rc;
+    if (store_person_count(s, 1) != 3)
+        code = 21;
+    /* Writing fails cleanly. */
+    struct stat st;
+    (void)st;
+    sqlite3_stmt *q;
+    const char *ev = NULL;
+    sqlite3_prepare_v2(store_db(s), "SELECT uuid FROM event LIMIT 1", -1, &q, NULL);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        ev = strdup((const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    rc = store_checkin(s, ev, "1003", NULL, "number", SIG, sizeof SIG, 7, &r);
+    if (rc != STORE_READONLY)
+        code = 22;
+    else if (!strstr(store_errmsg(s), "read-only"))
+        code = 23;
+    free((void *)ev);
+    store_close(s);
+    return code;
+}
+
+static void read_only_database_fails_cleanly(void **state)
+{
+    struct fx *f = *state;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/k.db", f->dir);
+    store_close(f->s);
+    f->s = NULL;
+    size_t l1, l2;
+    char *before = slurp(path, &l1);
+    /* root ignores file modes: drop to nobody in a child. */
+    chmod(path, 0444);
+    chmod(f->dir, 0755);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && setuid(65534) != 0)
+            _exit(30);
+        _exit(write_readonly(path));
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    char *after = slurp(path, &l2);
+    assert_int_equal(l1, l2);
+    assert_memory_equal(before, after, l1);
+    free(before);
+    free(after);
+    chmod(path, 0600);
+    char err[512];
+    assert_int_equal(store_open(&f->s, path, 0, err, sizeof err), STORE_OK);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = { cmocka_unit_test(opens) };
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(database_is_private_wal_and_full_sync, setup, teardown),
+        cmocka_unit_test(private_even_with_permissive_umask),
+        cmocka_unit_test(refuses_database_from_the_future),
+        cmocka_unit_test(refuses_corrupt_and_foreign_files),
+        cmocka_unit_test_setup_teardown(checkin_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(draft_event_refuses_checkin, setup, teardown),
+        cmocka_unit_test_setup_teardown(pledge_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_folds_accents_and_prefixes, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_limits_results, setup, teardown),
+        cmocka_unit_test_setup_teardown(event_validation, setup, teardown),
+        cmocka_unit_test_setup_teardown(audit_detects_edit_delete_and_insert, setup, teardown),
+        cmocka_unit_test_setup_teardown(audit_detects_removed_entry, setup, teardown),
+        cmocka_unit_test_setup_teardown(full_disk_loses_nothing_acknowledged, setup, teardown),
+        cmocka_unit_test_setup_teardown(read_only_database_fails_cleanly, setup, teardown),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
