@@ -92,7 +92,7 @@ static int current_year(cli_ctx *ctx)
 #define OPTS_BEGIN(longopts)                                                      \
     optind = 1;                                                                   \
     opterr = 0;                                                                   \
-    for (int opt_; (opt_ = getopt_long(argc, argv, "+", longopts, NULL)) != -1;) { \
+    for (int opt_; (opt_ = getopt_long(argc, argv, "", longopts, NULL)) != -1;) { \
         switch (opt_) {
 #define OPTS_END(usage)                                                  \
         default:                                                         \
@@ -615,8 +615,7 @@ int cli_main(int argc, char **argv, cli_fn run_fn, const char *assets_dir)
         } else if (strcmp(argv[i], "--windowed") == 0) {
             break; /* "cepci-kiosk --windowed WxH" = run --windowed WxH */
         } else {
-            cli_error("unknown option '%s'", argv[i]);
-            usage(stderr);
+            cli_error("unknown option '%s' (see: cepci-kiosk --help)", argv[i]);
             return 2;
         }
     }
@@ -635,7 +634,6 @@ int cli_main(int argc, char **argv, cli_fn run_fn, const char *assets_dir)
     for (const cli_command *c = COMMANDS; c->name; c++)
         if (strcmp(c->name, argv[i]) == 0)
             return c->fn(&ctx, argc - i, argv + i);
-    cli_error("unknown command '%s'", argv[i]);
-    usage(stderr);
+    cli_error("unknown command '%s' (see: cepci-kiosk --help)", argv[i]);
     return 2;
 }

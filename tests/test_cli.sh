@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# End-to-end test of the coordinator command line, as a new user would use
+# it: init, a roster saved by Spanish-locale Excel (semicolons,
+# Windows-1252, CRLF), events, check-ins, pledges, indicators, audit,
+# backup; and every bad input gives one clear line, a non-zero exit, and no
+# change to the data.
+set -u
+B=${CK_BIN:?}
+T=$(mktemp -d /tmp/ck-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+DB=$T/k.db
+fails=0
+pass=0
+ck() { "$B" --db "$DB" "$@"; }
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# expect_error DESCRIPTION PATTERN -- COMMAND...: exit != 0, exactly one
+# stderr line matching PATTERN, nothing on stdout, data unchanged.
+snapshot() { { ck roster list; ck event list; ck audit verify; } 2>&1 | sha256sum; }
+expect_error() {
+  local what=$1 pat=$2; shift 3
+  local before after out err rc
+  before=$(snapshot)
+  out=$("$@" 2>"$T/err"); rc=$?
+  err=$(cat "$T/err")
+  after=$(snapshot)
+  if [ $rc -eq 0 ]; then bad "$what: exit 0"; return; fi
+  if [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || [ -z "$err" ]; then bad "$what: want one stderr line, got: $err"; return; fi
+  if ! printf '%s' "$err" | grep -q -- "$pat"; then bad "$what: stderr '$err' lacks '$pat'"; return; fi
+  if [ -n "$out" ]; then bad "$what: stdout not empty: $out"; return; fi
+  if [ "$before" != "$after" ]; then bad "$what: data changed"; return; fi
+  ok
+}
+
+umask 000
+kiosk=$(ck init --institution "El Colegio de la Frontera Sur" --unit SCLC) || bad "init"
+[[ $kiosk =~ ^[0-9A-Z]{7}$ ]] && ok || bad "init printed '$kiosk'"
+[ "$(stat -c %a "$DB")" = 600 ] && ok || bad "db mode $(stat -c %a "$DB")"
+[ "$(stat -c %a "$DB.key")" = 600 ] && ok || bad "key mode"
+umask 022
+expect_error "init twice" "already exists" -- ck init --institution X --unit SCLC
+
+# A roster as Spanish-locale Excel saves it: ';', Windows-1252, CRLF, quotes.
+printf 'N\xfamero de Empleado;Nombre;Primer Apellido;Segundo Apellido;Unidad;\xc1rea;Puesto;Activo\r\n' > "$T/padron.csv"
+printf '1001;Jos\xe9;Pe\xf1a;\xcd\xf1iguez;SCLC;"Direcci\xf3n; General";Jefe;S\xed\r\n' >> "$T/padron.csv"
+printf '1002;Mar\xeda;L\xf3pez;Ruiz;SCLC;Salud;Analista;si\r\n' >> "$T/padron.csv"
+printf '1003;Juan;P\xe9rez;;CHE;Salud;T\xe9cnico;1\r\n' >> "$T/padron.csv"
+printf '1004;Ana;G\xf3mez;;CHE;Salud;T\xe9cnica;no\r\n' >> "$T/padron.csv"
+printf '1005;Luis;Ortiz;;TAP;Salud;Auxiliar;S\xcd\r\n' >> "$T/padron.csv"
+out=$(ck roster import "$T/padron.csv") && ok || bad "roster import: $out"
+out=$(ck roster import "$T/padron.csv")
+echo "$out" | grep -q "0 altas, 0 cambios" && ok || bad "second import changed something: $out"
+ck roster list --search pena | grep -q $'1001\tJosé Peña Íñiguez\tSCLC\tDirección; General' && ok || bad "accents lost"
+ck roster list --search "JOSÉ" | grep -q "^1001" && ok || bad "search JOSÉ"
+[ "$(ck roster list --unit CHE | wc -l)" = 2 ] && ok || bad "unit list"
+
+# A bad roster changes nothing and names the line.
+printf 'numero_empleado,nombre,primer_apellido,unidad\n2001,A,B,SCLC\n2002,C,D,SCLC\n2001,E,F,SCLC\n' > "$T/dup.csv"
+expect_error "duplicate number" "dup.csv:4:" -- ck roster import "$T/dup.csv"
+printf 'numero_empleado,nombre,primer_apellido,unidad\n2001,A,,SCLC\n' > "$T/noname.csv"
+expect_error "missing surname" "noname.csv:2:" -- ck roster import "$T/noname.csv"
+expect_error "missing file" "nope.csv" -- ck roster import "$T/nope.csv"
+
+# Events.
+expect_error "bad kind" "unknown kind" -- ck event add --title T --kind fiesta --topics etica --unit SCLC --start "2020-11-25 10:00"
+expect_error "bad topic" "unknown topic" -- ck event add --title T --kind taller --topics chismes --unit SCLC --start "2020-11-25 10:00"
+expect_error "bad unit" "unknown unit" -- ck event add --title T --kind taller --topics etica --unit MARS --start "2020-11-25 10:00"
+expect_error "bad date" "bad start" -- ck event add --title T --kind taller --topics etica --unit SCLC --start "2020-02-30 10:00"
+expect_error "missing title" "needs --title" -- ck event add --kind taller --topics etica --unit SCLC --start "2020-11-25 10:00"
+E=$(ck event add --title "Taller de ética pública" --kind taller --topics etica,integridad --unit SCLC \
+      --start "2020-11-25 10:00" --end "2020-11-25 12:00" --place Auditorio --pat 1.2.3 --no-signature) || bad "event add"
+[[ $E =~ ^[0-9a-f-]{36}$ ]] && ok || bad "event id '$E'"
+expect_error "check-in before open" "not open yet" -- ck checkin "$E" 1001
+ck event open "$E" && ok || bad "event open"
+expect_error "unknown event" "no event" -- ck event open ffffffff
+
+# Check-ins: folio then QR payload; duplicate; unknown; inactive.
+out=$(ck checkin "$E" 1001) || bad "checkin 1001"
+folio=$(echo "$out" | head -1)
+[[ $folio =~ ^$kiosk-000001$ ]] && ok || bad "folio '$folio'"
+ck checkin "$E" 1003 >/dev/null || bad "checkin 1003"
+expect_error "duplicate check-in" "already registered at this event since 2" -- ck checkin "$E" 1001
+expect_error "unknown person" "not in the roster" -- ck checkin "$E" 9999
+expect_error "inactive person" "inactive" -- ck checkin "$E" 1004
+ck event close "$E"
+expect_error "closed event" "closed" -- ck checkin "$E" 1002
+ck checkin "$E" 1002 --keyed >/dev/null && ok || bad "keyed on a closed event"
+
+# Pledges typed in from paper.
+ck pledge 1001 --keyed --date 2020-02-01 >/dev/null && ok || bad "pledge"
+expect_error "pledge twice" "already signed" -- ck pledge 1001 --keyed
+expect_error "pledge bad date" "bad --date" -- ck pledge 1002 --keyed --date 2020-13-01
+expect_error "pledge unsigned at the CLI" "usage" -- ck pledge 1002
+ck pledge 1005 --keyed --date 2021-03-01 >/dev/null && ok || bad "pledge 2021"
+
+# Indicators (by hand): active staff 4 (1001, 1002 SCLC; 1003 CHE; 1005 TAP).
+# Trained 2020: 1001, 1003, 1002 (keyed) = 3 -> 75 %; pledged by end of
+# 2020: 1001 -> 25 %. Units: SCLC covered; CHE, TAP not -> 1 of 3.
+want='{"year": 2020,
+ "goals": {"trained_pct": 15, "units_covered_pct": 100, "pledged_pct": 50},
+ "overall": {"staff": 4, "trained": 3, "trained_pct": 75,
+             "pledged": 1, "pledged_pct": 25},
+ "units_covered": 1, "units_total": 3,
+ "units": [{"code": "CHE", "name": "CHE", "staff": 1,
+            "trained": 1, "trained_pct": 100, "pledged": 0,
+            "pledged_pct": 0, "has_training": false},
+           {"code": "SCLC", "name": "SCLC", "staff": 2,
+            "trained": 2, "trained_pct": 100, "pledged": 1,
+            "pledged_pct": 50, "has_training": true},
+           {"code": "TAP", "name": "TAP", "staff": 1,
+            "trained": 0, "trained_pct": 0, "pledged": 0,
+            "pledged_pct": 0, "has_training": false}]}'
+got=$(ck indicators --year 2020 --format json)
+[ "$got" = "$want" ] && ok || bad "indicators json: $got"
+ck indicators --year 2020 | grep -q "Todas las unidades" && ok || bad "indicators text"
+ck indicators --year 2020 --format csv | grep -q $'2020,TOTAL,Todas las unidades,4,3,75,15,1,25,50,1 de 3 unidades\r' && ok || bad "indicators csv"
+expect_error "indicators bad format" "bad --format" -- ck indicators --format xml
+expect_error "indicators bad year" "bad --year" -- ck indicators --year 20x0
+
+# Audit and backup.
+ck audit verify | grep -q "audit chain intact" && ok || bad "audit verify"
+bk=$(ck backup "$T/bk") && ok || bad "backup"
+[ -f "$bk" ] && [ "$(stat -c %a "$bk")" = 600 ] && ok || bad "backup file mode"
+"$B" --db "$bk" audit verify >/dev/null && ok || bad "backup is not a sound database"
+
+# Configuration errors name the file and line.
+printf '[kiosk]\nidle_timeout = soon\n' > "$T/bad.ini"
+expect_error "bad config" "bad.ini:2:" -- "$B" --db "$DB" --config "$T/bad.ini" event list
+expect_error "unknown command" "unknown command" -- ck fly
+expect_error "missing database" "no such database" -- "$B" --db "$T/none.db" event list
+
+echo "$pass passed, $fails failed"
+[ $fails -eq 0 ]
