@@ -43,12 +43,12 @@ CREATE TABLE person (
 CREATE INDEX person_unit ON person(unit_code, active);
 
 -- One row per word of a person's folded name: prefix search by range scan.
+-- Maintained by the program (old words out, new words in) on every change.
 CREATE TABLE name_token (
   token     TEXT NOT NULL,
-  person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+  person_id INTEGER NOT NULL REFERENCES person(id),
   PRIMARY KEY (token, person_id)
 ) WITHOUT ROWID;
-CREATE INDEX name_token_person ON name_token(person_id);
 
 CREATE TABLE event (
   id          INTEGER PRIMARY KEY,
@@ -101,7 +101,8 @@ CREATE TABLE attendance (
 );
 CREATE UNIQUE INDEX attendance_once ON attendance(event_id, employee_no)
   WHERE employee_no IS NOT NULL;
-CREATE INDEX attendance_person ON attendance(employee_no);
+-- Covering index for the indicators: a merge by employee number, no lookups.
+CREATE INDEX attendance_person ON attendance(employee_no, event_id);
 
 CREATE TABLE pledge (
   id             INTEGER PRIMARY KEY,
@@ -129,7 +130,6 @@ CREATE TABLE audit (
   prev_hash   TEXT NOT NULL,
   hash        TEXT NOT NULL
 );
-CREATE INDEX audit_record ON audit(record_uuid);
 
 -- Records are append-only: refuse edits and deletions at the engine level.
 CREATE TRIGGER attendance_no_update BEFORE UPDATE ON attendance

@@ -1,8 +1,8 @@
 /* indicators.c — see indicators.h.
  *
- * The counts are made in C over three streams (active people, attendance at
- * the year's qualifying events, pledges) with a hash from employee number to
- * person, instead of GROUP BY over a million rows: one pass, no sort. */
+ * The counts are one merge in C of three streams sorted by employee number
+ * (active people, attendance, pledges), each read from a covering index:
+ * no GROUP BY over a million rows, no sort, no hash lookups. */
 #include "indicators.h"
 #include "csvout.h"
 
@@ -19,47 +19,6 @@ double indicators_pct(int num, int den)
     return round((double)num * 10000.0 / (double)den) / 100.0;
 }
 
-typedef struct person_slot {
-    char *employee_no;     /* NULL = empty slot */
-    int unit;              /* index into ind->units */
-    int first_month;       /* 1..12 first qualifying attendance in Y, 0 none */
-    int64_t first_pledge;  /* earliest pledge time, INT64_MAX none */
-} person_slot;
-
-typedef struct person_map {
-    person_slot *slots;
-    size_t cap;            /* power of two */
-    char *pool;            /* employee numbers, one allocation */
-} person_map;
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static person_slot *map_find(person_map *m, const char *key)
-{
-    size_t i = (size_t)hash_str(key) & (m->cap - 1);
-    while (m->slots[i].employee_no) {
-        if (strcmp(m->slots[i].employee_no, key) == 0)
-            return &m->slots[i];
-        i = (i + 1) & (m->cap - 1);
-    }
-    return NULL;
-}
-
-static person_slot *map_insert(person_map *m, char *key)
-{
-    size_t i = (size_t)hash_str(key) & (m->cap - 1);
-    while (m->slots[i].employee_no)
-        i = (i + 1) & (m->cap - 1);
-    m->slots[i].employee_no = key;
-    return &m->slots[i];
-}
-
 static int unit_index(indicators *ind, const char *code)
 {
     for (int i = 0; i < ind->nunits; i++)
@@ -68,19 +27,12 @@ static int unit_index(indicators *ind, const char *code)
     return -1;
 }
 
-static int sql_err(store *s, int rc)
-{
-    (void)rc;
-    (void)s;
-    return STORE_ERROR;
-}
-
-/* Loads units and their time zones. */
+/* Loads units and their time zones (*tz: malloc'd, one per unit). */
 static int load_units(store *s, indicators *ind, char (**tz)[64])
 {
     sqlite3 *db = store_db(s);
     sqlite3_stmt *st;
-    int n = 0, rc;
+    int n = 0;
     if (sqlite3_prepare_v2(db, "SELECT count(*) FROM unit", -1, &st, NULL) != SQLITE_OK)
         return STORE_ERROR;
     if (sqlite3_step(st) == SQLITE_ROW)
@@ -90,9 +42,8 @@ static int load_units(store *s, indicators *ind, char (**tz)[64])
     *tz = calloc((size_t)n + 1, sizeof **tz);
     if (!ind->units || !*tz)
         return STORE_ERROR;
-    rc = sqlite3_prepare_v2(db, "SELECT code, name, timezone FROM unit ORDER BY code", -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return sql_err(s, rc);
+    if (sqlite3_prepare_v2(db, "SELECT code, name, timezone FROM unit ORDER BY code", -1, &st, NULL) != SQLITE_OK)
+        return STORE_ERROR;
     while (ind->nunits < n && sqlite3_step(st) == SQLITE_ROW) {
         ind_unit *u = &ind->units[ind->nunits];
         util_strlcpy(u->code, (const char *)sqlite3_column_text(st, 0), sizeof u->code);
@@ -104,117 +55,119 @@ static int load_units(store *s, indicators *ind, char (**tz)[64])
     return STORE_OK;
 }
 
-static int load_people(store *s, indicators *ind, person_map *m)
+/* Month (1..12) of each qualifying event of the year, indexed by the
+ * event's local row id (0 = not qualifying); marks has_training on the
+ * units that held one. *months is malloc'd, *nmonths its length. */
+static int load_events(store *s, const config *c, indicators *ind, unsigned char **months, sqlite3_int64 *nmonths)
 {
     sqlite3 *db = store_db(s);
     sqlite3_stmt *st;
-    size_t bytes = 0;
-    int n = 0;
-    if (sqlite3_prepare_v2(db, "SELECT count(*), ifnull(sum(length(employee_no) + 1), 0) FROM person "
-                               "WHERE active = 1", -1, &st, NULL) != SQLITE_OK)
-        return STORE_ERROR;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        n = sqlite3_column_int(st, 0);
-        bytes = (size_t)sqlite3_column_int64(st, 1);
-    }
-    sqlite3_finalize(st);
-    m->cap = 16;
-    while (m->cap < (size_t)n * 2)
-        m->cap *= 2;
-    m->slots = calloc(m->cap, sizeof *m->slots);
-    m->pool = malloc(bytes + 1);
-    if (!m->slots || !m->pool)
-        return STORE_ERROR;
-    if (sqlite3_prepare_v2(db, "SELECT employee_no, unit_code FROM person WHERE active = 1", -1, &st, NULL) !=
-        SQLITE_OK)
-        return STORE_ERROR;
-    char *p = m->pool;
-    int rc, k = 0;
-    while (k < n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *no = (const char *)sqlite3_column_text(st, 0);
-        int u = unit_index(ind, (const char *)sqlite3_column_text(st, 1));
-        size_t len = strlen(no) + 1;
-        if (u < 0 || (size_t)(p - m->pool) + len > bytes)
-            continue;
-        memcpy(p, no, len);
-        person_slot *slot = map_insert(m, p);
-        p += len;
-        slot->unit = u;
-        slot->first_month = 0;
-        slot->first_pledge = INT64_MAX;
-        ind->units[u].staff++;
-        k++;
-    }
-    sqlite3_finalize(st);
-    return STORE_OK;
-}
-
-/* Marks first_month for everyone who attended a qualifying event in year,
- * and has_training on the units that held one. */
-static int load_training(store *s, const config *c, indicators *ind, person_map *m)
-{
-    sqlite3 *db = store_db(s);
-    sqlite3_stmt *ev, *at;
     char year[8];
     snprintf(year, sizeof year, "%04d", ind->year);
-    int rc = sqlite3_prepare_v2(db,
-        "SELECT e.id, e.unit_code, CAST(substr(e.start_local, 6, 2) AS INTEGER), "
-        "(SELECT group_concat(topic, ',') FROM event_topic t WHERE t.event_id = e.id) "
-        "FROM event e WHERE substr(e.start_local, 1, 4) = ?1", -1, &ev, NULL);
-    if (rc != SQLITE_OK)
+    *nmonths = 1;
+    if (sqlite3_prepare_v2(db, "SELECT ifnull(max(id), 0) + 1 FROM event", -1, &st, NULL) != SQLITE_OK)
         return STORE_ERROR;
-    rc = sqlite3_prepare_v2(db, "SELECT employee_no FROM attendance INDEXED BY attendance_once "
-                                "WHERE event_id = ?1 AND employee_no IS NOT NULL", -1, &at, NULL);
-    if (rc != SQLITE_OK) {
-        sqlite3_finalize(ev);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *nmonths = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    *months = calloc((size_t)*nmonths, 1);
+    if (!*months)
         return STORE_ERROR;
-    }
-    sqlite3_bind_text(ev, 1, year, -1, SQLITE_STATIC);
-    while (sqlite3_step(ev) == SQLITE_ROW) {
+    if (sqlite3_prepare_v2(db,
+            "SELECT e.id, e.unit_code, CAST(substr(e.start_local, 6, 2) AS INTEGER), "
+            "(SELECT group_concat(topic, ',') FROM event_topic t WHERE t.event_id = e.id) "
+            "FROM event e WHERE substr(e.start_local, 1, 4) = ?1", -1, &st, NULL) != SQLITE_OK)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, year, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
         char topics[256];
         int qualifies = 0;
-        util_strlcpy(topics, sqlite3_column_text(ev, 3) ? (const char *)sqlite3_column_text(ev, 3) : "",
-                     sizeof topics);
+        const unsigned char *tp = sqlite3_column_text(st, 3);
+        util_strlcpy(topics, tp ? (const char *)tp : "", sizeof topics);
         for (char *save = NULL, *t = strtok_r(topics, ",", &save); t && !qualifies; t = strtok_r(NULL, ",", &save))
             qualifies = config_topic_counts(c, t);
-        if (!qualifies)
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        int month = sqlite3_column_int(st, 2);
+        if (!qualifies || id <= 0 || id >= *nmonths || month < 1 || month > 12)
             continue;
-        int month = sqlite3_column_int(ev, 2);
-        int u = unit_index(ind, (const char *)sqlite3_column_text(ev, 1));
+        (*months)[id] = (unsigned char)month;
+        int u = unit_index(ind, (const char *)sqlite3_column_text(st, 1));
         if (u >= 0)
             ind->units[u].has_training = 1;
-        sqlite3_bind_int64(at, 1, sqlite3_column_int64(ev, 0));
-        while (sqlite3_step(at) == SQLITE_ROW) {
-            person_slot *p = map_find(m, (const char *)sqlite3_column_text(at, 0));
-            if (p && (p->first_month == 0 || month < p->first_month))
-                p->first_month = month;
-        }
-        sqlite3_reset(at);
-    }
-    sqlite3_finalize(at);
-    sqlite3_finalize(ev);
-    return STORE_OK;
-}
-
-static int load_pledges(store *s, person_map *m)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(store_db(s), "SELECT employee_no, min(at) FROM pledge GROUP BY employee_no", -1, &st,
-                           NULL) != SQLITE_OK)
-        return STORE_ERROR;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        person_slot *p = map_find(m, (const char *)sqlite3_column_text(st, 0));
-        if (p)
-            p->first_pledge = sqlite3_column_int64(st, 1);
     }
     sqlite3_finalize(st);
     return STORE_OK;
+}
+
+/* Advances a cursor over rows sorted by employee number (column 0) until
+ * its key is >= key; returns 1 while positioned on a row equal to key. */
+static int seek(sqlite3_stmt *st, int *live, const char *key)
+{
+    while (*live) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        int c = k ? strcmp(k, key) : -1;
+        if (c == 0)
+            return 1;
+        if (c > 0)
+            return 0;
+        *live = sqlite3_step(st) == SQLITE_ROW;
+    }
+    return 0;
+}
+
+/* The counting pass: active people, their attendance and pledges, all read
+ * in employee-number order (covering indexes) and merged, with no lookups.
+ * month_end[u][k] is the first instant after month k in unit u's zone. */
+static int count_people(store *s, indicators *ind, const unsigned char *months, sqlite3_int64 nmonths,
+                        int64_t (*month_end)[12])
+{
+    sqlite3 *db = store_db(s);
+    sqlite3_stmt *pe = NULL, *at = NULL, *pl = NULL;
+    int rc = STORE_ERROR;
+    if (sqlite3_prepare_v2(db, "SELECT employee_no, unit_code FROM person WHERE active = 1 ORDER BY employee_no",
+                           -1, &pe, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT employee_no, event_id FROM attendance INDEXED BY attendance_person "
+                               "WHERE employee_no IS NOT NULL ORDER BY employee_no", -1, &at, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT employee_no, min(at) FROM pledge GROUP BY employee_no ORDER BY employee_no",
+                           -1, &pl, NULL) != SQLITE_OK)
+        goto out;
+    int at_live = sqlite3_step(at) == SQLITE_ROW, pl_live = sqlite3_step(pl) == SQLITE_ROW;
+    while (sqlite3_step(pe) == SQLITE_ROW) {
+        const char *no = (const char *)sqlite3_column_text(pe, 0);
+        int u = unit_index(ind, (const char *)sqlite3_column_text(pe, 1));
+        if (u < 0)
+            continue;
+        ind_unit *unit = &ind->units[u];
+        unit->staff++;
+        int first = 13;
+        while (seek(at, &at_live, no)) {
+            sqlite3_int64 ev = sqlite3_column_int64(at, 1);
+            if (ev > 0 && ev < nmonths && months[ev] && months[ev] < first)
+                first = months[ev];
+            at_live = sqlite3_step(at) == SQLITE_ROW;
+        }
+        int64_t pledged = INT64_MAX;
+        if (seek(pl, &pl_live, no))
+            pledged = sqlite3_column_int64(pl, 1);
+        for (int k = 0; k < 12; k++) {
+            unit->monthly_trained[k] += first <= k + 1;
+            unit->monthly_pledged[k] += pledged < month_end[u][k];
+        }
+    }
+    rc = STORE_OK;
+out:
+    sqlite3_finalize(pe);
+    sqlite3_finalize(at);
+    sqlite3_finalize(pl);
+    return rc;
 }
 
 int indicators_compute(store *s, const config *c, int year, indicators *ind)
 {
-    person_map m = {0};
     char (*tz)[64] = NULL;
+    unsigned char *months = NULL;
+    sqlite3_int64 nmonths = 0;
+    int64_t (*month_end)[12] = NULL;
     memset(ind, 0, sizeof *ind);
     ind->year = year;
     ind->goal_trained = c->goal_trained;
@@ -222,22 +175,12 @@ int indicators_compute(store *s, const config *c, int year, indicators *ind)
     ind->goal_pledged = c->goal_pledged;
     int rc = load_units(s, ind, &tz);
     if (!rc)
-        rc = load_people(s, ind, &m);
-    if (!rc)
-        rc = load_training(s, c, ind, &m);
-    if (!rc)
-        rc = load_pledges(s, &m);
-    if (rc) {
-        free(m.slots);
-        free(m.pool);
-        free(tz);
-        indicators_free(ind);
-        return rc;
-    }
-    /* Month ends of year in each unit's zone: a pledge counts for month k
-     * when it was made before the first instant of month k+1. */
-    int64_t (*month_end)[12] = calloc((size_t)ind->nunits + 1, sizeof *month_end);
-    for (int u = 0; month_end && u < ind->nunits; u++) {
+        rc = load_events(s, c, ind, &months, &nmonths);
+    if (!rc && !(month_end = calloc((size_t)ind->nunits + 1, sizeof *month_end)))
+        rc = STORE_ERROR;
+    /* Month ends of the year in each unit's zone: a pledge counts for month
+     * k when it was made before the first instant of month k+1. */
+    for (int u = 0; !rc && u < ind->nunits; u++) {
         for (int k = 0; k < 12; k++) {
             struct tm tm = {.tm_year = (k == 11 ? year + 1 : year) - 1900, .tm_mon = (k + 1) % 12, .tm_mday = 1,
                             .tm_isdst = -1};
@@ -245,23 +188,16 @@ int indicators_compute(store *s, const config *c, int year, indicators *ind)
                 util_local_to_utc("America/Mexico_City", &tm, &month_end[u][k]);
         }
     }
-    for (size_t i = 0; month_end && i < m.cap; i++) {
-        person_slot *p = &m.slots[i];
-        if (!p->employee_no)
-            continue;
-        ind_unit *u = &ind->units[p->unit];
-        for (int k = 0; k < 12; k++) {
-            if (p->first_month && p->first_month <= k + 1)
-                u->monthly_trained[k]++;
-            if (p->first_pledge < month_end[p->unit][k])
-                u->monthly_pledged[k]++;
-        }
-    }
+    if (!rc)
+        rc = count_people(s, ind, months, nmonths, month_end);
     free(month_end);
-    free(m.slots);
-    free(m.pool);
+    free(months);
     free(tz);
-    /* Roll up; drop units with no staff and no training from the figures. */
+    if (rc) {
+        indicators_free(ind);
+        return rc;
+    }
+    /* Roll up; units with no staff and no training stay out of the figures. */
     int keep = 0;
     for (int i = 0; i < ind->nunits; i++) {
         ind_unit *u = &ind->units[i];

@@ -29,6 +29,10 @@ struct store {
     int readonly;
     char kiosk_id[STORE_KIOSK_ID_LEN];
     char err[512];
+    /* Hash of this kiosk's last audit entry, valid only inside a write
+     * transaction (BEGIN IMMEDIATE holds the lock: nobody else appends). */
+    char audit_head[UTIL_SHA256_HEX];
+    int in_tx;
     struct {
         const char *sql;
         sqlite3_stmt *st;
@@ -160,10 +164,28 @@ static void sql_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text(ctx, hex, 64, SQLITE_TRANSIENT);
 }
 
-int store_begin(store *s) { return exec(s, "BEGIN IMMEDIATE", "begin transaction"); }
-int store_commit(store *s) { return exec(s, "COMMIT", "commit"); }
+int store_begin(store *s)
+{
+    s->audit_head[0] = '\0';
+    int rc = exec(s, "BEGIN IMMEDIATE", "begin transaction");
+    s->in_tx = rc == STORE_OK;
+    return rc;
+}
+
+int store_commit(store *s)
+{
+    int rc = exec(s, "COMMIT", "commit");
+    s->in_tx = 0;
+    s->audit_head[0] = '\0';
+    if (rc != STORE_OK)
+        store_rollback(s);
+    return rc;
+}
+
 void store_rollback(store *s)
 {
+    s->in_tx = 0;
+    s->audit_head[0] = '\0';
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -195,7 +217,9 @@ static int open_handle(store *s, const char *path, const char *ro_params)
 {
     int rc;
     if (!ro_params) {
-        rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+        /* NOMUTEX: a handle is used by one thread only (the printer worker
+         * gets a copy of the receipt, never the handle). */
+        rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     } else {
         /* file: URI with the path percent-escaped. */
         size_t n = strlen(path);
@@ -212,7 +236,7 @@ static int open_handle(store *s, const char *path, const char *ro_params)
                 uri[o++] = (char)c;
         }
         sprintf(uri + o, "?mode=%s", ro_params);
-        rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+        rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
         free(uri);
     }
     if (rc != SQLITE_OK)
@@ -328,6 +352,9 @@ int store_open(store **out, const char *path, int create, char *err, size_t errl
         if (exec(s, "PRAGMA journal_mode=WAL", "set WAL") ||
             exec(s, "PRAGMA synchronous=FULL", "set synchronous") ||
             exec(s, "PRAGMA foreign_keys=ON", "set foreign keys") ||
+            /* 32 MiB of page cache: a 100,000-row import stays in memory
+             * instead of spilling to the WAL and reading pages back. */
+            exec(s, "PRAGMA cache_size=-32768", "set cache size") ||
             migrate(s, version)) {
             snprintf(err, errlen, "%s: %s", path, s->err);
             code = STORE_ERROR;
@@ -475,18 +502,23 @@ static int audit_append(store *s, const char *kind, const char *uuid, int64_t no
         return rc;
     if (!content)
         return fail(s, STORE_ERROR, "audit: record %s vanished", uuid);
-    sqlite3_stmt *st = stmt(s, sql_last);
-    if (!st) {
-        free(content);
-        return STORE_ERROR;
+    if (s->in_tx && s->audit_head[0]) {
+        memcpy(prev, s->audit_head, sizeof prev);
+    } else {
+        sqlite3_stmt *st = stmt(s, sql_last);
+        if (!st) {
+            free(content);
+            return STORE_ERROR;
+        }
+        bind_text(st, 1, s->kiosk_id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            col_text(st, 0, prev, sizeof prev);
+        else
+            memcpy(prev, ZERO_HASH, sizeof prev);
+        sqlite3_reset(st);
     }
-    bind_text(st, 1, s->kiosk_id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        col_text(st, 0, prev, sizeof prev);
-    else
-        memcpy(prev, ZERO_HASH, sizeof prev);
-    sqlite3_reset(st);
     chain_hash(prev, now, kind, uuid, content, hash);
+    sqlite3_stmt *st;
     st = stmt(s, sql_ins);
     if (!st) {
         free(content);
@@ -500,7 +532,12 @@ static int audit_append(store *s, const char *kind, const char *uuid, int64_t no
     bind_text(st, 6, prev);
     bind_text(st, 7, hash);
     free(content);
-    return exec_stmt(s, st, "append to audit log");
+    rc = exec_stmt(s, st, "append to audit log");
+    if (rc == STORE_OK && s->in_tx)
+        memcpy(s->audit_head, hash, sizeof hash);
+    else
+        s->audit_head[0] = '\0';
+    return rc;
 }
 
 int store_audit_verify(store *s, long *entries)
@@ -514,7 +551,7 @@ int store_audit_verify(store *s, long *entries)
     int nchains = 0;
     int rc = sqlite3_prepare_v2(s->db,
         "SELECT a.seq, a.kiosk_id, a.at, a.kind, a.record_uuid, a.content, a.prev_hash, a.hash, "
-        "(SELECT max(b.seq) FROM audit b WHERE b.record_uuid = a.record_uuid) "
+        "max(a.seq) OVER (PARTITION BY a.record_uuid) "
         "FROM audit a ORDER BY a.seq", -1, &st, NULL);
     if (rc != SQLITE_OK)
         return sql_fail(s, rc, "audit verify");
@@ -803,26 +840,19 @@ static int same_person(const store_person *a, const store_person *b)
            strcmp(a->email, b->email) == 0 && a->active == b->active;
 }
 
-static int index_name(store *s, sqlite3_int64 id, const char *norm)
+/* Runs sql (?1 = token, ?2 = person id) for each word of norm. */
+static int each_token(store *s, const char *sql, sqlite3_int64 id, const char *norm)
 {
-    static const char sql_del[] = "DELETE FROM name_token WHERE person_id = ?1";
-    static const char sql_ins[] = "INSERT OR IGNORE INTO name_token(token, person_id) VALUES (?1, ?2)";
-    sqlite3_stmt *st = stmt(s, sql_del);
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = exec_stmt(s, st, "index name");
-    if (rc)
-        return rc;
     const char *w = norm;
     while (*w) {
         size_t len = strcspn(w, " ");
-        st = stmt(s, sql_ins);
+        sqlite3_stmt *st = stmt(s, sql);
         if (!st)
             return STORE_ERROR;
         sqlite3_bind_text(st, 1, w, (int)len, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 2, id);
-        if ((rc = exec_stmt(s, st, "index name")))
+        int rc = exec_stmt(s, st, "index name");
+        if (rc)
             return rc;
         w += len;
         while (*w == ' ')
@@ -831,9 +861,21 @@ static int index_name(store *s, sqlite3_int64 id, const char *norm)
     return STORE_OK;
 }
 
+/* Replaces the search tokens of person id: old_norm's words out (NULL for a
+ * new person), new_norm's words in. */
+static int index_name(store *s, sqlite3_int64 id, const char *old_norm, const char *new_norm)
+{
+    static const char sql_del[] = "DELETE FROM name_token WHERE token = ?1 AND person_id = ?2";
+    static const char sql_ins[] = "INSERT OR IGNORE INTO name_token(token, person_id) VALUES (?1, ?2)";
+    if (old_norm && strcmp(old_norm, new_norm) == 0)
+        return STORE_OK;
+    int rc = old_norm ? each_token(s, sql_del, id, old_norm) : STORE_OK;
+    return rc ? rc : each_token(s, sql_ins, id, new_norm);
+}
+
 int store_person_upsert(store *s, const store_person *p, int64_t now, int *what)
 {
-    static const char sql_find[] = "SELECT id, uuid, " PERSON_COLS " FROM person WHERE employee_no = ?1";
+    static const char sql_find[] = "SELECT id, uuid, " PERSON_COLS ", name_norm FROM person WHERE employee_no = ?1";
     static const char sql_ins[] =
         "INSERT INTO person(uuid, kiosk_id, employee_no, given_name, surname1, surname2, unit_code, area, "
         "position, email, active, name_norm, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)";
@@ -852,7 +894,7 @@ int store_person_upsert(store *s, const store_person *p, int64_t now, int *what)
     if (!st)
         return STORE_ERROR;
     bind_text(st, 1, p->employee_no);
-    char uuid[UTIL_UUID_LEN] = "";
+    char uuid[UTIL_UUID_LEN] = "", old_norm[512] = "";
     sqlite3_int64 id = 0;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -860,6 +902,7 @@ int store_person_upsert(store *s, const store_person *p, int64_t now, int *what)
         id = sqlite3_column_int64(st, 0);
         col_text(st, 1, uuid, sizeof uuid);
         read_person(st, 2, &old);
+        col_text(st, 11, old_norm, sizeof old_norm);
         sqlite3_reset(st);
         if (same_person(&old, p))
             return STORE_OK;
@@ -901,7 +944,7 @@ int store_person_upsert(store *s, const store_person *p, int64_t now, int *what)
     }
     if (isnew)
         id = sqlite3_last_insert_rowid(s->db);
-    if ((rc = index_name(s, id, norm)) || (rc = audit_append(s, "person", uuid, now)))
+    if ((rc = index_name(s, id, isnew ? NULL : old_norm, norm)) || (rc = audit_append(s, "person", uuid, now)))
         return rc;
     if (what)
         *what = isnew ? STORE_PERSON_ADDED : STORE_PERSON_UPDATED;
@@ -1168,9 +1211,22 @@ out:
     return rc;
 }
 
-int store_event_get(store *s, const char *id, store_event *out)
+/* The few event fields a check-in needs, found by id or unique prefix
+ * (without the attendee count that store_event_get computes). */
+struct event_light {
+    sqlite3_int64 row;
+    char id[UTIL_UUID_LEN];
+    char title[256];
+    char state[8];
+    int signature;
+};
+
+static int event_find(store *s, const char *id, int full, store_event *out, struct event_light *light)
 {
-    static const char sql[] = "SELECT " EVENT_COLS " FROM event e WHERE e.uuid >= ?1 AND e.uuid < ?2 LIMIT 2";
+    static const char sql_full[] = "SELECT " EVENT_COLS " FROM event e WHERE e.uuid >= ?1 AND e.uuid < ?2 LIMIT 2";
+    static const char sql_light[] = "SELECT id, uuid, title, state, signature FROM event "
+                                    "WHERE uuid >= ?1 AND uuid < ?2 LIMIT 2";
+    const char *sql = full ? sql_full : sql_light;
     size_t len = strlen(id);
     if (len < 4 || len >= UTIL_UUID_LEN || strspn(id, "0123456789abcdef-") != len)
         return fail(s, STORE_NOTFOUND, "no event '%s' (give its id as printed by 'event list')", id);
@@ -1183,8 +1239,17 @@ int store_event_get(store *s, const char *id, store_event *out)
     bind_text(st, 2, hi);
     int n = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++ == 0)
+        if (n++ > 0)
+            continue;
+        if (full) {
             read_event(st, out);
+        } else {
+            light->row = sqlite3_column_int64(st, 0);
+            col_text(st, 1, light->id, sizeof light->id);
+            col_text(st, 2, light->title, sizeof light->title);
+            col_text(st, 3, light->state, sizeof light->state);
+            light->signature = sqlite3_column_int(st, 4);
+        }
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
@@ -1194,6 +1259,11 @@ int store_event_get(store *s, const char *id, store_event *out)
     if (n > 1)
         return fail(s, STORE_NOTFOUND, "event id '%s' is ambiguous; give more characters", id);
     return STORE_OK;
+}
+
+int store_event_get(store *s, const char *id, store_event *out)
+{
+    return event_find(s, id, 1, out, NULL);
 }
 
 int store_event_set_state(store *s, const char *id, const char *state, int64_t now)
@@ -1361,14 +1431,12 @@ static int valid_method(const char *m)
 int store_checkin(store *s, const char *event_id, const char *employee_no, const char *guest_name,
                   const char *method, const void *sig, size_t siglen, int64_t now, store_record *out)
 {
-    static const char sql_ev[] = "SELECT id, uuid, state FROM event WHERE uuid = ?1";
     static const char sql_dup[] = RECORD_SELECT "WHERE e.uuid = ?1 AND a.employee_no = ?2";
     static const char sql_ins[] =
         "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, guest_name, at, method, signature_id, folio) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-    static const char sql_get[] = RECORD_SELECT "WHERE a.uuid = ?1";
     int guest = method && strcmp(method, "guest") == 0;
-    store_event ev;
+    struct event_light ev;
     store_person p;
     if (!valid_method(method))
         return fail(s, STORE_INVALID, "bad check-in method '%s'", method ? method : "");
@@ -1378,7 +1446,7 @@ int store_checkin(store *s, const char *event_id, const char *employee_no, const
         if (strlen(guest_name) >= sizeof out->guest_name || !util_utf8_valid(guest_name, strlen(guest_name)))
             return fail(s, STORE_INVALID, "the guest name is too long or not valid text");
     }
-    int rc = store_event_get(s, event_id, &ev);
+    int rc = event_find(s, event_id, 0, NULL, &ev);
     if (rc)
         return rc;
     int keyed = strcmp(method, "keyed") == 0;
@@ -1391,24 +1459,16 @@ int store_checkin(store *s, const char *event_id, const char *employee_no, const
                         employee_no ? employee_no : "");
         if (!p.active)
             return fail(s, STORE_NOTFOUND, "employee number %s is marked inactive in the roster", employee_no);
-        if (one_record(s, sql_dup, ev.id, employee_no, out) == STORE_OK)
-            return fail(s, STORE_EXISTS, "employee %s is already registered at this event", employee_no);
+        /* A second check-in is caught by the unique index at insert time
+         * (the transaction then rolls back, folio counter included). */
     }
     if (ev.signature && !keyed && (!sig || siglen == 0))
         return fail(s, STORE_INVALID, "this event asks for a signature");
     if ((rc = store_begin(s)))
         return rc;
-    sqlite3_stmt *st = stmt(s, sql_ev);
-    sqlite3_int64 evrow = 0, sigid = 0;
+    sqlite3_stmt *st;
+    sqlite3_int64 sigid = 0;
     char uuid[UTIL_UUID_LEN], folio[STORE_FOLIO_LEN];
-    if (!st) {
-        rc = STORE_ERROR;
-        goto out;
-    }
-    bind_text(st, 1, ev.id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        evrow = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
     if ((rc = put_signature(s, sig, siglen, &sigid)) || (rc = next_folio(s, folio)))
         goto out;
     util_uuid(uuid);
@@ -1418,7 +1478,7 @@ int store_checkin(store *s, const char *event_id, const char *employee_no, const
     }
     bind_text(st, 1, uuid);
     bind_text(st, 2, s->kiosk_id);
-    sqlite3_bind_int64(st, 3, evrow);
+    sqlite3_bind_int64(st, 3, ev.row);
     bind_text(st, 4, guest ? NULL : employee_no);
     bind_text(st, 5, guest ? guest_name : NULL);
     sqlite3_bind_int64(st, 6, now);
@@ -1439,7 +1499,18 @@ int store_checkin(store *s, const char *event_id, const char *employee_no, const
     }
     if ((rc = audit_append(s, "attendance", uuid, now)) || (rc = store_commit(s)))
         goto out;
-    return one_record(s, sql_get, uuid, NULL, out);
+    memset(out, 0, sizeof *out);
+    snprintf(out->type, sizeof out->type, "attendance");
+    memcpy(out->uuid, uuid, sizeof uuid);
+    memcpy(out->folio, folio, sizeof folio);
+    out->at = now;
+    util_strlcpy(out->method, method, sizeof out->method);
+    util_strlcpy(out->employee_no, guest ? "" : employee_no, sizeof out->employee_no);
+    util_strlcpy(out->guest_name, guest ? guest_name : "", sizeof out->guest_name);
+    memcpy(out->event_id, ev.id, sizeof ev.id);
+    memcpy(out->kiosk_id, s->kiosk_id, sizeof s->kiosk_id);
+    out->has_signature = sigid != 0;
+    return STORE_OK;
 out:
     store_rollback(s);
     return rc;
