@@ -53,7 +53,7 @@ int gen_roster_write(FILE *f, int n, unsigned seed)
         const char *area = AREAS[next(&s) % N(AREAS)];
         const char *pos = POSITIONS[next(&s) % N(POSITIONS)];
         int active = next(&s) % 50 != 0; /* about 2 % have left */
-        fprintf(f, "%d,%s,%s,%s,%s,%s,%s,p%d@ejemplo.mx,%s\n", 100001 + i, g, s1, s2, GEN_UNITS[u], area, pos,
+        fprintf(f, "%d,%s,%s,%s,%s,\"%s\",\"%s\",p%d@ejemplo.mx,%s\n", 100001 + i, g, s1, s2, GEN_UNITS[u], area, pos,
                 100001 + i, active ? "sí" : "no");
     }
     return ferror(f) ? -1 : 0;
