@@ -167,6 +167,8 @@ static void sql_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 int store_begin(store *s)
 {
     s->audit_head[0] = '\0';
+    if (s->readonly)
+        return fail(s, STORE_READONLY, "the database is read-only (check file and folder permissions)");
     int rc = exec(s, "BEGIN IMMEDIATE", "begin transaction");
     s->in_tx = rc == STORE_OK;
     return rc;
@@ -352,9 +354,10 @@ int store_open(store **out, const char *path, int create, char *err, size_t errl
         if (exec(s, "PRAGMA journal_mode=WAL", "set WAL") ||
             exec(s, "PRAGMA synchronous=FULL", "set synchronous") ||
             exec(s, "PRAGMA foreign_keys=ON", "set foreign keys") ||
-            /* 32 MiB of page cache: a 100,000-row import stays in memory
-             * instead of spilling to the WAL and reading pages back. */
-            exec(s, "PRAGMA cache_size=-32768", "set cache size") ||
+            /* Up to 64 MiB of page cache (used only as pages are touched):
+             * a 100,000-row import stays in memory instead of spilling to
+             * the WAL and reading pages back mid-transaction. */
+            exec(s, "PRAGMA cache_size=-65536", "set cache size") ||
             migrate(s, version)) {
             snprintf(err, errlen, "%s: %s", path, s->err);
             code = STORE_ERROR;
