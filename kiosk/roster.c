@@ -155,6 +155,8 @@ static const char *roster_echo(const char *v, char *out, size_t outlen)
  * "PATH: reason" when line <= 0) in the caller's err. Later failures are
  * ignored so the message names the first problem. Returns the stored rc. */
 static int roster_fail(roster_ctx *c, int rc, long line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int roster_fail(roster_ctx *c, int rc, long line, const char *fmt, ...)
 {
     if (c->rc != STORE_OK)
         return c->rc;

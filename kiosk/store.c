@@ -63,6 +63,7 @@ const char *store_errmsg(const store *s) { return s->err; }
 sqlite3 *store_db(store *s) { return s->db; }
 const char *store_kiosk_id(const store *s) { return s->kiosk_id; }
 
+static int fail(store *s, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(store *s, int code, const char *fmt, ...)
 {
     va_list ap;

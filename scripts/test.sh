@@ -11,3 +11,6 @@ if [ "${CK_SKIP_ASAN:-0}" != 1 ]; then
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j2)
 fi
+if [ "${CK_SKIP_FUZZ:-0}" != 1 ]; then
+  bash scripts/fuzz.sh "${CK_FUZZ_SECONDS:-20}"
+fi
