@@ -38,8 +38,14 @@ typedef struct receipt_fields {
     char event_id[UTIL_UUID_LEN];   /* attendance */
     char carta_prefix[20];      /* pledge */
     int64_t at;
-    char kiosk_id[STORE_KIOSK_ID_LEN];
+    char kiosk_id[STORE_KIOSK_ID_LEN];  /* the kiosk whose key signed */
+    /* Added with the implementation: */
+    int version;                /* record format version (1) */
+    char folio[STORE_FOLIO_LEN];    /* folio of the record ("KIOSKID-NNNNNN") */
 } receipt_fields;
+
+/* Record types in the payload. */
+enum { RECEIPT_ATTENDANCE = 1, RECEIPT_PLEDGE = 2 };
 
 /* Builds and signs the receipt of record r (attendance or pledge) with the
  * key of the database at db_path. Returns 0, or -1 with one line in err. */
@@ -65,5 +71,24 @@ int receipt_escpos(const receipt *r, int width_mm, uint8_t **out, size_t *len);
  * escpos+tcp://, cups:, png:, none). Returns 0, or -1 within a few seconds
  * with a one-line reason in err (the record itself is already saved). */
 int receipt_print(const receipt *r, const config *c, char *err, size_t errlen);
+
+/* ---- lower-level pieces (tests, benchmark, other tools) ---- */
+
+/* Encodes and signs f (type, record_uuid, employee_no, event_id or
+ * carta_prefix, at, kiosk_id = the signer, folio) with secret key sk into
+ * out[RECEIPT_PAYLOAD_MAX] as "CK1:" + base45(record || signature). Returns
+ * 0, or -1 with a one-line reason in err for a field that cannot be encoded
+ * (bad UUID, folio, kiosk id, time outside 1970..2106, employee number). */
+int receipt_payload_sign(const receipt_fields *f, const unsigned char sk[64], char *out, size_t outlen,
+                         char *err, size_t errlen);
+
+/* Verifies a payload against one public key pk (the store is not used).
+ * Same results and messages as receipt_verify, except the key lookup. */
+int receipt_verify_key(const char *payload, const unsigned char pk[32], receipt_fields *f, char *err,
+                       size_t errlen);
+
+/* Receipt kind of a store_record type: "Comprobante de asistencia" or
+ * "Carta Compromiso". */
+const char *receipt_kind_name(int type);
 
 #endif

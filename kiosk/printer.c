@@ -1,0 +1,676 @@
+/* printer.c — ESC/POS encoding, CP858 text and printer transports (see
+ * printer.h). */
+#include "printer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/sockios.h>
+
+/* ---- buffer ---- */
+
+void printer_buf_init(printer_buf *b)
+{
+    memset(b, 0, sizeof *b);
+}
+
+void printer_buf_free(printer_buf *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+void printer_buf_put(printer_buf *b, const void *p, size_t n)
+{
+    if (b->failed || n == 0)
+        return;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        uint8_t *d = realloc(b->data, cap);
+        if (!d) {
+            b->failed = 1;
+            return;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
+
+int printer_buf_take(printer_buf *b, uint8_t **out, size_t *len)
+{
+    if (b->failed || !b->data) {
+        printer_buf_free(b);
+        *out = NULL;
+        *len = 0;
+        return -1;
+    }
+    *out = b->data;
+    *len = b->len;
+    memset(b, 0, sizeof *b);
+    return 0;
+}
+
+/* ---- CP858 ---- */
+
+/* Unicode code points of CP858 bytes 0x80..0xFF (CP850 with 0xD5 = euro). */
+static const uint16_t CP858_HIGH[128] = {
+    0x00C7, 0x00FC, 0x00E9, 0x00E2, 0x00E4, 0x00E0, 0x00E5, 0x00E7, /* 80 */
+    0x00EA, 0x00EB, 0x00E8, 0x00EF, 0x00EE, 0x00EC, 0x00C4, 0x00C5,
+    0x00C9, 0x00E6, 0x00C6, 0x00F4, 0x00F6, 0x00F2, 0x00FB, 0x00F9, /* 90 */
+    0x00FF, 0x00D6, 0x00DC, 0x00F8, 0x00A3, 0x00D8, 0x00D7, 0x0192,
+    0x00E1, 0x00ED, 0x00F3, 0x00FA, 0x00F1, 0x00D1, 0x00AA, 0x00BA, /* A0 */
+    0x00BF, 0x00AE, 0x00AC, 0x00BD, 0x00BC, 0x00A1, 0x00AB, 0x00BB,
+    0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x00C1, 0x00C2, 0x00C0, /* B0 */
+    0x00A9, 0x2563, 0x2551, 0x2557, 0x255D, 0x00A2, 0x00A5, 0x2510,
+    0x2514, 0x2534, 0x252C, 0x251C, 0x2500, 0x253C, 0x00E3, 0x00C3, /* C0 */
+    0x255A, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550, 0x256C, 0x00A4,
+    0x00F0, 0x00D0, 0x00CA, 0x00CB, 0x00C8, 0x20AC, 0x00CD, 0x00CE, /* D0 */
+    0x00CF, 0x2518, 0x250C, 0x2588, 0x2584, 0x00A6, 0x00CC, 0x2580,
+    0x00D3, 0x00DF, 0x00D4, 0x00D2, 0x00F5, 0x00D5, 0x00B5, 0x00FE, /* E0 */
+    0x00DE, 0x00DA, 0x00DB, 0x00D9, 0x00FD, 0x00DD, 0x00AF, 0x00B4,
+    0x00AD, 0x00B1, 0x2017, 0x00BE, 0x00B6, 0x00A7, 0x00F7, 0x00B8, /* F0 */
+    0x00B0, 0x00A8, 0x00B7, 0x00B9, 0x00B3, 0x00B2, 0x25A0, 0x00A0,
+};
+
+uint32_t printer_cp858_codepoint(uint8_t c)
+{
+    return c < 0x80 ? c : CP858_HIGH[c - 0x80];
+}
+
+/* Decodes one UTF-8 sequence at s; returns its length (>= 1) and the code
+ * point in *cp, or 0xFFFD with length 1 for an invalid byte. */
+static size_t utf8_next(const unsigned char *s, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    size_t n;
+    uint32_t v, min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if ((c & 0xE0) == 0xC0) n = 2, v = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0) n = 3, v = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0) n = 4, v = c & 0x07, min = 0x10000;
+    else {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        v = v << 6 | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = v;
+    return n;
+}
+
+/* CP858 byte for a code point: 0 to drop it, '?' when unmappable. */
+static unsigned char cp858_byte(uint32_t cp)
+{
+    if (cp == '\t')
+        return ' ';
+    if (cp >= 0x20 && cp < 0x7F)
+        return (unsigned char)cp;
+    if (cp >= 0x0300 && cp <= 0x036F)
+        return 0; /* combining accent: drop rather than print '?' */
+    switch (cp) {
+    case 0x2018: case 0x2019: case 0x201A: case 0x2032: return '\'';
+    case 0x201C: case 0x201D: case 0x201E: case 0x2033: return '"';
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212: return '-';
+    case 0x2026: return '.';
+    default: break;
+    }
+    if (cp >= 0xA0)
+        for (int i = 0; i < 128; i++)
+            if (CP858_HIGH[i] == cp)
+                return (unsigned char)(0x80 + i);
+    return '?';
+}
+
+size_t printer_utf8_to_cp858(const char *in, char *out, size_t outlen)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t o = 0;
+    if (outlen == 0)
+        return 0;
+    while (*s && o + 1 < outlen) {
+        uint32_t cp;
+        s += utf8_next(s, &cp);
+        unsigned char b = cp858_byte(cp);
+        if (b)
+            out[o++] = (char)b;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* ---- ESC/POS ---- */
+
+static void put3(printer_buf *b, int a, int c, int n)
+{
+    uint8_t cmd[3] = {(uint8_t)a, (uint8_t)c, (uint8_t)n};
+    printer_buf_put(b, cmd, 3);
+}
+
+void printer_escpos_init(printer_buf *b)
+{
+    static const uint8_t init[] = {0x1B, '@', 0x1B, 't', PRINTER_CODEPAGE_PC858};
+    printer_buf_put(b, init, sizeof init);
+}
+
+void printer_escpos_align(printer_buf *b, int align)
+{
+    put3(b, 0x1B, 'a', align);
+}
+
+void printer_escpos_bold(printer_buf *b, int on)
+{
+    put3(b, 0x1B, 'E', on ? 1 : 0);
+}
+
+void printer_escpos_mode(printer_buf *b, int mode)
+{
+    put3(b, 0x1B, '!', mode);
+}
+
+void printer_escpos_text(printer_buf *b, const char *label, const char *utf8, int cols)
+{
+    char text[2048], lab[256] = "";
+    size_t n = printer_utf8_to_cp858(utf8 ? utf8 : "", text, sizeof text);
+    size_t used = 0; /* columns already taken on the current line */
+    if (cols < 8)
+        cols = 8;
+    if (label && *label) {
+        size_t ln = printer_utf8_to_cp858(label, lab, sizeof lab);
+        printer_escpos_bold(b, 1);
+        printer_buf_put(b, lab, ln);
+        printer_escpos_bold(b, 0);
+        used = ln;
+        if (used + 1 >= (size_t)cols) {
+            printer_buf_put(b, "\n", 1);
+            used = 0;
+        } else {
+            printer_buf_put(b, " ", 1);
+            used++;
+        }
+    }
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && text[i] == ' ')
+            i++;
+        if (i >= n)
+            break;
+        size_t room = (size_t)cols - used, end = i + room;
+        if (end >= n) {
+            end = n;
+        } else {
+            /* Break at the last space that fits; a longer word is cut. */
+            size_t sp = end;
+            while (sp > i && text[sp] != ' ')
+                sp--;
+            if (sp > i)
+                end = sp;
+            else if (used > 0) {
+                printer_buf_put(b, "\n", 1); /* start the word on a fresh line */
+                used = 0;
+                continue;
+            }
+        }
+        size_t stop = end;
+        while (stop > i && text[stop - 1] == ' ')
+            stop--;
+        printer_buf_put(b, text + i, stop - i);
+        printer_buf_put(b, "\n", 1);
+        used = 0;
+        i = end;
+    }
+    if (used > 0)
+        printer_buf_put(b, "\n", 1); /* a label with an empty value */
+}
+
+void printer_escpos_raster(printer_buf *b, const unsigned char *bits, int width, int height)
+{
+    int xbytes = (width + 7) / 8;
+    uint8_t *row = malloc((size_t)xbytes);
+    if (!row) {
+        b->failed = 1;
+        return;
+    }
+    for (int y0 = 0; y0 < height; y0 += 255) {
+        int rows = height - y0 > 255 ? 255 : height - y0;
+        uint8_t hdr[8] = {0x1D, 'v', '0', 0, (uint8_t)(xbytes & 0xFF), (uint8_t)(xbytes >> 8),
+                          (uint8_t)(rows & 0xFF), (uint8_t)(rows >> 8)};
+        printer_buf_put(b, hdr, sizeof hdr);
+        for (int y = y0; y < y0 + rows; y++) {
+            memset(row, 0, (size_t)xbytes);
+            for (int x = 0; x < width; x++)
+                if (bits[(size_t)y * (size_t)width + (size_t)x])
+                    row[x / 8] |= (uint8_t)(0x80 >> (x % 8));
+            printer_buf_put(b, row, (size_t)xbytes);
+        }
+    }
+    free(row);
+}
+
+void printer_escpos_feed_cut(printer_buf *b, int lines)
+{
+    put3(b, 0x1B, 'd', lines);
+    uint8_t cut[4] = {0x1D, 'V', 66, 0};
+    printer_buf_put(b, cut, sizeof cut);
+}
+
+/* ---- transports ---- */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds left before deadline (>= 0). */
+static int left_ms(int64_t deadline)
+{
+    int64_t l = deadline - now_ms();
+    return l < 0 ? 0 : l > 60000 ? 60000 : (int)l;
+}
+
+/* Writes all of data to the non-blocking fd. Each wait is bounded by the
+ * stall timeout and the whole job by the total deadline. Returns 0, or -1
+ * with errno (ETIMEDOUT when the other side stopped taking bytes). */
+static int write_all(int fd, const uint8_t *data, size_t len, int is_socket, int64_t deadline)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = is_socket ? send(fd, data + off, len - off, MSG_NOSIGNAL) : write(fd, data + off, len - off);
+        if (w > 0) {
+            off += (size_t)w;
+            continue;
+        }
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            return -1;
+        int wait = left_ms(deadline);
+        if (wait > PRINTER_STALL_TIMEOUT_MS)
+            wait = PRINTER_STALL_TIMEOUT_MS;
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        int r = wait > 0 ? poll(&p, 1, wait) : 0;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        if (p.revents & (POLLERR | POLLHUP) && !(p.revents & POLLOUT)) {
+            errno = EPIPE;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int send_file(const char *path, const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    int rc = -1, flags = O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
+    /* A missing device must fail, not quietly become a regular file. */
+    if (strncmp(path, "/dev/", 5) != 0)
+        flags |= O_CREAT | O_APPEND;
+    int fd = open(path, flags, 0600);
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
+            snprintf(err, errlen, "no se encuentra la impresora %s; revise que esté conectada y encendida", path);
+        else
+            snprintf(err, errlen, "no se puede abrir la impresora %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (write_all(fd, data, len, 0, now_ms() + PRINTER_TOTAL_TIMEOUT_MS) != 0) {
+        if (errno == ETIMEDOUT)
+            snprintf(err, errlen, "la impresora %s no responde; revise el papel y que esté encendida", path);
+        else
+            snprintf(err, errlen, "error al enviar a la impresora %s: %s", path, strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    close(fd);
+    return rc;
+}
+
+/* Splits "HOST[:PORT]" or "[V6]:PORT" (an optional trailing '/' ignored). */
+static int parse_hostport(const char *s, char *host, size_t hostlen, char *port, size_t portlen)
+{
+    const char *end = s + strcspn(s, "/?"), *colon;
+    if (*s == '[') {
+        const char *close = memchr(s, ']', (size_t)(end - s));
+        if (!close || (size_t)(close - s - 1) >= hostlen)
+            return -1;
+        snprintf(host, hostlen, "%.*s", (int)(close - s - 1), s + 1);
+        colon = close[1] == ':' ? close + 1 : NULL;
+    } else {
+        colon = memchr(s, ':', (size_t)(end - s));
+        size_t hl = (size_t)((colon ? colon : end) - s);
+        if (hl >= hostlen)
+            return -1;
+        snprintf(host, hostlen, "%.*s", (int)hl, s);
+    }
+    if (colon) {
+        size_t pl = (size_t)(end - colon - 1);
+        if (pl == 0 || pl >= portlen || strspn(colon + 1, "0123456789") < pl)
+            return -1;
+        snprintf(port, portlen, "%.*s", (int)pl, colon + 1);
+    } else {
+        snprintf(port, portlen, "9100");
+    }
+    return host[0] ? 0 : -1;
+}
+
+/* Connects a non-blocking TCP socket within the connect timeout. Returns the
+ * fd, or -1 with err filled. */
+static int tcp_connect(const char *host, const char *port, char *err, size_t errlen)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+    struct addrinfo *ai = NULL;
+    int g = getaddrinfo(host, port, &hints, &ai);
+    if (g != 0) {
+        snprintf(err, errlen, "no se encuentra la impresora de red %s: %s", host, gai_strerror(g));
+        return -1;
+    }
+    int fd = -1, e = 0;
+    int64_t deadline = now_ms() + PRINTER_CONNECT_TIMEOUT_MS;
+    for (struct addrinfo *a = ai; a && fd < 0; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) {
+            e = errno;
+            continue;
+        }
+        /* A small send buffer keeps our side from swallowing the job: when
+         * the printer stops reading, writes stall and the drain check below
+         * sees bytes that never leave. */
+        int sndbuf = 4096, one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0)
+            break;
+        if (errno == EINPROGRESS) {
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+            int r;
+            do
+                r = poll(&p, 1, left_ms(deadline));
+            while (r < 0 && errno == EINTR);
+            socklen_t sl = sizeof e;
+            if (r == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &sl) == 0 && e == 0)
+                break;
+            if (r == 0)
+                e = ETIMEDOUT;
+        } else {
+            e = errno;
+        }
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(ai);
+    if (fd < 0) {
+        if (e == ECONNREFUSED)
+            snprintf(err, errlen, "la impresora de red %s:%s rechaza la conexión; revise que esté encendida", host,
+                     port);
+        else if (e == ETIMEDOUT)
+            snprintf(err, errlen, "la impresora de red %s:%s no contesta; revise el cable y que esté encendida",
+                     host, port);
+        else
+            snprintf(err, errlen, "no se puede conectar con la impresora %s:%s: %s", host, port, strerror(e));
+    }
+    return fd;
+}
+
+/* After the job, asks the printer for its paper-roll status (DLE EOT 4, a
+ * real-time command answered once the printer has read everything before
+ * it). A printer that never reads never answers, even when its receive
+ * buffer was large enough to swallow the whole job. Returns 0 when the
+ * printer answered with paper, -1 with errno ETIMEDOUT (no answer), ENOSPC
+ * (paper end) or another error. */
+static int tcp_status(int fd, int64_t deadline)
+{
+    static const uint8_t query[] = {0x10, 0x04, 0x04};
+    if (write_all(fd, query, sizeof query, 1, deadline) != 0)
+        return -1;
+    int64_t until = now_ms() + PRINTER_STALL_TIMEOUT_MS;
+    if (until > deadline)
+        until = deadline;
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int r = poll(&p, 1, left_ms(until));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            errno = r == 0 ? ETIMEDOUT : errno;
+            return -1;
+        }
+        uint8_t st[64];
+        ssize_t n = recv(fd, st, sizeof st, 0);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n <= 0) {
+            errno = n == 0 ? ECONNRESET : errno;
+            return -1;
+        }
+        /* Status bytes have bit 1 and 4 set, bits 0 and 7 clear; the last
+         * one answers our query. Bits 5-6: paper end detected. */
+        uint8_t b = st[n - 1];
+        if ((b & 0x93) == 0x12 && (b & 0x60)) {
+            errno = ENOSPC;
+            return -1;
+        }
+        return 0;
+    }
+}
+
+static int send_tcp(const char *hostport, const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    char host[256], port[16];
+    int rc = -1;
+    const char *q = strchr(hostport, '?');
+    int status = !(q && (strcmp(q, "?status=off") == 0 || strcmp(q, "?status=0") == 0));
+    if (parse_hostport(hostport, host, sizeof host, port, sizeof port) != 0 || (q && status)) {
+        snprintf(err, errlen, "dirección de impresora no válida: escpos+tcp://%s", hostport);
+        return -1;
+    }
+    int fd = tcp_connect(host, port, err, errlen);
+    if (fd < 0)
+        return -1;
+    int64_t deadline = now_ms() + PRINTER_TOTAL_TIMEOUT_MS;
+    if (write_all(fd, data, len, 1, deadline) != 0)
+        goto fail;
+    /* Every byte is in our (small) send queue; wait until the printer has
+     * acknowledged it all. A printer whose buffer is full keeps its window
+     * closed and the queue never drains; progress restarts the stall clock. */
+    int outq = -1, last = -1;
+    int64_t stall = now_ms() + PRINTER_STALL_TIMEOUT_MS;
+    for (;;) {
+        if (ioctl(fd, SIOCOUTQ, &outq) != 0)
+            goto fail;
+        if (outq == 0)
+            break;
+        if (outq != last) {
+            last = outq;
+            stall = now_ms() + PRINTER_STALL_TIMEOUT_MS;
+        }
+        if (now_ms() >= stall || now_ms() >= deadline) {
+            errno = ETIMEDOUT;
+            goto fail;
+        }
+        struct pollfd p = {.fd = fd, .events = 0};
+        if (poll(&p, 1, 10) > 0 && (p.revents & (POLLERR | POLLHUP))) {
+            errno = EPIPE;
+            goto fail;
+        }
+    }
+    if (status && tcp_status(fd, deadline) != 0)
+        goto fail;
+    shutdown(fd, SHUT_WR);
+    rc = 0;
+    goto out;
+fail:
+    if (errno == ETIMEDOUT)
+        snprintf(err, errlen, "la impresora de red %s:%s no recibe datos; revise el papel y que esté encendida", host,
+                 port);
+    else if (errno == ENOSPC)
+        snprintf(err, errlen, "la impresora %s:%s no tiene papel; cambie el rollo y reimprima", host, port);
+    else
+        snprintf(err, errlen, "error al enviar a la impresora %s:%s: %s", host, port, strerror(errno));
+out:
+    close(fd);
+    return rc;
+}
+
+/* Finds an executable named prog in $PATH into out. Returns 0 or -1. */
+static int find_program(const char *prog, char *out, size_t outlen)
+{
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        snprintf(out, outlen, "%.*s/%s", (int)n, n ? path : ".", prog);
+        if (access(out, X_OK) == 0)
+            return 0;
+        path += n + (path[n] == ':');
+    }
+    return -1;
+}
+
+/* Runs `lp -d queue -o raw` with the job on its stdin, without a shell,
+ * bounded by the total timeout. */
+static int send_cups(const char *queue, const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    char lp[4096], msg[512] = "";
+    int in[2] = {-1, -1}, errp[2] = {-1, -1}, rc = -1, status = 0;
+    size_t msglen = 0;
+    pid_t pid = -1;
+    if (!queue[0] || queue[0] == '-' || strlen(queue) > 127 || strpbrk(queue, " \t\r\n/")) {
+        snprintf(err, errlen, "nombre de cola de impresión no válido: cups:%s", queue);
+        return -1;
+    }
+    if (find_program("lp", lp, sizeof lp) != 0) {
+        snprintf(err, errlen, "no se encuentra el programa lp (instale cups-client)");
+        return -1;
+    }
+    if (pipe(in) != 0 || pipe(errp) != 0) {
+        snprintf(err, errlen, "no se puede crear un canal para lp: %s", strerror(errno));
+        goto out;
+    }
+    for (int i = 0; i < 2; i++) {
+        fcntl(in[i], F_SETFD, FD_CLOEXEC);
+        fcntl(errp[i], F_SETFD, FD_CLOEXEC);
+    }
+    pid = fork();
+    if (pid < 0) {
+        snprintf(err, errlen, "no se puede ejecutar lp: %s", strerror(errno));
+        goto out;
+    }
+    if (pid == 0) {
+        /* Child: only async-signal-safe calls until exec. */
+        int devnull = open("/dev/null", O_WRONLY);
+        if (dup2(in[0], 0) < 0 || dup2(errp[1], 2) < 0 || devnull < 0 || dup2(devnull, 1) < 0)
+            _exit(126);
+        char *argv[] = {"lp", "-d", (char *)queue, "-o", "raw", NULL};
+        execv(lp, argv);
+        _exit(127);
+    }
+    close(in[0]);
+    close(errp[1]);
+    in[0] = errp[1] = -1;
+    fcntl(in[1], F_SETFL, O_NONBLOCK);
+    fcntl(errp[0], F_SETFL, O_NONBLOCK);
+    int64_t deadline = now_ms() + PRINTER_TOTAL_TIMEOUT_MS / 3;
+    if (write_all(in[1], data, len, 0, deadline) != 0) {
+        int e = errno;
+        snprintf(err, errlen, e == ETIMEDOUT ? "lp no responde (cola %s)" : "lp terminó antes de recibir el trabajo (cola %s)",
+                 queue);
+        goto out;
+    }
+    close(in[1]);
+    in[1] = -1;
+    /* Wait for lp to finish, collecting its first words of complaint. */
+    for (;;) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid) {
+            pid = -1;
+            break;
+        }
+        if (left_ms(deadline) == 0) {
+            snprintf(err, errlen, "lp no terminó a tiempo (cola %s)", queue);
+            goto out;
+        }
+        struct pollfd p = {.fd = errp[0], .events = POLLIN};
+        if (poll(&p, 1, 20) > 0) {
+            ssize_t r = read(errp[0], msg + msglen, sizeof msg - 1 - msglen);
+            if (r > 0)
+                msglen += (size_t)r;
+            msg[msglen] = '\0';
+        }
+    }
+    ssize_t r = read(errp[0], msg + msglen, sizeof msg - 1 - msglen);
+    if (r > 0)
+        msglen += (size_t)r;
+    msg[msglen] = '\0';
+    msg[strcspn(msg, "\r\n")] = '\0';
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+            snprintf(err, errlen, "no se puede ejecutar %s", lp);
+        else
+            snprintf(err, errlen, "la cola de impresión %s rechazó el trabajo: %s", queue,
+                     msg[0] ? msg : "lp falló");
+        goto out;
+    }
+    rc = 0;
+out:
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (in[i] >= 0)
+            close(in[i]);
+        if (errp[i] >= 0)
+            close(errp[i]);
+    }
+    return rc;
+}
+
+int printer_send(const char *uri, const void *data, size_t len, char *err, size_t errlen)
+{
+    if (strncmp(uri, "escpos+file:", 12) == 0 && uri[12])
+        return send_file(uri + 12, data, len, err, errlen);
+    if (strncmp(uri, "escpos+tcp://", 13) == 0)
+        return send_tcp(uri + 13, data, len, err, errlen);
+    if (strncmp(uri, "cups:", 5) == 0)
+        return send_cups(uri + 5, data, len, err, errlen);
+    snprintf(err, errlen, "impresora no reconocida '%s' (use escpos+file:, escpos+tcp://, cups:, png: o none)", uri);
+    return -1;
+}

@@ -1,0 +1,120 @@
+/* test_backup.c — online backups: a sound private copy, rotation, restore,
+ * and a clean failure when the folder cannot be written. */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backup.h"
+#include "util.h"
+
+static const char SIG[] = "sig";
+
+static int count_files(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    if (!d)
+        return -1;
+    while ((e = readdir(d)))
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+static void backup_rotate_and_restore(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir(), bdir[4200], out[4200], err[512], path[4200];
+    store *s = tu_store(dir, "k.db");
+    tu_person(s, "1001", "José", "Peña", "Íñiguez", "SCLC", 1);
+    const char *ev = tu_event(s, "Taller", "taller", "etica", "SCLC", "2020-11-25 10:00", 1);
+    char event[64];
+    snprintf(event, sizeof event, "%s", ev);
+    store_record r;
+    assert_int_equal(store_checkin(s, event, "1001", NULL, "number", SIG, sizeof SIG, 100, &r), STORE_OK);
+    snprintf(bdir, sizeof bdir, "%s/respaldos", dir);
+    mode_t old = umask(0);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(backup_run(s, bdir, 3, 1606320000 + i * 86400, out, sizeof out, err, sizeof err), 0);
+    umask(old);
+    assert_int_equal(count_files(bdir, "cepci-kiosk-"), 3); /* keep = 3 */
+    assert_int_equal(count_files(bdir, ".cepci"), 0);       /* no partial file */
+    struct stat st;
+    assert_int_equal(stat(out, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_non_null(strstr(out, "cepci-kiosk-20201129-"));
+    /* A record made after the backup. */
+    tu_person(s, "1002", "Ana", "Ruiz", "", "SCLC", 1);
+    assert_int_equal(store_checkin(s, event, "1002", NULL, "number", SIG, sizeof SIG, 200, &r), STORE_OK);
+    store_close(s);
+    /* Restore as the README says: stop the kiosk, move the database and
+     * its -wal/-shm away, copy the backup in its place. */
+    snprintf(path, sizeof path, "%s/k.db", dir);
+    char cmd[9000];
+    snprintf(cmd, sizeof cmd, "mv '%s' '%s.broken' && rm -f '%s-wal' '%s-shm' && cp -p '%s' '%s'", path, path, path,
+             path, out, path);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(store_open(&s, path, 0, err, sizeof err), STORE_OK);
+    assert_int_equal(store_audit_verify(s, NULL), STORE_OK);
+    assert_int_equal(store_record_by_folio(s, r.folio, &r), STORE_NOTFOUND); /* later record: not in it */
+    store_person p;
+    assert_int_equal(store_person_get(s, "1001", &p), STORE_OK);
+    assert_string_equal(p.surname2, "Íñiguez");
+    assert_int_equal(store_checkin(s, event, "1001", NULL, "number", SIG, sizeof SIG, 300, &r), STORE_EXISTS);
+    store_close(s);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+static void backup_to_unwritable_folder_fails_cleanly(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir(), bdir[4200];
+    store *s = tu_store(dir, "k.db");
+    snprintf(bdir, sizeof bdir, "%s/ro", dir);
+    mkdir(bdir, 0555);
+    chmod(dir, 0755);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/k.db", dir);
+    store_close(s);
+    chmod(path, 0644);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* root writes anywhere: try as nobody. */
+        if (geteuid() == 0 && setuid(65534) != 0)
+            _exit(10);
+        char err[512], out[4200];
+        store *c;
+        if (store_open(&c, path, 0, err, sizeof err) != STORE_OK)
+            _exit(11);
+        int rc = backup_run(c, bdir, 3, 1606320000, out, sizeof out, err, sizeof err);
+        store_close(c);
+        if (rc != -1 || strchr(err, '\n') || !strstr(err, "ro"))
+            _exit(12);
+        _exit(0);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_int_equal(count_files(bdir, ""), 2); /* only . and .. */
+    tu_rmrf(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(backup_rotate_and_restore),
+        cmocka_unit_test(backup_to_unwritable_folder_fails_cleanly),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
