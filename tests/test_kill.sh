@@ -27,20 +27,25 @@ acked=0 killed=0
 : > "$T/acked"
 for ((i = 0; i < N; i++)); do
   p=${people[$((i % ${#people[@]}))]}
+  # The executable itself runs in the background (not a shell function, so
+  # the kill hits it and leaves no orphan), with a fresh output file (a kill
+  # before the redirect must not leave the previous folio behind).
+  rm -f "$T/out"
   if ((i % 4 == 3)); then
-    ck pledge "$p" --keyed > "$T/out" 2>/dev/null &
+    "$B" --db "$DB" pledge "$p" --keyed > "$T/out" 2>/dev/null &
   else
-    ck checkin "$E" "$p" > "$T/out" 2>/dev/null &
+    "$B" --db "$DB" checkin "$E" "$p" > "$T/out" 2>/dev/null &
   fi
   pid=$!
-  # Kill most attempts at a random moment within the first few milliseconds.
+  # Kill most attempts at a random moment of the ~15-20 ms a run takes:
+  # before, during and after the commit.
   if ((RANDOM % 10 < 7)); then
-    sleep "0.00$((RANDOM % 10))$((RANDOM % 10))"
+    sleep "$(printf '0.%03d' $((RANDOM % 25)))"
     kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
   fi
   wait "$pid" 2>/dev/null
   # A folio is acknowledged only when its whole line reached the caller.
-  if [ "$(wc -l < "$T/out")" -ge 1 ] && folio=$(head -n 1 "$T/out") && [[ $folio =~ ^[0-9A-Z]{7}-[0-9]{6}$ ]]; then
+  if [ -f "$T/out" ] && [ "$(wc -l < "$T/out")" -ge 1 ] && folio=$(head -n 1 "$T/out") && [[ $folio =~ ^[0-9A-Z]{7}-[0-9]{6}$ ]]; then
     echo "$folio" >> "$T/acked"
     acked=$((acked + 1))
   fi
@@ -52,6 +57,8 @@ ck audit verify >/dev/null || die "audit chain broken: $(ck audit verify 2>&1)"
 check=$(sqlite3 "$DB" "PRAGMA integrity_check")
 [ "$check" = ok ] || die "integrity_check: $check"
 sqlite3 "$DB" "SELECT folio FROM attendance UNION ALL SELECT folio FROM pledge" | sort > "$T/stored"
+dups=$(sort "$T/acked" | uniq -d | wc -l)
+[ "$dups" -eq 0 ] || die "$dups folios were acknowledged twice"
 missing=$(sort "$T/acked" | comm -23 - "$T/stored" | wc -l)
 [ "$missing" -eq 0 ] || die "$missing acknowledged folios are missing"
 # And work goes on.

@@ -1,0 +1,883 @@
+/* app.c — see app.h. The kiosk's common machinery: screen changes, the idle
+ * reset, the badge scanner, recording check-ins and pledges, the receipt and
+ * its printing on a worker thread, and the header every screen shares. */
+#include "app.h"
+
+#include <dirent.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indicators.h"
+#include "util.h"
+
+static const char *const SCREEN_NAMES[APP_SCREEN_COUNT] = {
+    [APP_HOME] = "home",         [APP_ATTRACT] = "attract", [APP_IDENTIFY] = "identify",
+    [APP_CONFIRM] = "confirm",   [APP_SIGN] = "sign",       [APP_DONE] = "done",
+    [APP_ALREADY] = "already",   [APP_GUEST] = "guest",     [APP_CARTA] = "carta",
+    [APP_PRIVACY] = "privacy",   [APP_NOTICE] = "notice",   [APP_PIN] = "pin",
+    [APP_COORD] = "coord",       [APP_COORD_EVENT] = "coord-event",
+};
+
+typedef void (*screen_fn)(app *a, ui_ctx *u);
+static const screen_fn SCREENS[APP_SCREEN_COUNT] = {
+    [APP_HOME] = app_screen_home,         [APP_ATTRACT] = app_screen_attract,
+    [APP_IDENTIFY] = app_screen_identify, [APP_CONFIRM] = app_screen_confirm,
+    [APP_SIGN] = app_screen_sign,         [APP_DONE] = app_screen_done,
+    [APP_ALREADY] = app_screen_already,   [APP_GUEST] = app_screen_guest,
+    [APP_CARTA] = app_screen_carta,       [APP_PRIVACY] = app_screen_privacy,
+    [APP_NOTICE] = app_screen_notice,     [APP_PIN] = app_screen_pin,
+    [APP_COORD] = app_screen_coord,       [APP_COORD_EVENT] = app_screen_coord_event,
+};
+
+const char *app_screen_name(app_screen s)
+{
+    return s >= 0 && s < APP_SCREEN_COUNT ? SCREEN_NAMES[s] : "?";
+}
+
+int app_screen_by_name(const char *name)
+{
+    for (int i = 0; i < APP_SCREEN_COUNT; i++)
+        if (strcmp(SCREEN_NAMES[i], name) == 0)
+            return i;
+    return -1;
+}
+
+int app_in_coordinator(const app *a)
+{
+    return a->screen == APP_COORD || a->screen == APP_COORD_EVENT;
+}
+
+void app_set_message(app *a, int error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    va_end(ap);
+    a->message_error = error;
+}
+
+/* ---- start-up ---- */
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Reads the attract messages: every *.txt in dir, in name order. */
+static void load_attract(app *a, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *de;
+    char *names[64];
+    int n = 0;
+    while ((de = readdir(d)) && n < 64) {
+        size_t len = strlen(de->d_name);
+        if (len > 4 && strcmp(de->d_name + len - 4, ".txt") == 0 && de->d_name[0] != '.')
+            names[n++] = strdup(de->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof names[0], cmp_str);
+    for (int i = 0; i < n; i++) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        size_t len;
+        char *text = names[i] ? util_read_file(path, &len) : NULL;
+        if (text && a->attract_n < APP_MAX_ATTRACT && util_utf8_valid(text, len))
+            a->attract[a->attract_n++] = text;
+        else
+            free(text);
+        free(names[i]);
+    }
+}
+
+/* Reads a text file and its SHA-256; NULL when missing or not UTF-8. */
+static char *load_text(const char *path, char sha[UTIL_SHA256_HEX])
+{
+    size_t len;
+    char *text = util_read_file(path, &len);
+    if (!text)
+        return NULL;
+    if (!util_utf8_valid(text, len)) {
+        free(text);
+        return NULL;
+    }
+    util_sha256_hex(text, len, sha);
+    return text;
+}
+
+int app_new(app **out, store *s, const config *c, const char *db_path, int64_t now_ms, char *err,
+            size_t errlen)
+{
+    int rc = -1;
+    app *a = calloc(1, sizeof *a);
+    *out = NULL;
+    if (!a || !(a->sig = calloc(1, sizeof *a->sig))) {
+        snprintf(err, errlen, "out of memory");
+        goto cleanup;
+    }
+    a->s = s;
+    a->c = c;
+    snprintf(a->db_path, sizeof a->db_path, "%s", db_path);
+    a->carta = load_text(c->carta, a->carta_sha);
+    a->privacy = load_text(c->privacy, a->privacy_sha);
+    load_attract(a, c->attract);
+    if (store_meta_get(s, "institution", a->institution, sizeof a->institution) != STORE_OK || !a->institution[0])
+        snprintf(a->institution, sizeof a->institution, "%s", c->institution);
+    snprintf(a->unit_code, sizeof a->unit_code, "%s", c->unit);
+    if (!a->unit_code[0])
+        store_meta_get(s, "unit", a->unit_code, sizeof a->unit_code);
+    store_unit un;
+    if (store_unit_get(s, a->unit_code, &un) == STORE_OK) {
+        snprintf(a->unit_name, sizeof a->unit_name, "%s", un.name);
+        snprintf(a->tz, sizeof a->tz, "%s", un.timezone);
+    } else {
+        snprintf(a->unit_name, sizeof a->unit_name, "%s", a->unit_code);
+    }
+    if (!a->tz[0])
+        snprintf(a->tz, sizeof a->tz, "America/Mexico_City");
+    a->attendees = calloc(APP_MAX_ATTENDEES, sizeof *a->attendees);
+    if (!a->attendees) {
+        snprintf(err, errlen, "out of memory");
+        goto cleanup;
+    }
+    a->screen = APP_HOME;
+    a->screen_ms = a->last_input_ms = now_ms;
+    a->form_sig = 1;
+    app_refresh_open(a, now_ms, 1);
+    *out = a;
+    a = NULL;
+    rc = 0;
+cleanup:
+    app_free(a);
+    return rc;
+}
+
+static void job_wait(app *a)
+{
+    if (a->job) {
+        pthread_join(a->job_thread, NULL);
+        free(a->job);
+        a->job = NULL;
+    }
+}
+
+void app_free(app *a)
+{
+    if (!a)
+        return;
+    job_wait(a);
+    free(a->sig);
+    free(a->carta);
+    free(a->privacy);
+    for (int i = 0; i < a->attract_n; i++)
+        free(a->attract[i]);
+    free(a->qr);
+    free(a->attendees);
+    if (a->ind) {
+        indicators_free(a->ind);
+        free(a->ind);
+    }
+    free(a);
+}
+
+/* ---- screens ---- */
+
+void app_goto(app *a, ui_ctx *u, app_screen screen)
+{
+    a->screen = screen;
+    a->screen_ms = u->now_ms;
+    a->message[0] = 0;
+    ui_cancel_press(u);
+    ui_set_seed(u, app_screen_name(screen));
+}
+
+void app_reset(app *a, ui_ctx *u)
+{
+    a->have_event = 0;
+    a->id_mode = 0;
+    a->number[0] = a->search[0] = a->searched[0] = a->wedge[0] = a->guest[0] = a->pin[0] = 0;
+    a->nresults = 0;
+    a->results_scroll = 0;
+    memset(a->results, 0, sizeof a->results);
+    memset(&a->person, 0, sizeof a->person);
+    a->have_person = 0;
+    a->method[0] = 0;
+    sig_clear(a->sig, 1, 1);
+    a->carta_scroll = a->carta_read = a->privacy_scroll = a->privacy_read = 0;
+    memset(&a->record, 0, sizeof a->record);
+    a->have_record = a->already = 0;
+    memset(&a->rcpt, 0, sizeof a->rcpt);
+    a->have_receipt = 0;
+    free(a->qr);
+    a->qr = NULL;
+    a->qr_size = 0;
+    a->form_title[0] = 0;
+    a->export_msg[0] = 0;
+    a->large_text = 0;
+    u->text_scale = 1.0f;
+    app_goto(a, u, APP_HOME);
+    app_refresh_open(a, u->now_ms, 1);
+}
+
+/* ---- data ---- */
+
+static int collect_open(const store_event *e, void *arg)
+{
+    app *a = arg;
+    if (a->nopen < APP_MAX_OPEN)
+        a->open[a->nopen++] = *e;
+    return 0;
+}
+
+void app_refresh_open(app *a, int64_t now_ms, int force)
+{
+    if (!force && now_ms - a->open_loaded_ms < 2000 && now_ms >= a->open_loaded_ms)
+        return;
+    a->nopen = 0;
+    store_event_each(a->s, 0, 1, collect_open, a);
+    a->open_loaded_ms = now_ms;
+}
+
+/* Looks up an earlier record by a query returning its folio. The store has
+ * no such lookup yet; the query only reads. */
+static int find_folio(app *a, const char *sql, const char *p1, const char *p2, store_record *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = STORE_NOTFOUND;
+    if (sqlite3_prepare_v2(store_db(a->s), sql, -1, &st, NULL) != SQLITE_OK)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, p1, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p2, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        char folio[STORE_FOLIO_LEN];
+        snprintf(folio, sizeof folio, "%s", (const char *)sqlite3_column_text(st, 0));
+        rc = store_record_by_folio(a->s, folio, out);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int find_attendance(app *a, const char *event_id, const char *employee_no, store_record *out)
+{
+    return find_folio(a,
+                      "SELECT a.folio FROM attendance a JOIN event e ON e.id = a.event_id "
+                      "WHERE e.uuid = ?1 AND a.employee_no = ?2",
+                      event_id, employee_no, out);
+}
+
+static int find_pledge(app *a, const char *employee_no, const char *carta_sha, store_record *out)
+{
+    return find_folio(a, "SELECT folio FROM pledge WHERE employee_no = ?1 AND carta_sha256 = ?2", employee_no,
+                      carta_sha, out);
+}
+
+/* ---- receipts and printing ---- */
+
+static void *print_worker(void *arg)
+{
+    app_print_job *j = arg;
+    j->rc = receipt_print(&j->r, &j->c, j->err, sizeof j->err);
+    __atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+static void start_job(app *a)
+{
+    app_print_job *j = calloc(1, sizeof *j);
+    if (!j) {
+        a->print_state = APP_PRINT_FAILED;
+        snprintf(a->print_err, sizeof a->print_err, "sin memoria");
+        return;
+    }
+    j->r = a->rcpt;
+    j->c = *a->c;
+    if (pthread_create(&a->job_thread, NULL, print_worker, j) != 0) {
+        free(j);
+        a->print_state = APP_PRINT_FAILED;
+        snprintf(a->print_err, sizeof a->print_err, "no se pudo iniciar la impresión");
+        return;
+    }
+    a->job = j;
+    a->print_state = APP_PRINT_BUSY;
+}
+
+void app_print(app *a)
+{
+    if (!a->have_receipt) {
+        a->print_state = APP_PRINT_FAILED;
+        return;
+    }
+    if (a->job) {
+        a->job_pending = 1; /* printed when the printer is free */
+        a->print_state = APP_PRINT_BUSY;
+        return;
+    }
+    start_job(a);
+}
+
+static void poll_job(app *a)
+{
+    if (!a->job || !__atomic_load_n(&a->job->done, __ATOMIC_ACQUIRE))
+        return;
+    int rc = a->job->rc;
+    snprintf(a->print_err, sizeof a->print_err, "%s", a->job->err);
+    job_wait(a);
+    if (a->job_pending) {
+        a->job_pending = 0;
+        start_job(a);
+        return;
+    }
+    a->print_state = rc == 0 ? APP_PRINT_OK : APP_PRINT_FAILED;
+}
+
+/* Builds the receipt and QR of a->record and starts printing it. */
+static void prepare_receipt(app *a)
+{
+    char err[256];
+    free(a->qr);
+    a->qr = NULL;
+    a->have_receipt = receipt_build(a->s, a->c, a->db_path, &a->record, &a->rcpt, err, sizeof err) == 0;
+    if (a->have_receipt && receipt_qr(a->rcpt.payload, &a->qr, &a->qr_size) != 0) {
+        a->qr = NULL;
+        a->qr_size = 0;
+    }
+    if (!a->have_receipt)
+        snprintf(a->print_err, sizeof a->print_err, "%s", err);
+}
+
+static void show_record(app *a, ui_ctx *u, int already)
+{
+    a->have_record = 1;
+    a->already = already;
+    prepare_receipt(a);
+    a->print_state = APP_PRINT_NONE;
+    if (!already)
+        app_print(a);
+    app_goto(a, u, already ? APP_ALREADY : APP_DONE);
+}
+
+/* Explains a store failure in plain Spanish. */
+static void store_failure(app *a, int rc)
+{
+    switch (rc) {
+    case STORE_CLOSED:
+        app_set_message(a, 1, "Este evento ya no recibe registros. Pregunte a la persona coordinadora.");
+        break;
+    case STORE_NOTFOUND:
+        app_set_message(a, 1, "No encontramos su registro en el padrón. Pregunte a la persona coordinadora.");
+        break;
+    case STORE_FULL:
+        app_set_message(a, 1, "No hay espacio para guardar su registro. Avise a la persona coordinadora.");
+        break;
+    case STORE_READONLY:
+        app_set_message(a, 1, "El equipo no puede guardar registros en este momento. Avise a la persona coordinadora.");
+        break;
+    default:
+        app_set_message(a, 1, "No se pudo guardar su registro. Intente de nuevo o avise a la persona coordinadora.");
+        break;
+    }
+}
+
+void app_record_checkin(app *a, ui_ctx *u, const void *sig, size_t siglen)
+{
+    store_record r;
+    int guest = strcmp(a->method, "guest") == 0;
+    int rc = store_checkin(a->s, a->event.id, guest ? NULL : a->person.employee_no, guest ? a->guest : NULL,
+                           a->method, sig, siglen, u->now_ms / 1000, &r);
+    if (rc == STORE_OK || rc == STORE_EXISTS) {
+        a->record = r;
+        app_refresh_open(a, u->now_ms, 1);
+        show_record(a, u, rc == STORE_EXISTS);
+        return;
+    }
+    app_goto(a, u, APP_HOME);
+    store_failure(a, rc);
+}
+
+void app_record_pledge(app *a, ui_ctx *u, const void *sig, size_t siglen)
+{
+    store_record r;
+    int rc = store_pledge(a->s, a->person.employee_no, a->carta_sha, a->privacy_sha, "kiosk", sig, siglen,
+                          u->now_ms / 1000, &r);
+    if (rc == STORE_OK || rc == STORE_EXISTS) {
+        a->record = r;
+        show_record(a, u, rc == STORE_EXISTS);
+        return;
+    }
+    app_goto(a, u, APP_HOME);
+    store_failure(a, rc);
+}
+
+/* ---- identification ---- */
+
+void app_identified(app *a, ui_ctx *u, const store_person *p, const char *method)
+{
+    a->person = *p;
+    a->have_person = 1;
+    snprintf(a->method, sizeof a->method, "%s", method);
+    app_goto(a, u, APP_CONFIRM);
+}
+
+void app_lookup_number(app *a, ui_ctx *u, const char *number, const char *method)
+{
+    store_person p;
+    char num[64];
+    snprintf(num, sizeof num, "%s", number);
+    util_trim(num);
+    if (!util_is_token(num) || store_person_get(a->s, num, &p) != STORE_OK || !p.active) {
+        app_set_message(a, 1, "No encontramos el número %s. Revíselo o busque su nombre.", num);
+        a->number[0] = 0;
+        return;
+    }
+    app_identified(a, u, &p, method);
+}
+
+/* A badge read on home: the fastest path when exactly one event is open and
+ * it asks no signature; otherwise the person is identified and the flow goes
+ * on from the confirm screen. */
+static void badge_home(app *a, ui_ctx *u, const char *number)
+{
+    app_refresh_open(a, u->now_ms, 1);
+    if (a->nopen == 0) {
+        app_set_message(a, 1, "No hay ningún evento abierto. Para firmar la Carta Compromiso toque el botón.");
+        return;
+    }
+    if (a->nopen > 1) {
+        app_set_message(a, 1, "Hay varios eventos abiertos: toque primero el suyo y luego pase su gafete.");
+        return;
+    }
+    store_person p;
+    if (!util_is_token(number) || store_person_get(a->s, number, &p) != STORE_OK || !p.active) {
+        app_set_message(a, 1, "No encontramos el gafete %s en el padrón. Toque el evento para buscar su nombre.",
+                        number);
+        return;
+    }
+    a->flow = APP_FLOW_CHECKIN;
+    a->event = a->open[0];
+    a->have_event = 1;
+    a->person = p;
+    a->have_person = 1;
+    snprintf(a->method, sizeof a->method, "badge");
+    if (a->event.signature) {
+        app_goto(a, u, APP_CONFIRM);
+        return;
+    }
+    app_record_checkin(a, u, NULL, 0);
+}
+
+/* Keyboard-wedge input: characters then Enter, on home and identify. */
+static void handle_wedge(app *a, ui_ctx *u)
+{
+    if (a->screen != APP_HOME && a->screen != APP_IDENTIFY && a->screen != APP_ATTRACT)
+        return;
+    if (u->text[0]) {
+        if (u->now_ms - a->wedge_ms > 3000)
+            a->wedge[0] = 0; /* stale characters from long ago */
+        size_t len = strlen(a->wedge);
+        if (len + strlen(u->text) < sizeof a->wedge)
+            strcat(a->wedge, u->text);
+        a->wedge_ms = u->now_ms;
+    }
+    if (!u->key_enter || !a->wedge[0])
+        return;
+    char number[64];
+    snprintf(number, sizeof number, "%s", a->wedge);
+    a->wedge[0] = 0;
+    util_trim(number);
+    if (!number[0])
+        return;
+    if (a->screen == APP_ATTRACT)
+        app_goto(a, u, APP_HOME);
+    if (a->screen == APP_HOME)
+        badge_home(a, u, number);
+    else
+        app_lookup_number(a, u, number, "badge");
+}
+
+/* ---- frame ---- */
+
+static int64_t idle_limit(const app *a)
+{
+    if (app_in_coordinator(a) || a->screen == APP_PIN)
+        return a->screen == APP_PIN ? 60000 : APP_COORD_IDLE_MS;
+    if (a->screen == APP_DONE || a->screen == APP_ALREADY)
+        return APP_DONE_MS;
+    int t = a->c->idle_timeout > 0 ? a->c->idle_timeout : 45;
+    return (int64_t)t * 1000;
+}
+
+void app_frame(app *a, ui_ctx *u)
+{
+    if (u->had_input)
+        a->last_input_ms = u->now_ms;
+    if (u->now_ms < a->last_input_ms)
+        a->last_input_ms = u->now_ms; /* the clock went back */
+    poll_job(a);
+    u->text_scale = a->large_text ? 1.25f : 1.0f;
+    ui_set_seed(u, app_screen_name(a->screen));
+    handle_wedge(a, u);
+
+    int64_t idle = u->now_ms - a->last_input_ms;
+    if (a->screen == APP_HOME && idle >= APP_ATTRACT_AFTER_MS && a->attract_n > 0)
+        app_goto(a, u, APP_ATTRACT);
+    else if (a->screen != APP_HOME && a->screen != APP_ATTRACT && idle >= idle_limit(a))
+        app_reset(a, u);
+
+    SCREENS[a->screen](a, u);
+
+    /* The visible countdown of the last seconds before the reset. */
+    int64_t left = idle_limit(a) - (u->now_ms - a->last_input_ms);
+    if (a->screen != APP_HOME && a->screen != APP_ATTRACT && left <= APP_COUNTDOWN_MS) {
+        char label[128];
+        snprintf(label, sizeof label, "¿Sigue ahí? Volveremos al inicio en %d s. Toque la pantalla para continuar.",
+                 (int)((left + 999) / 1000));
+        int m = app_margin(u), h = ui_px(u, 96);
+        ui_countdown(u, (ui_rect){m, u->h - h - m / 2, u->w - 2 * m, h}, left, APP_COUNTDOWN_MS, label);
+    }
+}
+
+/* ---- layout ---- */
+
+int app_portrait(const ui_ctx *u)
+{
+    return u->h > u->w;
+}
+
+int app_margin(const ui_ctx *u)
+{
+    return ui_px(u, 48);
+}
+
+ui_rect app_header(app *a, ui_ctx *u, const char *title)
+{
+    const ui_theme *t = &u->theme;
+    int portrait = app_portrait(u);
+    int m = app_margin(u), hh = ui_px(u, portrait ? 190 : 132);
+    ui_draw_rect(u, (ui_rect){0, 0, u->w, u->h}, t->bg, 0);
+    ui_draw_rect(u, (ui_rect){0, 0, u->w, hh}, t->accent, 0);
+    char clock[32], date[64];
+    static const char *const months[] = {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+                                         "agosto", "septiembre", "octubre", "noviembre", "diciembre"};
+    struct tm tm;
+    util_utc_to_local(a->tz, u->now_ms / 1000, &tm);
+    snprintf(clock, sizeof clock, "%02d:%02d", tm.tm_hour, tm.tm_min);
+    snprintf(date, sizeof date, "%d de %s", tm.tm_mday, months[tm.tm_mon % 12]);
+    int toggle_w = ui_px(u, 260), clock_w = ui_px(u, 300);
+    int f1 = ui_font(u, 36), f2 = ui_font(u, 28);
+    const char *head = title && *title ? title : a->institution;
+    char sub[300];
+    snprintf(sub, sizeof sub, "%s%s%s", title && *title ? a->institution : "", title && *title ? " · " : "",
+             a->unit_name);
+    if (portrait) {
+        /* Two rows: title and toggle; then the place, and the clock. */
+        int top = (hh - 2 * ui_line_h(f1)) / 2;
+        ui_text(u, (ui_rect){m, top, u->w - 2 * m - toggle_w - ui_px(u, 24), ui_line_h(f1)}, head, f1, 1,
+                t->on_accent, UI_LEFT);
+        char when[100];
+        snprintf(when, sizeof when, "%s · %s", clock, date);
+        int ww = ui_text_w(u, when, f2, 1);
+        ui_text(u, (ui_rect){m, top + ui_line_h(f1), u->w - 2 * m - ww - ui_px(u, 24), ui_line_h(f1)}, sub, f2, 0,
+                t->on_accent, UI_LEFT);
+        ui_text(u, (ui_rect){u->w - m - ww, top + ui_line_h(f1), ww, ui_line_h(f1)}, when, f2, 1, t->on_accent,
+                UI_RIGHT);
+        hh = top + ui_line_h(f1) - ui_px(u, 4);
+        hh = hh * 2; /* the toggle is centred on the first row */
+    } else {
+        int text_w = u->w - 2 * m - toggle_w - clock_w - ui_px(u, 40);
+        int top = (hh - ui_line_h(f1) - ui_line_h(f2)) / 2;
+        ui_text(u, (ui_rect){m, top, text_w, ui_line_h(f1)}, head, f1, 1, t->on_accent, UI_LEFT);
+        ui_text(u, (ui_rect){m, top + ui_line_h(f1), text_w, ui_line_h(f2)}, sub, f2, 0, t->on_accent, UI_LEFT);
+        int cx = u->w - m - toggle_w - ui_px(u, 24) - clock_w;
+        ui_text(u, (ui_rect){cx, top, clock_w, ui_line_h(f1)}, clock, ui_font(u, 44), 1, t->on_accent, UI_RIGHT);
+        ui_text(u, (ui_rect){cx, top + ui_line_h(f1), clock_w, ui_line_h(f2)}, date, f2, 0, t->on_accent, UI_RIGHT);
+    }
+    /* Larger-text toggle, on every screen. */
+    int row_h = portrait ? hh / 2 : hh;
+    ui_rect tg = {u->w - m - toggle_w, (row_h - ui_px(u, 84)) / 2, toggle_w, ui_px(u, 84)};
+    if (tg.y < ui_px(u, 8))
+        tg.y = ui_px(u, 8);
+    hh = ui_px(u, portrait ? 190 : 132);
+    int pressed;
+    if (ui_hit(u, tg, a->large_text ? "Letra normal" : "Letra grande", 1, &pressed)) {
+        a->large_text = !a->large_text;
+        u->text_scale = a->large_text ? 1.25f : 1.0f;
+    }
+    ui_draw_rect(u, tg, pressed ? t->pressed : t->on_accent, ui_px(u, 42));
+    ui_rect tgi = {tg.x + ui_px(u, 3), tg.y + ui_px(u, 3), tg.w - ui_px(u, 6), tg.h - ui_px(u, 6)};
+    ui_draw_rect(u, tgi, pressed ? t->pressed : t->accent, ui_px(u, 40));
+    ui_text(u, tgi, a->large_text ? "A  Letra normal" : "A+ Letra grande", ui_px(u, 30), 1, t->on_accent,
+            UI_CENTER);
+    /* The coordinator's corner: a 3-second press on the top-left corner. */
+    if (!app_in_coordinator(a) && a->screen != APP_PIN &&
+        ui_long_press(u, (ui_rect){0, 0, ui_px(u, 140), hh}, "coordinator-corner", APP_CORNER_MS)) {
+        app_reset(a, u);
+        app_goto(a, u, APP_PIN);
+    }
+    return (ui_rect){m, hh + m / 2, u->w - 2 * m, u->h - hh - m};
+}
+
+ui_rect app_banner(app *a, ui_ctx *u, ui_rect body)
+{
+    if (!a->message[0])
+        return body;
+    int f = ui_font(u, 32), pad = ui_px(u, 24);
+    int th = ui_text_wrap(u, (ui_rect){0, 0, body.w - 2 * pad, 0}, a->message, f, 1, 0, UI_LEFT, 0);
+    ui_rect b = {body.x, body.y, body.w, th + 2 * pad};
+    ui_color bg = a->message_error ? 0xFDECEA : 0xE7F4EA, fg = a->message_error ? 0x8C1D18 : 0x14532D;
+    ui_draw_rect(u, b, bg, ui_px(u, 12));
+    ui_draw_rect(u, (ui_rect){b.x, b.y, ui_px(u, 10), b.h}, fg, 0);
+    ui_text_wrap(u, (ui_rect){b.x + pad, b.y + pad, b.w - 2 * pad, th}, a->message, f, 1, fg, UI_LEFT, 1);
+    int used = b.h + ui_px(u, 24);
+    return (ui_rect){body.x, body.y + used, body.w, body.h - used};
+}
+
+/* ---- coordinator data ---- */
+
+static int collect_coord(const store_event *e, void *arg)
+{
+    app *a = arg;
+    if (a->ncoord_events < APP_MAX_COORD_EVENTS)
+        a->coord_events[a->ncoord_events++] = *e;
+    return 0;
+}
+
+/* Today's events: those starting today in the unit's zone, and any open. */
+static int collect_today(const store_event *e, void *arg)
+{
+    void **ctx = arg;
+    app *a = ctx[0];
+    const char *today = ctx[1];
+    if (strncmp(e->start, today, 10) == 0 || strcmp(e->state, "open") == 0)
+        collect_coord(e, a);
+    return 0;
+}
+
+void app_coord_load(app *a, int64_t now_ms)
+{
+    char today[16];
+    util_format_time(a->tz, now_ms / 1000, "%Y-%m-%d", today, sizeof today);
+    a->ncoord_events = 0;
+    void *ctx[2] = {a, today};
+    store_event_each(a->s, 0, 0, collect_today, ctx);
+    if (a->coord_sel >= a->ncoord_events)
+        a->coord_sel = 0;
+    a->nattendees = 0;
+    if (a->ncoord_events > 0) {
+        sqlite3_stmt *st = NULL;
+        const char *sql = "SELECT COALESCE(p.given_name || ' ' || p.surname1 || ' ' || p.surname2, a.guest_name),"
+                          " COALESCE(p.unit_code, ''), a.at, a.employee_no IS NULL"
+                          " FROM attendance a JOIN event e ON e.id = a.event_id"
+                          " LEFT JOIN person p ON p.employee_no = a.employee_no"
+                          " WHERE e.uuid = ?1 ORDER BY a.at DESC LIMIT 200";
+        if (sqlite3_prepare_v2(store_db(a->s), sql, -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, a->coord_events[a->coord_sel].id, -1, SQLITE_STATIC);
+            while (sqlite3_step(st) == SQLITE_ROW && a->nattendees < APP_MAX_ATTENDEES) {
+                app_attendee *at = &a->attendees[a->nattendees++];
+                snprintf(at->name, sizeof at->name, "%s", (const char *)sqlite3_column_text(st, 0));
+                snprintf(at->unit, sizeof at->unit, "%s", (const char *)sqlite3_column_text(st, 1));
+                at->at = sqlite3_column_int64(st, 2);
+                at->guest = sqlite3_column_int(st, 3);
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    a->coord_loaded_ms = now_ms;
+    if (a->coord_tab != 2)
+        return;
+    if (!a->ind)
+        a->ind = calloc(1, sizeof(indicators));
+    else
+        indicators_free(a->ind);
+    if (a->ind) {
+        struct tm tm;
+        util_utc_to_local(a->tz, now_ms / 1000, &tm);
+        if (indicators_compute(a->s, a->c, tm.tm_year + 1900, a->ind) != STORE_OK) {
+            free(a->ind);
+            a->ind = NULL;
+        }
+    }
+    a->coord_loaded_ms = now_ms;
+}
+
+/* ---- demo states for screenshots ---- */
+
+static int first_person(const store_person *p, void *arg)
+{
+    *(store_person *)arg = *p;
+    return 1;
+}
+
+int app_demo(app *a, ui_ctx *u, const char *name)
+{
+    int sc = app_screen_by_name(name);
+    int printfail = strcmp(name, "done-printfail") == 0, pledge = strncmp(name, "pledge-", 7) == 0;
+    if (printfail)
+        sc = APP_DONE;
+    if (pledge)
+        sc = app_screen_by_name(name + 7);
+    if (strcmp(name, "search") == 0)
+        sc = APP_IDENTIFY;
+    if (sc < 0)
+        return -1;
+    app_reset(a, u);
+    store_person p;
+    memset(&p, 0, sizeof p);
+    store_person_each(a->s, NULL, first_person, &p);
+    if (!p.employee_no[0]) {
+        snprintf(p.employee_no, sizeof p.employee_no, "10234");
+        snprintf(p.given_name, sizeof p.given_name, "María José");
+        snprintf(p.surname1, sizeof p.surname1, "Peña");
+        snprintf(p.surname2, sizeof p.surname2, "Gómez");
+        snprintf(p.unit, sizeof p.unit, "%s", a->unit_code);
+        snprintf(p.area, sizeof p.area, "Departamento de Salud");
+        p.active = 1;
+    }
+    a->flow = pledge ? APP_FLOW_PLEDGE : APP_FLOW_CHECKIN;
+    if (a->nopen > 0) {
+        a->event = a->open[0];
+        a->have_event = 1;
+    } else {
+        snprintf(a->event.title, sizeof a->event.title, "Taller: conflicto de intereses");
+    }
+    a->person = p;
+    a->have_person = 1;
+    snprintf(a->method, sizeof a->method, "search");
+    if (strcmp(name, "search") == 0) {
+        a->id_mode = 1;
+        snprintf(a->search, sizeof a->search, "%.3s", p.surname1[0] ? p.surname1 : "pe");
+    }
+    if (sc == APP_GUEST)
+        snprintf(a->guest, sizeof a->guest, "Ana Lucía Torres");
+    if (sc == APP_DONE || sc == APP_ALREADY) {
+        memset(&a->record, 0, sizeof a->record);
+        snprintf(a->record.folio, sizeof a->record.folio, "SCLC-2026-000123");
+        a->record.at = u->now_ms / 1000;
+        a->have_record = 1;
+        a->already = sc == APP_ALREADY;
+        snprintf(a->rcpt.payload, sizeof a->rcpt.payload, "CK1:DEMO0RECEIPT0PAYLOAD0FOR0SCREENSHOTS");
+        snprintf(a->rcpt.folio, sizeof a->rcpt.folio, "%s", a->record.folio);
+        a->have_receipt = 1;
+        if (receipt_qr(a->rcpt.payload, &a->qr, &a->qr_size) != 0)
+            a->qr = NULL;
+        a->print_state = printfail ? APP_PRINT_FAILED : APP_PRINT_OK;
+    }
+    if (sc == APP_COORD || sc == APP_COORD_EVENT)
+        app_coord_load(a, u->now_ms);
+    app_goto(a, u, sc);
+    if (sc == APP_SIGN) {
+        /* A sample signature. */
+        a->sig_t0 = u->now_ms;
+        (void)0;
+    }
+    return 0;
+}
+
+/* ---- flow steps ---- */
+
+void app_confirmed(app *a, ui_ctx *u)
+{
+    store_record r;
+    if (a->flow == APP_FLOW_CHECKIN) {
+        if (find_attendance(a, a->event.id, a->person.employee_no, &r) == STORE_OK) {
+            a->record = r;
+            show_record(a, u, 1);
+        } else if (a->event.signature) {
+            sig_clear(a->sig, 1, 1);
+            a->sig_t0 = u->now_ms;
+            app_goto(a, u, APP_SIGN);
+        } else {
+            app_record_checkin(a, u, NULL, 0);
+        }
+        return;
+    }
+    if (!a->carta || !a->privacy) {
+        app_reset(a, u);
+        app_set_message(a, 1, "La Carta Compromiso no está disponible en este equipo. Avise a la persona coordinadora.");
+        return;
+    }
+    if (find_pledge(a, a->person.employee_no, a->carta_sha, &r) == STORE_OK) {
+        a->record = r;
+        show_record(a, u, 1);
+        return;
+    }
+    a->carta_scroll = a->carta_read = 0;
+    app_goto(a, u, APP_CARTA);
+}
+
+void app_signed(app *a, ui_ctx *u)
+{
+    if (!sig_is_enough(a->sig)) {
+        app_set_message(a, 1, "La firma es muy corta. Firme de nuevo en el recuadro, por favor.");
+        sig_clear(a->sig, a->sig->width, a->sig->height);
+        return;
+    }
+    uint8_t *blob = NULL;
+    size_t len = 0;
+    if (sig_encode(a->sig, &blob, &len) != 0) {
+        app_set_message(a, 1, "No se pudo guardar la firma. Intente de nuevo.");
+        return;
+    }
+    if (a->flow == APP_FLOW_PLEDGE)
+        app_record_pledge(a, u, blob, len);
+    else
+        app_record_checkin(a, u, blob, len);
+    free(blob);
+}
+
+/* ---- small layout helpers ---- */
+
+void app_field(ui_ctx *u, ui_rect r, const char *text, const char *placeholder)
+{
+    const ui_theme *t = &u->theme;
+    int f = ui_font(u, 44), pad = ui_px(u, 24);
+    ui_draw_rect(u, r, t->accent, ui_px(u, 12));
+    ui_draw_rect(u, (ui_rect){r.x + ui_px(u, 3), r.y + ui_px(u, 3), r.w - ui_px(u, 6), r.h - ui_px(u, 6)},
+                 t->surface, ui_px(u, 10));
+    ui_rect in = {r.x + pad, r.y, r.w - 2 * pad - ui_px(u, 10), r.h};
+    if (!text[0]) {
+        ui_text(u, in, placeholder, ui_font(u, 32), 0, t->muted, UI_LEFT);
+        return;
+    }
+    int w = ui_text_w(u, text, f, 1);
+    if (w > in.w) {
+        /* Show the end of a long text. */
+        const char *p = text;
+        while (*p && ui_text_w(u, p, f, 1) > in.w)
+            do
+                p++;
+            while ((*p & 0xC0) == 0x80);
+        text = p;
+        w = ui_text_w(u, text, f, 1);
+    }
+    ui_text(u, in, text, f, 1, t->ink, UI_LEFT);
+    if ((u->now_ms / 500) % 2 == 0)
+        ui_draw_rect(u, (ui_rect){in.x + w + ui_px(u, 4), r.y + r.h / 5, ui_px(u, 4), r.h * 3 / 5}, t->accent, 0);
+}
+
+ui_rect app_title(ui_ctx *u, ui_rect r, const char *title, const char *subtitle)
+{
+    int f1 = ui_font(u, 48), f2 = ui_font(u, 30);
+    int h = ui_text_wrap(u, (ui_rect){r.x, r.y, r.w, 0}, title, f1, 1, u->theme.ink, UI_LEFT, 1);
+    if (subtitle && *subtitle)
+        h += ui_text_wrap(u, (ui_rect){r.x, r.y + h, r.w, 0}, subtitle, f2, 0, u->theme.muted, UI_LEFT, 1);
+    h += ui_px(u, 24);
+    return (ui_rect){r.x, r.y + h, r.w, r.h - h};
+}
+
+void app_split_h(ui_rect r, int w, int gap, ui_rect *left, ui_rect *right)
+{
+    *left = (ui_rect){r.x, r.y, w, r.h};
+    *right = (ui_rect){r.x + w + gap, r.y, r.w - w - gap, r.h};
+}
+
+ui_rect app_take_bottom(ui_rect *r, int h, int gap)
+{
+    ui_rect b = {r->x, r->y + r->h - h, r->w, h};
+    r->h -= h + gap;
+    return b;
+}

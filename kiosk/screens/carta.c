@@ -1,0 +1,62 @@
+/* carta.c — the Carta Compromiso, read to the end before "Firmar". */
+#include "app.h"
+
+void app_screen_carta(app *a, ui_ctx *u)
+{
+    const ui_theme *t = &u->theme;
+    ui_rect body = app_header(a, u, "Firmar Carta Compromiso");
+    body = app_banner(a, u, body);
+    int gap = ui_px(u, 24);
+    ui_rect buttons = app_take_bottom(&body, ui_px(u, 130), gap);
+    int f = ui_font(u, 30);
+    ui_rect hint = app_take_bottom(&body, ui_line_h(f), gap / 2);
+    ui_long_text(u, body, "carta", a->carta ? a->carta : "", ui_font(u, 32), &a->carta_scroll, &a->carta_read);
+    ui_text(u, hint, a->carta_read ? "Gracias por leerla. Toque «Firmar» para continuar."
+                                   : "Deslice el texto hacia arriba hasta el final para poder firmar.",
+            f, a->carta_read, a->carta_read ? t->ok : t->muted, UI_CENTER);
+    int bw = (buttons.w - gap) / 2;
+    if (ui_button(u, (ui_rect){buttons.x, buttons.y, bw, buttons.h}, "Cancelar", UI_SECONDARY, 1)) {
+        app_reset(a, u);
+        return;
+    }
+    if (ui_button(u, (ui_rect){buttons.x + bw + gap, buttons.y, bw, buttons.h}, "Firmar", UI_PRIMARY,
+                  a->carta_read)) {
+        a->privacy_scroll = a->privacy_read = 0;
+        app_goto(a, u, APP_PRIVACY);
+    }
+}
+
+void app_screen_privacy(app *a, ui_ctx *u)
+{
+    ui_rect body = app_header(a, u, "Firmar Carta Compromiso");
+    body = app_banner(a, u, body);
+    int gap = ui_px(u, 24);
+    ui_rect buttons = app_take_bottom(&body, ui_px(u, 130), gap);
+    ui_long_text(u, body, "privacy", a->privacy ? a->privacy : "", ui_font(u, 30), &a->privacy_scroll,
+                 &a->privacy_read);
+    int bw = (buttons.w - gap) / 2;
+    if (ui_button(u, (ui_rect){buttons.x, buttons.y, bw, buttons.h}, "No acepto", UI_SECONDARY, 1)) {
+        app_reset(a, u);
+        app_set_message(a, 0, "No se registró nada. Si lo prefiere, la persona coordinadora puede recibir su Carta "
+                              "Compromiso en papel.");
+        return;
+    }
+    if (ui_button(u, (ui_rect){buttons.x + bw + gap, buttons.y, bw, buttons.h}, "Acepto el aviso de privacidad",
+                  UI_PRIMARY, 1)) {
+        sig_clear(a->sig, 1, 1);
+        a->sig_t0 = u->now_ms;
+        app_goto(a, u, APP_SIGN);
+    }
+}
+
+void app_screen_notice(app *a, ui_ctx *u)
+{
+    ui_rect body = app_header(a, u, "Aviso de privacidad");
+    int gap = ui_px(u, 24);
+    ui_rect buttons = app_take_bottom(&body, ui_px(u, 130), gap);
+    ui_long_text(u, body, "notice", a->privacy ? a->privacy : "El aviso de privacidad no está disponible.",
+                 ui_font(u, 30), &a->privacy_scroll, NULL);
+    if (ui_button(u, (ui_rect){buttons.x + buttons.w / 4, buttons.y, buttons.w / 2, buttons.h}, "Volver al inicio",
+                  UI_PRIMARY, 1))
+        app_reset(a, u);
+}

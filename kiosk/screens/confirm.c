@@ -1,0 +1,46 @@
+/* confirm.c — "¿Es usted …?": the person found, with unit and area, and
+ * the two answers. */
+#include <stdio.h>
+
+#include "app.h"
+
+void app_screen_confirm(app *a, ui_ctx *u)
+{
+    const ui_theme *t = &u->theme;
+    ui_rect body = app_header(a, u, a->flow == APP_FLOW_PLEDGE ? "Firmar Carta Compromiso" : a->event.title);
+    body = app_banner(a, u, body);
+    int gap = ui_px(u, 28);
+    ui_rect buttons = app_take_bottom(&body, ui_px(u, 130), gap);
+    ui_rect card = body;
+    if (card.h > ui_px(u, 560)) {
+        card.y += (card.h - ui_px(u, 560)) / 2;
+        card.h = ui_px(u, 560);
+    }
+    ui_draw_rect(u, card, t->surface, ui_px(u, 18));
+    int pad = ui_px(u, 48), y = card.y + pad, w = card.w - 2 * pad;
+    char name[400], line[600];
+    store_person_fullname(&a->person, name, sizeof name);
+    ui_text(u, (ui_rect){card.x + pad, y, w, ui_line_h(ui_font(u, 40))}, "¿Es usted…?", ui_font(u, 40), 0, t->muted,
+            UI_LEFT);
+    y += ui_line_h(ui_font(u, 40)) + ui_px(u, 8);
+    y += ui_text_wrap(u, (ui_rect){card.x + pad, y, w, 0}, name, ui_font(u, 64), 1, t->ink, UI_LEFT, 1);
+    y += ui_px(u, 16);
+    snprintf(line, sizeof line, "Número de empleado: %s", a->person.employee_no);
+    ui_text(u, (ui_rect){card.x + pad, y, w, ui_line_h(ui_font(u, 32))}, line, ui_font(u, 32), 0, t->ink, UI_LEFT);
+    y += ui_line_h(ui_font(u, 32));
+    store_unit un;
+    const char *uname = store_unit_get(a->s, a->person.unit, &un) == STORE_OK ? un.name : a->person.unit;
+    snprintf(line, sizeof line, "%s%s%s", uname, a->person.area[0] ? " · " : "", a->person.area);
+    y += ui_text_wrap(u, (ui_rect){card.x + pad, y, w, 0}, line, ui_font(u, 32), 0, t->ink, UI_LEFT, 1);
+    if (a->person.position[0])
+        ui_text(u, (ui_rect){card.x + pad, y, w, ui_line_h(ui_font(u, 32))}, a->person.position, ui_font(u, 32), 0,
+                t->muted, UI_LEFT);
+    int bw = (buttons.w - gap) / 2;
+    if (ui_button(u, (ui_rect){buttons.x, buttons.y, bw, buttons.h}, "No, volver", UI_SECONDARY, 1)) {
+        a->have_person = 0;
+        app_goto(a, u, APP_IDENTIFY);
+        return;
+    }
+    if (ui_button(u, (ui_rect){buttons.x + bw + gap, buttons.y, bw, buttons.h}, "Sí, soy yo", UI_PRIMARY, 1))
+        app_confirmed(a, u);
+}

@@ -1,0 +1,258 @@
+/* coord.c — coordinator mode: today's events (open/close, live count),
+ * the attendees of one, the indicator bars per unit against the goals,
+ * and the tools: printer test, export of today's evidence, leave, close. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "export.h"
+#include "indicators.h"
+#include "util.h"
+
+static const char *state_name(const char *st)
+{
+    return strcmp(st, "open") == 0 ? "Abierto" : strcmp(st, "closed") == 0 ? "Cerrado" : "Borrador";
+}
+
+static void tab_events(app *a, ui_ctx *u, ui_rect r)
+{
+    const ui_theme *t = &u->theme;
+    int gap = ui_px(u, 16);
+    ui_rect add = app_take_bottom(&r, ui_px(u, 110), gap);
+    if (ui_button(u, (ui_rect){add.x, add.y, add.w / 2, add.h}, "Nuevo evento rápido", UI_SECONDARY, 1)) {
+        a->form_title[0] = 0;
+        a->form_kind = 0;
+        a->form_sig = 1;
+        app_goto(a, u, APP_COORD_EVENT);
+        return;
+    }
+    if (a->ncoord_events == 0) {
+        ui_text(u, (ui_rect){r.x, r.y, r.w, ui_px(u, 80)}, "No hay eventos para hoy. Cree uno rápido o con la línea de "
+                "comandos.", ui_font(u, 30), 0, t->muted, UI_LEFT);
+        return;
+    }
+    int rh = ui_px(u, 140);
+    ui_scroll_begin(u, r, "events", &a->events_scroll, a->ncoord_events * (rh + gap));
+    for (int i = 0; i < a->ncoord_events; i++) {
+        store_event *e = &a->coord_events[i];
+        ui_rect row = {r.x, r.y + i * (rh + gap) - a->events_scroll, r.w, rh};
+        ui_draw_rect(u, row, i == a->coord_sel ? t->accent_soft : t->surface, ui_px(u, 12));
+        int pad = ui_px(u, 24), bw = ui_px(u, app_portrait(u) ? 210 : 260);
+        char sub[200], lab[80];
+        snprintf(sub, sizeof sub, "%s · %s · %d asistente%s", e->start, state_name(e->state), e->attendees,
+                 e->attendees == 1 ? "" : "s");
+        ui_rect tx = {row.x + pad, row.y, row.w - 2 * pad - 2 * (bw + gap), rh};
+        int f1 = ui_font(u, 34), f2 = ui_font(u, 28);
+        int ty = row.y + (rh - ui_line_h(f1) - ui_line_h(f2)) / 2;
+        ui_text(u, (ui_rect){tx.x, ty, tx.w, ui_line_h(f1)}, e->title, f1, 1, t->ink, UI_LEFT);
+        ui_text(u, (ui_rect){tx.x, ty + ui_line_h(f1), tx.w, ui_line_h(f2)}, sub, f2, 0, t->ink, UI_LEFT);
+        int open = strcmp(e->state, "open") == 0;
+        snprintf(lab, sizeof lab, "%s %d", open ? "Cerrar" : "Abrir", i + 1);
+        ui_rect b1 = {row.x + row.w - pad - bw, row.y + (rh - ui_px(u, 100)) / 2, bw, ui_px(u, 100)};
+        ui_rect b2 = {b1.x - gap - bw, b1.y, bw, b1.h};
+        snprintf(lab, sizeof lab, "%s", open ? "Cerrar" : "Abrir");
+        char id[64];
+        snprintf(id, sizeof id, "%s-%d", lab, i);
+        int pressed;
+        if (ui_hit(u, b1, id, 1, &pressed)) {
+            store_event_set_state(a->s, e->id, open ? "closed" : "open", u->now_ms / 1000);
+            app_refresh_open(a, u->now_ms, 1);
+            app_coord_load(a, u->now_ms);
+            break;
+        }
+        ui_draw_rect(u, b1, pressed ? t->pressed : open ? t->danger : t->accent, ui_px(u, 12));
+        ui_text(u, b1, lab, ui_font(u, 36), 1, t->on_accent, UI_CENTER);
+        snprintf(id, sizeof id, "Asistentes-%d", i);
+        if (ui_hit(u, b2, id, 1, &pressed)) {
+            a->coord_sel = i;
+            a->coord_tab = 1;
+            a->attendees_scroll = 0;
+            app_coord_load(a, u->now_ms);
+        }
+        ui_draw_rect(u, b2, pressed ? t->accent_soft : t->surface, ui_px(u, 12));
+        ui_draw_frame(u, b2, t->accent, ui_px(u, 3));
+        ui_text(u, b2, "Asistentes", ui_font(u, 36), 1, t->accent, UI_CENTER);
+    }
+    ui_scroll_end(u);
+}
+
+static void tab_attendees(app *a, ui_ctx *u, ui_rect r)
+{
+    const ui_theme *t = &u->theme;
+    if (a->ncoord_events == 0) {
+        ui_text(u, (ui_rect){r.x, r.y, r.w, ui_px(u, 80)}, "No hay eventos para hoy.", ui_font(u, 30), 0, t->muted,
+                UI_LEFT);
+        return;
+    }
+    const store_event *e = &a->coord_events[a->coord_sel];
+    char head[400];
+    snprintf(head, sizeof head, "%s — %d asistente%s", e->title, e->attendees, e->attendees == 1 ? "" : "s");
+    int f = ui_font(u, 36);
+    ui_text(u, (ui_rect){r.x, r.y, r.w, ui_line_h(f)}, head, f, 1, t->ink, UI_LEFT);
+    r.y += ui_line_h(f) + ui_px(u, 16);
+    r.h -= ui_line_h(f) + ui_px(u, 16);
+    int rh = ui_line_h(ui_font(u, 30)) + ui_px(u, 16);
+    ui_draw_rect(u, r, t->surface, ui_px(u, 12));
+    ui_scroll_begin(u, r, "attendees", &a->attendees_scroll, a->nattendees * rh + ui_px(u, 16));
+    for (int i = 0; i < a->nattendees; i++) {
+        app_attendee *at = &a->attendees[i];
+        int y = r.y + ui_px(u, 8) + i * rh - a->attendees_scroll;
+        if (y + rh < r.y || y > r.y + r.h)
+            continue;
+        char when[16], line[300];
+        util_format_time(a->tz, at->at, "%H:%M", when, sizeof when);
+        snprintf(line, sizeof line, "%s  %s%s", when, at->name, at->guest ? " (invitado)" : "");
+        ui_text(u, (ui_rect){r.x + ui_px(u, 24), y, r.w - ui_px(u, 200), rh}, line, ui_font(u, 30), 0, t->ink,
+                UI_LEFT);
+        ui_text(u, (ui_rect){r.x + r.w - ui_px(u, 180), y, ui_px(u, 156), rh}, at->unit, ui_font(u, 30), 0, t->muted,
+                UI_RIGHT);
+    }
+    ui_scroll_end(u);
+}
+
+static void bar(ui_ctx *u, ui_rect r, double pct, double goal, const char *label)
+{
+    const ui_theme *t = &u->theme;
+    int f = ui_font(u, 28), lw = ui_px(u, 300);
+    char txt[120];
+    snprintf(txt, sizeof txt, "%s %.1f %%", label, pct);
+    ui_text(u, (ui_rect){r.x, r.y, lw, r.h}, txt, f, 0, t->ink, UI_LEFT);
+    ui_rect track = {r.x + lw, r.y + r.h / 4, r.w - lw, r.h / 2};
+    ui_draw_rect(u, track, 0xE4E7EB, ui_px(u, 6));
+    int fill = (int)(track.w * (pct > 100 ? 100 : pct) / 100.0);
+    ui_draw_rect(u, (ui_rect){track.x, track.y, fill, track.h}, pct >= goal ? t->ok : t->accent, ui_px(u, 6));
+    int gx = track.x + (int)(track.w * (goal > 100 ? 100 : goal) / 100.0);
+    ui_draw_rect(u, (ui_rect){gx - ui_px(u, 2), r.y, ui_px(u, 4), r.h}, t->ink, 0);
+}
+
+static void tab_indicators(app *a, ui_ctx *u, ui_rect r)
+{
+    const ui_theme *t = &u->theme;
+    const indicators *ind = a->ind;
+    if (!ind) {
+        ui_text(u, (ui_rect){r.x, r.y, r.w, ui_px(u, 80)}, "No se pudieron calcular los indicadores.", ui_font(u, 30),
+                0, t->muted, UI_LEFT);
+        return;
+    }
+    char head[300];
+    snprintf(head, sizeof head, "%d · Capacitación %.1f %% (meta %.0f %%) · Carta %.1f %% (meta %.0f %%) · Unidades %d de %d",
+             ind->year, ind->trained_pct, ind->goal_trained, ind->pledged_pct, ind->goal_pledged, ind->units_covered,
+             ind->units_total);
+    int f = ui_font(u, 30);
+    int hh = ui_text_wrap(u, (ui_rect){r.x, r.y, r.w, 0}, head, f, 1, t->ink, UI_LEFT, 1) + ui_px(u, 16);
+    int bh = ui_px(u, 44), uh = ui_line_h(f) + 2 * bh + ui_px(u, 20);
+    int cols = r.w > ui_px(u, 1400) ? 2 : 1, cw = (r.w - (cols - 1) * ui_px(u, 40)) / cols;
+    for (int i = 0; i < ind->nunits; i++) {
+        const ind_unit *un = &ind->units[i];
+        int x = r.x + (i % cols) * (cw + ui_px(u, 40)), y = r.y + hh + (i / cols) * uh;
+        if (y + uh > r.y + r.h)
+            break;
+        char name[200];
+        snprintf(name, sizeof name, "%s — %d personas%s", un->name, un->staff, un->has_training ? "" : " · sin capacitación");
+        ui_text(u, (ui_rect){x, y, cw, ui_line_h(f)}, name, f, 1, t->ink, UI_LEFT);
+        bar(u, (ui_rect){x, y + ui_line_h(f), cw, bh}, un->trained_pct, ind->goal_trained, "Capacitación");
+        bar(u, (ui_rect){x, y + ui_line_h(f) + bh, cw, bh}, un->pledged_pct, ind->goal_pledged, "Carta");
+    }
+}
+
+/* Exports the attendance list of today's events (PDF and CSV) and the
+ * pledge database (CSV) to the configured folder. */
+static void export_today(app *a, ui_ctx *u)
+{
+    char err[512], path[1400], day[16];
+    int files = 0, failed = 0;
+    int64_t now = u->now_ms / 1000;
+    util_format_time(a->tz, now, "%Y%m%d", day, sizeof day);
+    for (int i = 0; i < a->ncoord_events && !failed; i++) {
+        static const char *const fmts[] = {"pdf", "csv"};
+        for (int k = 0; k < 2 && !failed; k++) {
+            snprintf(path, sizeof path, "%s/asistencia-%s-%.8s.%s", a->c->export_dir, day, a->coord_events[i].id,
+                     fmts[k]);
+            if (export_attendance(a->s, a->c, a->db_path, a->coord_events[i].id, fmts[k], path, now, err,
+                                  sizeof err) == 0)
+                files++;
+            else
+                failed = 1;
+        }
+    }
+    if (!failed) {
+        snprintf(path, sizeof path, "%s/cartas-compromiso-%s.csv", a->c->export_dir, day);
+        if (export_pledges(a->s, a->c, a->db_path, 0, "csv", path, now, err, sizeof err) == 0)
+            files++;
+        else
+            failed = 1;
+    }
+    if (failed)
+        snprintf(a->export_msg, sizeof a->export_msg,
+                 "No se pudieron guardar las evidencias en %s. Revise que la memoria USB esté conectada y tenga "
+                 "espacio. (%d archivos guardados)", a->c->export_dir, files);
+    else
+        snprintf(a->export_msg, sizeof a->export_msg, "Listo: se guardaron %d archivos en %s.", files,
+                 a->c->export_dir);
+}
+
+static void tab_tools(app *a, ui_ctx *u, ui_rect r)
+{
+    const ui_theme *t = &u->theme;
+    int gap = ui_px(u, 24), bh = ui_px(u, 120), bw = r.w < ui_px(u, 900) ? r.w : ui_px(u, 900);
+    int y = r.y, f = ui_font(u, 30);
+    if (ui_button(u, (ui_rect){r.x, y, bw, bh}, "Probar impresora", UI_SECONDARY, a->print_state != APP_PRINT_BUSY)) {
+        memset(&a->rcpt, 0, sizeof a->rcpt);
+        snprintf(a->rcpt.institution, sizeof a->rcpt.institution, "%s", a->institution);
+        snprintf(a->rcpt.kind, sizeof a->rcpt.kind, "Prueba de impresora");
+        snprintf(a->rcpt.name, sizeof a->rcpt.name, "Prueba");
+        snprintf(a->rcpt.unit_name, sizeof a->rcpt.unit_name, "%s", a->unit_name);
+        util_format_time(a->tz, u->now_ms / 1000, "%d/%m/%Y %H:%M", a->rcpt.local_time, sizeof a->rcpt.local_time);
+        snprintf(a->rcpt.folio, sizeof a->rcpt.folio, "PRUEBA");
+        snprintf(a->rcpt.payload, sizeof a->rcpt.payload, "CK1:PRUEBA");
+        a->have_receipt = 1;
+        app_print(a);
+    }
+    const char *ps = a->print_state == APP_PRINT_BUSY ? "Imprimiendo…" :
+                     a->print_state == APP_PRINT_OK ? "La impresora respondió bien." :
+                     a->print_state == APP_PRINT_FAILED ? "La impresora no respondió. Revise que esté encendida, "
+                                                          "conectada y con papel." : "";
+    ui_text_wrap(u, (ui_rect){r.x + bw + gap, y + ui_px(u, 20), r.w - bw - gap, 0}, ps, f, 1,
+                 a->print_state == APP_PRINT_FAILED ? t->danger : t->ink, UI_LEFT, 1);
+    y += bh + gap;
+    if (ui_button(u, (ui_rect){r.x, y, bw, bh}, "Exportar evidencias de hoy", UI_SECONDARY, 1))
+        export_today(a, u);
+    ui_text_wrap(u, (ui_rect){r.x + bw + gap, y + ui_px(u, 20), r.w - bw - gap, 0}, a->export_msg, f, 1, t->ink,
+                 UI_LEFT, 1);
+    y += bh + gap;
+    if (ui_button(u, (ui_rect){r.x, y, bw, bh}, "Cerrar el quiosco", UI_DANGER, 1))
+        a->quit = 1;
+    ui_text_wrap(u, (ui_rect){r.x + bw + gap, y + ui_px(u, 20), r.w - bw - gap, 0},
+                 "Apaga la aplicación. Para volver a usarla hay que iniciarla de nuevo.", f, 0, t->muted, UI_LEFT, 1);
+}
+
+void app_screen_coord(app *a, ui_ctx *u)
+{
+    if (u->now_ms - a->coord_loaded_ms > 2000 || u->now_ms < a->coord_loaded_ms)
+        app_coord_load(a, u->now_ms);
+    ui_rect body = app_header(a, u, "Modo coordinador");
+    body = app_banner(a, u, body);
+    int gap = ui_px(u, 16), th = ui_px(u, 100);
+    static const char *const tabs_l[] = {"Eventos de hoy", "Asistentes", "Indicadores", "Herramientas"};
+    static const char *const tabs_p[] = {"Eventos", "Asistentes", "Metas", "Más"};
+    const char *const *tabs = app_portrait(u) ? tabs_p : tabs_l;
+    int exit_w = ui_px(u, 180), tw = (body.w - exit_w - 4 * gap) / 4;
+    for (int i = 0; i < 4; i++) {
+        if (ui_button(u, (ui_rect){body.x + i * (tw + gap), body.y, tw, th}, tabs[i],
+                      a->coord_tab == i ? UI_PRIMARY : UI_SECONDARY, 1)) {
+            a->coord_tab = i;
+            app_coord_load(a, u->now_ms);
+        }
+    }
+    if (ui_button(u, (ui_rect){body.x + body.w - exit_w, body.y, exit_w, th}, "Salir", UI_SECONDARY, 1)) {
+        app_reset(a, u);
+        return;
+    }
+    ui_rect r = {body.x, body.y + th + ui_px(u, 32), body.w, body.h - th - ui_px(u, 32)};
+    switch (a->coord_tab) {
+    case 0: tab_events(a, u, r); break;
+    case 1: tab_attendees(a, u, r); break;
+    case 2: tab_indicators(a, u, r); break;
+    default: tab_tools(a, u, r); break;
+    }
+}

@@ -1,0 +1,241 @@
+/* ui.h — an immediate-mode widget layer for a touchscreen, in the style of
+ * rxi/microui, with no SDL and no allocation per frame.
+ *
+ * Each frame the platform feeds input (pointer down/move/up with an id, text,
+ * keys, the time), then calls ui_begin(), the screens call widgets, and
+ * ui_end() leaves a list of draw commands (ui_cmd) that a tiny renderer turns
+ * into pixels. Differences from a desktop toolkit:
+ *   - a button fires on release inside; a drag beyond a small slop cancels
+ *     the press (and scrolls the list under the finger instead);
+ *   - only one pointer is followed at a time (the first finger down), so a
+ *     second finger or a touch-synthesised mouse event never counts twice;
+ *   - the pressed state is drawn in the very frame of the touch.
+ * Text is measured through a callback the platform provides (SDL_ttf), so
+ * the layout is the same in tests, which pass a simple approximation.
+ */
+#ifndef CK_UI_H
+#define CK_UI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "signature.h"
+
+#define UI_MAX_CMDS 20000
+#define UI_TEXT_ARENA (256 * 1024)
+#define UI_MAX_EVENTS 512
+#define UI_MAX_WIDGETS 256
+
+typedef uint32_t ui_color; /* 0xRRGGBB */
+
+typedef struct ui_rect {
+    int x, y, w, h;
+} ui_rect;
+
+enum ui_cmd_type {
+    UI_CMD_RECT = 1, /* filled rectangle, optional corner radius */
+    UI_CMD_FRAME,    /* rectangle outline of thickness `size` */
+    UI_CMD_TEXT,     /* one line of text at r.x, r.y (top-left of the line) */
+    UI_CMD_LINE,     /* segment (r.x, r.y) -> (r.x + r.w, r.y + r.h), thickness `size` */
+    UI_CMD_QR,       /* QR modules (qr, qr_size) scaled into r, white quiet zone */
+    UI_CMD_CLIP,     /* clip later commands to r; r.w == 0 means no clipping */
+};
+
+typedef struct ui_cmd {
+    int type;
+    ui_rect r;
+    ui_color color;
+    int size;   /* text pixel size, line thickness or corner radius */
+    int bold;   /* text weight */
+    int text;   /* offset of the NUL-terminated text in the arena */
+    const unsigned char *qr; /* QR modules, owned by the caller, alive until the frame is drawn */
+    int qr_size;
+} ui_cmd;
+
+/* Measures the width in pixels of len bytes of UTF-8 text at pixel size
+ * `size`, regular or bold. */
+typedef int (*ui_measure_fn)(void *user, const char *text, int len, int size, int bold);
+
+enum ui_event_type { UI_EV_DOWN = 1, UI_EV_MOVE, UI_EV_UP, UI_EV_TEXT, UI_EV_KEY };
+enum ui_key { UI_KEY_ENTER = 1, UI_KEY_BACKSPACE, UI_KEY_ESCAPE };
+
+typedef struct ui_event {
+    int type;
+    int id;          /* pointer id (finger or mouse) */
+    int x, y;
+    int key;
+    int64_t t_ms;
+    char text[16];
+} ui_event;
+
+/* Align flags for text. */
+enum { UI_LEFT = 0, UI_CENTER = 1, UI_RIGHT = 2 };
+
+/* Colours of the theme: every text colour on its background has contrast of
+ * at least 4.5:1 (checked by the tests). */
+typedef struct ui_theme {
+    ui_color bg, surface, ink, muted, accent, on_accent, accent_soft, border, danger, ok, pressed;
+} ui_theme;
+
+/* A widget drawn this frame, for scripted tests (find a button by label). */
+typedef struct ui_widget {
+    unsigned id;
+    ui_rect r;
+    int enabled;
+    char label[64];
+} ui_widget;
+
+typedef struct ui_ctx {
+    /* Screen and scale. */
+    int w, h;
+    float scale;       /* min(w, h) / 1080 */
+    float text_scale;  /* 1.0, or 1.25 with the larger-text toggle */
+    ui_theme theme;
+    ui_measure_fn measure;
+    void *measure_user;
+    int64_t now_ms;
+
+    /* Input queued since the last frame. */
+    ui_event events[UI_MAX_EVENTS];
+    int nevents;
+
+    /* Pointer state (the one followed pointer). */
+    int ptr_id;        /* -1 when no pointer is down */
+    int ptr_down, ptr_x, ptr_y;
+    int press_x, press_y;
+    int64_t press_ms;
+    int went_down, went_up; /* this frame */
+    int up_x, up_y;
+    int dragging;      /* moved beyond the slop since the press */
+    unsigned active;   /* widget that got the press (0 = none) */
+    unsigned scroll_active;
+    int scroll_start;  /* scroll offset when the drag began */
+    int fired;         /* a widget fired this frame (one action per release) */
+    unsigned prev_active; /* active before this frame's input (signature pad) */
+    int long_done;     /* the long press of the current press already fired */
+    int had_input;     /* any input arrived for this frame (idle timer) */
+    ui_rect clip;      /* current clip (w == 0: none) */
+
+    /* Wrap cache of the long text (the Carta is wrapped once, not per frame). */
+    const char *wrap_text;
+    int wrap_w, wrap_size, wrap_n;
+    int wrap_off[2048], wrap_len[2048];
+
+    /* Keys and text this frame. */
+    char text[64];
+    int key_enter, key_backspace, key_escape;
+
+    /* Output. */
+    ui_cmd cmds[UI_MAX_CMDS];
+    int ncmds;
+    char arena[UI_TEXT_ARENA];
+    int arena_len;
+    ui_widget widgets[UI_MAX_WIDGETS];
+    int nwidgets;
+    int disabled;      /* widgets drawn while > 0 do not react */
+    unsigned seed;     /* mixed into widget ids (the screen) */
+} ui_ctx;
+
+/* Initialises the context for a w x h screen with accent colour "#RRGGBB"
+ * (a bad or too-light value falls back to a dark blue). */
+void ui_init(ui_ctx *u, int w, int h, const char *accent, ui_measure_fn measure, void *user);
+
+/* Changes the screen size (the scale follows). */
+void ui_resize(ui_ctx *u, int w, int h);
+
+/* Input, fed by the platform between frames. Pointer ids distinguish fingers
+ * (and the mouse); only the first pointer down is followed until it is up. */
+void ui_input_down(ui_ctx *u, int id, int x, int y, int64_t t_ms);
+void ui_input_move(ui_ctx *u, int id, int x, int y, int64_t t_ms);
+void ui_input_up(ui_ctx *u, int id, int x, int y, int64_t t_ms);
+void ui_input_text(ui_ctx *u, const char *utf8);
+void ui_input_key(ui_ctx *u, int key);
+/* 1 when the queued input should be handled before more is read (a pointer
+ * went up, or Enter): keeps one tap per frame in scripted runs. */
+int ui_input_wants_frame(const ui_ctx *u);
+
+/* Starts a frame at time now_ms: digests the queued input. */
+void ui_begin(ui_ctx *u, int64_t now_ms);
+/* Ends the frame: the commands are in u->cmds until the next ui_begin. */
+void ui_end(ui_ctx *u);
+/* Forgets the press in progress (called when the screen changes, so a finger
+ * lifted on the new screen does not fire what lies under it). */
+void ui_cancel_press(ui_ctx *u);
+/* Sets the id seed (e.g. a hash of the screen name). */
+void ui_set_seed(ui_ctx *u, const char *name);
+
+/* Scaled sizes: a length designed for a 1080-pixel short side. */
+int ui_px(const ui_ctx *u, int design_px);
+/* Text size: like ui_px and times the larger-text factor. */
+int ui_font(const ui_ctx *u, int design_px);
+/* Height of a line of text at pixel size `size`. */
+int ui_line_h(int size);
+/* Width of text at size, bold or not. */
+int ui_text_w(ui_ctx *u, const char *text, int size, int bold);
+
+/* Drawing. Text is copied into the frame's arena. */
+void ui_draw_rect(ui_ctx *u, ui_rect r, ui_color c, int radius);
+void ui_draw_frame(ui_ctx *u, ui_rect r, ui_color c, int thickness);
+void ui_draw_line(ui_ctx *u, int x0, int y0, int x1, int y1, ui_color c, int thickness);
+void ui_draw_qr(ui_ctx *u, ui_rect r, const unsigned char *modules, int size);
+void ui_clip(ui_ctx *u, ui_rect r);
+void ui_unclip(ui_ctx *u);
+/* One line of text in r, aligned horizontally and centred vertically;
+ * shortened with "…" when it does not fit. */
+void ui_text(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_color c, int align);
+/* Word-wrapped text in r from its top. Returns the height used. With
+ * draw = 0 it only measures. */
+int ui_text_wrap(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_color c, int align, int draw);
+
+/* Widgets. */
+enum ui_button_style { UI_PRIMARY = 0, UI_SECONDARY, UI_QUIET, UI_DANGER };
+/* A large button: returns 1 in the frame the finger is lifted inside it
+ * after pressing it (not after a drag). Disabled buttons are drawn muted and
+ * never fire. The label is also its identity on the screen. */
+int ui_button(ui_ctx *u, ui_rect r, const char *label, int style, int enabled);
+/* Like ui_button with an explicit identity and no drawing of its own: the
+ * caller draws the content (e.g. an event card). *pressed gets the visual
+ * state. */
+int ui_hit(ui_ctx *u, ui_rect r, const char *id, int enabled, int *pressed);
+/* 1 while the pointer has been held inside r for at least ms (once, in the
+ * frame the time is reached). Used for the coordinator's corner. */
+int ui_long_press(ui_ctx *u, ui_rect r, const char *id, int ms);
+
+/* The Spanish on-screen keyboard in r: letters with ñ, accented vowels,
+ * space and backspace, editing buf (UTF-8, capacity cap). Returns 1 when
+ * buf changed. */
+int ui_keyboard(ui_ctx *u, ui_rect r, char *buf, size_t cap);
+/* A numeric keypad (0-9, backspace) editing the digits in buf. Returns 1 when
+ * buf changed. max_len limits the digits. */
+int ui_keypad(ui_ctx *u, ui_rect r, char *buf, size_t cap, int max_len);
+
+/* A scrolling region: content of height content_h inside view r, dragged
+ * with the finger; *scroll is the offset (clamped). Call ui_scroll_begin,
+ * draw at y - *scroll, then ui_scroll_end. Returns 1 when the end has been
+ * reached (the view shows the last pixel). */
+int ui_scroll_begin(ui_ctx *u, ui_rect r, const char *id, int *scroll, int content_h);
+void ui_scroll_end(ui_ctx *u);
+
+/* A scrollable long text (e.g. the Carta) in r. *scroll is kept by the
+ * caller; *read_to_end is set to 1 once the end has been shown. */
+void ui_long_text(ui_ctx *u, ui_rect r, const char *id, const char *text, int size, int *scroll,
+                  int *read_to_end);
+
+/* A signature pad in r feeding sig (its size must match r's; ui_sig_pad
+ * clears it when it does not). Strokes get the time since t0_ms. */
+void ui_sig_pad(ui_ctx *u, ui_rect r, signature *sig, int64_t t0_ms);
+
+/* A countdown bar in r showing `left` of `total` milliseconds. */
+void ui_countdown(ui_ctx *u, ui_rect r, int64_t left, int64_t total, const char *label);
+
+/* Finds a widget drawn in the last frame by label (first match, enabled
+ * ones first). Returns 1 and its rect, or 0. */
+int ui_find(const ui_ctx *u, const char *label, ui_rect *out);
+
+/* WCAG contrast ratio of two colours (1..21). */
+double ui_contrast(ui_color a, ui_color b);
+
+/* 1 if (x, y) is inside r. */
+int ui_inside(ui_rect r, int x, int y);
+
+#endif

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# test_kiosk_flows.sh — drives the real kiosk (SDL dummy video driver,
+# software renderer) with scripted input pushed through its own event loop,
+# then checks the database with the executable's own commands.
+set -euo pipefail
+B=${CK_BIN:?CK_BIN not set}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
+cd "$T"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$B" --db k.db init --institution "Institución de Prueba" --unit SCLC >/dev/null
+cat > r.csv <<'CSV'
+numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area,puesto
+1001,María José,Peña,Gómez,SCLC,Departamento de Salud,Investigadora
+1002,José Luis,Hernández,Ruiz,SCLC,Recursos Humanos,Jefe de departamento
+1003,Ana,Peñaloza,Díaz,SCLC,Biblioteca,Técnica
+1004,Lucía,Núñez,Pérez,SCLC,Finanzas,Analista
+1005,Pedro,Ramos,Solís,SCLC,Finanzas,Analista
+CSV
+"$B" --db k.db roster import r.csv >/dev/null
+E=$("$B" --db k.db event add --title "Taller de ética" --kind taller --topics etica --unit SCLC \
+      --start "2026-11-24 10:00" --no-signature)
+"$B" --db k.db event open "$E"
+
+run() { # run NAME SCRIPT-TEXT
+    printf '%s\n' "$2" > "$1.script"
+    if ! "$B" --db k.db run --windowed 1280x800 --software --script "$1.script" 2> "$1.err"; then
+        cat "$1.err" >&2
+        fail "$1"
+    fi
+    echo "ok - $1"
+}
+count() { "$B" --db k.db event list | awk -F'\t' -v id="$1" '$1 == id { print $NF }'; }
+
+# 1. Badge on home, one open event without signature: no tap at all.
+run badge "text 1001
+key enter
+wait 50
+expect done
+expect-text Folio"
+[ "$(count "$E")" = 1 ] || fail "badge: expected 1 attendee"
+
+# 2. Employee number on the keypad.
+run number "tap event-0
+expect identify
+tap 1
+tap 0
+tap 0
+tap 2
+tap Continuar
+expect confirm
+expect-text José Luis Hernández Ruiz
+tap Sí, soy yo
+expect done"
+[ "$(count "$E")" = 2 ] || fail "number: expected 2 attendees"
+
+# 3. Name search without accents: "nunez" finds Núñez.
+run search "tap event-0
+tap Buscar mi nombre
+tap N
+tap U
+tap N
+tap E
+tap Z
+wait 20
+tap Lucía Núñez Pérez (1004)
+expect confirm
+tap Sí, soy yo
+expect done"
+[ "$(count "$E")" = 3 ] || fail "search: expected 3 attendees"
+
+# 3b. "pena" finds Peña (and Peñaloza), each with unit and area.
+run search_pena "tap event-0
+tap Buscar mi nombre
+tap P
+tap E
+tap N
+tap A
+wait 20
+expect-text María José Peña Gómez
+expect-text Ana Peñaloza Díaz
+expect-text SCLC · Departamento de Salud"
+
+# 4. Duplicate: the same badge again says when, offers a reprint.
+run duplicate "text 1001
+key enter
+wait 50
+expect already
+expect-text Ya estaba registrado
+tap Reimprimir comprobante
+tap Terminar
+expect home"
+[ "$(count "$E")" = 3 ] || fail "duplicate: count changed"
+
+# 5. Not in the roster: a guest types the full name.
+run guest "tap event-0
+tap No aparezco en la lista
+expect guest
+tap I
+tap N
+tap É
+tap S
+tap Espacio
+tap R
+tap U
+tap I
+tap Z
+tap Registrarme como invitado
+expect done"
+[ "$(count "$E")" = 4 ] || fail "guest: expected 4 attendees"
+
+# 6. Touch: a finger tap also arrives as a synthesised mouse event; each
+#    key must count once ("1005", not "11000055").
+run touch "touch event-0
+touch 1
+touch 0
+touch 0
+touch 5
+touch Continuar
+expect confirm
+expect-text Pedro Ramos Solís"
+
+# 7. Pledge: Carta read to the end, privacy notice accepted, a near-empty
+#    signature refused, then a real one.
+run pledge "tap Firmar Carta Compromiso
+tap 1
+tap 0
+tap 0
+tap 3
+tap Continuar
+tap Sí, soy yo
+expect carta
+tap Firmar
+expect carta
+scroll-end
+wait 20
+tap Firmar
+expect privacy
+tap Acepto el aviso de privacidad
+expect sign
+tapxy 640 450
+tap Aceptar firma
+expect sign
+expect-text La firma es muy corta
+sign
+tap Aceptar firma
+expect done
+expect-text Folio"
+"$B" --db k.db indicators --format json | grep -q '"pledged": 1' || fail "pledge: not recorded"
+
+# 8. Idle reset: countdown in the last 10 s, then home with nothing left.
+run idle "tap event-0
+tap Buscar mi nombre
+tap P
+tap E
+advance 36000
+wait 30
+expect identify
+expect-text Volveremos al inicio
+advance 10000
+wait 30
+expect home
+tap event-0
+tap Buscar mi nombre
+expect-text Escriba su nombre o apellido"
+
+# 9. PIN: five wrong tries lock coordinator mode, and the lock survives a
+#    restart of the kiosk.
+printf '2468\n2468\n' | "$B" --db k.db admin set-pin >/dev/null
+wrong="tap 1
+tap 1
+tap 1
+tap 1
+tap Entrar"
+run pin_lock "hold 20 20 3200
+expect pin
+$wrong
+expect-text PIN incorrecto
+$wrong
+$wrong
+$wrong
+$wrong
+expect-text Demasiados intentos"
+run pin_still_locked "hold 20 20 3200
+expect pin
+tap 2
+tap 4
+tap 6
+tap 8
+tap Entrar
+expect pin
+expect-text Demasiados intentos"
+# Six minutes later the right PIN opens coordinator mode; close the event.
+now=$(( $(date +%s) + 360 ))
+printf 'hold 20 20 3200\ntap 2\ntap 4\ntap 6\ntap 8\ntap Entrar\nexpect coord\nexpect-text Taller de ética\ntap Cerrar-0\nwait 20\ntap Herramientas\ntap Cerrar el quiosco\n' > coord.script
+CEPCI_NOW=$now "$B" --db k.db run --windowed 1280x800 --software --script coord.script 2> coord.err || { cat coord.err; fail coord; }
+"$B" --db k.db event list | grep -q $'\tclosed\t' || fail "coord: event not closed"
+echo "ok - coordinator"
+echo "all kiosk flows passed"

@@ -1,0 +1,333 @@
+/* test_ui.c — the widget layer without SDL: buttons fire on release inside,
+ * drags cancel, the keyboard types ñ and accents, lists scroll, the
+ * signature pad refuses a near-empty pad, the countdown, contrast. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui.h"
+
+/* A simple text measure: half the size per character (UTF-8 aware). */
+static int approx_measure(void *user, const char *text, int len, int size, int bold)
+{
+    (void)user;
+    int chars = 0;
+    for (int i = 0; i < len; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80)
+            chars++;
+    return chars * size * (bold ? 11 : 10) / 20;
+}
+
+static ui_ctx *new_ui(int w, int h)
+{
+    ui_ctx *u = malloc(sizeof *u);
+    assert_non_null(u);
+    ui_init(u, w, h, "#1F5C99", approx_measure, NULL);
+    return u;
+}
+
+static const ui_rect BTN = {100, 100, 300, 120};
+static int64_t T = 1000;
+
+/* One frame with a single button; returns 1 if it fired. */
+static int frame_button(ui_ctx *u)
+{
+    ui_begin(u, T += 16);
+    int fired = ui_button(u, BTN, "Aceptar", UI_PRIMARY, 1);
+    ui_end(u);
+    return fired;
+}
+
+static void test_button_release_inside(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1920, 1080);
+    ui_input_down(u, 1, 150, 150, T);
+    assert_int_equal(frame_button(u), 0);
+    ui_input_up(u, 1, 160, 150, T);
+    assert_int_equal(frame_button(u), 1);
+    assert_int_equal(frame_button(u), 0); /* once */
+    /* Down and up within the same frame also count once. */
+    ui_input_down(u, 1, 150, 150, T);
+    ui_input_up(u, 1, 150, 150, T);
+    assert_int_equal(frame_button(u), 1);
+    free(u);
+}
+
+static void test_button_release_outside(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1920, 1080);
+    ui_input_down(u, 1, 150, 150, T);
+    frame_button(u);
+    ui_input_up(u, 1, 390, 600, T);
+    assert_int_equal(frame_button(u), 0);
+    /* Pressed outside, released inside: nothing either. */
+    ui_input_down(u, 1, 900, 900, T);
+    frame_button(u);
+    ui_input_up(u, 1, 150, 150, T);
+    assert_int_equal(frame_button(u), 0);
+    free(u);
+}
+
+static void test_drag_cancels(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1920, 1080);
+    ui_input_down(u, 1, 120, 110, T);
+    frame_button(u);
+    ui_input_move(u, 1, 390, 210, T); /* far beyond the slop, still inside */
+    frame_button(u);
+    ui_input_up(u, 1, 390, 210, T);
+    assert_int_equal(frame_button(u), 0);
+    free(u);
+}
+
+static void test_second_finger_ignored(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1920, 1080);
+    ui_input_down(u, 1, 150, 150, T);
+    ui_input_down(u, 2, 150, 150, T); /* e.g. a synthesised event */
+    frame_button(u);
+    ui_input_up(u, 2, 150, 150, T);
+    ui_input_up(u, 1, 150, 150, T);
+    assert_int_equal(frame_button(u), 1);
+    assert_int_equal(frame_button(u), 0);
+    free(u);
+}
+
+static void test_pressed_state_same_frame(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1920, 1080);
+    ui_begin(u, T);
+    ui_button(u, BTN, "Aceptar", UI_PRIMARY, 1);
+    ui_color normal = u->cmds[0].color;
+    ui_end(u);
+    ui_input_down(u, 1, 150, 150, T);
+    ui_begin(u, T);
+    ui_button(u, BTN, "Aceptar", UI_PRIMARY, 1);
+    assert_int_not_equal(u->cmds[0].color, normal);
+    ui_end(u);
+    free(u);
+}
+
+/* Taps the keyboard key labelled label; returns the buffer. */
+static void tap_key(ui_ctx *u, const char *label, char *buf, size_t cap)
+{
+    ui_rect kb = {0, 500, 1920, 500}, r;
+    ui_begin(u, T += 16);
+    ui_keyboard(u, kb, buf, cap);
+    ui_end(u);
+    assert_true(ui_find(u, label, &r));
+    ui_input_down(u, 1, r.x + r.w / 2, r.y + r.h / 2, T);
+    ui_input_up(u, 1, r.x + r.w / 2, r.y + r.h / 2, T);
+    ui_begin(u, T += 16);
+    ui_keyboard(u, kb, buf, cap);
+    ui_end(u);
+}
+
+static void test_keyboard_spanish(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1920, 1080);
+    char buf[64] = "";
+    tap_key(u, "P", buf, sizeof buf);
+    tap_key(u, "E", buf, sizeof buf);
+    tap_key(u, "Ñ", buf, sizeof buf);
+    tap_key(u, "A", buf, sizeof buf);
+    assert_string_equal(buf, "Peña");
+    tap_key(u, "Espacio", buf, sizeof buf);
+    tap_key(u, "Á", buf, sizeof buf);
+    tap_key(u, "N", buf, sizeof buf);
+    tap_key(u, "Ü", buf, sizeof buf);
+    assert_string_equal(buf, "Peña Ánü");
+    tap_key(u, "Borrar", buf, sizeof buf);
+    assert_string_equal(buf, "Peña Án");
+    free(u);
+}
+
+static void test_keypad(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1280, 800);
+    char buf[8] = "";
+    ui_rect pad = {0, 200, 600, 500}, r;
+    const char *seq[] = {"1", "0", "2", "Borrar", "3"};
+    for (int i = 0; i < 5; i++) {
+        ui_begin(u, T += 16);
+        ui_keypad(u, pad, buf, sizeof buf, 6);
+        ui_end(u);
+        assert_true(ui_find(u, seq[i], &r));
+        ui_input_down(u, 1, r.x + 5, r.y + 5, T);
+        ui_input_up(u, 1, r.x + 5, r.y + 5, T);
+        ui_begin(u, T += 16);
+        ui_keypad(u, pad, buf, sizeof buf, 6);
+        ui_end(u);
+    }
+    assert_string_equal(buf, "103");
+    free(u);
+}
+
+static void test_list_scrolls_by_drag(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1920, 1080);
+    ui_rect view = {0, 0, 800, 400};
+    int scroll = 0, fired = 0;
+    for (int step = 0; step < 4; step++) {
+        if (step == 0) ui_input_down(u, 1, 100, 300, T);
+        if (step == 1) ui_input_move(u, 1, 100, 100, T);
+        if (step == 2) ui_input_up(u, 1, 100, 100, T);
+        ui_begin(u, T += 16);
+        ui_scroll_begin(u, view, "list", &scroll, 2000);
+        for (int i = 0; i < 10; i++) {
+            char label[16];
+            snprintf(label, sizeof label, "row%d", i);
+            fired |= ui_hit(u, (ui_rect){0, i * 200 - scroll, 800, 180}, label, 1, NULL);
+        }
+        ui_scroll_end(u);
+        ui_end(u);
+    }
+    assert_int_equal(scroll, 200);
+    assert_int_equal(fired, 0); /* the drag did not tap a row */
+    /* Clamped at the end. */
+    ui_input_down(u, 1, 100, 390, T);
+    ui_input_move(u, 1, 100, -5000, T);
+    ui_begin(u, T += 16);
+    int end = ui_scroll_begin(u, view, "list", &scroll, 2000);
+    ui_scroll_end(u);
+    ui_end(u);
+    assert_int_equal(scroll, 1600);
+    assert_true(end);
+    free(u);
+}
+
+static void test_long_text_read_to_end(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1920, 1080);
+    char *text = malloc(20000);
+    text[0] = 0;
+    for (int i = 0; i < 200; i++)
+        strcat(text, "Me comprometo a respetar el Código de Conducta. ");
+    int scroll = 0, read = 0;
+    ui_rect r = {0, 0, 1000, 500};
+    ui_begin(u, T += 16);
+    ui_long_text(u, r, "carta", text, 32, &scroll, &read);
+    ui_end(u);
+    assert_int_equal(read, 0);
+    for (int i = 0; i < 40 && !read; i++) {
+        ui_input_down(u, 1, 500, 450, T);
+        ui_input_move(u, 1, 500, 50, T);
+        ui_input_up(u, 1, 500, 50, T);
+        ui_begin(u, T += 16);
+        ui_long_text(u, r, "carta", text, 32, &scroll, &read);
+        ui_end(u);
+    }
+    assert_int_equal(read, 1);
+    free(text);
+    free(u);
+}
+
+static void test_signature_pad(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1920, 1080);
+    signature *sig = calloc(1, sizeof *sig);
+    ui_rect pad = {100, 100, 1000, 400};
+    /* A tap: near-empty, refused. */
+    ui_input_down(u, 1, 500, 300, T);
+    ui_input_up(u, 1, 500, 300, T);
+    ui_begin(u, T += 16);
+    ui_sig_pad(u, pad, sig, 0);
+    ui_end(u);
+    assert_true(sig->npoints >= 1);
+    assert_int_equal(sig_is_enough(sig), 0);
+    sig_clear(sig, pad.w, pad.h);
+    /* A stroke across half the pad, over several frames. */
+    ui_input_down(u, 1, 150, 300, T);
+    for (int i = 1; i <= 60; i++) {
+        ui_input_move(u, 1, 150 + i * 10, 300 + (i % 2 ? 40 : -40), T + i * 10);
+        if (i % 10 == 0) {
+            ui_begin(u, T += 16);
+            ui_sig_pad(u, pad, sig, 0);
+            ui_end(u);
+        }
+    }
+    ui_input_up(u, 1, 750, 300, T);
+    ui_begin(u, T += 16);
+    ui_sig_pad(u, pad, sig, 0);
+    ui_end(u);
+    assert_true(sig->npoints > 50);
+    assert_int_equal(sig_is_enough(sig), 1);
+    /* Lines were drawn for the strokes. */
+    int lines = 0;
+    for (int i = 0; i < u->ncmds; i++)
+        lines += u->cmds[i].type == UI_CMD_LINE;
+    assert_true(lines > 50);
+    free(sig);
+    free(u);
+}
+
+static void test_countdown(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1920, 1080);
+    ui_rect r = {0, 0, 1000, 100};
+    int widths[2];
+    for (int k = 0; k < 2; k++) {
+        ui_begin(u, T);
+        ui_countdown(u, r, k ? 2500 : 7500, 10000, "Volveremos al inicio");
+        widths[k] = u->cmds[2].r.w;
+        ui_end(u);
+    }
+    assert_true(widths[0] > widths[1] * 2);
+    free(u);
+}
+
+static void test_contrast_and_sizes(void **state)
+{
+    (void)state;
+    /* Even a too-light accent is darkened until text on it reads. */
+    const char *accents[] = {"#1F5C99", "#FFD700", "#00FF00", "#ffffff", "bad"};
+    for (int i = 0; i < 5; i++) {
+        ui_ctx *u = new_ui(1920, 1080);
+        ui_init(u, 1920, 1080, accents[i], approx_measure, NULL);
+        const ui_theme *t = &u->theme;
+        assert_true(ui_contrast(t->accent, t->on_accent) >= 4.5);
+        assert_true(ui_contrast(t->ink, t->bg) >= 4.5);
+        assert_true(ui_contrast(t->muted, t->bg) >= 4.5);
+        assert_true(ui_contrast(t->muted, t->surface) >= 4.5);
+        assert_true(ui_contrast(t->accent, t->surface) >= 4.5);
+        assert_true(ui_contrast(t->danger, t->surface) >= 4.5);
+        assert_true(ui_contrast(t->ok, t->surface) >= 4.5);
+        assert_true(ui_contrast(t->ink, t->accent_soft) >= 4.5);
+        assert_true(ui_contrast(0x4A5059, 0xDADDE2) >= 4.5); /* disabled */
+        free(u);
+    }
+    /* Body 28 px and labels 36 px at 1080 px; scaled elsewhere. */
+    ui_ctx *u = new_ui(1920, 1080);
+    assert_int_equal(ui_font(u, 28), 28);
+    ui_resize(u, 1080, 1920);
+    assert_int_equal(ui_font(u, 36), 36);
+    ui_resize(u, 1280, 800);
+    assert_true(ui_px(u, 96) >= 70); /* >= 9 mm on a 10" 1280x800 panel */
+    free(u);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_button_release_inside),  cmocka_unit_test(test_button_release_outside),
+        cmocka_unit_test(test_drag_cancels),           cmocka_unit_test(test_second_finger_ignored),
+        cmocka_unit_test(test_pressed_state_same_frame), cmocka_unit_test(test_keyboard_spanish),
+        cmocka_unit_test(test_keypad),                 cmocka_unit_test(test_list_scrolls_by_drag),
+        cmocka_unit_test(test_long_text_read_to_end),  cmocka_unit_test(test_signature_pad),
+        cmocka_unit_test(test_countdown),              cmocka_unit_test(test_contrast_and_sizes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
