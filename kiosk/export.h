@@ -29,4 +29,34 @@ int export_pledges(store *s, const config *c, const char *db_path, int year, con
 int export_indicators(store *s, const config *c, const char *db_path, int year, const char *format,
                       const char *path, int64_t now, char *err, size_t errlen);
 
+/* ---- signed list fingerprints ----
+ * The attendance list PDF (and the pledge database PDF) carries the SHA-256
+ * of a canonical text of its content, signed with Ed25519 by the kiosk key,
+ * printed and as a QR code whose payload is
+ *   "CKL1:" (attendance list) or "CKP1:" (pledge database)
+ *   + base45(sha256[32] || kiosk id[7] || signature[64])
+ * The signature covers the 4-character tag, the hash and the kiosk id. */
+
+#define EXPORT_FP_ATTENDANCE 1
+#define EXPORT_FP_PLEDGES 2
+
+typedef struct export_fingerprint {
+    int kind;                               /* EXPORT_FP_* */
+    char sha256[65];                        /* hex */
+    char kiosk_id[STORE_KIOSK_ID_LEN];
+} export_fingerprint;
+
+/* Verifies a fingerprint payload (as read from the QR) against the public
+ * keys in the store (store_key_get). Returns 0 and fills *out (may be NULL)
+ * when genuine; -1 with a one-line reason in err when malformed, signed by
+ * an unknown kiosk, or when any character was changed. */
+int export_fingerprint_verify(store *s, const char *payload, export_fingerprint *out, char *err,
+                              size_t errlen);
+
+/* The fingerprint (SHA-256 hex) the attendance list of event_id would carry
+ * if exported now, so a verifier can tell whether a document still matches
+ * the database. Returns 0 or -1 with err. */
+int export_attendance_fingerprint(store *s, const char *event_id, char sha256_hex[65], char *err,
+                                  size_t errlen);
+
 #endif

@@ -1375,6 +1375,69 @@ int store_record_by_folio(store *s, const char *folio, store_record *out)
     return rc;
 }
 
+int store_attendance_find(store *s, const char *event_id, const char *employee_no, store_record *out)
+{
+    static const char sql[] = RECORD_SELECT "WHERE e.uuid = ?1 AND a.employee_no = ?2";
+    store_event e;
+    int rc = event_find(s, event_id, 1, &e, NULL);
+    if (rc)
+        return rc;
+    rc = one_record(s, sql, e.id, employee_no, out);
+    return rc == STORE_NOTFOUND ? fail(s, rc, "employee %s is not registered at this event", employee_no) : rc;
+}
+
+int store_pledge_find(store *s, const char *employee_no, const char *carta_sha256, store_record *out)
+{
+    static const char sql[] = PLEDGE_SELECT "WHERE p.employee_no = ?1 AND p.carta_sha256 = ?2";
+    int rc = one_record(s, sql, employee_no, carta_sha256, out);
+    return rc == STORE_NOTFOUND ? fail(s, rc, "employee %s has not signed this Carta", employee_no) : rc;
+}
+
+int store_attendance_each(store *s, const char *event_id, int newest,
+                          int (*fn)(const store_attendee *, void *), void *ctx)
+{
+    store_event e;
+    int rc = event_find(s, event_id, 1, &e, NULL);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "SELECT 'attendance', a.uuid, a.folio, a.at, a.method, ifnull(a.employee_no, ''), "
+             "ifnull(a.guest_name, ''), e.uuid, '', '', a.kiosk_id, a.signature_id IS NOT NULL, "
+             "ifnull(p.given_name, ''), ifnull(p.surname1, ''), ifnull(p.surname2, ''), ifnull(p.unit_code, ''), "
+             "ifnull(p.area, ''), ifnull(p.position, '') "
+             "FROM attendance a JOIN event e ON e.id = a.event_id "
+             "LEFT JOIN person p ON p.employee_no = a.employee_no WHERE e.uuid = ?1 ORDER BY a.at %s, a.id %s",
+             newest ? "DESC" : "ASC", newest ? "DESC" : "ASC");
+    if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK)
+        return sql_fail(s, rc, "list attendees");
+    bind_text(st, 1, e.id);
+    store_attendee at;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&at, 0, sizeof at);
+        read_record(st, &at.r);
+        at.guest = at.r.employee_no[0] == '\0';
+        if (at.guest) {
+            util_strlcpy(at.name, at.r.guest_name, sizeof at.name);
+        } else {
+            store_person p;
+            memset(&p, 0, sizeof p);
+            col_text(st, 12, p.given_name, sizeof p.given_name);
+            col_text(st, 13, p.surname1, sizeof p.surname1);
+            col_text(st, 14, p.surname2, sizeof p.surname2);
+            store_person_fullname(&p, at.name, sizeof at.name);
+            col_text(st, 15, at.unit, sizeof at.unit);
+            col_text(st, 16, at.area, sizeof at.area);
+            col_text(st, 17, at.position, sizeof at.position);
+        }
+        if (fn(&at, ctx))
+            break;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sql_fail(s, rc, "list attendees");
+}
+
 int store_record_signature(store *s, const store_record *r, void **blob, size_t *len)
 {
     static const char sql_a[] = "SELECT g.strokes FROM attendance a JOIN signature g ON g.id = a.signature_id "

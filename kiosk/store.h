@@ -176,6 +176,29 @@ int store_pledge(store *s, const char *employee_no, const char *carta_sha256,
                  const char *privacy_sha256, const char *method,
                  const void *sig, size_t siglen, int64_t at, store_record *out);
 
+/* The attendance of employee_no at event_id (id or unique prefix), or
+ * STORE_NOTFOUND. */
+int store_attendance_find(store *s, const char *event_id, const char *employee_no, store_record *out);
+
+/* The pledge of employee_no for the Carta with hash carta_sha256, or
+ * STORE_NOTFOUND. */
+int store_pledge_find(store *s, const char *employee_no, const char *carta_sha256, store_record *out);
+
+/* One attendee of an event, as lists show it. */
+typedef struct store_attendee {
+    store_record r;
+    char name[400];         /* full name, or the guest's typed name */
+    char unit[32];          /* "" for a guest */
+    char area[256];
+    char position[256];
+    int guest;
+} store_attendee;
+
+/* Calls fn for each attendee of event_id, newest first (newest=1) or in
+ * check-in order (newest=0); stops early when fn returns != 0. */
+int store_attendance_each(store *s, const char *event_id, int newest,
+                          int (*fn)(const store_attendee *, void *), void *ctx);
+
 /* Looks a record up by folio. */
 int store_record_by_folio(store *s, const char *folio, store_record *out);
 /* Loads the signature blob of a record (malloc'd into *blob, caller frees). */

@@ -212,6 +212,39 @@ static void checkin_rules(void **state)
     free(blob);
 }
 
+static int collect(const store_attendee *a, void *arg)
+{
+    char *names = arg;
+    strcat(names, a->name);
+    strcat(names, a->guest ? "(g);" : ";");
+    return 0;
+}
+
+static void find_and_list_attendance(void **state)
+{
+    struct fx *f = *state;
+    store_record r, got;
+    assert_int_equal(store_attendance_find(f->s, f->event, "1001", &got), STORE_NOTFOUND);
+    assert_int_equal(store_checkin(f->s, f->event, "1001", NULL, "number", SIG, sizeof SIG, 10, &r), STORE_OK);
+    assert_int_equal(store_checkin(f->s, f->event, NULL, "Invitada Ruiz", "guest", SIG, sizeof SIG, 20, &r), STORE_OK);
+    assert_int_equal(store_checkin(f->s, f->event, "1003", NULL, "search", SIG, sizeof SIG, 30, &r), STORE_OK);
+    assert_int_equal(store_attendance_find(f->s, f->event, "1001", &got), STORE_OK);
+    assert_int_equal(got.at, 10);
+    char names[512] = "";
+    assert_int_equal(store_attendance_each(f->s, f->event, 0, collect, names), STORE_OK);
+    assert_string_equal(names, "José Peña Íñiguez;Invitada Ruiz(g);Juan Pérez;");
+    names[0] = '\0';
+    assert_int_equal(store_attendance_each(f->s, f->event, 1, collect, names), STORE_OK);
+    assert_string_equal(names, "Juan Pérez;Invitada Ruiz(g);José Peña Íñiguez;");
+    char carta[65], privacy[65];
+    util_sha256_hex("c", 1, carta);
+    util_sha256_hex("p", 1, privacy);
+    assert_int_equal(store_pledge_find(f->s, "1002", carta, &got), STORE_NOTFOUND);
+    assert_int_equal(store_pledge(f->s, "1002", carta, privacy, "keyed", NULL, 0, 5, &r), STORE_OK);
+    assert_int_equal(store_pledge_find(f->s, "1002", carta, &got), STORE_OK);
+    assert_string_equal(got.folio, r.folio);
+}
+
 static void draft_event_refuses_checkin(void **state)
 {
     struct fx *f = *state;
@@ -557,6 +590,7 @@ int main(void)
         cmocka_unit_test(refuses_corrupt_and_foreign_files),
         cmocka_unit_test_setup_teardown(checkin_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(draft_event_refuses_checkin, setup, teardown),
+        cmocka_unit_test_setup_teardown(find_and_list_attendance, setup, teardown),
         cmocka_unit_test_setup_teardown(pledge_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(search_folds_accents_and_prefixes, setup, teardown),
         cmocka_unit_test_setup_teardown(search_limits_results, setup, teardown),

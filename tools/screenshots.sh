@@ -9,6 +9,7 @@ OUT=${1:?usage: tools/screenshots.sh OUTDIR [CEPCI-KIOSK]}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 B=${2:-${CK_BIN:-$HERE/build/cepci-kiosk}}
 [ -x "$B" ] || { echo "screenshots.sh: no executable at $B" >&2; exit 1; }
+B=$(readlink -f "$B")
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 T=$(mktemp -d)
