@@ -78,7 +78,7 @@ static int be_populate(store *s, const char *db, int people, int pledges, char *
         char no[16];
         store_record r;
         snprintf(no, sizeof no, "E%06d", i);
-        if (store_pledge(s, no, carta, priv, "keyed", NULL, 0, BE_NOW - 86400 * 30 + i * 20, &r))
+        if (store_pledge(s, no, carta, priv, "keyed", NULL, 0, BE_NOW - 86400 * 30 + i * 20, BE_NOW - 86400 * 30 + i * 20, &r))
             return -1;
     }
     store_event e;

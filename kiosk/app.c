@@ -403,7 +403,7 @@ void app_record_pledge(app *a, ui_ctx *u, const void *sig, size_t siglen)
 {
     store_record r;
     int rc = store_pledge(a->s, a->person.employee_no, a->carta_sha, a->privacy_sha, "kiosk", sig, siglen,
-                          u->now_ms / 1000, &r);
+                          u->now_ms / 1000, u->now_ms / 1000, &r);
     if (rc == STORE_OK || rc == STORE_EXISTS) {
         a->record = r;
         show_record(a, u, rc == STORE_EXISTS);

@@ -426,7 +426,7 @@ static int cmd_pledge(cli_ctx *ctx, int argc, char **argv)
         }
     }
     store_record r;
-    int rc = store_pledge(s, emp, carta, privacy, "keyed", NULL, 0, at, &r);
+    int rc = store_pledge(s, emp, carta, privacy, "keyed", NULL, 0, at, cli_now(), &r);
     if (rc == STORE_EXISTS) {
         char when[64];
         util_format_time("America/Mexico_City", r.at, "%Y-%m-%d", when, sizeof when);

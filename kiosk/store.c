@@ -418,28 +418,37 @@ int store_meta_set(store *s, const char *key, const char *value)
 /* ---- audit chain ---- */
 
 /* Canonical text of each kind of record, computed by SQL from the row so
- * that appending and verifying derive it the same way. ?1 = record uuid. */
-static const char SQL_CANON_ATTENDANCE[] =
-    "SELECT 'attendance|' || a.uuid || '|' || a.kiosk_id || '|' || e.uuid || '|' || "
-    "ifnull(a.employee_no, '') || '|' || ifnull(a.guest_name, '') || '|' || a.at || '|' || "
-    "a.method || '|' || ifnull(ck_sha256(g.strokes), '') || '|' || a.folio "
-    "FROM attendance a JOIN event e ON e.id = a.event_id "
-    "LEFT JOIN signature g ON g.id = a.signature_id WHERE a.uuid = ?1";
-static const char SQL_CANON_PLEDGE[] =
-    "SELECT 'pledge|' || p.uuid || '|' || p.kiosk_id || '|' || p.employee_no || '|' || p.at || '|' || "
-    "p.carta_sha256 || '|' || p.privacy_sha256 || '|' || p.method || '|' || "
-    "ifnull(ck_sha256(g.strokes), '') || '|' || p.folio "
-    "FROM pledge p LEFT JOIN signature g ON g.id = p.signature_id WHERE p.uuid = ?1";
-static const char SQL_CANON_PERSON[] =
-    "SELECT 'person|' || uuid || '|' || employee_no || '|' || given_name || '|' || surname1 || '|' || "
-    "surname2 || '|' || unit_code || '|' || area || '|' || position || '|' || email || '|' || active "
-    "FROM person WHERE uuid = ?1";
-static const char SQL_CANON_EVENT[] =
-    "SELECT 'event|' || e.uuid || '|' || e.kiosk_id || '|' || e.title || '|' || e.kind || '|' || "
-    "ifnull((SELECT group_concat(topic, ',') FROM (SELECT topic FROM event_topic t "
-    "WHERE t.event_id = e.id ORDER BY topic)), '') || '|' || e.unit_code || '|' || e.start_local || '|' || "
-    "e.end_local || '|' || e.place || '|' || e.instructor || '|' || e.pat_key || '|' || e.signature || "
-    "'|' || e.state FROM event e WHERE e.uuid = ?1";
+ * that appending and verifying derive it the same way. Each kind is an
+ * expression over a FROM clause whose main table is aliased t; appending
+ * selects it for one uuid, verifying for every audit entry in one join. */
+#define CANON_ATTENDANCE                                                                              \
+    "'attendance|' || t.uuid || '|' || t.kiosk_id || '|' || e.uuid || '|' || "                       \
+    "ifnull(t.employee_no, '') || '|' || ifnull(t.guest_name, '') || '|' || t.at || '|' || "         \
+    "t.method || '|' || ifnull(ck_sha256(g.strokes), '') || '|' || t.folio"
+#define FROM_ATTENDANCE \
+    "attendance t JOIN event e ON e.id = t.event_id LEFT JOIN signature g ON g.id = t.signature_id"
+#define CANON_PLEDGE                                                                                  \
+    "'pledge|' || t.uuid || '|' || t.kiosk_id || '|' || t.employee_no || '|' || t.at || '|' || "     \
+    "t.carta_sha256 || '|' || t.privacy_sha256 || '|' || t.method || '|' || "                        \
+    "ifnull(ck_sha256(g.strokes), '') || '|' || t.folio"
+#define FROM_PLEDGE "pledge t LEFT JOIN signature g ON g.id = t.signature_id"
+#define CANON_PERSON                                                                                  \
+    "'person|' || t.uuid || '|' || t.employee_no || '|' || t.given_name || '|' || t.surname1 || '|' || " \
+    "t.surname2 || '|' || t.unit_code || '|' || t.area || '|' || t.position || '|' || t.email || '|' || " \
+    "t.active"
+#define FROM_PERSON "person t"
+#define CANON_EVENT                                                                                   \
+    "'event|' || t.uuid || '|' || t.kiosk_id || '|' || t.title || '|' || t.kind || '|' || "          \
+    "ifnull((SELECT group_concat(topic, ',') FROM (SELECT topic FROM event_topic x "                 \
+    "WHERE x.event_id = t.id ORDER BY topic)), '') || '|' || t.unit_code || '|' || t.start_local || '|' || " \
+    "t.end_local || '|' || t.place || '|' || t.instructor || '|' || t.pat_key || '|' || t.signature || " \
+    "'|' || t.state"
+#define FROM_EVENT "event t"
+
+static const char SQL_CANON_ATTENDANCE[] = "SELECT " CANON_ATTENDANCE " FROM " FROM_ATTENDANCE " WHERE t.uuid = ?1";
+static const char SQL_CANON_PLEDGE[] = "SELECT " CANON_PLEDGE " FROM " FROM_PLEDGE " WHERE t.uuid = ?1";
+static const char SQL_CANON_PERSON[] = "SELECT " CANON_PERSON " FROM " FROM_PERSON " WHERE t.uuid = ?1";
+static const char SQL_CANON_EVENT[] = "SELECT " CANON_EVENT " FROM " FROM_EVENT " WHERE t.uuid = ?1";
 
 static const char *canon_sql(const char *kind)
 {
@@ -544,19 +553,56 @@ static int audit_append(store *s, const char *kind, const char *uuid, int64_t no
     return rc;
 }
 
+/* First audit entry (lowest seq) of one kind whose record is gone or no
+ * longer matches what was recorded. Append-only kinds must match every
+ * entry; master data (people, events) its latest entry. Returns STORE_OK
+ * with *seq = 0 when all match, *seq and *gone set otherwise. */
+#define VERIFY_KIND(kind, canon, from, latest_col, latest_filter)                                       \
+    "SELECT v.seq, v.record_uuid, c.txt IS NULL FROM (SELECT seq, record_uuid, content" latest_col     \
+    " FROM audit WHERE kind = '" kind "') v LEFT JOIN (SELECT t.uuid AS uuid, " canon " AS txt FROM "   \
+    from ") c ON c.uuid = v.record_uuid WHERE " latest_filter "(c.txt IS NULL OR c.txt <> v.content) " \
+    "ORDER BY v.seq LIMIT 1"
+#define LATEST ", seq = max(seq) OVER (PARTITION BY record_uuid) AS latest"
+
+static const char *const VERIFY_SQL[][2] = {
+    {"attendance", VERIFY_KIND("attendance", CANON_ATTENDANCE, FROM_ATTENDANCE, "", "")},
+    {"pledge", VERIFY_KIND("pledge", CANON_PLEDGE, FROM_PLEDGE, "", "")},
+    {"person", VERIFY_KIND("person", CANON_PERSON, FROM_PERSON, LATEST, "v.latest AND ")},
+    {"event", VERIFY_KIND("event", CANON_EVENT, FROM_EVENT, LATEST, "v.latest AND ")},
+};
+
+/* First audit entry (lowest seq) of kind k whose record is gone or no
+ * longer matches what was recorded: append-only kinds must match every
+ * entry, master data (people, events) its latest. *seq = 0 when all match. */
+static int first_mismatch(store *s, int k, long long *seq, char *uuid, size_t uuidlen, int *gone)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, VERIFY_SQL[k][1], -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return sql_fail(s, rc, "audit verify");
+    *seq = 0;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(st, 0);
+        col_text(st, 1, uuid, uuidlen);
+        *gone = sqlite3_column_int(st, 2);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sql_fail(s, rc, "audit verify");
+}
+
 int store_audit_verify(store *s, long *entries)
 {
     sqlite3_stmt *st = NULL;
-    char *content = NULL;
     long n = 0;
     int code = STORE_OK;
-    /* Chains per kiosk, checked entry by entry in order. */
+    /* 1. Each kiosk's hash chain, entry by entry in order. */
     struct chain { char kiosk[STORE_KIOSK_ID_LEN]; char last[UTIL_SHA256_HEX]; } chains[64];
     int nchains = 0;
-    int rc = sqlite3_prepare_v2(s->db,
-        "SELECT a.seq, a.kiosk_id, a.at, a.kind, a.record_uuid, a.content, a.prev_hash, a.hash, "
-        "max(a.seq) OVER (PARTITION BY a.record_uuid) "
-        "FROM audit a ORDER BY a.seq", -1, &st, NULL);
+    long long broken_seq = 0;
+    char broken[512] = "";
+    int rc = sqlite3_prepare_v2(s->db, "SELECT seq, kiosk_id, at, kind, record_uuid, content, prev_hash, hash "
+                                       "FROM audit ORDER BY seq", -1, &st, NULL);
     if (rc != SQLITE_OK)
         return sql_fail(s, rc, "audit verify");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -568,7 +614,6 @@ int store_audit_verify(store *s, long *entries)
         const char *stored = (const char *)sqlite3_column_text(st, 5);
         const char *prev = (const char *)sqlite3_column_text(st, 6);
         const char *hash = (const char *)sqlite3_column_text(st, 7);
-        long long latest = sqlite3_column_int64(st, 8);
         char want[UTIL_SHA256_HEX];
         int c;
         n++;
@@ -576,7 +621,8 @@ int store_audit_verify(store *s, long *entries)
             ;
         if (c == nchains) {
             if (nchains == 64) {
-                code = fail(s, STORE_INVALID, "audit entry %lld: more than 64 kiosks", seq);
+                broken_seq = seq;
+                snprintf(broken, sizeof broken, "audit entry %lld: more than 64 kiosks", seq);
                 break;
             }
             util_strlcpy(chains[c].kiosk, kiosk, sizeof chains[c].kiosk);
@@ -584,46 +630,42 @@ int store_audit_verify(store *s, long *entries)
             nchains++;
         }
         if (strcmp(prev, chains[c].last) != 0) {
-            code = fail(s, STORE_INVALID, "audit entry %lld (%s %s): previous-hash link broken; "
-                        "an entry before it was removed or altered", seq, kind, uuid);
+            broken_seq = seq;
+            snprintf(broken, sizeof broken, "audit entry %lld (%s %s): previous-hash link broken; "
+                     "an entry before it was removed or altered", seq, kind, uuid);
             break;
         }
         chain_hash(prev, at, kind, uuid, stored, want);
         if (strcmp(want, hash) != 0) {
-            code = fail(s, STORE_INVALID, "audit entry %lld (%s %s): hash mismatch; the entry was altered",
-                        seq, kind, uuid);
+            broken_seq = seq;
+            snprintf(broken, sizeof broken, "audit entry %lld (%s %s): hash mismatch; the entry was altered",
+                     seq, kind, uuid);
             break;
         }
         memcpy(chains[c].last, hash, sizeof chains[c].last);
-        /* Append-only records must match every entry; master data (people,
-         * events) must match its latest entry. */
-        int append_only = strcmp(kind, "attendance") == 0 || strcmp(kind, "pledge") == 0;
-        if (append_only || latest == seq) {
-            int r = canon(s, kind, uuid, &content);
-            if (r) {
-                code = r;
-                break;
-            }
-            if (!content) {
-                code = fail(s, STORE_INVALID, "audit entry %lld: %s %s was deleted", seq, kind, uuid);
-                break;
-            }
-            if (strcmp(content, stored) != 0) {
-                code = fail(s, STORE_INVALID, "audit entry %lld: %s %s was edited after it was recorded",
-                            seq, kind, uuid);
-                break;
-            }
-            free(content);
-            content = NULL;
-        }
     }
-    free(content);
-    if (code == STORE_OK && rc != SQLITE_DONE)
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         code = sql_fail(s, rc, "audit verify");
     sqlite3_finalize(st);
-    if (code != STORE_OK)
+    if (code)
         return code;
-    /* Every record must be in the chain: a row slipped in by hand is not. */
+    /* 2. Every entry against the record it describes, one join per kind;
+     * the earliest problem of the two passes is the one reported. */
+    for (size_t k = 0; k < sizeof VERIFY_SQL / sizeof *VERIFY_SQL; k++) {
+        long long seq;
+        char uuid[UTIL_UUID_LEN] = "";
+        int gone = 0;
+        if ((code = first_mismatch(s, (int)k, &seq, uuid, sizeof uuid, &gone)))
+            return code;
+        if (seq && (!broken_seq || seq < broken_seq)) {
+            broken_seq = seq;
+            snprintf(broken, sizeof broken, "audit entry %lld: %s %s was %s", seq, VERIFY_SQL[k][0], uuid,
+                     gone ? "deleted" : "edited after it was recorded");
+        }
+    }
+    if (broken_seq)
+        return fail(s, STORE_INVALID, "%s", broken);
+    /* 3. Every record must be in the chain: a row slipped in by hand is not. */
     rc = sqlite3_prepare_v2(s->db,
         "SELECT 'attendance', uuid FROM attendance WHERE uuid NOT IN (SELECT record_uuid FROM audit) "
         "UNION ALL SELECT 'pledge', uuid FROM pledge WHERE uuid NOT IN (SELECT record_uuid FROM audit) "
@@ -1584,13 +1626,12 @@ out:
 }
 
 int store_pledge(store *s, const char *employee_no, const char *carta_sha256, const char *privacy_sha256,
-                 const char *method, const void *sig, size_t siglen, int64_t at, store_record *out)
+                 const char *method, const void *sig, size_t siglen, int64_t at, int64_t now, store_record *out)
 {
     static const char sql_dup[] = PLEDGE_SELECT "WHERE p.employee_no = ?1 AND p.carta_sha256 = ?2";
     static const char sql_ins[] =
         "INSERT INTO pledge(uuid, kiosk_id, employee_no, at, carta_sha256, privacy_sha256, method, signature_id, "
         "folio) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-    static const char sql_get[] = PLEDGE_SELECT "WHERE p.uuid = ?1";
     store_person p;
     int keyed = method && strcmp(method, "keyed") == 0;
     if (!method || (!keyed && strcmp(method, "kiosk") != 0))
@@ -1629,10 +1670,21 @@ int store_pledge(store *s, const char *employee_no, const char *carta_sha256, co
     if (sigid)
         sqlite3_bind_int64(st, 8, sigid);
     bind_text(st, 9, folio);
-    if ((rc = exec_stmt(s, st, "save pledge")) || (rc = audit_append(s, "pledge", uuid, at)) ||
+    if ((rc = exec_stmt(s, st, "save pledge")) || (rc = audit_append(s, "pledge", uuid, now)) ||
         (rc = store_commit(s)))
         goto out;
-    return one_record(s, sql_get, uuid, NULL, out);
+    memset(out, 0, sizeof *out);
+    snprintf(out->type, sizeof out->type, "pledge");
+    memcpy(out->uuid, uuid, sizeof uuid);
+    memcpy(out->folio, folio, sizeof folio);
+    out->at = at;
+    util_strlcpy(out->method, method, sizeof out->method);
+    util_strlcpy(out->employee_no, employee_no, sizeof out->employee_no);
+    util_strlcpy(out->carta_sha256, carta_sha256, sizeof out->carta_sha256);
+    util_strlcpy(out->privacy_sha256, privacy_sha256, sizeof out->privacy_sha256);
+    memcpy(out->kiosk_id, s->kiosk_id, sizeof s->kiosk_id);
+    out->has_signature = sigid != 0;
+    return STORE_OK;
 out:
     store_rollback(s);
     return rc;

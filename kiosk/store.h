@@ -170,11 +170,13 @@ int store_checkin(store *s, const char *event_id, const char *employee_no,
 
 /* Records a pledge of employee_no for the Carta text with hash carta_sha256
  * under the privacy notice privacy_sha256. method "kiosk" (sig required) or
- * "keyed" (paper letter; at is the date it was signed). STORE_EXISTS with out
- * filled if this person already signed this Carta version. */
+ * "keyed" (a paper letter: at is when it was signed, now when it is typed
+ * in; the audit entry carries now, so a back-dated letter shows as such).
+ * STORE_EXISTS with out filled if this person already signed this Carta
+ * version. */
 int store_pledge(store *s, const char *employee_no, const char *carta_sha256,
                  const char *privacy_sha256, const char *method,
-                 const void *sig, size_t siglen, int64_t at, store_record *out);
+                 const void *sig, size_t siglen, int64_t at, int64_t now, store_record *out);
 
 /* The attendance of employee_no at event_id (id or unique prefix), or
  * STORE_NOTFOUND. */

@@ -472,7 +472,7 @@ static void pledge(struct fx *f, const char *no, const char *method, int64_t at)
     util_sha256_hex("aviso v1", 8, priv);
     if (strcmp(method, "kiosk") == 0)
         make_sig(&blob, &len, 3);
-    if (store_pledge(f->s, no, carta, priv, method, blob, len, at, &r) != STORE_OK)
+    if (store_pledge(f->s, no, carta, priv, method, blob, len, at, at, &r) != STORE_OK)
         fail_msg("pledge %s: %s", no, store_errmsg(f->s));
     free(blob);
 }

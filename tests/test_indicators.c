@@ -27,7 +27,7 @@ static void pledge_at(store *s, const char *no, const char *tz, const char *when
     assert_int_equal(util_parse_local(when, &tm), 0);
     assert_int_equal(util_local_to_utc(tz, &tm, &t), 0);
     store_record r;
-    if (store_pledge(s, no, carta, privacy, "keyed", NULL, 0, t, &r) != STORE_OK)
+    if (store_pledge(s, no, carta, privacy, "keyed", NULL, 0, t, t, &r) != STORE_OK)
         fail_msg("pledge %s: %s", no, store_errmsg(s));
 }
 

@@ -50,7 +50,7 @@ static int setup(void **state)
     char carta[UTIL_SHA256_HEX], priv[UTIL_SHA256_HEX];
     util_sha256_hex("carta", 5, carta);
     util_sha256_hex("aviso", 5, priv);
-    assert_int_equal(store_pledge(fx->s, "12345678", carta, priv, "keyed", NULL, 0, 1602779700, &fx->pledge),
+    assert_int_equal(store_pledge(fx->s, "12345678", carta, priv, "keyed", NULL, 0, 1602779700, 1602779700, &fx->pledge),
                      STORE_OK);
     *state = fx;
     return 0;

@@ -240,7 +240,7 @@ static void find_and_list_attendance(void **state)
     util_sha256_hex("c", 1, carta);
     util_sha256_hex("p", 1, privacy);
     assert_int_equal(store_pledge_find(f->s, "1002", carta, &got), STORE_NOTFOUND);
-    assert_int_equal(store_pledge(f->s, "1002", carta, privacy, "keyed", NULL, 0, 5, &r), STORE_OK);
+    assert_int_equal(store_pledge(f->s, "1002", carta, privacy, "keyed", NULL, 0, 5, 5, &r), STORE_OK);
     assert_int_equal(store_pledge_find(f->s, "1002", carta, &got), STORE_OK);
     assert_string_equal(got.folio, r.folio);
 }
@@ -269,15 +269,15 @@ static void pledge_rules(void **state)
     util_sha256_hex("carta v2", 8, carta2);
     util_sha256_hex("aviso", 5, privacy);
     store_record r, r2;
-    assert_int_equal(store_pledge(f->s, "1001", carta, privacy, "kiosk", NULL, 0, 10, &r), STORE_INVALID);
-    assert_int_equal(store_pledge(f->s, "1001", carta, privacy, "kiosk", SIG, sizeof SIG, 10, &r), STORE_OK);
+    assert_int_equal(store_pledge(f->s, "1001", carta, privacy, "kiosk", NULL, 0, 10, 10, &r), STORE_INVALID);
+    assert_int_equal(store_pledge(f->s, "1001", carta, privacy, "kiosk", SIG, sizeof SIG, 10, 10, &r), STORE_OK);
     assert_string_equal(r.carta_sha256, carta);
-    assert_int_equal(store_pledge(f->s, "1001", carta, privacy, "keyed", NULL, 0, 20, &r2), STORE_EXISTS);
+    assert_int_equal(store_pledge(f->s, "1001", carta, privacy, "keyed", NULL, 0, 20, 20, &r2), STORE_EXISTS);
     assert_string_equal(r2.folio, r.folio);
     /* A new Carta version may be signed again. */
-    assert_int_equal(store_pledge(f->s, "1001", carta2, privacy, "keyed", NULL, 0, 30, &r2), STORE_OK);
-    assert_int_equal(store_pledge(f->s, "9999", carta, privacy, "keyed", NULL, 0, 30, &r2), STORE_NOTFOUND);
-    assert_int_equal(store_pledge(f->s, "1002", "abc", privacy, "keyed", NULL, 0, 30, &r2), STORE_INVALID);
+    assert_int_equal(store_pledge(f->s, "1001", carta2, privacy, "keyed", NULL, 0, 30, 30, &r2), STORE_OK);
+    assert_int_equal(store_pledge(f->s, "9999", carta, privacy, "keyed", NULL, 0, 30, 30, &r2), STORE_NOTFOUND);
+    assert_int_equal(store_pledge(f->s, "1002", "abc", privacy, "keyed", NULL, 0, 30, 30, &r2), STORE_INVALID);
     assert_int_equal(count(f->s, "SELECT count(*) FROM pledge"), 2);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
 }
