@@ -26,12 +26,12 @@
 
 int cli_error(const char *fmt, ...)
 {
+    char msg[2048];
     va_list ap;
-    fputs("cepci-kiosk: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "cepci-kiosk: %s\n", util_one_line(msg)); /* one line, whatever it quotes */
     return 1;
 }
 

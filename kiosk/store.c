@@ -70,6 +70,7 @@ static int fail(store *s, int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(s->err, sizeof s->err, fmt, ap);
     va_end(ap);
+    util_one_line(s->err); /* messages quote user input: keep them one line */
     return code;
 }
 
@@ -1180,8 +1181,12 @@ int store_event_add(store *s, store_event *e, int64_t now)
     static const char sql_topic[] = "INSERT OR IGNORE INTO event_topic(event_id, topic) VALUES (?1, ?2)";
     struct tm tm;
     store_unit u;
-    if (!e->title[0] || !util_utf8_valid(e->title, strlen(e->title)))
-        return fail(s, STORE_INVALID, "the title is empty or not valid text");
+    const char *texts[] = {e->title, e->place, e->instructor};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        if (!util_utf8_valid(texts[i], strlen(texts[i])) || util_has_control(texts[i]))
+            return fail(s, STORE_INVALID, "the title, place or instructor is not valid text (control characters?)");
+    if (!e->title[0])
+        return fail(s, STORE_INVALID, "the title is empty");
     if (!store_kind_valid(e->kind))
         return fail(s, STORE_INVALID, "unknown kind '%s' (curso, taller, conferencia, conversatorio, "
                     "cine-debate, platica, protesta, otro)", e->kind);
@@ -1552,7 +1557,8 @@ int store_checkin(store *s, const char *event_id, const char *employee_no, const
     if (guest) {
         if (!guest_name || !*guest_name)
             return fail(s, STORE_INVALID, "a guest must give a full name");
-        if (strlen(guest_name) >= sizeof out->guest_name || !util_utf8_valid(guest_name, strlen(guest_name)))
+        if (strlen(guest_name) >= sizeof out->guest_name || !util_utf8_valid(guest_name, strlen(guest_name)) ||
+            util_has_control(guest_name))
             return fail(s, STORE_INVALID, "the guest name is too long or not valid text");
     }
     int rc = event_find(s, event_id, 0, NULL, &ev);

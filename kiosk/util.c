@@ -412,6 +412,22 @@ int util_write_file_atomic(const char *path, const void *data, size_t len)
     return rc;
 }
 
+char *util_one_line(char *s)
+{
+    for (char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    return s;
+}
+
+int util_has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
 int util_is_token(const char *s)
 {
     if (!s || !*s)

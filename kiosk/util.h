@@ -65,6 +65,13 @@ char *util_read_file(const char *path, size_t *len);
  * with errno set (no file is left under path or the temporary name). */
 int util_write_file_atomic(const char *path, const void *data, size_t len);
 
+/* Replaces every ASCII control character (and DEL) in s with '?', in place,
+ * so a message quoting user input stays one printable line. Returns s. */
+char *util_one_line(char *s);
+
+/* 1 if s holds an ASCII control character (or DEL), else 0. */
+int util_has_control(const char *s);
+
 /* 1 if s is a non-empty string of ASCII digits and letters, '-' or '_'
  * (an employee number), else 0. */
 int util_is_token(const char *s);

@@ -7,9 +7,10 @@
  * below). Whatever the bytes:
  *   - receipt_verify returns 0 or -1 and never crashes;
  *   - -1 comes with exactly one line of text and an all-zero *f;
- *   - 0 comes only for a payload that is the canonical Base45 text of bytes
- *     that key signed, and the decoded fields are sane (type, UUIDs, folio,
- *     kiosk id, employee number in the payload alphabet);
+ *   - 0 comes only for one of the genuine payloads the kiosk printed (so
+ *     for the canonical Base45 text of bytes that key signed), and the
+ *     decoded fields are sane (type, UUIDs, folio, kiosk id, employee number
+ *     in the payload alphabet);
  *   - receipt_verify_key with the same public key agrees. */
 #include <ctype.h>
 #include <sodium.h>
@@ -26,6 +27,37 @@
 
 #define SEED_KIOSK "GQ9ZQ6S"
 #define SEED_PK_B64 "KnSEM+y7r7V0W2pdWS9rlKCWRvPPO36gRQYlh8i0x1E="
+
+/* The genuine seeds (tests/fuzz/corpus/verify/genuine-*): the only texts
+ * that may verify. */
+static const char *const GENUINE[] = {
+    "CK1:W50H6LF RYPG2D99*GHVPYQV/11ZN0J9KQJRA+5H-R000100%ND320Y V FRZ6TB$9$LHGM6-AQZ KI.G000N01QT4/L4NX7"
+    ".7ODM8J:22.5-EWJ7F.+7IS9%0DBHQ7XU4JD1G8FCKTZTIIVI/09UC.9FQYP1.3191Z-1IUI HH:XCN.P4/1AXV",
+    "CK1:W50NCSYVTAX0VT9U5M /BN+2:SVZN0J9KQJRA+5H-R000200%ND320Y V FRZ6TB$9$LHGM6-AQZ KI.G000OO0+S7EDUE/J"
+    "$ OWJ8C7I8.2%+D7TM104H13$4B:7C6.QZ7K7H5 ZTNWAIO3SN4Z09ZTCWPO:MMHD9%6IN:VW7O+:UMJD5R7E%J",
+    "CK1:W50M/1%E6GGMP+834NOE0$S35%4ZN0J9KQJRA+5H-R000300%ND320Y V FRZ6TB$9$LHGM6-AQZ KI.G000$N0:+93V9V0G"
+    "-UJJYUTHVAL46:0ANRR+6+/3S6CI+B4+4N712XP8I3S.N+QG 25HORP4CDE9.S3L4NFIRANKXQS-3J0ZCHHD384",
+    "CK1:W50P2JKKTU6K90ADMNW6M%-4%RJZN0J9KQJRA+5H-R000400%ND320Y V FRZ6TB$9$LHGM6-AQZ KI.G000930VEW YHUGH"
+    "XNK2S0LISJ6S883NV8B1DVNQCF5*FEEH5:KCRAPXE64ZE:1QU-7V2AIH1KUS1N9W%5WOGO$SBBTZ9M $T-%199I",
+    "CK1:W505X49C4Z:EIC9W*L017K.H1U7ZN0J9KQJRA+5H-R000900%NDA20Y V FRZ6TB$9$LHGM6-AQZ KB6HP3CC37$884/O/61"
+    "W$9-YT+A43FRV+2:3RWHOYESOPE92V%18 I2W+VKFT:4WV1V9ZHF+L5VI*0M5%SNAKZA6/E84KJ69I:WBT3KYYL00",
+    "CK1:W50$:C 9A7DWH59+WN315MOP6HKZN0J9KQJRA+5H-R000A00%NDA20Y V FRZ6TB$9$LHGM6-AQZ KX9OS873:HOYSS873:H"
+    "OYSS873:HOYSS873:HOYSS873:HOYSS873:HOYSS873:HOYSS879:HGGOLR4:V56$B5SC*H66LB$2IF+UXDBS+1MCMEKR%SHZSU9"
+    "QO:C1IYVU9VVGKBVB3K9SKOL%SRJ633D-U0NKAHSJJE78FNZ/L40",
+    "CK1:X50K6SU4NQWK0Y8Y.MET92VF5PRZN0J9KQJRA+5H-R000500%ND320EKT FVT3C2*AI.G000N013Z43N144Q0XCF$MZ+7/A9"
+    "KNA72PEVD7GE4A2Q:QX3WO5UM$PFV1 93H9D$EQ9IR$OH1REV69A3SP369INK*H-YEI35TC755A",
+    "CK1:X50-/SSFN5O4OC8MUL9B4G77J$NZN0J9KQJRA+5H-R000600%ND320EKT FVT3C2*AI.G000OO05DPH75V3HV5OEE1QD3ITJ"
+    "R31I%LV1M RRPJ8+TIYE508VBB6+6D3RLL5DZJ5QND356Q2J71G2BGMCR9NP5ZBM L/D44QLK5A",
+    "CK1:X50U3RUUQ2GGJE8SFLXVTL$J48HZN0J9KQJRA+5H-R000700%ND320EKT FVT3C2*AI.G000$N0J3O$HEHWPCS6EOT$QD9A3"
+    "1+GMFP56GM018PLKM9+MAMFEC095TFVE0.%BE GV404AJ.UPAAH2YVDAPIOA50GA 3/9S/QA:6D",
+    "CK1:X50N3M$+P%WAU+8*HK:LLMGP3S3ZN0J9KQJRA+5H-R000800%ND320EKT FVT3C2*AI.G000930:KIA0B57D7FIO Q/PQMQT"
+    "9YUVL7N1SSC8N*JK0066EH2B/:SSQGBK0AXR1Z23%BS+C.4I TNXE4N6U0X4/EJ7HBUX7..9T8S",
+    "CK1:X50.R6XRMRY74B8+HKQEIU JNI5ZN0J9KQJRA+5H-R000B00%NDA20EKT FVT3C2*AB6HP3CC37858T JZAIASJWKOEC7HEA"
+    "YJQR%DJPDZ2GGI2P-P44R52M1V3HT1SEUHZ59JHDL5XMSE01VHJ4E1U0Q65JDE947SM0B7D3 6S40",
+    "CK1:W50J 8 3UWCSS 9D9O3I3G-46KCZN0J9KQJRA+5H-R000C00U4CF5GY V FRZ6TB$9$LHGM6-AQZ K600%1DV+AN BE*V7*4"
+    "2FHQ:9CZFOT2%AHO%LLT9*%MJ$BCOL/W0EKTU$UT-RXFITTAP06ZOA.$1U7JWZTG43CLQUHO PVH-L90",
+    NULL,
+};
 
 static store *db;
 static unsigned char pk[32];
@@ -61,6 +93,12 @@ static void setup(void)
     if (store_key_put(db, SEED_KIOSK, pk, "Fuzz seeds", "SCLC", 1600000000) != STORE_OK)
         abort();
     atexit(cleanup);
+    /* The oracle itself: every genuine seed verifies with this key. */
+    for (int i = 0; GENUINE[i]; i++) {
+        receipt_fields f;
+        if (receipt_verify(db, GENUINE[i], &f, err, sizeof err) != 0)
+            abort();
+    }
 }
 
 static int is_uuid(const char *u)
@@ -149,6 +187,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((rc == 0) != (rc2 == 0))
         abort();
     if (rc == 0) {
+        int genuine = 0;
+        for (int i = 0; GENUINE[i] && !genuine; i++)
+            genuine = strcmp(payload, GENUINE[i]) == 0;
+        if (!genuine)
+            abort(); /* a forged or altered payload verified */
         check_sane(&f);
         check_canonical(payload);
         if (f.type != g.type || f.at != g.at || strcmp(f.record_uuid, g.record_uuid) ||
