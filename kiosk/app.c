@@ -4,7 +4,6 @@
 #include "app.h"
 
 #include <dirent.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,39 +240,6 @@ void app_refresh_open(app *a, int64_t now_ms, int force)
     a->nopen = 0;
     store_event_each(a->s, 0, 1, collect_open, a);
     a->open_loaded_ms = now_ms;
-}
-
-/* Looks up an earlier record by a query returning its folio. The store has
- * no such lookup yet; the query only reads. */
-static int find_folio(app *a, const char *sql, const char *p1, const char *p2, store_record *out)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = STORE_NOTFOUND;
-    if (sqlite3_prepare_v2(store_db(a->s), sql, -1, &st, NULL) != SQLITE_OK)
-        return STORE_ERROR;
-    sqlite3_bind_text(st, 1, p1, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, p2, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        char folio[STORE_FOLIO_LEN];
-        snprintf(folio, sizeof folio, "%s", (const char *)sqlite3_column_text(st, 0));
-        rc = store_record_by_folio(a->s, folio, out);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int find_attendance(app *a, const char *event_id, const char *employee_no, store_record *out)
-{
-    return find_folio(a,
-                      "SELECT a.folio FROM attendance a JOIN event e ON e.id = a.event_id "
-                      "WHERE e.uuid = ?1 AND a.employee_no = ?2",
-                      event_id, employee_no, out);
-}
-
-static int find_pledge(app *a, const char *employee_no, const char *carta_sha, store_record *out)
-{
-    return find_folio(a, "SELECT folio FROM pledge WHERE employee_no = ?1 AND carta_sha256 = ?2", employee_no,
-                      carta_sha, out);
 }
 
 /* ---- receipts and printing ---- */
@@ -557,51 +523,72 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
 {
     const ui_theme *t = &u->theme;
     int portrait = app_portrait(u);
-    int m = app_margin(u), hh = ui_px(u, portrait ? 190 : 132);
-    ui_draw_rect(u, (ui_rect){0, 0, u->w, u->h}, t->bg, 0);
-    ui_draw_rect(u, (ui_rect){0, 0, u->w, hh}, t->accent, 0);
-    char clock[32], date[64];
+    int m = app_margin(u), gap = ui_px(u, 24), vpad = ui_px(u, 18);
+    char clock[32], date[64], when[100];
     static const char *const months[] = {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
                                          "agosto", "septiembre", "octubre", "noviembre", "diciembre"};
     struct tm tm;
     util_utc_to_local(a->tz, u->now_ms / 1000, &tm);
     snprintf(clock, sizeof clock, "%02d:%02d", tm.tm_hour, tm.tm_min);
     snprintf(date, sizeof date, "%d de %s", tm.tm_mday, months[tm.tm_mon % 12]);
-    int toggle_w = ui_px(u, 260), clock_w = ui_px(u, 300);
-    int f1 = ui_font(u, 36), f2 = ui_font(u, 28);
+    snprintf(when, sizeof when, "%s · %s", clock, date);
+    int toggle_w = ui_px(u, 260), toggle_h = ui_px(u, 84);
+    int f2 = ui_font(u, 28), fc = ui_font(u, 44);
     const char *head = title && *title ? title : a->institution;
     char sub[300];
     snprintf(sub, sizeof sub, "%s%s%s", title && *title ? a->institution : "", title && *title ? " · " : "",
              a->unit_name);
+    /* The title shrinks down to the body size, then takes two lines; the
+     * place line takes two lines when it must. The header grows to fit. */
+    int hh;
+    ui_rect title_r, sub_r, when_r = {0, 0, 0, 0}, tg;
+    int f1;
     if (portrait) {
-        /* Two rows: title and toggle; then the place, and the clock. */
-        int top = (hh - 2 * ui_line_h(f1)) / 2;
-        ui_text(u, (ui_rect){m, top, u->w - 2 * m - toggle_w - ui_px(u, 24), ui_line_h(f1)}, head, f1, 1,
-                t->on_accent, UI_LEFT);
-        char when[100];
-        snprintf(when, sizeof when, "%s · %s", clock, date);
+        /* Row 1: title and the toggle; row 2: the place, and the time. */
         int ww = ui_text_w(u, when, f2, 1);
-        ui_text(u, (ui_rect){m, top + ui_line_h(f1), u->w - 2 * m - ww - ui_px(u, 24), ui_line_h(f1)}, sub, f2, 0,
-                t->on_accent, UI_LEFT);
-        ui_text(u, (ui_rect){u->w - m - ww, top + ui_line_h(f1), ww, ui_line_h(f1)}, when, f2, 1, t->on_accent,
-                UI_RIGHT);
-        hh = top + ui_line_h(f1) - ui_px(u, 4);
-        hh = hh * 2; /* the toggle is centred on the first row */
+        title_r = (ui_rect){m, vpad, u->w - 2 * m - toggle_w - gap, 0};
+        f1 = ui_fit_size(u, head, title_r.w, ui_font(u, 36), ui_font(u, 30), 1);
+        int n1 = ui_text_nlines(u, head, title_r.w, f1, 1);
+        title_r.h = (n1 > 2 ? 2 : n1) * ui_line_h(f1);
+        if (title_r.h < toggle_h)
+            title_r.y += (toggle_h - title_r.h) / 2;
+        int row1 = title_r.h > toggle_h ? title_r.h : toggle_h;
+        sub_r = (ui_rect){m, vpad + row1 + ui_px(u, 8), u->w - 2 * m - ww - gap, 0};
+        int n2 = ui_text_nlines(u, sub, sub_r.w, f2, 0);
+        sub_r.h = (n2 > 2 ? 2 : n2) * ui_line_h(f2);
+        when_r = (ui_rect){u->w - m - ww, sub_r.y, ww, ui_line_h(f2)};
+        tg = (ui_rect){u->w - m - toggle_w, vpad + (row1 - toggle_h) / 2, toggle_w, toggle_h};
+        hh = sub_r.y + sub_r.h + vpad;
     } else {
-        int text_w = u->w - 2 * m - toggle_w - clock_w - ui_px(u, 40);
-        int top = (hh - ui_line_h(f1) - ui_line_h(f2)) / 2;
-        ui_text(u, (ui_rect){m, top, text_w, ui_line_h(f1)}, head, f1, 1, t->on_accent, UI_LEFT);
-        ui_text(u, (ui_rect){m, top + ui_line_h(f1), text_w, ui_line_h(f2)}, sub, f2, 0, t->on_accent, UI_LEFT);
-        int cx = u->w - m - toggle_w - ui_px(u, 24) - clock_w;
-        ui_text(u, (ui_rect){cx, top, clock_w, ui_line_h(f1)}, clock, ui_font(u, 44), 1, t->on_accent, UI_RIGHT);
-        ui_text(u, (ui_rect){cx, top + ui_line_h(f1), clock_w, ui_line_h(f2)}, date, f2, 0, t->on_accent, UI_RIGHT);
+        int clock_w = ui_text_w(u, date, f2, 0);
+        if (ui_text_w(u, clock, fc, 1) > clock_w)
+            clock_w = ui_text_w(u, clock, fc, 1);
+        int text_w = u->w - 2 * m - toggle_w - clock_w - 2 * gap;
+        f1 = ui_fit_size(u, head, text_w, ui_font(u, 36), ui_font(u, 30), 1);
+        int n1 = ui_text_nlines(u, head, text_w, f1, 1), n2 = ui_text_nlines(u, sub, text_w, f2, 0);
+        n1 = n1 > 2 ? 2 : n1;
+        n2 = n2 > 2 ? 2 : n2;
+        int th = n1 * ui_line_h(f1) + n2 * ui_line_h(f2);
+        hh = ui_px(u, 132);
+        if (th + 2 * vpad > hh)
+            hh = th + 2 * vpad;
+        title_r = (ui_rect){m, (hh - th) / 2, text_w, n1 * ui_line_h(f1)};
+        sub_r = (ui_rect){m, title_r.y + title_r.h, text_w, n2 * ui_line_h(f2)};
+        int cx = u->w - m - toggle_w - gap - clock_w, ct = (hh - ui_line_h(fc) - ui_line_h(f2)) / 2;
+        ui_draw_rect(u, (ui_rect){0, 0, u->w, u->h}, t->bg, 0);
+        ui_draw_rect(u, (ui_rect){0, 0, u->w, hh}, t->accent, 0);
+        ui_text(u, (ui_rect){cx, ct, clock_w, ui_line_h(fc)}, clock, fc, 1, t->on_accent, UI_RIGHT);
+        ui_text(u, (ui_rect){cx, ct + ui_line_h(fc), clock_w, ui_line_h(f2)}, date, f2, 0, t->on_accent, UI_RIGHT);
+        tg = (ui_rect){u->w - m - toggle_w, (hh - toggle_h) / 2, toggle_w, toggle_h};
     }
+    if (portrait) {
+        ui_draw_rect(u, (ui_rect){0, 0, u->w, u->h}, t->bg, 0);
+        ui_draw_rect(u, (ui_rect){0, 0, u->w, hh}, t->accent, 0);
+        ui_text(u, when_r, when, f2, 1, t->on_accent, UI_RIGHT);
+    }
+    ui_text_lines(u, title_r, head, f1, 1, t->on_accent, UI_LEFT, 2, 1);
+    ui_text_lines(u, sub_r, sub, f2, 0, t->on_accent, UI_LEFT, 2, 1);
     /* Larger-text toggle, on every screen. */
-    int row_h = portrait ? hh / 2 : hh;
-    ui_rect tg = {u->w - m - toggle_w, (row_h - ui_px(u, 84)) / 2, toggle_w, ui_px(u, 84)};
-    if (tg.y < ui_px(u, 8))
-        tg.y = ui_px(u, 8);
-    hh = ui_px(u, portrait ? 190 : 132);
     int pressed;
     if (ui_hit(u, tg, a->large_text ? "Letra normal" : "Letra grande", 1, &pressed)) {
         a->large_text = !a->large_text;
@@ -657,6 +644,20 @@ static int collect_today(const store_event *e, void *arg)
     return 0;
 }
 
+/* Keeps the newest APP_MAX_ATTENDEES attendees of the selected event. */
+static int collect_attendee(const store_attendee *at, void *arg)
+{
+    app *a = arg;
+    if (a->nattendees >= APP_MAX_ATTENDEES)
+        return 1;
+    app_attendee *d = &a->attendees[a->nattendees++];
+    snprintf(d->name, sizeof d->name, "%s", at->name);
+    snprintf(d->unit, sizeof d->unit, "%s", at->unit);
+    d->at = at->r.at;
+    d->guest = at->guest;
+    return 0;
+}
+
 void app_coord_load(app *a, int64_t now_ms)
 {
     char today[16];
@@ -667,25 +668,8 @@ void app_coord_load(app *a, int64_t now_ms)
     if (a->coord_sel >= a->ncoord_events)
         a->coord_sel = 0;
     a->nattendees = 0;
-    if (a->ncoord_events > 0) {
-        sqlite3_stmt *st = NULL;
-        const char *sql = "SELECT COALESCE(p.given_name || ' ' || p.surname1 || ' ' || p.surname2, a.guest_name),"
-                          " COALESCE(p.unit_code, ''), a.at, a.employee_no IS NULL"
-                          " FROM attendance a JOIN event e ON e.id = a.event_id"
-                          " LEFT JOIN person p ON p.employee_no = a.employee_no"
-                          " WHERE e.uuid = ?1 ORDER BY a.at DESC LIMIT 200";
-        if (sqlite3_prepare_v2(store_db(a->s), sql, -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_text(st, 1, a->coord_events[a->coord_sel].id, -1, SQLITE_STATIC);
-            while (sqlite3_step(st) == SQLITE_ROW && a->nattendees < APP_MAX_ATTENDEES) {
-                app_attendee *at = &a->attendees[a->nattendees++];
-                snprintf(at->name, sizeof at->name, "%s", (const char *)sqlite3_column_text(st, 0));
-                snprintf(at->unit, sizeof at->unit, "%s", (const char *)sqlite3_column_text(st, 1));
-                at->at = sqlite3_column_int64(st, 2);
-                at->guest = sqlite3_column_int(st, 3);
-            }
-        }
-        sqlite3_finalize(st);
-    }
+    if (a->ncoord_events > 0)
+        store_attendance_each(a->s, a->coord_events[a->coord_sel].id, 1, collect_attendee, a);
     a->coord_loaded_ms = now_ms;
     if (a->coord_tab != 2)
         return;
@@ -783,7 +767,7 @@ void app_confirmed(app *a, ui_ctx *u)
 {
     store_record r;
     if (a->flow == APP_FLOW_CHECKIN) {
-        if (find_attendance(a, a->event.id, a->person.employee_no, &r) == STORE_OK) {
+        if (store_attendance_find(a->s, a->event.id, a->person.employee_no, &r) == STORE_OK) {
             a->record = r;
             show_record(a, u, 1);
         } else if (a->event.signature) {
@@ -800,7 +784,7 @@ void app_confirmed(app *a, ui_ctx *u)
         app_set_message(a, 1, "La Carta Compromiso no está disponible en este equipo. Avise a la persona coordinadora.");
         return;
     }
-    if (find_pledge(a, a->person.employee_no, a->carta_sha, &r) == STORE_OK) {
+    if (store_pledge_find(a->s, a->person.employee_no, a->carta_sha, &r) == STORE_OK) {
         a->record = r;
         show_record(a, u, 1);
         return;

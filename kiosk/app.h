@@ -57,7 +57,7 @@ enum app_print { APP_PRINT_NONE = 0, APP_PRINT_BUSY, APP_PRINT_OK, APP_PRINT_FAI
 #define APP_CORNER_MS 3000
 
 typedef struct app_attendee {
-    char name[200];
+    char name[400];
     char unit[32];
     int64_t at;
     int guest;

@@ -1,6 +1,7 @@
 /* backup.c — see backup.h. */
 #include "backup.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,8 +18,22 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Deletes the oldest backups in dir so that at most keep remain. */
-static void prune(const char *dir, int keep)
+/* 1 if name is exactly a backup's name: cepci-kiosk-YYYYMMDD-HHMMSS.db. */
+static int is_backup_name(const char *name)
+{
+    static const char pattern[] = "cepci-kiosk-DDDDDDDD-DDDDDD.db";
+    if (strlen(name) != sizeof pattern - 1)
+        return 0;
+    for (size_t i = 0; pattern[i]; i++) {
+        if (pattern[i] == 'D' ? !isdigit((unsigned char)name[i]) : name[i] != pattern[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Deletes the oldest backups in dir so that at most keep remain; never the
+ * live database (same device and inode as live), whatever its name. */
+static void prune(const char *dir, int keep, const struct stat *live)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -27,8 +42,7 @@ static void prune(const char *dir, int keep)
     size_t n = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (strncmp(e->d_name, "cepci-kiosk-", 12) || len < 15 || strcmp(e->d_name + len - 3, ".db"))
+        if (!is_backup_name(e->d_name))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
@@ -37,13 +51,19 @@ static void prune(const char *dir, int keep)
                 break;
             names = nn;
         }
-        names[n++] = strdup(e->d_name);
+        if (!(names[n] = strdup(e->d_name)))
+            break;
+        n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str); /* names sort by time */
+    if (names)
+        qsort(names, n, sizeof *names, cmp_str); /* names sort by time */
     for (size_t i = 0; i + (size_t)keep < n; i++) {
         char path[4096];
+        struct stat st;
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (stat(path, &st) == 0 && live && st.st_dev == live->st_dev && st.st_ino == live->st_ino)
+            continue;
         unlink(path);
     }
     for (size_t i = 0; i < n; i++)
@@ -79,7 +99,7 @@ int backup_run(store *s, const char *dir, int keep, int64_t now, char *out, size
         sqlite3_backup *b = sqlite3_backup_init(dst, "main", store_db(s), "main");
         if (b) {
             do {
-                rc = sqlite3_backup_step(b, 256);
+                rc = sqlite3_backup_step(b, -1); /* all at once: a busy kiosk cannot restart it */
                 if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
                     sqlite3_sleep(50);
             } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
@@ -111,6 +131,8 @@ int backup_run(store *s, const char *dir, int keep, int64_t now, char *out, size
         unlink(tmp);
         return -1;
     }
-    prune(dir, keep < 1 ? 1 : keep);
+    struct stat live;
+    const char *dbfile = sqlite3_db_filename(store_db(s), "main");
+    prune(dir, keep < 1 ? 1 : keep, dbfile && stat(dbfile, &live) == 0 ? &live : NULL);
     return 0;
 }

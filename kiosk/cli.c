@@ -103,6 +103,17 @@ static int current_year(cli_ctx *ctx)
 
 /* ---- init ---- */
 
+/* Removes a database that init could not finish, with its -wal and -shm. */
+static void remove_database(const char *path)
+{
+    char p[4200];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
 static int cmd_init(cli_ctx *ctx, int argc, char **argv)
 {
     static const char usage[] = "init --institution NAME --unit CODE";
@@ -126,8 +137,10 @@ static int cmd_init(cli_ctx *ctx, int argc, char **argv)
     if (access(keypath, F_OK) == 0)
         return cli_error("%s: a signing key already exists here; move it away first", keypath);
     store *s;
-    if (store_open(&s, ctx->db_path, 1, err, sizeof err) != STORE_OK)
+    if (store_open(&s, ctx->db_path, 1, err, sizeof err) != STORE_OK) {
+        remove_database(ctx->db_path); /* leave nothing half-made behind */
         return cli_error("%s", err);
+    }
     int64_t now = cli_now();
     int rc = store_init_identity(s, inst, unit, now);
     if (rc == STORE_OK) {
@@ -142,13 +155,7 @@ static int cmd_init(cli_ctx *ctx, int argc, char **argv)
     snprintf(id, sizeof id, "%s", store_kiosk_id(s));
     store_close(s);
     if (rc) {
-        /* Leave nothing half-made behind. */
-        char p[4200];
-        unlink(ctx->db_path);
-        snprintf(p, sizeof p, "%s-wal", ctx->db_path);
-        unlink(p);
-        snprintf(p, sizeof p, "%s-shm", ctx->db_path);
-        unlink(p);
+        remove_database(ctx->db_path);
         return 1;
     }
     printf("%s\n", id);
@@ -329,6 +336,29 @@ static int cmd_event(cli_ctx *ctx, int argc, char **argv)
 
 /* ---- check-in and pledge ---- */
 
+/* A receipt needs the signing key: check it before recording anything, so
+ * a record is never made that cannot be given its QR. Returns 0 or 1. */
+static int require_key(cli_ctx *ctx)
+{
+    unsigned char sk[KEYS_SECRET_BYTES];
+    char err[1024];
+    int rc = keys_load_secret(ctx->db_path, sk, err, sizeof err);
+    sodium_memzero(sk, sizeof sk);
+    return rc ? cli_error("%s; nothing was recorded", err) : 0;
+}
+
+/* Prints the QR payload after the folio; a failure after the record was
+ * saved says so and how to reprint. Returns the exit status. */
+static int finish_record(cli_ctx *ctx, store *s, const store_record *r)
+{
+    printf("%s\n", r->folio);
+    fflush(stdout);
+    if (cli_print_payload(ctx, s, r) != 0)
+        return cli_error("the record was saved (folio %s) but its QR could not be made; "
+                         "reprint with: cepci-kiosk receipt %s", r->folio, r->folio);
+    return 0;
+}
+
 static const char *event_tz(store *s, const char *event_id)
 {
     static store_unit u;
@@ -350,7 +380,7 @@ static int cmd_checkin(cli_ctx *ctx, int argc, char **argv)
         return cli_error("usage: %s", usage);
     const char *event = argv[optind], *emp = argv[optind + 1];
     store *s;
-    if (cli_open(ctx, &s))
+    if (require_key(ctx) || cli_open(ctx, &s))
         return 1;
     store_record r;
     int rc = store_checkin(s, event, emp, NULL, keyed ? "keyed" : "number", NULL, 0, cli_now(), &r);
@@ -362,10 +392,8 @@ static int cmd_checkin(cli_ctx *ctx, int argc, char **argv)
         cli_error("employee %s is already registered at this event since %s (folio %s)", emp, when, r.folio);
     } else if (rc)
         cli_error("%s", store_errmsg(s));
-    else {
-        printf("%s\n", r.folio);
-        cli_print_payload(ctx, s, &r);
-    }
+    else
+        rc = finish_record(ctx, s, &r);
     store_close(s);
     return rc ? 1 : 0;
 }
@@ -397,7 +425,7 @@ static int cmd_pledge(cli_ctx *ctx, int argc, char **argv)
         return cli_error("usage: %s (pledges with a signature are made at the kiosk)", usage);
     const char *emp = argv[optind];
     char carta[UTIL_SHA256_HEX], privacy[UTIL_SHA256_HEX];
-    if (file_sha256(ctx->cfg.carta, carta) || file_sha256(ctx->cfg.privacy, privacy))
+    if (file_sha256(ctx->cfg.carta, carta) || file_sha256(ctx->cfg.privacy, privacy) || require_key(ctx))
         return 1;
     store *s;
     if (cli_open(ctx, &s))
@@ -434,8 +462,7 @@ static int cmd_pledge(cli_ctx *ctx, int argc, char **argv)
     } else if (rc) {
         cli_error("%s", store_errmsg(s));
     } else {
-        printf("%s\n", r.folio);
-        cli_print_payload(ctx, s, &r);
+        rc = finish_record(ctx, s, &r);
     }
     store_close(s);
     return rc ? 1 : 0;

@@ -1,5 +1,6 @@
 /* config.c — see config.h. */
 #include "config.h"
+#include "store.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -141,21 +142,24 @@ static int on_key(void *user, const char *section, const char *name, const char 
         snprintf(buf, sizeof buf, "%s", value);
         for (char *save = NULL, *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
             if (c->ntopics >= CONFIG_MAX_TOPICS) { bad = "too many topics"; break; }
+            if (!store_topic_valid(t)) { bad = "unknown topic (etica, integridad, conflicto-intereses, "
+                                               "igualdad-genero, violencia-genero, hsas, discriminacion, "
+                                               "codigo-conducta, otro)"; break; }
             snprintf(c->topics[c->ntopics++], sizeof c->topics[0], "%s", t);
         }
+        if (!bad && c->ntopics == 0)
+            bad = "give at least one topic";
     }
     else if (strncmp(section, "unit.", 5) == 0) {
         const char *code = section + 5;
-        config_unit *u = util_is_token(code) ? unit_slot(c, code) : NULL;
+        config_unit *u = util_is_token(code) && strlen(code) < sizeof c->units[0].code ? unit_slot(c, code) : NULL;
         ok = 1;
         if (!u)
             bad = "bad unit section (a code of letters and digits, at most 64 units)";
         else if (strcmp(name, "name") == 0)
             STR(u->name);
         else if (strcmp(name, "timezone") == 0) {
-            struct tm tm = {.tm_year = 120, .tm_mday = 1};
-            int64_t t;
-            if (util_local_to_utc(value, &tm, &t))
+            if (!util_tz_valid(value))
                 bad = "unknown time zone (use an IANA name such as America/Mexico_City)";
             else
                 STR(u->timezone);

@@ -27,32 +27,50 @@ static int unit_index(indicators *ind, const char *code)
     return -1;
 }
 
+/* Prepares sql on s's connection; NULL with the reason on s. */
+static sqlite3_stmt *prepare(store *s, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        store_sql_fail(s, rc, "compute indicators");
+        return NULL;
+    }
+    return st;
+}
+
+/* Finalises st after a loop that ended with step result rc: STORE_OK when
+ * the rows were all read, the error (on s) otherwise. */
+static int finish(store *s, sqlite3_stmt *st, int rc)
+{
+    int code = rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : store_sql_fail(s, rc, "compute indicators");
+    sqlite3_finalize(st);
+    return code;
+}
+
 /* Loads units and their time zones (*tz: malloc'd, one per unit). */
 static int load_units(store *s, indicators *ind, char (**tz)[64])
 {
-    sqlite3 *db = store_db(s);
-    sqlite3_stmt *st;
-    int n = 0;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM unit", -1, &st, NULL) != SQLITE_OK)
+    sqlite3_stmt *st = prepare(s, "SELECT count(*) FROM unit");
+    int n = 0, rc;
+    if (!st)
         return STORE_ERROR;
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW)
         n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    if ((rc = finish(s, st, rc)))
+        return rc;
     ind->units = calloc((size_t)n + 1, sizeof *ind->units);
     *tz = calloc((size_t)n + 1, sizeof **tz);
-    if (!ind->units || !*tz)
+    if (!ind->units || !*tz || !(st = prepare(s, "SELECT code, name, timezone FROM unit ORDER BY code")))
         return STORE_ERROR;
-    if (sqlite3_prepare_v2(db, "SELECT code, name, timezone FROM unit ORDER BY code", -1, &st, NULL) != SQLITE_OK)
-        return STORE_ERROR;
-    while (ind->nunits < n && sqlite3_step(st) == SQLITE_ROW) {
+    while (ind->nunits < n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         ind_unit *u = &ind->units[ind->nunits];
         util_strlcpy(u->code, (const char *)sqlite3_column_text(st, 0), sizeof u->code);
         util_strlcpy(u->name, (const char *)sqlite3_column_text(st, 1), sizeof u->name);
         util_strlcpy((*tz)[ind->nunits], (const char *)sqlite3_column_text(st, 2), 64);
         ind->nunits++;
     }
-    sqlite3_finalize(st);
-    return STORE_OK;
+    return finish(s, st, ind->nunits < n ? rc : SQLITE_DONE);
 }
 
 /* Month (1..12) of each qualifying event of the year, indexed by the
@@ -60,26 +78,29 @@ static int load_units(store *s, indicators *ind, char (**tz)[64])
  * units that held one. *months is malloc'd, *nmonths its length. */
 static int load_events(store *s, const config *c, indicators *ind, unsigned char **months, sqlite3_int64 *nmonths)
 {
-    sqlite3 *db = store_db(s);
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = prepare(s, "SELECT ifnull(max(id), 0) + 1 FROM event");
     char year[8];
+    int rc;
     snprintf(year, sizeof year, "%04d", ind->year);
     *nmonths = 1;
-    if (sqlite3_prepare_v2(db, "SELECT ifnull(max(id), 0) + 1 FROM event", -1, &st, NULL) != SQLITE_OK)
+    if (!st)
         return STORE_ERROR;
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW)
         *nmonths = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    *months = calloc((size_t)*nmonths, 1);
-    if (!*months)
+    if ((rc = finish(s, st, rc)))
+        return rc;
+    if (!(*months = calloc((size_t)*nmonths, 1)))
         return STORE_ERROR;
-    if (sqlite3_prepare_v2(db,
-            "SELECT e.id, e.unit_code, CAST(substr(e.start_local, 6, 2) AS INTEGER), "
-            "(SELECT group_concat(topic, ',') FROM event_topic t WHERE t.event_id = e.id) "
-            "FROM event e WHERE substr(e.start_local, 1, 4) = ?1", -1, &st, NULL) != SQLITE_OK)
+    st = prepare(s,
+        "SELECT e.id, e.unit_code, CAST(substr(e.start_local, 6, 2) AS INTEGER), "
+        "(SELECT group_concat(topic, ',') FROM event_topic t WHERE t.event_id = e.id), "
+        "e.state <> 'draft' AND EXISTS (SELECT 1 FROM attendance a INDEXED BY attendance_once "
+        "WHERE a.event_id = e.id AND a.employee_no IS NOT NULL) "
+        "FROM event e WHERE substr(e.start_local, 1, 4) = ?1");
+    if (!st)
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, year, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char topics[256];
         int qualifies = 0;
         const unsigned char *tp = sqlite3_column_text(st, 3);
@@ -91,17 +112,28 @@ static int load_events(store *s, const config *c, indicators *ind, unsigned char
         if (!qualifies || id <= 0 || id >= *nmonths || month < 1 || month > 12)
             continue;
         (*months)[id] = (unsigned char)month;
+        /* I.2: the unit "held" the event when it was not a draft and staff
+         * attended it; an announced but empty event proves nothing. */
         int u = unit_index(ind, (const char *)sqlite3_column_text(st, 1));
-        if (u >= 0)
+        if (u >= 0 && sqlite3_column_int(st, 4))
             ind->units[u].has_training = 1;
     }
-    sqlite3_finalize(st);
-    return STORE_OK;
+    return finish(s, st, rc);
+}
+
+/* Steps a merge cursor: *live while it is on a row; a step error goes to
+ * *bad (an error must never read as "no more rows"). */
+static void advance(sqlite3_stmt *st, int *live, int *bad)
+{
+    int rc = sqlite3_step(st);
+    *live = rc == SQLITE_ROW;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        *bad = rc;
 }
 
 /* Advances a cursor over rows sorted by employee number (column 0) until
  * its key is >= key; returns 1 while positioned on a row equal to key. */
-static int seek(sqlite3_stmt *st, int *live, const char *key)
+static int seek(sqlite3_stmt *st, int *live, int *bad, const char *key)
 {
     while (*live) {
         const char *k = (const char *)sqlite3_column_text(st, 0);
@@ -110,7 +142,7 @@ static int seek(sqlite3_stmt *st, int *live, const char *key)
             return 1;
         if (c > 0)
             return 0;
-        *live = sqlite3_step(st) == SQLITE_ROW;
+        advance(st, live, bad);
     }
     return 0;
 }
@@ -121,18 +153,17 @@ static int seek(sqlite3_stmt *st, int *live, const char *key)
 static int count_people(store *s, indicators *ind, const unsigned char *months, sqlite3_int64 nmonths,
                         int64_t (*month_end)[12])
 {
-    sqlite3 *db = store_db(s);
-    sqlite3_stmt *pe = NULL, *at = NULL, *pl = NULL;
-    int rc = STORE_ERROR;
-    if (sqlite3_prepare_v2(db, "SELECT employee_no, unit_code FROM person WHERE active = 1 ORDER BY employee_no",
-                           -1, &pe, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT employee_no, event_id FROM attendance INDEXED BY attendance_person "
-                               "WHERE employee_no IS NOT NULL ORDER BY employee_no", -1, &at, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT employee_no, min(at) FROM pledge GROUP BY employee_no ORDER BY employee_no",
-                           -1, &pl, NULL) != SQLITE_OK)
+    sqlite3_stmt *pe, *at = NULL, *pl = NULL;
+    int rc = STORE_ERROR, step = SQLITE_DONE;
+    if (!(pe = prepare(s, "SELECT employee_no, unit_code FROM person WHERE active = 1 ORDER BY employee_no")) ||
+        !(at = prepare(s, "SELECT employee_no, event_id FROM attendance INDEXED BY attendance_person "
+                          "WHERE employee_no IS NOT NULL ORDER BY employee_no")) ||
+        !(pl = prepare(s, "SELECT employee_no, min(at) FROM pledge GROUP BY employee_no ORDER BY employee_no")))
         goto out;
-    int at_live = sqlite3_step(at) == SQLITE_ROW, pl_live = sqlite3_step(pl) == SQLITE_ROW;
-    while (sqlite3_step(pe) == SQLITE_ROW) {
+    int at_live, pl_live, bad = SQLITE_OK;
+    advance(at, &at_live, &bad);
+    advance(pl, &pl_live, &bad);
+    while ((step = sqlite3_step(pe)) == SQLITE_ROW) {
         const char *no = (const char *)sqlite3_column_text(pe, 0);
         int u = unit_index(ind, (const char *)sqlite3_column_text(pe, 1));
         if (u < 0)
@@ -140,21 +171,28 @@ static int count_people(store *s, indicators *ind, const unsigned char *months, 
         ind_unit *unit = &ind->units[u];
         unit->staff++;
         int first = 13;
-        while (seek(at, &at_live, no)) {
+        while (seek(at, &at_live, &bad, no)) {
             sqlite3_int64 ev = sqlite3_column_int64(at, 1);
             if (ev > 0 && ev < nmonths && months[ev] && months[ev] < first)
                 first = months[ev];
-            at_live = sqlite3_step(at) == SQLITE_ROW;
+            advance(at, &at_live, &bad);
         }
         int64_t pledged = INT64_MAX;
-        if (seek(pl, &pl_live, no))
+        if (seek(pl, &pl_live, &bad, no))
             pledged = sqlite3_column_int64(pl, 1);
         for (int k = 0; k < 12; k++) {
             unit->monthly_trained[k] += first <= k + 1;
             unit->monthly_pledged[k] += pledged < month_end[u][k];
         }
     }
-    rc = STORE_OK;
+    /* A cursor that stopped on an error (not at its end) must not pass for
+     * "nobody else trained". */
+    if (step != SQLITE_DONE)
+        rc = store_sql_fail(s, step, "compute indicators");
+    else if (bad != SQLITE_OK)
+        rc = store_sql_fail(s, bad, "compute indicators");
+    else
+        rc = STORE_OK;
 out:
     sqlite3_finalize(pe);
     sqlite3_finalize(at);
@@ -173,6 +211,9 @@ int indicators_compute(store *s, const config *c, int year, indicators *ind)
     ind->goal_trained = c->goal_trained;
     ind->goal_units = c->goal_units;
     ind->goal_pledged = c->goal_pledged;
+    /* One read snapshot for units, events, people, attendance and pledges. */
+    int own_tx = sqlite3_get_autocommit(store_db(s)) &&
+                 sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
     int rc = load_units(s, ind, &tz);
     if (!rc)
         rc = load_events(s, c, ind, &months, &nmonths);
@@ -190,6 +231,8 @@ int indicators_compute(store *s, const config *c, int year, indicators *ind)
     }
     if (!rc)
         rc = count_people(s, ind, months, nmonths, month_end);
+    if (own_tx)
+        sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
     free(month_end);
     free(months);
     free(tz);

@@ -477,7 +477,8 @@ static int feed(ui_ctx *u, const SDL_Event *ev)
  *   tap LABEL | touch LABEL | tapxy X Y | drag X1 Y1 X2 Y2 | sign
  *   scroll-end (drags the long text to its end) | text STRING
  *   key enter|backspace|escape | wait MS | advance MS | shot FILE
- *   expect SCREEN | expect-text TEXT | quit */
+ *   expect SCREEN | expect-text TEXT | expect-uncut (no text shortened
+ *   with "…" or past the screen's edge) | demo SCREEN | large 0|1 | quit */
 static int load_script(const char *path)
 {
     size_t len;
@@ -697,6 +698,17 @@ static int script_step(ui_ctx *u, app *a)
         } else if (strcmp(c->op, "expect") == 0) {
             if (strcmp(app_screen_name(a->screen), c->arg) != 0)
                 return script_fail("expected screen %s, got %s", c->arg, app_screen_name(a->screen));
+        } else if (strcmp(c->op, "expect-uncut") == 0) {
+            /* Nothing shortened with "…" or drawn past the screen's edge. */
+            if (u->ncut > 0) {
+                char list[400] = "";
+                for (int i = 0; i < u->ncut && i < 4; i++) {
+                    size_t l = strlen(list);
+                    snprintf(list + l, sizeof list - l, "%s'%s'", i ? ", " : "", u->cut[i]);
+                }
+                return script_fail("%d text%s cut on screen %s: %s", u->ncut, u->ncut == 1 ? "" : "s",
+                                   app_screen_name(a->screen), list);
+            }
         } else if (strcmp(c->op, "expect-text") == 0) {
             if (!frame_has_text(u, c->arg))
                 return script_fail("text '%s' not on screen %s", c->arg, app_screen_name(a->screen));

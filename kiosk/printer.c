@@ -1,6 +1,7 @@
 /* printer.c — ESC/POS encoding, CP858 text and printer transports (see
  * printer.h). */
 #include "printer.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -551,9 +552,12 @@ out:
 /* Finds an executable named prog in $PATH into out. Returns 0 or -1. */
 static int find_program(const char *prog, char *out, size_t outlen)
 {
-    const char *path = getenv("PATH");
-    if (!path || !*path)
-        path = "/usr/local/bin:/usr/bin:/bin";
+    char buf[4096];
+    util_env_lock(); /* time-zone conversions may change the environment */
+    const char *env = getenv("PATH");
+    snprintf(buf, sizeof buf, "%s", env && *env ? env : "/usr/local/bin:/usr/bin:/bin");
+    util_env_unlock();
+    const char *path = buf;
     while (*path) {
         size_t n = strcspn(path, ":");
         snprintf(out, outlen, "%.*s/%s", (int)n, n ? path : ".", prog);
@@ -588,7 +592,10 @@ static int send_cups(const char *queue, const uint8_t *data, size_t len, char *e
         fcntl(in[i], F_SETFD, FD_CLOEXEC);
         fcntl(errp[i], F_SETFD, FD_CLOEXEC);
     }
+    util_env_lock(); /* the child's copy of the environment must be whole */
     pid = fork();
+    if (pid != 0)
+        util_env_unlock();
     if (pid < 0) {
         snprintf(err, errlen, "no se puede ejecutar lp: %s", strerror(errno));
         goto out;

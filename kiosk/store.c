@@ -23,6 +23,7 @@ extern const char *const ck_migrations[];
 extern const size_t ck_migration_count;
 
 #define STMT_CACHE 48
+#define STORE_SEARCH_SCAN 4000   /* candidate rows examined per search at most */
 
 struct store {
     sqlite3 *db;
@@ -90,6 +91,13 @@ static int sql_fail(store *s, int rc, const char *what)
     if (prim == SQLITE_BUSY)
         return fail(s, STORE_ERROR, "%s: the database is locked by another program", what);
     return fail(s, STORE_ERROR, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+int store_sql_fail(store *s, int rc, const char *what)
+{
+    if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE)
+        rc = sqlite3_errcode(s->db) != SQLITE_OK ? sqlite3_errcode(s->db) : SQLITE_ERROR;
+    return sql_fail(s, rc, what);
 }
 
 /* Returns the cached prepared statement for sql, reset and unbound, or NULL
@@ -418,32 +426,28 @@ int store_meta_set(store *s, const char *key, const char *value)
 
 /* ---- audit chain ---- */
 
-/* Canonical text of each kind of record, computed by SQL from the row so
+/* Canonical text of each kind of record: a JSON array of its fields (so no
+ * field's text can pass for a separator), computed by SQL from the row so
  * that appending and verifying derive it the same way. Each kind is an
  * expression over a FROM clause whose main table is aliased t; appending
  * selects it for one uuid, verifying for every audit entry in one join. */
 #define CANON_ATTENDANCE                                                                              \
-    "'attendance|' || t.uuid || '|' || t.kiosk_id || '|' || e.uuid || '|' || "                       \
-    "ifnull(t.employee_no, '') || '|' || ifnull(t.guest_name, '') || '|' || t.at || '|' || "         \
-    "t.method || '|' || ifnull(ck_sha256(g.strokes), '') || '|' || t.folio"
+    "json_array('attendance', t.uuid, t.kiosk_id, e.uuid, t.employee_no, t.guest_name, t.at, t.method, " \
+    "ck_sha256(g.strokes), t.folio)"
 #define FROM_ATTENDANCE \
     "attendance t JOIN event e ON e.id = t.event_id LEFT JOIN signature g ON g.id = t.signature_id"
 #define CANON_PLEDGE                                                                                  \
-    "'pledge|' || t.uuid || '|' || t.kiosk_id || '|' || t.employee_no || '|' || t.at || '|' || "     \
-    "t.carta_sha256 || '|' || t.privacy_sha256 || '|' || t.method || '|' || "                        \
-    "ifnull(ck_sha256(g.strokes), '') || '|' || t.folio"
+    "json_array('pledge', t.uuid, t.kiosk_id, t.employee_no, t.at, t.carta_sha256, t.privacy_sha256, "  \
+    "t.method, ck_sha256(g.strokes), t.folio)"
 #define FROM_PLEDGE "pledge t LEFT JOIN signature g ON g.id = t.signature_id"
 #define CANON_PERSON                                                                                  \
-    "'person|' || t.uuid || '|' || t.employee_no || '|' || t.given_name || '|' || t.surname1 || '|' || " \
-    "t.surname2 || '|' || t.unit_code || '|' || t.area || '|' || t.position || '|' || t.email || '|' || " \
-    "t.active"
+    "json_array('person', t.uuid, t.employee_no, t.given_name, t.surname1, t.surname2, t.unit_code, "   \
+    "t.area, t.position, t.email, t.active)"
 #define FROM_PERSON "person t"
 #define CANON_EVENT                                                                                   \
-    "'event|' || t.uuid || '|' || t.kiosk_id || '|' || t.title || '|' || t.kind || '|' || "          \
-    "ifnull((SELECT group_concat(topic, ',') FROM (SELECT topic FROM event_topic x "                 \
-    "WHERE x.event_id = t.id ORDER BY topic)), '') || '|' || t.unit_code || '|' || t.start_local || '|' || " \
-    "t.end_local || '|' || t.place || '|' || t.instructor || '|' || t.pat_key || '|' || t.signature || " \
-    "'|' || t.state"
+    "json_array('event', t.uuid, t.kiosk_id, t.title, t.kind, (SELECT json_group_array(topic) FROM "    \
+    "(SELECT topic FROM event_topic x WHERE x.event_id = t.id ORDER BY topic)), t.unit_code, "          \
+    "t.start_local, t.end_local, t.place, t.instructor, t.pat_key, t.signature, t.state)"
 #define FROM_EVENT "event t"
 
 static const char SQL_CANON_ATTENDANCE[] = "SELECT " CANON_ATTENDANCE " FROM " FROM_ATTENDANCE " WHERE t.uuid = ?1";
@@ -1045,6 +1049,8 @@ int store_search(store *s, const char *query, store_person *out, int max)
     char q[256];
     if (max <= 0)
         return 0;
+    if (max > 64)
+        max = 64; /* the duplicate filter remembers 64 people */
     util_fold(query, q, sizeof q);
     if (!q[0])
         return 0;
@@ -1063,7 +1069,8 @@ int store_search(store *s, const char *query, store_person *out, int max)
         bind_text(st, 2, hi);
         int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
         sqlite3_reset(st);
-        if (best_n < 0 || n < best_n) {
+        /* Fewest matches wins; among words past the cap, the longest. */
+        if (best_n < 0 || n < best_n || (n == best_n && strlen(lo) > strlen(best))) {
             best_n = n;
             snprintf(best, sizeof best, "%s", lo);
         }
@@ -1080,10 +1087,13 @@ int store_search(store *s, const char *query, store_person *out, int max)
         return STORE_ERROR;
     bind_text(st, 1, best);
     bind_text(st, 2, hi);
-    int count = 0, rc;
+    int count = 0, rc = SQLITE_ROW, examined = 0;
     sqlite3_int64 seen[64];
     int nseen = 0;
-    while (count < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    /* Bounded work per keystroke: a query that matches nobody among the
+     * first STORE_SEARCH_SCAN candidates is answered "none yet" (the person
+     * types one more letter) rather than scanning the whole roster. */
+    while (count < max && examined++ < STORE_SEARCH_SCAN && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 id = sqlite3_column_int64(st, 0);
         const char *norm = (const char *)sqlite3_column_text(st, 1);
         int dup = 0;
@@ -1096,6 +1106,8 @@ int store_search(store *s, const char *query, store_person *out, int max)
         read_person(st, 2, &out[count++]);
     }
     sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sql_fail(s, rc, "search");
     qsort(out, (size_t)count, sizeof *out, person_cmp);
     return count;
 }

@@ -43,6 +43,11 @@ const char *store_errmsg(const store *s);
 /* The underlying sqlite3 handle, for modules that run their own reports. */
 struct sqlite3 *store_db(store *s);
 
+/* For modules that run their own queries on store_db(): records the
+ * failure rc of `what` on the handle (message from SQLite) and returns the
+ * matching STORE_* code. */
+int store_sql_fail(store *s, int rc, const char *what);
+
 /* Schema version this build writes (PRAGMA user_version). */
 int store_schema_version(void);
 
@@ -100,7 +105,7 @@ int store_person_get(store *s, const char *employee_no, store_person *out);
 /* "Given Surname1 Surname2" into out. */
 void store_person_fullname(const store_person *p, char *out, size_t outlen);
 
-/* Name search: every word of query must be the prefix of a word of the
+/* Name search (at most 64 results): every word of query must be the prefix of a word of the
  * person's name (accents, case and ñ folded). Active staff only. Fills up to
  * max results ordered by surname; returns the count (>= 0) or a STORE_*
  * error. A query with no word of at least one character returns 0. */

@@ -198,6 +198,7 @@ void ui_begin(ui_ctx *u, int64_t now_ms)
     u->went_down = u->went_up = 0;
     u->fired = 0;
     u->disabled = 0;
+    u->ncut = 0;
     u->clip = (ui_rect){0, 0, 0, 0};
     u->text[0] = 0;
     u->key_enter = u->key_backspace = u->key_escape = 0;
@@ -351,9 +352,24 @@ static int arena_put(ui_ctx *u, const char *text, int len, const char *suffix)
     return off;
 }
 
+/* Remembers a text that did not fit (for the layout checks). */
+static void note_cut(ui_ctx *u, const char *text, int len)
+{
+    if (u->ncut < (int)(sizeof u->cut / sizeof u->cut[0])) {
+        int n = len < (int)sizeof u->cut[0] - 1 ? len : (int)sizeof u->cut[0] - 1;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+        memcpy(u->cut[u->ncut], text, (size_t)n);
+        u->cut[u->ncut][n] = 0;
+    }
+    u->ncut++;
+}
+
 static void text_cmd(ui_ctx *u, int x, int y, int w, const char *text, int len, const char *suffix, int size,
                      int bold, ui_color c)
 {
+    if (!u->clip.w && (x < 0 || x + w > u->w + 1 || y < 0 || y + ui_line_h(size) > u->h + 1))
+        note_cut(u, text, len);
     int off = arena_put(u, text, len, suffix);
     if (off < 0)
         return;
@@ -402,6 +418,7 @@ void ui_text(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_colo
             else
                 hi = mid - 1;
         }
+        note_cut(u, text, len);
         len = utf8_back(text, lo);
         while (len > 0 && text[len - 1] == ' ')
             len--;
@@ -478,6 +495,60 @@ int ui_text_wrap(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_
             break;
     }
     return y - r.y;
+}
+
+int ui_text_lines(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_color c, int align, int max_lines,
+                  int draw)
+{
+    int pos = 0, y = r.y, lh = ui_line_h(size), total = (int)strlen(text), n = 0;
+    while (pos < total && n < max_lines) {
+        int start = pos, len = next_line(u, text, &pos, r.w, size, bold);
+        n++;
+        if (n == max_lines && pos < total) {
+            /* The last line allowed: the rest of the text, shortened. */
+            char rest[1024];
+            snprintf(rest, sizeof rest, "%s", text + start);
+            for (char *p = rest; *p; p++)
+                if (*p == '\n')
+                    *p = ' ';
+            if (draw)
+                ui_text(u, (ui_rect){r.x, y, r.w, lh}, rest, size, bold, c, align);
+            y += lh;
+            break;
+        }
+        if (draw && len > 0) {
+            int w = text_n_w(u, text + start, len, size, bold), x = r.x;
+            if (align == UI_CENTER)
+                x += (r.w - w) / 2;
+            else if (align == UI_RIGHT)
+                x += r.w - w;
+            text_cmd(u, x, y, w, text + start, len, NULL, size, bold, c);
+        }
+        y += lh;
+        if (pos == start)
+            break;
+    }
+    return y - r.y;
+}
+
+int ui_text_nlines(ui_ctx *u, const char *text, int width, int size, int bold)
+{
+    int pos = 0, n = 0, total = (int)strlen(text);
+    while (pos < total) {
+        int start = pos;
+        next_line(u, text, &pos, width, size, bold);
+        n++;
+        if (pos == start)
+            break;
+    }
+    return n;
+}
+
+int ui_fit_size(ui_ctx *u, const char *text, int width, int size, int min, int bold)
+{
+    while (size > min && ui_text_w(u, text, size, bold) > width)
+        size--;
+    return size;
 }
 
 /* ---- widgets ---- */

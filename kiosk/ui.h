@@ -133,6 +133,10 @@ typedef struct ui_ctx {
     ui_widget widgets[UI_MAX_WIDGETS];
     int nwidgets;
     int disabled;      /* widgets drawn while > 0 do not react */
+    /* Texts shortened with "…" or drawn past the screen edge this frame
+     * (layout checks: the screenshots must show none). */
+    int ncut;
+    char cut[4][80];
     unsigned seed;     /* mixed into widget ids (the screen) */
 } ui_ctx;
 
@@ -186,6 +190,15 @@ void ui_text(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_colo
 /* Word-wrapped text in r from its top. Returns the height used. With
  * draw = 0 it only measures. */
 int ui_text_wrap(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_color c, int align, int draw);
+/* Like ui_text_wrap with at most max_lines lines; the last one is shortened
+ * with "…" when the text goes on. Returns the height used. */
+int ui_text_lines(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_color c, int align, int max_lines,
+                  int draw);
+/* The number of lines text takes wrapped to width. */
+int ui_text_nlines(ui_ctx *u, const char *text, int width, int size, int bold);
+/* The largest size from `size` down to `min` at which text fits on one line
+ * of width (min when none does). */
+int ui_fit_size(ui_ctx *u, const char *text, int width, int size, int min, int bold);
 
 /* Widgets. */
 enum ui_button_style { UI_PRIMARY = 0, UI_SECONDARY, UI_QUIET, UI_DANGER };

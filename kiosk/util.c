@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,51 +260,65 @@ int util_parse_local(const char *s, struct tm *tm)
     return 0;
 }
 
-/* Switches the process time zone to tz; returns a malloc'd copy of the
- * previous TZ value (or NULL if unset) for tz_restore. */
-static char *tz_switch(const char *tz)
-{
-    const char *old = getenv("TZ");
-    char *saved = old ? strdup(old) : NULL;
-    setenv("TZ", tz, 1);
-    tzset();
-    return saved;
-}
+/* Time zones. The C library converts in the zone named by $TZ, so a
+ * conversion sets TZ. Changing the environment races with any thread that
+ * reads it (getenv, fork/exec), so: TZ is only changed when a different
+ * zone is asked for (in practice once, for the kiosk's unit), never
+ * restored, and always under env_mu, which code running in other threads
+ * takes around its own environment reads (util_env_lock). */
+static pthread_mutex_t env_mu = PTHREAD_MUTEX_INITIALIZER;
+static char cur_tz[128];
 
-static void tz_restore(char *saved)
-{
-    if (saved) {
-        setenv("TZ", saved, 1);
-        free(saved);
-    } else {
-        unsetenv("TZ");
-    }
-    tzset();
-}
+void util_env_lock(void) { pthread_mutex_lock(&env_mu); }
+void util_env_unlock(void) { pthread_mutex_unlock(&env_mu); }
 
-/* 1 if the IANA zone file for tz exists (an unknown zone would silently be
- * treated as UTC by the C library). */
+/* 1 if tz names a compiled zone file (TZif), so an unknown name is never
+ * silently treated as UTC by the C library. */
 static int tz_known(const char *tz)
 {
-    char path[512];
-    if (!tz || !*tz || strstr(tz, ".."))
+    char path[512], magic[4];
+    struct stat st;
+    if (!tz || !*tz || strstr(tz, "..") || tz[0] == '/' || strlen(tz) >= sizeof cur_tz)
         return 0;
     if (strcmp(tz, "UTC") == 0)
         return 1;
     snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
-    return access(path, R_OK) == 0;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    FILE *f = fopen(path, "rb");
+    int ok = f && fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+    if (f)
+        fclose(f);
+    return ok;
+}
+
+/* Makes tz the process zone; caller holds env_mu. Returns 0 or -1. */
+static int tz_use(const char *tz)
+{
+    if (strcmp(cur_tz, tz) == 0)
+        return 0;
+    if (!tz_known(tz))
+        return -1;
+    setenv("TZ", tz, 1);
+    tzset();
+    snprintf(cur_tz, sizeof cur_tz, "%s", tz);
+    return 0;
+}
+
+int util_tz_valid(const char *tz)
+{
+    return tz_known(tz);
 }
 
 int util_local_to_utc(const char *tz, const struct tm *tm, int64_t *out)
 {
-    if (!tz_known(tz))
-        return -1;
     struct tm t = *tm;
     t.tm_isdst = -1;
-    char *saved = tz_switch(tz);
-    time_t r = mktime(&t);
-    tz_restore(saved);
-    if (r == (time_t)-1)
+    pthread_mutex_lock(&env_mu);
+    int ok = tz_use(tz) == 0;
+    time_t r = ok ? mktime(&t) : (time_t)-1;
+    pthread_mutex_unlock(&env_mu);
+    if (!ok || r == (time_t)-1)
         return -1;
     *out = (int64_t)r;
     return 0;
@@ -312,11 +327,11 @@ int util_local_to_utc(const char *tz, const struct tm *tm, int64_t *out)
 void util_utc_to_local(const char *tz, int64_t t, struct tm *out)
 {
     time_t tt = (time_t)t;
-    if (!tz_known(tz))
-        tz = "America/Mexico_City";
-    char *saved = tz_switch(tz);
+    pthread_mutex_lock(&env_mu);
+    if (tz_use(tz) != 0)
+        tz_use("America/Mexico_City");
     localtime_r(&tt, out);
-    tz_restore(saved);
+    pthread_mutex_unlock(&env_mu);
 }
 
 #pragma GCC diagnostic push

@@ -46,6 +46,15 @@ char *util_trim(char *s);
  * calendar validation. Returns 0 and fills *tm (tm_isdst=-1), or -1. */
 int util_parse_local(const char *s, struct tm *tm);
 
+/* 1 if tz is a known IANA time zone (a TZif file under /usr/share/zoneinfo). */
+int util_tz_valid(const char *tz);
+
+/* The environment lock: time-zone conversions change $TZ under it, so a
+ * thread that reads the environment (getenv, fork+exec) while others may
+ * convert times takes it around that read. Not recursive. */
+void util_env_lock(void);
+void util_env_unlock(void);
+
 /* Converts a broken-down local time in time zone tz (IANA name) to Unix
  * seconds. Returns 0 or -1 when the zone or time is invalid. */
 int util_local_to_utc(const char *tz, const struct tm *tm, int64_t *out);

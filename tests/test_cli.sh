@@ -86,6 +86,15 @@ ck event close "$E"
 expect_error "closed event" "closed" -- ck checkin "$E" 1002
 ck checkin "$E" 1002 --keyed >/dev/null && ok || bad "keyed on a closed event"
 
+# Without a usable signing key nothing is recorded (a record must get its QR).
+chmod 644 "$DB.key"
+expect_error "key readable by others" "nothing was recorded" -- ck checkin "$E" 1005 --keyed
+chmod 600 "$DB.key"
+
+# An init that fails (file size limit) leaves nothing behind to block a retry.
+(ulimit -f 8; "$B" --db "$T/small.db" init --institution X --unit SCLC >/dev/null 2>&1)
+[ ! -e "$T/small.db" ] && [ ! -e "$T/small.db-wal" ] && ok || bad "failed init left files"
+
 # Pledges typed in from paper.
 ck pledge 1001 --keyed --date 2020-02-01 >/dev/null && ok || bad "pledge"
 expect_error "pledge twice" "already signed" -- ck pledge 1001 --keyed

@@ -319,6 +319,26 @@ static void sql_metacharacters_in_search_match_nothing(void **state)
     }
 }
 
+static void sql_metacharacters_in_lookups_find_nothing(void **state)
+{
+    struct fx *f = *state;
+    const char *keys[] = {"1001' OR '1'='1", "x' OR 1=1 --", "' OR ''='", "1001'--", "%", "_", NULL};
+    store_person p;
+    store_event e;
+    store_record r;
+    for (int i = 0; keys[i]; i++) {
+        if (store_person_get(f->s, keys[i], &p) != STORE_NOTFOUND)
+            fail_msg("store_person_get(\"%s\") found someone", keys[i]);
+        if (store_event_get(f->s, keys[i], &e) != STORE_NOTFOUND)
+            fail_msg("store_event_get(\"%s\") found an event", keys[i]);
+        if (store_record_by_folio(f->s, keys[i], &r) != STORE_NOTFOUND)
+            fail_msg("store_record_by_folio(\"%s\") found a record", keys[i]);
+        assert_int_equal(store_checkin(f->s, f->event, keys[i], NULL, "badge", SIG, sizeof SIG, 100, &r),
+                         STORE_NOTFOUND);
+    }
+    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance"), 0);
+}
+
 static void sql_metacharacters_in_guest_names_stored_verbatim(void **state)
 {
     struct fx *f = *state;
@@ -588,6 +608,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(guest_name_of_100_accented_characters_round_trips, setup, teardown),
         cmocka_unit_test_setup_teardown(guest_name_too_long_is_refused_never_cut, setup, teardown),
         cmocka_unit_test_setup_teardown(sql_metacharacters_in_search_match_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(sql_metacharacters_in_lookups_find_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(sql_metacharacters_in_guest_names_stored_verbatim, setup, teardown),
         cmocka_unit_test_setup_teardown(sql_metacharacters_in_event_titles_stored_verbatim, setup, teardown),
         cmocka_unit_test_setup_teardown(sql_metacharacters_in_roster_fields_stored_verbatim, setup, teardown),

@@ -183,6 +183,32 @@ static void fixture_other_years_and_topics(void **state)
     indicators_free(&ind);
 }
 
+/* I.2 needs a unit to have *held* a training: a draft, an empty event or
+ * one attended only by guests covers nothing. */
+static void empty_or_guest_only_events_cover_nothing(void **state)
+{
+    struct fx *f = *state;
+    store_event e;
+    memset(&e, 0, sizeof e);
+    snprintf(e.title, sizeof e.title, "Anunciado");
+    snprintf(e.kind, sizeof e.kind, "curso");
+    snprintf(e.topics, sizeof e.topics, "etica");
+    snprintf(e.unit, sizeof e.unit, "TAP");
+    snprintf(e.start, sizeof e.start, "2020-09-01 10:00");
+    assert_int_equal(store_event_add(f->s, &e, 1), STORE_OK); /* stays a draft */
+    char guests[40];
+    snprintf(guests, sizeof guests, "%s", tu_event(f->s, "Solo invitados", "taller", "etica", "CHE",
+                                                    "2020-09-02 10:00", 1));
+    attend(f->s, guests, NULL);
+    tu_event(f->s, "Vacío", "taller", "etica", "TAP", "2020-09-03 10:00", 1);
+    indicators ind;
+    assert_int_equal(indicators_compute(f->s, &f->c, 2020, &ind), STORE_OK);
+    assert_int_equal(ind.units_covered, 1); /* still only SCLC */
+    assert_false(unit(&ind, "CHE")->has_training);
+    assert_false(unit(&ind, "TAP")->has_training);
+    indicators_free(&ind);
+}
+
 static void writers(void **state)
 {
     struct fx *f = *state;
@@ -226,6 +252,7 @@ int main(void)
         cmocka_unit_test(pct_rounding),
         cmocka_unit_test_setup_teardown(fixture_2020, setup, teardown),
         cmocka_unit_test_setup_teardown(fixture_other_years_and_topics, setup, teardown),
+        cmocka_unit_test_setup_teardown(empty_or_guest_only_events_cover_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(writers, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

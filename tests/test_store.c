@@ -403,6 +403,16 @@ static void audit_detects_edit_delete_and_insert(void **state)
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
     sqlite3_exec(db, "UPDATE person SET surname1 = 'Pérez' WHERE employee_no = '1003'", NULL, NULL, NULL);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
+    /* Text moved from one field to the next (a separator inside a name
+     * must not make two different rows read the same). */
+    tu_person(f->s, "1005", "Ana|B", "C", "", "SCLC", 1);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
+    sqlite3_exec(db, "UPDATE person SET given_name = 'Ana', surname1 = 'B|C' WHERE employee_no = '1005'", NULL,
+                 NULL, NULL);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
+    sqlite3_exec(db, "UPDATE person SET given_name = 'Ana|B', surname1 = 'C' WHERE employee_no = '1005'", NULL,
+                 NULL, NULL);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
     /* Deleted record. */
     sqlite3_exec(db, "DELETE FROM attendance WHERE employee_no = '1002'", NULL, NULL, NULL);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);

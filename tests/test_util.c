@@ -86,6 +86,9 @@ static void time_zones(void **state)
     assert_int_equal(util_local_to_utc("America/Cancun", &tm, &t), 0);
     assert_int_equal(t, 1606316400); /* 15:00 UTC (UTC-5) */
     assert_int_equal(util_local_to_utc("Nowhere/Atlantis", &tm, &t), -1);
+    assert_int_equal(util_local_to_utc("America", &tm, &t), -1); /* a folder, not a zone */
+    assert_false(util_tz_valid("../../etc/passwd"));
+    assert_true(util_tz_valid("America/Cancun"));
     char buf[32];
     util_format_time("America/Cancun", 1606316400, "%H:%M", buf, sizeof buf);
     assert_string_equal(buf, "10:00");
