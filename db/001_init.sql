@@ -142,6 +142,8 @@ CREATE TRIGGER pledge_no_delete BEFORE DELETE ON pledge
   BEGIN SELECT RAISE(ABORT, 'pledge records are append-only'); END;
 CREATE TRIGGER signature_no_update BEFORE UPDATE ON signature
   BEGIN SELECT RAISE(ABORT, 'signatures are append-only'); END;
+CREATE TRIGGER signature_no_delete BEFORE DELETE ON signature
+  BEGIN SELECT RAISE(ABORT, 'signatures are append-only'); END;
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit

@@ -502,7 +502,7 @@ void app_frame(app *a, ui_ctx *u)
         char label[128];
         snprintf(label, sizeof label, "¿Sigue ahí? Volveremos al inicio en %d s. Toque la pantalla para continuar.",
                  (int)((left + 999) / 1000));
-        int m = app_margin(u), h = ui_px(u, 96);
+        int m = app_margin(u), h = ui_countdown_h(u, u->w - 2 * m, label);
         ui_countdown(u, (ui_rect){m, u->h - h - m / 2, u->w - 2 * m, h}, left, APP_COUNTDOWN_MS, label);
     }
 }
@@ -739,7 +739,9 @@ int app_demo(app *a, ui_ctx *u, const char *name)
         snprintf(a->guest, sizeof a->guest, "Ana Lucía Torres");
     if (sc == APP_DONE || sc == APP_ALREADY) {
         memset(&a->record, 0, sizeof a->record);
-        snprintf(a->record.folio, sizeof a->record.folio, "SCLC-2026-000123");
+        /* A folio like a real one: this kiosk's id and a counter. */
+        snprintf(a->record.folio, sizeof a->record.folio, "%s-000123",
+                 store_kiosk_id(a->s)[0] ? store_kiosk_id(a->s) : "1VTDMP9");
         a->record.at = u->now_ms / 1000;
         a->have_record = 1;
         a->already = sc == APP_ALREADY;

@@ -40,6 +40,8 @@ int pin_set(store *s, const char *pin, char *err, size_t errlen)
     if (!rc)
         rc = meta_put_int(s, "pin_failures", 0);
     if (!rc)
+        rc = meta_put_int(s, "pin_locked_until", 0); /* a new PIN ends a lockout */
+    if (!rc)
         rc = store_commit(s);
     if (rc) {
         store_rollback(s);

@@ -322,9 +322,14 @@ int store_open(store **out, const char *path, int create, char *err, size_t errl
         }
     }
     if (version < 0) {
-        snprintf(err, errlen, "%s: not a cepci-kiosk database or damaged file (%s)", path,
-                 sqlite3_errstr(rc));
-        code = STORE_INVALID;
+        int prim = rc & 0xff;
+        if (prim == SQLITE_NOTADB || prim == SQLITE_CORRUPT) {
+            snprintf(err, errlen, "%s: not a cepci-kiosk database or damaged file (%s)", path, sqlite3_errstr(rc));
+            code = STORE_INVALID;
+        } else {
+            snprintf(err, errlen, "%s: cannot read the database: %s", path, sqlite3_errstr(rc));
+            code = prim == SQLITE_FULL || prim == SQLITE_IOERR ? STORE_FULL : STORE_ERROR;
+        }
         goto fail;
     }
     if (version > (int)ck_migration_count) {
@@ -529,11 +534,16 @@ static int audit_append(store *s, const char *kind, const char *uuid, int64_t no
             return STORE_ERROR;
         }
         bind_text(st, 1, s->kiosk_id);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW)
             col_text(st, 0, prev, sizeof prev);
         else
             memcpy(prev, ZERO_HASH, sizeof prev);
         sqlite3_reset(st);
+        if (step != SQLITE_ROW && step != SQLITE_DONE) {
+            free(content);
+            return sql_fail(s, step, "read the audit log"); /* never restart the chain on a read error */
+        }
     }
     chain_hash(prev, now, kind, uuid, content, hash);
     sqlite3_stmt *st;
@@ -612,13 +622,15 @@ int store_audit_verify(store *s, long *entries)
         return sql_fail(s, rc, "audit verify");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         long long seq = sqlite3_column_int64(st, 0);
-        const char *kiosk = (const char *)sqlite3_column_text(st, 1);
+#define TEXT_OR_EMPTY(i) (sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "")
+        const char *kiosk = TEXT_OR_EMPTY(1); /* a tampered row may hold NULLs */
         int64_t at = sqlite3_column_int64(st, 2);
-        const char *kind = (const char *)sqlite3_column_text(st, 3);
-        const char *uuid = (const char *)sqlite3_column_text(st, 4);
-        const char *stored = (const char *)sqlite3_column_text(st, 5);
-        const char *prev = (const char *)sqlite3_column_text(st, 6);
-        const char *hash = (const char *)sqlite3_column_text(st, 7);
+        const char *kind = TEXT_OR_EMPTY(3);
+        const char *uuid = TEXT_OR_EMPTY(4);
+        const char *stored = TEXT_OR_EMPTY(5);
+        const char *prev = TEXT_OR_EMPTY(6);
+        const char *hash = TEXT_OR_EMPTY(7);
+#undef TEXT_OR_EMPTY
         char want[UTIL_SHA256_HEX];
         int c;
         n++;
@@ -924,7 +936,24 @@ static int index_name(store *s, sqlite3_int64 id, const char *old_norm, const ch
     return rc ? rc : each_token(s, sql_ins, id, new_norm);
 }
 
+static int person_upsert(store *s, const store_person *p, int64_t now, int *what);
+
 int store_person_upsert(store *s, const store_person *p, int64_t now, int *what)
+{
+    /* The row, its search tokens and its audit entry go together. */
+    if (s->in_tx)
+        return person_upsert(s, p, now, what);
+    int rc = store_begin(s);
+    if (!rc)
+        rc = person_upsert(s, p, now, what);
+    if (!rc)
+        rc = store_commit(s);
+    if (rc)
+        store_rollback(s);
+    return rc;
+}
+
+static int person_upsert(store *s, const store_person *p, int64_t now, int *what)
 {
     static const char sql_find[] = "SELECT id, uuid, " PERSON_COLS ", name_norm FROM person WHERE employee_no = ?1";
     static const char sql_ins[] =
@@ -1216,11 +1245,11 @@ int store_event_add(store *s, store_event *e, int64_t now)
         return fail(s, STORE_INVALID, "give at least one topic");
     if (store_unit_get(s, e->unit, &u) != STORE_OK)
         return fail(s, STORE_INVALID, "unknown unit '%s'", e->unit);
-    if (util_parse_local(e->start, &tm) != 0)
+    if (strlen(e->start) != 16 || util_parse_local(e->start, &tm) != 0)
         return fail(s, STORE_INVALID, "bad start '%s' (use 'YYYY-MM-DD HH:MM')", e->start);
     if (e->end[0]) {
         struct tm te;
-        if (util_parse_local(e->end, &te) != 0)
+        if (strlen(e->end) != 16 || util_parse_local(e->end, &te) != 0)
             return fail(s, STORE_INVALID, "bad end '%s' (use 'YYYY-MM-DD HH:MM')", e->end);
         if (strcmp(e->end, e->start) < 0)
             return fail(s, STORE_INVALID, "the end (%s) is before the start (%s)", e->end, e->start);
@@ -1596,6 +1625,15 @@ int store_checkin(store *s, const char *event_id, const char *employee_no, const
     sqlite3_stmt *st;
     sqlite3_int64 sigid = 0;
     char uuid[UTIL_UUID_LEN], folio[STORE_FOLIO_LEN];
+    /* The event may have been closed by another process since it was read:
+     * decide on the state inside the transaction. */
+    struct event_light now_ev;
+    if ((rc = event_find(s, ev.id, 0, NULL, &now_ev)))
+        goto out;
+    if (!(strcmp(now_ev.state, "open") == 0 || (keyed && strcmp(now_ev.state, "closed") == 0))) {
+        rc = fail(s, STORE_CLOSED, "the event '%s' was closed; it does not accept check-ins", ev.title);
+        goto out;
+    }
     if ((rc = put_signature(s, sig, siglen, &sigid)) || (rc = next_folio(s, folio)))
         goto out;
     util_uuid(uuid);
@@ -1616,10 +1654,11 @@ int store_checkin(store *s, const char *event_id, const char *employee_no, const
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
-        if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+        if (rc == SQLITE_CONSTRAINT_UNIQUE && !guest) {
             store_rollback(s);
-            one_record(s, sql_dup, ev.id, employee_no, out);
-            return fail(s, STORE_EXISTS, "employee %s is already registered at this event", employee_no);
+            if (one_record(s, sql_dup, ev.id, employee_no, out) == STORE_OK)
+                return fail(s, STORE_EXISTS, "employee %s is already registered at this event", employee_no);
+            return fail(s, STORE_ERROR, "save attendance: identifier clash; try again");
         }
         rc = sql_fail(s, rc, "save attendance");
         goto out;

@@ -603,6 +603,28 @@ int ui_hit(ui_ctx *u, ui_rect r, const char *id, int enabled, int *pressed)
     return fired;
 }
 
+void ui_label(ui_ctx *u, ui_rect r, const char *label, ui_color fg)
+{
+    /* A long label shrinks, never below 36 design pixels (larger text
+     * included), then takes two lines when the button is tall enough. */
+    int pad = ui_px(u, 20), w = r.w - 2 * pad;
+    int min = ui_px(u, 36), size = ui_fit_size(u, label, w, ui_font(u, 40), min, 1);
+    ui_rect in = {r.x + pad, r.y, w, r.h};
+    if (ui_text_w(u, label, size, 1) > w && strchr(label, ' ')) {
+        int two = ui_font(u, 40);
+        while (two > min && (ui_text_nlines(u, label, w, two, 1) > 2 || 2 * ui_line_h(two) > r.h))
+            two--;
+        if (ui_text_nlines(u, label, w, two, 1) <= 2 && 2 * ui_line_h(two) <= r.h) {
+            int th = 2 * ui_line_h(two);
+            ui_text_lines(u, (ui_rect){in.x, r.y + (r.h - th) / 2, w, th}, label, two, 1, fg, UI_CENTER, 2, 1);
+            return;
+        }
+    }
+    if (r.h < ui_line_h(size))
+        size = r.h * 100 / 138;
+    ui_text(u, in, label, size, 1, fg, UI_CENTER);
+}
+
 int ui_button(ui_ctx *u, ui_rect r, const char *label, int style, int enabled)
 {
     int pressed;
@@ -633,14 +655,7 @@ int ui_button(ui_ctx *u, ui_rect r, const char *label, int style, int enabled)
             ui_draw_rect(u, r, t->accent_soft, radius);
         break;
     }
-    int size = ui_font(u, 40);
-    /* Shrink a long label rather than cut it, down to the minimum size. */
-    int pad = ui_px(u, 20);
-    while (size > ui_font(u, 36) && ui_text_w(u, label, size, 1) > r.w - 2 * pad)
-        size--;
-    if (r.h < ui_line_h(size))
-        size = r.h * 100 / 138;
-    ui_text(u, (ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, label, size, 1, fg, UI_CENTER);
+    ui_label(u, r, label, fg);
     return fired;
 }
 
@@ -883,9 +898,16 @@ void ui_sig_pad(ui_ctx *u, ui_rect r, signature *sig, int64_t t0_ms)
     }
 }
 
+int ui_countdown_h(ui_ctx *u, int w, const char *label)
+{
+    int n = ui_text_nlines(u, label, w - ui_px(u, 32), ui_font(u, 30), 1);
+    n = n > 2 ? 2 : n < 1 ? 1 : n;
+    int h = n * ui_line_h(ui_font(u, 30)) + ui_px(u, 10) + ui_px(u, 24);
+    return h > ui_px(u, 96) ? h : ui_px(u, 96);
+}
+
 void ui_countdown(ui_ctx *u, ui_rect r, int64_t left, int64_t total, const char *label)
 {
-    const ui_theme *t = &u->theme;
     if (total <= 0)
         total = 1;
     if (left < 0)
@@ -897,9 +919,13 @@ void ui_countdown(ui_ctx *u, ui_rect r, int64_t left, int64_t total, const char 
     int barh = ui_px(u, 10);
     int fill = (int)((r.w - 2 * ui_px(u, 4)) * left / total);
     ui_draw_rect(u, (ui_rect){r.x + ui_px(u, 4), r.y + r.h - barh - ui_px(u, 4), fill, barh}, 0x8A5A00, barh / 2);
-    ui_text(u, (ui_rect){r.x + ui_px(u, 16), r.y, r.w - ui_px(u, 32), r.h - barh}, label, ui_font(u, 30), 1,
-            0x5C3C00, UI_CENTER);
-    (void)t;
+    /* The label, on one line or two, centred above the bar. */
+    int f = ui_font(u, 30), w = r.w - ui_px(u, 32);
+    int n = ui_text_nlines(u, label, w, f, 1);
+    n = n > 2 ? 2 : n < 1 ? 1 : n;
+    int th = n * ui_line_h(f), avail = r.h - barh - ui_px(u, 4);
+    ui_text_lines(u, (ui_rect){r.x + ui_px(u, 16), r.y + (avail - th) / 2, w, th}, label, f, 1, 0x5C3C00, UI_CENTER,
+                  2, 1);
 }
 
 int ui_find(const ui_ctx *u, const char *label, ui_rect *out)

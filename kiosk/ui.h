@@ -206,6 +206,9 @@ enum ui_button_style { UI_PRIMARY = 0, UI_SECONDARY, UI_QUIET, UI_DANGER };
  * after pressing it (not after a drag). Disabled buttons are drawn muted and
  * never fire. The label is also its identity on the screen. */
 int ui_button(ui_ctx *u, ui_rect r, const char *label, int style, int enabled);
+/* Draws a button's label centred in r: from 40 design pixels down to 36,
+ * then on two lines if r is tall enough, and only then shortened. */
+void ui_label(ui_ctx *u, ui_rect r, const char *label, ui_color fg);
 /* Like ui_button with an explicit identity and no drawing of its own: the
  * caller draws the content (e.g. an event card). *pressed gets the visual
  * state. */
@@ -240,6 +243,8 @@ void ui_sig_pad(ui_ctx *u, ui_rect r, signature *sig, int64_t t0_ms);
 
 /* A countdown bar in r showing `left` of `total` milliseconds. */
 void ui_countdown(ui_ctx *u, ui_rect r, int64_t left, int64_t total, const char *label);
+/* The height a countdown of width w needs for its label (one or two lines). */
+int ui_countdown_h(ui_ctx *u, int w, const char *label);
 
 /* Finds a widget drawn in the last frame by label (first match, enabled
  * ones first). Returns 1 and its rect, or 0. */

@@ -9,11 +9,12 @@ void app_screen_carta(app *a, ui_ctx *u)
     int gap = ui_px(u, 24);
     ui_rect buttons = app_take_bottom(&body, ui_px(u, 130), gap);
     int f = ui_font(u, 30);
-    ui_rect hint = app_take_bottom(&body, ui_line_h(f), gap / 2);
+    const char *hint_text = a->carta_read ? "Gracias por leerla. Toque «Firmar» para continuar."
+                                          : "Deslice el texto hacia arriba hasta el final para poder firmar.";
+    int hn = ui_text_nlines(u, hint_text, body.w, f, a->carta_read);
+    ui_rect hint = app_take_bottom(&body, (hn > 2 ? 2 : hn) * ui_line_h(f), gap / 2);
     ui_long_text(u, body, "carta", a->carta ? a->carta : "", ui_font(u, 32), &a->carta_scroll, &a->carta_read);
-    ui_text(u, hint, a->carta_read ? "Gracias por leerla. Toque «Firmar» para continuar."
-                                   : "Deslice el texto hacia arriba hasta el final para poder firmar.",
-            f, a->carta_read, a->carta_read ? t->ok : t->muted, UI_CENTER);
+    ui_text_lines(u, hint, hint_text, f, a->carta_read, a->carta_read ? t->ok : t->muted, UI_CENTER, 2, 1);
     int bw = (buttons.w - gap) / 2;
     if (ui_button(u, (ui_rect){buttons.x, buttons.y, bw, buttons.h}, "Cancelar", UI_SECONDARY, 1)) {
         app_reset(a, u);

@@ -14,12 +14,40 @@ static const char *state_name(const char *st)
     return strcmp(st, "open") == 0 ? "Abierto" : strcmp(st, "closed") == 0 ? "Cerrado" : "Borrador";
 }
 
+/* One row of the events tab: its height at width w (and whether the text
+ * goes above the buttons because it does not fit beside them). */
+typedef struct event_row {
+    char sub[200];
+    int h, stacked, n1, n2;
+} event_row;
+
+static void event_row_layout(ui_ctx *u, const store_event *e, int w, event_row *out)
+{
+    int pad = ui_px(u, 24), gap = ui_px(u, 16), bw = ui_px(u, 260), bh = ui_px(u, 100);
+    int f1 = ui_font(u, 34), f2 = ui_font(u, 28);
+    snprintf(out->sub, sizeof out->sub, "%s · %s · %d asistente%s", e->start, state_name(e->state), e->attendees,
+             e->attendees == 1 ? "" : "s");
+    int side = w - 2 * pad - 2 * (bw + gap);
+    out->stacked = ui_text_w(u, e->title, f1, 1) > side || ui_text_w(u, out->sub, f2, 0) > side;
+    int tw = out->stacked ? w - 2 * pad : side;
+    out->n1 = ui_text_nlines(u, e->title, tw, f1, 1);
+    out->n2 = ui_text_nlines(u, out->sub, tw, f2, 0);
+    out->n1 = out->n1 > 2 ? 2 : out->n1;
+    out->n2 = out->n2 > 2 ? 2 : out->n2;
+    int text = out->n1 * ui_line_h(f1) + out->n2 * ui_line_h(f2);
+    out->h = out->stacked ? pad + text + gap + bh + pad : ui_px(u, 140);
+    if (!out->stacked && text + pad > out->h)
+        out->h = text + pad;
+}
+
 static void tab_events(app *a, ui_ctx *u, ui_rect r)
 {
     const ui_theme *t = &u->theme;
     int gap = ui_px(u, 16);
     ui_rect add = app_take_bottom(&r, ui_px(u, 110), gap);
-    if (ui_button(u, (ui_rect){add.x, add.y, add.w / 2, add.h}, "Nuevo evento rápido", UI_SECONDARY, 1)) {
+    if (!app_portrait(u))
+        add.w /= 2;
+    if (ui_button(u, add, "Nuevo evento rápido", UI_SECONDARY, 1)) {
         a->form_title[0] = 0;
         a->form_kind = 0;
         a->form_sig = 1;
@@ -27,30 +55,40 @@ static void tab_events(app *a, ui_ctx *u, ui_rect r)
         return;
     }
     if (a->ncoord_events == 0) {
-        ui_text(u, (ui_rect){r.x, r.y, r.w, ui_px(u, 80)}, "No hay eventos para hoy. Cree uno rápido o con la línea de "
-                "comandos.", ui_font(u, 30), 0, t->muted, UI_LEFT);
+        ui_text_wrap(u, r, "No hay eventos para hoy. Cree uno rápido o con la línea de comandos.", ui_font(u, 30), 0,
+                     t->muted, UI_LEFT, 1);
         return;
     }
-    int rh = ui_px(u, 140);
-    ui_scroll_begin(u, r, "events", &a->events_scroll, a->ncoord_events * (rh + gap));
+    event_row rows[APP_MAX_COORD_EVENTS];
+    int content = 0;
+    for (int i = 0; i < a->ncoord_events; i++) {
+        event_row_layout(u, &a->coord_events[i], r.w, &rows[i]);
+        content += rows[i].h + gap;
+    }
+    ui_scroll_begin(u, r, "events", &a->events_scroll, content);
+    int y = r.y - a->events_scroll;
     for (int i = 0; i < a->ncoord_events; i++) {
         store_event *e = &a->coord_events[i];
-        ui_rect row = {r.x, r.y + i * (rh + gap) - a->events_scroll, r.w, rh};
+        const event_row *lr = &rows[i];
+        ui_rect row = {r.x, y, r.w, lr->h};
+        y += lr->h + gap;
         ui_draw_rect(u, row, i == a->coord_sel ? t->accent_soft : t->surface, ui_px(u, 12));
-        int pad = ui_px(u, 24), bw = ui_px(u, app_portrait(u) ? 210 : 260);
-        char sub[200], lab[80];
-        snprintf(sub, sizeof sub, "%s · %s · %d asistente%s", e->start, state_name(e->state), e->attendees,
-                 e->attendees == 1 ? "" : "s");
-        ui_rect tx = {row.x + pad, row.y, row.w - 2 * pad - 2 * (bw + gap), rh};
+        int pad = ui_px(u, 24), bw = ui_px(u, 260), bh = ui_px(u, 100);
         int f1 = ui_font(u, 34), f2 = ui_font(u, 28);
-        int ty = row.y + (rh - ui_line_h(f1) - ui_line_h(f2)) / 2;
-        ui_text(u, (ui_rect){tx.x, ty, tx.w, ui_line_h(f1)}, e->title, f1, 1, t->ink, UI_LEFT);
-        ui_text(u, (ui_rect){tx.x, ty + ui_line_h(f1), tx.w, ui_line_h(f2)}, sub, f2, 0, t->ink, UI_LEFT);
+        int text = lr->n1 * ui_line_h(f1) + lr->n2 * ui_line_h(f2);
+        ui_rect b1, tx;
+        if (lr->stacked) {
+            tx = (ui_rect){row.x + pad, row.y + pad, row.w - 2 * pad, text};
+            b1 = (ui_rect){row.x + row.w - pad - bw, row.y + row.h - pad - bh, bw, bh};
+        } else {
+            tx = (ui_rect){row.x + pad, row.y + (row.h - text) / 2, row.w - 2 * pad - 2 * (bw + gap), text};
+            b1 = (ui_rect){row.x + row.w - pad - bw, row.y + (row.h - bh) / 2, bw, bh};
+        }
+        int ty = tx.y + ui_text_lines(u, (ui_rect){tx.x, tx.y, tx.w, 0}, e->title, f1, 1, t->ink, UI_LEFT, 2, 1);
+        ui_text_lines(u, (ui_rect){tx.x, ty, tx.w, 0}, lr->sub, f2, 0, t->ink, UI_LEFT, 2, 1);
+        ui_rect b2 = {b1.x - gap - bw, b1.y, bw, bh};
         int open = strcmp(e->state, "open") == 0;
-        snprintf(lab, sizeof lab, "%s %d", open ? "Cerrar" : "Abrir", i + 1);
-        ui_rect b1 = {row.x + row.w - pad - bw, row.y + (rh - ui_px(u, 100)) / 2, bw, ui_px(u, 100)};
-        ui_rect b2 = {b1.x - gap - bw, b1.y, bw, b1.h};
-        snprintf(lab, sizeof lab, "%s", open ? "Cerrar" : "Abrir");
+        const char *lab = open ? "Cerrar" : "Abrir";
         char id[64];
         snprintf(id, sizeof id, "%s-%d", lab, i);
         int pressed;
@@ -61,7 +99,7 @@ static void tab_events(app *a, ui_ctx *u, ui_rect r)
             break;
         }
         ui_draw_rect(u, b1, pressed ? t->pressed : open ? t->danger : t->accent, ui_px(u, 12));
-        ui_text(u, b1, lab, ui_font(u, 36), 1, t->on_accent, UI_CENTER);
+        ui_label(u, b1, lab, t->on_accent);
         snprintf(id, sizeof id, "Asistentes-%d", i);
         if (ui_hit(u, b2, id, 1, &pressed)) {
             a->coord_sel = i;
@@ -71,7 +109,7 @@ static void tab_events(app *a, ui_ctx *u, ui_rect r)
         }
         ui_draw_rect(u, b2, pressed ? t->accent_soft : t->surface, ui_px(u, 12));
         ui_draw_frame(u, b2, t->accent, ui_px(u, 3));
-        ui_text(u, b2, "Asistentes", ui_font(u, 36), 1, t->accent, UI_CENTER);
+        ui_label(u, b2, "Asistentes", t->accent);
     }
     ui_scroll_end(u);
 }
@@ -88,9 +126,9 @@ static void tab_attendees(app *a, ui_ctx *u, ui_rect r)
     char head[400];
     snprintf(head, sizeof head, "%s — %d asistente%s", e->title, e->attendees, e->attendees == 1 ? "" : "s");
     int f = ui_font(u, 36);
-    ui_text(u, (ui_rect){r.x, r.y, r.w, ui_line_h(f)}, head, f, 1, t->ink, UI_LEFT);
-    r.y += ui_line_h(f) + ui_px(u, 16);
-    r.h -= ui_line_h(f) + ui_px(u, 16);
+    int hh = ui_text_lines(u, (ui_rect){r.x, r.y, r.w, 0}, head, f, 1, t->ink, UI_LEFT, 2, 1) + ui_px(u, 16);
+    r.y += hh;
+    r.h -= hh;
     int rh = ui_line_h(ui_font(u, 30)) + ui_px(u, 16);
     ui_draw_rect(u, r, t->surface, ui_px(u, 12));
     ui_scroll_begin(u, r, "attendees", &a->attendees_scroll, a->nattendees * rh + ui_px(u, 16));
@@ -113,9 +151,11 @@ static void tab_attendees(app *a, ui_ctx *u, ui_rect r)
 static void bar(ui_ctx *u, ui_rect r, double pct, double goal, const char *label)
 {
     const ui_theme *t = &u->theme;
-    int f = ui_font(u, 28), lw = ui_px(u, 300);
+    int f = ui_font(u, 28);
     char txt[120];
     snprintf(txt, sizeof txt, "%s %.1f %%", label, pct);
+    /* The label column fits the longest label ("Capacitación 100.0 %"). */
+    int lw = ui_text_w(u, "Capacitación 100.0 %", f, 0) + ui_px(u, 16);
     ui_text(u, (ui_rect){r.x, r.y, lw, r.h}, txt, f, 0, t->ink, UI_LEFT);
     ui_rect track = {r.x + lw, r.y + r.h / 4, r.w - lw, r.h / 2};
     ui_draw_rect(u, track, 0xE4E7EB, ui_px(u, 6));
@@ -233,22 +273,25 @@ void app_screen_coord(app *a, ui_ctx *u)
     ui_rect body = app_header(a, u, "Modo coordinador");
     body = app_banner(a, u, body);
     int gap = ui_px(u, 16), th = ui_px(u, 100);
-    static const char *const tabs_l[] = {"Eventos de hoy", "Asistentes", "Indicadores", "Herramientas"};
-    static const char *const tabs_p[] = {"Eventos", "Asistentes", "Metas", "Más"};
-    const char *const *tabs = app_portrait(u) ? tabs_p : tabs_l;
-    int exit_w = ui_px(u, 180), tw = (body.w - exit_w - 4 * gap) / 4;
+    static const char *const tabs[] = {"Eventos de hoy", "Asistentes", "Indicadores", "Herramientas"};
+    /* Four tabs and "Salir" in a row; in portrait the tabs take two rows of
+     * two (the same labels, whole) and "Salir" stands beside both. */
+    int portrait = app_portrait(u), exit_w = ui_px(u, 180);
+    int cols = portrait ? 2 : 4, rows = portrait ? 2 : 1;
+    int tw = (body.w - exit_w - cols * gap) / cols;
     for (int i = 0; i < 4; i++) {
-        if (ui_button(u, (ui_rect){body.x + i * (tw + gap), body.y, tw, th}, tabs[i],
-                      a->coord_tab == i ? UI_PRIMARY : UI_SECONDARY, 1)) {
+        ui_rect tr = {body.x + (i % cols) * (tw + gap), body.y + (i / cols) * (th + gap), tw, th};
+        if (ui_button(u, tr, tabs[i], a->coord_tab == i ? UI_PRIMARY : UI_SECONDARY, 1)) {
             a->coord_tab = i;
             app_coord_load(a, u->now_ms);
         }
     }
-    if (ui_button(u, (ui_rect){body.x + body.w - exit_w, body.y, exit_w, th}, "Salir", UI_SECONDARY, 1)) {
+    int tabs_h = rows * th + (rows - 1) * gap;
+    if (ui_button(u, (ui_rect){body.x + body.w - exit_w, body.y, exit_w, tabs_h}, "Salir", UI_SECONDARY, 1)) {
         app_reset(a, u);
         return;
     }
-    ui_rect r = {body.x, body.y + th + ui_px(u, 32), body.w, body.h - th - ui_px(u, 32)};
+    ui_rect r = {body.x, body.y + tabs_h + ui_px(u, 32), body.w, body.h - tabs_h - ui_px(u, 32)};
     switch (a->coord_tab) {
     case 0: tab_events(a, u, r); break;
     case 1: tab_attendees(a, u, r); break;

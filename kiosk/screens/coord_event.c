@@ -18,15 +18,20 @@ void app_screen_coord_event(app *a, ui_ctx *u)
     ui_rect field = {body.x, body.y, body.w, ui_px(u, 110)};
     app_field(u, field, a->form_title, "Título del evento");
     int y = field.y + field.h + gap;
-    int cw = (body.w - 5 * gap) / 6;
-    for (int i = 0; i < 4; i++)
-        if (ui_button(u, (ui_rect){body.x + i * (cw + gap), y, cw, bh}, kinds[i][1],
-                      a->form_kind == i ? UI_PRIMARY : UI_SECONDARY, 1))
-            a->form_kind = i;
-    if (ui_button(u, (ui_rect){body.x + 4 * (cw + gap), y, 2 * cw + gap, bh},
-                  a->form_sig ? "Con firma" : "Sin firma", a->form_sig ? UI_PRIMARY : UI_SECONDARY, 1))
-        a->form_sig = !a->form_sig;
-    y += bh + gap;
+    /* The four kinds and the signature toggle: one row of five, or in
+     * portrait two rows of three, so every label fits whole. */
+    int cols = app_portrait(u) ? 3 : 5, cw = (body.w - (cols - 1) * gap) / cols;
+    for (int i = 0; i < 5; i++) {
+        ui_rect br = {body.x + (i % cols) * (cw + gap), y + (i / cols) * (bh + gap), cw, bh};
+        if (i < 4) {
+            if (ui_button(u, br, kinds[i][1], a->form_kind == i ? UI_PRIMARY : UI_SECONDARY, 1))
+                a->form_kind = i;
+        } else if (ui_button(u, br, a->form_sig ? "Con firma" : "Sin firma", a->form_sig ? UI_PRIMARY : UI_SECONDARY,
+                             1)) {
+            a->form_sig = !a->form_sig;
+        }
+    }
+    y += ((5 + cols - 1) / cols) * (bh + gap);
     ui_rect kb = {body.x, y, body.w, body.y + body.h - y};
     if (kb.h > ui_px(u, 520))
         kb = (ui_rect){kb.x, kb.y + kb.h - ui_px(u, 520), kb.w, ui_px(u, 520)};

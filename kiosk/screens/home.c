@@ -18,8 +18,38 @@ static const char *kind_name(const char *kind)
     return "Evento";
 }
 
+/* The card's layout: stacked (text above a full-width button) when the card
+ * is too narrow for the text and the button side by side. */
+static int card_stacked(const ui_ctx *u, ui_rect r)
+{
+    return app_portrait(u) || r.w < ui_px(u, 1200);
+}
+
+static void card_sub(const store_event *e, char *sub, size_t len)
+{
+    const char *hm = strlen(e->start) >= 16 ? e->start + 11 : "";
+    snprintf(sub, len, "%s · %s%s%s", kind_name(e->kind), hm, e->place[0] ? " · " : "", e->place);
+}
+
+/* Height the card needs for its title (up to two lines), details and
+ * button at width w. */
+static int card_height(ui_ctx *u, int w, const store_event *e)
+{
+    int pad = ui_px(u, 36), btn_w = ui_px(u, 520), stacked = card_stacked(u, (ui_rect){0, 0, w, 0});
+    int tw = w - 2 * pad - (stacked ? 0 : btn_w + pad);
+    char sub[600];
+    card_sub(e, sub, sizeof sub);
+    int f1 = ui_font(u, 44), f2 = ui_font(u, 30);
+    int n1 = ui_text_nlines(u, e->title, tw, f1, 1), n2 = ui_text_nlines(u, sub, tw, f2, 0);
+    int text = (n1 > 2 ? 2 : n1) * ui_line_h(f1) + (n2 > 2 ? 2 : n2) * ui_line_h(f2);
+    if (stacked)
+        return pad / 2 + text + ui_px(u, 16) + ui_px(u, 96) + pad / 2;
+    int h = text + pad;
+    return h > ui_px(u, 110) + pad ? h : ui_px(u, 110) + pad;
+}
+
 /* One event card; returns 1 when tapped. */
-static int event_card(app *a, ui_ctx *u, ui_rect r, const store_event *e, int idx)
+static int event_card(ui_ctx *u, ui_rect r, const store_event *e, int idx)
 {
     const ui_theme *t = &u->theme;
     char id[64];
@@ -29,24 +59,22 @@ static int event_card(app *a, ui_ctx *u, ui_rect r, const store_event *e, int id
     ui_draw_rect(u, r, pressed ? t->accent_soft : t->surface, ui_px(u, 18));
     ui_draw_rect(u, (ui_rect){r.x, r.y, ui_px(u, 14), r.h}, t->accent, 0);
     int pad = ui_px(u, 36), btn_w = ui_px(u, 520);
-    int portrait = app_portrait(u) || r.w < ui_px(u, 1200);
-    ui_rect text = {r.x + pad, r.y, r.w - 2 * pad - (portrait ? 0 : btn_w + pad), r.h};
+    int stacked = card_stacked(u, r);
+    ui_rect text = {r.x + pad, r.y, r.w - 2 * pad - (stacked ? 0 : btn_w + pad), r.h};
     char sub[600];
-    const char *hm = strlen(e->start) >= 16 ? e->start + 11 : "";
-    snprintf(sub, sizeof sub, "%s · %s%s%s", kind_name(e->kind), hm, e->place[0] ? " · " : "", e->place);
+    card_sub(e, sub, sizeof sub);
     int f1 = ui_font(u, 44), f2 = ui_font(u, 30);
-    int lines = ui_line_h(f1) + ui_line_h(f2);
-    int ty = portrait ? r.y + pad / 2 : r.y + (r.h - lines) / 2;
-    ui_text(u, (ui_rect){text.x, ty, text.w, ui_line_h(f1)}, e->title, f1, 1, t->ink, UI_LEFT);
-    ui_text(u, (ui_rect){text.x, ty + ui_line_h(f1), text.w, ui_line_h(f2)}, sub, f2, 0, t->muted, UI_LEFT);
-    ui_rect b = portrait ? (ui_rect){r.x + pad, r.y + r.h - ui_px(u, 96) - pad / 2, r.w - 2 * pad, ui_px(u, 96)}
-                         : (ui_rect){r.x + r.w - pad - btn_w, r.y + (r.h - ui_px(u, 110)) / 2, btn_w, ui_px(u, 110)};
+    int n1 = ui_text_nlines(u, e->title, text.w, f1, 1), n2 = ui_text_nlines(u, sub, text.w, f2, 0);
+    n1 = n1 > 2 ? 2 : n1;
+    n2 = n2 > 2 ? 2 : n2;
+    int lines = n1 * ui_line_h(f1) + n2 * ui_line_h(f2);
+    ui_rect b = stacked ? (ui_rect){r.x + pad, r.y + r.h - ui_px(u, 96) - pad / 2, r.w - 2 * pad, ui_px(u, 96)}
+                        : (ui_rect){r.x + r.w - pad - btn_w, r.y + (r.h - ui_px(u, 110)) / 2, btn_w, ui_px(u, 110)};
+    int ty = stacked ? r.y + (b.y - r.y - lines) / 2 : r.y + (r.h - lines) / 2;
+    ty += ui_text_lines(u, (ui_rect){text.x, ty, text.w, 0}, e->title, f1, 1, t->ink, UI_LEFT, 2, 1);
+    ui_text_lines(u, (ui_rect){text.x, ty, text.w, 0}, sub, f2, 0, t->muted, UI_LEFT, 2, 1);
     ui_draw_rect(u, b, pressed ? t->pressed : t->accent, ui_px(u, 14));
-    int fb = ui_font(u, 40);
-    while (fb > ui_font(u, 30) && ui_text_w(u, "Registrar mi asistencia", fb, 1) > b.w - ui_px(u, 24))
-        fb--;
-    ui_text(u, b, "Registrar mi asistencia", fb, 1, t->on_accent, UI_CENTER);
-    (void)a;
+    ui_label(u, b, "Registrar mi asistencia", t->on_accent);
     return fired;
 }
 
@@ -71,7 +99,13 @@ void app_screen_home(app *a, ui_ctx *u)
         return;
     }
     int f = ui_font(u, 30);
-    ui_rect hint = app_take_bottom(&body, ui_line_h(f), gap / 2);
+    const char *hint_text = a->nopen == 1 ? "¿Tiene gafete? Páselo por el lector y listo."
+                                          : "Toque su evento. ¿Tiene gafete? Páselo por el lector después.";
+    if (a->nopen == 0)
+        hint_text = "";
+    int hint_n = ui_text_nlines(u, hint_text, body.w, f, 0);
+    ui_rect hint = app_take_bottom(&body, (hint_n > 2 ? 2 : hint_n) * ui_line_h(f), gap / 2);
+    ui_text_lines(u, hint, hint_text, f, 0, t->muted, UI_CENTER, 2, 1);
     if (a->nopen == 0) {
         ui_draw_rect(u, body, t->surface, ui_px(u, 18));
         ui_rect in = {body.x + ui_px(u, 48), body.y + body.h / 2 - ui_px(u, 90), body.w - ui_px(u, 96), ui_px(u, 200)};
@@ -80,29 +114,31 @@ void app_screen_home(app *a, ui_ctx *u)
                      "Si desea firmar su Carta Compromiso, toque el botón de abajo.", f, 0, t->muted, UI_CENTER, 1);
         return;
     }
-    ui_text(u, hint, a->nopen == 1 ? "¿Tiene gafete? Páselo por el lector y listo." :
-                                     "Toque su evento. ¿Tiene gafete? Páselo por el lector después.",
-            f, 0, t->muted, UI_CENTER);
     int n = a->nopen, cols = (!app_portrait(u) && n > 3) ? 2 : 1;
+    int cw = (body.w - (cols - 1) * gap) / cols;
+    /* Cards share the height (up to the design height), but never less
+     * than the tallest one needs. */
     int rows = (n + cols - 1) / cols;
     int ch = (body.h - (rows - 1) * gap) / rows;
-    int maxh = ui_px(u, app_portrait(u) ? 300 : 230);
-    if (ch > maxh)
-        ch = maxh;
-    int minh = ui_px(u, 150);
-    if (ch < minh) {
-        ch = minh;
+    if (ch > ui_px(u, app_portrait(u) ? 300 : 230))
+        ch = ui_px(u, app_portrait(u) ? 300 : 230);
+    for (int i = 0; i < n; i++) {
+        int need = card_height(u, cw, &a->open[i]);
+        if (need > ch)
+            ch = need;
+    }
+    if (rows * (ch + gap) - gap > body.h) {
+        /* Too many to show at that height: show fewer, each readable. */
         rows = (body.h + gap) / (ch + gap);
         if (rows < 1)
             rows = 1;
         if (n > rows * cols)
             n = rows * cols;
     }
-    int cw = (body.w - (cols - 1) * gap) / cols;
     int top = body.y + (body.h - (((n + cols - 1) / cols) * (ch + gap) - gap)) / 2;
     for (int i = 0; i < n; i++) {
         ui_rect r = {body.x + (i % cols) * (cw + gap), top + (i / cols) * (ch + gap), cw, ch};
-        if (event_card(a, u, r, &a->open[i], i)) {
+        if (event_card(u, r, &a->open[i], i)) {
             store_event e = a->open[i];
             app_reset(a, u);
             a->flow = APP_FLOW_CHECKIN;
