@@ -9,6 +9,7 @@
  * Blank lines and lines starting with '#' are ignored. Only public keys are
  * ever written; the signing key stays in "<db>.key". */
 #include "cli.h"
+#include "export.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -98,6 +99,22 @@ out:
 
 /* ---- verify PAYLOAD ---- */
 
+/* verify for the fingerprint QR of an exported document (attendance list
+ * CKL1:, pledge database CKP1:). Closes s; returns the exit status. */
+static int verify_document(store *s, const char *payload)
+{
+    export_fingerprint fp;
+    char err[1024];
+    int rc = export_fingerprint_verify(s, payload, &fp, err, sizeof err);
+    store_close(s);
+    if (rc != 0)
+        return cli_error("%s", err);
+    printf("genuine: document signed by kiosk %s\n", fp.kiosk_id);
+    printf("type: %s\n", strncmp(payload, "CKL1:", 5) == 0 ? "attendance list" : "pledge database");
+    printf("sha256: %s\n", fp.sha256);
+    return 0;
+}
+
 int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
 {
     char line[RECEIPT_PAYLOAD_MAX + 2], err[1024], tz[64] = "America/Mexico_City", when[64];
@@ -117,6 +134,8 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
     store *s;
     if (cli_open(ctx, &s))
         return 1;
+    if (strncmp(payload, "CKL1:", 5) == 0 || strncmp(payload, "CKP1:", 5) == 0)
+        return verify_document(s, payload);
     receipt_fields f;
     if (receipt_verify(s, payload, &f, err, sizeof err) != 0) {
         store_close(s);

@@ -126,6 +126,15 @@ ck indicators --year 2020 --format csv | grep -q $'2020,TOTAL,Todas las unidades
 expect_error "indicators bad format" "bad --format" -- ck indicators --format xml
 expect_error "indicators bad year" "bad --year" -- ck indicators --year 20x0
 
+# Exports: the attendance list's fingerprint QR verifies with `verify`.
+ck export attendance "$E" --format pdf -o "$T/lista.pdf" >/dev/null && ok || bad "export pdf"
+pdftoppm -r 150 -png "$T/lista.pdf" "$T/page" && qr=$(zbarimg --raw -q "$T"/page-*.png 2>/dev/null | grep '^CKL1:' | head -1)
+[ -n "$qr" ] && ok || bad "no fingerprint QR in the PDF"
+ck verify "$qr" | grep -q "genuine: document signed by kiosk $kiosk" && ok || bad "verify CKL1"
+mutated="${qr:0:20}$( [ "${qr:20:1}" = A ] && echo B || echo A )${qr:21}"
+expect_error "tampered fingerprint" "" -- ck verify "$mutated"
+ck export attendance "$E" --format csv -o "$T/lista.csv" >/dev/null && head -c 3 "$T/lista.csv" | od -An -tx1 | grep -q "ef bb bf" && ok || bad "csv export"
+
 # Audit and backup.
 ck audit verify | grep -q "audit chain intact" && ok || bad "audit verify"
 bk=$(ck backup "$T/bk") && ok || bad "backup"

@@ -246,6 +246,29 @@ static void guest_name_with_control_characters_is_refused(void **state)
     assert_int_equal(count(f->s, "SELECT count(*) FROM attendance"), 0);
 }
 
+static void event_texts_with_control_characters_are_refused(void **state)
+{
+    struct fx *f = *state;
+    long before = count(f->s, "SELECT count(*) FROM event");
+    const char *bad[] = {"Taller\nde ética", "Taller\x1b[2J", "Taller\tA", "Taller \xff", NULL};
+    for (int i = 0; bad[i]; i++) {
+        for (int field = 0; field < 3; field++) {
+            store_event e;
+            memset(&e, 0, sizeof e);
+            snprintf(e.title, sizeof e.title, "%s", field == 0 ? bad[i] : "Taller");
+            snprintf(e.place, sizeof e.place, "%s", field == 1 ? bad[i] : "Sala 1");
+            snprintf(e.instructor, sizeof e.instructor, "%s", field == 2 ? bad[i] : "Ana");
+            snprintf(e.kind, sizeof e.kind, "taller");
+            snprintf(e.topics, sizeof e.topics, "etica");
+            snprintf(e.unit, sizeof e.unit, "SCLC");
+            snprintf(e.start, sizeof e.start, "2020-12-01 09:00");
+            if (store_event_add(f->s, &e, 100) != STORE_INVALID)
+                fail_msg("event text %d in field %d was accepted", i, field);
+        }
+    }
+    assert_int_equal(count(f->s, "SELECT count(*) FROM event"), before);
+}
+
 /* ---- a long accented guest name ---- */
 
 /* A name of exactly nchars characters cycling through accented letters and
@@ -605,6 +628,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(wedge_garbage_in_search_is_harmless, setup, teardown),
         cmocka_unit_test_setup_teardown(guest_name_with_invalid_utf8_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(guest_name_with_control_characters_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(event_texts_with_control_characters_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(guest_name_of_100_accented_characters_round_trips, setup, teardown),
         cmocka_unit_test_setup_teardown(guest_name_too_long_is_refused_never_cut, setup, teardown),
         cmocka_unit_test_setup_teardown(sql_metacharacters_in_search_match_nothing, setup, teardown),

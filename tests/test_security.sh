@@ -125,7 +125,14 @@ done
 SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software "$B" --db "$DB" run --windowed 1280x800 \
   > "$T/run.log" 2>&1 &
 KPID=$!
-sleep 2
+# Up to 10 s for the kiosk to open its database (slow under sanitizers),
+# then a moment more for anything it would start after that.
+for _ in $(seq 50); do
+  [ -e "$DB-shm" ] && break
+  kill -0 "$KPID" 2>/dev/null || break
+  sleep 0.2
+done
+sleep 1
 if ! kill -0 "$KPID" 2>/dev/null; then
   bad "the kiosk did not start: $(head -c 300 "$T/run.log")"
 else

@@ -7,26 +7,13 @@
 #include "util.h"
 
 
-
-
-static void app_record_panel(app *a, ui_ctx *u, ui_rect body, const char *headline, const char *detail)
+/* The text of the record panel at (x, y), width w: headline, name, detail,
+ * folio and printing status. Returns its height; draws when draw != 0. */
+static int panel_info(app *a, ui_ctx *u, int x, int y, int w, const char *headline, const char *detail, int draw)
 {
     const ui_theme *t = &u->theme;
-    int gap = ui_px(u, 36), portrait = app_portrait(u);
-    int qs = portrait ? body.w / 2 : body.h * 3 / 4;
-    if (!portrait && qs > body.w * 2 / 5)
-        qs = body.w * 2 / 5;
-    ui_rect info = body, qr;
-    if (portrait) {
-        qr = (ui_rect){body.x + (body.w - qs) / 2, body.y + body.h - qs - ui_px(u, 60), qs, qs};
-        info.h = qr.y - body.y - gap;
-    } else {
-        qr = (ui_rect){body.x + body.w - qs, body.y + ui_px(u, 8), qs, qs};
-        info.w = body.w - qs - gap;
-    }
-    ui_draw_rect(u, info, t->surface, ui_px(u, 18));
-    int pad = ui_px(u, 40), y = info.y + pad, w = info.w - 2 * pad, x = info.x + pad;
-    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, headline, ui_font(u, 52), 1, t->ok, UI_LEFT, 1) + ui_px(u, 8);
+    int y0 = y;
+    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, headline, ui_font(u, 52), 1, t->ok, UI_LEFT, draw) + ui_px(u, 8);
     char name[400];
     if (strcmp(a->method, "guest") == 0 && !a->have_person)
         snprintf(name, sizeof name, "%s", a->guest);
@@ -34,12 +21,11 @@ static void app_record_panel(app *a, ui_ctx *u, ui_rect body, const char *headli
         store_person_fullname(&a->person, name, sizeof name);
     if (a->rcpt.name[0])
         snprintf(name, sizeof name, "%s", a->rcpt.name);
-    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, name, ui_font(u, 40), 1, t->ink, UI_LEFT, 1);
-    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, detail, ui_font(u, 30), 0, t->ink, UI_LEFT, 1) + ui_px(u, 16);
+    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, name, ui_font(u, 40), 1, t->ink, UI_LEFT, draw);
+    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, detail, ui_font(u, 30), 0, t->ink, UI_LEFT, draw) + ui_px(u, 16);
     char folio[120];
     snprintf(folio, sizeof folio, "Folio: %s", a->record.folio);
-    ui_text(u, (ui_rect){x, y, w, ui_line_h(ui_font(u, 40))}, folio, ui_font(u, 40), 1, t->ink, UI_LEFT);
-    y += ui_line_h(ui_font(u, 40)) + ui_px(u, 16);
+    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, folio, ui_font(u, 40), 1, t->ink, UI_LEFT, draw) + ui_px(u, 16);
     const char *status = "";
     ui_color sc = t->muted;
     switch (a->print_state) {
@@ -52,14 +38,59 @@ static void app_record_panel(app *a, ui_ctx *u, ui_rect body, const char *headli
         break;
     default: status = a->already ? "Puede reimprimir su comprobante." : ""; break;
     }
-    ui_text_wrap(u, (ui_rect){x, y, w, 0}, status, ui_font(u, 32), 1, sc, UI_LEFT, 1);
-    if (a->qr && a->qr_size > 0) {
-        ui_draw_rect(u, qr, 0xFFFFFF, ui_px(u, 12));
-        int q = ui_px(u, 24);
-        ui_draw_qr(u, (ui_rect){qr.x + q, qr.y + q, qr.w - 2 * q, qr.h - 2 * q}, a->qr, a->qr_size);
-        ui_text(u, (ui_rect){qr.x, qr.y + qr.h + ui_px(u, 8), qr.w, ui_line_h(ui_font(u, 28))},
-                "Código de verificación", ui_font(u, 28), 0, t->muted, UI_CENTER);
+    if (*status)
+        y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, status, ui_font(u, 32), 1, sc, UI_LEFT, draw);
+    return y - y0;
+}
+
+/* The QR with its caption below, in r (square part on top). */
+static void panel_qr(app *a, ui_ctx *u, ui_rect r)
+{
+    int q = ui_px(u, 16);
+    ui_draw_qr(u, (ui_rect){r.x + q, r.y + q, r.w - 2 * q, r.w - 2 * q}, a->qr, a->qr_size);
+    ui_text(u, (ui_rect){r.x - ui_px(u, 40), r.y + r.w, r.w + ui_px(u, 80), ui_line_h(ui_font(u, 28))},
+            "Código de verificación", ui_font(u, 28), 0, u->theme.muted, UI_CENTER);
+}
+
+/* One white card with the record and, when there is one, its QR: beside
+ * the text in landscape, below it in portrait, the card sized to fit. */
+static void app_record_panel(app *a, ui_ctx *u, ui_rect body, const char *headline, const char *detail)
+{
+    const ui_theme *t = &u->theme;
+    int pad = ui_px(u, 40), gap = ui_px(u, 36), cap = ui_line_h(ui_font(u, 28));
+    int has_qr = a->qr && a->qr_size > 0;
+    ui_rect card = body;
+    if (app_portrait(u)) {
+        int w = card.w - 2 * pad;
+        int ih = panel_info(a, u, 0, 0, w, headline, detail, 0);
+        int qs = has_qr ? w / 2 : 0;
+        int room = body.h - 2 * pad - ih - gap - cap;
+        if (qs > room)
+            qs = room > ui_px(u, 240) ? room : ui_px(u, 240);
+        card.h = pad + ih + (has_qr ? gap + qs + cap : 0) + pad;
+        if (card.h < body.h)
+            card.y += (body.h - card.h) / 3;
+        ui_draw_rect(u, card, t->surface, ui_px(u, 18));
+        panel_info(a, u, card.x + pad, card.y + pad, w, headline, detail, 1);
+        if (has_qr)
+            panel_qr(a, u, (ui_rect){card.x + (card.w - qs) / 2, card.y + pad + ih + gap, qs, qs});
+        return;
     }
+    ui_draw_rect(u, card, t->surface, ui_px(u, 18));
+    int qs = has_qr ? card.h - 2 * pad - cap : 0;
+    if (qs > card.w * 2 / 5)
+        qs = card.w * 2 / 5;
+    /* Give the text more room (a smaller QR) when it needs it. */
+    int w = card.w - 2 * pad - (has_qr ? qs + gap : 0);
+    while (has_qr && qs > ui_px(u, 260) && panel_info(a, u, 0, 0, w, headline, detail, 0) > card.h - 2 * pad) {
+        qs -= ui_px(u, 16);
+        w = card.w - 2 * pad - qs - gap;
+    }
+    int ih = panel_info(a, u, 0, 0, w, headline, detail, 0);
+    int iy = card.y + (ih < card.h - 2 * pad ? (card.h - ih) / 2 : pad);
+    panel_info(a, u, card.x + pad, iy, w, headline, detail, 1);
+    if (has_qr)
+        panel_qr(a, u, (ui_rect){card.x + card.w - pad - qs, card.y + (card.h - qs - cap) / 2, qs, qs});
 }
 
 void app_screen_done(app *a, ui_ctx *u)
