@@ -134,7 +134,8 @@ static void refuses_corrupt_and_foreign_files(void **state)
 {
     (void)state;
     char *dir = tu_tmpdir(), err[512];
-    char *junk = tu_write(dir, "junk.db", "this is not a database at all, just some text........", 55);
+    static const char junk_text[] = "this is not a database at all, just some text........";
+    char *junk = tu_write(dir, "junk.db", junk_text, sizeof junk_text - 1);
     store *s = NULL;
     size_t l1, l2;
     char *before = slurp(junk, &l1);
