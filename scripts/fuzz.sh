@@ -8,7 +8,7 @@ SECONDS_EACH=${1:-30}
 BUILD_DIR=build-fuzz CMAKE_ARGS="-DCMAKE_C_COMPILER=clang -DCK_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug" \
   bash scripts/setup.sh >/dev/null
 work=$(mktemp -d /tmp/ck-fuzz-XXXXXX)
-trap 'rm -rf "$work" /tmp/ck-fuzz-roster-* /tmp/ck-fuzz-config-*' EXIT
+trap 'rm -rf "$work" /tmp/ck-fuzz-roster-* /tmp/ck-fuzz-config-* /tmp/ck-fuzz-verify-*' EXIT
 status=0
 for bin in build-fuzz/fuzz_*; do
   name=${bin##*/fuzz_}

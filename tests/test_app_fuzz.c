@@ -48,6 +48,7 @@ static void run_fuzz(int w, int h, int steps, unsigned seed)
     config_defaults(&c, CK_SOURCE_DIR);
     snprintf(c.unit, sizeof c.unit, "SCLC");
     snprintf(c.export_dir, sizeof c.export_dir, "%s", dir);
+    snprintf(c.backup_dir, sizeof c.backup_dir, "%s/backups", dir);
     ui_ctx *u = malloc(sizeof *u);
     assert_non_null(u);
     ui_init(u, w, h, "#1F5C99", approx_measure, NULL);
