@@ -71,11 +71,33 @@ static void prune(const char *dir, int keep, const struct stat *live)
     free(names);
 }
 
+/* mkdir -p with mode 0700 for every folder it creates. Returns 0 or -1. */
+static int make_dirs(const char *dir)
+{
+    char path[4096];
+    struct stat st;
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = path + 1; ; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+            *p = '\0';
+            if (stat(path, &st) != 0 && mkdir(path, 0700) != 0 && errno != EEXIST)
+                return -1;
+            *p = c;
+            if (c == '\0')
+                break;
+        }
+    }
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : (errno = ENOTDIR, -1);
+}
+
 int backup_run(store *s, const char *dir, int keep, int64_t now, char *out, size_t outlen, char *err,
                size_t errlen)
 {
-    struct stat st;
-    if (stat(dir, &st) != 0 && mkdir(dir, 0700) != 0) {
+    if (make_dirs(dir) != 0) {
         snprintf(err, errlen, "%s: cannot create the backup folder: %s", dir, strerror(errno));
         return -1;
     }

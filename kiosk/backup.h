@@ -7,7 +7,7 @@
 
 #include "store.h"
 
-/* Copies the open database into dir (created 0700 if missing) as
+/* Copies the open database into dir (created 0700, parents too, if missing) as
  * "cepci-kiosk-YYYYMMDD-HHMMSS.db", mode 0600, written under a temporary
  * name and renamed when complete, then deletes the oldest copies beyond
  * keep. The copy's path goes to out. Returns 0, or -1 with one line in err. */

@@ -39,7 +39,7 @@ static void backup_rotate_and_restore(void **state)
     snprintf(event, sizeof event, "%s", ev);
     store_record r;
     assert_int_equal(store_checkin(s, event, "1001", NULL, "number", SIG, sizeof SIG, 100, &r), STORE_OK);
-    snprintf(bdir, sizeof bdir, "%s/respaldos", dir);
+    snprintf(bdir, sizeof bdir, "%s/usb/respaldos", dir); /* parents are created too */
     mode_t old = umask(0);
     for (int i = 0; i < 5; i++)
         assert_int_equal(backup_run(s, bdir, 3, 1606320000 + i * 86400, out, sizeof out, err, sizeof err), 0);
