@@ -4,11 +4,13 @@
 #include "app.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "backup.h"
 #include "indicators.h"
 #include "util.h"
 
@@ -94,6 +96,25 @@ static void load_attract(app *a, const char *dir)
     }
 }
 
+static int collect_unit(const store_unit *un, void *arg)
+{
+    app *a = arg;
+    store_unit *n = realloc(a->units, sizeof *n * (size_t)(a->nunits + 1));
+    if (!n)
+        return 1;
+    a->units = n;
+    a->units[a->nunits++] = *un;
+    return 0;
+}
+
+const char *app_unit_name(const app *a, const char *code)
+{
+    for (int i = 0; i < a->nunits; i++)
+        if (strcmp(a->units[i].code, code) == 0)
+            return a->units[i].name[0] ? a->units[i].name : code;
+    return code;
+}
+
 /* Reads a text file and its SHA-256; NULL when missing or not UTF-8. */
 static char *load_text(const char *path, char sha[UTIL_SHA256_HEX])
 {
@@ -125,6 +146,7 @@ int app_new(app **out, store *s, const config *c, const char *db_path, int64_t n
     a->carta = load_text(c->carta, a->carta_sha);
     a->privacy = load_text(c->privacy, a->privacy_sha);
     load_attract(a, c->attract);
+    store_unit_each(s, collect_unit, a);
     if (store_meta_get(s, "institution", a->institution, sizeof a->institution) != STORE_OK || !a->institution[0])
         snprintf(a->institution, sizeof a->institution, "%s", c->institution);
     snprintf(a->unit_code, sizeof a->unit_code, "%s", c->unit);
@@ -147,6 +169,7 @@ int app_new(app **out, store *s, const config *c, const char *db_path, int64_t n
     a->screen = APP_HOME;
     a->screen_ms = a->last_input_ms = now_ms;
     a->form_sig = 1;
+    store_meta_get(s, "last_backup_day", a->backup_day, sizeof a->backup_day);
     app_refresh_open(a, now_ms, 1);
     *out = a;
     a = NULL;
@@ -177,6 +200,7 @@ void app_free(app *a)
         free(a->attract[i]);
     free(a->qr);
     free(a->attendees);
+    free(a->units);
     if (a->ind) {
         indicators_free(a->ind);
         free(a->ind);
@@ -200,6 +224,7 @@ void app_reset(app *a, ui_ctx *u)
     a->have_event = 0;
     a->id_mode = 0;
     a->number[0] = a->search[0] = a->searched[0] = a->wedge[0] = a->guest[0] = a->pin[0] = 0;
+    a->wedge_bad = 0;
     a->nresults = 0;
     a->results_scroll = 0;
     memset(a->results, 0, sizeof a->results);
@@ -217,6 +242,8 @@ void app_reset(app *a, ui_ctx *u)
     a->qr_size = 0;
     a->form_title[0] = 0;
     a->export_msg[0] = 0;
+    a->export_error = 0;
+    a->print_test = 0;
     a->large_text = 0;
     u->text_scale = 1.0f;
     app_goto(a, u, APP_HOME);
@@ -322,6 +349,7 @@ static void show_record(app *a, ui_ctx *u, int already)
     a->already = already;
     prepare_receipt(a);
     a->print_state = APP_PRINT_NONE;
+    a->print_test = 0;
     if (!already)
         app_print(a);
     app_goto(a, u, already ? APP_ALREADY : APP_DONE);
@@ -436,33 +464,94 @@ static void badge_home(app *a, ui_ctx *u, const char *number)
     app_record_checkin(a, u, NULL, 0);
 }
 
-/* Keyboard-wedge input: characters then Enter, on home and identify. */
+/* Keyboard-wedge input: characters then Enter, on home and identify. A read
+ * that was too long for any employee number, or that carried control
+ * characters or bytes that are not text, is refused as a whole: never
+ * shortened into some other number. */
 static void handle_wedge(app *a, ui_ctx *u)
 {
+    int lost = u->text_lost;
+    u->text_lost = 0;
     if (a->screen != APP_HOME && a->screen != APP_IDENTIFY && a->screen != APP_ATTRACT)
         return;
-    if (u->text[0]) {
-        if (u->now_ms - a->wedge_ms > 3000)
+    if (u->text[0] || u->text_bad || lost) {
+        if (u->now_ms - a->wedge_ms > 3000) {
             a->wedge[0] = 0; /* stale characters from long ago */
+            a->wedge_bad = 0;
+        }
         size_t len = strlen(a->wedge);
         if (len + strlen(u->text) < sizeof a->wedge)
             strcat(a->wedge, u->text);
+        else
+            a->wedge_bad = 1;
+        if (u->text_bad || lost)
+            a->wedge_bad = 1;
         a->wedge_ms = u->now_ms;
     }
-    if (!u->key_enter || !a->wedge[0])
+    if (!u->key_enter || (!a->wedge[0] && !a->wedge_bad))
         return;
     char number[64];
     snprintf(number, sizeof number, "%s", a->wedge);
+    int bad = a->wedge_bad;
+    u->key_enter = 0; /* this Enter ended the badge read */
     a->wedge[0] = 0;
+    a->wedge_bad = 0;
     util_trim(number);
-    if (!number[0])
-        return;
     if (a->screen == APP_ATTRACT)
         app_goto(a, u, APP_HOME);
+    if (bad) {
+        app_set_message(a, 1, "No se pudo leer el gafete. Páselo de nuevo por el lector o escriba su número de "
+                              "empleado.");
+        return;
+    }
+    if (!number[0])
+        return;
     if (a->screen == APP_HOME)
         badge_home(a, u, number);
     else
         app_lookup_number(a, u, number, "badge");
+}
+
+/* ---- daily backup ---- */
+
+/* Copies the database once per calendar day (the unit's zone) with the
+ * SQLite backup API, while nobody is using the kiosk: on home or the
+ * attract loop after APP_BACKUP_IDLE_MS without input. The day of the last
+ * good copy is kept in the store (meta "last_backup_day"), so a restart
+ * does not copy again. A failure never interrupts the kiosk: it is retried
+ * after APP_BACKUP_RETRY_MS and told only in coordinator mode. An empty
+ * [backup] dir turns the copies off. */
+static void daily_backup(app *a, ui_ctx *u)
+{
+    if (!a->c->backup_dir[0] || (a->screen != APP_HOME && a->screen != APP_ATTRACT))
+        return;
+    if (u->now_ms - a->last_input_ms < APP_BACKUP_IDLE_MS)
+        return;
+    char today[16];
+    util_format_time(a->tz, u->now_ms / 1000, "%Y-%m-%d", today, sizeof today);
+    if (strcmp(today, a->backup_day) == 0)
+        return;
+    if (a->backup_tried_ms && u->now_ms - a->backup_tried_ms < APP_BACKUP_RETRY_MS &&
+        u->now_ms >= a->backup_tried_ms)
+        return;
+    a->backup_tried_ms = u->now_ms;
+    char path[1024], err[512], when[32];
+    int keep = a->c->backup_keep > 0 ? a->c->backup_keep : 7;
+    util_format_time(a->tz, u->now_ms / 1000, "%d/%m/%Y a las %H:%M", when, sizeof when);
+    if (backup_run(a->s, a->c->backup_dir, keep, u->now_ms / 1000, path, sizeof path, err, sizeof err) != 0) {
+        a->backup_error = 1;
+        snprintf(a->backup_msg, sizeof a->backup_msg,
+                 "No se pudo hacer la copia de seguridad del día (%s) en %s. Revise que la carpeta exista y tenga "
+                 "espacio; se intentará de nuevo en 10 minutos. Detalle: %.200s",
+                 when, a->c->backup_dir, err);
+        return;
+    }
+    a->backup_error = 0;
+    snprintf(a->backup_day, sizeof a->backup_day, "%s", today);
+    if (store_meta_set(a->s, "last_backup_day", today) != STORE_OK) {
+        /* The copy exists; at worst another one is made after a restart. */
+    }
+    snprintf(a->backup_msg, sizeof a->backup_msg, "Copia de seguridad del día: %s, en %s.", when, path);
 }
 
 /* ---- frame ---- */
@@ -488,6 +577,7 @@ void app_frame(app *a, ui_ctx *u)
     ui_set_seed(u, app_screen_name(a->screen));
     handle_wedge(a, u);
 
+    daily_backup(a, u);
     int64_t idle = u->now_ms - a->last_input_ms;
     if (a->screen == APP_HOME && idle >= APP_ATTRACT_AFTER_MS && a->attract_n > 0)
         app_goto(a, u, APP_ATTRACT);
@@ -532,7 +622,7 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
     snprintf(clock, sizeof clock, "%02d:%02d", tm.tm_hour, tm.tm_min);
     snprintf(date, sizeof date, "%d de %s", tm.tm_mday, months[tm.tm_mon % 12]);
     snprintf(when, sizeof when, "%s · %s", clock, date);
-    int toggle_w = ui_px(u, 260), toggle_h = ui_px(u, 84);
+    int toggle_w = ui_px(u, 290), toggle_h = ui_px(u, 84);
     int f2 = ui_font(u, 28), fc = ui_font(u, 44);
     const char *head = title && *title ? title : a->institution;
     char sub[300];
@@ -671,6 +761,8 @@ void app_coord_load(app *a, int64_t now_ms)
     if (a->ncoord_events > 0)
         store_attendance_each(a->s, a->coord_events[a->coord_sel].id, 1, collect_attendee, a);
     a->coord_loaded_ms = now_ms;
+    char real[PATH_MAX];
+    snprintf(a->export_path, sizeof a->export_path, "%s", realpath(a->c->export_dir, real) ? real : a->c->export_dir);
     if (a->coord_tab != 2)
         return;
     if (!a->ind)

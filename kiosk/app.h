@@ -46,6 +46,7 @@ enum app_print { APP_PRINT_NONE = 0, APP_PRINT_BUSY, APP_PRINT_OK, APP_PRINT_FAI
 #define APP_MAX_ATTRACT 12
 #define APP_MAX_COORD_EVENTS 24
 #define APP_MAX_ATTENDEES 200
+#define APP_GUEST_MAX_CHARS 80     /* a guest's full name, in characters */
 
 /* Seconds: how long home waits before the attract loop, how long the done
  * screen stays, and how long coordinator mode may stay unattended. */
@@ -55,6 +56,8 @@ enum app_print { APP_PRINT_NONE = 0, APP_PRINT_BUSY, APP_PRINT_OK, APP_PRINT_FAI
 #define APP_COORD_IDLE_MS 300000
 #define APP_COUNTDOWN_MS 10000
 #define APP_CORNER_MS 3000
+#define APP_BACKUP_IDLE_MS 30000   /* idle time on home before the daily copy */
+#define APP_BACKUP_RETRY_MS 600000 /* wait after a failed copy */
 
 typedef struct app_attendee {
     char name[400];
@@ -93,6 +96,8 @@ typedef struct app {
     int64_t open_loaded_ms;
     int attract_n;
     char *attract[APP_MAX_ATTRACT];
+    store_unit *units;      /* every unit, for names on screen (loaded once) */
+    int nunits;
 
     /* The flow in progress (wiped by app_reset). */
     store_event event;
@@ -102,14 +107,16 @@ typedef struct app {
     char search[96];
     char searched[96];      /* the query the results belong to */
     store_person results[APP_MAX_RESULTS];
+    char results_sub[APP_MAX_RESULTS][400]; /* "unit name · area", made once per search */
     int nresults;
     int results_scroll;
     char wedge[64];         /* badge scanner characters before Enter */
+    int wedge_bad;          /* the read in progress is refused (too long, not text) */
     int64_t wedge_ms;
     store_person person;
     int have_person;
     char method[8];
-    char guest[160];
+    char guest[400];        /* typed; at most APP_GUEST_MAX_CHARS characters are accepted */
     signature *sig;
     int64_t sig_t0;
     int carta_scroll, carta_read;
@@ -148,7 +155,17 @@ typedef struct app {
     void *ind;              /* indicators *, owned */
     char form_title[160];
     int form_kind, form_sig, form_topic;
-    char export_msg[400];
+    char export_msg[600];
+    int export_error;       /* export_msg tells a failure */
+    int print_test;         /* the print state shown is the coordinator's test */
+    char export_path[1024]; /* c->export_dir made absolute, for messages */
+
+    /* Daily backup (run when the kiosk is idle; failures shown only in
+     * coordinator mode). */
+    char backup_day[16];    /* YYYY-MM-DD of the last good copy */
+    int64_t backup_tried_ms;
+    char backup_msg[600];
+    int backup_error;
 } app;
 
 /* Creates the kiosk state over an open store (not owned) and config (kept by
@@ -191,6 +208,8 @@ void app_print(app *a);
 void app_refresh_open(app *a, int64_t now_ms, int force);
 void app_coord_load(app *a, int64_t now_ms);
 void app_set_message(app *a, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The name of the unit with code (the code itself when unknown). */
+const char *app_unit_name(const app *a, const char *code);
 
 /* Layout shared by the screens: the header with institution, unit, clock,
  * the larger-text toggle, and the coordinator corner; returns the body

@@ -33,6 +33,8 @@
 #define CACHE_BUCKETS 512
 #define CACHE_WAYS 4
 #define MOUSE_ID 1000000
+#define CORNER_MAX 96
+#define WIDTH_SLOTS 4096
 
 typedef struct font_slot {
     int size, bold;
@@ -49,6 +51,14 @@ typedef struct text_entry {
     unsigned long used;
 } text_entry;
 
+/* A cached text width: the hash covers the whole text, head its first
+ * bytes (a collision also needs the same length and head). */
+typedef struct width_entry {
+    uint32_t hash;
+    int size, bold, len, w;
+    char head[40];
+} width_entry;
+
 typedef struct script_cmd {
     char op[16];
     char arg[512];
@@ -61,6 +71,7 @@ typedef struct platform {
     int w, h, windowed;
     char font_path[2][1024];
     font_slot fonts[FONT_SLOTS];
+    width_entry widths[WIDTH_SLOTS];
     int nfonts;
     text_entry cache[CACHE_BUCKETS][CACHE_WAYS];
     unsigned long frame;
@@ -69,6 +80,15 @@ typedef struct platform {
     int nverts, capverts;
     SDL_Rect *rects;
     int caprects;
+    /* Anti-aliased quarter circles (white, alpha = coverage) per radius and
+     * corner, tinted with SDL_SetTextureColorMod: a rounded rectangle is
+     * three fills and four small blits instead of a fill per pixel row. */
+    SDL_Texture *corner[CORNER_MAX + 1][4];
+    /* With the software renderer, solid rectangles are written straight
+     * into the window's surface (see direct_fill). */
+    int software;
+    SDL_Surface *surface;    /* this frame's window surface, or NULL */
+    ui_rect clip;            /* current clip (w == 0: none) */
     /* Clock: wall time at start plus ticks plus the virtual offset. */
     int64_t base_ms;
     uint64_t t0;
@@ -139,19 +159,33 @@ static TTF_Font *get_font(int size, int bold)
     return f;
 }
 
-/* The ui layer's text-measure callback. */
+/* The ui layer's text-measure callback. Widths are cached: the layout
+ * measures the same labels every frame, and shaping them (HarfBuzz) each
+ * time would cost more than drawing them. */
 static int measure(void *user, const char *text, int len, int size, int bold)
 {
     (void)user;
-    TTF_Font *f = get_font(size, bold);
-    if (!f || len <= 0)
+    if (len <= 0)
         return 0;
     if (len >= (int)sizeof P.scratch)
         len = (int)sizeof P.scratch - 1;
+    uint32_t h = 2166136261u ^ (uint32_t)size * 31u ^ (uint32_t)bold * 7u ^ (uint32_t)len * 131u;
+    for (int i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 16777619u;
+    width_entry *e = &P.widths[h % WIDTH_SLOTS];
+    if (e->hash == h && e->size == size && e->bold == bold && e->len == len &&
+        (len <= (int)sizeof e->head ? memcmp(e->head, text, (size_t)len) == 0
+                                    : memcmp(e->head, text, sizeof e->head) == 0))
+        return e->w;
+    TTF_Font *f = get_font(size, bold);
+    if (!f)
+        return 0;
     memcpy(P.scratch, text, (size_t)len);
     P.scratch[len] = 0;
-    int w = 0, h = 0;
-    TTF_SizeUTF8(f, P.scratch, &w, &h);
+    int w = 0, th = 0;
+    TTF_SizeUTF8(f, P.scratch, &w, &th);
+    *e = (width_entry){h, size, bold, len, w, {0}};
+    memcpy(e->head, text, (size_t)len < sizeof e->head ? (size_t)len : sizeof e->head);
     return w;
 }
 
@@ -214,6 +248,11 @@ static void cache_free(void)
     for (int i = 0; i < P.nfonts; i++)
         TTF_CloseFont(P.fonts[i].font);
     P.nfonts = 0;
+    for (int r = 0; r <= CORNER_MAX; r++)
+        for (int k = 0; k < 4; k++)
+            if (P.corner[r][k])
+                SDL_DestroyTexture(P.corner[r][k]);
+    memset(P.corner, 0, sizeof P.corner);
 }
 
 /* ---- drawing ---- */
@@ -235,7 +274,72 @@ static SDL_Rect *rects(int n)
     return P.rects;
 }
 
-static void fill_rect(ui_rect r, int radius)
+/* The texture of corner k (0 top-left, 1 top-right, 2 bottom-left,
+ * 3 bottom-right) of radius r, made on first use. */
+static SDL_Texture *corner_tex(int r, int k)
+{
+    if (P.corner[r][k])
+        return P.corner[r][k];
+    SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, r, r, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!sf)
+        return NULL;
+    for (int y = 0; y < r; y++) {
+        uint32_t *row = (uint32_t *)((uint8_t *)sf->pixels + y * sf->pitch);
+        for (int x = 0; x < r; x++) {
+            /* Coverage of the pixel by the circle centred at the inner
+             * corner, 4x4 samples. */
+            int cov = 0;
+            for (int sy = 0; sy < 4; sy++)
+                for (int sx = 0; sx < 4; sx++) {
+                    double px = (k & 1) ? x + (sx + 0.5) / 4 : r - x - (sx + 0.5) / 4;
+                    double py = (k & 2) ? y + (sy + 0.5) / 4 : r - y - (sy + 0.5) / 4;
+                    cov += px * px + py * py <= (double)r * r;
+                }
+            row[x] = (uint32_t)(cov * 255 / 16) << 24 | 0xFFFFFF;
+        }
+    }
+    SDL_Texture *tex = SDL_CreateTextureFromSurface(P.ren, sf);
+    SDL_FreeSurface(sf);
+    if (tex)
+        SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    P.corner[r][k] = tex;
+    return tex;
+}
+
+/* Fills r (clipped) with c directly in the software renderer's surface:
+ * SDL_FillRect uses non-temporal stores, which made filling the keyboard's
+ * keys cost more than everything else in a frame. The renderer's queue is
+ * flushed first so the order of drawing is kept. Returns 0, or -1 when the
+ * caller must use the renderer. */
+static int direct_fill(ui_rect r, ui_color c)
+{
+    SDL_Surface *sf = P.surface;
+    if (!sf)
+        return -1;
+    int x0 = r.x, y0 = r.y, x1 = r.x + r.w, y1 = r.y + r.h;
+    if (P.clip.w) {
+        x0 = x0 > P.clip.x ? x0 : P.clip.x;
+        y0 = y0 > P.clip.y ? y0 : P.clip.y;
+        x1 = x1 < P.clip.x + P.clip.w ? x1 : P.clip.x + P.clip.w;
+        y1 = y1 < P.clip.y + P.clip.h ? y1 : P.clip.y + P.clip.h;
+    }
+    x0 = x0 > 0 ? x0 : 0;
+    y0 = y0 > 0 ? y0 : 0;
+    x1 = x1 < sf->w ? x1 : sf->w;
+    y1 = y1 < sf->h ? y1 : sf->h;
+    if (x0 >= x1 || y0 >= y1)
+        return 0;
+    SDL_RenderFlush(P.ren);
+    uint32_t px = SDL_MapRGB(sf->format, (c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff);
+    for (int y = y0; y < y1; y++) {
+        uint32_t *row = (uint32_t *)((uint8_t *)sf->pixels + (size_t)y * (size_t)sf->pitch) + x0;
+        for (int x = 0; x < x1 - x0; x++)
+            row[x] = px;
+    }
+    return 0;
+}
+
+static void fill_rect(ui_rect r, ui_color c, int radius)
 {
     if (r.w <= 0 || r.h <= 0)
         return;
@@ -243,23 +347,28 @@ static void fill_rect(ui_rect r, int radius)
         radius = r.w / 2;
     if (radius * 2 > r.h)
         radius = r.h / 2;
+    if (radius > CORNER_MAX)
+        radius = CORNER_MAX;
+    set_color(c);
     if (radius <= 1) {
-        SDL_Rect s = {r.x, r.y, r.w, r.h};
-        SDL_RenderFillRect(P.ren, &s);
+        if (direct_fill(r, c) != 0)
+            SDL_RenderFillRect(P.ren, &(SDL_Rect){r.x, r.y, r.w, r.h});
         return;
     }
-    SDL_Rect *v = rects(2 * radius + 1);
-    if (!v)
-        return;
-    int n = 0;
-    v[n++] = (SDL_Rect){r.x, r.y + radius, r.w, r.h - 2 * radius};
-    for (int i = 0; i < radius; i++) {
-        double dy = radius - i - 0.5;
-        int inset = radius - (int)(SDL_sqrt((double)radius * radius - dy * dy) + 0.5);
-        v[n++] = (SDL_Rect){r.x + inset, r.y + i, r.w - 2 * inset, 1};
-        v[n++] = (SDL_Rect){r.x + inset, r.y + r.h - 1 - i, r.w - 2 * inset, 1};
+    ui_rect v[3] = {{r.x + radius, r.y, r.w - 2 * radius, radius},
+                    {r.x, r.y + radius, r.w, r.h - 2 * radius},
+                    {r.x + radius, r.y + r.h - radius, r.w - 2 * radius, radius}};
+    for (int i = 0; i < 3; i++)
+        if (direct_fill(v[i], c) != 0)
+            SDL_RenderFillRect(P.ren, &(SDL_Rect){v[i].x, v[i].y, v[i].w, v[i].h});
+    for (int k = 0; k < 4; k++) {
+        SDL_Texture *t = corner_tex(radius, k);
+        if (!t)
+            continue;
+        SDL_SetTextureColorMod(t, (c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff);
+        SDL_Rect d = {(k & 1) ? r.x + r.w - radius : r.x, (k & 2) ? r.y + r.h - radius : r.y, radius, radius};
+        SDL_RenderCopy(P.ren, t, NULL, &d);
     }
-    SDL_RenderFillRects(P.ren, v, n);
 }
 
 static void flush_lines(void)
@@ -320,16 +429,34 @@ static void draw_qr(const ui_cmd *c)
 static void draw(const ui_ctx *u)
 {
     P.frame++;
-    SDL_SetRenderDrawColor(P.ren, 0xF3, 0xF4, 0xF6, 255);
-    SDL_RenderClear(P.ren);
-    for (int i = 0; i < u->ncmds; i++) {
+    /* A first rectangle that covers the screen is the clear colour: the
+     * software renderer then fills the screen once, not twice. */
+    int first = 0;
+    ui_color bg = 0xF3F4F6;
+    if (u->ncmds > 0 && u->cmds[0].type == UI_CMD_RECT && u->cmds[0].r.x <= 0 && u->cmds[0].r.y <= 0 &&
+        u->cmds[0].r.x + u->cmds[0].r.w >= P.w && u->cmds[0].r.y + u->cmds[0].r.h >= P.h) {
+        bg = u->cmds[0].color;
+        first = 1;
+    }
+    /* The software renderer draws into the window's surface; a 32-bit one
+     * is filled directly (direct_fill). */
+    P.surface = NULL;
+    P.clip = (ui_rect){0, 0, 0, 0};
+    if (P.software) {
+        SDL_Surface *sf = SDL_GetWindowSurface(P.win);
+        if (sf && sf->format->BytesPerPixel == 4 && sf->w == P.w && sf->h == P.h && !SDL_MUSTLOCK(sf))
+            P.surface = sf;
+    }
+    set_color(bg);
+    if (direct_fill((ui_rect){0, 0, P.w, P.h}, bg) != 0)
+        SDL_RenderClear(P.ren);
+    for (int i = first; i < u->ncmds; i++) {
         const ui_cmd *c = &u->cmds[i];
         if (c->type != UI_CMD_LINE)
             flush_lines();
         switch (c->type) {
         case UI_CMD_RECT:
-            set_color(c->color);
-            fill_rect(c->r, c->size);
+            fill_rect(c->r, c->color, c->size);
             break;
         case UI_CMD_FRAME: {
             set_color(c->color);
@@ -357,6 +484,7 @@ static void draw(const ui_ctx *u)
             draw_qr(c);
             break;
         case UI_CMD_CLIP:
+            P.clip = c->r.w > 0 ? c->r : (ui_rect){0, 0, 0, 0};
             if (c->r.w > 0)
                 SDL_RenderSetClipRect(P.ren, &(SDL_Rect){c->r.x, c->r.y, c->r.w, c->r.h});
             else
@@ -476,6 +604,7 @@ static int feed(ui_ctx *u, const SDL_Event *ev)
 /* Parses a script: one command per line, '#' comments. Commands:
  *   tap LABEL | touch LABEL | tapxy X Y | drag X1 Y1 X2 Y2 | sign
  *   scroll-end (drags the long text to its end) | text STRING
+ *   text-times N STRING | text-hex HEXBYTES
  *   key enter|backspace|escape | wait MS | advance MS | shot FILE
  *   expect SCREEN | expect-text TEXT | expect-uncut (no text shortened
  *   with "…" or past the screen's edge) | demo SCREEN | large 0|1 | quit */
@@ -678,6 +807,37 @@ static int script_step(ui_ctx *u, app *a)
                 p += n;
             }
             return 1;
+        } else if (strcmp(c->op, "text-times") == 0) {
+            /* text-times N STRING: STRING typed N times, one character per
+             * event (a runaway badge scanner). */
+            const char *str = strchr(c->arg, ' ');
+            if (!str || c->n[0] <= 0)
+                return script_fail("usage: text-times N STRING");
+            str++;
+            for (int k = 0; k < c->n[0] && k < 100000; k++)
+                for (const char *p = str; *p; p++) {
+                    SDL_Event e;
+                    memset(&e, 0, sizeof e);
+                    e.type = SDL_TEXTINPUT;
+                    e.text.text[0] = *p;
+                    SDL_PushEvent(&e);
+                }
+            return 1;
+        } else if (strcmp(c->op, "text-hex") == 0) {
+            /* text-hex HEX: one text event with exactly these bytes (control
+             * characters, invalid UTF-8). */
+            SDL_Event e;
+            memset(&e, 0, sizeof e);
+            e.type = SDL_TEXTINPUT;
+            size_t n = 0;
+            for (const char *p = c->arg; p[0] && p[1] && n < sizeof e.text.text - 1; p += 2) {
+                unsigned v;
+                if (sscanf(p, "%2x", &v) != 1)
+                    return script_fail("bad hex in text-hex");
+                e.text.text[n++] = (char)v;
+            }
+            SDL_PushEvent(&e);
+            return 1;
         } else if (strcmp(c->op, "key") == 0) {
             SDL_Event e;
             memset(&e, 0, sizeof e);
@@ -844,6 +1004,8 @@ static int open_window(const run_opts *o)
     if (!P.ren)
         return cli_error("cannot open the kiosk window: %s", SDL_GetError());
     SDL_GetRendererOutputSize(P.ren, &P.w, &P.h);
+    SDL_RendererInfo info;
+    P.software = SDL_GetRendererInfo(P.ren, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
     SDL_ShowCursor(o->w ? SDL_ENABLE : SDL_DISABLE);
     SDL_StartTextInput();
     return 0;
@@ -855,7 +1017,7 @@ int platform_run(cli_ctx *ctx, int argc, char **argv)
     store *s = NULL;
     app *a = NULL;
     ui_ctx *u = NULL;
-    double *frame_ms = NULL;
+    double *frame_ms = NULL, *part_ms[2] = {NULL, NULL};
     int rc = 1, nframes = 0;
     uint64_t start_counter = SDL_GetPerformanceCounter();
     if (parse_opts(argc, argv, &o))
@@ -895,7 +1057,9 @@ int platform_run(cli_ctx *ctx, int argc, char **argv)
     }
     if (o.bench) {
         frame_ms = calloc((size_t)o.bench_frames, sizeof *frame_ms);
-        if (!frame_ms || app_demo(a, u, strcmp(o.bench, "search") == 0 ? "search" :
+        part_ms[0] = calloc((size_t)o.bench_frames, sizeof *frame_ms);
+        part_ms[1] = calloc((size_t)o.bench_frames, sizeof *frame_ms);
+        if (!frame_ms || !part_ms[0] || !part_ms[1] || app_demo(a, u, strcmp(o.bench, "search") == 0 ? "search" :
                                         strcmp(o.bench, "sign") == 0 ? "sign" : "home")) {
             cli_error("bad --bench '%s' (home, search or sign)", o.bench);
             goto cleanup;
@@ -914,10 +1078,13 @@ int platform_run(cli_ctx *ctx, int argc, char **argv)
         }
         if (o.bench)
             bench_input(u, a, o.bench, nframes);
+        double c1 = cpu_ms();
         ui_begin(u, now_ms());
         app_frame(a, u);
         ui_end(u);
+        double c2 = cpu_ms();
         draw(u);
+        double c3 = cpu_ms();
         if (nframes == 0 && (o.bench || getenv("CK_FIRST_FRAME")))
             printf("first_frame_ms: %.1f\n", (double)(SDL_GetPerformanceCounter() - start_counter) * 1000.0 /
                                                  (double)SDL_GetPerformanceFrequency());
@@ -937,7 +1104,10 @@ int platform_run(cli_ctx *ctx, int argc, char **argv)
         SDL_RenderPresent(P.ren);
         if (o.bench) {
             /* Including the software rasterisation, done at present. */
-            frame_ms[nframes < o.bench_frames ? nframes : 0] = cpu_ms() - c0;
+            int k = nframes < o.bench_frames ? nframes : 0;
+            frame_ms[k] = cpu_ms() - c0;
+            part_ms[0][k] = c2 - c1;
+            part_ms[1][k] = c3 - c2;
             if (nframes + 1 >= o.bench_frames)
                 running = 0;
         }
@@ -954,11 +1124,20 @@ int platform_run(cli_ctx *ctx, int argc, char **argv)
                o.software ? "software" : "default");
         printf("frame_cpu_p50_ms: %.3f\nframe_cpu_p99_ms: %.3f\nframe_cpu_max_ms: %.3f\n", frame_ms[5 + n / 2],
                frame_ms[5 + n * 99 / 100], frame_ms[5 + n - 1]);
+        /* Where the time goes: the app and widgets, then drawing. */
+        static const char *const parts[2] = {"app", "draw"};
+        for (int p = 0; p < 2; p++) {
+            qsort(part_ms[p] + 5, (size_t)n, sizeof *part_ms[p], cmp_double);
+            printf("%s_cpu_p50_ms: %.3f\n%s_cpu_p99_ms: %.3f\n", parts[p], part_ms[p][5 + n / 2], parts[p],
+                   part_ms[p][5 + n * 99 / 100]);
+        }
     }
 cleanup:
     app_free(a);
     free(u);
     free(frame_ms);
+    free(part_ms[0]);
+    free(part_ms[1]);
     free(P.script);
     free(P.verts);
     free(P.rects);

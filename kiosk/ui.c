@@ -157,11 +157,50 @@ void ui_input_down(ui_ctx *u, int id, int x, int y, int64_t t_ms) { push_pointer
 void ui_input_move(ui_ctx *u, int id, int x, int y, int64_t t_ms) { push_pointer(u, UI_EV_MOVE, id, x, y, t_ms); }
 void ui_input_up(ui_ctx *u, int id, int x, int y, int64_t t_ms) { push_pointer(u, UI_EV_UP, id, x, y, t_ms); }
 
+/* Length of the valid UTF-8 sequence at s (shortest form, no surrogates,
+ * at most U+10FFFF), or 0. */
+static int utf8_seq(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    int n = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
+    for (int i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((n == 3 && s[0] == 0xE0 && s[1] < 0xA0) || (n == 3 && s[0] == 0xED && s[1] >= 0xA0) ||
+        (n == 4 && s[0] == 0xF0 && s[1] < 0x90) || (n == 4 && s[0] == 0xF4 && s[1] >= 0x90))
+        return 0;
+    return n;
+}
+
 void ui_input_text(ui_ctx *u, const char *utf8)
 {
+    char clean[sizeof u->events[0].text];
+    int n = 0, bad = 0;
+    const unsigned char *p = (const unsigned char *)utf8;
+    while (*p) {
+        int k = utf8_seq(p);
+        /* C0 controls, DEL and the C1 controls (U+0080..U+009F). */
+        int control = k == 1 ? (*p < 0x20 || *p == 0x7F) : k == 2 && p[0] == 0xC2 && p[1] < 0xA0;
+        if (!k || control) {
+            bad = 1;
+            p += k ? k : 1;
+            continue;
+        }
+        if (n + k >= (int)sizeof clean)
+            break;
+        memcpy(clean + n, p, (size_t)k);
+        n += k;
+        p += k;
+    }
+    clean[n] = 0;
     ui_event *e = push_event(u, UI_EV_TEXT);
-    if (e)
-        snprintf(e->text, sizeof e->text, "%s", utf8);
+    if (e) {
+        memcpy(e->text, clean, (size_t)n + 1);
+        e->key = bad; /* the frame's text_bad */
+    } else {
+        u->text_lost = 1;
+    }
 }
 
 void ui_input_key(ui_ctx *u, int key)
@@ -173,6 +212,12 @@ void ui_input_key(ui_ctx *u, int key)
 
 int ui_input_wants_frame(const ui_ctx *u)
 {
+    size_t text = 0;
+    for (int i = 0; i < u->nevents; i++)
+        if (u->events[i].type == UI_EV_TEXT)
+            text += strlen(u->events[i].text);
+    if (text + sizeof u->events[0].text >= sizeof u->text)
+        return 1;
     for (int i = 0; i < u->nevents; i++)
         if (u->events[i].type == UI_EV_UP || (u->events[i].type == UI_EV_KEY && u->events[i].key == UI_KEY_ENTER))
             return 1;
@@ -201,6 +246,8 @@ void ui_begin(ui_ctx *u, int64_t now_ms)
     u->ncut = 0;
     u->clip = (ui_rect){0, 0, 0, 0};
     u->text[0] = 0;
+    u->text_bad = 0;
+    u->kb_full = 0;
     u->key_enter = u->key_backspace = u->key_escape = 0;
     u->had_input = u->nevents > 0;
     u->prev_active = u->active;
@@ -248,6 +295,9 @@ void ui_begin(ui_ctx *u, int64_t now_ms)
         case UI_EV_TEXT:
             if (strlen(u->text) + strlen(e->text) < sizeof u->text)
                 strcat(u->text, e->text);
+            else
+                u->text_lost = 1;
+            u->text_bad |= e->key;
             break;
         case UI_EV_KEY:
             if (e->key == UI_KEY_ENTER) u->key_enter = 1;
@@ -435,7 +485,7 @@ void ui_text(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_colo
 
 /* Finds the next line of text starting at *pos that fits in width; returns
  * its length and advances *pos past it (and the break). */
-static int next_line(ui_ctx *u, const char *text, int *pos, int width, int size, int bold)
+static int next_line(ui_ctx *u, const char *text, int *pos, int width, int size, int bold, int note)
 {
     const char *s = text + *pos;
     int best = -1, i = 0;
@@ -459,6 +509,8 @@ static int next_line(ui_ctx *u, const char *text, int *pos, int width, int size,
         best = 0;
     /* A single word wider than the line: cut it by characters. */
     if (best > 0 && text_n_w(u, s, best, size, bold) > width) {
+        if (note)
+            note_cut(u, s, best);
         int k = best;
         while (k > 1 && text_n_w(u, s, k, size, bold) > width)
             k = utf8_back(s, k - 1);
@@ -481,7 +533,7 @@ int ui_text_wrap(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_
 {
     int pos = 0, y = r.y, lh = ui_line_h(size), total = (int)strlen(text);
     while (pos < total) {
-        int start = pos, len = next_line(u, text, &pos, r.w, size, bold);
+        int start = pos, len = next_line(u, text, &pos, r.w, size, bold, draw);
         if (draw && len > 0) {
             int w = text_n_w(u, text + start, len, size, bold), x = r.x;
             if (align == UI_CENTER)
@@ -502,7 +554,7 @@ int ui_text_lines(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui
 {
     int pos = 0, y = r.y, lh = ui_line_h(size), total = (int)strlen(text), n = 0;
     while (pos < total && n < max_lines) {
-        int start = pos, len = next_line(u, text, &pos, r.w, size, bold);
+        int start = pos, len = next_line(u, text, &pos, r.w, size, bold, draw);
         n++;
         if (n == max_lines && pos < total) {
             /* The last line allowed: the rest of the text, shortened. */
@@ -536,7 +588,7 @@ int ui_text_nlines(ui_ctx *u, const char *text, int width, int size, int bold)
     int pos = 0, n = 0, total = (int)strlen(text);
     while (pos < total) {
         int start = pos;
-        next_line(u, text, &pos, width, size, bold);
+        next_line(u, text, &pos, width, size, bold, 0);
         n++;
         if (pos == start)
             break;
@@ -704,7 +756,9 @@ static int key_button(ui_ctx *u, ui_rect r, const char *label, int style)
     int radius = ui_px(u, 10);
     ui_color bg = pressed ? t->accent : style == UI_SECONDARY ? 0xE4E7EB : t->surface;
     ui_color fg = pressed ? t->on_accent : t->ink;
-    ui_draw_rect(u, (ui_rect){r.x, r.y + ui_px(u, 3), r.w, r.h}, t->border, radius);
+    /* The shadow is only the strip that shows below the key: a full-size
+     * rectangle under it would double the pixels filled per frame. */
+    ui_draw_rect(u, (ui_rect){r.x, r.y + r.h - 2 * radius + ui_px(u, 3), r.w, 2 * radius}, t->border, radius);
     ui_draw_rect(u, r, bg, radius);
     int size = ui_font(u, 40);
     while (size > 12 && ui_text_w(u, label, size, 1) > r.w - ui_px(u, 12))
@@ -741,8 +795,11 @@ int ui_keyboard(ui_ctx *u, ui_rect r, char *buf, size_t cap)
         for (int i = 0; i < n; i++) {
             ui_rect k = {x, y, kw, kh};
             const char *label = rows[row][i][1];
-            if (key_button(u, k, label, UI_PRIMARY))
-                changed |= buf_append(buf, cap, upper ? rows[row][i][1] : rows[row][i][0]);
+            if (key_button(u, k, label, UI_PRIMARY)) {
+                int ok = buf_append(buf, cap, upper ? rows[row][i][1] : rows[row][i][0]);
+                changed |= ok;
+                u->kb_full |= !ok;
+            }
             x += kw + gap;
         }
         if (row == 2) {
@@ -754,8 +811,11 @@ int ui_keyboard(ui_ctx *u, ui_rect r, char *buf, size_t cap)
         }
         if (row == 3) {
             ui_rect k = {x, y, r.x + r.w - x, kh};
-            if (key_button(u, k, "Espacio", UI_SECONDARY) && len > 0 && buf[len - 1] != ' ')
-                changed |= buf_append(buf, cap, " ");
+            if (key_button(u, k, "Espacio", UI_SECONDARY) && len > 0 && buf[len - 1] != ' ') {
+                int ok = buf_append(buf, cap, " ");
+                changed |= ok;
+                u->kb_full |= !ok;
+            }
         }
     }
     return changed;
@@ -823,7 +883,7 @@ void ui_long_text(ui_ctx *u, ui_rect r, const char *id, const char *text, int si
         u->wrap_n = 0;
         int pos = 0, total = (int)strlen(text);
         while (pos < total && u->wrap_n < (int)(sizeof u->wrap_off / sizeof u->wrap_off[0])) {
-            int start = pos, len = next_line(u, text, &pos, width, size, 0);
+            int start = pos, len = next_line(u, text, &pos, width, size, 0, 1);
             u->wrap_off[u->wrap_n] = start;
             u->wrap_len[u->wrap_n++] = len;
             if (pos == start)

@@ -65,7 +65,7 @@ typedef struct ui_event {
     int x, y;
     int key;
     int64_t t_ms;
-    char text[16];
+    char text[32];   /* valid UTF-8, no control characters */
 } ui_event;
 
 /* Align flags for text. */
@@ -121,8 +121,12 @@ typedef struct ui_ctx {
     int wrap_w, wrap_size, wrap_n;
     int wrap_off[2048], wrap_len[2048];
 
-    /* Keys and text this frame. */
-    char text[64];
+    /* Keys and text this frame. Typed text is valid UTF-8 without control
+     * characters: ui_input_text drops anything else and sets text_bad;
+     * text_lost is set when more arrived than text holds. */
+    char text[256];
+    int text_bad, text_lost;
+    int kb_full;       /* a key of ui_keyboard was refused: the buffer is full */
     int key_enter, key_backspace, key_escape;
 
     /* Output. */
@@ -152,10 +156,14 @@ void ui_resize(ui_ctx *u, int w, int h);
 void ui_input_down(ui_ctx *u, int id, int x, int y, int64_t t_ms);
 void ui_input_move(ui_ctx *u, int id, int x, int y, int64_t t_ms);
 void ui_input_up(ui_ctx *u, int id, int x, int y, int64_t t_ms);
+/* Queues typed text (a badge scanner types here). Control characters and
+ * bytes that are not valid UTF-8 are dropped (the frame's text_bad says
+ * so), never passed on. */
 void ui_input_text(ui_ctx *u, const char *utf8);
 void ui_input_key(ui_ctx *u, int key);
 /* 1 when the queued input should be handled before more is read (a pointer
- * went up, or Enter): keeps one tap per frame in scripted runs. */
+ * went up, Enter, or as much text as a frame takes): keeps one tap per
+ * frame in scripted runs and never drops typed text. */
 int ui_input_wants_frame(const ui_ctx *u);
 
 /* Starts a frame at time now_ms: digests the queued input. */

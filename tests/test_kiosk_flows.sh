@@ -194,8 +194,68 @@ expect pin
 expect-text Demasiados intentos"
 # Six minutes later the right PIN opens coordinator mode; close the event.
 now=$(( $(date +%s) + 360 ))
-printf 'hold 20 20 3200\ntap 2\ntap 4\ntap 6\ntap 8\ntap Entrar\nexpect coord\nexpect-text Taller de ética\ntap Cerrar-0\nwait 20\ntap Herramientas\ntap Cerrar el quiosco\n' > coord.script
+# Tools: export today's evidence (to the default folder, here $T), then
+# close the event and the kiosk.
+printf 'hold 20 20 3200\ntap 2\ntap 4\ntap 6\ntap 8\ntap Entrar\nexpect coord\nexpect-text Taller de ética\ntap Herramientas\ntap Exportar evidencias de hoy\nwait 50\nexpect-text Listo: se guardaron 4 archivos\ntap Eventos de hoy\ntap Cerrar-0\nwait 20\ntap Herramientas\ntap Cerrar el quiosco\n' > coord.script
 CEPCI_NOW=$now "$B" --db k.db run --windowed 1280x800 --software --script coord.script 2> coord.err || { cat coord.err; fail coord; }
 "$B" --db k.db event list | grep -q $'\tclosed\t' || fail "coord: event not closed"
+for f in asistencia-*-"${E:0:8}".pdf asistencia-*-"${E:0:8}".csv cartas-compromiso-*.pdf cartas-compromiso-*.csv; do
+    [ -f "$f" ] || { ls >&2; fail "coord: export did not write $f"; }
+    [ "$(stat -c %a "$f")" = 600 ] || fail "coord: $f has mode $(stat -c %a "$f")"
+done
+grep -q "Núñez" asistencia-*-"${E:0:8}".csv || fail "coord: the exported list lacks an attendee"
 echo "ok - coordinator"
+# 10. Daily backup: made while the kiosk idles on home (never mid-flow), in
+#     the configured folder, mode 0600, at most once per calendar day (the
+#     day is remembered in the database, so a restart does not copy again).
+mkdir bk
+"$B" --db k.db event open "$E"
+printf '[kiosk]\nunit = SCLC\n[backup]\ndir = %s/bk\nkeep = 3\n' "$T" > bk.ini
+# The earlier runs idled on home with the default config and so made today's
+# copy already: these run three days later.
+later=$(( $(date +%s) + 3 * 86400 ))
+runc() { # runc NAME SCRIPT-TEXT: like run, with bk.ini, three days later
+    printf '%s\n' "$2" > "$1.script"
+    CEPCI_NOW=$later "$B" --db k.db --config bk.ini run --windowed 1280x800 --software --script "$1.script" 2> "$1.err" ||
+        { cat "$1.err" >&2; fail "$1"; }
+    echo "ok - $1"
+}
+runc backup_midflow "tap event-0
+expect identify
+advance 40000
+wait 50
+expect identify"
+[ -z "$(ls bk)" ] || fail "backup: a copy was made while a person was mid-flow"
+runc backup_idle "advance 35000
+wait 100
+expect home"
+copies=$(ls bk | grep -c '^cepci-kiosk-.*\.db$' || true)
+[ "$copies" = 1 ] || { ls -la bk >&2; fail "backup: expected 1 copy after idling, got $copies"; }
+f=$(ls bk/cepci-kiosk-*.db)
+[ "$(stat -c %a "$f")" = 600 ] || fail "backup: $f has mode $(stat -c %a "$f")"
+"$B" --db "$f" event list | grep -q "Taller de ética" || fail "backup: the copy is not a usable database"
+runc backup_once "advance 35000
+wait 100
+expect home"
+[ "$(ls bk | grep -c '^cepci-kiosk-.*\.db$')" = 1 ] || fail "backup: a second copy on the same day"
+
+# 11. Printer test from the tools: a sample receipt through the configured
+#     printer (a PNG folder here), with a clear result on screen.
+mkdir prn
+printf '[printer]\nuri = png:%s/prn\n' "$T" >> bk.ini
+runc printer_test "hold 20 20 3200
+tap 2
+tap 4
+tap 6
+tap 8
+tap Entrar
+expect coord
+tap Herramientas
+tap Probar impresora
+wait 300
+expect-text La impresora respondió bien
+tap Salir
+expect home"
+[ -s prn/PRUEBA.png ] || fail "printer test: no sample receipt"
+
 echo "all kiosk flows passed"

@@ -319,6 +319,63 @@ static void test_contrast_and_sizes(void **state)
     free(u);
 }
 
+/* Typed text reaches the frame as valid UTF-8 without control characters;
+ * anything else is dropped and flagged, never passed on. */
+static void test_text_input_sanitised(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1920, 1080);
+    ui_input_text(u, "10");
+    ui_input_text(u, "\x01\xff\xc0\xaf");
+    ui_input_text(u, "ñ\x1b");
+    ui_begin(u, T += 16);
+    assert_string_equal(u->text, "10ñ");
+    assert_int_equal(u->text_bad, 1);
+    ui_end(u);
+    ui_input_text(u, "42");
+    ui_begin(u, T += 16);
+    assert_string_equal(u->text, "42");
+    assert_int_equal(u->text_bad, 0);
+    ui_end(u);
+    /* A flood of text asks for a frame before the frame's buffer is full. */
+    int asked = 0;
+    for (int i = 0; i < 400 && !asked; i++) {
+        ui_input_text(u, "7");
+        asked = ui_input_wants_frame(u);
+    }
+    assert_true(asked);
+    ui_begin(u, T += 16);
+    assert_int_equal(u->text_lost, 0);
+    ui_end(u);
+    free(u);
+}
+
+/* Long labels shrink, then wrap; ellipsised text is counted as cut. */
+static void test_labels_and_cuts(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1920, 1080);
+    ui_begin(u, T += 16);
+    ui_button(u, (ui_rect){0, 0, 400, 130}, "Acepto el aviso de privacidad", UI_PRIMARY, 1);
+    assert_int_equal(u->ncut, 0);
+    int lines = 0;
+    for (int i = 0; i < u->ncmds; i++)
+        lines += u->cmds[i].type == UI_CMD_TEXT;
+    assert_int_equal(lines, 2);
+    ui_text(u, (ui_rect){0, 200, 100, 40}, "Un texto demasiado largo", 28, 0, 0, UI_LEFT);
+    assert_int_equal(u->ncut, 1);
+    assert_string_equal(u->cut[0], "Un texto demasiado largo");
+    int h = ui_text_lines(u, (ui_rect){0, 300, 300, 0}, "uno dos tres cuatro cinco seis siete ocho nueve diez", 28,
+                          0, 0, UI_LEFT, 2, 1);
+    assert_int_equal(h, 2 * ui_line_h(28));
+    assert_int_equal(u->ncut, 2);
+    ui_end(u);
+    ui_begin(u, T += 16);
+    assert_int_equal(u->ncut, 0);
+    ui_end(u);
+    free(u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_keypad),                 cmocka_unit_test(test_list_scrolls_by_drag),
         cmocka_unit_test(test_long_text_read_to_end),  cmocka_unit_test(test_signature_pad),
         cmocka_unit_test(test_countdown),              cmocka_unit_test(test_contrast_and_sizes),
+        cmocka_unit_test(test_text_input_sanitised),   cmocka_unit_test(test_labels_and_cuts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,34 +67,38 @@ for n in 10235 10236 10237; do K checkin "$E1" "$n" --keyed >/dev/null; done
 K pledge 10238 --keyed >/dev/null 2>&1 || true
 
 shot() { # shot NAME WxH SCRIPT-LINES
-    printf '%s\nwait 60\nshot %s/%s-%s.png\n' "$3" "$OUT" "$1" "$2" > s.script
-    K run --windowed "$2" --software --script s.script || echo "screenshots.sh: $1 at $2 failed" >&2
+    printf '%s\nwait 60\nshot %s/%s-%s.png\nexpect-uncut\n' "$3" "$OUT" "$1" "$2" > s.script
+    if ! K run --windowed "$2" --software --script s.script 2> s.err; then
+        echo "screenshots.sh: $1 at $2: $(tail -1 s.err)" >&2
+        FAILED=$((FAILED + 1))
+    fi
 }
-for size in 1280x800 1920x1080 1080x1920; do
+# Every screen at each size, with normal and with larger text ("-large").
+# After each shot the script checks that no text was shortened with "…" or
+# drawn past the screen's edge; any that was is reported and counted.
+screens() { # one "NAME|SCRIPT" per line; \n in SCRIPT separates lines
     for s in home attract identify search confirm done done-printfail already guest carta privacy notice pin \
              coord coord-event; do
-        shot "$s" "$size" "demo $s"
+        echo "$s|demo $s"
     done
-    shot sign "$size" "demo sign
-sign"
-    shot pledge-confirm "$size" "demo pledge-confirm"
-    shot pledge-done "$size" "demo pledge-done"
-    shot pledge-already "$size" "demo pledge-already"
-    shot coord-attendees "$size" "demo coord
-tap Asistentes
-wait 30"
-    shot coord-indicators "$size" "demo coord
-tap Indicadores
-wait 30"
-    shot coord-tools "$size" "demo coord
-tap Herramientas
-wait 30"
-    shot idle-countdown "$size" "demo identify
-advance 37000"
-    shot home-large "$size" "large 1
-demo home
-large 1"
-    shot search-large "$size" "demo search
-large 1"
+    echo 'sign|demo sign\nsign'
+    echo 'pledge-confirm|demo pledge-confirm'
+    echo 'pledge-done|demo pledge-done'
+    echo 'pledge-already|demo pledge-already'
+    echo 'coord-attendees|demo coord\ntap Asistentes\nwait 30'
+    echo 'coord-indicators|demo coord\ntap Indicadores\nwait 30'
+    echo 'coord-tools|demo coord\ntap Herramientas\nwait 30'
+    echo 'idle-countdown|demo identify\nadvance 37000'
+}
+FAILED=0
+for size in 1280x800 1920x1080 1080x1920; do
+    while IFS='|' read -r name script; do
+        shot "$name" "$size" "$(printf "$script")"
+        shot "$name-large" "$size" "$(printf "$script\nlarge 1")"
+    done < <(screens)
 done
 ls "$OUT" | wc -l | xargs echo "screenshots.sh: PNG files in $OUT:"
+if [ "$FAILED" -gt 0 ]; then
+    echo "screenshots.sh: $FAILED screen(s) with cut text or errors (see above)" >&2
+    exit 1
+fi

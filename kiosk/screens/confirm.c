@@ -28,8 +28,7 @@ void app_screen_confirm(app *a, ui_ctx *u)
     snprintf(line, sizeof line, "Número de empleado: %s", a->person.employee_no);
     ui_text(u, (ui_rect){card.x + pad, y, w, ui_line_h(ui_font(u, 32))}, line, ui_font(u, 32), 0, t->ink, UI_LEFT);
     y += ui_line_h(ui_font(u, 32));
-    store_unit un;
-    const char *uname = store_unit_get(a->s, a->person.unit, &un) == STORE_OK ? un.name : a->person.unit;
+    const char *uname = app_unit_name(a, a->person.unit);
     snprintf(line, sizeof line, "%s%s%s", uname, a->person.area[0] ? " · " : "", a->person.area);
     y += ui_text_wrap(u, (ui_rect){card.x + pad, y, w, 0}, line, ui_font(u, 32), 0, t->ink, UI_LEFT, 1);
     if (a->person.position[0])

@@ -3,6 +3,7 @@
  * and the tools: printer test, export of today's evidence, leave, close. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "app.h"
 #include "export.h"
@@ -188,82 +189,165 @@ static void tab_indicators(app *a, ui_ctx *u, ui_rect r)
         if (y + uh > r.y + r.h)
             break;
         char name[200];
-        snprintf(name, sizeof name, "%s — %d personas%s", un->name, un->staff, un->has_training ? "" : " · sin capacitación");
-        ui_text(u, (ui_rect){x, y, cw, ui_line_h(f)}, name, f, 1, t->ink, UI_LEFT);
+        snprintf(name, sizeof name, "%s — %d persona%s%s", un->name, un->staff, un->staff == 1 ? "" : "s",
+                 un->has_training ? "" : " · sin capacitación");
+        int fn = ui_fit_size(u, name, cw, f, ui_px(u, 28), 1);
+        ui_text(u, (ui_rect){x, y, cw, ui_line_h(f)}, name, fn, 1, t->ink, UI_LEFT);
         bar(u, (ui_rect){x, y + ui_line_h(f), cw, bh}, un->trained_pct, ind->goal_trained, "Capacitación");
         bar(u, (ui_rect){x, y + ui_line_h(f) + bh, cw, bh}, un->pledged_pct, ind->goal_pledged, "Carta");
     }
 }
 
-/* Exports the attendance list of today's events (PDF and CSV) and the
- * pledge database (CSV) to the configured folder. */
+/* Exports today's evidence to the configured folder: the attendance list
+ * of each of today's events that has been opened (PDF and CSV) and the
+ * pledge database (PDF and CSV). The folder must exist (a USB stick that is
+ * not plugged in must not become a folder on the kiosk's own disk). The
+ * result, in plain Spanish, goes to a->export_msg. */
 static void export_today(app *a, ui_ctx *u)
 {
     char err[512], path[1400], day[16];
     int files = 0, failed = 0;
     int64_t now = u->now_ms / 1000;
+    struct stat st;
+    a->export_error = 1;
+    if (stat(a->c->export_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(a->export_msg, sizeof a->export_msg,
+                 "No se encontró la carpeta %s. Conecte la memoria USB (o revise [export] dir en la configuración) "
+                 "e inténtelo de nuevo.", a->export_path);
+        return;
+    }
     util_format_time(a->tz, now, "%Y%m%d", day, sizeof day);
+    static const char *const fmts[] = {"pdf", "csv"};
     for (int i = 0; i < a->ncoord_events && !failed; i++) {
-        static const char *const fmts[] = {"pdf", "csv"};
+        const store_event *e = &a->coord_events[i];
+        if (strcmp(e->state, "draft") == 0)
+            continue;
         for (int k = 0; k < 2 && !failed; k++) {
-            snprintf(path, sizeof path, "%s/asistencia-%s-%.8s.%s", a->c->export_dir, day, a->coord_events[i].id,
-                     fmts[k]);
-            if (export_attendance(a->s, a->c, a->db_path, a->coord_events[i].id, fmts[k], path, now, err,
-                                  sizeof err) == 0)
+            snprintf(path, sizeof path, "%s/asistencia-%s-%.8s.%s", a->c->export_dir, day, e->id, fmts[k]);
+            if (export_attendance(a->s, a->c, a->db_path, e->id, fmts[k], path, now, err, sizeof err) == 0)
                 files++;
             else
                 failed = 1;
         }
     }
-    if (!failed) {
-        snprintf(path, sizeof path, "%s/cartas-compromiso-%s.csv", a->c->export_dir, day);
-        if (export_pledges(a->s, a->c, a->db_path, 0, "csv", path, now, err, sizeof err) == 0)
+    for (int k = 0; k < 2 && !failed; k++) {
+        snprintf(path, sizeof path, "%s/cartas-compromiso-%s.%s", a->c->export_dir, day, fmts[k]);
+        if (export_pledges(a->s, a->c, a->db_path, 0, fmts[k], path, now, err, sizeof err) == 0)
             files++;
         else
             failed = 1;
     }
-    if (failed)
+    if (failed) {
         snprintf(a->export_msg, sizeof a->export_msg,
-                 "No se pudieron guardar las evidencias en %s. Revise que la memoria USB esté conectada y tenga "
-                 "espacio. (%d archivos guardados)", a->c->export_dir, files);
-    else
-        snprintf(a->export_msg, sizeof a->export_msg, "Listo: se guardaron %d archivos en %s.", files,
-                 a->c->export_dir);
+                 "No se pudieron guardar todas las evidencias en %s (se guardaron %d archivos). Revise que la "
+                 "memoria USB esté conectada, no esté protegida y tenga espacio. Detalle: %.200s",
+                 a->export_path, files, err);
+        return;
+    }
+    a->export_error = 0;
+    snprintf(a->export_msg, sizeof a->export_msg,
+             "Listo: se guardaron %d archivos en %s (listas de asistencia de hoy y Cartas Compromiso, en PDF y CSV).",
+             files, a->export_path);
+}
+
+/* Starts a test print: a sample receipt through the configured printer. */
+static void print_test(app *a, ui_ctx *u)
+{
+    memset(&a->rcpt, 0, sizeof a->rcpt);
+    snprintf(a->rcpt.institution, sizeof a->rcpt.institution, "%s", a->institution);
+    snprintf(a->rcpt.kind, sizeof a->rcpt.kind, "Prueba de impresora");
+    snprintf(a->rcpt.name, sizeof a->rcpt.name, "Prueba de impresión");
+    snprintf(a->rcpt.unit_name, sizeof a->rcpt.unit_name, "%s", a->unit_name);
+    util_format_time(a->tz, u->now_ms / 1000, "%d/%m/%Y %H:%M", a->rcpt.local_time, sizeof a->rcpt.local_time);
+    snprintf(a->rcpt.folio, sizeof a->rcpt.folio, "PRUEBA");
+    snprintf(a->rcpt.payload, sizeof a->rcpt.payload, "CK1:PRUEBA");
+    a->have_receipt = 1;
+    a->print_test = 1;
+    app_print(a);
+}
+
+/* One tool: a button and its explanation or result, beside it when there is
+ * room, else below it. Returns 1 when the button fired; advances *y. */
+static int tool_row(ui_ctx *u, ui_rect r, int *y, const char *label, int style, int enabled, const char *text,
+                    ui_color color, int bold)
+{
+    int gap = ui_px(u, 24), bh = ui_px(u, 120), f = ui_font(u, 30);
+    int bw = r.w * 45 / 100 < ui_px(u, 900) ? r.w * 45 / 100 : ui_px(u, 900);
+    int beside = r.w - bw - gap >= ui_px(u, 560);
+    if (!beside)
+        bw = r.w;
+    int fired = ui_button(u, (ui_rect){r.x, *y, bw, bh}, label, style, enabled);
+    int th = 0;
+    if (text && *text) {
+        ui_rect tr = beside ? (ui_rect){r.x + bw + gap, *y, r.w - bw - gap, 0}
+                            : (ui_rect){r.x, *y + bh + ui_px(u, 12), r.w, 0};
+        th = ui_text_wrap(u, tr, text, f, bold, 0, UI_LEFT, 0);
+        if (beside && th < bh)
+            tr.y += (bh - th) / 2;
+        ui_text_wrap(u, tr, text, f, bold, color, UI_LEFT, 1);
+    }
+    *y += beside ? (th > bh ? th : bh) + gap : bh + (th ? th + ui_px(u, 12) : 0) + gap;
+    return fired;
 }
 
 static void tab_tools(app *a, ui_ctx *u, ui_rect r)
 {
     const ui_theme *t = &u->theme;
-    int gap = ui_px(u, 24), bh = ui_px(u, 120), bw = r.w < ui_px(u, 900) ? r.w : ui_px(u, 900);
-    int y = r.y, f = ui_font(u, 30);
-    if (ui_button(u, (ui_rect){r.x, y, bw, bh}, "Probar impresora", UI_SECONDARY, a->print_state != APP_PRINT_BUSY)) {
-        memset(&a->rcpt, 0, sizeof a->rcpt);
-        snprintf(a->rcpt.institution, sizeof a->rcpt.institution, "%s", a->institution);
-        snprintf(a->rcpt.kind, sizeof a->rcpt.kind, "Prueba de impresora");
-        snprintf(a->rcpt.name, sizeof a->rcpt.name, "Prueba");
-        snprintf(a->rcpt.unit_name, sizeof a->rcpt.unit_name, "%s", a->unit_name);
-        util_format_time(a->tz, u->now_ms / 1000, "%d/%m/%Y %H:%M", a->rcpt.local_time, sizeof a->rcpt.local_time);
-        snprintf(a->rcpt.folio, sizeof a->rcpt.folio, "PRUEBA");
-        snprintf(a->rcpt.payload, sizeof a->rcpt.payload, "CK1:PRUEBA");
-        a->have_receipt = 1;
-        app_print(a);
+    int y = r.y;
+    char ps[400];
+    ui_color pc = t->muted;
+    int none = !a->c->printer_uri[0] || strcmp(a->c->printer_uri, "none") == 0;
+    if (none)
+        snprintf(ps, sizeof ps, "No hay impresora configurada: los comprobantes solo se muestran en pantalla "
+                                "([printer] uri en la configuración).");
+    else
+        snprintf(ps, sizeof ps, "Imprime un comprobante de prueba en %s.", a->c->printer_uri);
+    if (a->print_test) {
+        switch (a->print_state) {
+        case APP_PRINT_BUSY:
+            snprintf(ps, sizeof ps, "Imprimiendo la prueba…");
+            pc = t->ink;
+            break;
+        case APP_PRINT_OK:
+            snprintf(ps, sizeof ps, none ? "Prueba terminada. No hay impresora configurada: no se imprimió nada."
+                                         : "La impresora respondió bien. Revise que el comprobante de prueba "
+                                           "salió completo y legible.");
+            pc = none ? t->ink : t->ok;
+            break;
+        case APP_PRINT_FAILED:
+            snprintf(ps, sizeof ps, "La impresora no respondió. Revise que esté encendida, conectada y con papel, "
+                                    "y pruebe de nuevo. Detalle: %.200s", a->print_err);
+            pc = t->danger;
+            break;
+        default:
+            break;
+        }
     }
-    const char *ps = a->print_state == APP_PRINT_BUSY ? "Imprimiendo…" :
-                     a->print_state == APP_PRINT_OK ? "La impresora respondió bien." :
-                     a->print_state == APP_PRINT_FAILED ? "La impresora no respondió. Revise que esté encendida, "
-                                                          "conectada y con papel." : "";
-    ui_text_wrap(u, (ui_rect){r.x + bw + gap, y + ui_px(u, 20), r.w - bw - gap, 0}, ps, f, 1,
-                 a->print_state == APP_PRINT_FAILED ? t->danger : t->ink, UI_LEFT, 1);
-    y += bh + gap;
-    if (ui_button(u, (ui_rect){r.x, y, bw, bh}, "Exportar evidencias de hoy", UI_SECONDARY, 1))
+    if (tool_row(u, r, &y, "Probar impresora", UI_SECONDARY, a->print_state != APP_PRINT_BUSY, ps, pc,
+                 a->print_test))
+        print_test(a, u);
+    char ex[600];
+    if (a->export_msg[0])
+        snprintf(ex, sizeof ex, "%s", a->export_msg);
+    else
+        snprintf(ex, sizeof ex, "Guarda en %s las listas de asistencia de hoy y las Cartas Compromiso (PDF y CSV).",
+                 a->export_path[0] ? a->export_path : a->c->export_dir);
+    if (tool_row(u, r, &y, "Exportar evidencias de hoy", UI_SECONDARY, 1, ex,
+                 !a->export_msg[0] ? t->muted : a->export_error ? t->danger : t->ok, a->export_msg[0] != 0))
         export_today(a, u);
-    ui_text_wrap(u, (ui_rect){r.x + bw + gap, y + ui_px(u, 20), r.w - bw - gap, 0}, a->export_msg, f, 1, t->ink,
-                 UI_LEFT, 1);
-    y += bh + gap;
-    if (ui_button(u, (ui_rect){r.x, y, bw, bh}, "Cerrar el quiosco", UI_DANGER, 1))
+    if (a->backup_msg[0])
+        y += ui_text_wrap(u, (ui_rect){r.x, y, r.w, 0}, a->backup_msg, ui_font(u, 30), a->backup_error,
+                          a->backup_error ? t->danger : t->muted, UI_LEFT, 1) + ui_px(u, 24);
+    /* Closing the kiosk stays at the bottom, away from the other tools. */
+    int yq = r.y + r.h - ui_px(u, 120) - ui_px(u, 24);
+    int bw = r.w * 45 / 100 < ui_px(u, 900) ? r.w * 45 / 100 : ui_px(u, 900);
+    if (r.w - bw - ui_px(u, 24) < ui_px(u, 560))
+        yq -= 2 * ui_line_h(ui_font(u, 30)) + ui_px(u, 12);
+    if (yq < y)
+        yq = y;
+    if (tool_row(u, r, &yq, "Cerrar el quiosco", UI_DANGER, 1,
+                 "Apaga la aplicación. Para volver a usarla hay que iniciarla de nuevo.", t->muted, 0))
         a->quit = 1;
-    ui_text_wrap(u, (ui_rect){r.x + bw + gap, y + ui_px(u, 20), r.w - bw - gap, 0},
-                 "Apaga la aplicación. Para volver a usarla hay que iniciarla de nuevo.", f, 0, t->muted, UI_LEFT, 1);
 }
 
 void app_screen_coord(app *a, ui_ctx *u)

@@ -23,6 +23,8 @@ void app_screen_coord_event(app *a, ui_ctx *u)
     int cols = app_portrait(u) ? 3 : 5, cw = (body.w - (cols - 1) * gap) / cols;
     for (int i = 0; i < 5; i++) {
         ui_rect br = {body.x + (i % cols) * (cw + gap), y + (i / cols) * (bh + gap), cw, bh};
+        if (i == 4 && cols == 3)
+            br.w = body.x + body.w - br.x; /* the signature toggle: the rest of the row */
         if (i < 4) {
             if (ui_button(u, br, kinds[i][1], a->form_kind == i ? UI_PRIMARY : UI_SECONDARY, 1))
                 a->form_kind = i;

@@ -3,6 +3,24 @@
 #include <string.h>
 
 #include "app.h"
+#include "util.h"
+
+/* Characters (not bytes) of UTF-8 text. */
+static int utf8_chars(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void too_long(app *a, int n)
+{
+    app_set_message(a, 1,
+                    "El nombre tiene %d caracteres y el registro admite hasta %d. Acórtelo con «Borrar» (por ejemplo, "
+                    "escriba un solo nombre y sus apellidos); no lo recortaremos por usted.",
+                    n, APP_GUEST_MAX_CHARS);
+}
 
 /* 1 when the name has at least two words and five letters. */
 static int name_ok(const char *s)
@@ -38,7 +56,16 @@ void app_screen_guest(app *a, ui_ctx *u)
         kb = (ui_rect){kb.x, kb.y + kb.h - ui_px(u, 560), kb.w, ui_px(u, 560)};
     if (!app_portrait(u) && kb.w > ui_px(u, 1500))
         kb = (ui_rect){kb.x + (kb.w - ui_px(u, 1500)) / 2, kb.y, ui_px(u, 1500), kb.h};
-    ui_keyboard(u, kb, a->guest, sizeof a->guest);
+    if (ui_keyboard(u, kb, a->guest, sizeof a->guest)) {
+        /* Told as soon as the name is too long, and again on "Registrarme". */
+        int n = utf8_chars(a->guest);
+        if (n > APP_GUEST_MAX_CHARS)
+            too_long(a, n);
+        else if (a->message_error)
+            a->message[0] = 0;
+    } else if (u->kb_full) {
+        too_long(a, utf8_chars(a->guest));
+    }
     int bw = (buttons.w - gap) / 2;
     if (ui_button(u, (ui_rect){buttons.x, buttons.y, bw, buttons.h}, "Volver", UI_SECONDARY, 1)) {
         app_goto(a, u, APP_IDENTIFY);
@@ -46,6 +73,12 @@ void app_screen_guest(app *a, ui_ctx *u)
     }
     if (ui_button(u, (ui_rect){buttons.x + bw + gap, buttons.y, bw, buttons.h}, "Registrarme como invitado",
                   UI_PRIMARY, name_ok(a->guest))) {
+        int n = utf8_chars(a->guest);
+        if (n > APP_GUEST_MAX_CHARS) {
+            too_long(a, n); /* refused whole, never cut */
+            return;
+        }
+        util_trim(a->guest);
         memset(&a->person, 0, sizeof a->person);
         a->have_person = 0;
         strcpy(a->method, "guest");

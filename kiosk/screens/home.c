@@ -55,7 +55,8 @@ static int event_card(ui_ctx *u, ui_rect r, const store_event *e, int idx)
     char id[64];
     snprintf(id, sizeof id, "event-%d", idx);
     int pressed, fired = ui_hit(u, r, id, 1, &pressed);
-    ui_draw_rect(u, (ui_rect){r.x, r.y + ui_px(u, 4), r.w, r.h}, t->border, ui_px(u, 18));
+    ui_draw_rect(u, (ui_rect){r.x, r.y + r.h - ui_px(u, 36) + ui_px(u, 4), r.w, ui_px(u, 36)}, t->border,
+                 ui_px(u, 18));
     ui_draw_rect(u, r, pressed ? t->accent_soft : t->surface, ui_px(u, 18));
     ui_draw_rect(u, (ui_rect){r.x, r.y, ui_px(u, 14), r.h}, t->accent, 0);
     int pad = ui_px(u, 36), btn_w = ui_px(u, 520);

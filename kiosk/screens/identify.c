@@ -21,6 +21,13 @@ static void update_search(app *a)
         int rc = store_search(a->s, a->search, a->results, APP_MAX_RESULTS);
         a->nresults = rc > 0 ? rc : 0;
     }
+    /* The second line of each result, with the unit's name, made here once
+     * rather than looked up every frame. */
+    for (int i = 0; i < a->nresults; i++) {
+        const store_person *p = &a->results[i];
+        const char *unit = app_unit_name(a, p->unit);
+        snprintf(a->results_sub[i], sizeof a->results_sub[i], "%s%s%s", unit, p->area[0] ? " · " : "", p->area);
+    }
 }
 
 static void results_list(app *a, ui_ctx *u, ui_rect r)
@@ -46,7 +53,17 @@ static void results_list(app *a, ui_ctx *u, ui_rect r)
         }
         return;
     }
-    int rh = ui_px(u, 124) + (a->large_text ? ui_px(u, 24) : 0), gap = ui_px(u, 12);
+    /* Rows as tall as the longest result needs: the name, and the unit and
+     * area on one line or, when long, two. */
+    int pad = ui_px(u, 24), f1 = ui_font(u, 36), f2 = ui_font(u, 28), sub_lines = 1;
+    for (int i = 0; i < a->nresults; i++) {
+        int n = ui_text_nlines(u, a->results_sub[i], r.w - 2 * pad, f2, 0);
+        if (n > sub_lines)
+            sub_lines = n > 2 ? 2 : n;
+    }
+    int rh = ui_line_h(f1) + sub_lines * ui_line_h(f2) + ui_px(u, 40), gap = ui_px(u, 12);
+    if (rh < ui_px(u, 124))
+        rh = ui_px(u, 124);
     int content = a->nresults * (rh + gap);
     ui_scroll_begin(u, r, "results", &a->results_scroll, content);
     for (int i = 0; i < a->nresults; i++) {
@@ -54,9 +71,9 @@ static void results_list(app *a, ui_ctx *u, ui_rect r)
         ui_rect row = {r.x, r.y + i * (rh + gap) - a->results_scroll, r.w, rh};
         if (row.y + row.h < r.y || row.y > r.y + r.h)
             continue;
-        char name[400], sub[400];
+        char name[400];
+        const char *sub = a->results_sub[i];
         store_person_fullname(p, name, sizeof name);
-        snprintf(sub, sizeof sub, "%s%s%s", p->unit, p->area[0] ? " · " : "", p->area);
         /* The label is also the identity: namesakes differ by number. */
         char label[480];
         snprintf(label, sizeof label, "%s (%s)", name, p->employee_no);
@@ -68,11 +85,12 @@ static void results_list(app *a, ui_ctx *u, ui_rect r)
         }
         ui_draw_rect(u, row, pressed ? t->accent_soft : t->surface, ui_px(u, 12));
         ui_draw_frame(u, row, pressed ? t->accent : t->border, ui_px(u, 2));
-        int pad = ui_px(u, 24), f1 = ui_font(u, 36), f2 = ui_font(u, 28);
-        int ty = row.y + (rh - ui_line_h(f1) - ui_line_h(f2)) / 2;
+        int ns = ui_text_nlines(u, sub, row.w - 2 * pad, f2, 0);
+        ns = ns > 2 ? 2 : ns;
+        int ty = row.y + (rh - ui_line_h(f1) - ns * ui_line_h(f2)) / 2;
         ui_text(u, (ui_rect){row.x + pad, ty, row.w - 2 * pad, ui_line_h(f1)}, name, f1, 1, t->ink, UI_LEFT);
-        ui_text(u, (ui_rect){row.x + pad, ty + ui_line_h(f1), row.w - 2 * pad, ui_line_h(f2)}, sub, f2, 0, t->muted,
-                UI_LEFT);
+        ui_text_lines(u, (ui_rect){row.x + pad, ty + ui_line_h(f1), row.w - 2 * pad, 0}, sub, f2, 0, t->muted,
+                      UI_LEFT, 2, 1);
     }
     ui_scroll_end(u);
 }

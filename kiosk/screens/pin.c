@@ -47,6 +47,8 @@ void app_screen_pin(app *a, ui_ctx *u)
         a->coord_sel = 0;
         app_coord_load(a, u->now_ms);
         app_goto(a, u, APP_COORD);
+        if (a->backup_error)
+            app_set_message(a, 1, "La copia de seguridad del día falló. Vea «Herramientas».");
         break;
     case PIN_WRONG:
         app_set_message(a, 1, "PIN incorrecto. Inténtelo de nuevo.");
