@@ -199,6 +199,7 @@ void app_free(app *a)
     for (int i = 0; i < a->attract_n; i++)
         free(a->attract[i]);
     free(a->qr);
+    free(a->qr_stale);
     free(a->attendees);
     free(a->units);
     if (a->ind) {
@@ -219,6 +220,8 @@ void app_goto(app *a, ui_ctx *u, app_screen screen)
     ui_set_seed(u, app_screen_name(screen));
 }
 
+static void qr_drop(app *a);
+
 void app_reset(app *a, ui_ctx *u)
 {
     a->have_event = 0;
@@ -237,9 +240,7 @@ void app_reset(app *a, ui_ctx *u)
     a->have_record = a->already = 0;
     memset(&a->rcpt, 0, sizeof a->rcpt);
     a->have_receipt = 0;
-    free(a->qr);
-    a->qr = NULL;
-    a->qr_size = 0;
+    qr_drop(a);
     a->form_title[0] = 0;
     a->export_msg[0] = 0;
     a->export_error = 0;
@@ -328,12 +329,22 @@ static void poll_job(app *a)
     a->print_state = rc == 0 ? APP_PRINT_OK : APP_PRINT_FAILED;
 }
 
+/* Lets go of the QR on screen. This frame's draw commands may still point
+ * at it (a screen can reset the app mid-frame), so it is freed at the start
+ * of the next frame, not now. */
+static void qr_drop(app *a)
+{
+    free(a->qr_stale);
+    a->qr_stale = a->qr;
+    a->qr = NULL;
+    a->qr_size = 0;
+}
+
 /* Builds the receipt and QR of a->record and starts printing it. */
 static void prepare_receipt(app *a)
 {
     char err[256];
-    free(a->qr);
-    a->qr = NULL;
+    qr_drop(a);
     a->have_receipt = receipt_build(a->s, a->c, a->db_path, &a->record, &a->rcpt, err, sizeof err) == 0;
     if (a->have_receipt && receipt_qr(a->rcpt.payload, &a->qr, &a->qr_size) != 0) {
         a->qr = NULL;
@@ -568,6 +579,8 @@ static int64_t idle_limit(const app *a)
 
 void app_frame(app *a, ui_ctx *u)
 {
+    free(a->qr_stale); /* last frame's draw commands are done with it */
+    a->qr_stale = NULL;
     if (u->had_input)
         a->last_input_ms = u->now_ms;
     if (u->now_ms < a->last_input_ms)

@@ -128,6 +128,7 @@ typedef struct app {
     int have_receipt;
     unsigned char *qr;
     int qr_size;
+    unsigned char *qr_stale;   /* dropped this frame; freed at the next (draw commands may still point at it) */
 
     /* Texts (SHA-256 of the exact file bytes go into each pledge). */
     char *carta;

@@ -107,6 +107,14 @@ static void run_fuzz(int w, int h, int steps, unsigned seed)
         ui_begin(u, now);
         app_frame(a, u);
         ui_end(u);
+        /* Read what the platform would draw: every QR a command points at
+         * must still be alive (ASan reports a use after free here). */
+        unsigned sum = 0;
+        for (int ci = 0; ci < u->ncmds; ci++)
+            if (u->cmds[ci].type == UI_CMD_QR && u->cmds[ci].qr)
+                for (int m = 0; m < u->cmds[ci].qr_size * u->cmds[ci].qr_size; m++)
+                    sum += u->cmds[ci].qr[m];
+        (void)sum;
         assert_true(a->screen >= 0 && a->screen < APP_SCREEN_COUNT);
         assert_true(u->ncmds <= UI_MAX_CMDS);
         visited[a->screen]++;
