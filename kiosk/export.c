@@ -180,6 +180,31 @@ void export_unit_tz(store *s, const config *c, const char *unit, char *out, size
         util_strlcpy(out, "America/Mexico_City", outlen);
 }
 
+void export_facts_fill(store *s, const config *c, const char *tz, int64_t now, export_facts *f)
+{
+    char when[64], date[64], ymd[16];
+    export_institution(s, c, f->inst, sizeof f->inst);
+    util_format_time(tz, now, "%Y-%m-%d", ymd, sizeof ymd);
+    util_format_time(tz, now, "%H:%M", when, sizeof when);
+    export_long_date(ymd, date, sizeof date);
+    snprintf(f->exported, sizeof f->exported, "Exportado el %s a las %s h (%s) · quiosco %s · cepci-kiosk", date,
+             when, tz, store_kiosk_id(s));
+    export_audit_check(s, &f->audit);
+    export_audit_text(&f->audit, f->audit_line, sizeof f->audit_line);
+    if (f->audit.ok)
+        snprintf(f->audit_short, sizeof f->audit_short, "Cadena de auditoría: verificada (%ld entradas)",
+                 f->audit.entries);
+    else
+        snprintf(f->audit_short, sizeof f->audit_short,
+                 "Cadena de auditoría: NO VERIFICADA — registros alterados o eliminados");
+}
+
+/* "Given Surname1 Surname2", leaving out empty parts' separators. */
+static void full_name(char *out, size_t outlen, const char *given, const char *surname1, const char *surname2)
+{
+    snprintf(out, outlen, "%s%s%s%s%s", given, *given ? " " : "", surname1, *surname2 ? " " : "", surname2);
+}
+
 static const char *col(sqlite3_stmt *st, int i)
 {
     const char *t = (const char *)sqlite3_column_text(st, i);
@@ -221,9 +246,7 @@ int export_att_each(store *s, const store_event *ev, int want_sig,
         if (r.guest) {
             util_strlcpy(name, col(st, 6), sizeof name);
         } else {
-            const char *sn2 = col(st, 9);
-            snprintf(name, sizeof name, "%s%s%s%s%s", col(st, 7), *col(st, 7) ? " " : "", col(st, 8),
-                     *sn2 ? " " : "", sn2);
+            full_name(name, sizeof name, col(st, 7), col(st, 8), col(st, 9));
         }
         r.name = name;
         r.unit = col(st, 10);
@@ -280,9 +303,7 @@ int export_pledge_each(store *s, int year, export_clock *k,
         r.method = col(st, 3);
         r.kiosk = col(st, 4);
         r.employee_no = col(st, 5);
-        const char *sn2 = col(st, 8);
-        snprintf(name, sizeof name, "%s%s%s%s%s", col(st, 6), *col(st, 6) ? " " : "", col(st, 7),
-                 *sn2 ? " " : "", sn2);
+        full_name(name, sizeof name, col(st, 6), col(st, 7), col(st, 8));
         r.name = name;
         r.unit = col(st, 9);
         r.unit_name = col(st, 10);

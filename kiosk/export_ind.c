@@ -24,8 +24,8 @@
 typedef struct ind_doc {
     const config *c;
     indicators ind;
-    char inst[256], exported[160], audit_line[700], audit_short[96], tz[64];
-    export_audit audit;
+    char tz[64];
+    export_facts f;
 } ind_doc;
 
 static void ind_page_head(export_pdf *p, void *ctx)
@@ -33,13 +33,13 @@ static void ind_page_head(export_pdf *p, void *ctx)
     ind_doc *d = ctx;
     char sub[160];
     snprintf(sub, sizeof sub, "Programa Anual de Trabajo %d · seguimiento de metas", d->ind.year);
-    p->y = export_pdf_letterhead(p, d->c, d->inst, "Informe de indicadores", sub);
+    p->y = export_pdf_letterhead(p, d->c, d->f.inst, "Informe de indicadores", sub);
 }
 
 static void ind_page_foot(export_pdf *p, void *ctx)
 {
     ind_doc *d = ctx;
-    export_pdf_footer_text(p, d->exported, d->audit_short, "");
+    export_pdf_footer_text(p, d->f.exported, d->f.audit_short, "");
 }
 
 /* Goal met, to two decimals as shown. */
@@ -438,13 +438,14 @@ static void notes(export_pdf *p, ind_doc *d)
     export_pdf_rgb(p, 0x333333);
     export_pdf_font(p, 7.5, 0);
     p->y += export_pdf_para(p, p->margin, p->y + 8, p->w - 2 * p->margin, 9.5, 6, line) * 9.5 + 6;
-    export_pdf_rgb(p, d->audit.ok ? C_OK : C_BEHIND);
+    export_pdf_rgb(p, d->f.audit.ok ? C_OK : C_BEHIND);
     export_pdf_font(p, 8, EXPORT_BOLD);
-    p->y += export_pdf_para(p, p->margin, p->y + 8, p->w - 2 * p->margin, 10, 4, d->audit_line) * 10;
+    p->y += export_pdf_para(p, p->margin, p->y + 8, p->w - 2 * p->margin, 10, 4, d->f.audit_line) * 10;
 }
 
-static void ind_layout(export_pdf *p, ind_doc *d)
+static void ind_layout(export_pdf *p, void *ctx)
 {
+    ind_doc *d = ctx;
     p->page = 0;
     export_pdf_new_page(p);
     cards(p, d);
@@ -475,35 +476,17 @@ int export_indicators_pdf(store *s, const config *c, int year, const char *path,
         free(d);
         return -1;
     }
-    char when[64], ymd[16], date[64];
     export_unit_tz(s, c, c->unit, d->tz, sizeof d->tz);
-    export_institution(s, c, d->inst, sizeof d->inst);
-    util_format_time(d->tz, now, "%Y-%m-%d", ymd, sizeof ymd);
-    util_format_time(d->tz, now, "%H:%M", when, sizeof when);
-    export_long_date(ymd, date, sizeof date);
-    snprintf(d->exported, sizeof d->exported, "Exportado el %s a las %s h (%s) · quiosco %s · cepci-kiosk", date,
-             when, d->tz, store_kiosk_id(s));
-    export_audit_check(s, &d->audit);
-    export_audit_text(&d->audit, d->audit_line, sizeof d->audit_line);
-    if (d->audit.ok)
-        snprintf(d->audit_short, sizeof d->audit_short, "Cadena de auditoría: verificada (%ld entradas)",
-                 d->audit.entries);
-    else
-        snprintf(d->audit_short, sizeof d->audit_short,
-                 "Cadena de auditoría: NO VERIFICADA — registros alterados o eliminados");
+    export_facts_fill(s, c, d->tz, now, &d->f);
     double w, h;
     char title[200];
     snprintf(title, sizeof title, "Informe de indicadores %d", year);
     export_pdf_paper(c, 0, &w, &h);
-    if (export_pdf_open(&p, path, w, h, title, d->inst, now, err, errlen) == 0) {
+    if (export_pdf_open(&p, path, w, h, title, d->f.inst, now, err, errlen) == 0) {
         p.page_head = ind_page_head;
         p.page_foot = ind_page_foot;
         p.ctx = d;
-        p.draw = 0;
-        ind_layout(&p, d);
-        p.pages = p.page;
-        p.draw = 1;
-        ind_layout(&p, d);
+        export_pdf_render(&p, ind_layout, d);
         rc = export_pdf_close(&p, 1, err, errlen);
     }
     indicators_free(&d->ind);

@@ -73,6 +73,18 @@ void export_institution(store *s, const config *c, char *out, size_t outlen);
 /* Time zone for unit code (store, then config, then America/Mexico_City). */
 void export_unit_tz(store *s, const config *c, const char *unit, char *out, size_t outlen);
 
+/* What every PDF states about itself: who exports it, when, and the audit
+ * chain status (long sentence and the footer's short line). */
+typedef struct export_facts {
+    char inst[256];
+    char exported[160];     /* "Exportado el ... · quiosco ... · cepci-kiosk" */
+    char audit_line[700];   /* export_audit_text */
+    char audit_short[96];
+    export_audit audit;
+} export_facts;
+/* Fills f for an export at now, dated in zone tz. */
+void export_facts_fill(store *s, const config *c, const char *tz, int64_t now, export_facts *f);
+
 /* ---- rows ---- */
 
 /* One attendance row, pointers valid during the callback only. */
@@ -228,6 +240,10 @@ void export_pdf_new_page(export_pdf *p);
 void export_pdf_need(export_pdf *p, double need);
 /* Ends the last page (footer). */
 void export_pdf_finish_pages(export_pdf *p);
+/* Lays out a two-pass document: layout(p, ctx) runs once only measuring,
+ * which counts the pages, then again drawing. layout starts and finishes
+ * the pages itself. */
+void export_pdf_render(export_pdf *p, void (*layout)(export_pdf *p, void *ctx), void *ctx);
 
 /* Standard letterhead: institution, committee and the document's title at
  * the top of the page; returns the y below it. */

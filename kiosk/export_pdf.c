@@ -375,6 +375,15 @@ void export_pdf_finish_pages(export_pdf *p)
         cairo_show_page(p->cr);
 }
 
+void export_pdf_render(export_pdf *p, void (*layout)(export_pdf *p, void *ctx), void *ctx)
+{
+    p->draw = 0;
+    layout(p, ctx);
+    p->pages = p->page;
+    p->draw = 1;
+    layout(p, ctx);
+}
+
 static unsigned accent_rgb(const config *c)
 {
     unsigned v;
@@ -441,6 +450,158 @@ void export_pdf_footer_text(export_pdf *p, const char *left1, const char *left2,
     export_pdf_text(p, right, y + 10, pg, 2);
 }
 
+/* ================= list documents (attendance, pledges) ================= */
+
+/* The signed part of a list document: the export facts, the fingerprint of
+ * the rows and its signature. */
+typedef struct list_seal {
+    export_facts f;
+    char sha_hex[65], sig_hex[129], payload[EXPORT_PAYLOAD_MAX];
+    char kiosk[STORE_KIOSK_ID_LEN];
+} list_seal;
+
+/* Finishes the fingerprint h and signs it as tag ("CKL1", "CKP1") with the
+ * kiosk key of db_path. Returns 0 or -1 with err. */
+static int list_sign(list_seal *z, store *s, const char *db_path, const char *tag, export_canon *h, char *err,
+                     size_t errlen)
+{
+    unsigned char sha[32];
+    export_canon_final(h, sha);
+    sodium_bin2hex(z->sha_hex, sizeof z->sha_hex, sha, sizeof sha);
+    return export_sign(s, db_path, tag, sha, z->payload, sizeof z->payload, z->sig_hex, err, errlen) != 0 ? -1 : 0;
+}
+
+/* Footer of every page: export facts, audit and the short fingerprint. */
+static void list_footer(export_pdf *p, const list_seal *z)
+{
+    char fp[96];
+    snprintf(fp, sizeof fp, "Huella SHA-256: %.16s…", z->sha_hex);
+    export_pdf_footer_text(p, z->f.exported, z->f.audit_short, fp);
+}
+
+/* Running head of the pages after the first: institution and committee on
+ * the left; the document (cut to one line) and its date or period on the
+ * right. Sets p->y below it. */
+static void list_running_head(export_pdf *p, const config *c, const char *inst, const char *doc, const char *when)
+{
+    double right = p->w - p->margin;
+    char lines[1][EXPORT_LINE];
+    export_pdf_rgb(p, 0x111111);
+    export_pdf_font(p, 9, EXPORT_BOLD);
+    export_pdf_text(p, p->margin, p->top + 10, inst, 0);
+    export_pdf_wrap(p, doc, (right - p->margin) * 0.55, 1, lines);
+    export_pdf_text(p, right, p->top + 10, lines[0], 2);
+    export_pdf_font(p, 8, 0);
+    export_pdf_rgb(p, 0x333333);
+    export_pdf_text(p, right, p->top + 21, when, 2);
+    export_pdf_text(p, p->margin, p->top + 21, c->committee, 0);
+    export_pdf_hline(p, p->margin, right, p->top + 27, 1, 0x1B2430);
+    p->y = p->top + 36;
+}
+
+/* The table's header band, hh high, at p->y: each column name in at most
+ * two lines, a one-line name on baseline y + base, two lines 5 pt higher.
+ * Advances p->y. */
+static void list_table_head(export_pdf *p, const char *const *head, const double *colw, int ncols, double hh,
+                            double base)
+{
+    double x = p->margin, y = p->y;
+    if (p->draw) {
+        export_pdf_rgb(p, 0xE4E9F0);
+        cairo_rectangle(p->cr, x, y, p->w - 2 * p->margin, hh);
+        cairo_fill(p->cr);
+    }
+    export_pdf_font(p, 7.5, EXPORT_BOLD);
+    export_pdf_rgb(p, 0x1B2430);
+    for (int k = 0; k < ncols; k++) {
+        char lines[2][EXPORT_LINE];
+        int n = export_pdf_wrap(p, head[k], colw[k] - 6, 2, lines);
+        double ty = y + (n == 1 ? base : base - 5);
+        for (int i = 0; i < n; i++)
+            export_pdf_text(p, x + 3, ty + i * 8.5, lines[i], 0);
+        x += colw[k];
+    }
+    export_pdf_hline(p, p->margin, p->w - p->margin, y + hh, 0.8, 0x1B2430);
+    p->y += hh;
+}
+
+/* The proof lines of a list's summary, in width tw from y: the audit
+ * sentence, the SHA-256 fingerprint under heading, signed_by, and the
+ * signature in hex (in colour sig_rgb). Returns the y below them. */
+static double list_proof(export_pdf *p, const list_seal *z, double x, double y, double tw, const char *heading,
+                         const char *signed_by, unsigned sig_rgb)
+{
+    char line[80];
+    export_pdf_rgb(p, z->f.audit.ok ? 0x1E6B33 : 0xB00020);
+    export_pdf_font(p, 8.5, EXPORT_BOLD);
+    y += export_pdf_para(p, x, y + 9, tw, 11, 4, z->f.audit_line) * 11 + 6;
+    export_pdf_rgb(p, 0x111111);
+    export_pdf_text(p, x, y + 9, heading, 0);
+    y += 12;
+    export_pdf_font(p, 8, EXPORT_MONO);
+    snprintf(line, sizeof line, "%.32s %.32s", z->sha_hex, z->sha_hex + 32);
+    export_pdf_text(p, x, y + 9, line, 0);
+    y += 13;
+    export_pdf_font(p, 8.5, 0);
+    y += export_pdf_para(p, x, y + 9, tw, 11, 3, signed_by) * 11;
+    export_pdf_font(p, 6.5, EXPORT_MONO);
+    export_pdf_rgb(p, sig_rgb);
+    snprintf(line, sizeof line, "%.64s", z->sig_hex);
+    export_pdf_text(p, x, y + 8, line, 0);
+    snprintf(line, sizeof line, "%.64s", z->sig_hex + 64);
+    export_pdf_text(p, x, y + 16, line, 0);
+    return y + 20;
+}
+
+/* A list document laid out by list_layout: rows are never split across
+ * pages; the summary after them is kept whole, on a page of its own
+ * (which page_head draws without the table header) when it does not fit. */
+typedef struct list_spec {
+    void *doc;
+    int n;                 /* rows */
+    const char *empty;     /* said instead of rows when there are none */
+    /* Height of row i (or of the summary) at p->y; drawn when p->draw. */
+    double (*row)(export_pdf *p, void *doc, int i);
+    double (*summary)(export_pdf *p, void *doc);
+    int *summary_page;     /* 1 while the summary's own page is started */
+} list_spec;
+
+static void list_layout(export_pdf *p, void *ctx)
+{
+    const list_spec *l = ctx;
+    p->page = 0;
+    export_pdf_new_page(p);
+    if (l->n == 0) {
+        export_pdf_font(p, 9, EXPORT_ITALIC);
+        export_pdf_rgb(p, 0x444444);
+        export_pdf_text(p, p->margin + 6, p->y + 16, l->empty, 0);
+        p->y += 26;
+    }
+    for (int i = 0; i < l->n; i++) {
+        int saved = p->draw;
+        p->draw = 0;
+        double h = l->row(p, l->doc, i);
+        p->draw = saved;
+        export_pdf_need(p, h);
+        l->row(p, l->doc, i);
+        p->y += h;
+    }
+    /* The summary must not be split: measure it, then place it. */
+    int saved = p->draw;
+    double y0 = p->y;
+    p->draw = 0;
+    double need = l->summary(p, l->doc);
+    p->draw = saved;
+    p->y = y0;
+    if (p->y + need > p->bottom) {
+        *l->summary_page = 1;
+        export_pdf_new_page(p);
+        *l->summary_page = 0;
+    }
+    l->summary(p, l->doc);
+    export_pdf_finish_pages(p);
+}
+
 /* ================= the attendance list ================= */
 
 enum { ATT_COLS = 8 };
@@ -457,10 +618,8 @@ typedef struct att_doc {
     const config *c;
     store_event ev;
     store_unit unit;
-    char tz[64], inst[256], exported[160], audit_line[700], audit_short[96];
-    char sha_hex[65], sig_hex[129], payload[EXPORT_PAYLOAD_MAX];
-    char kiosk[STORE_KIOSK_ID_LEN];
-    export_audit audit;
+    char tz[64];
+    list_seal z;
     att_item *items;
     int n, cap, staff, guests, keyed, summary_page;
     double colw[ATT_COLS];
@@ -647,28 +806,6 @@ static const char *const ATT_HEAD[ATT_COLS] = {
     "Hora de registro", "Firma",
 };
 
-static void att_table_head(export_pdf *p, att_doc *d)
-{
-    double x = p->margin, hh = 24, y = p->y;
-    if (p->draw) {
-        export_pdf_rgb(p, 0xE4E9F0);
-        cairo_rectangle(p->cr, x, y, p->w - 2 * p->margin, hh);
-        cairo_fill(p->cr);
-    }
-    export_pdf_font(p, 7.5, EXPORT_BOLD);
-    export_pdf_rgb(p, 0x1B2430);
-    for (int k = 0; k < ATT_COLS; k++) {
-        char lines[2][EXPORT_LINE];
-        int n = export_pdf_wrap(p, ATT_HEAD[k], d->colw[k] - 6, 2, lines);
-        double ty = y + (n == 1 ? 15 : 10);
-        for (int i = 0; i < n; i++)
-            export_pdf_text(p, x + 3, ty + i * 8.5, lines[i], 0);
-        x += d->colw[k];
-    }
-    export_pdf_hline(p, p->margin, p->w - p->margin, y + hh, 0.8, 0x1B2430);
-    p->y += hh;
-}
-
 static void att_page_head(export_pdf *p, void *ctx)
 {
     att_doc *d = ctx;
@@ -676,41 +813,28 @@ static void att_page_head(export_pdf *p, void *ctx)
     if (p->page == 1) {
         snprintf(sub, sizeof sub, "Evidencia del Programa Anual de Trabajo%s%s", d->ev.pat[0] ? " · actividad " : "",
                  d->ev.pat);
-        p->y = export_pdf_letterhead(p, d->c, d->inst, "Lista de asistencia", sub);
+        p->y = export_pdf_letterhead(p, d->c, d->z.f.inst, "Lista de asistencia", sub);
         p->y += att_event_block(p, d, p->y) + 10;
     } else {
-        double right = p->w - p->margin;
-        char date[96], title[EXPORT_LINE], lines[1][EXPORT_LINE];
+        char date[96], title[EXPORT_LINE];
         export_long_date(d->ev.start, date, sizeof date);
-        export_pdf_rgb(p, 0x111111);
-        export_pdf_font(p, 9, EXPORT_BOLD);
-        export_pdf_text(p, p->margin, p->top + 10, d->inst, 0);
-        export_pdf_font(p, 9, EXPORT_BOLD);
         snprintf(title, sizeof title, "Lista de asistencia · %s", d->ev.title);
-        export_pdf_wrap(p, title, (right - p->margin) * 0.55, 1, lines);
-        export_pdf_text(p, right, p->top + 10, lines[0], 2);
-        export_pdf_font(p, 8, 0);
-        export_pdf_rgb(p, 0x333333);
-        export_pdf_text(p, right, p->top + 21, date, 2);
-        export_pdf_text(p, p->margin, p->top + 21, d->c->committee, 0);
-        export_pdf_hline(p, p->margin, right, p->top + 27, 1, 0x1B2430);
-        p->y = p->top + 36;
+        list_running_head(p, d->c, d->z.f.inst, title, date);
     }
     if (!d->summary_page)
-        att_table_head(p, d);
+        list_table_head(p, ATT_HEAD, d->colw, ATT_COLS, 24, 15);
 }
 
 static void att_page_foot(export_pdf *p, void *ctx)
 {
     att_doc *d = ctx;
-    char fp[96];
-    snprintf(fp, sizeof fp, "Huella SHA-256: %.16s…", d->sha_hex);
-    export_pdf_footer_text(p, d->exported, d->audit_short, fp);
+    list_footer(p, &d->z);
 }
 
 /* Height (and, when drawing, the drawing) of attendance row i at p->y. */
-static double att_row(export_pdf *p, att_doc *d, int i)
+static double att_row(export_pdf *p, void *ctx, int i)
 {
+    att_doc *d = ctx;
     const double lh = 9.6, pad = 4;
     att_item *it = &d->items[i];
     char no[16], hour[32], name[420], empno[80];
@@ -782,8 +906,9 @@ static double att_row(export_pdf *p, att_doc *d, int i)
 }
 
 /* Summary, fingerprint and signature lines after the table. */
-static double att_summary(export_pdf *p, att_doc *d)
+static double att_summary(export_pdf *p, void *ctx)
 {
+    att_doc *d = ctx;
     const double qr = 104;
     double x = p->margin, w = p->w - 2 * p->margin, y = p->y + 12;
     double tw = w - qr - 24;
@@ -804,31 +929,12 @@ static double att_summary(export_pdf *p, att_doc *d)
              "(%d en quiosco, %d capturados de lista en papel).",
              d->guests, d->n, kiosk_rows, d->keyed);
     y += export_pdf_para(p, x, y + 9, tw, 11, 3, line) * 11;
-    export_pdf_rgb(p, d->audit.ok ? 0x1E6B33 : 0xB00020);
-    export_pdf_font(p, 8.5, EXPORT_BOLD);
-    y += export_pdf_para(p, x, y + 9, tw, 11, 4, d->audit_line) * 11 + 6;
-    export_pdf_rgb(p, 0x111111);
-    export_pdf_font(p, 8.5, EXPORT_BOLD);
-    export_pdf_text(p, x, y + 9, "Huella digital SHA-256 del contenido de la lista", 0);
-    y += 12;
-    export_pdf_font(p, 8, EXPORT_MONO);
-    snprintf(line, sizeof line, "%.32s %.32s", d->sha_hex, d->sha_hex + 32);
-    export_pdf_text(p, x, y + 9, line, 0);
-    y += 13;
-    export_pdf_font(p, 8.5, 0);
     snprintf(line, sizeof line,
              "Firmada con Ed25519 por el quiosco %s. El código QR contiene la huella y la firma; se comprueba "
-             "con «cepci-kiosk verify» y la llave pública del quiosco. Firma:", d->kiosk);
-    y += export_pdf_para(p, x, y + 9, tw, 11, 3, line) * 11;
-    export_pdf_font(p, 6.5, EXPORT_MONO);
-    export_pdf_rgb(p, 0x333333);
-    snprintf(line, sizeof line, "%.64s", d->sig_hex);
-    export_pdf_text(p, x, y + 8, line, 0);
-    snprintf(line, sizeof line, "%.64s", d->sig_hex + 64);
-    export_pdf_text(p, x, y + 16, line, 0);
-    y += 20;
+             "con «cepci-kiosk verify» y la llave pública del quiosco. Firma:", d->z.kiosk);
+    y = list_proof(p, &d->z, x, y, tw, "Huella digital SHA-256 del contenido de la lista", line, 0x333333);
     double qy = p->y + 12;
-    export_pdf_qr(p, x + w - qr, qy, qr, d->payload);
+    export_pdf_qr(p, x + w - qr, qy, qr, d->z.payload);
     export_pdf_font(p, 6.5, 0);
     export_pdf_rgb(p, 0x444444);
     export_pdf_text(p, x + w - qr / 2, qy + qr + 8, "Huella firmada de la lista", 1);
@@ -849,69 +955,12 @@ static double att_summary(export_pdf *p, att_doc *d)
     return y - p->y;
 }
 
-static void att_layout(export_pdf *p, att_doc *d)
-{
-    p->page = 0;
-    memset(&d->clock, 0, sizeof d->clock);
-    export_pdf_new_page(p);
-    if (d->n == 0) {
-        export_pdf_font(p, 9, EXPORT_ITALIC);
-        export_pdf_rgb(p, 0x444444);
-        export_pdf_text(p, p->margin + 6, p->y + 16, "Sin registros de asistencia en este evento.", 0);
-        p->y += 26;
-    }
-    for (int i = 0; i < d->n; i++) {
-        int saved = p->draw;
-        p->draw = 0;
-        double h = att_row(p, d, i);
-        p->draw = saved;
-        export_pdf_need(p, h);
-        att_row(p, d, i);
-        p->y += h;
-    }
-    /* The summary must not be split: measure it, then place it. */
-    int saved = p->draw;
-    double y0 = p->y;
-    p->draw = 0;
-    double need = att_summary(p, d);
-    p->draw = saved;
-    p->y = y0;
-    if (p->y + need > p->bottom) {
-        d->summary_page = 1; /* the summary page needs no table header */
-        export_pdf_new_page(p);
-        d->summary_page = 0;
-    }
-    att_summary(p, d);
-    export_pdf_finish_pages(p);
-}
-
-/* Common facts of a list document: institution, export time, audit. */
-static void doc_facts(store *s, const config *c, const char *tz, int64_t now, char *inst, size_t instlen,
-                      char *exported, size_t exlen, export_audit *audit, char *line, size_t linelen, char *shortl,
-                      size_t shortlen)
-{
-    char when[64], date[64], ymd[16];
-    export_institution(s, c, inst, instlen);
-    util_format_time(tz, now, "%Y-%m-%d", ymd, sizeof ymd);
-    util_format_time(tz, now, "%H:%M", when, sizeof when);
-    export_long_date(ymd, date, sizeof date);
-    snprintf(exported, exlen, "Exportado el %s a las %s h (%s) · quiosco %s · cepci-kiosk", date, when, tz,
-             store_kiosk_id(s));
-    export_audit_check(s, audit);
-    export_audit_text(audit, line, linelen);
-    if (audit->ok)
-        snprintf(shortl, shortlen, "Cadena de auditoría: verificada (%ld entradas)", audit->entries);
-    else
-        snprintf(shortl, shortlen, "Cadena de auditoría: NO VERIFICADA — registros alterados o eliminados");
-}
-
 int export_attendance_pdf(store *s, const config *c, const char *db_path, const store_event *ev,
                           const char *path, int64_t now, char *err, size_t errlen)
 {
     att_doc *d = calloc(1, sizeof *d);
     export_pdf p;
     export_canon h;
-    unsigned char sha[32];
     int rc = -1, opened = 0;
     if (!d) {
         snprintf(err, errlen, "export: out of memory");
@@ -922,7 +971,7 @@ int export_attendance_pdf(store *s, const config *c, const char *db_path, const 
     if (store_unit_get(s, ev->unit, &d->unit) != STORE_OK)
         memset(&d->unit, 0, sizeof d->unit);
     export_unit_tz(s, c, ev->unit, d->tz, sizeof d->tz);
-    util_strlcpy(d->kiosk, store_kiosk_id(s), sizeof d->kiosk);
+    util_strlcpy(d->z.kiosk, store_kiosk_id(s), sizeof d->z.kiosk);
     int r = export_att_each(s, ev, 1, att_collect, d);
     if (r) {
         snprintf(err, errlen, r == STORE_ERROR ? "cannot read the attendance list" : "export: out of memory");
@@ -933,21 +982,18 @@ int export_attendance_pdf(store *s, const config *c, const char *db_path, const 
     export_canon_event(&h, ev);
     for (int i = 0; i < d->n; i++) {
         att_item *it = &d->items[i];
-        export_att_row row = {i + 1, it->guest, it->at, it->uuid, it->folio, it->method, d->kiosk,
+        export_att_row row = {i + 1, it->guest, it->at, it->uuid, it->folio, it->method, d->z.kiosk,
                               it->employee_no, it->name, it->unit, it->area, it->position, it->sig, it->siglen};
         export_canon_att_row(&h, &row);
     }
-    export_canon_final(&h, sha);
-    sodium_bin2hex(d->sha_hex, sizeof d->sha_hex, sha, sizeof sha);
-    if (export_sign(s, db_path, "CKL1", sha, d->payload, sizeof d->payload, d->sig_hex, err, errlen) != 0)
+    if (list_sign(&d->z, s, db_path, "CKL1", &h, err, errlen) != 0)
         goto cleanup;
-    doc_facts(s, c, d->tz, now, d->inst, sizeof d->inst, d->exported, sizeof d->exported, &d->audit,
-              d->audit_line, sizeof d->audit_line, d->audit_short, sizeof d->audit_short);
+    export_facts_fill(s, c, d->tz, now, &d->z.f);
     double w, hgt;
     export_pdf_paper(c, 1, &w, &hgt);
     char title[400];
     snprintf(title, sizeof title, "Lista de asistencia — %s", ev->title);
-    if (export_pdf_open(&p, path, w, hgt, title, d->inst, now, err, errlen) != 0)
+    if (export_pdf_open(&p, path, w, hgt, title, d->z.f.inst, now, err, errlen) != 0)
         goto cleanup;
     opened = 1;
     /* Column widths for a 720 pt table (Letter landscape), scaled. */
@@ -958,11 +1004,9 @@ int export_attendance_pdf(store *s, const config *c, const char *db_path, const 
     p.page_head = att_page_head;
     p.page_foot = att_page_foot;
     p.ctx = d;
-    p.draw = 0;
-    att_layout(&p, d);
-    p.pages = p.page;
-    p.draw = 1;
-    att_layout(&p, d);
+    list_spec list = {d, d->n, "Sin registros de asistencia en este evento.", att_row, att_summary,
+                      &d->summary_page};
+    export_pdf_render(&p, list_layout, &list);
     rc = export_pdf_close(&p, 1, err, errlen);
     opened = 0;
 cleanup:
@@ -988,9 +1032,8 @@ typedef struct pl_doc {
     const config *c;
     int year, ind_year;
     indicators ind;
-    char tz[64], inst[256], exported[160], audit_line[700], audit_short[96], period[160];
-    char sha_hex[65], sig_hex[129], payload[EXPORT_PAYLOAD_MAX], kiosk[STORE_KIOSK_ID_LEN];
-    export_audit audit;
+    char tz[64], period[160];
+    list_seal z;
     export_canon h;
     pl_item *items;
     int n, cap, keyed, summary_page;
@@ -1049,27 +1092,6 @@ static const char *const PL_HEAD[PL_COLS] = {
     "No.", "Nombre completo", "Número de empleado", "Unidad", "Fecha y hora de firma", "Versión de la Carta",
     "Folio", "Medio",
 };
-
-static void pl_table_head(export_pdf *p, pl_doc *d)
-{
-    double x = p->margin, hh = 22, y = p->y;
-    if (p->draw) {
-        export_pdf_rgb(p, 0xE4E9F0);
-        cairo_rectangle(p->cr, x, y, p->w - 2 * p->margin, hh);
-        cairo_fill(p->cr);
-    }
-    export_pdf_font(p, 7.5, EXPORT_BOLD);
-    export_pdf_rgb(p, 0x1B2430);
-    for (int k = 0; k < PL_COLS; k++) {
-        char lines[2][EXPORT_LINE];
-        int n = export_pdf_wrap(p, PL_HEAD[k], d->colw[k] - 6, 2, lines);
-        for (int i = 0; i < n; i++)
-            export_pdf_text(p, x + 3, y + (n == 1 ? 14 : 9) + i * 8.5, lines[i], 0);
-        x += d->colw[k];
-    }
-    export_pdf_hline(p, p->margin, p->w - p->margin, y + hh, 0.8, 0x1B2430);
-    p->y += hh;
-}
 
 /* Per-unit IV.3 summary table with small bars; returns its height. */
 static double pl_unit_summary(export_pdf *p, pl_doc *d)
@@ -1137,7 +1159,7 @@ static void pl_page_head(export_pdf *p, void *ctx)
 {
     pl_doc *d = ctx;
     if (p->page == 1) {
-        p->y = export_pdf_letterhead(p, d->c, d->inst, "Carta Compromiso", "Base de datos de firmantes");
+        p->y = export_pdf_letterhead(p, d->c, d->z.f.inst, "Carta Compromiso", "Base de datos de firmantes");
         export_pdf_rgb(p, 0x111111);
         export_pdf_font(p, 9, 0);
         export_pdf_text(p, p->margin, p->y + 8, d->period, 0);
@@ -1148,32 +1170,21 @@ static void pl_page_head(export_pdf *p, void *ctx)
         export_pdf_text(p, p->margin, p->y + 10, "Personas firmantes", 0);
         p->y += 16;
     } else {
-        double right = p->w - p->margin;
-        export_pdf_rgb(p, 0x111111);
-        export_pdf_font(p, 9, EXPORT_BOLD);
-        export_pdf_text(p, p->margin, p->top + 10, d->inst, 0);
-        export_pdf_text(p, right, p->top + 10, "Carta Compromiso · base de datos de firmantes", 2);
-        export_pdf_font(p, 8, 0);
-        export_pdf_rgb(p, 0x333333);
-        export_pdf_text(p, p->margin, p->top + 21, d->c->committee, 0);
-        export_pdf_text(p, right, p->top + 21, d->period, 2);
-        export_pdf_hline(p, p->margin, right, p->top + 27, 1, 0x1B2430);
-        p->y = p->top + 36;
+        list_running_head(p, d->c, d->z.f.inst, "Carta Compromiso · base de datos de firmantes", d->period);
     }
     if (!d->summary_page)
-        pl_table_head(p, d);
+        list_table_head(p, PL_HEAD, d->colw, PL_COLS, 22, 14);
 }
 
 static void pl_page_foot(export_pdf *p, void *ctx)
 {
     pl_doc *d = ctx;
-    char fp[96];
-    snprintf(fp, sizeof fp, "Huella SHA-256: %.16s…", d->sha_hex);
-    export_pdf_footer_text(p, d->exported, d->audit_short, fp);
+    list_footer(p, &d->z);
 }
 
-static double pl_row(export_pdf *p, pl_doc *d, int i)
+static double pl_row(export_pdf *p, void *ctx, int i)
 {
+    pl_doc *d = ctx;
     const double pad = 3, lh = 9.4;
     pl_item *it = &d->items[i];
     char no[16];
@@ -1206,8 +1217,9 @@ static double pl_row(export_pdf *p, pl_doc *d, int i)
     return h;
 }
 
-static double pl_summary(export_pdf *p, pl_doc *d)
+static double pl_summary(export_pdf *p, void *ctx)
 {
+    pl_doc *d = ctx;
     const double qr = 110;
     double x = p->margin, w = p->w - 2 * p->margin, y = p->y + 14, tw = w - qr - 20;
     char line[800];
@@ -1219,64 +1231,13 @@ static double pl_summary(export_pdf *p, pl_doc *d)
     snprintf(line, sizeof line, "Firmas registradas: %d (%d en quiosco con firma autógrafa digital, %d de cartas en papel).",
              d->n, d->n - d->keyed, d->keyed);
     y += export_pdf_para(p, x, y + 9, tw, 11, 3, line) * 11 + 2;
-    export_pdf_rgb(p, d->audit.ok ? 0x1E6B33 : 0xB00020);
-    export_pdf_font(p, 8.5, EXPORT_BOLD);
-    y += export_pdf_para(p, x, y + 9, tw, 11, 4, d->audit_line) * 11 + 6;
-    export_pdf_rgb(p, 0x111111);
-    export_pdf_text(p, x, y + 9, "Huella digital SHA-256 de la base de firmantes", 0);
-    y += 12;
-    export_pdf_font(p, 8, EXPORT_MONO);
-    snprintf(line, sizeof line, "%.32s %.32s", d->sha_hex, d->sha_hex + 32);
-    export_pdf_text(p, x, y + 9, line, 0);
-    y += 13;
-    export_pdf_font(p, 8.5, 0);
     snprintf(line, sizeof line, "Firmada con Ed25519 por el quiosco %s; el código QR se comprueba con "
-             "«cepci-kiosk verify». Firma:", d->kiosk);
-    y += export_pdf_para(p, x, y + 9, tw, 11, 3, line) * 11;
-    export_pdf_font(p, 6.5, EXPORT_MONO);
-    snprintf(line, sizeof line, "%.64s", d->sig_hex);
-    export_pdf_text(p, x, y + 8, line, 0);
-    snprintf(line, sizeof line, "%.64s", d->sig_hex + 64);
-    export_pdf_text(p, x, y + 16, line, 0);
-    y += 20;
-    export_pdf_qr(p, x + w - qr, p->y + 14, qr, d->payload);
+             "«cepci-kiosk verify». Firma:", d->z.kiosk);
+    y = list_proof(p, &d->z, x, y, tw, "Huella digital SHA-256 de la base de firmantes", line, 0x111111);
+    export_pdf_qr(p, x + w - qr, p->y + 14, qr, d->z.payload);
     if (y < p->y + 14 + qr + 6)
         y = p->y + 14 + qr + 6;
     return y - p->y;
-}
-
-static void pl_layout(export_pdf *p, pl_doc *d)
-{
-    p->page = 0;
-    export_pdf_new_page(p);
-    if (d->n == 0) {
-        export_pdf_font(p, 9, EXPORT_ITALIC);
-        export_pdf_rgb(p, 0x444444);
-        export_pdf_text(p, p->margin + 6, p->y + 16, "Sin firmas registradas en el periodo.", 0);
-        p->y += 26;
-    }
-    for (int i = 0; i < d->n; i++) {
-        int saved = p->draw;
-        p->draw = 0;
-        double h = pl_row(p, d, i);
-        p->draw = saved;
-        export_pdf_need(p, h);
-        pl_row(p, d, i);
-        p->y += h;
-    }
-    int saved = p->draw;
-    double y0 = p->y;
-    p->draw = 0;
-    double need = pl_summary(p, d);
-    p->draw = saved;
-    p->y = y0;
-    if (p->y + need > p->bottom) {
-        d->summary_page = 1;
-        export_pdf_new_page(p);
-        d->summary_page = 0;
-    }
-    pl_summary(p, d);
-    export_pdf_finish_pages(p);
 }
 
 int export_pledges_pdf(store *s, const config *c, const char *db_path, int year, const char *path, int64_t now,
@@ -1285,7 +1246,6 @@ int export_pledges_pdf(store *s, const config *c, const char *db_path, int year,
     pl_doc *d = calloc(1, sizeof *d);
     export_clock *clock = calloc(1, sizeof *clock);
     export_pdf p;
-    unsigned char sha[32];
     int rc = -1, opened = 0;
     if (!d || !clock) {
         snprintf(err, errlen, "export: out of memory");
@@ -1295,7 +1255,7 @@ int export_pledges_pdf(store *s, const config *c, const char *db_path, int year,
     d->year = year;
     d->clock = clock;
     export_unit_tz(s, c, c->unit, d->tz, sizeof d->tz);
-    util_strlcpy(d->kiosk, store_kiosk_id(s), sizeof d->kiosk);
+    util_strlcpy(d->z.kiosk, store_kiosk_id(s), sizeof d->z.kiosk);
     struct tm tm;
     util_utc_to_local(d->tz, now, &tm);
     d->ind_year = year ? year : tm.tm_year + 1900;
@@ -1316,15 +1276,12 @@ int export_pledges_pdf(store *s, const config *c, const char *db_path, int year,
         snprintf(err, errlen, r == STORE_ERROR ? "cannot read the pledges" : "export: out of memory");
         goto cleanup;
     }
-    export_canon_final(&d->h, sha);
-    sodium_bin2hex(d->sha_hex, sizeof d->sha_hex, sha, sizeof sha);
-    if (export_sign(s, db_path, "CKP1", sha, d->payload, sizeof d->payload, d->sig_hex, err, errlen) != 0)
+    if (list_sign(&d->z, s, db_path, "CKP1", &d->h, err, errlen) != 0)
         goto cleanup;
-    doc_facts(s, c, d->tz, now, d->inst, sizeof d->inst, d->exported, sizeof d->exported, &d->audit,
-              d->audit_line, sizeof d->audit_line, d->audit_short, sizeof d->audit_short);
+    export_facts_fill(s, c, d->tz, now, &d->z.f);
     double w, hgt;
     export_pdf_paper(c, 0, &w, &hgt);
-    if (export_pdf_open(&p, path, w, hgt, "Carta Compromiso — base de datos de firmantes", d->inst, now, err,
+    if (export_pdf_open(&p, path, w, hgt, "Carta Compromiso — base de datos de firmantes", d->z.f.inst, now, err,
                         errlen) != 0)
         goto cleanup;
     opened = 1;
@@ -1335,11 +1292,8 @@ int export_pledges_pdf(store *s, const config *c, const char *db_path, int year,
     p.page_head = pl_page_head;
     p.page_foot = pl_page_foot;
     p.ctx = d;
-    p.draw = 0;
-    pl_layout(&p, d);
-    p.pages = p.page;
-    p.draw = 1;
-    pl_layout(&p, d);
+    list_spec list = {d, d->n, "Sin firmas registradas en el periodo.", pl_row, pl_summary, &d->summary_page};
+    export_pdf_render(&p, list_layout, &list);
     rc = export_pdf_close(&p, 1, err, errlen);
     opened = 0;
 cleanup:

@@ -114,9 +114,7 @@ static int setup(void **state)
         fail_msg("keys_create: %s", err);
     config_defaults(&f->cfg, tu_src("assets"));
     snprintf(f->cfg.unit, sizeof f->cfg.unit, "SCLC");
-    tu_person(f->s, "1001", "José", "Peña", "Íñiguez", "SCLC", 1);
-    tu_person(f->s, "1002", "María José", "López", "Ruiz", "SCLC", 1);
-    tu_person(f->s, "1003", "Juan", "Pérez", "", "CHE", 1);
+    tu_people(f->s);
     tu_person(f->s, "1004", "Ana", "Núñez", "Gómez", "CHE", 1);
     snprintf(f->event, sizeof f->event, "%s",
              tu_event(f->s, "Taller de ética pública", "taller", "etica,conflicto-intereses", "SCLC",
@@ -128,9 +126,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    store_close(f->s);
-    tu_rmrf(f->dir);
-    free(f->dir);
+    tu_store_done(f->s, f->dir);
     free(f);
     return 0;
 }

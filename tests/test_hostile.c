@@ -32,9 +32,7 @@ static int setup(void **state)
     struct fx *f = calloc(1, sizeof *f);
     f->dir = tu_tmpdir();
     f->s = tu_store(f->dir, "k.db");
-    tu_person(f->s, "1001", "José", "Peña", "Íñiguez", "SCLC", 1);
-    tu_person(f->s, "1002", "María José", "López", "Ruiz", "SCLC", 1);
-    tu_person(f->s, "1003", "Juan", "Pérez", "", "CHE", 1);
+    tu_people(f->s);
     snprintf(f->event, sizeof f->event, "%s",
              tu_event(f->s, "Taller de ética", "taller", "etica", "SCLC", "2020-11-25 10:00", 1));
     *state = f;
@@ -44,22 +42,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    store_close(f->s);
-    tu_rmrf(f->dir);
-    free(f->dir);
+    tu_store_done(f->s, f->dir);
     free(f);
     return 0;
-}
-
-static long count(store *s, const char *sql)
-{
-    sqlite3_stmt *st;
-    long n = -1;
-    assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
 }
 
 /* A string of n copies of c (caller frees). */
@@ -125,7 +110,7 @@ static void long_badge_strings_are_refused_cleanly(void **state)
     /* A 10,000-character guest name is refused, not cut. */
     assert_int_equal(store_checkin(f->s, f->event, NULL, letters, "guest", SIG, sizeof SIG, 100, &r),
                      STORE_INVALID);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance"), 0);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance"), 0);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
     free(digits);
     free(letters);
@@ -173,7 +158,7 @@ static void wedge_garbage_in_employee_numbers_finds_nobody(void **state)
         assert_int_equal(store_checkin(f->s, f->event, WEDGE_NUMBERS[i], NULL, "badge", SIG, sizeof SIG, 100, &r),
                          STORE_NOTFOUND);
     }
-    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance"), 0);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance"), 0);
     /* Nor can such a number enter the roster. */
     for (int i = 0; WEDGE_NUMBERS[i]; i++) {
         store_person q;
@@ -226,7 +211,7 @@ static void guest_name_with_invalid_utf8_is_refused(void **state)
     for (int i = 0; names[i]; i++)
         assert_int_equal(store_checkin(f->s, f->event, NULL, names[i], "guest", SIG, sizeof SIG, 100, &r),
                          STORE_INVALID);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance"), 0);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance"), 0);
 }
 
 static void guest_name_with_control_characters_is_refused(void **state)
@@ -243,13 +228,13 @@ static void guest_name_with_control_characters_is_refused(void **state)
             fail_msg("guest name %d with a control character: store_checkin returned %d, want STORE_INVALID (%d)",
                      i, rc, STORE_INVALID);
     }
-    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance"), 0);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance"), 0);
 }
 
 static void event_texts_with_control_characters_are_refused(void **state)
 {
     struct fx *f = *state;
-    long before = count(f->s, "SELECT count(*) FROM event");
+    long before = tu_count(f->s, "SELECT count(*) FROM event");
     const char *bad[] = {"Taller\nde ética", "Taller\x1b[2J", "Taller\tA", "Taller \xff", NULL};
     for (int i = 0; bad[i]; i++) {
         for (int field = 0; field < 3; field++) {
@@ -266,7 +251,7 @@ static void event_texts_with_control_characters_are_refused(void **state)
                 fail_msg("event text %d in field %d was accepted", i, field);
         }
     }
-    assert_int_equal(count(f->s, "SELECT count(*) FROM event"), before);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM event"), before);
 }
 
 /* ---- a long accented guest name ---- */
@@ -320,10 +305,10 @@ static void guest_name_too_long_is_refused_never_cut(void **state)
     assert_string_equal(back.guest_name, fits);
     /* ...one byte more is refused, and nothing is written. */
     char *too = repeat('b', sizeof r.guest_name);
-    long before = count(f->s, "SELECT count(*) FROM attendance");
+    long before = tu_count(f->s, "SELECT count(*) FROM attendance");
     assert_int_equal(store_checkin(f->s, f->event, NULL, too, "guest", SIG, sizeof SIG, 101, &r), STORE_INVALID);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance"), before);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance WHERE length(guest_name) < 255 "
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance"), before);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance WHERE length(guest_name) < 255 "
                                  "AND guest_name LIKE 'bbb%'"), 0);
     free(fits);
     free(too);
@@ -359,7 +344,7 @@ static void sql_metacharacters_in_lookups_find_nothing(void **state)
         assert_int_equal(store_checkin(f->s, f->event, keys[i], NULL, "badge", SIG, sizeof SIG, 100, &r),
                          STORE_NOTFOUND);
     }
-    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance"), 0);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance"), 0);
 }
 
 static void sql_metacharacters_in_guest_names_stored_verbatim(void **state)
@@ -375,7 +360,7 @@ static void sql_metacharacters_in_guest_names_stored_verbatim(void **state)
     int n = 0;
     while (SQLMETA[n])
         n++;
-    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance"), n);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance"), n);
     assert_int_equal(store_person_count(f->s, 0), 3);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
 }
@@ -383,7 +368,7 @@ static void sql_metacharacters_in_guest_names_stored_verbatim(void **state)
 static void sql_metacharacters_in_event_titles_stored_verbatim(void **state)
 {
     struct fx *f = *state;
-    long before = count(f->s, "SELECT count(*) FROM event");
+    long before = tu_count(f->s, "SELECT count(*) FROM event");
     for (int i = 0; SQLMETA[i]; i++) {
         store_event e, got;
         memset(&e, 0, sizeof e);
@@ -403,7 +388,7 @@ static void sql_metacharacters_in_event_titles_stored_verbatim(void **state)
     int n = 0;
     while (SQLMETA[n])
         n++;
-    assert_int_equal(count(f->s, "SELECT count(*) FROM event"), before + n);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM event"), before + n);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
 }
 

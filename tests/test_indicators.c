@@ -96,9 +96,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    store_close(f->s);
-    tu_rmrf(f->dir);
-    free(f->dir);
+    tu_store_done(f->s, f->dir);
     free(f);
     return 0;
 }

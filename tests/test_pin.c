@@ -36,10 +36,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    if (f->s)
-        store_close(f->s);
-    tu_rmrf(f->dir);
-    free(f->dir);
+    tu_store_done(f->s, f->dir);
     free(f);
     return 0;
 }

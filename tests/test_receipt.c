@@ -59,9 +59,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *fx = *state;
-    store_close(fx->s);
-    tu_rmrf(fx->dir);
-    free(fx->dir);
+    tu_store_done(fx->s, fx->dir);
     free(fx);
     return 0;
 }

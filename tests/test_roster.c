@@ -38,10 +38,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    if (f->s)
-        store_close(f->s);
-    tu_rmrf(f->dir);
-    free(f->dir);
+    tu_store_done(f->s, f->dir);
     free(f);
     return 0;
 }

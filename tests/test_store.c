@@ -29,9 +29,7 @@ static int setup(void **state)
     struct fx *f = calloc(1, sizeof *f);
     f->dir = tu_tmpdir();
     f->s = tu_store(f->dir, "k.db");
-    tu_person(f->s, "1001", "José", "Peña", "Íñiguez", "SCLC", 1);
-    tu_person(f->s, "1002", "María José", "López", "Ruiz", "SCLC", 1);
-    tu_person(f->s, "1003", "Juan", "Pérez", "", "CHE", 1);
+    tu_people(f->s);
     tu_person(f->s, "1004", "Ana", "Peñaloza", "Gómez", "CHE", 0); /* inactive */
     snprintf(f->event, sizeof f->event, "%s",
              tu_event(f->s, "Taller de ética", "taller", "etica", "SCLC", "2020-11-25 10:00", 1));
@@ -42,22 +40,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    store_close(f->s);
-    tu_rmrf(f->dir);
-    free(f->dir);
+    tu_store_done(f->s, f->dir);
     free(f);
     return 0;
-}
-
-static long count(store *s, const char *sql)
-{
-    sqlite3_stmt *st;
-    long n = -1;
-    assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
 }
 
 static void database_is_private_wal_and_full_sync(void **state)
@@ -68,9 +53,9 @@ static void database_is_private_wal_and_full_sync(void **state)
     snprintf(path, sizeof path, "%s/k.db", f->dir);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
-    assert_int_equal(count(f->s, "PRAGMA synchronous"), 2); /* FULL */
-    assert_int_equal(count(f->s, "PRAGMA foreign_keys"), 1);
-    assert_int_equal(count(f->s, "PRAGMA user_version"), store_schema_version());
+    assert_int_equal(tu_count(f->s, "PRAGMA synchronous"), 2); /* FULL */
+    assert_int_equal(tu_count(f->s, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(tu_count(f->s, "PRAGMA user_version"), store_schema_version());
     sqlite3_stmt *q;
     sqlite3_prepare_v2(store_db(f->s), "PRAGMA journal_mode", -1, &q, NULL);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
@@ -183,7 +168,7 @@ static void checkin_rules(void **state)
                      STORE_EXISTS);
     assert_string_equal(r2.folio, r.folio);
     assert_int_equal(r2.at, 1606320000);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance"), 1);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance"), 1);
     /* Unknown and inactive people. */
     assert_int_equal(store_checkin(f->s, f->event, "9999", NULL, "number", SIG, sizeof SIG, 1, &r), STORE_NOTFOUND);
     assert_int_equal(store_checkin(f->s, f->event, "1004", NULL, "number", SIG, sizeof SIG, 1, &r), STORE_NOTFOUND);
@@ -198,7 +183,7 @@ static void checkin_rules(void **state)
     assert_int_equal(store_checkin(f->s, f->event, "1002", NULL, "number", SIG, sizeof SIG, 4, &r), STORE_CLOSED);
     assert_int_equal(store_checkin(f->s, f->event, "1002", NULL, "keyed", NULL, 0, 4, &r), STORE_OK);
     assert_string_equal(r.method, "keyed");
-    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance"), 3);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance"), 3);
     /* Unknown event. */
     assert_int_equal(store_checkin(f->s, "ffffffff", "1003", NULL, "number", NULL, 0, 4, &r), STORE_NOTFOUND);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
@@ -279,7 +264,7 @@ static void pledge_rules(void **state)
     assert_int_equal(store_pledge(f->s, "1001", carta2, privacy, "keyed", NULL, 0, 30, 30, &r2), STORE_OK);
     assert_int_equal(store_pledge(f->s, "9999", carta, privacy, "keyed", NULL, 0, 30, 30, &r2), STORE_NOTFOUND);
     assert_int_equal(store_pledge(f->s, "1002", "abc", privacy, "keyed", NULL, 0, 30, 30, &r2), STORE_INVALID);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM pledge"), 2);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM pledge"), 2);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
 }
 
@@ -364,9 +349,9 @@ static void event_validation(void **state)
     bad = e;
     snprintf(bad.pat, sizeof bad.pat, "1..2");
     assert_int_equal(store_event_add(f->s, &bad, 1), STORE_INVALID);
-    long before = count(f->s, "SELECT count(*) FROM event");
+    long before = tu_count(f->s, "SELECT count(*) FROM event");
     assert_int_equal(store_event_add(f->s, &e, 1), STORE_OK);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM event"), before + 1);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM event"), before + 1);
     store_event got;
     char prefix[9];
     snprintf(prefix, sizeof prefix, "%.8s", e.id);
@@ -511,7 +496,7 @@ static void full_disk_loses_nothing_acknowledged(void **state)
     assert_non_null(strstr(ack, "disk"));
     free(ack);
     /* Every acknowledged record is there, and the file is sound. */
-    assert_int_equal(count(f->s, "SELECT count(*) FROM attendance WHERE method = 'guest'"), acknowledged);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance WHERE method = 'guest'"), acknowledged);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
     sqlite3_stmt *q;
     sqlite3_prepare_v2(store_db(f->s), "PRAGMA integrity_check", -1, &q, NULL);

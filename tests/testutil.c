@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "util.h"
 
 char *tu_tmpdir(void)
@@ -49,6 +51,31 @@ store *tu_store(const char *dir, const char *name)
     assert_int_equal(store_unit_put(s, "SCLC", "San Cristóbal de Las Casas", "America/Mexico_City"), STORE_OK);
     assert_int_equal(store_unit_put(s, "CHE", "Chetumal", "America/Cancun"), STORE_OK);
     return s;
+}
+
+void tu_store_done(store *s, char *dir)
+{
+    store_close(s);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+long tu_count(store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    long n = -1;
+    assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+void tu_people(store *s)
+{
+    tu_person(s, "1001", "José", "Peña", "Íñiguez", "SCLC", 1);
+    tu_person(s, "1002", "María José", "López", "Ruiz", "SCLC", 1);
+    tu_person(s, "1003", "Juan", "Pérez", "", "CHE", 1);
 }
 
 void tu_person(store *s, const char *no, const char *given, const char *s1, const char *s2, const char *unit,

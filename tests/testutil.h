@@ -20,6 +20,18 @@ char *tu_write(const char *dir, const char *name, const char *text, size_t len);
 /* Creates an initialised database dir/name with units SCLC and CHE. */
 store *tu_store(const char *dir, const char *name);
 
+/* Teardown of a tu_store fixture: closes s (NULL when the test closed it
+ * already), removes dir and frees the string. */
+void tu_store_done(store *s, char *dir);
+
+/* Runs sql, a query of one integer (e.g. SELECT count(*) ...); returns it,
+ * or -1 when there is no row. */
+long tu_count(store *s, const char *sql);
+
+/* Adds the three active people most tests start from: 1001 José Peña
+ * Íñiguez and 1002 María José López Ruiz (SCLC), 1003 Juan Pérez (CHE). */
+void tu_people(store *s);
+
 /* Adds a person directly (bypassing CSV) and fails the test on error. */
 void tu_person(store *s, const char *no, const char *given, const char *s1, const char *s2, const char *unit,
                int active);
