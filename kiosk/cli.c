@@ -653,6 +653,13 @@ int cli_main(int argc, char **argv, cli_fn run_fn, const char *assets_dir)
         if (config_load(&ctx.cfg, ctx.config_path, err, sizeof err) != 0)
             return cli_error("%s", err);
     }
+    if (strcmp(ctx.cfg.backup_dir, "backups") == 0) {
+        /* Not configured: backups go beside the database, not wherever the
+         * program happens to be started from. */
+        const char *slash = strrchr(ctx.db_path, '/');
+        snprintf(ctx.cfg.backup_dir, sizeof ctx.cfg.backup_dir, "%.*s%sbackups",
+                 slash ? (int)(slash - ctx.db_path) : 0, ctx.db_path, slash ? "/" : "");
+    }
     if (i >= argc || argv[i][0] == '-') {
         /* No command: the kiosk. */
         char *def[] = {"run", NULL};

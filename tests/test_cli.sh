@@ -137,6 +137,7 @@ ck export attendance "$E" --format csv -o "$T/lista.csv" >/dev/null && head -c 3
 
 # Audit and backup.
 ck audit verify | grep -q "audit chain intact" && ok || bad "audit verify"
+(cd / && "$B" --db "$DB" backup >/dev/null) && [ -n "$(ls "$T/backups/")" ] && ok || bad "default backup folder is not beside the database"
 bk=$(ck backup "$T/bk") && ok || bad "backup"
 [ -f "$bk" ] && [ "$(stat -c %a "$bk")" = 600 ] && ok || bad "backup file mode"
 "$B" --db "$bk" audit verify >/dev/null && ok || bad "backup is not a sound database"
