@@ -32,7 +32,7 @@ typedef struct config {
     char carta[512];           /* [texts] carta */
     char privacy[512];         /* [texts] privacy */
     char attract[512];         /* [texts] attract (folder of messages) */
-    char backup_dir[512];      /* [backup] dir */
+    char backup_dir[512];      /* [backup] dir (default: "backups" beside the database) */
     int backup_keep;           /* [backup] keep */
     /* [indicators] topics: the event topics that count for I.1/I.2 */
     char topics[CONFIG_MAX_TOPICS][32];

@@ -5,7 +5,7 @@
 # backup; and every bad input gives one clear line, a non-zero exit, and no
 # change to the data.
 set -u
-B=${CK_BIN:?}
+B=$(readlink -f "${CK_BIN:?}")
 T=$(mktemp -d /tmp/ck-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 DB=$T/k.db
