@@ -1602,36 +1602,37 @@ int store_checkin(store *s, const char *event_id, const char *employee_no, const
             util_has_control(guest_name))
             return fail(s, STORE_INVALID, "the guest name is too long or not valid text");
     }
-    int rc = event_find(s, event_id, 0, NULL, &ev);
+    /* Everything is decided inside the write transaction, so an event
+     * closed or a person made inactive by another process a moment ago is
+     * seen as such. */
+    int rc = store_begin(s);
     if (rc)
-        return rc;
-    int keyed = strcmp(method, "keyed") == 0;
-    if (!(strcmp(ev.state, "open") == 0 || (keyed && strcmp(ev.state, "closed") == 0)))
-        return fail(s, STORE_CLOSED, "the event '%s' is %s; it does not accept check-ins", ev.title,
-                    strcmp(ev.state, "draft") == 0 ? "not open yet" : "closed");
-    if (!guest) {
-        if (!employee_no || (rc = store_person_get(s, employee_no, &p)) != STORE_OK)
-            return fail(s, STORE_NOTFOUND, "employee number %s is not in the roster",
-                        employee_no ? employee_no : "");
-        if (!p.active)
-            return fail(s, STORE_NOTFOUND, "employee number %s is marked inactive in the roster", employee_no);
-        /* A second check-in is caught by the unique index at insert time
-         * (the transaction then rolls back, folio counter included). */
-    }
-    if (ev.signature && !keyed && (!sig || siglen == 0))
-        return fail(s, STORE_INVALID, "this event asks for a signature");
-    if ((rc = store_begin(s)))
         return rc;
     sqlite3_stmt *st;
     sqlite3_int64 sigid = 0;
     char uuid[UTIL_UUID_LEN], folio[STORE_FOLIO_LEN];
-    /* The event may have been closed by another process since it was read:
-     * decide on the state inside the transaction. */
-    struct event_light now_ev;
-    if ((rc = event_find(s, ev.id, 0, NULL, &now_ev)))
+    int keyed = strcmp(method, "keyed") == 0;
+    if ((rc = event_find(s, event_id, 0, NULL, &ev)))
         goto out;
-    if (!(strcmp(now_ev.state, "open") == 0 || (keyed && strcmp(now_ev.state, "closed") == 0))) {
-        rc = fail(s, STORE_CLOSED, "the event '%s' was closed; it does not accept check-ins", ev.title);
+    if (!(strcmp(ev.state, "open") == 0 || (keyed && strcmp(ev.state, "closed") == 0))) {
+        rc = fail(s, STORE_CLOSED, "the event '%s' is %s; it does not accept check-ins", ev.title,
+                  strcmp(ev.state, "draft") == 0 ? "not open yet" : "closed");
+        goto out;
+    }
+    if (!guest) {
+        if (!employee_no || store_person_get(s, employee_no, &p) != STORE_OK) {
+            rc = fail(s, STORE_NOTFOUND, "employee number %s is not in the roster", employee_no ? employee_no : "");
+            goto out;
+        }
+        if (!p.active) {
+            rc = fail(s, STORE_NOTFOUND, "employee number %s is marked inactive in the roster", employee_no);
+            goto out;
+        }
+        /* A second check-in is caught by the unique index at insert time
+         * (the transaction then rolls back, folio counter included). */
+    }
+    if (ev.signature && !keyed && (!sig || siglen == 0)) {
+        rc = fail(s, STORE_INVALID, "this event asks for a signature");
         goto out;
     }
     if ((rc = put_signature(s, sig, siglen, &sigid)) || (rc = next_folio(s, folio)))
