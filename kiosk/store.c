@@ -568,39 +568,61 @@ static int audit_append(store *s, const char *kind, const char *uuid, int64_t no
     return rc;
 }
 
-/* First audit entry (lowest seq) of one kind whose record is gone or no
- * longer matches what was recorded. Append-only kinds must match every
- * entry; master data (people, events) its latest entry. Returns STORE_OK
- * with *seq = 0 when all match, *seq and *gone set otherwise. */
-#define VERIFY_KIND(kind, canon, from, latest_col, latest_filter)                                       \
-    "SELECT v.seq, v.record_uuid, c.txt IS NULL FROM (SELECT seq, record_uuid, content" latest_col     \
-    " FROM audit WHERE kind = '" kind "') v LEFT JOIN (SELECT t.uuid AS uuid, " canon " AS txt FROM "   \
-    from ") c ON c.uuid = v.record_uuid WHERE " latest_filter "(c.txt IS NULL OR c.txt <> v.content) " \
-    "ORDER BY v.seq LIMIT 1"
-#define LATEST ", seq = max(seq) OVER (PARTITION BY record_uuid) AS latest"
+/* Every audit entry against the record it describes, one join per kind:
+ * rows whose record is gone or no longer matches the entry, by seq. */
+#define VERIFY_KIND(kind, canon, from)                                                                 \
+    "SELECT v.seq, v.record_uuid, c.txt IS NULL FROM audit v LEFT JOIN (SELECT t.uuid AS uuid, " canon \
+    " AS txt FROM " from ") c ON c.uuid = v.record_uuid WHERE v.kind = '" kind "' AND "                \
+    "(c.txt IS NULL OR c.txt <> v.content) ORDER BY v.seq"
 
-static const char *const VERIFY_SQL[][2] = {
-    {"attendance", VERIFY_KIND("attendance", CANON_ATTENDANCE, FROM_ATTENDANCE, "", "")},
-    {"pledge", VERIFY_KIND("pledge", CANON_PLEDGE, FROM_PLEDGE, "", "")},
-    {"person", VERIFY_KIND("person", CANON_PERSON, FROM_PERSON, LATEST, "v.latest AND ")},
-    {"event", VERIFY_KIND("event", CANON_EVENT, FROM_EVENT, LATEST, "v.latest AND ")},
+static const struct {
+    const char *kind;
+    const char *sql;
+    int master; /* people and events change: only their latest entry must match */
+} VERIFY_KINDS[] = {
+    {"attendance", VERIFY_KIND("attendance", CANON_ATTENDANCE, FROM_ATTENDANCE), 0},
+    {"pledge", VERIFY_KIND("pledge", CANON_PLEDGE, FROM_PLEDGE), 0},
+    {"person", VERIFY_KIND("person", CANON_PERSON, FROM_PERSON), 1},
+    {"event", VERIFY_KIND("event", CANON_EVENT, FROM_EVENT), 1},
 };
 
-/* First audit entry (lowest seq) of kind k whose record is gone or no
- * longer matches what was recorded: append-only kinds must match every
- * entry, master data (people, events) its latest. *seq = 0 when all match. */
-static int first_mismatch(store *s, int k, long long *seq, char *uuid, size_t uuidlen, int *gone)
+/* One audit entry as pass 1 remembers it. */
+typedef struct audit_ref {
+    char uuid[UTIL_UUID_LEN];
+    long long seq;
+} audit_ref;
+
+static int ref_by_uuid(const void *a, const void *b)
+{
+    const audit_ref *x = a, *y = b;
+    int c = strcmp(x->uuid, y->uuid);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int cmp_seq(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+/* First entry of kind k (lowest seq) whose record is gone or differs; for
+ * master data only entries in latest[] (sorted) count. *seq = 0 if none. */
+static int first_mismatch(store *s, int k, const long long *latest, size_t nlatest, long long *seq, char *uuid,
+                          size_t uuidlen, int *gone)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, VERIFY_SQL[k][1], -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(s->db, VERIFY_KINDS[k].sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
         return sql_fail(s, rc, "audit verify");
     *seq = 0;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *seq = sqlite3_column_int64(st, 0);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long long q = sqlite3_column_int64(st, 0);
+        if (VERIFY_KINDS[k].master && !bsearch(&q, latest, nlatest, sizeof *latest, cmp_seq))
+            continue; /* an older version of a record changed since: expected */
+        *seq = q;
         col_text(st, 1, uuid, uuidlen);
         *gone = sqlite3_column_int(st, 2);
+        break;
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sql_fail(s, rc, "audit verify");
@@ -611,11 +633,15 @@ int store_audit_verify(store *s, long *entries)
     sqlite3_stmt *st = NULL;
     long n = 0;
     int code = STORE_OK;
-    /* 1. Each kiosk's hash chain, entry by entry in order. */
+    /* 1. Each kiosk's hash chain, entry by entry in order; remember every
+     * entry's record for passes 2 and 3. */
     struct chain { char kiosk[STORE_KIOSK_ID_LEN]; char last[UTIL_SHA256_HEX]; } chains[64];
     int nchains = 0;
     long long broken_seq = 0;
     char broken[512] = "";
+    audit_ref *refs = NULL, *master = NULL;
+    long long *latest = NULL;
+    size_t nrefs = 0, nmaster = 0, nlatest = 0, cap = 0;
     int rc = sqlite3_prepare_v2(s->db, "SELECT seq, kiosk_id, at, kind, record_uuid, content, prev_hash, hash "
                                        "FROM audit ORDER BY seq", -1, &st, NULL);
     if (rc != SQLITE_OK)
@@ -660,43 +686,101 @@ int store_audit_verify(store *s, long *entries)
             break;
         }
         memcpy(chains[c].last, hash, sizeof chains[c].last);
+        if (nrefs == cap) {
+            cap = cap ? cap * 2 : 4096;
+            audit_ref *nr = realloc(refs, cap * sizeof *refs);
+            if (!nr) {
+                code = fail(s, STORE_ERROR, "audit verify: out of memory");
+                break;
+            }
+            refs = nr;
+        }
+        util_strlcpy(refs[nrefs].uuid, uuid, sizeof refs[nrefs].uuid);
+        /* Master data is marked with a negative seq until sorted out. */
+        int is_master = strcmp(kind, "person") == 0 || strcmp(kind, "event") == 0;
+        refs[nrefs++].seq = is_master ? -seq : seq;
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    if (code == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
         code = sql_fail(s, rc, "audit verify");
     sqlite3_finalize(st);
     if (code)
-        return code;
+        goto out;
+    /* The latest entry of each person and event: sort by record, then seq. */
+    for (size_t i = 0; i < nrefs; i++)
+        nmaster += refs[i].seq < 0;
+    master = malloc((nmaster + 1) * sizeof *master);
+    latest = malloc((nmaster + 1) * sizeof *latest);
+    if (!master || !latest) {
+        code = fail(s, STORE_ERROR, "audit verify: out of memory");
+        goto out;
+    }
+    nmaster = 0;
+    for (size_t i = 0; i < nrefs; i++) {
+        if (refs[i].seq < 0) {
+            master[nmaster] = refs[i];
+            master[nmaster++].seq = -refs[i].seq;
+            refs[i].seq = -refs[i].seq;
+        }
+    }
+    qsort(master, nmaster, sizeof *master, ref_by_uuid);
+    for (size_t i = 0; i < nmaster; i++)
+        if (i + 1 == nmaster || strcmp(master[i].uuid, master[i + 1].uuid) != 0)
+            latest[nlatest++] = master[i].seq;
+    qsort(latest, nlatest, sizeof *latest, cmp_seq);
     /* 2. Every entry against the record it describes, one join per kind;
      * the earliest problem of the two passes is the one reported. */
-    for (size_t k = 0; k < sizeof VERIFY_SQL / sizeof *VERIFY_SQL; k++) {
+    for (size_t k = 0; k < sizeof VERIFY_KINDS / sizeof *VERIFY_KINDS; k++) {
         long long seq;
         char uuid[UTIL_UUID_LEN] = "";
         int gone = 0;
-        if ((code = first_mismatch(s, (int)k, &seq, uuid, sizeof uuid, &gone)))
-            return code;
+        if ((code = first_mismatch(s, (int)k, latest, nlatest, &seq, uuid, sizeof uuid, &gone)))
+            goto out;
         if (seq && (!broken_seq || seq < broken_seq)) {
             broken_seq = seq;
-            snprintf(broken, sizeof broken, "audit entry %lld: %s %s was %s", seq, VERIFY_SQL[k][0], uuid,
+            snprintf(broken, sizeof broken, "audit entry %lld: %s %s was %s", seq, VERIFY_KINDS[k].kind, uuid,
                      gone ? "deleted" : "edited after it was recorded");
         }
     }
-    if (broken_seq)
-        return fail(s, STORE_INVALID, "%s", broken);
+    if (broken_seq) {
+        code = fail(s, STORE_INVALID, "%s", broken);
+        goto out;
+    }
     /* 3. Every record must be in the chain: a row slipped in by hand is not. */
-    rc = sqlite3_prepare_v2(s->db,
-        "SELECT 'attendance', uuid FROM attendance WHERE uuid NOT IN (SELECT record_uuid FROM audit) "
-        "UNION ALL SELECT 'pledge', uuid FROM pledge WHERE uuid NOT IN (SELECT record_uuid FROM audit) "
-        "UNION ALL SELECT 'person', uuid FROM person WHERE uuid NOT IN (SELECT record_uuid FROM audit) "
-        "UNION ALL SELECT 'event', uuid FROM event WHERE uuid NOT IN (SELECT record_uuid FROM audit) "
-        "LIMIT 1", -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return sql_fail(s, rc, "audit verify");
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        code = fail(s, STORE_INVALID, "%s %s is not in the audit log; it was added outside the program",
-                    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
-    else if (rc != SQLITE_DONE)
+    qsort(refs, nrefs, sizeof *refs, ref_by_uuid);
+    rc = sqlite3_prepare_v2(s->db, "SELECT 'attendance', uuid FROM attendance UNION ALL SELECT 'pledge', uuid "
+                                   "FROM pledge UNION ALL SELECT 'person', uuid FROM person UNION ALL "
+                                   "SELECT 'event', uuid FROM event", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        code = sql_fail(s, rc, "audit verify");
+        goto out;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        audit_ref key;
+        const unsigned char *u = sqlite3_column_text(st, 1);
+        util_strlcpy(key.uuid, u ? (const char *)u : "", sizeof key.uuid);
+        /* Any entry of that record will do: find the first with seq >= 0. */
+        key.seq = -1;
+        size_t lo = 0, hi = nrefs;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (ref_by_uuid(&refs[mid], &key) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == nrefs || strcmp(refs[lo].uuid, key.uuid) != 0) {
+            code = fail(s, STORE_INVALID, "%s %s is not in the audit log; it was added outside the program",
+                        sqlite3_column_text(st, 0), key.uuid);
+            break;
+        }
+    }
+    if (code == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
         code = sql_fail(s, rc, "audit verify");
     sqlite3_finalize(st);
+out:
+    free(refs);
+    free(master);
+    free(latest);
     if (entries)
         *entries = n;
     return code;
