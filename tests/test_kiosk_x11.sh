@@ -37,8 +37,9 @@ export CK_WIDGETS_FILE=$T/w
 "$B" --db k.db run --windowed 1280x800 --software 2> kiosk.err &
 KPID=$!
 
+# Generous waits: CI runs this beside other tests, and under ASan.
 wait_screen() { # wait_screen NAME
-    for i in $(seq 100); do
+    for i in $(seq 300); do
         [ -f w ] && [ "$(head -1 w | cut -f2)" = "$1" ] && return 0
         sleep 0.1
     done
@@ -59,7 +60,7 @@ click() { # click LABEL — at the widget's centre, in window coordinates
     sleep 0.3
 }
 wait_label() {
-    for i in $(seq 50); do
+    for i in $(seq 200); do
         awk -F'\t' -v l="$1" '$1 == l { f = 1 } END { exit !f }' w 2>/dev/null && return 0
         sleep 0.1
     done
