@@ -110,11 +110,38 @@ static void backup_to_unwritable_folder_fails_cleanly(void **state)
     free(dir);
 }
 
+/* The rotation deletes only its own files, and never the live database,
+ * even one that lives in the backup folder under a backup-like name. */
+static void rotation_spares_the_live_database(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir(), out[4200], err[512], path[4200];
+    store *s = tu_store(dir, "cepci-kiosk-20000101-000000.db");
+    store *other = tu_store(dir, "cepci-kiosk-2020.db");
+    snprintf(path, sizeof path, "%s/notas.txt", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(backup_run(s, dir, 1, 1606320000 + i, out, sizeof out, err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/cepci-kiosk-20000101-000000.db", dir);
+    assert_int_equal(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/cepci-kiosk-2020.db", dir);
+    assert_int_equal(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/notas.txt", dir);
+    assert_int_equal(access(path, F_OK), 0);
+    assert_int_equal(access(out, F_OK), 0); /* the newest backup is kept */
+    assert_int_equal(store_audit_verify(s, NULL), STORE_OK);
+    store_close(other);
+    tu_store_done(s, dir); /* frees dir */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(backup_rotate_and_restore),
         cmocka_unit_test(backup_to_unwritable_folder_fails_cleanly),
+        cmocka_unit_test(rotation_spares_the_live_database),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
