@@ -570,20 +570,22 @@ static int audit_append(store *s, const char *kind, const char *uuid, int64_t no
 
 /* Every audit entry against the record it describes, one join per kind:
  * rows whose record is gone or no longer matches the entry, by seq. */
-#define VERIFY_KIND(kind, canon, from)                                                                 \
-    "SELECT v.seq, v.record_uuid, c.txt IS NULL FROM audit v LEFT JOIN (SELECT t.uuid AS uuid, " canon \
-    " AS txt FROM " from ") c ON c.uuid = v.record_uuid WHERE v.kind = '" kind "' AND "                \
-    "(c.txt IS NULL OR c.txt <> v.content) ORDER BY v.seq"
+#define VERIFY_KIND(kind, canon, table, joins)                                                         \
+    "SELECT v.seq, v.record_uuid, t.uuid IS NULL FROM audit v LEFT JOIN " table " t ON t.uuid = "       \
+    "v.record_uuid " joins " WHERE v.kind = '" kind "' AND (t.uuid IS NULL OR " canon " <> v.content) " \
+    "ORDER BY v.seq"
 
 static const struct {
     const char *kind;
     const char *sql;
     int master; /* people and events change: only their latest entry must match */
 } VERIFY_KINDS[] = {
-    {"attendance", VERIFY_KIND("attendance", CANON_ATTENDANCE, FROM_ATTENDANCE), 0},
-    {"pledge", VERIFY_KIND("pledge", CANON_PLEDGE, FROM_PLEDGE), 0},
-    {"person", VERIFY_KIND("person", CANON_PERSON, FROM_PERSON), 1},
-    {"event", VERIFY_KIND("event", CANON_EVENT, FROM_EVENT), 1},
+    {"attendance", VERIFY_KIND("attendance", CANON_ATTENDANCE, "attendance",
+                               "LEFT JOIN event e ON e.id = t.event_id "
+                               "LEFT JOIN signature g ON g.id = t.signature_id"), 0},
+    {"pledge", VERIFY_KIND("pledge", CANON_PLEDGE, "pledge", "LEFT JOIN signature g ON g.id = t.signature_id"), 0},
+    {"person", VERIFY_KIND("person", CANON_PERSON, "person", ""), 1},
+    {"event", VERIFY_KIND("event", CANON_EVENT, "event", ""), 1},
 };
 
 /* One audit entry as pass 1 remembers it. */
