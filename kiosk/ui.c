@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 /* ---- colours ---- */
@@ -531,22 +532,7 @@ static int next_line(ui_ctx *u, const char *text, int *pos, int width, int size,
 
 int ui_text_wrap(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_color c, int align, int draw)
 {
-    int pos = 0, y = r.y, lh = ui_line_h(size), total = (int)strlen(text);
-    while (pos < total) {
-        int start = pos, len = next_line(u, text, &pos, r.w, size, bold, draw);
-        if (draw && len > 0) {
-            int w = text_n_w(u, text + start, len, size, bold), x = r.x;
-            if (align == UI_CENTER)
-                x += (r.w - w) / 2;
-            else if (align == UI_RIGHT)
-                x += r.w - w;
-            text_cmd(u, x, y, w, text + start, len, NULL, size, bold, c);
-        }
-        y += lh;
-        if (pos == start)
-            break;
-    }
-    return y - r.y;
+    return ui_text_lines(u, r, text, size, bold, c, align, INT_MAX, draw);
 }
 
 int ui_text_lines(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_color c, int align, int max_lines,

@@ -2,16 +2,8 @@
 # test_kiosk_flows.sh — drives the real kiosk (SDL dummy video driver,
 # software renderer) with scripted input pushed through its own event loop,
 # then checks the database with the executable's own commands.
-set -euo pipefail
-B=${CK_BIN:?CK_BIN not set}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
-cd "$T"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-"$B" --db k.db init --institution "Institución de Prueba" --unit SCLC >/dev/null
-cat > r.csv <<'CSV'
+. "$(dirname "$0")/kiosk_lib.sh"
+kiosk_setup <<'CSV'
 numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area,puesto
 1001,María José,Peña,Gómez,SCLC,Departamento de Salud,Investigadora
 1002,José Luis,Hernández,Ruiz,SCLC,Recursos Humanos,Jefe de departamento
@@ -19,20 +11,6 @@ numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area,puesto
 1004,Lucía,Núñez,Pérez,SCLC,Finanzas,Analista
 1005,Pedro,Ramos,Solís,SCLC,Finanzas,Analista
 CSV
-"$B" --db k.db roster import r.csv >/dev/null
-E=$("$B" --db k.db event add --title "Taller de ética" --kind taller --topics etica --unit SCLC \
-      --start "2026-11-24 10:00" --no-signature)
-"$B" --db k.db event open "$E"
-
-run() { # run NAME SCRIPT-TEXT
-    printf '%s\n' "$2" > "$1.script"
-    if ! "$B" --db k.db run --windowed 1280x800 --software --script "$1.script" 2> "$1.err"; then
-        cat "$1.err" >&2
-        fail "$1"
-    fi
-    echo "ok - $1"
-}
-count() { "$B" --db k.db event list | awk -F'\t' -v id="$1" '$1 == id { print $NF }'; }
 
 # 1. Badge on home, one open event without signature: no tap at all.
 run badge "text 1001

@@ -5,34 +5,12 @@
 # UTF-8 arriving as typed text, and a 100-character guest name. Nothing may
 # crash, nothing may be recorded from a mangled read, and nothing may be
 # stored shortened: a too-long name is refused with a clear message.
-set -euo pipefail
-B=${CK_BIN:?CK_BIN not set}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
-cd "$T"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-"$B" --db k.db init --institution "Institución de Prueba" --unit SCLC >/dev/null
-cat > r.csv <<'CSV'
+. "$(dirname "$0")/kiosk_lib.sh"
+kiosk_setup <<'CSV'
 numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area,puesto
 1001,María José,Peña,Gómez,SCLC,Departamento de Salud,Investigadora
 1002,José Luis,Hernández,Ruiz,SCLC,Recursos Humanos,Jefe de departamento
 CSV
-"$B" --db k.db roster import r.csv >/dev/null
-E=$("$B" --db k.db event add --title "Taller de ética" --kind taller --topics etica --unit SCLC \
-      --start "2026-11-24 10:00" --no-signature)
-"$B" --db k.db event open "$E"
-
-run() { # run NAME SCRIPT-TEXT
-    printf '%s\n' "$2" > "$1.script"
-    if ! "$B" --db k.db run --windowed 1280x800 --software --script "$1.script" 2> "$1.err"; then
-        cat "$1.err" >&2
-        fail "$1"
-    fi
-    echo "ok - $1"
-}
-count() { "$B" --db k.db event list | awk -F'\t' -v id="$1" '$1 == id { print $NF }'; }
 
 # 1. A runaway scanner: 5,000 characters then Enter on home. The read is
 #    refused as a whole (never cut down to some other number), the kiosk
