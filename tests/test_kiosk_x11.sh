@@ -25,12 +25,12 @@ E=$("$B" --db k.db event add --title "Plática de integridad" --kind platica --t
       --start "2026-11-24 10:00" --no-signature)
 "$B" --db k.db event open "$E"
 
-for d in 97 98 99 100 101; do
-    [ -e /tmp/.X11-unix/X$d ] || { DISP=:$d; break; }
-done
-Xvfb "$DISP" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+# Xvfb picks a free display itself (-displayfd), so parallel runs never race.
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3> display >/dev/null 2>&1 &
 XPID=$!
-export DISPLAY=$DISP
+for i in $(seq 300); do [ -s display ] && break; sleep 0.1; done
+[ -s display ] || fail "Xvfb did not start"
+export DISPLAY=:$(head -1 display)
 unset SDL_VIDEODRIVER
 for i in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
 export CK_WIDGETS_FILE=$T/w
@@ -46,7 +46,7 @@ wait_screen() { # wait_screen NAME
     fail "screen $1 not reached"
 }
 WIN=
-for i in $(seq 100); do
+for i in $(seq 300); do
     WIN=$(xdotool search --name '^cepci-kiosk$' 2>/dev/null | head -1) && [ -n "$WIN" ] && break
     sleep 0.1
 done
