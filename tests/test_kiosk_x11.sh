@@ -31,8 +31,11 @@ XPID=$!
 for i in $(seq 300); do [ -s display ] && break; sleep 0.1; done
 [ -s display ] || fail "Xvfb did not start"
 export DISPLAY=:$(head -1 display)
-unset SDL_VIDEODRIVER
-for i in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+# The real X11 driver, nothing else: SDL must not fall back to another
+# video driver if the X server is slow to accept connections.
+export SDL_VIDEODRIVER=x11
+for i in $(seq 300); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+xdotool getmouselocation >/dev/null 2>&1 || fail "the X server does not answer"
 export CK_WIDGETS_FILE=$T/w
 "$B" --db k.db run --windowed 1280x800 --software 2> kiosk.err &
 KPID=$!
