@@ -641,15 +641,33 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
     char sub[300];
     snprintf(sub, sizeof sub, "%s%s%s", title && *title ? a->institution : "", title && *title ? " · " : "",
              a->unit_name);
+    /* The institution logo, on home only, at the left of the title: on a
+     * light plate (logos are drawn for paper) as tall as the header's
+     * smallest height (in portrait: its first row, so the place line keeps
+     * the full width), keeping its aspect ratio, at most a quarter of the
+     * screen wide. Without one the header is laid out as if it were not
+     * there at all. */
+    int logo = a->screen == APP_HOME && a->logo_w > 0 && a->logo_h > 0;
+    int iw = 0, ih = 0, lpad = ui_px(u, 8);
+    if (logo) {
+        ih = (portrait ? toggle_h : ui_px(u, 132) - 2 * vpad) - 2 * lpad;
+        iw = (int)((int64_t)ih * a->logo_w / a->logo_h);
+        if (iw + 2 * lpad > u->w / 4) {
+            iw = u->w / 4 - 2 * lpad;
+            ih = (int)((int64_t)iw * a->logo_h / a->logo_w);
+        }
+        logo = iw > 0 && ih > 0;
+    }
+    int lx = logo ? iw + 2 * lpad + gap : 0; /* the texts start this much further right */
     /* The title shrinks down to the body size, then takes two lines; the
      * place line takes two lines when it must. The header grows to fit. */
-    int hh;
+    int hh, logo_cy = 0; /* logo_cy: the logo's vertical centre */
     ui_rect title_r, sub_r, when_r = {0, 0, 0, 0}, tg;
     int f1;
     if (portrait) {
         /* Row 1: title and the toggle; row 2: the place, and the time. */
         int ww = ui_text_w(u, when, f2, 1);
-        title_r = (ui_rect){m, vpad, u->w - 2 * m - toggle_w - gap, 0};
+        title_r = (ui_rect){m + lx, vpad, u->w - 2 * m - toggle_w - gap - lx, 0};
         f1 = ui_fit_size(u, head, title_r.w, ui_font(u, 36), ui_font(u, 30), 1);
         int n1 = ui_text_nlines(u, head, title_r.w, f1, 1);
         title_r.h = (n1 > 2 ? 2 : n1) * ui_line_h(f1);
@@ -657,6 +675,7 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
             title_r.y += (toggle_h - title_r.h) / 2;
         int row1 = title_r.h > toggle_h ? title_r.h : toggle_h;
         sub_r = (ui_rect){m, vpad + row1 + ui_px(u, 8), u->w - 2 * m - ww - gap, 0};
+        logo_cy = vpad + row1 / 2;
         int n2 = ui_text_nlines(u, sub, sub_r.w, f2, 0);
         sub_r.h = (n2 > 2 ? 2 : n2) * ui_line_h(f2);
         when_r = (ui_rect){u->w - m - ww, sub_r.y, ww, ui_line_h(f2)};
@@ -666,7 +685,7 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
         int clock_w = ui_text_w(u, date, f2, 0);
         if (ui_text_w(u, clock, fc, 1) > clock_w)
             clock_w = ui_text_w(u, clock, fc, 1);
-        int text_w = u->w - 2 * m - toggle_w - clock_w - 2 * gap;
+        int text_w = u->w - 2 * m - toggle_w - clock_w - 2 * gap - lx;
         f1 = ui_fit_size(u, head, text_w, ui_font(u, 36), ui_font(u, 30), 1);
         int n1 = ui_text_nlines(u, head, text_w, f1, 1), n2 = ui_text_nlines(u, sub, text_w, f2, 0);
         n1 = n1 > 2 ? 2 : n1;
@@ -675,8 +694,9 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
         hh = ui_px(u, 132);
         if (th + 2 * vpad > hh)
             hh = th + 2 * vpad;
-        title_r = (ui_rect){m, (hh - th) / 2, text_w, n1 * ui_line_h(f1)};
-        sub_r = (ui_rect){m, title_r.y + title_r.h, text_w, n2 * ui_line_h(f2)};
+        logo_cy = hh / 2;
+        title_r = (ui_rect){m + lx, (hh - th) / 2, text_w, n1 * ui_line_h(f1)};
+        sub_r = (ui_rect){m + lx, title_r.y + title_r.h, text_w, n2 * ui_line_h(f2)};
         int cx = u->w - m - toggle_w - gap - clock_w, ct = (hh - ui_line_h(fc) - ui_line_h(f2)) / 2;
         ui_draw_rect(u, (ui_rect){0, 0, u->w, u->h}, t->bg, 0);
         ui_draw_rect(u, (ui_rect){0, 0, u->w, hh}, t->accent, 0);
@@ -688,6 +708,11 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
         ui_draw_rect(u, (ui_rect){0, 0, u->w, u->h}, t->bg, 0);
         ui_draw_rect(u, (ui_rect){0, 0, u->w, hh}, t->accent, 0);
         ui_text(u, when_r, when, f2, 1, t->on_accent, UI_RIGHT);
+    }
+    if (logo) {
+        ui_rect plate = {m, logo_cy - ih / 2 - lpad, iw + 2 * lpad, ih + 2 * lpad};
+        ui_draw_rect(u, plate, 0xFFFFFF, ui_px(u, 12));
+        ui_draw_image(u, (ui_rect){plate.x + lpad, plate.y + lpad, iw, ih}, APP_IMAGE_LOGO);
     }
     ui_text_lines(u, title_r, head, f1, 1, t->on_accent, UI_LEFT, 2, 1);
     ui_text_lines(u, sub_r, sub, f2, 0, t->on_accent, UI_LEFT, 2, 1);

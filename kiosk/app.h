@@ -48,6 +48,9 @@ enum app_print { APP_PRINT_NONE = 0, APP_PRINT_BUSY, APP_PRINT_OK, APP_PRINT_FAI
 #define APP_MAX_ATTENDEES 200
 #define APP_GUEST_MAX_CHARS 80     /* a guest's full name, in characters */
 
+/* Pictures the platform loads (ui_draw_image ids). */
+#define APP_IMAGE_LOGO 1           /* the institution logo ([institution] logo) */
+
 /* Seconds: how long home waits before the attract loop, how long the done
  * screen stays, and how long coordinator mode may stay unattended. */
 #define APP_ATTRACT_AFTER_MS 60000
@@ -98,6 +101,10 @@ typedef struct app {
     char *attract[APP_MAX_ATTRACT];
     store_unit *units;      /* every unit, for names on screen (loaded once) */
     int nunits;
+    /* Pixel size of the institution logo the platform loaded as picture
+     * APP_IMAGE_LOGO (0 x 0: none, or it could not be read; the header is
+     * then drawn without it). Set by the platform after app_new. */
+    int logo_w, logo_h;
 
     /* The flow in progress (wiped by app_reset). */
     store_event event;

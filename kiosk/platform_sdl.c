@@ -84,6 +84,9 @@ typedef struct platform {
      * corner, tinted with SDL_SetTextureColorMod: a rounded rectangle is
      * three fills and four small blits instead of a fill per pixel row. */
     SDL_Texture *corner[CORNER_MAX + 1][4];
+    /* The institution logo (picture APP_IMAGE_LOGO), or NULL. */
+    SDL_Texture *logo;
+    int logo_w, logo_h;
     /* With the software renderer, solid rectangles are written straight
      * into the window's surface (see direct_fill). */
     int software;
@@ -425,6 +428,86 @@ static void draw_qr(const ui_cmd *c)
     SDL_RenderFillRects(P.ren, v, k);
 }
 
+/* Loads the institution logo (a PNG, through cairo) once, as a texture no
+ * larger than it will be shown (a quarter of the width, a fifth of the
+ * short side: the header scales it only a little more, with linear
+ * filtering). cairo's ARGB32 is premultiplied; SDL's blend mode is not, so
+ * the pixels are un-premultiplied. A missing or unreadable file leaves no
+ * logo (the header is then drawn without one), with a line on stderr. */
+static void load_logo(const char *path)
+{
+    if (!path || !path[0])
+        return;
+    cairo_surface_t *png = cairo_image_surface_create_from_png(path), *sf = NULL;
+    cairo_t *cr = NULL;
+    SDL_Texture *tex = NULL;
+    if (cairo_surface_status(png) != CAIRO_STATUS_SUCCESS) {
+        /* cairo says "out of memory" for a file that is not a PNG. */
+        fprintf(stderr, "cepci-kiosk: logo %s: %s; shown without it\n", path,
+                cairo_surface_status(png) == CAIRO_STATUS_FILE_NOT_FOUND ? "file not found"
+                                                                        : "not a readable PNG file");
+        goto out;
+    }
+    int w0 = cairo_image_surface_get_width(png), h0 = cairo_image_surface_get_height(png);
+    if (w0 <= 0 || h0 <= 0)
+        goto out;
+    int short_side = P.w < P.h ? P.w : P.h;
+    double k = 1.0, kw = (P.w / 4.0) / w0, kh = (short_side / 5.0) / h0;
+    if (kw < k)
+        k = kw;
+    if (kh < k)
+        k = kh;
+    int w = (int)(w0 * k + 0.5), h = (int)(h0 * k + 0.5);
+    if (w < 1)
+        w = 1;
+    if (h < 1)
+        h = 1;
+    /* Drawn (scaled, any PNG format) into a plain ARGB32 surface. */
+    sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cr = cairo_create(sf);
+    cairo_scale(cr, (double)w / w0, (double)h / h0);
+    cairo_set_source_surface(cr, png, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    cairo_paint(cr);
+    cairo_surface_flush(sf);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+        fprintf(stderr, "cepci-kiosk: logo %s: cannot draw it; shown without it\n", path);
+        goto out;
+    }
+    unsigned char *data = cairo_image_surface_get_data(sf);
+    int stride = cairo_image_surface_get_stride(sf);
+    for (int y = 0; y < h; y++) {
+        uint32_t *row = (uint32_t *)(void *)(data + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w; x++) {
+            uint32_t p = row[x], al = p >> 24;
+            if (al == 0 || al == 255)
+                continue;
+            uint32_t r = ((p >> 16 & 255) * 255 + al / 2) / al, g = ((p >> 8 & 255) * 255 + al / 2) / al,
+                     b = ((p & 255) * 255 + al / 2) / al;
+            row[x] = al << 24 | (r > 255 ? 255 : r) << 16 | (g > 255 ? 255 : g) << 8 | (b > 255 ? 255 : b);
+        }
+    }
+    /* cairo's pixels are native-endian 32-bit 0xAARRGGBB: SDL's ARGB8888. */
+    tex = SDL_CreateTexture(P.ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, w, h);
+    if (!tex || SDL_UpdateTexture(tex, NULL, data, stride) != 0) {
+        fprintf(stderr, "cepci-kiosk: logo %s: %s; shown without it\n", path, SDL_GetError());
+        if (tex)
+            SDL_DestroyTexture(tex);
+        goto out;
+    }
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    SDL_SetTextureScaleMode(tex, SDL_ScaleModeLinear);
+    P.logo = tex;
+    P.logo_w = w;
+    P.logo_h = h;
+out:
+    if (cr)
+        cairo_destroy(cr);
+    if (sf)
+        cairo_surface_destroy(sf);
+    cairo_surface_destroy(png);
+}
+
 /* Turns the frame's draw commands into pixels. */
 static void draw(const ui_ctx *u)
 {
@@ -482,6 +565,10 @@ static void draw(const ui_ctx *u)
             break;
         case UI_CMD_QR:
             draw_qr(c);
+            break;
+        case UI_CMD_IMAGE:
+            if (c->image == APP_IMAGE_LOGO && P.logo)
+                SDL_RenderCopy(P.ren, P.logo, NULL, &(SDL_Rect){c->r.x, c->r.y, c->r.w, c->r.h});
             break;
         case UI_CMD_CLIP:
             P.clip = c->r.w > 0 ? c->r : (ui_rect){0, 0, 0, 0};
@@ -1051,6 +1138,9 @@ int platform_run(cli_ctx *ctx, int argc, char **argv)
         cli_error("%s", err);
         goto cleanup;
     }
+    load_logo(ctx->cfg.logo);
+    a->logo_w = P.logo ? P.logo_w : 0;
+    a->logo_h = P.logo ? P.logo_h : 0;
     if (o.demo && app_demo(a, u, o.demo)) {
         cli_error("unknown screen '%s'", o.demo);
         goto cleanup;
@@ -1142,6 +1232,8 @@ cleanup:
     free(P.verts);
     free(P.rects);
     if (P.ren) {
+        if (P.logo)
+            SDL_DestroyTexture(P.logo);
         cache_free();
         SDL_DestroyRenderer(P.ren);
     }

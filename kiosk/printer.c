@@ -276,6 +276,36 @@ void printer_escpos_raster(printer_buf *b, const unsigned char *bits, int width,
     free(row);
 }
 
+int printer_escpos_picture(printer_buf *b, const uint32_t *argb, int w, int h, int stride, int paper_dots)
+{
+    /* Bayer 4x4 thresholds, scaled to 0..255 (a dot is black when the
+     * paper-composited luminance is below its cell's threshold). */
+    static const int bayer[4][4] = {{0, 8, 2, 10}, {12, 4, 14, 6}, {3, 11, 1, 9}, {15, 7, 13, 5}};
+    if (!argb || w <= 0 || h <= 0 || w > paper_dots || stride < w * 4 || b->failed)
+        return -1;
+    unsigned char *bits = calloc((size_t)paper_dots * (size_t)h, 1);
+    if (!bits)
+        return -1;
+    int x0 = (paper_dots - w) / 2;
+    for (int y = 0; y < h; y++) {
+        const uint32_t *row = (const uint32_t *)(const void *)((const unsigned char *)argb + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w; x++) {
+            uint32_t p = row[x], white = 255 - (p >> 24);
+            /* Premultiplied over white: c + (1 - alpha) * 255. */
+            uint32_t r = (p >> 16 & 255) + white, g = (p >> 8 & 255) + white, bl = (p & 255) + white;
+            r = r > 255 ? 255 : r;
+            g = g > 255 ? 255 : g;
+            bl = bl > 255 ? 255 : bl;
+            int luma = (int)((299 * r + 587 * g + 114 * bl) / 1000);
+            if (luma * 16 < bayer[y & 3][x & 3] * 255 + 128)
+                bits[(size_t)y * (size_t)paper_dots + (size_t)(x0 + x)] = 1;
+        }
+    }
+    printer_escpos_raster(b, bits, paper_dots, h);
+    free(bits);
+    return 0;
+}
+
 void printer_escpos_feed_cut(printer_buf *b, int lines)
 {
     put3(b, 0x1B, 'd', lines);

@@ -69,6 +69,15 @@ void printer_escpos_text(printer_buf *b, const char *label, const char *utf8, in
  * bits is row-major, one byte per dot (non-zero = black), width x height;
  * the width is padded to whole bytes with white. */
 void printer_escpos_raster(printer_buf *b, const unsigned char *bits, int width, int height);
+/* A picture (e.g. the institution logo) as a GS v 0 raster through
+ * printer_escpos_raster, paper_dots wide with the picture centred in it.
+ * argb holds w x h pixels in cairo's CAIRO_FORMAT_ARGB32 layout (native-
+ * endian 32-bit 0xAARRGGBB, premultiplied alpha), stride bytes per row; it
+ * is laid on white paper and turned to 1 bit with a 4x4 ordered dither
+ * (black and white stay exact, greys become patterns). The picture is not
+ * scaled: the caller sizes it (at most paper_dots wide). Returns 0, or -1
+ * with nothing emitted for an empty or too wide picture or no memory. */
+int printer_escpos_picture(printer_buf *b, const uint32_t *argb, int w, int h, int stride, int paper_dots);
 /* ESC d n (feed n lines) then GS V 66 0 (feed to the cutter, partial cut). */
 void printer_escpos_feed_cut(printer_buf *b, int lines);
 

@@ -786,7 +786,50 @@ out:
 
 /* ---- ESC/POS ---- */
 
-int receipt_escpos(const receipt *r, int width_mm, uint8_t **out, size_t *len)
+/* The logo at logo_path printed centred as a raster at most 60% of the
+ * paper wide and 40% of it tall (scaled keeping its aspect ratio, never up
+ * by more than 2x), then a blank line. A missing or unreadable file prints
+ * nothing: no logo rather than no receipt. */
+static void escpos_logo(printer_buf *b, const char *logo_path, int dots)
+{
+    if (!logo_path || !logo_path[0])
+        return;
+    cairo_surface_t *png = cairo_image_surface_create_from_png(logo_path), *sf = NULL;
+    cairo_t *cr = NULL;
+    if (cairo_surface_status(png) != CAIRO_STATUS_SUCCESS)
+        goto out;
+    int w0 = cairo_image_surface_get_width(png), h0 = cairo_image_surface_get_height(png);
+    if (w0 <= 0 || h0 <= 0)
+        goto out;
+    double kw = dots * 0.6 / w0, kh = dots * 0.4 / h0, k = kw < kh ? kw : kh;
+    if (k > 2)
+        k = 2;
+    int w = (int)(w0 * k + 0.5), h = (int)(h0 * k + 0.5);
+    w = w < 1 ? 1 : w;
+    h = h < 1 ? 1 : h;
+    /* cairo scales it (with filtering) into a plain ARGB32 surface. */
+    sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cr = cairo_create(sf);
+    cairo_scale(cr, (double)w / w0, (double)h / h0);
+    cairo_set_source_surface(cr, png, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    cairo_paint(cr);
+    cairo_surface_flush(sf);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        goto out;
+    if (printer_escpos_picture(b, (const uint32_t *)(const void *)cairo_image_surface_get_data(sf), w, h,
+                               cairo_image_surface_get_stride(sf), dots) == 0)
+        printer_buf_put(b, "\n", 1);
+out:
+    if (cr)
+        cairo_destroy(cr);
+    if (sf)
+        cairo_surface_destroy(sf);
+    cairo_surface_destroy(png);
+}
+
+/* The ESC/POS job, with the logo at logo_path (may be NULL or "") on top. */
+static int escpos_job(const receipt *r, int width_mm, const char *logo_path, uint8_t **out, size_t *len)
 {
     int dots = width_mm == 58 ? PRINTER_DOTS_58 : PRINTER_DOTS_80;
     int cols = width_mm == 58 ? PRINTER_COLS_58 : PRINTER_COLS_80;
@@ -803,6 +846,7 @@ int receipt_escpos(const receipt *r, int width_mm, uint8_t **out, size_t *len)
     memset(rule, '-', (size_t)cols);
     rule[cols] = '\0';
     printer_escpos_init(&b);
+    escpos_logo(&b, logo_path, dots);
     printer_escpos_align(&b, 1);
     printer_escpos_bold(&b, 1);
     printer_escpos_text(&b, NULL, r->institution, cols);
@@ -863,6 +907,11 @@ out:
     return rc;
 }
 
+int receipt_escpos(const receipt *r, int width_mm, uint8_t **out, size_t *len)
+{
+    return escpos_job(r, width_mm, NULL, out, len);
+}
+
 /* ---- printing ---- */
 
 int receipt_print(const receipt *r, const config *c, char *err, size_t errlen)
@@ -882,7 +931,7 @@ int receipt_print(const receipt *r, const config *c, char *err, size_t errlen)
     }
     if (strncmp(uri, "escpos+", 7) != 0 && strncmp(uri, "cups:", 5) != 0)
         return printer_send(uri, NULL, 0, err, errlen); /* names the bad uri */
-    if (receipt_escpos(r, c->printer_width, &job, &len) != 0)
+    if (escpos_job(r, c->printer_width, c->logo, &job, &len) != 0)
         return fail(err, errlen, "receipt: cannot prepare the print job (out of memory)");
     rc = printer_send(uri, job, len, err, errlen);
     free(job);

@@ -366,6 +366,15 @@ void ui_draw_qr(ui_ctx *u, ui_rect r, const unsigned char *modules, int size)
     }
 }
 
+void ui_draw_image(ui_ctx *u, ui_rect r, int image)
+{
+    if (image <= 0 || r.w <= 0 || r.h <= 0)
+        return;
+    ui_cmd *cmd = push_cmd(u, UI_CMD_IMAGE, r, 0);
+    if (cmd)
+        cmd->image = image;
+}
+
 void ui_clip(ui_ctx *u, ui_rect r)
 {
     u->clip = r;

@@ -39,6 +39,7 @@ enum ui_cmd_type {
     UI_CMD_LINE,     /* segment (r.x, r.y) -> (r.x + r.w, r.y + r.h), thickness `size` */
     UI_CMD_QR,       /* QR modules (qr, qr_size) scaled into r, white quiet zone */
     UI_CMD_CLIP,     /* clip later commands to r; r.w == 0 means no clipping */
+    UI_CMD_IMAGE,    /* picture number `image` (loaded by the platform) scaled into r */
 };
 
 typedef struct ui_cmd {
@@ -50,6 +51,7 @@ typedef struct ui_cmd {
     int text;   /* offset of the NUL-terminated text in the arena */
     const unsigned char *qr; /* QR modules, owned by the caller, alive until the frame is drawn */
     int qr_size;
+    int image;  /* UI_CMD_IMAGE: which picture (an id the platform knows, > 0) */
 } ui_cmd;
 
 /* Measures the width in pixels of len bytes of UTF-8 text at pixel size
@@ -190,6 +192,9 @@ void ui_draw_rect(ui_ctx *u, ui_rect r, ui_color c, int radius);
 void ui_draw_frame(ui_ctx *u, ui_rect r, ui_color c, int thickness);
 void ui_draw_line(ui_ctx *u, int x0, int y0, int x1, int y1, ui_color c, int thickness);
 void ui_draw_qr(ui_ctx *u, ui_rect r, const unsigned char *modules, int size);
+/* Picture `image` (an id > 0 the platform has loaded, e.g. the logo) drawn
+ * scaled into r; the caller keeps its aspect ratio. Nothing for an empty r. */
+void ui_draw_image(ui_ctx *u, ui_rect r, int image);
 void ui_clip(ui_ctx *u, ui_rect r);
 void ui_unclip(ui_ctx *u);
 /* One line of text in r, aligned horizontally and centred vertically;

@@ -4,6 +4,7 @@
  * line end to end across two kiosks' databases after `keys import`. */
 #include "testutil.h"
 
+#include <cairo.h>
 #include <iconv.h>
 #include <qrencode.h>
 #include <signal.h>
@@ -331,6 +332,10 @@ typedef struct decoded {
     int width;            /* raster width in dots */
     int height;
     unsigned char *img;   /* width x height, 1 = black */
+    int rasters;          /* separate images (runs of GS v 0 bands) */
+    int raster_y[8], raster_h[8]; /* their first row and height in img */
+    size_t raster_at[8];  /* byte offset of each in the job */
+    size_t text_before[8];/* text bytes printed before each */
 } decoded;
 
 static void decode_escpos(const uint8_t *b, size_t len, decoded *d)
@@ -338,8 +343,18 @@ static void decode_escpos(const uint8_t *b, size_t len, decoded *d)
     memset(d, 0, sizeof *d);
     d->codepage = -1;
     size_t i = 0;
+    int in_raster = 0;
     while (i < len) {
         uint8_t c = b[i];
+        int raster = c == 0x1D && i + 2 < len && b[i + 1] == 'v' && b[i + 2] == '0';
+        if (raster && !in_raster) {
+            assert_true(d->rasters < 8);
+            d->raster_y[d->rasters] = d->height;
+            d->raster_at[d->rasters] = i;
+            d->text_before[d->rasters] = d->tlen;
+            d->rasters++;
+        }
+        in_raster = raster;
         if (c == 0x1B) {
             assert_true(i + 1 < len);
             uint8_t cmd = b[i + 1];
@@ -372,6 +387,7 @@ static void decode_escpos(const uint8_t *b, size_t len, decoded *d)
                         d->img[(size_t)(d->height + y) * (size_t)d->width + (size_t)x] =
                             b[i + 8 + (size_t)y * (size_t)xb + (size_t)x / 8] >> (7 - x % 8) & 1;
                 d->height += rows;
+                d->raster_h[d->rasters - 1] += rows;
                 i += 8 + (size_t)xb * (size_t)rows;
             } else {
                 fail_msg("unknown GS command at %zu", i);
@@ -452,6 +468,144 @@ static void test_escpos_decodes(void **state)
     check_escpos(fx, &fx->att, 80, "Nombre: José Peña Íñiguez", "Taller: la Nueva Ética Pública");
     check_escpos(fx, &fx->pledge, 58, "Carta Compromiso", "Versión de la Carta:");
     check_escpos(fx, &fx->guest, 80, "Ana María Ñúñez", "Invitado(a)");
+}
+
+/* A logo PNG w x h: a dark disc and a grey band on a transparent
+ * background (alpha edges, premultiplied grey), as a user might supply. */
+static void write_logo(const char *path, int w, int h)
+{
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create(sf);
+    cairo_set_source_rgb(cr, 0.05, 0.2, 0.4);
+    cairo_arc(cr, h / 2.0, h / 2.0, h * 0.45, 0, 6.2832);
+    cairo_fill(cr);
+    cairo_set_source_rgba(cr, 0.5, 0.5, 0.5, 0.8);
+    cairo_rectangle(cr, h, h * 0.3, w - h - 4, h * 0.4);
+    cairo_fill(cr);
+    cairo_destroy(cr);
+    assert_int_equal(cairo_surface_write_to_png(sf, path), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(sf);
+}
+
+/* Reads a whole file (malloc'd). */
+static uint8_t *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *b = malloc((size_t)n + 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+/* printer_escpos_picture: premultiplied ARGB on white paper, black and
+ * white exact, transparent is paper, centred in the paper width. */
+static void test_escpos_picture(void **state)
+{
+    (void)state;
+    uint32_t px[2][4] = {{0xFF000000u, 0xFFFFFFFFu, 0x00000000u, 0x80000000u},
+                         {0xFF000000u, 0xFF000000u, 0xFFFFFFFFu, 0x00000000u}};
+    printer_buf b;
+    printer_buf_init(&b);
+    assert_int_equal(printer_escpos_picture(&b, &px[0][0], 4, 2, 16, 16), 0);
+    /* GS v 0, 2 bytes wide, 2 rows; the picture at columns 6..9. */
+    assert_int_equal(b.len, 8 + 4);
+    static const uint8_t want[12] = {0x1D, 'v', '0', 0, 2, 0, 2, 0,
+                                     0x02, 0x40,  /* row 0: black at x 6; x 9 (half grey) dithered black */
+                                     0x03, 0x00}; /* row 1: black at x 6 and 7 */
+    assert_memory_equal(b.data, want, 12);
+    /* Too wide for the paper, or empty: nothing. */
+    assert_int_equal(printer_escpos_picture(&b, &px[0][0], 4, 2, 16, 3), -1);
+    assert_int_equal(printer_escpos_picture(&b, &px[0][0], 0, 2, 16, 16), -1);
+    assert_int_equal(b.len, 12);
+    printer_buf_free(&b);
+}
+
+/* With [institution] logo set, the printed ESC/POS job starts with the
+ * logo as its own raster (before any text and before the QR), at most 60%
+ * of the paper wide and centred; the QR still decodes. Without a logo, or
+ * with an unreadable one, the job is exactly receipt_escpos's. */
+static void test_escpos_logo(void **state)
+{
+    fixture *fx = *state;
+    receipt r;
+    char err[512], path[4200], logo[4200];
+    build(fx, &fx->att, &r);
+    static const int sizes[3][2] = {{400, 120}, {60, 200}, {2000, 600}};
+    for (int mm = 58; mm <= 80; mm += 22)
+        for (int k = 0; k < 3; k++) {
+            int dots = mm == 58 ? 384 : 576;
+            snprintf(logo, sizeof logo, "%s/logo-%d.png", fx->dir, k);
+            write_logo(logo, sizes[k][0], sizes[k][1]);
+            config c = fx->cfg;
+            snprintf(c.logo, sizeof c.logo, "%s", logo);
+            c.printer_width = mm;
+            snprintf(path, sizeof path, "%s/lp-logo-%d-%d", fx->dir, mm, k);
+            snprintf(c.printer_uri, sizeof c.printer_uri, "escpos+file:%s", path);
+            if (receipt_print(&r, &c, err, sizeof err) != 0)
+                fail_msg("print: %s", err);
+            size_t len;
+            uint8_t *job = slurp(path, &len);
+            decoded d;
+            decode_escpos(job, len, &d);
+            assert_int_equal(d.init, 1);
+            assert_int_equal(d.cut, 1);
+            assert_int_equal(d.width, dots);
+            assert_int_equal(d.rasters, 2);          /* the logo, then the QR */
+            assert_int_equal(d.text_before[0], 0);   /* the logo comes first */
+            assert_true(d.text_before[1] > 0);
+            assert_true(d.raster_h[0] > 0 && d.raster_h[0] <= dots * 2 / 5 + 1);
+            /* The logo's black dots: within 60% of the paper, centred. */
+            int x0 = dots, x1 = -1;
+            for (int y = 0; y < d.raster_h[0]; y++)
+                for (int x = 0; x < dots; x++)
+                    if (d.img[(size_t)y * (size_t)dots + (size_t)x]) {
+                        x0 = x < x0 ? x : x0;
+                        x1 = x > x1 ? x : x1;
+                    }
+            assert_true(x1 >= x0);
+            assert_true(x1 - x0 + 1 <= dots * 3 / 5 + 1);
+            assert_true(x0 >= dots / 5 - 2 && x1 <= dots - dots / 5 + 2);
+            snprintf(path, sizeof path, "%s/escpos-logo-%d-%d.pgm", fx->dir, mm, k);
+            write_pgm(&d, path);
+            char *got = zbar(path);
+            assert_string_equal(got, r.payload);
+            free(got);
+            /* The rest of the job is receipt_escpos's, byte for byte. */
+            uint8_t *plain;
+            size_t plen;
+            assert_int_equal(receipt_escpos(&r, mm, &plain, &plen), 0);
+            assert_true(plen < len);
+            size_t extra = len - plen, head = d.raster_at[0]; /* ESC @, ESC t 19 */
+            assert_int_equal(head, 5);
+            assert_memory_equal(plain, job, head);
+            assert_memory_equal(plain + head, job + head + extra, plen - head);
+            assert_int_equal(job[head + extra - 1], '\n'); /* a blank line after the logo */
+            free(plain);
+            free(d.img);
+            free(job);
+        }
+    /* No logo, or an unreadable one: the plain job. */
+    for (int k = 0; k < 3; k++) {
+        config c = fx->cfg;
+        c.printer_width = 58;
+        snprintf(c.logo, sizeof c.logo, "%s", k == 0 ? "" : k == 1 ? "/nonexistent/logo.png" : tu_src("README.md"));
+        snprintf(path, sizeof path, "%s/lp-nologo-%d", fx->dir, k);
+        snprintf(c.printer_uri, sizeof c.printer_uri, "escpos+file:%s", path);
+        assert_int_equal(receipt_print(&r, &c, err, sizeof err), 0);
+        size_t len, plen;
+        uint8_t *job = slurp(path, &len), *plain;
+        assert_int_equal(receipt_escpos(&r, 58, &plain, &plen), 0);
+        assert_int_equal(len, plen);
+        assert_memory_equal(job, plain, len);
+        free(plain);
+        free(job);
+    }
 }
 
 static void test_print_uris(void **state)
@@ -677,6 +831,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_png_qr_decodes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_escpos_decodes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_print_uris, setup, teardown),
+        cmocka_unit_test(test_escpos_picture),
+        cmocka_unit_test_setup_teardown(test_escpos_logo, setup, teardown),
         cmocka_unit_test(test_cli_two_kiosks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "ui.h"
 
 /* A simple text measure: half the size per character (UTF-8 aware). */
@@ -376,6 +377,143 @@ static void test_labels_and_cuts(void **state)
     free(u);
 }
 
+/* ui_draw_image: one command with the picture id and the rect; nothing for
+ * an empty rect or no picture. */
+static void test_draw_image(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1280, 800);
+    ui_begin(u, T += 16);
+    ui_draw_image(u, (ui_rect){10, 20, 30, 40}, 7);
+    ui_draw_image(u, (ui_rect){10, 20, 0, 40}, 7);
+    ui_draw_image(u, (ui_rect){10, 20, 30, 40}, 0);
+    ui_end(u);
+    int n = 0;
+    for (int i = 0; i < u->ncmds; i++)
+        if (u->cmds[i].type == UI_CMD_IMAGE) {
+            n++;
+            assert_int_equal(u->cmds[i].image, 7);
+            assert_int_equal(u->cmds[i].r.x, 10);
+            assert_int_equal(u->cmds[i].r.y, 20);
+            assert_int_equal(u->cmds[i].r.w, 30);
+            assert_int_equal(u->cmds[i].r.h, 40);
+        }
+    assert_int_equal(n, 1);
+    free(u);
+}
+
+static int rect_overlap(ui_rect a, ui_rect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/* One home frame; returns the number of image commands and the last one's
+ * rect and the header's (the accent band at the top). */
+static int home_frame(app *a, ui_ctx *u, int64_t now, ui_rect *img, ui_rect *header)
+{
+    ui_begin(u, now);
+    app_frame(a, u);
+    ui_end(u);
+    int n = 0;
+    *header = (ui_rect){0, 0, 0, 0};
+    for (int i = 0; i < u->ncmds; i++) {
+        const ui_cmd *c = &u->cmds[i];
+        if (c->type == UI_CMD_IMAGE) {
+            n++;
+            *img = c->r;
+            assert_int_equal(c->image, APP_IMAGE_LOGO);
+        }
+        if (c->type == UI_CMD_RECT && c->color == u->theme.accent && c->r.x == 0 && c->r.y == 0 && c->r.w == u->w &&
+            header->w == 0)
+            *header = c->r;
+    }
+    return n;
+}
+
+/* The home header shows the logo (picture APP_IMAGE_LOGO) at the left of
+ * the institution name when the platform loaded one, at every layout and
+ * with larger text: inside the header, aspect ratio kept, at most a quarter
+ * of the screen wide, no text over it or cut; none when there is no logo,
+ * and never on the other screens. */
+static void test_home_logo(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    store *s = tu_store(dir, "k.db");
+    tu_event(s, "Taller de ética", "taller", "etica", "SCLC", "2026-11-24 10:00", 0);
+    config c;
+    config_defaults(&c, CK_SOURCE_DIR);
+    snprintf(c.unit, sizeof c.unit, "SCLC");
+    char dbp[1024], err[256];
+    snprintf(dbp, sizeof dbp, "%s/k.db", dir);
+    int64_t now = 1795000000000LL;
+    static const int sizes[3][2] = {{1280, 800}, {1920, 1080}, {1080, 1920}};
+    /* A wide logo, a tall one and a very wide one (held to 25% of the width). */
+    static const int logos[3][2] = {{300, 120}, {100, 400}, {4000, 100}};
+    for (int si = 0; si < 3; si++)
+        for (int large = 0; large < 2; large++) {
+            int w = sizes[si][0], h = sizes[si][1];
+            ui_ctx *u = new_ui(w, h);
+            app *a;
+            assert_int_equal(app_new(&a, s, &c, dbp, now, err, sizeof err), 0);
+            a->large_text = large;
+            u->text_scale = large ? 1.25f : 1.0f;
+            ui_rect img, hdr, hdr0;
+            /* Without a logo: no picture, the title at the margin. */
+            assert_int_equal(home_frame(a, u, now, &img, &hdr0), 0);
+            assert_true(hdr0.h > 0);
+            int title_x = w;
+            for (int i = 0; i < u->ncmds; i++)
+                if (u->cmds[i].type == UI_CMD_TEXT && u->cmds[i].r.y < hdr0.h && u->cmds[i].r.x < title_x)
+                    title_x = u->cmds[i].r.x;
+            assert_int_equal(title_x, app_margin(u));
+            for (int li = 0; li < 3; li++) {
+                a->logo_w = logos[li][0];
+                a->logo_h = logos[li][1];
+                assert_int_equal(home_frame(a, u, now, &img, &hdr), 1);
+                if (u->ncut)
+                    fail_msg("%dx%d large %d logo %d: cut \"%s\"", w, h, large, li, u->cut[0]);
+                assert_true(img.w > 0 && img.h > 0);
+                assert_true(img.x >= 0 && img.y >= 0 && img.y + img.h <= hdr.h);
+                assert_true(img.w <= w / 4);
+                /* Aspect ratio kept (within rounding). */
+                double want = (double)logos[li][0] / logos[li][1], off = img.w - img.h * want;
+                assert_true(off <= want + 1 && off >= -(want + 1));
+                /* At the left: no text over it, and the texts beside it (the
+                 * institution name) lie to its right. */
+                int beside = 0;
+                for (int i = 0; i < u->ncmds; i++) {
+                    const ui_cmd *cm = &u->cmds[i];
+                    if (cm->type == UI_CMD_TEXT && cm->r.y < hdr.h) {
+                        assert_false(rect_overlap(cm->r, img));
+                        if (cm->r.y < img.y + img.h && cm->r.y + cm->r.h > img.y) {
+                            assert_true(cm->r.x > img.x + img.w);
+                            beside++;
+                        }
+                    }
+                }
+                assert_true(beside > 0);
+                assert_true(img.x == app_margin(u) + ui_px(u, 8));
+                /* A logo this size is tall enough to see. */
+                if (li < 2)
+                    assert_true(img.h >= ui_px(u, 60));
+            }
+            /* Another screen: the same header without the logo. */
+            app_goto(a, u, APP_NOTICE);
+            assert_int_equal(home_frame(a, u, now, &img, &hdr), 0);
+            /* No logo again: exactly the header of before. */
+            app_goto(a, u, APP_HOME);
+            a->logo_w = a->logo_h = 0;
+            assert_int_equal(home_frame(a, u, now, &img, &hdr), 0);
+            assert_int_equal(hdr.h, hdr0.h);
+            app_free(a);
+            free(u);
+        }
+    store_close(s);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_long_text_read_to_end),  cmocka_unit_test(test_signature_pad),
         cmocka_unit_test(test_countdown),              cmocka_unit_test(test_contrast_and_sizes),
         cmocka_unit_test(test_text_input_sanitised),   cmocka_unit_test(test_labels_and_cuts),
+        cmocka_unit_test(test_draw_image),             cmocka_unit_test(test_home_logo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,9 +16,22 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 cd "$T"
+# A sample institution logo (transparent background, as institutions
+# supply them) when ImageMagick is at hand; without it the screens are
+# shot without a logo. home-nologo shows the header without one.
+LOGO=
+if command -v convert >/dev/null 2>&1 &&
+   convert -size 360x120 xc:none -fill '#1F5C99' -draw 'circle 60,60 60,6' -fill white \
+           -draw 'polygon 60,22 90,82 30,82' -fill '#0B6E4F' -pointsize 56 -draw "text 126,80 'ECOSUR'" \
+           "PNG32:$T/logo.png" 2>/dev/null; then
+    LOGO="logo = $T/logo.png"
+else
+    echo "screenshots.sh: no ImageMagick convert: screens without the sample logo" >&2
+fi
 cat > k.ini <<INI
 [institution]
 name = El Colegio de la Frontera Sur
+$LOGO
 [kiosk]
 unit = SCLC
 [printer]
@@ -43,7 +56,8 @@ timezone = America/Mexico_City
 name = Villahermosa
 timezone = America/Mexico_City
 INI
-K() { "$B" --db k.db --config k.ini "$@"; }
+K() { "$B" --db k.db --config "${KINI:-k.ini}" "$@"; }
+grep -v '^logo = ' k.ini > k0.ini
 K init --institution "El Colegio de la Frontera Sur" --unit SCLC >/dev/null
 cat > r.csv <<'CSV'
 numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area,puesto
@@ -96,6 +110,10 @@ for size in 1280x800 1920x1080 1080x1920; do
         shot "$name" "$size" "$(printf "$script")"
         shot "$name-large" "$size" "$(printf "$script\nlarge 1")"
     done < <(screens)
+    if [ -n "$LOGO" ]; then
+        KINI=k0.ini shot home-nologo "$size" "demo home"
+        KINI=k0.ini shot home-nologo-large "$size" "$(printf 'demo home\nlarge 1')"
+    fi
 done
 ls "$OUT" | wc -l | xargs echo "screenshots.sh: PNG files in $OUT:"
 if [ "$FAILED" -gt 0 ]; then
