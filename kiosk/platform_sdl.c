@@ -1081,6 +1081,17 @@ static int open_window(const run_opts *o)
 {
     if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0)
         return cli_error("cannot start the display: %s", SDL_GetError());
+    /* With no display reachable SDL may fall back to an invisible driver
+     * and the kiosk would run where nobody can see it: only accept one when
+     * it was asked for by name (SDL_VIDEODRIVER, as the tests do). */
+    const char *driver = SDL_GetCurrentVideoDriver(), *asked = SDL_getenv("SDL_VIDEODRIVER");
+    if (driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0) &&
+        !(asked && strcmp(asked, driver) == 0)) {
+        TTF_Quit();
+        SDL_Quit();
+        return cli_error("no display found (SDL chose the '%s' driver); is DISPLAY or WAYLAND_DISPLAY set?",
+                         driver);
+    }
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
     P.win = SDL_CreateWindow("cepci-kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o->w ? o->w : 1280,
                              o->h ? o->h : 800, o->w ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
