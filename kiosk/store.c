@@ -619,7 +619,7 @@ static int first_mismatch(store *s, int k, const long long *latest, size_t nlate
     *seq = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         long long q = sqlite3_column_int64(st, 0);
-        if (VERIFY_KINDS[k].master && !bsearch(&q, latest, nlatest, sizeof *latest, cmp_seq))
+        if (VERIFY_KINDS[k].master && (nlatest == 0 || !bsearch(&q, latest, nlatest, sizeof *latest, cmp_seq)))
             continue; /* an older version of a record changed since: expected */
         *seq = q;
         col_text(st, 1, uuid, uuidlen);
@@ -748,7 +748,8 @@ int store_audit_verify(store *s, long *entries)
         goto out;
     }
     /* 3. Every record must be in the chain: a row slipped in by hand is not. */
-    qsort(refs, nrefs, sizeof *refs, ref_by_uuid);
+    if (nrefs > 0) /* refs is NULL for an empty log */
+        qsort(refs, nrefs, sizeof *refs, ref_by_uuid);
     rc = sqlite3_prepare_v2(s->db, "SELECT 'attendance', uuid FROM attendance UNION ALL SELECT 'pledge', uuid "
                                    "FROM pledge UNION ALL SELECT 'person', uuid FROM person UNION ALL "
                                    "SELECT 'event', uuid FROM event", -1, &st, NULL);
@@ -1223,7 +1224,8 @@ int store_search(store *s, const char *query, store_person *out, int max)
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return sql_fail(s, rc, "search");
-    qsort(out, (size_t)count, sizeof *out, person_cmp);
+    if (count > 1)
+        qsort(out, (size_t)count, sizeof *out, person_cmp);
     return count;
 }
 
