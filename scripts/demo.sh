@@ -40,8 +40,10 @@ if [ ! -f "$DB" ]; then
           --topics conflicto-intereses,etica --unit SCLC --start "$today 09:00" --end "$today 18:00" \
           --place "Sala de usos múltiples" --pat 1.2.1 --instructor "CEPCI" --no-signature)
   ck event open "$now"
+  # A known PIN for the demo only (a real kiosk sets its own with admin set-pin).
+  printf '2468\n2468\n' | ck admin set-pin >/dev/null
   echo "demo: database $DB with 300 people, open event $now"
-  echo "demo: badge/employee numbers 100001-100300; coordinator PIN: set with"
-  echo "      $BIN --db $DB admin set-pin"
+  echo "demo: badge/employee numbers 100001-100300"
+  echo "demo: coordinator mode = hold the top-left corner 3 s, PIN 2468"
 fi
 exec "$BIN" --db "$DB" --config "$CONFIG" run "$@"
