@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-  build-essential cmake pkg-config clang
+  build-essential cmake pkg-config clang libclang-rt-14-dev
   libsdl2-dev libsdl2-ttf-dev libsqlite3-dev libqrencode-dev libcmocka-dev
   libsodium-dev libcsv-dev libinih-dev libcairo2-dev libxlsxwriter-dev libfontconfig-dev
   fonts-noto-core fonts-dejavu-core tzdata
