@@ -62,37 +62,33 @@ fi
 chmod 600 "$DB.key"
 
 # ---- exports ----
-if ck export 2>&1 | grep -q "usage: export attendance"; then
-  for fmt in csv pdf xlsx; do
-    if ck export attendance "$E" --format $fmt -o "$T/att.$fmt" >/dev/null; then
-      mode "$T/att.$fmt" 600 "attendance export ($fmt)"
-    else
-      bad "export attendance --format $fmt"
-    fi
-    if ck export pledges --year 2020 --format $fmt -o "$T/pl.$fmt" >/dev/null 2>&1 ||
-       ck export pledges --format $fmt -o "$T/pl.$fmt" >/dev/null; then
-      mode "$T/pl.$fmt" 600 "pledge export ($fmt)"
-    else
-      bad "export pledges --format $fmt"
-    fi
-  done
-  for fmt in csv pdf; do
-    if ck export indicators --year 2020 --format $fmt -o "$T/ind.$fmt" >/dev/null; then
-      mode "$T/ind.$fmt" 600 "indicator export ($fmt)"
-    else
-      bad "export indicators --format $fmt"
-    fi
-  done
-  # Formula injection: no CSV field starts with = + - @ (after an optional quote).
-  if [ -f "$T/att.csv" ]; then
-    if tr -d '\r' < "$T/att.csv" | tr ',' '\n' | sed 's/^"//' | grep -qE '^[=+@-]'; then
-      bad "attendance CSV holds a field that a spreadsheet runs as a formula: $(grep -E '(^|,)"?[=+@-]' "$T/att.csv" | head -n 1)"
-    else
-      ok
-    fi
+for fmt in csv pdf xlsx; do
+  if ck export attendance "$E" --format $fmt -o "$T/att.$fmt" >/dev/null; then
+    mode "$T/att.$fmt" 600 "attendance export ($fmt)"
+  else
+    bad "export attendance --format $fmt"
   fi
-else
-  echo "note: the export command is not implemented yet; export modes not checked"
+  if ck export pledges --year 2020 --format $fmt -o "$T/pl.$fmt" >/dev/null 2>&1 ||
+     ck export pledges --format $fmt -o "$T/pl.$fmt" >/dev/null; then
+    mode "$T/pl.$fmt" 600 "pledge export ($fmt)"
+  else
+    bad "export pledges --format $fmt"
+  fi
+done
+for fmt in csv pdf; do
+  if ck export indicators --year 2020 --format $fmt -o "$T/ind.$fmt" >/dev/null; then
+    mode "$T/ind.$fmt" 600 "indicator export ($fmt)"
+  else
+    bad "export indicators --format $fmt"
+  fi
+done
+# Formula injection: no CSV field starts with = + - @ (after an optional quote).
+if [ -f "$T/att.csv" ]; then
+  if tr -d '\r' < "$T/att.csv" | tr ',' '\n' | sed 's/^"//' | grep -qE '^[=+@-]'; then
+    bad "attendance CSV holds a field that a spreadsheet runs as a formula: $(grep -E '(^|,)"?[=+@-]' "$T/att.csv" | head -n 1)"
+  else
+    ok
+  fi
 fi
 
 # ---- backups ----
