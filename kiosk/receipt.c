@@ -455,6 +455,7 @@ int receipt_build(store *s, const config *c, const char *db_path, const store_re
     if (store_meta_get(s, "institution", out->institution, sizeof out->institution) != STORE_OK ||
         !out->institution[0])
         snprintf(out->institution, sizeof out->institution, "%s", c->institution);
+    snprintf(out->committee, sizeof out->committee, "%s", c->committee);
     snprintf(out->kind, sizeof out->kind, "%s", receipt_kind_name(f.type));
     snprintf(out->folio, sizeof out->folio, "%s", r->folio);
     snprintf(out->employee_no, sizeof out->employee_no, "%s", r->employee_no);
@@ -671,8 +672,8 @@ static void layout_receipt(layout *l, const receipt *r, const config *c, cairo_s
         l->y += lh * k + 16;
     }
     text_block(l, r->institution, 22, 1, 0, 0.0, 1);
-    if (c && c->committee[0])
-        text_block(l, c->committee, 17, 0, 0, 0.25, 1);
+    if (r->committee[0])
+        text_block(l, r->committee, 17, 0, 0, 0.25, 1);
     l->y += 10;
     if (l->draw) {
         cairo_set_source_rgb(cr, accent[0], accent[1], accent[2]);
@@ -851,6 +852,8 @@ static int escpos_job(const receipt *r, int width_mm, const char *logo_path, uin
     printer_escpos_bold(&b, 1);
     printer_escpos_text(&b, NULL, r->institution, cols);
     printer_escpos_bold(&b, 0);
+    if (r->committee[0])
+        printer_escpos_text(&b, NULL, r->committee, cols);
     printer_escpos_text(&b, NULL, rule, cols);
     printer_escpos_mode(&b, 0x18); /* bold, double height: same columns */
     printer_escpos_text(&b, NULL, r->kind, cols);

@@ -18,6 +18,7 @@
 
 typedef struct receipt {
     char institution[160];
+    char committee[160];        /* e.g. "Comité de Ética" ("" for none) */
     char kind[64];              /* "Comprobante de asistencia" / "Carta Compromiso" */
     char name[400];             /* full name, or the guest's typed name */
     char employee_no[64];       /* "" for a guest */

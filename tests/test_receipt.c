@@ -450,7 +450,7 @@ static void check_escpos(fixture *fx, const store_record *rec, int mm, const cha
             fail_msg("line too long for %d mm: '%s'", mm, line);
     cp858_to_utf8(d.text, utf8, sizeof utf8);
     if (!strstr(utf8, must1) || !strstr(utf8, must2) || !strstr(utf8, r.folio) ||
-        !strstr(utf8, "Escanee el código QR"))
+        !strstr(utf8, "Escanee el código QR") || !strstr(utf8, fx->cfg.committee))
         fail_msg("ESC/POS text lacks '%s' / '%s':\n%s", must1, must2, utf8);
     snprintf(path, sizeof path, "%s/escpos-%d.pgm", fx->dir, mm);
     write_pgm(&d, path);
