@@ -3,6 +3,8 @@
 # builds it into build/. Run as root on a fresh machine; safe to run again.
 #   BUILD_DIR   build folder (default: build)
 #   CMAKE_ARGS  extra CMake arguments (e.g. -DCK_SANITIZE=ON)
+#   CK_TEST_HOOKS=ON  a test build (reads CEPCI_NOW and CK_WIDGETS_FILE); the
+#               demo and the package are built without
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,5 +29,5 @@ fi
 
 BUILD_DIR=${BUILD_DIR:-build}
 # shellcheck disable=SC2086
-cmake -S . -B "$BUILD_DIR" -DCK_WERROR=ON ${CMAKE_ARGS:-} >/dev/null
+cmake -S . -B "$BUILD_DIR" -DCK_WERROR=ON -DCK_TEST_HOOKS="${CK_TEST_HOOKS:-OFF}" ${CMAKE_ARGS:-} >/dev/null
 cmake --build "$BUILD_DIR" -j"$(nproc)"

@@ -4,6 +4,7 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer and runs the suite again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export CK_TEST_HOOKS=ON   # the suite fakes the clock (CEPCI_NOW) and reads widget dumps
 bash scripts/setup.sh
 (cd build && ctest --output-on-failure -j2)
 if [ "${CK_SKIP_ASAN:-0}" != 1 ]; then
