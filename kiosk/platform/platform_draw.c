@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "platform_int.h"
+#include "theme.h"
 
 /* ---- fonts and text ---- */
 
@@ -442,7 +443,7 @@ void platform_draw(platform *p, const ui_ctx *u)
     /* A first rectangle that covers the screen is the clear colour: the
      * software renderer then fills the screen once, not twice. */
     int first = 0;
-    ui_color bg = 0xF3F4F6;
+    ui_color bg = THEME_BG;
     if (u->ncmds > 0 && u->cmds[0].type == UI_CMD_RECT && u->cmds[0].r.x <= 0 && u->cmds[0].r.y <= 0 &&
         u->cmds[0].r.x + u->cmds[0].r.w >= p->w && u->cmds[0].r.y + u->cmds[0].r.h >= p->h) {
         bg = u->cmds[0].color;

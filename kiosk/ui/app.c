@@ -15,6 +15,7 @@
 #include "app_int.h"
 #include "backup.h"
 #include "indicators.h"
+#include "theme.h"
 #include "util.h"
 
 static const char *const SCREEN_NAMES[APP_SCREEN_COUNT] = {
@@ -548,7 +549,7 @@ void app_frame(app *a, ui_ctx *u)
     if (u->now_ms < a->last_input_ms)
         a->last_input_ms = u->now_ms; /* the clock went back */
     app_print_poll(a);
-    u->text_scale = a->large_text ? 1.25f : 1.0f;
+    u->text_scale = a->large_text ? THEME_LARGE_TEXT : 1.0f;
     ui_set_seed(u, app_screen_name(a->screen));
     handle_wedge(a, u);
 

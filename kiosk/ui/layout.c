@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "theme.h"
 #include "util.h"
 
 int app_portrait(const ui_ctx *u)
@@ -16,14 +17,14 @@ int app_portrait(const ui_ctx *u)
 
 int app_margin(const ui_ctx *u)
 {
-    return ui_px(u, 48);
+    return ui_px(u, THEME_MARGIN);
 }
 
 ui_rect app_header(app *a, ui_ctx *u, const char *title)
 {
     const ui_theme *t = &u->theme;
     int portrait = app_portrait(u);
-    int m = app_margin(u), gap = ui_px(u, 24), vpad = ui_px(u, 18);
+    int m = app_margin(u), gap = ui_px(u, THEME_GAP), vpad = ui_px(u, 18);
     char clock[32], date[64], when[100];
     static const char *const months[] = {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
                                          "agosto", "septiembre", "octubre", "noviembre", "diciembre"};
@@ -32,8 +33,8 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
     snprintf(clock, sizeof clock, "%02d:%02d", tm.tm_hour, tm.tm_min);
     snprintf(date, sizeof date, "%d de %s", tm.tm_mday, months[tm.tm_mon % 12]);
     snprintf(when, sizeof when, "%s · %s", clock, date);
-    int toggle_w = ui_px(u, 290), toggle_h = ui_px(u, 84);
-    int f2 = ui_font(u, 28), fc = ui_font(u, 44);
+    int toggle_w = ui_px(u, 290), toggle_h = ui_px(u, THEME_TOGGLE_H);
+    int f2 = ui_font(u, THEME_TEXT_CAPTION), fc = ui_font(u, THEME_TEXT_LARGE);
     const char *head = title && *title ? title : a->institution;
     char sub[300];
     snprintf(sub, sizeof sub, "%s%s%s", title && *title ? a->institution : "", title && *title ? " · " : "",
@@ -45,9 +46,9 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
      * screen wide. Without one the header is laid out as if it were not
      * there at all. */
     int logo = a->screen == APP_HOME && a->logo_w > 0 && a->logo_h > 0;
-    int iw = 0, ih = 0, lpad = ui_px(u, 8);
+    int iw = 0, ih = 0, lpad = ui_px(u, THEME_SPACE_XS);
     if (logo) {
-        ih = (portrait ? toggle_h : ui_px(u, 132) - 2 * vpad) - 2 * lpad;
+        ih = (portrait ? toggle_h : ui_px(u, THEME_HEADER_H) - 2 * vpad) - 2 * lpad;
         iw = (int)((int64_t)ih * a->logo_w / a->logo_h);
         if (iw + 2 * lpad > u->w / 4) {
             iw = u->w / 4 - 2 * lpad;
@@ -65,13 +66,13 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
         /* Row 1: title and the toggle; row 2: the place, and the time. */
         int ww = ui_text_w(u, when, f2, 1);
         title_r = (ui_rect){m + lx, vpad, u->w - 2 * m - toggle_w - gap - lx, 0};
-        f1 = ui_fit_size(u, head, title_r.w, ui_font(u, 36), ui_font(u, 30), 1);
+        f1 = ui_fit_size(u, head, title_r.w, ui_font(u, THEME_TEXT_HEADING), ui_font(u, THEME_TEXT_BODY), 1);
         int n1 = ui_text_nlines(u, head, title_r.w, f1, 1);
         title_r.h = (n1 > 2 ? 2 : n1) * ui_line_h(f1);
         if (title_r.h < toggle_h)
             title_r.y += (toggle_h - title_r.h) / 2;
         int row1 = title_r.h > toggle_h ? title_r.h : toggle_h;
-        sub_r = (ui_rect){m, vpad + row1 + ui_px(u, 8), u->w - 2 * m - ww - gap, 0};
+        sub_r = (ui_rect){m, vpad + row1 + ui_px(u, THEME_SPACE_XS), u->w - 2 * m - ww - gap, 0};
         logo_cy = vpad + row1 / 2;
         int n2 = ui_text_nlines(u, sub, sub_r.w, f2, 0);
         sub_r.h = (n2 > 2 ? 2 : n2) * ui_line_h(f2);
@@ -83,12 +84,12 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
         if (ui_text_w(u, clock, fc, 1) > clock_w)
             clock_w = ui_text_w(u, clock, fc, 1);
         int text_w = u->w - 2 * m - toggle_w - clock_w - 2 * gap - lx;
-        f1 = ui_fit_size(u, head, text_w, ui_font(u, 36), ui_font(u, 30), 1);
+        f1 = ui_fit_size(u, head, text_w, ui_font(u, THEME_TEXT_HEADING), ui_font(u, THEME_TEXT_BODY), 1);
         int n1 = ui_text_nlines(u, head, text_w, f1, 1), n2 = ui_text_nlines(u, sub, text_w, f2, 0);
         n1 = n1 > 2 ? 2 : n1;
         n2 = n2 > 2 ? 2 : n2;
         int th = n1 * ui_line_h(f1) + n2 * ui_line_h(f2);
-        hh = ui_px(u, 132);
+        hh = ui_px(u, THEME_HEADER_H);
         if (th + 2 * vpad > hh)
             hh = th + 2 * vpad;
         logo_cy = hh / 2;
@@ -108,7 +109,7 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
     }
     if (logo) {
         ui_rect plate = {m, logo_cy - ih / 2 - lpad, iw + 2 * lpad, ih + 2 * lpad};
-        ui_draw_rect(u, plate, 0xFFFFFF, ui_px(u, 12));
+        ui_draw_rect(u, plate, THEME_SURFACE, ui_px(u, THEME_RADIUS));
         ui_draw_image(u, (ui_rect){plate.x + lpad, plate.y + lpad, iw, ih}, APP_IMAGE_LOGO);
     }
     ui_text_lines(u, title_r, head, f1, 1, t->on_accent, UI_LEFT, 2, 1);
@@ -117,12 +118,13 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
     int pressed;
     if (ui_hit(u, tg, a->large_text ? "Letra normal" : "Letra grande", 1, &pressed)) {
         a->large_text = !a->large_text;
-        u->text_scale = a->large_text ? 1.25f : 1.0f;
+        u->text_scale = a->large_text ? THEME_LARGE_TEXT : 1.0f;
     }
     ui_draw_rect(u, tg, pressed ? t->pressed : t->on_accent, ui_px(u, 42));
-    ui_rect tgi = {tg.x + ui_px(u, 3), tg.y + ui_px(u, 3), tg.w - ui_px(u, 6), tg.h - ui_px(u, 6)};
+    int ring = ui_px(u, THEME_LINE_BOLD), ring2 = ui_px(u, 2 * THEME_LINE_BOLD);
+    ui_rect tgi = {tg.x + ring, tg.y + ring, tg.w - ring2, tg.h - ring2};
     ui_draw_rect(u, tgi, pressed ? t->pressed : t->accent, ui_px(u, 40));
-    ui_text(u, tgi, a->large_text ? "A  Letra normal" : "A+ Letra grande", ui_px(u, 30), 1, t->on_accent,
+    ui_text(u, tgi, a->large_text ? "A  Letra normal" : "A+ Letra grande", ui_px(u, THEME_TEXT_TOGGLE), 1, t->on_accent,
             UI_CENTER);
     /* The coordinator's corner: a 3-second press on the top-left corner. */
     if (!app_in_coordinator(a) && a->screen != APP_PIN &&
@@ -137,27 +139,29 @@ ui_rect app_banner(app *a, ui_ctx *u, ui_rect body)
 {
     if (!a->message[0])
         return body;
-    int f = ui_font(u, 32), pad = ui_px(u, 24);
+    int f = ui_font(u, THEME_TEXT_BODY_LARGE), pad = ui_px(u, THEME_PAD);
     int th = ui_text_wrap(u, (ui_rect){0, 0, body.w - 2 * pad, 0}, a->message, f, 1, 0, UI_LEFT, 0);
     ui_rect b = {body.x, body.y, body.w, th + 2 * pad};
-    ui_color bg = a->message_error ? 0xFDECEA : 0xE7F4EA, fg = a->message_error ? 0x8C1D18 : 0x14532D;
-    ui_draw_rect(u, b, bg, ui_px(u, 12));
+    ui_color bg = a->message_error ? THEME_ERROR_BG : THEME_NOTICE_BG;
+    ui_color fg = a->message_error ? THEME_ERROR_FG : THEME_NOTICE_FG;
+    ui_draw_rect(u, b, bg, ui_px(u, THEME_RADIUS));
     ui_draw_rect(u, (ui_rect){b.x, b.y, ui_px(u, 10), b.h}, fg, 0);
     ui_text_wrap(u, (ui_rect){b.x + pad, b.y + pad, b.w - 2 * pad, th}, a->message, f, 1, fg, UI_LEFT, 1);
-    int used = b.h + ui_px(u, 24);
+    int used = b.h + ui_px(u, THEME_GAP);
     return (ui_rect){body.x, body.y + used, body.w, body.h - used};
 }
 
 void app_field(ui_ctx *u, ui_rect r, const char *text, const char *placeholder)
 {
     const ui_theme *t = &u->theme;
-    int f = ui_font(u, 44), pad = ui_px(u, 24);
-    ui_draw_rect(u, r, t->accent, ui_px(u, 12));
-    ui_draw_rect(u, (ui_rect){r.x + ui_px(u, 3), r.y + ui_px(u, 3), r.w - ui_px(u, 6), r.h - ui_px(u, 6)},
-                 t->surface, ui_px(u, 10));
+    int f = ui_font(u, THEME_TEXT_LARGE), pad = ui_px(u, THEME_PAD);
+    int ring = ui_px(u, THEME_LINE_BOLD), ring2 = ui_px(u, 2 * THEME_LINE_BOLD);
+    ui_draw_rect(u, r, t->accent, ui_px(u, THEME_RADIUS));
+    ui_draw_rect(u, (ui_rect){r.x + ring, r.y + ring, r.w - ring2, r.h - ring2}, t->surface,
+                 ui_px(u, THEME_RADIUS_KEY));
     ui_rect in = {r.x + pad, r.y, r.w - 2 * pad - ui_px(u, 10), r.h};
     if (!text[0]) {
-        ui_text(u, in, placeholder, ui_font(u, 32), 0, t->muted, UI_LEFT);
+        ui_text(u, in, placeholder, ui_font(u, THEME_TEXT_BODY_LARGE), 0, t->muted, UI_LEFT);
         return;
     }
     int w = ui_text_w(u, text, f, 1);
@@ -178,11 +182,11 @@ void app_field(ui_ctx *u, ui_rect r, const char *text, const char *placeholder)
 
 ui_rect app_title(ui_ctx *u, ui_rect r, const char *title, const char *subtitle)
 {
-    int f1 = ui_font(u, 48), f2 = ui_font(u, 30);
+    int f1 = ui_font(u, THEME_TEXT_TITLE), f2 = ui_font(u, THEME_TEXT_BODY);
     int h = ui_text_wrap(u, (ui_rect){r.x, r.y, r.w, 0}, title, f1, 1, u->theme.ink, UI_LEFT, 1);
     if (subtitle && *subtitle)
         h += ui_text_wrap(u, (ui_rect){r.x, r.y + h, r.w, 0}, subtitle, f2, 0, u->theme.muted, UI_LEFT, 1);
-    h += ui_px(u, 24);
+    h += ui_px(u, THEME_GAP);
     return (ui_rect){r.x, r.y + h, r.w, r.h - h};
 }
 
