@@ -6,7 +6,7 @@
  * vanished printer become error codes, never a killed process) and hands the
  * arguments to cli_main(), which parses the global options, loads the INI
  * config and dispatches to a command from its table. "run" (the default)
- * starts the SDL kiosk in kiosk/platform/, the only folder that touches SDL.
+ * starts the SDL kiosk in platform_sdl.c, the only file that touches SDL.
  *
  * Every record goes to an SQLite database (WAL, synchronous=FULL) in one
  * transaction together with its entry in a hash-chained audit log, before the

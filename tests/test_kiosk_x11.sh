@@ -2,9 +2,7 @@
 # test_kiosk_x11.sh — the real executable under Xvfb, clicked with xdotool
 # like a person with a mouse: check in by employee number, then by badge
 # (keyboard wedge typed into the window), and check the database.
-# Skipped (exit 0 with a note) when Xvfb or xdotool is missing, and
-# (exit 77) when the executable is not a test build: the widget dump it
-# clicks by (CK_WIDGETS_FILE) exists only with CK_TEST_HOOKS.
+# Skipped (exit 0 with a note) when Xvfb or xdotool is missing.
 set -euo pipefail
 B=${CK_BIN:?CK_BIN not set}
 LIB=$(cd "$(dirname "$0")" && pwd)/kiosk_lib.sh
@@ -27,6 +25,8 @@ printf 'numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area,pues
 E=$("$B" --db k.db event add --title "Plática de integridad" --kind platica --topics integridad --unit SCLC \
       --start "2026-11-24 10:00" --no-signature)
 "$B" --db k.db event open "$E"
+# The widget dump this test clicks by (CK_WIDGETS_FILE) exists only in a
+# test build (CK_TEST_HOOKS): on any other the test is skipped (exit 77).
 ( db=$T/k.db && . "$LIB" && kiosk_require_test_build "$db" ) || exit $?
 
 # Xvfb picks a free display itself (-displayfd), so parallel runs never race.
