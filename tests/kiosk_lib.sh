@@ -8,6 +8,8 @@
 #                   the kiosk exits non-zero
 #   count EVENT     prints the event's attendee count
 #   fail MESSAGE    ends the test
+#   kiosk_require_test_build DB
+#                   exits 77 (skipped) unless $B is a test build
 set -euo pipefail
 B=${CK_BIN:?CK_BIN not set}
 T=$(mktemp -d)
@@ -35,3 +37,36 @@ run() { # run NAME SCRIPT-TEXT
 }
 
 count() { "$B" --db k.db event list | awk -F'\t' -v id="$1" '$1 == id { print $NF }'; }
+
+# kiosk_require_test_build DB — returns when $B was built with
+# CK_TEST_HOOKS (it then reads CEPCI_NOW and writes the CK_WIDGETS_FILE
+# widget dump); otherwise says why and exits 77, which ctest reports as
+# skipped. $CK_TEST_HOOKS (a CMake boolean: 1, ON, 0, OFF...) says so when
+# the build passes it; if not, the kiosk is asked: one frame on database DB
+# with CK_WIDGETS_FILE set leaves a dump only in a test build. A kiosk that
+# fails to start fails the test.
+kiosk_require_test_build() {
+    local hooks
+    case ${CK_TEST_HOOKS:-} in
+        1 | [Oo][Nn] | [Tt][Rr][Uu][Ee] | [Yy][Ee][Ss]) hooks=1 ;;
+        "") hooks= ;;
+        *) hooks=0 ;;
+    esac
+    if [ -z "$hooks" ]; then
+        local probe
+        probe=$(mktemp -d)
+        printf 'quit\n' > "$probe/s"
+        if ! CK_WIDGETS_FILE=$probe/w SDL_VIDEODRIVER=dummy "$B" --db "$1" run --windowed 1280x800 --software \
+                --script "$probe/s" 2> "$probe/err"; then
+            cat "$probe/err" >&2
+            rm -rf "$probe"
+            fail "the kiosk did not start"
+        fi
+        hooks=0
+        [ -s "$probe/w" ] && hooks=1
+        rm -rf "$probe"
+    fi
+    [ "$hooks" = 1 ] && return 0
+    echo "SKIP: $B is not a test build (configure with -DCK_TEST_HOOKS=ON)"
+    exit 77
+}

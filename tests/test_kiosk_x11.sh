@@ -5,6 +5,7 @@
 # Skipped (exit 0 with a note) when Xvfb or xdotool is missing.
 set -euo pipefail
 B=${CK_BIN:?CK_BIN not set}
+LIB=$(cd "$(dirname "$0")" && pwd)/kiosk_lib.sh
 for tool in Xvfb xdotool; do
     command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 0; }
 done
@@ -24,6 +25,9 @@ printf 'numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area,pues
 E=$("$B" --db k.db event add --title "Plática de integridad" --kind platica --topics integridad --unit SCLC \
       --start "2026-11-24 10:00" --no-signature)
 "$B" --db k.db event open "$E"
+# The widget dump this test clicks by (CK_WIDGETS_FILE) exists only in a
+# test build (CK_TEST_HOOKS): on any other the test is skipped (exit 77).
+( db=$T/k.db && . "$LIB" && kiosk_require_test_build "$db" ) || exit $?
 
 # Xvfb picks a free display itself (-displayfd), so parallel runs never race.
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3> display >/dev/null 2>&1 &

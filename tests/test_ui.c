@@ -1,14 +1,30 @@
 /* test_ui.c — the widget layer without SDL: buttons fire on release inside,
  * drags cancel, the keyboard types ñ and accents, lists scroll, the
- * signature pad refuses a near-empty pad, the countdown, contrast. */
+ * signature pad refuses a near-empty pad, the countdown, contrast; and the
+ * SPEC's minimums (text sizes, touch targets, contrast) on the type scale
+ * (theme.h) and on every screen the kiosk draws. */
 #include "testutil.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
+#include "theme.h"
 #include "ui.h"
+
+/* The SPEC's minimums ("Look and feel"), written here independently of
+ * theme.h: at a 1080-pixel short side, body text 28 px and button labels
+ * 36 px (scaled for other sizes); touch targets 9 mm; contrast 4.5:1. */
+#define SPEC_BODY_PX 28
+#define SPEC_LABEL_PX 36
+#define SPEC_SHORT_SIDE 1080
+#define SPEC_TOUCH_MM 9.0
+#define SPEC_CONTRAST 4.5
+
+/* The screen sizes the kiosk supports (SPEC "Layout adapts to"). */
+static const int SIZES[3][2] = {{1280, 800}, {1920, 1080}, {1080, 1920}};
 
 /* A simple text measure: half the size per character (UTF-8 aware). */
 static int approx_measure(void *user, const char *text, int len, int size, int bold)
@@ -320,6 +336,173 @@ static void test_contrast_and_sizes(void **state)
     free(u);
 }
 
+/* The smallest size a SPEC minimum allows on u's screen: spec_px at a
+ * 1080-pixel short side, scaled. */
+static int scaled_min(const ui_ctx *u, int spec_px)
+{
+    int short_side = u->w < u->h ? u->w : u->h;
+    return (int)lround((double)spec_px * short_side / SPEC_SHORT_SIDE);
+}
+
+/* Millimetres of px pixels on the densest panel the layout is made for. */
+static double px_mm(int px)
+{
+    return px * 25.4 / THEME_PANEL_PPI;
+}
+
+/* The type scale, touch targets and colours of theme.h meet the SPEC's
+ * minimums on every supported screen, with normal and larger text. */
+static void test_type_scale(void **state)
+{
+    (void)state;
+    static const int text[] = {THEME_TEXT_DISPLAY,  THEME_TEXT_HERO,       THEME_TEXT_HEADLINE, THEME_TEXT_TITLE,
+                               THEME_TEXT_LARGE,    THEME_TEXT_SUBTITLE,   THEME_TEXT_BUTTON,   THEME_TEXT_BUTTON_MIN,
+                               THEME_TEXT_HEADING,  THEME_TEXT_LEAD,       THEME_TEXT_BODY_LARGE, THEME_TEXT_BODY,
+                               THEME_TEXT_TOGGLE,   THEME_TEXT_CAPTION,    THEME_TEXT_MIN};
+    static const int touch[] = {THEME_BUTTON_H_HOME, THEME_HEADER_H, THEME_BUTTON_H, THEME_BUTTON_H_FORM, THEME_FIELD_H,
+                                THEME_TAB_H,         THEME_BUTTON_H_SMALL, THEME_LINK_H, THEME_TOGGLE_H};
+    assert_int_equal(THEME_DESIGN_PX, SPEC_SHORT_SIDE);
+    assert_true(THEME_TEXT_MIN >= SPEC_BODY_PX);
+    assert_true(THEME_TEXT_BUTTON_MIN >= SPEC_LABEL_PX);
+    assert_true(THEME_TEXT_BUTTON >= THEME_TEXT_BUTTON_MIN);
+    assert_true(THEME_LARGE_TEXT > 1.0f);
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        assert_true(text[i] >= THEME_TEXT_MIN);
+    for (int si = 0; si < 3; si++)
+        for (int large = 0; large < 2; large++) {
+            ui_ctx *u = new_ui(SIZES[si][0], SIZES[si][1]);
+            u->text_scale = large ? THEME_LARGE_TEXT : 1.0f;
+            assert_true(ui_font(u, THEME_TEXT_MIN) >= scaled_min(u, SPEC_BODY_PX));
+            /* Labels keep their minimum with larger text too (ui_px). */
+            assert_true(ui_px(u, THEME_TEXT_BUTTON_MIN) >= scaled_min(u, SPEC_LABEL_PX));
+            for (size_t i = 0; i < sizeof touch / sizeof touch[0]; i++)
+                if (px_mm(ui_px(u, touch[i])) < SPEC_TOUCH_MM)
+                    fail_msg("%dx%d: a touch target of %d design px is %.1f mm", u->w, u->h, touch[i],
+                             px_mm(ui_px(u, touch[i])));
+            /* A label shrinks to fit, never below the minimum, then wraps. */
+            static const char *const labels[] = {"Terminar", "Acepto el aviso de privacidad",
+                                                 "Registrarme como invitado en este evento"};
+            ui_begin(u, T += 16);
+            for (int k = 0; k < 3; k++)
+                ui_button(u, (ui_rect){0, k * ui_px(u, 200), ui_px(u, 440), ui_px(u, THEME_BUTTON_H)}, labels[k],
+                          UI_PRIMARY, 1);
+            ui_end(u);
+            for (int i = 0; i < u->ncmds; i++)
+                if (u->cmds[i].type == UI_CMD_TEXT)
+                    assert_true(u->cmds[i].size >= scaled_min(u, SPEC_LABEL_PX));
+            free(u);
+        }
+    static const ui_color pairs[][2] = {
+        {THEME_INK, THEME_BG},           {THEME_INK, THEME_SURFACE},        {THEME_INK, THEME_KEY_ALT},
+        {THEME_MUTED, THEME_BG},         {THEME_MUTED, THEME_SURFACE},      {THEME_MUTED, THEME_DISABLED},
+        {THEME_ON_ACCENT, THEME_ACCENT}, {THEME_ACCENT, THEME_SURFACE},     {THEME_ON_ACCENT, THEME_DANGER},
+        {THEME_DANGER, THEME_SURFACE},   {THEME_OK, THEME_SURFACE},         {THEME_ERROR_FG, THEME_ERROR_BG},
+        {THEME_NOTICE_FG, THEME_NOTICE_BG}, {THEME_WARN_FG, THEME_WARN_BG},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (ui_contrast(pairs[i][0], pairs[i][1]) < SPEC_CONTRAST)
+            fail_msg("#%06X on #%06X: contrast %.2f", pairs[i][0], pairs[i][1], ui_contrast(pairs[i][0], pairs[i][1]));
+}
+
+/* The colour under point (x, y) before command `before`: the last filled
+ * rectangle drawn there, or the screen's background. */
+static ui_color color_under(const ui_ctx *u, int before, int x, int y)
+{
+    for (int j = before - 1; j >= 0; j--)
+        if (u->cmds[j].type == UI_CMD_RECT && ui_inside(u->cmds[j].r, x, y))
+            return u->cmds[j].color;
+    return THEME_BG;
+}
+
+/* Checks one frame against the SPEC: no text smaller than the body
+ * minimum, every text readable on what lies under it, every widget at
+ * least a touch target in both directions. */
+static void check_frame(const ui_ctx *u, const char *what)
+{
+    int min_px = scaled_min(u, SPEC_BODY_PX);
+    double touch_px = SPEC_TOUCH_MM / 25.4 * THEME_PANEL_PPI;
+    for (int i = 0; i < u->ncmds; i++) {
+        const ui_cmd *c = &u->cmds[i];
+        if (c->type != UI_CMD_TEXT)
+            continue;
+        const char *text = u->arena + c->text;
+        if (c->size < min_px)
+            fail_msg("%s %dx%d: '%s' at %d px (minimum %d)", what, u->w, u->h, text, c->size, min_px);
+        ui_color bg = color_under(u, i, c->r.x + c->r.w / 2, c->r.y + c->r.h / 2);
+        if (ui_contrast(c->color, bg) < SPEC_CONTRAST)
+            fail_msg("%s %dx%d: '%s' #%06X on #%06X, contrast %.2f", what, u->w, u->h, text, c->color, bg,
+                     ui_contrast(c->color, bg));
+    }
+    for (int i = 0; i < u->nwidgets; i++) {
+        const ui_widget *w = &u->widgets[i];
+        if (w->r.w < touch_px || w->r.h < touch_px)
+            fail_msg("%s %dx%d: widget '%s' is %dx%d px (%.1f x %.1f mm)", what, u->w, u->h, w->label, w->r.w,
+                     w->r.h, px_mm(w->r.w), px_mm(w->r.h));
+    }
+}
+
+/* Every screen of the kiosk (the demo states of tools/screenshots.sh, the
+ * coordinator's tabs and the idle countdown) at every supported size, with
+ * normal and larger text, meets the SPEC's minimums. */
+static void test_screens_meet_spec(void **state)
+{
+    (void)state;
+    static const char *const screens[] = {"home",   "attract", "identify", "search", "confirm", "done",
+                                          "done-printfail", "already", "guest", "carta", "privacy", "notice",
+                                          "pin",    "coord",   "coord-event", "sign", "pledge-confirm",
+                                          "pledge-done", "pledge-already"};
+    char *dir = tu_tmpdir();
+    store *s = tu_store(dir, "k.db");
+    tu_people(s);
+    char ev[64];
+    snprintf(ev, sizeof ev, "%s",
+             tu_event(s, "Taller: conflicto de intereses en la investigación", "taller", "etica", "SCLC",
+                      "2026-11-24 10:00", 0));
+    tu_event(s, "Conferencia: la Nueva Ética Pública", "conferencia", "etica", "SCLC", "2026-11-24 12:30", 1);
+    int64_t now = 1795000000000LL;
+    store_record rec;
+    assert_int_equal(store_checkin(s, ev, "1001", NULL, "number", NULL, 0, now / 1000, &rec), STORE_OK);
+    config c;
+    config_defaults(&c, CK_SOURCE_DIR);
+    snprintf(c.unit, sizeof c.unit, "SCLC");
+    char dbp[1024], err[256], what[64];
+    snprintf(dbp, sizeof dbp, "%s/k.db", dir);
+    int frames = 0;
+    for (int si = 0; si < 3; si++)
+        for (int large = 0; large < 2; large++) {
+            ui_ctx *u = new_ui(SIZES[si][0], SIZES[si][1]);
+            app *a;
+            assert_int_equal(app_new(&a, s, &c, dbp, now, err, sizeof err), 0);
+            a->logo_w = 300;
+            a->logo_h = 120;
+            int n = (int)(sizeof screens / sizeof screens[0]);
+            for (int k = 0; k < n + 4; k++) {
+                assert_int_equal(app_demo(a, u, k < n ? screens[k] : k < n + 3 ? "coord" : "identify"), 0);
+                a->large_text = large;
+                if (k >= n && k < n + 3) {
+                    a->coord_tab = k - n + 1; /* attendees, indicators, tools */
+                    app_coord_load(a, now);
+                }
+                int64_t t = now;
+                if (k == n + 3)
+                    t += 37000; /* the idle countdown */
+                snprintf(what, sizeof what, "%s%s%s", k < n ? screens[k] : k < n + 3 ? "coord-tab" : "countdown",
+                         large ? " (larger text)" : "", "");
+                for (int f = 0; f < 2; f++) {
+                    ui_begin(u, t + f * 16);
+                    app_frame(a, u);
+                    ui_end(u);
+                }
+                check_frame(u, what);
+                frames++;
+            }
+            app_free(a);
+            free(u);
+        }
+    assert_int_equal(frames, 3 * 2 * 23);
+    tu_store_done(s, dir);
+}
+
 /* Typed text reaches the frame as valid UTF-8 without control characters;
  * anything else is dropped and flagged, never passed on. */
 static void test_text_input_sanitised(void **state)
@@ -525,6 +708,7 @@ int main(void)
         cmocka_unit_test(test_countdown),              cmocka_unit_test(test_contrast_and_sizes),
         cmocka_unit_test(test_text_input_sanitised),   cmocka_unit_test(test_labels_and_cuts),
         cmocka_unit_test(test_draw_image),             cmocka_unit_test(test_home_logo),
+        cmocka_unit_test(test_type_scale),             cmocka_unit_test(test_screens_meet_spec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

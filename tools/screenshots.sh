@@ -19,11 +19,14 @@ cd "$T"
 # A sample institution logo (transparent background, as institutions
 # supply them) when ImageMagick is at hand; without it the screens are
 # shot without a logo. home-nologo shows the header without one.
+# ImageMagick's default font (Helvetica, from Ghostscript) is often not
+# installed: the lettering uses the kiosk's own font, found by fontconfig.
 LOGO=
+FONT=$(fc-match -f '%{file}' 'DejaVu Sans' 2>/dev/null || true)
 if command -v convert >/dev/null 2>&1 &&
    convert -size 360x120 xc:none -fill '#1F5C99' -draw 'circle 60,60 60,6' -fill white \
-           -draw 'polygon 60,22 90,82 30,82' -fill '#0B6E4F' -pointsize 56 -draw "text 126,80 'ECOSUR'" \
-           "PNG32:$T/logo.png" 2>/dev/null; then
+           -draw 'polygon 60,22 90,82 30,82' -fill '#0B6E4F' ${FONT:+-font "$FONT"} -pointsize 56 \
+           -draw "text 126,80 'ECOSUR'" "PNG32:$T/logo.png" 2>/dev/null; then
     LOGO="logo = $T/logo.png"
 else
     echo "screenshots.sh: no ImageMagick convert: screens without the sample logo" >&2

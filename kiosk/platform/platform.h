@@ -1,4 +1,4 @@
-/* platform.h — the SDL kiosk entry point (platform_sdl.c). */
+/* platform.h — the SDL kiosk entry point (kiosk/platform/; see platform_int.h). */
 #ifndef CK_PLATFORM_H
 #define CK_PLATFORM_H
 

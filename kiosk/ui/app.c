@@ -1,6 +1,8 @@
-/* app.c — see app.h. The kiosk's common machinery: screen changes, the idle
- * reset, the badge scanner, recording check-ins and pledges, the receipt and
- * its printing on a worker thread, and the header every screen shares. */
+/* app.c — see app.h. The kiosk's state machine: screen changes, the idle
+ * reset and the attract loop, the badge scanner, recording check-ins and
+ * pledges, the daily backup and the coordinator's data. The receipt and its
+ * printing are in app_print.c, the layout the screens share in layout.c,
+ * the sample screens in demo.c. */
 #include "app.h"
 
 #include <dirent.h>
@@ -10,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_int.h"
 #include "backup.h"
 #include "indicators.h"
+#include "theme.h"
 #include "util.h"
 
 static const char *const SCREEN_NAMES[APP_SCREEN_COUNT] = {
@@ -179,20 +183,11 @@ cleanup:
     return rc;
 }
 
-static void job_wait(app *a)
-{
-    if (a->job) {
-        pthread_join(a->job_thread, NULL);
-        free(a->job);
-        a->job = NULL;
-    }
-}
-
 void app_free(app *a)
 {
     if (!a)
         return;
-    job_wait(a);
+    app_print_wait(a);
     free(a->sig);
     free(a->carta);
     free(a->privacy);
@@ -220,8 +215,6 @@ void app_goto(app *a, ui_ctx *u, app_screen screen)
     ui_set_seed(u, app_screen_name(screen));
 }
 
-static void qr_drop(app *a);
-
 void app_reset(app *a, ui_ctx *u)
 {
     a->have_event = 0;
@@ -240,7 +233,7 @@ void app_reset(app *a, ui_ctx *u)
     a->have_record = a->already = 0;
     memset(&a->rcpt, 0, sizeof a->rcpt);
     a->have_receipt = 0;
-    qr_drop(a);
+    app_qr_drop(a);
     a->form_title[0] = 0;
     a->export_msg[0] = 0;
     a->export_error = 0;
@@ -270,95 +263,15 @@ void app_refresh_open(app *a, int64_t now_ms, int force)
     a->open_loaded_ms = now_ms;
 }
 
-/* ---- receipts and printing ---- */
+/* ---- recording ---- */
 
-static void *print_worker(void *arg)
-{
-    app_print_job *j = arg;
-    j->rc = receipt_print(&j->r, &j->c, j->err, sizeof j->err);
-    __atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
-    return NULL;
-}
-
-static void start_job(app *a)
-{
-    app_print_job *j = calloc(1, sizeof *j);
-    if (!j) {
-        a->print_state = APP_PRINT_FAILED;
-        snprintf(a->print_err, sizeof a->print_err, "sin memoria");
-        return;
-    }
-    j->r = a->rcpt;
-    j->c = *a->c;
-    if (pthread_create(&a->job_thread, NULL, print_worker, j) != 0) {
-        free(j);
-        a->print_state = APP_PRINT_FAILED;
-        snprintf(a->print_err, sizeof a->print_err, "no se pudo iniciar la impresión");
-        return;
-    }
-    a->job = j;
-    a->print_state = APP_PRINT_BUSY;
-}
-
-void app_print(app *a)
-{
-    if (!a->have_receipt) {
-        a->print_state = APP_PRINT_FAILED;
-        return;
-    }
-    if (a->job) {
-        a->job_pending = 1; /* printed when the printer is free */
-        a->print_state = APP_PRINT_BUSY;
-        return;
-    }
-    start_job(a);
-}
-
-static void poll_job(app *a)
-{
-    if (!a->job || !__atomic_load_n(&a->job->done, __ATOMIC_ACQUIRE))
-        return;
-    int rc = a->job->rc;
-    snprintf(a->print_err, sizeof a->print_err, "%s", a->job->err);
-    job_wait(a);
-    if (a->job_pending) {
-        a->job_pending = 0;
-        start_job(a);
-        return;
-    }
-    a->print_state = rc == 0 ? APP_PRINT_OK : APP_PRINT_FAILED;
-}
-
-/* Lets go of the QR on screen. This frame's draw commands may still point
- * at it (a screen can reset the app mid-frame), so it is freed at the start
- * of the next frame, not now. */
-static void qr_drop(app *a)
-{
-    free(a->qr_stale);
-    a->qr_stale = a->qr;
-    a->qr = NULL;
-    a->qr_size = 0;
-}
-
-/* Builds the receipt and QR of a->record and starts printing it. */
-static void prepare_receipt(app *a)
-{
-    char err[256];
-    qr_drop(a);
-    a->have_receipt = receipt_build(a->s, a->c, a->db_path, &a->record, &a->rcpt, err, sizeof err) == 0;
-    if (a->have_receipt && receipt_qr(a->rcpt.payload, &a->qr, &a->qr_size) != 0) {
-        a->qr = NULL;
-        a->qr_size = 0;
-    }
-    if (!a->have_receipt)
-        snprintf(a->print_err, sizeof a->print_err, "%s", err);
-}
-
+/* Shows the record in a->record (done, or already when it is an earlier
+ * one) and prints its receipt when it is new. */
 static void show_record(app *a, ui_ctx *u, int already)
 {
     a->have_record = 1;
     a->already = already;
-    prepare_receipt(a);
+    app_receipt_prepare(a);
     a->print_state = APP_PRINT_NONE;
     a->print_test = 0;
     if (!already)
@@ -416,6 +329,56 @@ void app_record_pledge(app *a, ui_ctx *u, const void *sig, size_t siglen)
     }
     app_goto(a, u, APP_HOME);
     store_failure(a, rc);
+}
+
+void app_confirmed(app *a, ui_ctx *u)
+{
+    store_record r;
+    if (a->flow == APP_FLOW_CHECKIN) {
+        if (store_attendance_find(a->s, a->event.id, a->person.employee_no, &r) == STORE_OK) {
+            a->record = r;
+            show_record(a, u, 1);
+        } else if (a->event.signature) {
+            sig_clear(a->sig, 1, 1);
+            a->sig_t0 = u->now_ms;
+            app_goto(a, u, APP_SIGN);
+        } else {
+            app_record_checkin(a, u, NULL, 0);
+        }
+        return;
+    }
+    if (!a->carta || !a->privacy) {
+        app_reset(a, u);
+        app_set_message(a, 1, "La Carta Compromiso no está disponible en este equipo. Avise a la persona coordinadora.");
+        return;
+    }
+    if (store_pledge_find(a->s, a->person.employee_no, a->carta_sha, &r) == STORE_OK) {
+        a->record = r;
+        show_record(a, u, 1);
+        return;
+    }
+    a->carta_scroll = a->carta_read = 0;
+    app_goto(a, u, APP_CARTA);
+}
+
+void app_signed(app *a, ui_ctx *u)
+{
+    if (!sig_is_enough(a->sig)) {
+        app_set_message(a, 1, "La firma es muy corta. Firme de nuevo en el recuadro, por favor.");
+        sig_clear(a->sig, a->sig->width, a->sig->height);
+        return;
+    }
+    uint8_t *blob = NULL;
+    size_t len = 0;
+    if (sig_encode(a->sig, &blob, &len) != 0) {
+        app_set_message(a, 1, "No se pudo guardar la firma. Intente de nuevo.");
+        return;
+    }
+    if (a->flow == APP_FLOW_PLEDGE)
+        app_record_pledge(a, u, blob, len);
+    else
+        app_record_checkin(a, u, blob, len);
+    free(blob);
 }
 
 /* ---- identification ---- */
@@ -585,8 +548,8 @@ void app_frame(app *a, ui_ctx *u)
         a->last_input_ms = u->now_ms;
     if (u->now_ms < a->last_input_ms)
         a->last_input_ms = u->now_ms; /* the clock went back */
-    poll_job(a);
-    u->text_scale = a->large_text ? 1.25f : 1.0f;
+    app_print_poll(a);
+    u->text_scale = a->large_text ? THEME_LARGE_TEXT : 1.0f;
     ui_set_seed(u, app_screen_name(a->screen));
     handle_wedge(a, u);
 
@@ -608,147 +571,6 @@ void app_frame(app *a, ui_ctx *u)
         int m = app_margin(u), h = ui_countdown_h(u, u->w - 2 * m, label);
         ui_countdown(u, (ui_rect){m, u->h - h - m / 2, u->w - 2 * m, h}, left, APP_COUNTDOWN_MS, label);
     }
-}
-
-/* ---- layout ---- */
-
-int app_portrait(const ui_ctx *u)
-{
-    return u->h > u->w;
-}
-
-int app_margin(const ui_ctx *u)
-{
-    return ui_px(u, 48);
-}
-
-ui_rect app_header(app *a, ui_ctx *u, const char *title)
-{
-    const ui_theme *t = &u->theme;
-    int portrait = app_portrait(u);
-    int m = app_margin(u), gap = ui_px(u, 24), vpad = ui_px(u, 18);
-    char clock[32], date[64], when[100];
-    static const char *const months[] = {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
-                                         "agosto", "septiembre", "octubre", "noviembre", "diciembre"};
-    struct tm tm;
-    util_utc_to_local(a->tz, u->now_ms / 1000, &tm);
-    snprintf(clock, sizeof clock, "%02d:%02d", tm.tm_hour, tm.tm_min);
-    snprintf(date, sizeof date, "%d de %s", tm.tm_mday, months[tm.tm_mon % 12]);
-    snprintf(when, sizeof when, "%s · %s", clock, date);
-    int toggle_w = ui_px(u, 290), toggle_h = ui_px(u, 84);
-    int f2 = ui_font(u, 28), fc = ui_font(u, 44);
-    const char *head = title && *title ? title : a->institution;
-    char sub[300];
-    snprintf(sub, sizeof sub, "%s%s%s", title && *title ? a->institution : "", title && *title ? " · " : "",
-             a->unit_name);
-    /* The institution logo, on home only, at the left of the title: on a
-     * light plate (logos are drawn for paper) as tall as the header's
-     * smallest height (in portrait: its first row, so the place line keeps
-     * the full width), keeping its aspect ratio, at most a quarter of the
-     * screen wide. Without one the header is laid out as if it were not
-     * there at all. */
-    int logo = a->screen == APP_HOME && a->logo_w > 0 && a->logo_h > 0;
-    int iw = 0, ih = 0, lpad = ui_px(u, 8);
-    if (logo) {
-        ih = (portrait ? toggle_h : ui_px(u, 132) - 2 * vpad) - 2 * lpad;
-        iw = (int)((int64_t)ih * a->logo_w / a->logo_h);
-        if (iw + 2 * lpad > u->w / 4) {
-            iw = u->w / 4 - 2 * lpad;
-            ih = (int)((int64_t)iw * a->logo_h / a->logo_w);
-        }
-        logo = iw > 0 && ih > 0;
-    }
-    int lx = logo ? iw + 2 * lpad + gap : 0; /* the texts start this much further right */
-    /* The title shrinks down to the body size, then takes two lines; the
-     * place line takes two lines when it must. The header grows to fit. */
-    int hh, logo_cy = 0; /* logo_cy: the logo's vertical centre */
-    ui_rect title_r, sub_r, when_r = {0, 0, 0, 0}, tg;
-    int f1;
-    if (portrait) {
-        /* Row 1: title and the toggle; row 2: the place, and the time. */
-        int ww = ui_text_w(u, when, f2, 1);
-        title_r = (ui_rect){m + lx, vpad, u->w - 2 * m - toggle_w - gap - lx, 0};
-        f1 = ui_fit_size(u, head, title_r.w, ui_font(u, 36), ui_font(u, 30), 1);
-        int n1 = ui_text_nlines(u, head, title_r.w, f1, 1);
-        title_r.h = (n1 > 2 ? 2 : n1) * ui_line_h(f1);
-        if (title_r.h < toggle_h)
-            title_r.y += (toggle_h - title_r.h) / 2;
-        int row1 = title_r.h > toggle_h ? title_r.h : toggle_h;
-        sub_r = (ui_rect){m, vpad + row1 + ui_px(u, 8), u->w - 2 * m - ww - gap, 0};
-        logo_cy = vpad + row1 / 2;
-        int n2 = ui_text_nlines(u, sub, sub_r.w, f2, 0);
-        sub_r.h = (n2 > 2 ? 2 : n2) * ui_line_h(f2);
-        when_r = (ui_rect){u->w - m - ww, sub_r.y, ww, ui_line_h(f2)};
-        tg = (ui_rect){u->w - m - toggle_w, vpad + (row1 - toggle_h) / 2, toggle_w, toggle_h};
-        hh = sub_r.y + sub_r.h + vpad;
-    } else {
-        int clock_w = ui_text_w(u, date, f2, 0);
-        if (ui_text_w(u, clock, fc, 1) > clock_w)
-            clock_w = ui_text_w(u, clock, fc, 1);
-        int text_w = u->w - 2 * m - toggle_w - clock_w - 2 * gap - lx;
-        f1 = ui_fit_size(u, head, text_w, ui_font(u, 36), ui_font(u, 30), 1);
-        int n1 = ui_text_nlines(u, head, text_w, f1, 1), n2 = ui_text_nlines(u, sub, text_w, f2, 0);
-        n1 = n1 > 2 ? 2 : n1;
-        n2 = n2 > 2 ? 2 : n2;
-        int th = n1 * ui_line_h(f1) + n2 * ui_line_h(f2);
-        hh = ui_px(u, 132);
-        if (th + 2 * vpad > hh)
-            hh = th + 2 * vpad;
-        logo_cy = hh / 2;
-        title_r = (ui_rect){m + lx, (hh - th) / 2, text_w, n1 * ui_line_h(f1)};
-        sub_r = (ui_rect){m + lx, title_r.y + title_r.h, text_w, n2 * ui_line_h(f2)};
-        int cx = u->w - m - toggle_w - gap - clock_w, ct = (hh - ui_line_h(fc) - ui_line_h(f2)) / 2;
-        ui_draw_rect(u, (ui_rect){0, 0, u->w, u->h}, t->bg, 0);
-        ui_draw_rect(u, (ui_rect){0, 0, u->w, hh}, t->accent, 0);
-        ui_text(u, (ui_rect){cx, ct, clock_w, ui_line_h(fc)}, clock, fc, 1, t->on_accent, UI_RIGHT);
-        ui_text(u, (ui_rect){cx, ct + ui_line_h(fc), clock_w, ui_line_h(f2)}, date, f2, 0, t->on_accent, UI_RIGHT);
-        tg = (ui_rect){u->w - m - toggle_w, (hh - toggle_h) / 2, toggle_w, toggle_h};
-    }
-    if (portrait) {
-        ui_draw_rect(u, (ui_rect){0, 0, u->w, u->h}, t->bg, 0);
-        ui_draw_rect(u, (ui_rect){0, 0, u->w, hh}, t->accent, 0);
-        ui_text(u, when_r, when, f2, 1, t->on_accent, UI_RIGHT);
-    }
-    if (logo) {
-        ui_rect plate = {m, logo_cy - ih / 2 - lpad, iw + 2 * lpad, ih + 2 * lpad};
-        ui_draw_rect(u, plate, 0xFFFFFF, ui_px(u, 12));
-        ui_draw_image(u, (ui_rect){plate.x + lpad, plate.y + lpad, iw, ih}, APP_IMAGE_LOGO);
-    }
-    ui_text_lines(u, title_r, head, f1, 1, t->on_accent, UI_LEFT, 2, 1);
-    ui_text_lines(u, sub_r, sub, f2, 0, t->on_accent, UI_LEFT, 2, 1);
-    /* Larger-text toggle, on every screen. */
-    int pressed;
-    if (ui_hit(u, tg, a->large_text ? "Letra normal" : "Letra grande", 1, &pressed)) {
-        a->large_text = !a->large_text;
-        u->text_scale = a->large_text ? 1.25f : 1.0f;
-    }
-    ui_draw_rect(u, tg, pressed ? t->pressed : t->on_accent, ui_px(u, 42));
-    ui_rect tgi = {tg.x + ui_px(u, 3), tg.y + ui_px(u, 3), tg.w - ui_px(u, 6), tg.h - ui_px(u, 6)};
-    ui_draw_rect(u, tgi, pressed ? t->pressed : t->accent, ui_px(u, 40));
-    ui_text(u, tgi, a->large_text ? "A  Letra normal" : "A+ Letra grande", ui_px(u, 30), 1, t->on_accent,
-            UI_CENTER);
-    /* The coordinator's corner: a 3-second press on the top-left corner. */
-    if (!app_in_coordinator(a) && a->screen != APP_PIN &&
-        ui_long_press(u, (ui_rect){0, 0, ui_px(u, 140), hh}, "coordinator-corner", APP_CORNER_MS)) {
-        app_reset(a, u);
-        app_goto(a, u, APP_PIN);
-    }
-    return (ui_rect){m, hh + m / 2, u->w - 2 * m, u->h - hh - m};
-}
-
-ui_rect app_banner(app *a, ui_ctx *u, ui_rect body)
-{
-    if (!a->message[0])
-        return body;
-    int f = ui_font(u, 32), pad = ui_px(u, 24);
-    int th = ui_text_wrap(u, (ui_rect){0, 0, body.w - 2 * pad, 0}, a->message, f, 1, 0, UI_LEFT, 0);
-    ui_rect b = {body.x, body.y, body.w, th + 2 * pad};
-    ui_color bg = a->message_error ? 0xFDECEA : 0xE7F4EA, fg = a->message_error ? 0x8C1D18 : 0x14532D;
-    ui_draw_rect(u, b, bg, ui_px(u, 12));
-    ui_draw_rect(u, (ui_rect){b.x, b.y, ui_px(u, 10), b.h}, fg, 0);
-    ui_text_wrap(u, (ui_rect){b.x + pad, b.y + pad, b.w - 2 * pad, th}, a->message, f, 1, fg, UI_LEFT, 1);
-    int used = b.h + ui_px(u, 24);
-    return (ui_rect){body.x, body.y + used, body.w, body.h - used};
 }
 
 /* ---- coordinator data ---- */
@@ -816,184 +638,4 @@ void app_coord_load(app *a, int64_t now_ms)
         }
     }
     a->coord_loaded_ms = now_ms;
-}
-
-/* ---- demo states for screenshots ---- */
-
-static int first_person(const store_person *p, void *arg)
-{
-    *(store_person *)arg = *p;
-    return 1;
-}
-
-int app_demo(app *a, ui_ctx *u, const char *name)
-{
-    int sc = app_screen_by_name(name);
-    int printfail = strcmp(name, "done-printfail") == 0, pledge = strncmp(name, "pledge-", 7) == 0;
-    if (printfail)
-        sc = APP_DONE;
-    if (pledge)
-        sc = app_screen_by_name(name + 7);
-    if (strcmp(name, "search") == 0)
-        sc = APP_IDENTIFY;
-    if (sc < 0)
-        return -1;
-    app_reset(a, u);
-    store_person p;
-    memset(&p, 0, sizeof p);
-    store_person_each(a->s, NULL, first_person, &p);
-    if (!p.employee_no[0]) {
-        snprintf(p.employee_no, sizeof p.employee_no, "10234");
-        snprintf(p.given_name, sizeof p.given_name, "María José");
-        snprintf(p.surname1, sizeof p.surname1, "Peña");
-        snprintf(p.surname2, sizeof p.surname2, "Gómez");
-        snprintf(p.unit, sizeof p.unit, "%s", a->unit_code);
-        snprintf(p.area, sizeof p.area, "Departamento de Salud");
-        p.active = 1;
-    }
-    a->flow = pledge ? APP_FLOW_PLEDGE : APP_FLOW_CHECKIN;
-    if (a->nopen > 0) {
-        a->event = a->open[0];
-        a->have_event = 1;
-    } else {
-        snprintf(a->event.title, sizeof a->event.title, "Taller: conflicto de intereses");
-    }
-    a->person = p;
-    a->have_person = 1;
-    snprintf(a->method, sizeof a->method, "search");
-    if (strcmp(name, "search") == 0) {
-        a->id_mode = 1;
-        snprintf(a->search, sizeof a->search, "%.3s", p.surname1[0] ? p.surname1 : "pe");
-    }
-    if (sc == APP_GUEST)
-        snprintf(a->guest, sizeof a->guest, "Ana Lucía Torres");
-    if (sc == APP_DONE || sc == APP_ALREADY) {
-        memset(&a->record, 0, sizeof a->record);
-        /* A folio like a real one: this kiosk's id and a counter. */
-        snprintf(a->record.folio, sizeof a->record.folio, "%s-000123",
-                 store_kiosk_id(a->s)[0] ? store_kiosk_id(a->s) : "1VTDMP9");
-        a->record.at = u->now_ms / 1000;
-        a->have_record = 1;
-        a->already = sc == APP_ALREADY;
-        snprintf(a->rcpt.payload, sizeof a->rcpt.payload, "CK1:DEMO0RECEIPT0PAYLOAD0FOR0SCREENSHOTS");
-        snprintf(a->rcpt.folio, sizeof a->rcpt.folio, "%s", a->record.folio);
-        a->have_receipt = 1;
-        if (receipt_qr(a->rcpt.payload, &a->qr, &a->qr_size) != 0)
-            a->qr = NULL;
-        a->print_state = printfail ? APP_PRINT_FAILED : APP_PRINT_OK;
-    }
-    if (sc == APP_COORD || sc == APP_COORD_EVENT)
-        app_coord_load(a, u->now_ms);
-    app_goto(a, u, sc);
-    if (sc == APP_SIGN) {
-        /* A sample signature. */
-        a->sig_t0 = u->now_ms;
-        (void)0;
-    }
-    return 0;
-}
-
-/* ---- flow steps ---- */
-
-void app_confirmed(app *a, ui_ctx *u)
-{
-    store_record r;
-    if (a->flow == APP_FLOW_CHECKIN) {
-        if (store_attendance_find(a->s, a->event.id, a->person.employee_no, &r) == STORE_OK) {
-            a->record = r;
-            show_record(a, u, 1);
-        } else if (a->event.signature) {
-            sig_clear(a->sig, 1, 1);
-            a->sig_t0 = u->now_ms;
-            app_goto(a, u, APP_SIGN);
-        } else {
-            app_record_checkin(a, u, NULL, 0);
-        }
-        return;
-    }
-    if (!a->carta || !a->privacy) {
-        app_reset(a, u);
-        app_set_message(a, 1, "La Carta Compromiso no está disponible en este equipo. Avise a la persona coordinadora.");
-        return;
-    }
-    if (store_pledge_find(a->s, a->person.employee_no, a->carta_sha, &r) == STORE_OK) {
-        a->record = r;
-        show_record(a, u, 1);
-        return;
-    }
-    a->carta_scroll = a->carta_read = 0;
-    app_goto(a, u, APP_CARTA);
-}
-
-void app_signed(app *a, ui_ctx *u)
-{
-    if (!sig_is_enough(a->sig)) {
-        app_set_message(a, 1, "La firma es muy corta. Firme de nuevo en el recuadro, por favor.");
-        sig_clear(a->sig, a->sig->width, a->sig->height);
-        return;
-    }
-    uint8_t *blob = NULL;
-    size_t len = 0;
-    if (sig_encode(a->sig, &blob, &len) != 0) {
-        app_set_message(a, 1, "No se pudo guardar la firma. Intente de nuevo.");
-        return;
-    }
-    if (a->flow == APP_FLOW_PLEDGE)
-        app_record_pledge(a, u, blob, len);
-    else
-        app_record_checkin(a, u, blob, len);
-    free(blob);
-}
-
-/* ---- small layout helpers ---- */
-
-void app_field(ui_ctx *u, ui_rect r, const char *text, const char *placeholder)
-{
-    const ui_theme *t = &u->theme;
-    int f = ui_font(u, 44), pad = ui_px(u, 24);
-    ui_draw_rect(u, r, t->accent, ui_px(u, 12));
-    ui_draw_rect(u, (ui_rect){r.x + ui_px(u, 3), r.y + ui_px(u, 3), r.w - ui_px(u, 6), r.h - ui_px(u, 6)},
-                 t->surface, ui_px(u, 10));
-    ui_rect in = {r.x + pad, r.y, r.w - 2 * pad - ui_px(u, 10), r.h};
-    if (!text[0]) {
-        ui_text(u, in, placeholder, ui_font(u, 32), 0, t->muted, UI_LEFT);
-        return;
-    }
-    int w = ui_text_w(u, text, f, 1);
-    if (w > in.w) {
-        /* Show the end of a long text. */
-        const char *p = text;
-        while (*p && ui_text_w(u, p, f, 1) > in.w)
-            do
-                p++;
-            while ((*p & 0xC0) == 0x80);
-        text = p;
-        w = ui_text_w(u, text, f, 1);
-    }
-    ui_text(u, in, text, f, 1, t->ink, UI_LEFT);
-    if ((u->now_ms / 500) % 2 == 0)
-        ui_draw_rect(u, (ui_rect){in.x + w + ui_px(u, 4), r.y + r.h / 5, ui_px(u, 4), r.h * 3 / 5}, t->accent, 0);
-}
-
-ui_rect app_title(ui_ctx *u, ui_rect r, const char *title, const char *subtitle)
-{
-    int f1 = ui_font(u, 48), f2 = ui_font(u, 30);
-    int h = ui_text_wrap(u, (ui_rect){r.x, r.y, r.w, 0}, title, f1, 1, u->theme.ink, UI_LEFT, 1);
-    if (subtitle && *subtitle)
-        h += ui_text_wrap(u, (ui_rect){r.x, r.y + h, r.w, 0}, subtitle, f2, 0, u->theme.muted, UI_LEFT, 1);
-    h += ui_px(u, 24);
-    return (ui_rect){r.x, r.y + h, r.w, r.h - h};
-}
-
-void app_split_h(ui_rect r, int w, int gap, ui_rect *left, ui_rect *right)
-{
-    *left = (ui_rect){r.x, r.y, w, r.h};
-    *right = (ui_rect){r.x + w + gap, r.y, r.w - w - gap, r.h};
-}
-
-ui_rect app_take_bottom(ui_rect *r, int h, int gap)
-{
-    ui_rect b = {r->x, r->y + r->h - h, r->w, h};
-    r->h -= h + gap;
-    return b;
 }

@@ -1,7 +1,7 @@
 /* app.h — the kiosk's state and flows (SPEC "The kiosk"), in plain C.
  *
  * The platform layer owns the window and feeds a ui_ctx; each frame it calls
- * app_frame(), which runs the screen of the moment (kiosk/screens/, one
+ * app_frame(), which runs the screen of the moment (kiosk/ui/screens/, one
  * file per screen) and handles what is common to all of them: the badge
  * scanner (keyboard wedge), the idle timer with its visible countdown, the
  * attract loop and the printing of receipts on a worker thread. Time only
@@ -10,7 +10,6 @@
 #ifndef CK_APP_H
 #define CK_APP_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,14 +68,8 @@ typedef struct app_attendee {
     int guest;
 } app_attendee;
 
-/* A print job: a private copy of the receipt for the worker thread. */
-typedef struct app_print_job {
-    receipt r;
-    config c;
-    int rc;
-    char err[256];
-    volatile int done;
-} app_print_job;
+/* A print job on the worker thread (app_print.c). */
+struct app_print_job;
 
 typedef struct app {
     store *s;
@@ -146,8 +139,7 @@ typedef struct app {
     /* Printing. */
     int print_state;
     char print_err[256];
-    app_print_job *job;
-    pthread_t job_thread;
+    struct app_print_job *job; /* the job in progress, or NULL */
     int job_pending;        /* another receipt waits for the printer */
 
     /* Coordinator. */
@@ -197,8 +189,9 @@ int app_screen_by_name(const char *name);
 /* 1 in coordinator mode (where the window may be closed). */
 int app_in_coordinator(const app *a);
 
-/* Puts the app in screen name with sample content, for screenshots.
- * Returns 0, or -1 for an unknown name. */
+/* Puts the app in screen name with sample content, for screenshots
+ * (demo.c): a screen's name, "search", "done-printfail" or "pledge-" and a
+ * screen's name. Returns 0, or -1 for an unknown name. */
 int app_demo(app *a, ui_ctx *u, const char *name);
 
 /* Flow steps shared by the screens (app.c). */
@@ -211,7 +204,8 @@ void app_record_pledge(app *a, ui_ctx *u, const void *sig, size_t siglen);
 void app_confirmed(app *a, ui_ctx *u);
 /* After "Aceptar firma": refuses a near-empty pad, else records. */
 void app_signed(app *a, ui_ctx *u);
-/* Reprints the receipt of the record on screen. */
+/* Prints the receipt of the record on screen on the worker thread
+ * (app_print.c); a->print_state follows it. */
 void app_print(app *a);
 void app_refresh_open(app *a, int64_t now_ms, int force);
 void app_coord_load(app *a, int64_t now_ms);
@@ -219,9 +213,9 @@ void app_set_message(app *a, int error, const char *fmt, ...) __attribute__((for
 /* The name of the unit with code (the code itself when unknown). */
 const char *app_unit_name(const app *a, const char *code);
 
-/* Layout shared by the screens: the header with institution, unit, clock,
- * the larger-text toggle, and the coordinator corner; returns the body
- * rectangle below it. */
+/* Layout shared by the screens (layout.c): the header with institution,
+ * unit, clock, the larger-text toggle, and the coordinator corner; returns
+ * the body rectangle below it. */
 ui_rect app_header(app *a, ui_ctx *u, const char *title);
 /* The message banner (if any) at the top of body; returns the rest. */
 ui_rect app_banner(app *a, ui_ctx *u, ui_rect body);

@@ -8,6 +8,8 @@
 #include <limits.h>
 #include <string.h>
 
+#include "theme.h"
+
 /* ---- colours ---- */
 
 static double lin(double c)
@@ -40,7 +42,7 @@ static ui_color mix(ui_color a, ui_color b, double t)
 
 static ui_color parse_accent(const char *s)
 {
-    ui_color c = 0x1F5C99;
+    ui_color c = THEME_ACCENT;
     if (s && s[0] == '#' && strlen(s) == 7) {
         char *end;
         unsigned long v = strtoul(s + 1, &end, 16);
@@ -48,7 +50,7 @@ static ui_color parse_accent(const char *s)
             c = (ui_color)v;
     }
     /* White text on the accent and accent text on white need 4.5:1. */
-    for (int i = 0; i < 40 && ui_contrast(c, 0xFFFFFF) < 4.6; i++)
+    for (int i = 0; i < 40 && ui_contrast(c, THEME_ON_ACCENT) < THEME_ACCENT_CONTRAST; i++)
         c = mix(c, 0x000000, 0.08);
     return c;
 }
@@ -59,7 +61,7 @@ void ui_resize(ui_ctx *u, int w, int h)
 {
     u->w = w;
     u->h = h;
-    u->scale = (float)(w < h ? w : h) / 1080.0f;
+    u->scale = (float)(w < h ? w : h) / (float)THEME_DESIGN_PX;
 }
 
 void ui_init(ui_ctx *u, int w, int h, const char *accent, ui_measure_fn measure, void *user)
@@ -72,17 +74,17 @@ void ui_init(ui_ctx *u, int w, int h, const char *accent, ui_measure_fn measure,
     u->ptr_id = -1;
     ui_color a = parse_accent(accent);
     u->theme = (ui_theme){
-        .bg = 0xF3F4F6,
-        .surface = 0xFFFFFF,
-        .ink = 0x16191D,
-        .muted = 0x4A5059,
+        .bg = THEME_BG,
+        .surface = THEME_SURFACE,
+        .ink = THEME_INK,
+        .muted = THEME_MUTED,
         .accent = a,
-        .on_accent = 0xFFFFFF,
-        .accent_soft = mix(a, 0xFFFFFF, 0.88),
-        .border = 0xB8BEC7,
-        .danger = 0xB3261E,
-        .ok = 0x1B6E2F,
-        .pressed = mix(a, 0x000000, 0.35),
+        .on_accent = THEME_ON_ACCENT,
+        .accent_soft = mix(a, 0xFFFFFF, THEME_ACCENT_SOFT),
+        .border = THEME_BORDER,
+        .danger = THEME_DANGER,
+        .ok = THEME_OK,
+        .pressed = mix(a, 0x000000, THEME_PRESSED),
     };
 }
 
@@ -655,10 +657,10 @@ void ui_label(ui_ctx *u, ui_rect r, const char *label, ui_color fg)
     /* A long label shrinks, never below 36 design pixels (larger text
      * included), then takes two lines when the button is tall enough. */
     int pad = ui_px(u, 20), w = r.w - 2 * pad;
-    int min = ui_px(u, 36), size = ui_fit_size(u, label, w, ui_font(u, 40), min, 1);
+    int min = ui_px(u, THEME_TEXT_BUTTON_MIN), size = ui_fit_size(u, label, w, ui_font(u, THEME_TEXT_BUTTON), min, 1);
     ui_rect in = {r.x + pad, r.y, w, r.h};
     if (ui_text_w(u, label, size, 1) > w && strchr(label, ' ')) {
-        int two = ui_font(u, 40);
+        int two = ui_font(u, THEME_TEXT_BUTTON);
         while (two > min && (ui_text_nlines(u, label, w, two, 1) > 2 || 2 * ui_line_h(two) > r.h))
             two--;
         if (ui_text_nlines(u, label, w, two, 1) <= 2 && 2 * ui_line_h(two) <= r.h) {
@@ -677,27 +679,27 @@ int ui_button(ui_ctx *u, ui_rect r, const char *label, int style, int enabled)
     int pressed;
     int fired = ui_hit(u, r, label, enabled, &pressed);
     const ui_theme *t = &u->theme;
-    int radius = ui_px(u, 14);
+    int radius = ui_px(u, THEME_RADIUS_BUTTON);
     ui_color bg, fg;
     int live = enabled && !u->disabled;
     switch (style) {
     case UI_PRIMARY:
     case UI_DANGER: {
         ui_color base = style == UI_DANGER ? t->danger : t->accent;
-        bg = !live ? 0xDADDE2 : pressed ? mix(base, 0x000000, 0.35) : base;
-        fg = !live ? 0x4A5059 : t->on_accent;
+        bg = !live ? THEME_DISABLED : pressed ? mix(base, 0x000000, THEME_PRESSED) : base;
+        fg = !live ? THEME_MUTED : t->on_accent;
         ui_draw_rect(u, r, bg, radius);
         break;
     }
     case UI_SECONDARY:
         bg = pressed ? t->accent_soft : t->surface;
-        fg = live ? t->accent : 0x4A5059;
+        fg = live ? t->accent : THEME_MUTED;
         ui_draw_rect(u, r, live ? t->accent : t->border, radius);
         ui_draw_rect(u, (ui_rect){r.x + ui_px(u, 3), r.y + ui_px(u, 3), r.w - 2 * ui_px(u, 3), r.h - 2 * ui_px(u, 3)},
                      bg, radius - ui_px(u, 3));
         break;
     default:
-        fg = live ? t->accent : 0x4A5059;
+        fg = live ? t->accent : THEME_MUTED;
         if (pressed)
             ui_draw_rect(u, r, t->accent_soft, radius);
         break;
@@ -748,14 +750,14 @@ static int key_button(ui_ctx *u, ui_rect r, const char *label, int style)
     int pressed;
     int fired = ui_hit(u, r, label, 1, &pressed);
     const ui_theme *t = &u->theme;
-    int radius = ui_px(u, 10);
-    ui_color bg = pressed ? t->accent : style == UI_SECONDARY ? 0xE4E7EB : t->surface;
+    int radius = ui_px(u, THEME_RADIUS_KEY);
+    ui_color bg = pressed ? t->accent : style == UI_SECONDARY ? THEME_KEY_ALT : t->surface;
     ui_color fg = pressed ? t->on_accent : t->ink;
     /* The shadow is only the strip that shows below the key: a full-size
      * rectangle under it would double the pixels filled per frame. */
     ui_draw_rect(u, (ui_rect){r.x, r.y + r.h - 2 * radius + ui_px(u, 3), r.w, 2 * radius}, t->border, radius);
     ui_draw_rect(u, r, bg, radius);
-    int size = ui_font(u, 40);
+    int size = ui_font(u, THEME_TEXT_BUTTON);
     while (size > 12 && ui_text_w(u, label, size, 1) > r.w - ui_px(u, 12))
         size--;
     ui_text(u, r, label, size, 1, fg, UI_CENTER);
@@ -940,8 +942,9 @@ void ui_sig_pad(ui_ctx *u, ui_rect r, signature *sig, int64_t t0_ms)
     int base = r.y + r.h * 3 / 4;
     ui_draw_line(u, r.x + ui_px(u, 48), base, r.x + r.w - ui_px(u, 48), base, t->border, ui_px(u, 2));
     if (sig->npoints == 0)
-        ui_text(u, (ui_rect){r.x, base - ui_line_h(ui_font(u, 30)) - ui_px(u, 8), r.w, ui_line_h(ui_font(u, 30))},
-                "Firme aquí con el dedo", ui_font(u, 30), 0, t->muted, UI_CENTER);
+        ui_text(u, (ui_rect){r.x, base - ui_line_h(ui_font(u, THEME_TEXT_BODY)) - ui_px(u, 8), r.w,
+                             ui_line_h(ui_font(u, THEME_TEXT_BODY))},
+                "Firme aquí con el dedo", ui_font(u, THEME_TEXT_BODY), 0, t->muted, UI_CENTER);
     int thick = ui_px(u, 5);
     if (thick < 2)
         thick = 2;
@@ -949,15 +952,15 @@ void ui_sig_pad(ui_ctx *u, ui_rect r, signature *sig, int64_t t0_ms)
         const sig_point *a = &sig->pts[i - 1], *b = &sig->pts[i];
         if (b->starts_stroke)
             continue;
-        ui_draw_line(u, r.x + a->x, r.y + a->y, r.x + b->x, r.y + b->y, 0x0B1F44, thick);
+        ui_draw_line(u, r.x + a->x, r.y + a->y, r.x + b->x, r.y + b->y, THEME_SIGNATURE, thick);
     }
 }
 
 int ui_countdown_h(ui_ctx *u, int w, const char *label)
 {
-    int n = ui_text_nlines(u, label, w - ui_px(u, 32), ui_font(u, 30), 1);
+    int n = ui_text_nlines(u, label, w - ui_px(u, 32), ui_font(u, THEME_TEXT_BODY), 1);
     n = n > 2 ? 2 : n < 1 ? 1 : n;
-    int h = n * ui_line_h(ui_font(u, 30)) + ui_px(u, 10) + ui_px(u, 24);
+    int h = n * ui_line_h(ui_font(u, THEME_TEXT_BODY)) + ui_px(u, 10) + ui_px(u, 24);
     return h > ui_px(u, 96) ? h : ui_px(u, 96);
 }
 
@@ -969,18 +972,19 @@ void ui_countdown(ui_ctx *u, ui_rect r, int64_t left, int64_t total, const char 
         left = 0;
     if (left > total)
         left = total;
-    ui_draw_rect(u, r, 0xFFF4D6, ui_px(u, 10));
-    ui_draw_frame(u, r, 0x8A5A00, ui_px(u, 2));
+    ui_draw_rect(u, r, THEME_WARN_BG, ui_px(u, 10));
+    ui_draw_frame(u, r, THEME_WARN_LINE, ui_px(u, 2));
     int barh = ui_px(u, 10);
     int fill = (int)((r.w - 2 * ui_px(u, 4)) * left / total);
-    ui_draw_rect(u, (ui_rect){r.x + ui_px(u, 4), r.y + r.h - barh - ui_px(u, 4), fill, barh}, 0x8A5A00, barh / 2);
+    ui_draw_rect(u, (ui_rect){r.x + ui_px(u, 4), r.y + r.h - barh - ui_px(u, 4), fill, barh}, THEME_WARN_LINE,
+                 barh / 2);
     /* The label, on one line or two, centred above the bar. */
-    int f = ui_font(u, 30), w = r.w - ui_px(u, 32);
+    int f = ui_font(u, THEME_TEXT_BODY), w = r.w - ui_px(u, 32);
     int n = ui_text_nlines(u, label, w, f, 1);
     n = n > 2 ? 2 : n < 1 ? 1 : n;
     int th = n * ui_line_h(f), avail = r.h - barh - ui_px(u, 4);
-    ui_text_lines(u, (ui_rect){r.x + ui_px(u, 16), r.y + (avail - th) / 2, w, th}, label, f, 1, 0x5C3C00, UI_CENTER,
-                  2, 1);
+    ui_text_lines(u, (ui_rect){r.x + ui_px(u, 16), r.y + (avail - th) / 2, w, th}, label, f, 1, THEME_WARN_FG,
+                  UI_CENTER, 2, 1);
 }
 
 int ui_find(const ui_ctx *u, const char *label, ui_rect *out)

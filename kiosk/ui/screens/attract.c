@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "theme.h"
 
 void app_screen_attract(app *a, ui_ctx *u)
 {
@@ -22,19 +23,19 @@ void app_screen_attract(app *a, ui_ctx *u)
     snprintf(title, sizeof title, "%.*s", tl, msg);
     const char *text = nl ? nl + 1 : "";
     int m = ui_px(u, 120), w = u->w - 2 * m;
-    int f1 = ui_font(u, 72), f2 = ui_font(u, 44);
+    int f1 = ui_font(u, THEME_TEXT_DISPLAY), f2 = ui_font(u, THEME_TEXT_LARGE);
     int h1 = ui_text_wrap(u, (ui_rect){m, 0, w, 0}, title, f1, 1, 0, UI_LEFT, 0);
     int h2 = ui_text_wrap(u, (ui_rect){m, 0, w, 0}, text, f2, 0, 0, UI_LEFT, 0);
-    int y = (u->h - h1 - h2 - ui_px(u, 40)) / 2;
-    ui_text(u, (ui_rect){m, ui_px(u, 60), w, ui_line_h(ui_font(u, 34))}, a->institution, ui_font(u, 34), 1,
-            t->on_accent, UI_LEFT);
-    ui_draw_rect(u, (ui_rect){m, y - ui_px(u, 40), ui_px(u, 160), ui_px(u, 10)}, t->on_accent, 0);
+    int y = (u->h - h1 - h2 - ui_px(u, THEME_SPACE_XL)) / 2;
+    int f0 = ui_font(u, THEME_TEXT_LEAD);
+    ui_text(u, (ui_rect){m, ui_px(u, 60), w, ui_line_h(f0)}, a->institution, f0, 1, t->on_accent, UI_LEFT);
+    ui_draw_rect(u, (ui_rect){m, y - ui_px(u, THEME_SPACE_XL), ui_px(u, 160), ui_px(u, 10)}, t->on_accent, 0);
     ui_text_wrap(u, (ui_rect){m, y, w, 0}, title, f1, 1, t->on_accent, UI_LEFT, 1);
-    ui_text_wrap(u, (ui_rect){m, y + h1 + ui_px(u, 40), w, 0}, text, f2, 0, t->on_accent, UI_LEFT, 1);
+    ui_text_wrap(u, (ui_rect){m, y + h1 + ui_px(u, THEME_SPACE_XL), w, 0}, text, f2, 0, t->on_accent, UI_LEFT, 1);
     /* Progress dots and the invitation. */
     int d = ui_px(u, 20), dx = (u->w - a->attract_n * d * 2) / 2, dy = u->h - ui_px(u, 200);
     for (int i = 0; i < a->attract_n; i++)
         ui_draw_rect(u, (ui_rect){dx + i * d * 2, dy, d, d}, i == idx ? t->on_accent : t->pressed, d / 2);
     ui_text(u, (ui_rect){0, u->h - ui_px(u, 150), u->w, ui_px(u, 80)}, "Toque la pantalla para comenzar",
-            ui_font(u, 40), 1, t->on_accent, UI_CENTER);
+            ui_font(u, THEME_TEXT_SUBTITLE), 1, t->on_accent, UI_CENTER);
 }

@@ -1,19 +1,21 @@
 /* carta.c — the Carta Compromiso, read to the end before "Firmar". */
 #include "app.h"
+#include "theme.h"
 
 void app_screen_carta(app *a, ui_ctx *u)
 {
     const ui_theme *t = &u->theme;
     ui_rect body = app_header(a, u, "Firmar Carta Compromiso");
     body = app_banner(a, u, body);
-    int gap = ui_px(u, 24);
-    ui_rect buttons = app_take_bottom(&body, ui_px(u, 130), gap);
-    int f = ui_font(u, 30);
+    int gap = ui_px(u, THEME_GAP);
+    ui_rect buttons = app_take_bottom(&body, ui_px(u, THEME_BUTTON_H), gap);
+    int f = ui_font(u, THEME_TEXT_BODY);
     const char *hint_text = a->carta_read ? "Gracias por leerla. Toque «Firmar» para continuar."
                                           : "Deslice el texto hacia arriba hasta el final para poder firmar.";
     int hn = ui_text_nlines(u, hint_text, body.w, f, a->carta_read);
     ui_rect hint = app_take_bottom(&body, (hn > 2 ? 2 : hn) * ui_line_h(f), gap / 2);
-    ui_long_text(u, body, "carta", a->carta ? a->carta : "", ui_font(u, 32), &a->carta_scroll, &a->carta_read);
+    ui_long_text(u, body, "carta", a->carta ? a->carta : "", ui_font(u, THEME_TEXT_BODY_LARGE), &a->carta_scroll,
+                 &a->carta_read);
     ui_text_lines(u, hint, hint_text, f, a->carta_read, a->carta_read ? t->ok : t->muted, UI_CENTER, 2, 1);
     int bw = (buttons.w - gap) / 2;
     if (ui_button(u, (ui_rect){buttons.x, buttons.y, bw, buttons.h}, "Cancelar", UI_SECONDARY, 1)) {
@@ -31,9 +33,9 @@ void app_screen_privacy(app *a, ui_ctx *u)
 {
     ui_rect body = app_header(a, u, "Firmar Carta Compromiso");
     body = app_banner(a, u, body);
-    int gap = ui_px(u, 24);
-    ui_rect buttons = app_take_bottom(&body, ui_px(u, 130), gap);
-    ui_long_text(u, body, "privacy", a->privacy ? a->privacy : "", ui_font(u, 30), &a->privacy_scroll,
+    int gap = ui_px(u, THEME_GAP);
+    ui_rect buttons = app_take_bottom(&body, ui_px(u, THEME_BUTTON_H), gap);
+    ui_long_text(u, body, "privacy", a->privacy ? a->privacy : "", ui_font(u, THEME_TEXT_BODY), &a->privacy_scroll,
                  &a->privacy_read);
     int bw = (buttons.w - gap) / 2;
     if (ui_button(u, (ui_rect){buttons.x, buttons.y, bw, buttons.h}, "No acepto", UI_SECONDARY, 1)) {
@@ -53,10 +55,10 @@ void app_screen_privacy(app *a, ui_ctx *u)
 void app_screen_notice(app *a, ui_ctx *u)
 {
     ui_rect body = app_header(a, u, "Aviso de privacidad");
-    int gap = ui_px(u, 24);
-    ui_rect buttons = app_take_bottom(&body, ui_px(u, 130), gap);
+    int gap = ui_px(u, THEME_GAP);
+    ui_rect buttons = app_take_bottom(&body, ui_px(u, THEME_BUTTON_H), gap);
     ui_long_text(u, body, "notice", a->privacy ? a->privacy : "El aviso de privacidad no está disponible.",
-                 ui_font(u, 30), &a->privacy_scroll, NULL);
+                 ui_font(u, THEME_TEXT_BODY), &a->privacy_scroll, NULL);
     if (ui_button(u, (ui_rect){buttons.x + buttons.w / 4, buttons.y, buttons.w / 2, buttons.h}, "Volver al inicio",
                   UI_PRIMARY, 1))
         app_reset(a, u);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "app.h"
+#include "theme.h"
 #include "export.h"
 #include "indicators.h"
 #include "util.h"
@@ -24,8 +25,8 @@ typedef struct event_row {
 
 static void event_row_layout(ui_ctx *u, const store_event *e, int w, event_row *out)
 {
-    int pad = ui_px(u, 24), gap = ui_px(u, 16), bw = ui_px(u, 260), bh = ui_px(u, 100);
-    int f1 = ui_font(u, 34), f2 = ui_font(u, 28);
+    int pad = ui_px(u, THEME_PAD), gap = ui_px(u, THEME_SPACE_M), bw = ui_px(u, 260), bh = ui_px(u, THEME_TAB_H);
+    int f1 = ui_font(u, THEME_TEXT_LEAD), f2 = ui_font(u, THEME_TEXT_CAPTION);
     snprintf(out->sub, sizeof out->sub, "%s · %s · %d asistente%s", e->start, state_name(e->state), e->attendees,
              e->attendees == 1 ? "" : "s");
     int side = w - 2 * pad - 2 * (bw + gap);
@@ -44,8 +45,8 @@ static void event_row_layout(ui_ctx *u, const store_event *e, int w, event_row *
 static void tab_events(app *a, ui_ctx *u, ui_rect r)
 {
     const ui_theme *t = &u->theme;
-    int gap = ui_px(u, 16);
-    ui_rect add = app_take_bottom(&r, ui_px(u, 110), gap);
+    int gap = ui_px(u, THEME_SPACE_M);
+    ui_rect add = app_take_bottom(&r, ui_px(u, THEME_FIELD_H), gap);
     if (!app_portrait(u))
         add.w /= 2;
     if (ui_button(u, add, "Nuevo evento rápido", UI_SECONDARY, 1)) {
@@ -56,8 +57,8 @@ static void tab_events(app *a, ui_ctx *u, ui_rect r)
         return;
     }
     if (a->ncoord_events == 0) {
-        ui_text_wrap(u, r, "No hay eventos para hoy. Cree uno rápido o con la línea de comandos.", ui_font(u, 30), 0,
-                     t->muted, UI_LEFT, 1);
+        ui_text_wrap(u, r, "No hay eventos para hoy. Cree uno rápido o con la línea de comandos.",
+                     ui_font(u, THEME_TEXT_BODY), 0, t->muted, UI_LEFT, 1);
         return;
     }
     event_row rows[APP_MAX_COORD_EVENTS];
@@ -73,9 +74,9 @@ static void tab_events(app *a, ui_ctx *u, ui_rect r)
         const event_row *lr = &rows[i];
         ui_rect row = {r.x, y, r.w, lr->h};
         y += lr->h + gap;
-        ui_draw_rect(u, row, i == a->coord_sel ? t->accent_soft : t->surface, ui_px(u, 12));
-        int pad = ui_px(u, 24), bw = ui_px(u, 260), bh = ui_px(u, 100);
-        int f1 = ui_font(u, 34), f2 = ui_font(u, 28);
+        ui_draw_rect(u, row, i == a->coord_sel ? t->accent_soft : t->surface, ui_px(u, THEME_RADIUS));
+        int pad = ui_px(u, THEME_PAD), bw = ui_px(u, 260), bh = ui_px(u, THEME_TAB_H);
+        int f1 = ui_font(u, THEME_TEXT_LEAD), f2 = ui_font(u, THEME_TEXT_CAPTION);
         int text = lr->n1 * ui_line_h(f1) + lr->n2 * ui_line_h(f2);
         ui_rect b1, tx;
         if (lr->stacked) {
@@ -99,7 +100,7 @@ static void tab_events(app *a, ui_ctx *u, ui_rect r)
             app_coord_load(a, u->now_ms);
             break;
         }
-        ui_draw_rect(u, b1, pressed ? t->pressed : open ? t->danger : t->accent, ui_px(u, 12));
+        ui_draw_rect(u, b1, pressed ? t->pressed : open ? t->danger : t->accent, ui_px(u, THEME_RADIUS));
         ui_label(u, b1, lab, t->on_accent);
         snprintf(id, sizeof id, "Asistentes-%d", i);
         if (ui_hit(u, b2, id, 1, &pressed)) {
@@ -108,8 +109,8 @@ static void tab_events(app *a, ui_ctx *u, ui_rect r)
             a->attendees_scroll = 0;
             app_coord_load(a, u->now_ms);
         }
-        ui_draw_rect(u, b2, pressed ? t->accent_soft : t->surface, ui_px(u, 12));
-        ui_draw_frame(u, b2, t->accent, ui_px(u, 3));
+        ui_draw_rect(u, b2, pressed ? t->accent_soft : t->surface, ui_px(u, THEME_RADIUS));
+        ui_draw_frame(u, b2, t->accent, ui_px(u, THEME_LINE_BOLD));
         ui_label(u, b2, "Asistentes", t->accent);
     }
     ui_scroll_end(u);
@@ -119,32 +120,31 @@ static void tab_attendees(app *a, ui_ctx *u, ui_rect r)
 {
     const ui_theme *t = &u->theme;
     if (a->ncoord_events == 0) {
-        ui_text(u, (ui_rect){r.x, r.y, r.w, ui_px(u, 80)}, "No hay eventos para hoy.", ui_font(u, 30), 0, t->muted,
-                UI_LEFT);
+        ui_text(u, (ui_rect){r.x, r.y, r.w, ui_px(u, 80)}, "No hay eventos para hoy.", ui_font(u, THEME_TEXT_BODY), 0,
+                t->muted, UI_LEFT);
         return;
     }
     const store_event *e = &a->coord_events[a->coord_sel];
     char head[400];
     snprintf(head, sizeof head, "%s — %d asistente%s", e->title, e->attendees, e->attendees == 1 ? "" : "s");
-    int f = ui_font(u, 36);
-    int hh = ui_text_lines(u, (ui_rect){r.x, r.y, r.w, 0}, head, f, 1, t->ink, UI_LEFT, 2, 1) + ui_px(u, 16);
+    int f = ui_font(u, THEME_TEXT_HEADING);
+    int hh = ui_text_lines(u, (ui_rect){r.x, r.y, r.w, 0}, head, f, 1, t->ink, UI_LEFT, 2, 1) + ui_px(u, THEME_SPACE_M);
     r.y += hh;
     r.h -= hh;
-    int rh = ui_line_h(ui_font(u, 30)) + ui_px(u, 16);
-    ui_draw_rect(u, r, t->surface, ui_px(u, 12));
-    ui_scroll_begin(u, r, "attendees", &a->attendees_scroll, a->nattendees * rh + ui_px(u, 16));
+    int rh = ui_line_h(ui_font(u, THEME_TEXT_BODY)) + ui_px(u, THEME_SPACE_M);
+    ui_draw_rect(u, r, t->surface, ui_px(u, THEME_RADIUS));
+    ui_scroll_begin(u, r, "attendees", &a->attendees_scroll, a->nattendees * rh + ui_px(u, THEME_SPACE_M));
     for (int i = 0; i < a->nattendees; i++) {
         app_attendee *at = &a->attendees[i];
-        int y = r.y + ui_px(u, 8) + i * rh - a->attendees_scroll;
+        int y = r.y + ui_px(u, THEME_SPACE_XS) + i * rh - a->attendees_scroll;
         if (y + rh < r.y || y > r.y + r.h)
             continue;
         char when[16], line[300];
         util_format_time(a->tz, at->at, "%H:%M", when, sizeof when);
         snprintf(line, sizeof line, "%s  %s%s", when, at->name, at->guest ? " (invitado)" : "");
-        ui_text(u, (ui_rect){r.x + ui_px(u, 24), y, r.w - ui_px(u, 200), rh}, line, ui_font(u, 30), 0, t->ink,
-                UI_LEFT);
-        ui_text(u, (ui_rect){r.x + r.w - ui_px(u, 180), y, ui_px(u, 156), rh}, at->unit, ui_font(u, 30), 0, t->muted,
-                UI_RIGHT);
+        int f1 = ui_font(u, THEME_TEXT_BODY);
+        ui_text(u, (ui_rect){r.x + ui_px(u, THEME_PAD), y, r.w - ui_px(u, 200), rh}, line, f1, 0, t->ink, UI_LEFT);
+        ui_text(u, (ui_rect){r.x + r.w - ui_px(u, 180), y, ui_px(u, 156), rh}, at->unit, f1, 0, t->muted, UI_RIGHT);
     }
     ui_scroll_end(u);
 }
@@ -152,14 +152,14 @@ static void tab_attendees(app *a, ui_ctx *u, ui_rect r)
 static void bar(ui_ctx *u, ui_rect r, double pct, double goal, const char *label)
 {
     const ui_theme *t = &u->theme;
-    int f = ui_font(u, 28);
+    int f = ui_font(u, THEME_TEXT_CAPTION);
     char txt[120];
     snprintf(txt, sizeof txt, "%s %.1f %%", label, pct);
     /* The label column fits the longest label ("Capacitación 100.0 %"). */
-    int lw = ui_text_w(u, "Capacitación 100.0 %", f, 0) + ui_px(u, 16);
+    int lw = ui_text_w(u, "Capacitación 100.0 %", f, 0) + ui_px(u, THEME_SPACE_M);
     ui_text(u, (ui_rect){r.x, r.y, lw, r.h}, txt, f, 0, t->ink, UI_LEFT);
     ui_rect track = {r.x + lw, r.y + r.h / 4, r.w - lw, r.h / 2};
-    ui_draw_rect(u, track, 0xE4E7EB, ui_px(u, 6));
+    ui_draw_rect(u, track, THEME_KEY_ALT, ui_px(u, 6));
     int fill = (int)(track.w * (pct > 100 ? 100 : pct) / 100.0);
     ui_draw_rect(u, (ui_rect){track.x, track.y, fill, track.h}, pct >= goal ? t->ok : t->accent, ui_px(u, 6));
     int gx = track.x + (int)(track.w * (goal > 100 ? 100 : goal) / 100.0);
@@ -171,27 +171,27 @@ static void tab_indicators(app *a, ui_ctx *u, ui_rect r)
     const ui_theme *t = &u->theme;
     const indicators *ind = a->ind;
     if (!ind) {
-        ui_text(u, (ui_rect){r.x, r.y, r.w, ui_px(u, 80)}, "No se pudieron calcular los indicadores.", ui_font(u, 30),
-                0, t->muted, UI_LEFT);
+        ui_text(u, (ui_rect){r.x, r.y, r.w, ui_px(u, 80)}, "No se pudieron calcular los indicadores.",
+                ui_font(u, THEME_TEXT_BODY), 0, t->muted, UI_LEFT);
         return;
     }
     char head[300];
     snprintf(head, sizeof head, "%d · Capacitación %.1f %% (meta %.0f %%) · Carta %.1f %% (meta %.0f %%) · Unidades %d de %d",
              ind->year, ind->trained_pct, ind->goal_trained, ind->pledged_pct, ind->goal_pledged, ind->units_covered,
              ind->units_total);
-    int f = ui_font(u, 30);
-    int hh = ui_text_wrap(u, (ui_rect){r.x, r.y, r.w, 0}, head, f, 1, t->ink, UI_LEFT, 1) + ui_px(u, 16);
+    int f = ui_font(u, THEME_TEXT_BODY);
+    int hh = ui_text_wrap(u, (ui_rect){r.x, r.y, r.w, 0}, head, f, 1, t->ink, UI_LEFT, 1) + ui_px(u, THEME_SPACE_M);
     int bh = ui_px(u, 44), uh = ui_line_h(f) + 2 * bh + ui_px(u, 20);
-    int cols = r.w > ui_px(u, 1400) ? 2 : 1, cw = (r.w - (cols - 1) * ui_px(u, 40)) / cols;
+    int cols = r.w > ui_px(u, 1400) ? 2 : 1, cw = (r.w - (cols - 1) * ui_px(u, THEME_SPACE_XL)) / cols;
     for (int i = 0; i < ind->nunits; i++) {
         const ind_unit *un = &ind->units[i];
-        int x = r.x + (i % cols) * (cw + ui_px(u, 40)), y = r.y + hh + (i / cols) * uh;
+        int x = r.x + (i % cols) * (cw + ui_px(u, THEME_SPACE_XL)), y = r.y + hh + (i / cols) * uh;
         if (y + uh > r.y + r.h)
             break;
         char name[200];
         snprintf(name, sizeof name, "%s — %d persona%s%s", un->name, un->staff, un->staff == 1 ? "" : "s",
                  un->has_training ? "" : " · sin capacitación");
-        int fn = ui_fit_size(u, name, cw, f, ui_px(u, 28), 1);
+        int fn = ui_fit_size(u, name, cw, f, ui_px(u, THEME_TEXT_CAPTION), 1);
         ui_text(u, (ui_rect){x, y, cw, ui_line_h(f)}, name, fn, 1, t->ink, UI_LEFT);
         bar(u, (ui_rect){x, y + ui_line_h(f), cw, bh}, un->trained_pct, ind->goal_trained, "Capacitación");
         bar(u, (ui_rect){x, y + ui_line_h(f) + bh, cw, bh}, un->pledged_pct, ind->goal_pledged, "Carta");
@@ -271,7 +271,7 @@ static void print_test(app *a, ui_ctx *u)
 static int tool_row(ui_ctx *u, ui_rect r, int *y, const char *label, int style, int enabled, const char *text,
                     ui_color color, int bold)
 {
-    int gap = ui_px(u, 24), bh = ui_px(u, 120), f = ui_font(u, 30);
+    int gap = ui_px(u, THEME_GAP), bh = ui_px(u, THEME_BUTTON_H_FORM), f = ui_font(u, THEME_TEXT_BODY);
     int bw = r.w * 45 / 100 < ui_px(u, 900) ? r.w * 45 / 100 : ui_px(u, 900);
     int beside = r.w - bw - gap >= ui_px(u, 560);
     if (!beside)
@@ -280,13 +280,13 @@ static int tool_row(ui_ctx *u, ui_rect r, int *y, const char *label, int style, 
     int th = 0;
     if (text && *text) {
         ui_rect tr = beside ? (ui_rect){r.x + bw + gap, *y, r.w - bw - gap, 0}
-                            : (ui_rect){r.x, *y + bh + ui_px(u, 12), r.w, 0};
+                            : (ui_rect){r.x, *y + bh + ui_px(u, THEME_SPACE_S), r.w, 0};
         th = ui_text_wrap(u, tr, text, f, bold, 0, UI_LEFT, 0);
         if (beside && th < bh)
             tr.y += (bh - th) / 2;
         ui_text_wrap(u, tr, text, f, bold, color, UI_LEFT, 1);
     }
-    *y += beside ? (th > bh ? th : bh) + gap : bh + (th ? th + ui_px(u, 12) : 0) + gap;
+    *y += beside ? (th > bh ? th : bh) + gap : bh + (th ? th + ui_px(u, THEME_SPACE_S) : 0) + gap;
     return fired;
 }
 
@@ -336,13 +336,13 @@ static void tab_tools(app *a, ui_ctx *u, ui_rect r)
                  !a->export_msg[0] ? t->muted : a->export_error ? t->danger : t->ok, a->export_msg[0] != 0))
         export_today(a, u);
     if (a->backup_msg[0])
-        y += ui_text_wrap(u, (ui_rect){r.x, y, r.w, 0}, a->backup_msg, ui_font(u, 30), a->backup_error,
-                          a->backup_error ? t->danger : t->muted, UI_LEFT, 1) + ui_px(u, 24);
+        y += ui_text_wrap(u, (ui_rect){r.x, y, r.w, 0}, a->backup_msg, ui_font(u, THEME_TEXT_BODY), a->backup_error,
+                          a->backup_error ? t->danger : t->muted, UI_LEFT, 1) + ui_px(u, THEME_GAP);
     /* Closing the kiosk stays at the bottom, away from the other tools. */
-    int yq = r.y + r.h - ui_px(u, 120) - ui_px(u, 24);
+    int yq = r.y + r.h - ui_px(u, THEME_BUTTON_H_FORM) - ui_px(u, THEME_GAP);
     int bw = r.w * 45 / 100 < ui_px(u, 900) ? r.w * 45 / 100 : ui_px(u, 900);
-    if (r.w - bw - ui_px(u, 24) < ui_px(u, 560))
-        yq -= 2 * ui_line_h(ui_font(u, 30)) + ui_px(u, 12);
+    if (r.w - bw - ui_px(u, THEME_GAP) < ui_px(u, 560))
+        yq -= 2 * ui_line_h(ui_font(u, THEME_TEXT_BODY)) + ui_px(u, THEME_SPACE_S);
     if (yq < y)
         yq = y;
     if (tool_row(u, r, &yq, "Cerrar el quiosco", UI_DANGER, 1,
@@ -356,7 +356,7 @@ void app_screen_coord(app *a, ui_ctx *u)
         app_coord_load(a, u->now_ms);
     ui_rect body = app_header(a, u, "Modo coordinador");
     body = app_banner(a, u, body);
-    int gap = ui_px(u, 16), th = ui_px(u, 100);
+    int gap = ui_px(u, THEME_SPACE_M), th = ui_px(u, THEME_TAB_H);
     static const char *const tabs[] = {"Eventos de hoy", "Asistentes", "Indicadores", "Herramientas"};
     /* Four tabs and "Salir" in a row; in portrait the tabs take two rows of
      * two (the same labels, whole) and "Salir" stands beside both. */

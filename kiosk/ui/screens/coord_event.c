@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "theme.h"
 #include "util.h"
 
 void app_screen_coord_event(app *a, ui_ctx *u)
@@ -13,9 +14,9 @@ void app_screen_coord_event(app *a, ui_ctx *u)
         {"taller", "Taller"}, {"curso", "Curso"}, {"conferencia", "Conferencia"}, {"platica", "Plática"}};
     ui_rect body = app_header(a, u, "Nuevo evento rápido");
     body = app_banner(a, u, body);
-    int gap = ui_px(u, 20), bh = ui_px(u, 96);
-    ui_rect buttons = app_take_bottom(&body, ui_px(u, 120), gap);
-    ui_rect field = {body.x, body.y, body.w, ui_px(u, 110)};
+    int gap = ui_px(u, THEME_GAP_FORM), bh = ui_px(u, THEME_BUTTON_H_SMALL);
+    ui_rect buttons = app_take_bottom(&body, ui_px(u, THEME_BUTTON_H_FORM), gap);
+    ui_rect field = {body.x, body.y, body.w, ui_px(u, THEME_FIELD_H)};
     app_field(u, field, a->form_title, "Título del evento");
     int y = field.y + field.h + gap;
     /* The four kinds and the signature toggle: one row of five, or in

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "theme.h"
 #include "util.h"
 
 
@@ -13,7 +14,8 @@ static int panel_info(app *a, ui_ctx *u, int x, int y, int w, const char *headli
 {
     const ui_theme *t = &u->theme;
     int y0 = y;
-    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, headline, ui_font(u, 52), 1, t->ok, UI_LEFT, draw) + ui_px(u, 8);
+    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, headline, ui_font(u, THEME_TEXT_HEADLINE), 1, t->ok, UI_LEFT, draw) +
+         ui_px(u, THEME_SPACE_XS);
     char name[400];
     if (strcmp(a->method, "guest") == 0 && !a->have_person)
         snprintf(name, sizeof name, "%s", a->guest);
@@ -21,11 +23,13 @@ static int panel_info(app *a, ui_ctx *u, int x, int y, int w, const char *headli
         store_person_fullname(&a->person, name, sizeof name);
     if (a->rcpt.name[0])
         snprintf(name, sizeof name, "%s", a->rcpt.name);
-    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, name, ui_font(u, 40), 1, t->ink, UI_LEFT, draw);
-    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, detail, ui_font(u, 30), 0, t->ink, UI_LEFT, draw) + ui_px(u, 16);
+    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, name, ui_font(u, THEME_TEXT_SUBTITLE), 1, t->ink, UI_LEFT, draw);
+    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, detail, ui_font(u, THEME_TEXT_BODY), 0, t->ink, UI_LEFT, draw) +
+         ui_px(u, THEME_SPACE_M);
     char folio[120];
     snprintf(folio, sizeof folio, "Folio: %s", a->record.folio);
-    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, folio, ui_font(u, 40), 1, t->ink, UI_LEFT, draw) + ui_px(u, 16);
+    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, folio, ui_font(u, THEME_TEXT_SUBTITLE), 1, t->ink, UI_LEFT, draw) +
+         ui_px(u, THEME_SPACE_M);
     const char *status = "";
     ui_color sc = t->muted;
     switch (a->print_state) {
@@ -39,7 +43,7 @@ static int panel_info(app *a, ui_ctx *u, int x, int y, int w, const char *headli
     default: status = a->already ? "Puede reimprimir su comprobante." : ""; break;
     }
     if (*status)
-        y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, status, ui_font(u, 32), 1, sc, UI_LEFT, draw);
+        y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, status, ui_font(u, THEME_TEXT_BODY_LARGE), 1, sc, UI_LEFT, draw);
     return y - y0;
 }
 
@@ -48,8 +52,9 @@ static void panel_qr(app *a, ui_ctx *u, ui_rect r)
 {
     int q = ui_px(u, 16);
     ui_draw_qr(u, (ui_rect){r.x + q, r.y + q, r.w - 2 * q, r.w - 2 * q}, a->qr, a->qr_size);
-    ui_text(u, (ui_rect){r.x - ui_px(u, 40), r.y + r.w, r.w + ui_px(u, 80), ui_line_h(ui_font(u, 28))},
-            "Código de verificación", ui_font(u, 28), 0, u->theme.muted, UI_CENTER);
+    int f = ui_font(u, THEME_TEXT_CAPTION);
+    ui_text(u, (ui_rect){r.x - ui_px(u, 40), r.y + r.w, r.w + ui_px(u, 80), ui_line_h(f)}, "Código de verificación", f, 0,
+            u->theme.muted, UI_CENTER);
 }
 
 /* One white card with the record and, when there is one, its QR: beside
@@ -57,7 +62,7 @@ static void panel_qr(app *a, ui_ctx *u, ui_rect r)
 static void app_record_panel(app *a, ui_ctx *u, ui_rect body, const char *headline, const char *detail)
 {
     const ui_theme *t = &u->theme;
-    int pad = ui_px(u, 40), gap = ui_px(u, 36), cap = ui_line_h(ui_font(u, 28));
+    int pad = ui_px(u, THEME_SPACE_XL), gap = ui_px(u, 36), cap = ui_line_h(ui_font(u, THEME_TEXT_CAPTION));
     int has_qr = a->qr && a->qr_size > 0;
     ui_rect card = body;
     if (app_portrait(u)) {
@@ -70,13 +75,13 @@ static void app_record_panel(app *a, ui_ctx *u, ui_rect body, const char *headli
         card.h = pad + ih + (has_qr ? gap + qs + cap : 0) + pad;
         if (card.h < body.h)
             card.y += (body.h - card.h) / 3;
-        ui_draw_rect(u, card, t->surface, ui_px(u, 18));
+        ui_draw_rect(u, card, t->surface, ui_px(u, THEME_RADIUS_CARD));
         panel_info(a, u, card.x + pad, card.y + pad, w, headline, detail, 1);
         if (has_qr)
             panel_qr(a, u, (ui_rect){card.x + (card.w - qs) / 2, card.y + pad + ih + gap, qs, qs});
         return;
     }
-    ui_draw_rect(u, card, t->surface, ui_px(u, 18));
+    ui_draw_rect(u, card, t->surface, ui_px(u, THEME_RADIUS_CARD));
     int qs = has_qr ? card.h - 2 * pad - cap : 0;
     if (qs > card.w * 2 / 5)
         qs = card.w * 2 / 5;
@@ -98,8 +103,8 @@ void app_screen_done(app *a, ui_ctx *u)
     int pledge = a->flow == APP_FLOW_PLEDGE;
     ui_rect body = app_header(a, u, pledge ? "Carta Compromiso" : a->event.title);
     body = app_banner(a, u, body);
-    int gap = ui_px(u, 28);
-    ui_rect buttons = app_take_bottom(&body, ui_px(u, 130), gap);
+    int gap = ui_px(u, THEME_GAP_FLOW);
+    ui_rect buttons = app_take_bottom(&body, ui_px(u, THEME_BUTTON_H), gap);
     char detail[400], when[64];
     util_format_time(a->tz, a->record.at ? a->record.at : u->now_ms / 1000, "%d/%m/%Y a las %H:%M", when,
                      sizeof when);
@@ -120,8 +125,8 @@ void app_screen_already(app *a, ui_ctx *u)
     int pledge = a->flow == APP_FLOW_PLEDGE;
     ui_rect body = app_header(a, u, pledge ? "Carta Compromiso" : a->event.title);
     body = app_banner(a, u, body);
-    int gap = ui_px(u, 28);
-    ui_rect buttons = app_take_bottom(&body, ui_px(u, 130), gap);
+    int gap = ui_px(u, THEME_GAP_FLOW);
+    ui_rect buttons = app_take_bottom(&body, ui_px(u, THEME_BUTTON_H), gap);
     char detail[400], when[64];
     util_format_time(a->tz, a->record.at, "%d/%m/%Y a las %H:%M", when, sizeof when);
     if (pledge)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "theme.h"
 #include "util.h"
 
 /* Characters (not bytes) of UTF-8 text. */
@@ -47,9 +48,9 @@ void app_screen_guest(app *a, ui_ctx *u)
                      "No encontramos su nombre en el padrón. Escriba su nombre completo para registrar su asistencia "
                      "como invitada o invitado.");
     body = app_banner(a, u, body);
-    int gap = ui_px(u, 24);
-    ui_rect buttons = app_take_bottom(&body, ui_px(u, 120), gap);
-    ui_rect field = {body.x, body.y, body.w, ui_px(u, 110)};
+    int gap = ui_px(u, THEME_GAP);
+    ui_rect buttons = app_take_bottom(&body, ui_px(u, THEME_BUTTON_H_FORM), gap);
+    ui_rect field = {body.x, body.y, body.w, ui_px(u, THEME_FIELD_H)};
     app_field(u, field, a->guest, "Nombre y apellidos");
     ui_rect kb = {body.x, field.y + field.h + gap, body.w, body.h - field.h - gap};
     if (kb.h > ui_px(u, 560))

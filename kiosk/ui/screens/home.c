@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "theme.h"
 
 static const char *kind_name(const char *kind)
 {
@@ -39,13 +40,13 @@ static int card_height(ui_ctx *u, int w, const store_event *e)
     int tw = w - 2 * pad - (stacked ? 0 : btn_w + pad);
     char sub[600];
     card_sub(e, sub, sizeof sub);
-    int f1 = ui_font(u, 44), f2 = ui_font(u, 30);
+    int f1 = ui_font(u, THEME_TEXT_LARGE), f2 = ui_font(u, THEME_TEXT_BODY);
     int n1 = ui_text_nlines(u, e->title, tw, f1, 1), n2 = ui_text_nlines(u, sub, tw, f2, 0);
     int text = (n1 > 2 ? 2 : n1) * ui_line_h(f1) + (n2 > 2 ? 2 : n2) * ui_line_h(f2);
     if (stacked)
-        return pad / 2 + text + ui_px(u, 16) + ui_px(u, 96) + pad / 2;
+        return pad / 2 + text + ui_px(u, THEME_SPACE_M) + ui_px(u, THEME_BUTTON_H_SMALL) + pad / 2;
     int h = text + pad;
-    return h > ui_px(u, 110) + pad ? h : ui_px(u, 110) + pad;
+    return h > ui_px(u, THEME_FIELD_H) + pad ? h : ui_px(u, THEME_FIELD_H) + pad;
 }
 
 /* One event card; returns 1 when tapped. */
@@ -56,25 +57,26 @@ static int event_card(ui_ctx *u, ui_rect r, const store_event *e, int idx)
     snprintf(id, sizeof id, "event-%d", idx);
     int pressed, fired = ui_hit(u, r, id, 1, &pressed);
     ui_draw_rect(u, (ui_rect){r.x, r.y + r.h - ui_px(u, 36) + ui_px(u, 4), r.w, ui_px(u, 36)}, t->border,
-                 ui_px(u, 18));
-    ui_draw_rect(u, r, pressed ? t->accent_soft : t->surface, ui_px(u, 18));
+                 ui_px(u, THEME_RADIUS_CARD));
+    ui_draw_rect(u, r, pressed ? t->accent_soft : t->surface, ui_px(u, THEME_RADIUS_CARD));
     ui_draw_rect(u, (ui_rect){r.x, r.y, ui_px(u, 14), r.h}, t->accent, 0);
     int pad = ui_px(u, 36), btn_w = ui_px(u, 520);
     int stacked = card_stacked(u, r);
     ui_rect text = {r.x + pad, r.y, r.w - 2 * pad - (stacked ? 0 : btn_w + pad), r.h};
     char sub[600];
     card_sub(e, sub, sizeof sub);
-    int f1 = ui_font(u, 44), f2 = ui_font(u, 30);
+    int f1 = ui_font(u, THEME_TEXT_LARGE), f2 = ui_font(u, THEME_TEXT_BODY);
     int n1 = ui_text_nlines(u, e->title, text.w, f1, 1), n2 = ui_text_nlines(u, sub, text.w, f2, 0);
     n1 = n1 > 2 ? 2 : n1;
     n2 = n2 > 2 ? 2 : n2;
     int lines = n1 * ui_line_h(f1) + n2 * ui_line_h(f2);
-    ui_rect b = stacked ? (ui_rect){r.x + pad, r.y + r.h - ui_px(u, 96) - pad / 2, r.w - 2 * pad, ui_px(u, 96)}
-                        : (ui_rect){r.x + r.w - pad - btn_w, r.y + (r.h - ui_px(u, 110)) / 2, btn_w, ui_px(u, 110)};
+    int bh_stacked = ui_px(u, THEME_BUTTON_H_SMALL), bh_beside = ui_px(u, THEME_FIELD_H);
+    ui_rect b = stacked ? (ui_rect){r.x + pad, r.y + r.h - bh_stacked - pad / 2, r.w - 2 * pad, bh_stacked}
+                        : (ui_rect){r.x + r.w - pad - btn_w, r.y + (r.h - bh_beside) / 2, btn_w, bh_beside};
     int ty = stacked ? r.y + (b.y - r.y - lines) / 2 : r.y + (r.h - lines) / 2;
     ty += ui_text_lines(u, (ui_rect){text.x, ty, text.w, 0}, e->title, f1, 1, t->ink, UI_LEFT, 2, 1);
     ui_text_lines(u, (ui_rect){text.x, ty, text.w, 0}, sub, f2, 0, t->muted, UI_LEFT, 2, 1);
-    ui_draw_rect(u, b, pressed ? t->pressed : t->accent, ui_px(u, 14));
+    ui_draw_rect(u, b, pressed ? t->pressed : t->accent, ui_px(u, THEME_RADIUS_BUTTON));
     ui_label(u, b, "Registrar mi asistencia", t->on_accent);
     return fired;
 }
@@ -85,9 +87,9 @@ void app_screen_home(app *a, ui_ctx *u)
     app_refresh_open(a, u->now_ms, 0);
     ui_rect body = app_header(a, u, NULL);
     body = app_banner(a, u, body);
-    int gap = ui_px(u, 28);
-    ui_rect link = app_take_bottom(&body, ui_px(u, 88), ui_px(u, 8));
-    ui_rect pledge = app_take_bottom(&body, ui_px(u, 150), gap);
+    int gap = ui_px(u, THEME_GAP_FLOW);
+    ui_rect link = app_take_bottom(&body, ui_px(u, THEME_LINK_H), ui_px(u, THEME_SPACE_XS));
+    ui_rect pledge = app_take_bottom(&body, ui_px(u, THEME_BUTTON_H_HOME), gap);
     if (ui_button(u, pledge, "Firmar Carta Compromiso", UI_SECONDARY, 1)) {
         app_reset(a, u);
         a->flow = APP_FLOW_PLEDGE;
@@ -99,7 +101,7 @@ void app_screen_home(app *a, ui_ctx *u)
         app_goto(a, u, APP_NOTICE);
         return;
     }
-    int f = ui_font(u, 30);
+    int f = ui_font(u, THEME_TEXT_BODY);
     const char *hint_text = a->nopen == 1 ? "¿Tiene gafete? Páselo por el lector y listo."
                                           : "Toque su evento. ¿Tiene gafete? Páselo por el lector después.";
     if (a->nopen == 0)
@@ -108,9 +110,11 @@ void app_screen_home(app *a, ui_ctx *u)
     ui_rect hint = app_take_bottom(&body, (hint_n > 2 ? 2 : hint_n) * ui_line_h(f), gap / 2);
     ui_text_lines(u, hint, hint_text, f, 0, t->muted, UI_CENTER, 2, 1);
     if (a->nopen == 0) {
-        ui_draw_rect(u, body, t->surface, ui_px(u, 18));
-        ui_rect in = {body.x + ui_px(u, 48), body.y + body.h / 2 - ui_px(u, 90), body.w - ui_px(u, 96), ui_px(u, 200)};
-        ui_text_wrap(u, in, "No hay eventos abiertos en este momento.", ui_font(u, 44), 1, t->ink, UI_CENTER, 1);
+        ui_draw_rect(u, body, t->surface, ui_px(u, THEME_RADIUS_CARD));
+        ui_rect in = {body.x + ui_px(u, THEME_MARGIN), body.y + body.h / 2 - ui_px(u, 90),
+                      body.w - ui_px(u, 2 * THEME_MARGIN), ui_px(u, 200)};
+        ui_text_wrap(u, in, "No hay eventos abiertos en este momento.", ui_font(u, THEME_TEXT_LARGE), 1, t->ink,
+                     UI_CENTER, 1);
         ui_text_wrap(u, (ui_rect){in.x, in.y + ui_px(u, 90), in.w, 0},
                      "Si desea firmar su Carta Compromiso, toque el botón de abajo.", f, 0, t->muted, UI_CENTER, 1);
         return;

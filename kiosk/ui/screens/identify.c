@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "theme.h"
 #include "util.h"
 
 /* Runs the search when the query changed (not every frame). */
@@ -34,9 +35,9 @@ static void results_list(app *a, ui_ctx *u, ui_rect r)
 {
     const ui_theme *t = &u->theme;
     char folded[96];
-    int f = ui_font(u, 30);
+    int f = ui_font(u, THEME_TEXT_BODY);
     if (util_fold(a->search, folded, sizeof folded) < 2) {
-        ui_text_wrap(u, (ui_rect){r.x, r.y + ui_px(u, 16), r.w, 0},
+        ui_text_wrap(u, (ui_rect){r.x, r.y + ui_px(u, THEME_SPACE_M), r.w, 0},
                      "Escriba al menos 2 letras de su nombre o de sus apellidos. Los acentos no importan.", f, 0,
                      t->muted, UI_LEFT, 1);
         return;
@@ -44,10 +45,10 @@ static void results_list(app *a, ui_ctx *u, ui_rect r)
     if (a->nresults == 0) {
         char msg[300];
         snprintf(msg, sizeof msg, "No encontramos a nadie con «%s». Revise lo que escribió.", a->search);
-        int h = ui_text_wrap(u, (ui_rect){r.x, r.y + ui_px(u, 16), r.w, 0}, msg, f, 1, t->ink, UI_LEFT, 1);
+        int h = ui_text_wrap(u, (ui_rect){r.x, r.y + ui_px(u, THEME_SPACE_M), r.w, 0}, msg, f, 1, t->ink, UI_LEFT, 1);
         if (a->flow == APP_FLOW_CHECKIN &&
-            ui_button(u, (ui_rect){r.x, r.y + h + ui_px(u, 40), r.w, ui_px(u, 110)}, "No aparezco en la lista",
-                      UI_SECONDARY, 1)) {
+            ui_button(u, (ui_rect){r.x, r.y + h + ui_px(u, THEME_SPACE_XL), r.w, ui_px(u, THEME_FIELD_H)},
+                      "No aparezco en la lista", UI_SECONDARY, 1)) {
             snprintf(a->guest, sizeof a->guest, "%s", a->search);
             app_goto(a, u, APP_GUEST);
         }
@@ -55,13 +56,14 @@ static void results_list(app *a, ui_ctx *u, ui_rect r)
     }
     /* Rows as tall as the longest result needs: the name, and the unit and
      * area on one line or, when long, two. */
-    int pad = ui_px(u, 24), f1 = ui_font(u, 36), f2 = ui_font(u, 28), sub_lines = 1;
+    int pad = ui_px(u, THEME_PAD), f1 = ui_font(u, THEME_TEXT_HEADING), f2 = ui_font(u, THEME_TEXT_CAPTION);
+    int sub_lines = 1;
     for (int i = 0; i < a->nresults; i++) {
         int n = ui_text_nlines(u, a->results_sub[i], r.w - 2 * pad, f2, 0);
         if (n > sub_lines)
             sub_lines = n > 2 ? 2 : n;
     }
-    int rh = ui_line_h(f1) + sub_lines * ui_line_h(f2) + ui_px(u, 40), gap = ui_px(u, 12);
+    int rh = ui_line_h(f1) + sub_lines * ui_line_h(f2) + ui_px(u, THEME_SPACE_XL), gap = ui_px(u, THEME_SPACE_S);
     if (rh < ui_px(u, 124))
         rh = ui_px(u, 124);
     int content = a->nresults * (rh + gap);
@@ -83,8 +85,8 @@ static void results_list(app *a, ui_ctx *u, ui_rect r)
             app_identified(a, u, p, "search");
             return;
         }
-        ui_draw_rect(u, row, pressed ? t->accent_soft : t->surface, ui_px(u, 12));
-        ui_draw_frame(u, row, pressed ? t->accent : t->border, ui_px(u, 2));
+        ui_draw_rect(u, row, pressed ? t->accent_soft : t->surface, ui_px(u, THEME_RADIUS));
+        ui_draw_frame(u, row, pressed ? t->accent : t->border, ui_px(u, THEME_LINE));
         int ns = ui_text_nlines(u, sub, row.w - 2 * pad, f2, 0);
         ns = ns > 2 ? 2 : ns;
         int ty = row.y + (rh - ui_line_h(f1) - ns * ui_line_h(f2)) / 2;
@@ -101,9 +103,9 @@ void app_screen_identify(app *a, ui_ctx *u)
     int pledge = a->flow == APP_FLOW_PLEDGE;
     ui_rect body = app_header(a, u, pledge ? "Firmar Carta Compromiso" : a->event.title);
     body = app_banner(a, u, body);
-    int gap = ui_px(u, 24), portrait = app_portrait(u);
+    int gap = ui_px(u, THEME_GAP), portrait = app_portrait(u);
     /* Mode tabs and the way back. */
-    int th = ui_px(u, 100);
+    int th = ui_px(u, THEME_TAB_H);
     ui_rect tabs = {body.x, body.y, body.w, th};
     int back_w = ui_px(u, 240), tw = (tabs.w - back_w - 2 * gap) / 2;
     if (ui_button(u, (ui_rect){tabs.x, tabs.y, back_w, th}, "Volver", UI_SECONDARY, 1)) {
@@ -132,9 +134,9 @@ void app_screen_identify(app *a, ui_ctx *u)
             right = (ui_rect){body.x, body.y, body.w, ui_px(u, 200)};
             left = (ui_rect){body.x + body.w / 8, body.y + ui_px(u, 220), body.w * 3 / 4, body.h - ui_px(u, 220)};
         }
-        ui_rect field = {left.x, left.y, left.w, ui_px(u, 110)};
+        ui_rect field = {left.x, left.y, left.w, ui_px(u, THEME_FIELD_H)};
         app_field(u, field, a->number, "Su número de empleado");
-        ui_rect go = {left.x, left.y + left.h - ui_px(u, 120), left.w, ui_px(u, 120)};
+        ui_rect go = {left.x, left.y + left.h - ui_px(u, THEME_BUTTON_H_FORM), left.w, ui_px(u, THEME_BUTTON_H_FORM)};
         ui_rect pad = {left.x, field.y + field.h + gap, left.w, go.y - gap - (field.y + field.h + gap)};
         if (pad.h > ui_px(u, 560))
             pad = (ui_rect){pad.x, pad.y + (pad.h - ui_px(u, 560)) / 2, pad.w, ui_px(u, 560)};
@@ -144,20 +146,21 @@ void app_screen_identify(app *a, ui_ctx *u)
             app_lookup_number(a, u, a->number, "number");
             return;
         }
-        int f = ui_font(u, 32);
-        int h = ui_text_wrap(u, (ui_rect){right.x, right.y + ui_px(u, 8), right.w, 0},
+        int f = ui_font(u, THEME_TEXT_BODY_LARGE);
+        int h = ui_text_wrap(u, (ui_rect){right.x, right.y + ui_px(u, THEME_SPACE_XS), right.w, 0},
                              "Escriba su número de empleado y toque «Continuar».", f, 1, t->ink, UI_LEFT, 1);
-        h += ui_text_wrap(u, (ui_rect){right.x, right.y + h + ui_px(u, 16), right.w, 0},
+        h += ui_text_wrap(u, (ui_rect){right.x, right.y + h + ui_px(u, THEME_SPACE_M), right.w, 0},
                           "¿Tiene gafete? Páselo por el lector en cualquier momento.", f, 0, t->muted, UI_LEFT, 1);
         if (!portrait && !pledge &&
-            ui_button(u, (ui_rect){right.x, right.y + right.h - ui_px(u, 120), right.w, ui_px(u, 120)},
+            ui_button(u, (ui_rect){right.x, right.y + right.h - ui_px(u, THEME_BUTTON_H_FORM), right.w,
+                                      ui_px(u, THEME_BUTTON_H_FORM)},
                       "No aparezco en la lista", UI_SECONDARY, 1))
             app_goto(a, u, APP_GUEST);
         return;
     }
     update_search(a);
     if (portrait) {
-        ui_rect field = {body.x, body.y, body.w, ui_px(u, 110)};
+        ui_rect field = {body.x, body.y, body.w, ui_px(u, THEME_FIELD_H)};
         app_field(u, field, a->search, "Escriba su nombre o apellido");
         ui_rect kb = app_take_bottom(&body, ui_px(u, 520), gap);
         if (ui_keyboard(u, kb, a->search, sizeof a->search))
@@ -168,7 +171,7 @@ void app_screen_identify(app *a, ui_ctx *u)
     }
     ui_rect left, right;
     app_split_h(body, body.w * 58 / 100, gap * 2, &left, &right);
-    ui_rect field = {left.x, left.y, left.w, ui_px(u, 110)};
+    ui_rect field = {left.x, left.y, left.w, ui_px(u, THEME_FIELD_H)};
     app_field(u, field, a->search, "Escriba su nombre o apellido");
     ui_rect kb = {left.x, field.y + field.h + gap, left.w, left.h - field.h - gap};
     if (kb.h > ui_px(u, 520))

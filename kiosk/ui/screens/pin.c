@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "theme.h"
 #include "pin.h"
 
 void app_screen_pin(app *a, ui_ctx *u)
@@ -11,16 +12,16 @@ void app_screen_pin(app *a, ui_ctx *u)
     const ui_theme *t = &u->theme;
     ui_rect body = app_header(a, u, "Modo coordinador");
     body = app_banner(a, u, body);
-    int gap = ui_px(u, 24);
+    int gap = ui_px(u, THEME_GAP);
     int w = body.w < ui_px(u, 720) ? body.w : ui_px(u, 720);
     ui_rect col = {body.x + (body.w - w) / 2, body.y, w, body.h};
-    ui_rect buttons = app_take_bottom(&col, ui_px(u, 120), gap);
-    int f = ui_font(u, 36);
+    ui_rect buttons = app_take_bottom(&col, ui_px(u, THEME_BUTTON_H_FORM), gap);
+    int f = ui_font(u, THEME_TEXT_HEADING);
     ui_text(u, (ui_rect){col.x, col.y, col.w, ui_line_h(f)}, "Escriba el PIN de coordinación", f, 1, t->ink,
             UI_CENTER);
     ui_rect dots = {col.x, col.y + ui_line_h(f) + gap / 2, col.w, ui_px(u, 90)};
-    ui_draw_rect(u, dots, t->surface, ui_px(u, 12));
-    ui_draw_frame(u, dots, t->border, ui_px(u, 2));
+    ui_draw_rect(u, dots, t->surface, ui_px(u, THEME_RADIUS));
+    ui_draw_frame(u, dots, t->border, ui_px(u, THEME_LINE));
     int n = (int)strlen(a->pin), d = ui_px(u, 28);
     int x0 = dots.x + (dots.w - n * d * 2 + d) / 2;
     for (int i = 0; i < n; i++)

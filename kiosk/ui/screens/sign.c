@@ -1,6 +1,7 @@
 /* sign.c — the signature pad: sign with a finger, clear, accept. A
  * near-empty pad is refused (app_signed). */
 #include "app.h"
+#include "theme.h"
 
 void app_screen_sign(app *a, ui_ctx *u)
 {
@@ -10,8 +11,8 @@ void app_screen_sign(app *a, ui_ctx *u)
                      pledge ? "Con su firma acepta la Carta Compromiso que acaba de leer."
                             : "Su firma aparecerá en la lista de asistencia del evento.");
     body = app_banner(a, u, body);
-    int gap = ui_px(u, 28);
-    ui_rect buttons = app_take_bottom(&body, ui_px(u, 130), gap);
+    int gap = ui_px(u, THEME_GAP_FLOW);
+    ui_rect buttons = app_take_bottom(&body, ui_px(u, THEME_BUTTON_H), gap);
     ui_sig_pad(u, body, a->sig, a->sig_t0);
     int bw = (buttons.w - 2 * gap) / 3;
     if (ui_button(u, (ui_rect){buttons.x, buttons.y, bw, buttons.h}, "Cancelar", UI_QUIET, 1)) {
