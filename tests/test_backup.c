@@ -69,8 +69,7 @@ static void backup_rotate_and_restore(void **state)
     assert_string_equal(p.surname2, "Íñiguez");
     assert_int_equal(store_checkin(s, event, "1001", NULL, "number", SIG, sizeof SIG, 300, &r), STORE_EXISTS);
     store_close(s);
-    tu_rmrf(dir);
-    free(dir);
+    tu_tmpdir_done(dir);
 }
 
 static void backup_to_unwritable_folder_fails_cleanly(void **state)
@@ -106,8 +105,7 @@ static void backup_to_unwritable_folder_fails_cleanly(void **state)
     assert_true(WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
     assert_int_equal(count_files(bdir, ""), 2); /* only . and .. */
-    tu_rmrf(dir);
-    free(dir);
+    tu_tmpdir_done(dir);
 }
 
 /* The rotation deletes only its own files, and never the live database,
@@ -143,5 +141,5 @@ int main(void)
         cmocka_unit_test(backup_to_unwritable_folder_fails_cleanly),
         cmocka_unit_test(rotation_spares_the_live_database),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -1,6 +1,6 @@
 /* test_base45.c — RFC 9285 Base45: the RFC's examples, invalid input, and
  * round trips of every short length. */
-#include "testutil.h"
+#include "testutil_core.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +86,7 @@ static void test_round_trip(void **state)
     (void)state;
     uint8_t in[200], back[200];
     char text[320];
-    srand(45);
+    srand(tu_seed("base45 round trip", 45));
     for (size_t len = 0; len <= sizeof in; len++) {
         for (size_t i = 0; i < len; i++)
             in[i] = (uint8_t)rand();
@@ -112,5 +112,5 @@ int main(void)
         cmocka_unit_test(test_small_buffers),
         cmocka_unit_test(test_round_trip),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

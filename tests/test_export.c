@@ -7,7 +7,7 @@
  * (unwritable folder, full disk) leaving no file.
  *
  * Needs poppler-utils (pdftotext, pdfinfo, pdftoppm), zbar-tools (zbarimg)
- * and unzip on PATH. */
+ * and unzip on PATH; a test whose tools are missing is skipped. */
 #include "testutil.h"
 
 #include <csv.h>
@@ -32,9 +32,8 @@
 #define NOW 1584029700 /* 2020-03-12 10:15 in Mexico City */
 
 struct fx {
-    char *dir;
+    TU_FIXTURE;
     char db[4096];
-    store *s;
     config cfg;
     char event[UTIL_UUID_LEN];
 };
@@ -123,14 +122,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    tu_store_done(f->s, f->dir);
-    free(f);
-    return 0;
-}
-
 static char *path_in(struct fx *f, const char *name)
 {
     char *p = malloc(4200);
@@ -169,6 +160,7 @@ static void assert_mode_0600(const char *path)
 static void attendance_pdf_has_accented_names(void **state)
 {
     struct fx *f = *state;
+    tu_need("pdfinfo pdftotext");
     char err[1024];
     checkin(f, f->event, "1001", NULL, "search", 1, NOW);
     checkin(f, f->event, "1002", NULL, "badge", 1, NOW + 60);
@@ -200,6 +192,7 @@ static void attendance_pdf_has_accented_names(void **state)
 static void attendance_pdf_page_counts(void **state)
 {
     struct fx *f = *state;
+    tu_need("pdfinfo pdftotext");
     char err[1024];
     /* 0 attendees: one page that says so. */
     char *pdf0 = path_in(f, "cero.pdf");
@@ -263,6 +256,7 @@ static void attendance_pdf_page_counts(void **state)
 static void attendance_pdf_long_names_wrap(void **state)
 {
     struct fx *f = *state;
+    tu_need("pdftotext grep");
     char err[1024];
     tu_person(f->s, "2001", "María Guadalupe Esperanza Concepción", "Fernández de Córdoba",
               "Hernández-Villaseñor y Santibáñez", "SCLC", 1);
@@ -294,6 +288,7 @@ static void attendance_pdf_long_names_wrap(void **state)
 static void fingerprint_qr_decodes_and_verifies(void **state)
 {
     struct fx *f = *state;
+    tu_need("pdfinfo pdftoppm zbarimg pdftotext");
     char err[1024];
     checkin(f, f->event, "1001", NULL, "search", 1, NOW);
     checkin(f, f->event, "1003", NULL, "keyed", 0, NOW + 30);
@@ -427,6 +422,7 @@ static void attendance_csv_reads_back(void **state)
 static void attendance_xlsx_is_zip_with_rows(void **state)
 {
     struct fx *f = *state;
+    tu_need("unzip");
     char err[1024];
     checkin(f, f->event, "1001", NULL, "search", 1, NOW);
     checkin(f, f->event, "1003", NULL, "keyed", 0, NOW + 60);
@@ -476,6 +472,7 @@ static void pledge(struct fx *f, const char *no, const char *method, int64_t at)
 static void pledges_pdf_csv_xlsx(void **state)
 {
     struct fx *f = *state;
+    tu_need("pdftotext pdftoppm zbarimg unzip");
     char err[1024];
     pledge(f, "1001", "kiosk", NOW);
     pledge(f, "1003", "keyed", NOW + 3600);
@@ -539,6 +536,7 @@ static void pledges_pdf_csv_xlsx(void **state)
 static void indicator_report_matches_arithmetic(void **state)
 {
     struct fx *f = *state;
+    tu_need("pdfinfo pdftotext");
     char err[1024];
     checkin(f, f->event, "1001", NULL, "search", 1, NOW);
     checkin(f, f->event, "1003", NULL, "keyed", 0, NOW + 60);
@@ -591,6 +589,7 @@ static void indicator_report_matches_arithmetic(void **state)
 static void audit_catches_edit_and_delete(void **state)
 {
     struct fx *f = *state;
+    tu_need("pdftotext");
     char err[1024];
     long n;
     checkin(f, f->event, "1001", NULL, "search", 1, NOW);
@@ -767,18 +766,18 @@ static void cli_exports_end_to_end(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(attendance_pdf_has_accented_names, setup, teardown),
-        cmocka_unit_test_setup_teardown(attendance_pdf_page_counts, setup, teardown),
-        cmocka_unit_test_setup_teardown(attendance_pdf_long_names_wrap, setup, teardown),
-        cmocka_unit_test_setup_teardown(fingerprint_qr_decodes_and_verifies, setup, teardown),
-        cmocka_unit_test_setup_teardown(attendance_csv_reads_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(attendance_xlsx_is_zip_with_rows, setup, teardown),
-        cmocka_unit_test_setup_teardown(pledges_pdf_csv_xlsx, setup, teardown),
-        cmocka_unit_test_setup_teardown(indicator_report_matches_arithmetic, setup, teardown),
-        cmocka_unit_test_setup_teardown(audit_catches_edit_and_delete, setup, teardown),
-        cmocka_unit_test_setup_teardown(unwritable_folder_fails_cleanly, setup, teardown),
-        cmocka_unit_test_setup_teardown(full_disk_leaves_no_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(cli_exports_end_to_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(attendance_pdf_has_accented_names, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(attendance_pdf_page_counts, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(attendance_pdf_long_names_wrap, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(fingerprint_qr_decodes_and_verifies, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(attendance_csv_reads_back, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(attendance_xlsx_is_zip_with_rows, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(pledges_pdf_csv_xlsx, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(indicator_report_matches_arithmetic, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(audit_catches_edit_and_delete, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(unwritable_folder_fails_cleanly, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(full_disk_leaves_no_file, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(cli_exports_end_to_end, setup, tu_teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

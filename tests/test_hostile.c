@@ -14,8 +14,7 @@
 #include "util.h"
 
 struct fx {
-    char *dir;
-    store *s;
+    TU_FIXTURE;
     char event[UTIL_UUID_LEN];
 };
 
@@ -36,14 +35,6 @@ static int setup(void **state)
     snprintf(f->event, sizeof f->event, "%s",
              tu_event(f->s, "Taller de ética", "taller", "etica", "SCLC", "2020-11-25 10:00", 1));
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    tu_store_done(f->s, f->dir);
-    free(f);
     return 0;
 }
 
@@ -469,8 +460,7 @@ static int cli_setup(void **state)
 static int cli_teardown(void **state)
 {
     struct cli *c = *state;
-    tu_rmrf(c->dir);
-    free(c->dir);
+    tu_tmpdir_done(c->dir);
     free(c);
     return 0;
 }
@@ -606,25 +596,25 @@ static void cli_event_title_metacharacters(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(long_badge_strings_are_refused_cleanly, setup, teardown),
-        cmocka_unit_test_setup_teardown(long_search_text_is_harmless, setup, teardown),
-        cmocka_unit_test_setup_teardown(wedge_garbage_in_employee_numbers_finds_nobody, setup, teardown),
-        cmocka_unit_test_setup_teardown(wedge_garbage_error_messages_stay_one_line, setup, teardown),
-        cmocka_unit_test_setup_teardown(wedge_garbage_in_search_is_harmless, setup, teardown),
-        cmocka_unit_test_setup_teardown(guest_name_with_invalid_utf8_is_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(guest_name_with_control_characters_is_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(event_texts_with_control_characters_are_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(guest_name_of_100_accented_characters_round_trips, setup, teardown),
-        cmocka_unit_test_setup_teardown(guest_name_too_long_is_refused_never_cut, setup, teardown),
-        cmocka_unit_test_setup_teardown(sql_metacharacters_in_search_match_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(sql_metacharacters_in_lookups_find_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(sql_metacharacters_in_guest_names_stored_verbatim, setup, teardown),
-        cmocka_unit_test_setup_teardown(sql_metacharacters_in_event_titles_stored_verbatim, setup, teardown),
-        cmocka_unit_test_setup_teardown(sql_metacharacters_in_roster_fields_stored_verbatim, setup, teardown),
+        cmocka_unit_test_setup_teardown(long_badge_strings_are_refused_cleanly, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(long_search_text_is_harmless, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(wedge_garbage_in_employee_numbers_finds_nobody, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(wedge_garbage_error_messages_stay_one_line, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(wedge_garbage_in_search_is_harmless, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(guest_name_with_invalid_utf8_is_refused, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(guest_name_with_control_characters_is_refused, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(event_texts_with_control_characters_are_refused, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(guest_name_of_100_accented_characters_round_trips, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(guest_name_too_long_is_refused_never_cut, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(sql_metacharacters_in_search_match_nothing, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(sql_metacharacters_in_lookups_find_nothing, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(sql_metacharacters_in_guest_names_stored_verbatim, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(sql_metacharacters_in_event_titles_stored_verbatim, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(sql_metacharacters_in_roster_fields_stored_verbatim, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(cli_checkin_hostile_numbers, cli_setup, cli_teardown),
         cmocka_unit_test_setup_teardown(cli_checkin_control_characters_one_line_error, cli_setup, cli_teardown),
         cmocka_unit_test_setup_teardown(cli_roster_search_metacharacters, cli_setup, cli_teardown),
         cmocka_unit_test_setup_teardown(cli_event_title_metacharacters, cli_setup, cli_teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -12,8 +12,7 @@
 static const char SIG[] = "signature";
 
 struct fx {
-    char *dir;
-    store *s;
+    TU_FIXTURE;
     config c;
 };
 
@@ -90,14 +89,6 @@ static int setup(void **state)
     pledge_at(s, "A5", "America/Mexico_City", "2020-04-01 10:00");
     tu_person(s, "A5", "Persona", "Sclc", "A5", "SCLC", 0); /* left */
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    tu_store_done(f->s, f->dir);
-    free(f);
     return 0;
 }
 
@@ -248,10 +239,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pct_rounding),
-        cmocka_unit_test_setup_teardown(fixture_2020, setup, teardown),
-        cmocka_unit_test_setup_teardown(fixture_other_years_and_topics, setup, teardown),
-        cmocka_unit_test_setup_teardown(empty_or_guest_only_events_cover_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(writers, setup, teardown),
+        cmocka_unit_test_setup_teardown(fixture_2020, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(fixture_other_years_and_topics, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(empty_or_guest_only_events_cover_nothing, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(writers, setup, tu_teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

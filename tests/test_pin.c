@@ -15,9 +15,8 @@
 #define T0 1700000000
 
 struct fx {
-    char *dir;
+    TU_FIXTURE;
     char path[4200];
-    store *s;
 };
 
 static int setup(void **state)
@@ -30,14 +29,6 @@ static int setup(void **state)
     if (pin_set(f->s, GOOD, err, sizeof err) != 0)
         fail_msg("pin_set: %s", err);
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    tu_store_done(f->s, f->dir);
-    free(f);
     return 0;
 }
 
@@ -134,20 +125,19 @@ static void no_pin_set_means_no_entry(void **state)
     assert_int_equal(pin_check(s, "0000", T0, NULL), PIN_UNSET);
     assert_int_equal(pin_check(s, "", T0, NULL), PIN_UNSET);
     store_close(s);
-    tu_rmrf(dir);
-    free(dir);
+    tu_tmpdir_done(dir);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(pin_is_stored_as_argon2id_hash, setup, teardown),
-        cmocka_unit_test_setup_teardown(pin_format_is_enforced, setup, teardown),
-        cmocka_unit_test_setup_teardown(fifth_wrong_pin_locks_for_five_minutes, setup, teardown),
-        cmocka_unit_test_setup_teardown(lockout_persists_across_restart, setup, teardown),
-        cmocka_unit_test_setup_teardown(wrong_tries_count_across_restarts, setup, teardown),
-        cmocka_unit_test_setup_teardown(right_pin_resets_the_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(pin_is_stored_as_argon2id_hash, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(pin_format_is_enforced, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(fifth_wrong_pin_locks_for_five_minutes, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(lockout_persists_across_restart, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(wrong_tries_count_across_restarts, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(right_pin_resets_the_count, setup, tu_teardown),
         cmocka_unit_test(no_pin_set_means_no_entry),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

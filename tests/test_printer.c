@@ -1,7 +1,8 @@
 /* test_printer.c — CP858 conversion (checked against glibc iconv), ESC/POS
  * text wrapping, and the transports: a file, a TCP printer on 127.0.0.1 (a
  * forked child), a port with nothing listening, a printer that never reads,
- * and CUPS through a stand-in `lp` on PATH. */
+ * and CUPS through a stand-in `lp` on PATH. Stalls use a short ?timeout=
+ * to keep the suite quick, except one that checks the default. */
 #include "testutil.h"
 
 #include <arpa/inet.h>
@@ -217,8 +218,7 @@ static void test_tcp_receives_job(void **state)
     free(data);
     assert_int_equal(printer_send("escpos+tcp://127.0.0.1:9?bogus", job, 10, err, sizeof err), -1);
     free(job);
-    tu_rmrf(dir);
-    free(dir);
+    tu_tmpdir_done(dir);
 }
 
 static void test_tcp_refused(void **state)
@@ -236,11 +236,12 @@ static void test_tcp_refused(void **state)
     assert_null(strchr(err, '\n'));
 }
 
-/* A printer that accepts the connection and never reads must fail within a
- * few seconds: with a small receive buffer its window closes and our send
- * queue never drains; with a large one it swallows the job but never
- * answers the status query. */
-static void stalled(int rcvbuf)
+/* A printer that accepts the connection and never reads must fail within
+ * the stall timeout (opts: the URI's options, "" for the default): with a
+ * small receive buffer its window closes and our send queue never drains;
+ * with a large one it swallows the job but never answers the status query.
+ * It must take at least min_s and at most max_s seconds. */
+static void stalled(int rcvbuf, const char *opts, double min_s, double max_s)
 {
     char uri[64], err[256];
     int port, lfd = listen_local(rcvbuf, &port);
@@ -255,7 +256,7 @@ static void stalled(int rcvbuf)
     close(lfd);
     size_t len = 60000; /* about one 80 mm receipt */
     uint8_t *job = make_job(len);
-    snprintf(uri, sizeof uri, "escpos+tcp://127.0.0.1:%d", port);
+    snprintf(uri, sizeof uri, "escpos+tcp://127.0.0.1:%d%s", port, opts);
     double t0 = now_s();
     int rc = printer_send(uri, job, len, err, sizeof err);
     double took = now_s() - t0;
@@ -264,22 +265,72 @@ static void stalled(int rcvbuf)
     free(job);
     if (rc == 0)
         fail_msg("a printer that never reads (rcvbuf %d) was reported as printed", rcvbuf);
-    if (took > 6.0)
-        fail_msg("stalled printer took %.1f s to fail", took);
+    if (took < min_s || took > max_s)
+        fail_msg("stalled printer (%s) took %.2f s to fail, want %.1f to %.1f s", uri, took, min_s, max_s);
     assert_non_null(strstr(err, "no recibe"));
-    printf("stalled printer (rcvbuf %d): failed in %.2f s: %s\n", rcvbuf, took, err);
+    printf("stalled printer (rcvbuf %d, options '%s'): failed in %.2f s: %s\n", rcvbuf, opts, took, err);
 }
 
 static void test_tcp_stalled_small_window(void **state)
 {
     (void)state;
-    stalled(2048); /* a thermal printer advertises a window of a few KB */
+    /* A thermal printer advertises a window of a few KB. */
+    stalled(2048, "?timeout=300", 0.25, 2.0);
 }
 
 static void test_tcp_stalled_default_window(void **state)
 {
     (void)state;
-    stalled(0); /* Linux loopback: about 64 KB before the window closes */
+    /* Linux loopback: about 64 KB before the window closes; the job fits,
+     * so only the unanswered status query shows the stall, after the
+     * default PRINTER_STALL_TIMEOUT_MS. */
+    stalled(0, "", PRINTER_STALL_TIMEOUT_MS / 1000.0 - 0.1, PRINTER_STALL_TIMEOUT_MS / 1000.0 + 3.0);
+    stalled(0, "?status=on&timeout=400", 0.35, 2.0);
+}
+
+/* Options after '?': known ones combine with '&'; a bad one is refused at
+ * once with one clear line, before anything is sent. */
+static void test_uri_options(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir(), got[4200], uri[128], err[256];
+    snprintf(got, sizeof got, "%s/received.bin", dir);
+    uint8_t *job = make_job(1000);
+    int port, status;
+    pid_t pid = test_printer(dir, -1, &port);
+    snprintf(uri, sizeof uri, "escpos+tcp://127.0.0.1:%d?timeout=500&status=off", port);
+    if (printer_send(uri, job, 1000, err, sizeof err) != 0)
+        fail_msg("%s: %s", uri, err);
+    waitpid(pid, &status, 0);
+    size_t glen;
+    char *data = util_read_file(got, &glen);
+    assert_int_equal(glen, 1000);
+    free(data);
+    static const char *const bad[][2] = {
+        {"escpos+tcp://127.0.0.1:9?timeout=50", "tiempo de espera"},
+        {"escpos+tcp://127.0.0.1:9?timeout=15001", "tiempo de espera"},
+        {"escpos+tcp://127.0.0.1:9?timeout=", "tiempo de espera"},
+        {"escpos+tcp://127.0.0.1:9?timeout=5s", "tiempo de espera"},
+        {"escpos+tcp://127.0.0.1:9?timeout=-300", "tiempo de espera"},
+        {"escpos+tcp://127.0.0.1:9?status=maybe", "no reconocida"},
+        {"escpos+tcp://127.0.0.1:9?status=off&", "no reconocida"},
+        {"escpos+tcp://127.0.0.1:9?bogus", "no reconocida"},
+        {"escpos+tcp://127.0.0.1:9?", "no reconocida"},
+        {"cups:Recibos?status=off", "no reconocida"},
+        {"cups:Recibos?timeout=0", "tiempo de espera"},
+        {"cups:?timeout=500", "cola"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double t0 = now_s();
+        err[0] = '\0';
+        if (printer_send(bad[i][0], job, 10, err, sizeof err) != -1)
+            fail_msg("%s was accepted", bad[i][0]);
+        if (!strstr(err, bad[i][1]) || strchr(err, '\n'))
+            fail_msg("%s: want one line with '%s', got '%s'", bad[i][0], bad[i][1], err);
+        assert_true(now_s() - t0 < 0.5);
+    }
+    free(job);
+    tu_tmpdir_done(dir);
 }
 
 static void test_file_transport(void **state)
@@ -307,8 +358,7 @@ static void test_file_transport(void **state)
     /* Unknown schemes are refused. */
     assert_int_equal(printer_send("lpt1", job, 10, err, sizeof err), -1);
     free(job);
-    tu_rmrf(dir);
-    free(dir);
+    tu_tmpdir_done(dir);
 }
 
 /* Installs a stand-in lp script in dir and puts dir first on PATH. */
@@ -352,16 +402,19 @@ static void test_cups_transport(void **state)
     assert_int_equal(printer_send("cups:nope", job, 1000, err, sizeof err), -1);
     assert_non_null(strstr(err, "does not exist"));
 
-    /* lp hangs: killed within the time limit. */
+    /* lp hangs: killed within the time limit (short here; the default is
+     * PRINTER_LP_TIMEOUT_MS). */
     fake_lp(dir, "exec sleep 60");
     double t0 = now_s();
-    assert_int_equal(printer_send("cups:slow", job, 1000, err, sizeof err), -1);
-    assert_true(now_s() - t0 < 7.0);
+    assert_int_equal(printer_send("cups:slow?timeout=400", job, 1000, err, sizeof err), -1);
+    double took = now_s() - t0;
+    if (took < 0.35 || took > 3.0)
+        fail_msg("a hanging lp took %.2f s to fail, want about 0.4 s", took);
+    assert_non_null(strstr(err, "lp no"));
     setenv("PATH", old, 1);
     free(old);
     free(job);
-    tu_rmrf(dir);
-    free(dir);
+    tu_tmpdir_done(dir);
 }
 
 int main(void)
@@ -375,8 +428,9 @@ int main(void)
         cmocka_unit_test(test_tcp_refused),
         cmocka_unit_test(test_tcp_stalled_small_window),
         cmocka_unit_test(test_tcp_stalled_default_window),
+        cmocka_unit_test(test_uri_options),
         cmocka_unit_test(test_file_transport),
         cmocka_unit_test(test_cups_transport),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

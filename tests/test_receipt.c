@@ -24,9 +24,8 @@
 static const char B45[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
 typedef struct fixture {
-    char *dir;
+    TU_FIXTURE;
     char db[4200];
-    store *s;
     config cfg;
     store_record att, pledge, guest;
 } fixture;
@@ -54,14 +53,6 @@ static int setup(void **state)
     assert_int_equal(store_pledge(fx->s, "12345678", carta, priv, "keyed", NULL, 0, 1602779700, 1602779700, &fx->pledge),
                      STORE_OK);
     *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *fx = *state;
-    tu_store_done(fx->s, fx->dir);
-    free(fx);
     return 0;
 }
 
@@ -302,6 +293,7 @@ static char *zbar(const char *path)
 static void test_png_qr_decodes(void **state)
 {
     fixture *fx = *state;
+    tu_need("zbarimg");
     receipt r;
     char path[4200], err[512];
     const store_record *recs[] = {&fx->att, &fx->pledge, &fx->guest};
@@ -464,6 +456,7 @@ static void check_escpos(fixture *fx, const store_record *rec, int mm, const cha
 static void test_escpos_decodes(void **state)
 {
     fixture *fx = *state;
+    tu_need("zbarimg");
     check_escpos(fx, &fx->att, 58, "Peña Íñiguez", "Comprobante de asistencia");
     check_escpos(fx, &fx->att, 80, "Nombre: José Peña Íñiguez", "Taller: la Nueva Ética Pública");
     check_escpos(fx, &fx->pledge, 58, "Carta Compromiso", "Versión de la Carta:");
@@ -533,6 +526,7 @@ static void test_escpos_picture(void **state)
 static void test_escpos_logo(void **state)
 {
     fixture *fx = *state;
+    tu_need("zbarimg");
     receipt r;
     char err[512], path[4200], logo[4200];
     build(fx, &fx->att, &r);
@@ -611,6 +605,7 @@ static void test_escpos_logo(void **state)
 static void test_print_uris(void **state)
 {
     fixture *fx = *state;
+    tu_need("zbarimg");
     receipt r;
     char err[512], path[4200];
     build(fx, &fx->att, &r);
@@ -659,6 +654,7 @@ static int run_verify(const char *db, const char *payload, char **out, char **er
 static void test_cli_two_kiosks(void **state)
 {
     (void)state;
+    tu_need("zbarimg");
     char *dir = tu_tmpdir(), a[4200], b[4200], keyfile[4200], png[4200], lp[4200], cfgpath[4200];
     snprintf(a, sizeof a, "%s/a.db", dir);
     snprintf(b, sizeof b, "%s/b.db", dir);
@@ -815,25 +811,24 @@ static void test_cli_two_kiosks(void **state)
 
     unsetenv("CEPCI_NOW");
     free(cfgp), free(keys), free(bkeys), free(csvpath), free(ev), free(badpath), free(forgedpath);
-    tu_rmrf(dir);
-    free(dir);
+    tu_tmpdir_done(dir);
 }
 
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_build_and_verify, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_payload_sizes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_every_mutation_fails, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_qr_mode, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_png_qr_decodes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_escpos_decodes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_print_uris, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_and_verify, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_payload_sizes, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_every_mutation_fails, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_key, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_qr_mode, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_png_qr_decodes, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_escpos_decodes, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_print_uris, setup, tu_teardown),
         cmocka_unit_test(test_escpos_picture),
-        cmocka_unit_test_setup_teardown(test_escpos_logo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_escpos_logo, setup, tu_teardown),
         cmocka_unit_test(test_cli_two_kiosks),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

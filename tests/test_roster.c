@@ -19,8 +19,7 @@
 #define HEADER "numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area,puesto,correo,activo\n"
 
 typedef struct fixture {
-    char *dir;
-    store *s;
+    TU_FIXTURE;
     char err[1024];
     roster_stats st;
     char path[4096];  /* the last file imported */
@@ -32,14 +31,6 @@ static int setup(void **state)
     f->dir = tu_tmpdir();
     f->s = tu_store(f->dir, "r.db");
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    tu_store_done(f->s, f->dir);
-    free(f);
     return 0;
 }
 
@@ -66,10 +57,13 @@ static void import_ok(fixture *f, const char *name, const char *text)
 }
 
 /* Fails unless err starts with "PATH:LINE: " (or "PATH: " when line is 0),
- * is one line, and contains needle. */
+ * is one line, and contains needle. An empty needle would match any error,
+ * so it fails the test too. */
 static void expect_err(const fixture *f, long line, const char *needle)
 {
     char prefix[4200];
+    if (!needle || !needle[0])
+        fail_msg("expect_err: an empty pattern matches any error; name the expected words");
     if (line > 0)
         snprintf(prefix, sizeof prefix, "%s:%ld: ", f->path, line);
     else
@@ -78,7 +72,7 @@ static void expect_err(const fixture *f, long line, const char *needle)
         fail_msg("expected the error to start with '%s', got '%s'", prefix, f->err);
     if (strchr(f->err, '\n'))
         fail_msg("the error is more than one line: '%s'", f->err);
-    if (needle && !strstr(f->err, needle))
+    if (!strstr(f->err, needle))
         fail_msg("expected '%s' in the error, got '%s'", needle, f->err);
 }
 
@@ -637,29 +631,29 @@ static void full_disk(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(utf8_with_bom, setup, teardown),
-        cmocka_unit_test_setup_teardown(utf8_without_bom, setup, teardown),
-        cmocka_unit_test_setup_teardown(windows1252_semicolons_crlf, setup, teardown),
-        cmocka_unit_test_setup_teardown(quoted_fields_with_separators_and_newlines, setup, teardown),
-        cmocka_unit_test_setup_teardown(error_line_counts_newlines_inside_quotes, setup, teardown),
-        cmocka_unit_test_setup_teardown(old_mac_line_endings, setup, teardown),
-        cmocka_unit_test_setup_teardown(header_variants, setup, teardown),
-        cmocka_unit_test_setup_teardown(missing_required_column, setup, teardown),
-        cmocka_unit_test_setup_teardown(reimport_changes_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(changed_row_updates_person, setup, teardown),
-        cmocka_unit_test_setup_teardown(person_missing_from_new_file_is_kept, setup, teardown),
-        cmocka_unit_test_setup_teardown(duplicate_number_names_both_lines, setup, teardown),
-        cmocka_unit_test_setup_teardown(missing_required_field, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_employee_number, setup, teardown),
-        cmocka_unit_test_setup_teardown(activo_values, setup, teardown),
-        cmocka_unit_test_setup_teardown(too_long_value_is_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(row_length, setup, teardown),
-        cmocka_unit_test_setup_teardown(blank_lines_are_ignored, setup, teardown),
-        cmocka_unit_test_setup_teardown(unit_created_from_code, setup, teardown),
-        cmocka_unit_test_setup_teardown(unit_resolved_by_name, setup, teardown),
-        cmocka_unit_test_setup_teardown(unusable_files, setup, teardown),
-        cmocka_unit_test_setup_teardown(readonly_database, setup, teardown),
-        cmocka_unit_test_setup_teardown(full_disk, setup, teardown),
+        cmocka_unit_test_setup_teardown(utf8_with_bom, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(utf8_without_bom, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(windows1252_semicolons_crlf, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(quoted_fields_with_separators_and_newlines, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(error_line_counts_newlines_inside_quotes, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(old_mac_line_endings, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(header_variants, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(missing_required_column, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(reimport_changes_nothing, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(changed_row_updates_person, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(person_missing_from_new_file_is_kept, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(duplicate_number_names_both_lines, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(missing_required_field, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(bad_employee_number, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(activo_values, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(too_long_value_is_refused, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(row_length, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(blank_lines_are_ignored, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(unit_created_from_code, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(unit_resolved_by_name, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(unusable_files, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(readonly_database, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(full_disk, setup, tu_teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -68,8 +68,7 @@ for fmt in csv pdf xlsx; do
   else
     bad "export attendance --format $fmt"
   fi
-  if ck export pledges --year 2020 --format $fmt -o "$T/pl.$fmt" >/dev/null 2>&1 ||
-     ck export pledges --format $fmt -o "$T/pl.$fmt" >/dev/null; then
+  if ck export pledges --year 2020 --format $fmt -o "$T/pl.$fmt" >/dev/null; then
     mode "$T/pl.$fmt" 600 "pledge export ($fmt)"
   else
     bad "export pledges --format $fmt"

@@ -17,8 +17,7 @@
 #include "util.h"
 
 struct fx {
-    char *dir;
-    store *s;
+    TU_FIXTURE;
     char event[UTIL_UUID_LEN];
 };
 
@@ -34,14 +33,6 @@ static int setup(void **state)
     snprintf(f->event, sizeof f->event, "%s",
              tu_event(f->s, "Taller de ética", "taller", "etica", "SCLC", "2020-11-25 10:00", 1));
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    tu_store_done(f->s, f->dir);
-    free(f);
     return 0;
 }
 
@@ -580,21 +571,21 @@ static void read_only_database_fails_cleanly(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(database_is_private_wal_and_full_sync, setup, teardown),
+        cmocka_unit_test_setup_teardown(database_is_private_wal_and_full_sync, setup, tu_teardown),
         cmocka_unit_test(private_even_with_permissive_umask),
         cmocka_unit_test(refuses_database_from_the_future),
         cmocka_unit_test(refuses_corrupt_and_foreign_files),
-        cmocka_unit_test_setup_teardown(checkin_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(draft_event_refuses_checkin, setup, teardown),
-        cmocka_unit_test_setup_teardown(find_and_list_attendance, setup, teardown),
-        cmocka_unit_test_setup_teardown(pledge_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(search_folds_accents_and_prefixes, setup, teardown),
-        cmocka_unit_test_setup_teardown(search_limits_results, setup, teardown),
-        cmocka_unit_test_setup_teardown(event_validation, setup, teardown),
-        cmocka_unit_test_setup_teardown(audit_detects_edit_delete_and_insert, setup, teardown),
-        cmocka_unit_test_setup_teardown(audit_detects_removed_entry, setup, teardown),
-        cmocka_unit_test_setup_teardown(full_disk_loses_nothing_acknowledged, setup, teardown),
-        cmocka_unit_test_setup_teardown(read_only_database_fails_cleanly, setup, teardown),
+        cmocka_unit_test_setup_teardown(checkin_rules, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(draft_event_refuses_checkin, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(find_and_list_attendance, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(pledge_rules, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(search_folds_accents_and_prefixes, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(search_limits_results, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(event_validation, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(audit_detects_edit_delete_and_insert, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(audit_detects_removed_entry, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(full_disk_loses_nothing_acknowledged, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(read_only_database_fails_cleanly, setup, tu_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

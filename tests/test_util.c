@@ -1,5 +1,5 @@
 /* test_util.c — UTF-8 folding, Windows-1252, dates and time zones. */
-#include "testutil.h"
+#include "testutil_core.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,8 +107,7 @@ static void atomic_write_is_private(void **state)
     snprintf(path, sizeof path, "%s/missing/out.txt", dir);
     assert_int_equal(util_write_file_atomic(path, "x", 1), -1);
     umask(022);
-    tu_rmrf(dir);
-    free(dir);
+    tu_tmpdir_done(dir);
 }
 
 int main(void)
@@ -123,5 +122,5 @@ int main(void)
         cmocka_unit_test(time_zones),
         cmocka_unit_test(atomic_write_is_private),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -4,40 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "util.h"
-
-char *tu_tmpdir(void)
-{
-    char tmpl[] = "/tmp/ck-test-XXXXXX";
-    char *d = mkdtemp(tmpl);
-    assert_non_null(d);
-    return strdup(d);
-}
-
-void tu_rmrf(const char *path)
-{
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
-    if (system(cmd) != 0)
-        fprintf(stderr, "warning: could not remove %s\n", path);
-}
-
-char *tu_write(const char *dir, const char *name, const char *text, size_t len)
-{
-    char *path = malloc(4096);
-    snprintf(path, 4096, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, len, f), len);
-    fclose(f);
-    return path;
-}
 
 store *tu_store(const char *dir, const char *name)
 {
@@ -111,62 +81,10 @@ const char *tu_event(store *s, const char *title, const char *kind, const char *
     return e.id;
 }
 
-static char *slurp_fd(int fd)
+int tu_teardown(void **state)
 {
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    ssize_t r;
-    while ((r = read(fd, buf + n, cap - n - 1)) > 0) {
-        n += (size_t)r;
-        if (n + 1 >= cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
-int tu_run(char **out, char **err, const char *const *argv)
-{
-    const char *bin = getenv("CK_BIN");
-    assert_non_null(bin);
-    char outp[] = "/tmp/ck-out-XXXXXX", errp[] = "/tmp/ck-err-XXXXXX";
-    int fo = mkstemp(outp), fe = mkstemp(errp);
-    assert_true(fo >= 0 && fe >= 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int n = 0;
-        while (argv[n])
-            n++;
-        char **av = calloc((size_t)n + 2, sizeof *av);
-        av[0] = (char *)bin;
-        for (int i = 0; i < n; i++)
-            av[i + 1] = (char *)argv[i];
-        dup2(fo, 1);
-        dup2(fe, 2);
-        int devnull = open("/dev/null", 0);
-        dup2(devnull, 0);
-        execv(bin, av);
-        _exit(127);
-    }
-    int status;
-    waitpid(pid, &status, 0);
-    lseek(fo, 0, SEEK_SET);
-    lseek(fe, 0, SEEK_SET);
-    char *o = slurp_fd(fo), *e = slurp_fd(fe);
-    close(fo);
-    close(fe);
-    unlink(outp);
-    unlink(errp);
-    if (out) *out = o; else free(o);
-    if (err) *err = e; else free(e);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-const char *tu_src(const char *rel)
-{
-    static char buf[4096];
-    const char *root = getenv("CK_SOURCE_DIR");
-    snprintf(buf, sizeof buf, "%s/%s", root ? root : CK_SOURCE_DIR, rel);
-    return buf;
+    tu_fixture *f = *state;
+    tu_store_done(f->s, f->dir);
+    free(f);
+    return 0;
 }

@@ -1,21 +1,12 @@
-/* testutil.h — shared fixtures for the cmocka tests. */
+/* testutil.h — shared store fixtures for the cmocka tests of the store and
+ * the layers above it (tests/testutil.c, linked with ck_store); the helpers
+ * that need no store are in testutil_core.h. */
 #ifndef CK_TESTUTIL_H
 #define CK_TESTUTIL_H
 
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "testutil_core.h"
 
 #include "store.h"
-
-/* A fresh temporary folder (caller frees the string; tu_rmrf removes it). */
-char *tu_tmpdir(void);
-void tu_rmrf(const char *path);
-
-/* Writes text to dir/name and returns the malloc'd path. */
-char *tu_write(const char *dir, const char *name, const char *text, size_t len);
 
 /* Creates an initialised database dir/name with units SCLC and CHE. */
 store *tu_store(const char *dir, const char *name);
@@ -40,12 +31,19 @@ void tu_person(store *s, const char *no, const char *given, const char *s1, cons
 const char *tu_event(store *s, const char *title, const char *kind, const char *topics, const char *unit,
                      const char *start, int signature);
 
-/* Runs the real executable (CK_BIN) with argv (NULL-terminated, without the
- * program name), capturing stdout and stderr into malloc'd strings (may be
- * NULL to discard). Returns the exit status. */
-int tu_run(char **out, char **err, const char *const *argv);
+/* The first members of every fixture that holds a database in a temporary
+ * folder, in this order: struct fx { TU_FIXTURE; ...the test's own... }.
+ * Structures that begin with the same members lay them out alike (C11
+ * 6.5.2.3), so the one teardown below serves them all. */
+#define TU_FIXTURE \
+    char *dir; /* from tu_tmpdir */ \
+    store *s   /* from tu_store; NULL when the test closed it */
+typedef struct tu_fixture {
+    TU_FIXTURE;
+} tu_fixture;
 
-/* Path of a file in the source tree. */
-const char *tu_src(const char *rel);
+/* cmocka teardown of a fixture that starts with TU_FIXTURE and was
+ * calloc'd: closes the store, removes the folder, frees the fixture. */
+int tu_teardown(void **state);
 
 #endif

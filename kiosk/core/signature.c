@@ -77,6 +77,13 @@ static int32_t unzigzag(uint32_t v) { return (int32_t)(v >> 1) ^ -(int32_t)(v & 
 
 int sig_encode(const signature *s, uint8_t **out, size_t *len)
 {
+    /* Only what sig_decode accepts back. */
+    if (s->width < 1 || s->width > SIG_MAX_SIDE || s->height < 1 || s->height > SIG_MAX_SIDE ||
+        s->npoints < 0 || s->npoints > SIG_MAX_POINTS)
+        return -1;
+    for (int i = 0; i < s->npoints; i++)
+        if (s->pts[i].x < 0 || s->pts[i].x >= s->width || s->pts[i].y < 0 || s->pts[i].y >= s->height)
+            return -1;
     /* Worst case per point: 4 varints of 5 bytes. */
     uint8_t *b = malloc(16 + (size_t)s->npoints * 20);
     if (!b)
@@ -106,6 +113,8 @@ int sig_encode(const signature *s, uint8_t **out, size_t *len)
     return 0;
 }
 
+/* Reads a varint of at most 32 bits (a fifth byte may carry only the top
+ * 4 bits). Returns 0, or -1 when the blob ends first or the value is wider. */
 static int get_varint(const uint8_t *b, size_t len, size_t *pos, uint32_t *v)
 {
     uint32_t r = 0;
@@ -113,6 +122,8 @@ static int get_varint(const uint8_t *b, size_t len, size_t *pos, uint32_t *v)
         if (*pos >= len)
             return -1;
         uint8_t c = b[(*pos)++];
+        if (shift == 28 && c > 0x0f)
+            return -1;
         r |= (uint32_t)(c & 0x7f) << shift;
         if (!(c & 0x80)) {
             *v = r;
@@ -127,29 +138,38 @@ int sig_decode(const void *blob, size_t len, signature *out)
     const uint8_t *b = blob;
     size_t pos = 7;
     uint32_t n, flags, dx, dy, dt;
+    int rc = -1;
+    out->npoints = 0;
     if (!b || len < 8 || memcmp(b, "SG1", 3) != 0)
         return -1;
     out->width = b[3] | b[4] << 8;
     out->height = b[5] | b[6] << 8;
-    out->npoints = 0;
-    if (out->width <= 0 || out->height <= 0 || get_varint(b, len, &pos, &n) || n > SIG_MAX_POINTS)
-        return -1;
-    int x = 0, y = 0;
+    if (out->width < 1 || out->width > SIG_MAX_SIDE || out->height < 1 || out->height > SIG_MAX_SIDE ||
+        get_varint(b, len, &pos, &n) || n > SIG_MAX_POINTS)
+        goto out;
+    /* 64 bits: a delta of up to +-2^31 from a point inside the pad must not
+     * overflow before it is found outside. */
+    int64_t x = 0, y = 0;
     uint32_t t = 0;
     for (uint32_t i = 0; i < n; i++) {
         if (get_varint(b, len, &pos, &flags) || get_varint(b, len, &pos, &dx) ||
             get_varint(b, len, &pos, &dy) || get_varint(b, len, &pos, &dt) || flags > 1)
-            return -1;
+            goto out;
         x += unzigzag(dx);
         y += unzigzag(dy);
+        if (x < 0 || y < 0 || x >= out->width || y >= out->height || dt > UINT32_MAX - t)
+            goto out;
         t += dt;
-        if (x < 0 || y < 0 || x >= out->width || y >= out->height)
-            return -1;
         sig_point *p = &out->pts[out->npoints++];
         p->x = (int16_t)x;
         p->y = (int16_t)y;
         p->t = t;
         p->starts_stroke = (uint8_t)(flags || i == 0);
     }
-    return pos == len ? 0 : -1;
+    if (pos == len)
+        rc = 0;
+out:
+    if (rc != 0)
+        out->npoints = 0;
+    return rc;
 }

@@ -329,10 +329,10 @@ static int left_ms(int64_t deadline)
     return l < 0 ? 0 : l > 60000 ? 60000 : (int)l;
 }
 
-/* Writes all of data to the non-blocking fd. Each wait is bounded by the
- * stall timeout and the whole job by the total deadline. Returns 0, or -1
- * with errno (ETIMEDOUT when the other side stopped taking bytes). */
-static int write_all(int fd, const uint8_t *data, size_t len, int is_socket, int64_t deadline)
+/* Writes all of data to the non-blocking fd. Each wait is bounded by
+ * stall_ms and the whole job by the total deadline. Returns 0, or -1 with
+ * errno (ETIMEDOUT when the other side stopped taking bytes). */
+static int write_all(int fd, const uint8_t *data, size_t len, int is_socket, int stall_ms, int64_t deadline)
 {
     size_t off = 0;
     while (off < len) {
@@ -346,8 +346,8 @@ static int write_all(int fd, const uint8_t *data, size_t len, int is_socket, int
         if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
             return -1;
         int wait = left_ms(deadline);
-        if (wait > PRINTER_STALL_TIMEOUT_MS)
-            wait = PRINTER_STALL_TIMEOUT_MS;
+        if (wait > stall_ms)
+            wait = stall_ms;
         struct pollfd p = {.fd = fd, .events = POLLOUT};
         int r = wait > 0 ? poll(&p, 1, wait) : 0;
         if (r < 0 && errno == EINTR)
@@ -380,7 +380,7 @@ static int send_file(const char *path, const uint8_t *data, size_t len, char *er
             snprintf(err, errlen, "no se puede abrir la impresora %s: %s", path, strerror(errno));
         return -1;
     }
-    if (write_all(fd, data, len, 0, now_ms() + PRINTER_TOTAL_TIMEOUT_MS) != 0) {
+    if (write_all(fd, data, len, 0, PRINTER_STALL_TIMEOUT_MS, now_ms() + PRINTER_TOTAL_TIMEOUT_MS) != 0) {
         if (errno == ETIMEDOUT)
             snprintf(err, errlen, "la impresora %s no responde; revise el papel y que esté encendida", path);
         else
@@ -391,6 +391,48 @@ static int send_file(const char *path, const uint8_t *data, size_t len, char *er
 out:
     close(fd);
     return rc;
+}
+
+/* The options after '?' in an escpos+tcp:// or cups: URI. */
+typedef struct uri_opts {
+    int status;     /* escpos+tcp: ask the printer for its paper status */
+    int timeout_ms; /* how long the printer (or lp) may keep us waiting */
+} uri_opts;
+
+/* 1 if the option q[0..n) is exactly text. */
+static int opt_is(const char *q, size_t n, const char *text)
+{
+    return strlen(text) == n && strncmp(q, text, n) == 0;
+}
+
+/* Parses "NAME=VALUE[&NAME=VALUE...]" (q may be NULL: no options) into o,
+ * which holds the defaults on entry. status= is known only with tcp.
+ * Returns 0, or -1 with a one-line Spanish reason in err. */
+static int parse_opts(const char *q, int tcp, uri_opts *o, char *err, size_t errlen)
+{
+    while (q) {
+        size_t n = strcspn(q, "&");
+        if (tcp && (opt_is(q, n, "status=off") || opt_is(q, n, "status=0"))) {
+            o->status = 0;
+        } else if (tcp && (opt_is(q, n, "status=on") || opt_is(q, n, "status=1"))) {
+            o->status = 1;
+        } else if (n >= 8 && strncmp(q, "timeout=", 8) == 0) {
+            size_t digits = strspn(q + 8, "0123456789");
+            long ms = digits == n - 8 && digits >= 1 && digits <= 6 ? strtol(q + 8, NULL, 10) : -1;
+            if (ms < PRINTER_MIN_TIMEOUT_MS || ms > PRINTER_TOTAL_TIMEOUT_MS) {
+                snprintf(err, errlen, "tiempo de espera de impresora no válido: '%.*s' (use de %d a %d ms)", (int)n,
+                         q, PRINTER_MIN_TIMEOUT_MS, PRINTER_TOTAL_TIMEOUT_MS);
+                return -1;
+            }
+            o->timeout_ms = (int)ms;
+        } else {
+            snprintf(err, errlen, "opción de impresora no reconocida: '%.*s' (use %stimeout=MS)", (int)n, q,
+                     tcp ? "status=off o " : "");
+            return -1;
+        }
+        q = q[n] ? q + n + 1 : NULL;
+    }
+    return 0;
 }
 
 /* Splits "HOST[:PORT]" or "[V6]:PORT" (an optional trailing '/' ignored). */
@@ -421,9 +463,9 @@ static int parse_hostport(const char *s, char *host, size_t hostlen, char *port,
     return host[0] ? 0 : -1;
 }
 
-/* Connects a non-blocking TCP socket within the connect timeout. Returns the
- * fd, or -1 with err filled. */
-static int tcp_connect(const char *host, const char *port, char *err, size_t errlen)
+/* Connects a non-blocking TCP socket within timeout_ms. Returns the fd, or
+ * -1 with err filled. */
+static int tcp_connect(const char *host, const char *port, int timeout_ms, char *err, size_t errlen)
 {
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
     struct addrinfo *ai = NULL;
@@ -433,7 +475,7 @@ static int tcp_connect(const char *host, const char *port, char *err, size_t err
         return -1;
     }
     int fd = -1, e = 0;
-    int64_t deadline = now_ms() + PRINTER_CONNECT_TIMEOUT_MS;
+    int64_t deadline = now_ms() + timeout_ms;
     for (struct addrinfo *a = ai; a && fd < 0; a = a->ai_next) {
         fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
         if (fd < 0) {
@@ -483,14 +525,14 @@ static int tcp_connect(const char *host, const char *port, char *err, size_t err
  * real-time command answered once the printer has read everything before
  * it). A printer that never reads never answers, even when its receive
  * buffer was large enough to swallow the whole job. Returns 0 when the
- * printer answered with paper, -1 with errno ETIMEDOUT (no answer), ENOSPC
- * (paper end) or another error. */
-static int tcp_status(int fd, int64_t deadline)
+ * printer answered with paper within stall_ms, -1 with errno ETIMEDOUT (no
+ * answer), ENOSPC (paper end) or another error. */
+static int tcp_status(int fd, int stall_ms, int64_t deadline)
 {
     static const uint8_t query[] = {0x10, 0x04, 0x04};
-    if (write_all(fd, query, sizeof query, 1, deadline) != 0)
+    if (write_all(fd, query, sizeof query, 1, stall_ms, deadline) != 0)
         return -1;
-    int64_t until = now_ms() + PRINTER_STALL_TIMEOUT_MS;
+    int64_t until = now_ms() + stall_ms;
     if (until > deadline)
         until = deadline;
     for (;;) {
@@ -526,22 +568,24 @@ static int send_tcp(const char *hostport, const uint8_t *data, size_t len, char 
     char host[256], port[16];
     int rc = -1;
     const char *q = strchr(hostport, '?');
-    int status = !(q && (strcmp(q, "?status=off") == 0 || strcmp(q, "?status=0") == 0));
-    if (parse_hostport(hostport, host, sizeof host, port, sizeof port) != 0 || (q && status)) {
+    uri_opts o = {.status = 1, .timeout_ms = PRINTER_STALL_TIMEOUT_MS};
+    if (parse_hostport(hostport, host, sizeof host, port, sizeof port) != 0) {
         snprintf(err, errlen, "dirección de impresora no válida: escpos+tcp://%s", hostport);
         return -1;
     }
-    int fd = tcp_connect(host, port, err, errlen);
+    if (parse_opts(q ? q + 1 : NULL, 1, &o, err, errlen) != 0)
+        return -1;
+    int fd = tcp_connect(host, port, o.timeout_ms, err, errlen);
     if (fd < 0)
         return -1;
     int64_t deadline = now_ms() + PRINTER_TOTAL_TIMEOUT_MS;
-    if (write_all(fd, data, len, 1, deadline) != 0)
+    if (write_all(fd, data, len, 1, o.timeout_ms, deadline) != 0)
         goto fail;
     /* Every byte is in our (small) send queue; wait until the printer has
      * acknowledged it all. A printer whose buffer is full keeps its window
      * closed and the queue never drains; progress restarts the stall clock. */
     int outq = -1, last = -1;
-    int64_t stall = now_ms() + PRINTER_STALL_TIMEOUT_MS;
+    int64_t stall = now_ms() + o.timeout_ms;
     for (;;) {
         if (ioctl(fd, SIOCOUTQ, &outq) != 0)
             goto fail;
@@ -549,7 +593,7 @@ static int send_tcp(const char *hostport, const uint8_t *data, size_t len, char 
             break;
         if (outq != last) {
             last = outq;
-            stall = now_ms() + PRINTER_STALL_TIMEOUT_MS;
+            stall = now_ms() + o.timeout_ms;
         }
         if (now_ms() >= stall || now_ms() >= deadline) {
             errno = ETIMEDOUT;
@@ -561,7 +605,7 @@ static int send_tcp(const char *hostport, const uint8_t *data, size_t len, char 
             goto fail;
         }
     }
-    if (status && tcp_status(fd, deadline) != 0)
+    if (o.status && tcp_status(fd, o.timeout_ms, deadline) != 0)
         goto fail;
     shutdown(fd, SHUT_WR);
     rc = 0;
@@ -598,18 +642,22 @@ static int find_program(const char *prog, char *out, size_t outlen)
     return -1;
 }
 
-/* Runs `lp -d queue -o raw` with the job on its stdin, without a shell,
- * bounded by the total timeout. */
-static int send_cups(const char *queue, const uint8_t *data, size_t len, char *err, size_t errlen)
+/* Runs `lp -d QUEUE -o raw` with the job on its stdin, without a shell,
+ * bounded by the lp timeout; spec is "QUEUE[?timeout=MS]". */
+static int send_cups(const char *spec, const uint8_t *data, size_t len, char *err, size_t errlen)
 {
-    char lp[4096], msg[512] = "";
+    char lp[4096], msg[512] = "", queue[128];
     int in[2] = {-1, -1}, errp[2] = {-1, -1}, rc = -1, status = 0;
-    size_t msglen = 0;
+    size_t msglen = 0, ql = strcspn(spec, "?");
     pid_t pid = -1;
-    if (!queue[0] || queue[0] == '-' || strlen(queue) > 127 || strpbrk(queue, " \t\r\n/")) {
-        snprintf(err, errlen, "nombre de cola de impresión no válido: cups:%s", queue);
+    uri_opts o = {.status = 0, .timeout_ms = PRINTER_LP_TIMEOUT_MS};
+    if (!ql || spec[0] == '-' || ql >= sizeof queue || strcspn(spec, " \t\r\n/") < ql) {
+        snprintf(err, errlen, "nombre de cola de impresión no válido: cups:%s", spec);
         return -1;
     }
+    snprintf(queue, sizeof queue, "%.*s", (int)ql, spec);
+    if (parse_opts(spec[ql] ? spec + ql + 1 : NULL, 0, &o, err, errlen) != 0)
+        return -1;
     if (find_program("lp", lp, sizeof lp) != 0) {
         snprintf(err, errlen, "no se encuentra el programa lp (instale cups-client)");
         return -1;
@@ -644,8 +692,8 @@ static int send_cups(const char *queue, const uint8_t *data, size_t len, char *e
     in[0] = errp[1] = -1;
     fcntl(in[1], F_SETFL, O_NONBLOCK);
     fcntl(errp[0], F_SETFL, O_NONBLOCK);
-    int64_t deadline = now_ms() + PRINTER_TOTAL_TIMEOUT_MS / 3;
-    if (write_all(in[1], data, len, 0, deadline) != 0) {
+    int64_t deadline = now_ms() + o.timeout_ms;
+    if (write_all(in[1], data, len, 0, o.timeout_ms, deadline) != 0) {
         int e = errno;
         snprintf(err, errlen, e == ETIMEDOUT ? "lp no responde (cola %s)" : "lp terminó antes de recibir el trabajo (cola %s)",
                  queue);

@@ -21,10 +21,13 @@
 #define PRINTER_COLS_58 32
 #define PRINTER_COLS_80 48
 
-/* Default time limits (milliseconds). */
+/* Default time limits (milliseconds); ?timeout=MS in the printer URI
+ * replaces the first three for one printer. */
 #define PRINTER_CONNECT_TIMEOUT_MS 3000 /* TCP connect */
-#define PRINTER_STALL_TIMEOUT_MS 3000   /* no byte accepted for this long: stalled */
-#define PRINTER_TOTAL_TIMEOUT_MS 15000  /* hard cap for one job */
+#define PRINTER_STALL_TIMEOUT_MS 3000   /* no byte accepted, or no status answer, for this long: stalled */
+#define PRINTER_LP_TIMEOUT_MS 5000      /* lp (cups:) takes the job and finishes */
+#define PRINTER_TOTAL_TIMEOUT_MS 15000  /* hard cap for one job; the largest ?timeout= */
+#define PRINTER_MIN_TIMEOUT_MS 100      /* the smallest ?timeout= */
 
 typedef struct printer_buf {
     uint8_t *data;  /* malloc'd; owned by the buffer */
@@ -86,19 +89,24 @@ void printer_escpos_feed_cut(printer_buf *b, int lines);
 /* Sends a finished job to the printer named by uri:
  *   escpos+file:PATH        a device or file (created 0600 and appended to
  *                           unless PATH is under /dev/)
- *   escpos+tcp://HOST[:PORT][?status=off]
+ *   escpos+tcp://HOST[:PORT][?OPTIONS]
  *                           raw TCP (port 9100 by default). After the job
  *                           the printer is asked for its paper status
  *                           (DLE EOT 4): no answer within the stall timeout
- *                           or "paper end" fails the job. ?status=off skips
+ *                           or "paper end" fails the job. status=off skips
  *                           the question for printers without a back channel
  *                           (then only a closed TCP window is detected).
- *   cups:QUEUE              a raw job through `lp -d QUEUE -o raw`
+ *   cups:QUEUE[?OPTIONS]    a raw job through `lp -d QUEUE -o raw`
+ * OPTIONS are NAME=VALUE joined by '&': status=off|on (TCP only) and
+ * timeout=MS (PRINTER_MIN_TIMEOUT_MS..PRINTER_TOTAL_TIMEOUT_MS), which
+ * replaces the connect and stall timeouts for TCP and the lp timeout for
+ * cups: (e.g. escpos+tcp://10.0.0.5:9100?timeout=1500&status=off).
  * Returns 0 once every byte has been accepted by the printer (for TCP: the
  * send queue has drained and the printer answered its status), or -1 with
- * a one-line Spanish reason in err,
- * within about PRINTER_CONNECT_TIMEOUT_MS + PRINTER_STALL_TIMEOUT_MS when
- * the printer is missing, off or stalled. Needs SIGPIPE ignored for cups:. */
+ * a one-line Spanish reason in err (an unknown option or a bad timeout
+ * included), within about PRINTER_CONNECT_TIMEOUT_MS +
+ * PRINTER_STALL_TIMEOUT_MS (twice the timeout= given) when the printer is
+ * missing, off or stalled. Needs SIGPIPE ignored for cups:. */
 int printer_send(const char *uri, const void *data, size_t len, char *err, size_t errlen);
 
 #endif
