@@ -603,16 +603,15 @@ BEGIN
     RAISE EXCEPTION 'lote inválido: cabeza firmada incompleta (seq, hash, signed_at, signature de 64 bytes)'
       USING ERRCODE = 'CK004';
   END IF;
-  SELECT min(e.seq), max(e.seq), count(*)
-    INTO v_first, v_last, v_count
+  SELECT min(e.seq), max(e.seq), count(*),
+         count(*) FILTER (WHERE e.seq IS NULL OR e.at IS NULL OR e.kind IS NULL OR e.uuid IS NULL OR e.content IS NULL
+                             OR length(e.prev_hash) IS DISTINCT FROM 64 OR length(e.hash) IS DISTINCT FROM 64
+                             OR ltrim(e.prev_hash || e.hash, '0123456789abcdef') <> '')
+    INTO v_first, v_last, v_count, v_bad
     FROM unnest(v_entries) e;
-  SELECT ord INTO v_bad
-    FROM unnest(v_entries) WITH ORDINALITY e(seq, at, kind, uuid, content, prev_hash, hash, ord)
-   WHERE e.seq IS NULL OR e.at IS NULL OR e.kind IS NULL OR e.uuid IS NULL OR e.content IS NULL
-      OR e.prev_hash IS NULL OR e.prev_hash !~ '^[0-9a-f]{64}$' OR e.hash IS NULL OR e.hash !~ '^[0-9a-f]{64}$'
-   LIMIT 1;
-  IF v_bad IS NOT NULL THEN
-    RAISE EXCEPTION 'lote inválido: entrada de auditoría incompleta (la %ª por posición)', v_bad USING ERRCODE = 'CK004';
+  IF v_bad > 0 THEN
+    RAISE EXCEPTION 'lote inválido: % entradas de auditoría incompletas o con hash no hexadecimal', v_bad
+      USING ERRCODE = 'CK004';
   END IF;
   IF v_count > 0 AND (v_last - v_first + 1 <> v_count OR v_first < 1) THEN
     RAISE EXCEPTION 'lote inválido: las posiciones % a % no son consecutivas', v_first, v_last USING ERRCODE = 'CK004';
@@ -721,10 +720,12 @@ BEGIN
       format('el hash de la entrada %s no corresponde a su contenido: fue alterada', v_new), v_skew, v_first, v_last);
   END IF;
   -- Contents of the kinds the central applies must have the kiosk's layout.
-  SELECT e.seq, ck.content_problem(e.kind, e.uuid, e.content, v_kiosk) INTO v_bad, v_why
-    FROM unnest(v_entries) e
-   WHERE e.seq > v_head AND ck.content_problem(e.kind, e.uuid, e.content, v_kiosk) IS NOT NULL
-   ORDER BY e.seq LIMIT 1;
+  WITH p AS MATERIALIZED (       -- one call per entry
+    SELECT e.seq, ck.content_problem(e.kind, e.uuid, e.content, v_kiosk) AS why
+      FROM unnest(v_entries) e
+     WHERE e.seq > v_head AND e.kind IN ('attendance', 'pledge', 'person', 'event')
+  )
+  SELECT p.seq, p.why INTO v_bad, v_why FROM p WHERE p.why IS NOT NULL ORDER BY p.seq LIMIT 1;
   IF v_bad IS NOT NULL THEN
     RAISE EXCEPTION 'lote inválido: entrada %: %', v_bad, v_why USING ERRCODE = 'CK004';
   END IF;

@@ -49,7 +49,7 @@ WITH inst AS (
          coalesce(p_goal_pledged, i.goal_pledged) AS goal_pledged
     FROM ck.institution i
    WHERE p_institutions IS NULL OR i.id = ANY (p_institutions)
-), u AS (
+), u AS MATERIALIZED (         -- the zone's year end once per unit, not per row
   SELECT u.institution, u.code, u.name,
          extract(epoch FROM make_timestamptz(p_year + 1, 1, 1, 0, 0, 0, ck.safe_tz(u.timezone)))::bigint AS year_end
     FROM ck.unit u JOIN inst ON inst.id = u.institution
@@ -76,12 +76,13 @@ WITH inst AS (
          count(s.employee_no) AS staff,
          count(t.employee_no) AS trained,
          count(fp.at) FILTER (WHERE fp.at < u.year_end) AS pledged,
-         EXISTS (SELECT 1 FROM held h WHERE h.institution = u.institution AND h.unit_code = u.code) AS has_training
+         h.unit_code IS NOT NULL AS has_training
     FROM u
+    LEFT JOIN held h ON h.institution = u.institution AND h.unit_code = u.code
     LEFT JOIN ck.person s ON s.institution = u.institution AND s.unit_code = u.code AND s.active
     LEFT JOIN trained t ON t.institution = s.institution AND t.employee_no = s.employee_no
     LEFT JOIN first_pledge fp ON fp.institution = s.institution AND fp.employee_no = s.employee_no
-   GROUP BY u.institution, u.code, u.name, u.year_end
+   GROUP BY u.institution, u.code, u.name, u.year_end, h.unit_code
 ), kept AS (
   SELECT * FROM per_unit WHERE staff > 0 OR has_training
 )
