@@ -129,7 +129,7 @@ BEGIN
     seq := seq + 1;
   END LOOP;
   RETURN jsonb_build_object('format', 1, 'kiosk', kiosk, 'epoch', t.u(900000 + epoch),
-           'sent_at', extract(epoch FROM now())::bigint + 7, 'audit', entries,
+           'sent_at', extract(epoch FROM now())::bigint + 3600, 'audit', entries,
            'head', jsonb_build_object('seq', seq - 1, 'hash', prev, 'signed_at', extract(epoch FROM clock_timestamp())::bigint,
                                       'signature', encode(sha512(gen_random_uuid()::text::bytea), 'base64')))
          || extra;
@@ -204,6 +204,10 @@ expect_err "kiosk bound to another login" CK002 ck_kiosk1 \
     "SELECT ck.ingest(jsonb_set('$B1'::jsonb, '{kiosk}', '\"K3CCCCC\"'))"
 expect_err "batch without a head" CK004 ck_kiosk1 "SELECT ck.ingest('$B1'::jsonb - 'head')"
 expect_err "batch with an unknown format" CK005 ck_kiosk1 "SELECT ck.ingest(jsonb_set('$B1'::jsonb, '{format}', '2'))"
+expect_err "entry with a hash that is not hex" CK004 ck_kiosk1 \
+    "SELECT ck.ingest(jsonb_set('$B1'::jsonb, '{audit,3,hash}', to_jsonb(repeat('Z', 64))))"
+expect_err "event with a bad date" CK004 ck_kiosk1 "SELECT ck.ingest(t.batch('K1AAAAA', 1, 1, repeat('0', 64),
+    jsonb_build_array(t.i(t.event(198, 'K1AAAAA', 'MX', '2025-3-1', '{etica}', 'open')))))"
 expect_err "batch starting after a gap" CK003 ck_kiosk1 "SELECT ck.ingest('$B1b')"
 expect_err "attendance naming another kiosk" CK004 ck_kiosk1 "SELECT ck.ingest(t.batch('K1AAAAA', 1, 1, repeat('0', 64),
     jsonb_build_array(t.i(t.att(199, 'K2BBBBB', 11, '1001', 1)))))"
@@ -227,7 +231,7 @@ check "meta entry kept in the chain, not applied" "$(q -c "SELECT count(*) FROM 
 check "event version: latest wins" "$(q -c "SELECT state FROM ck.event WHERE uuid = t.u(11)::uuid")" "closed"
 check "duplicate attendance flagged" "$(q -c "SELECT employee_no || ' ' || records FROM ck.attendance_duplicate")" "2002 2"
 check "pledge twice flagged" "$(q -c "SELECT employee_no || ' ' || records FROM ck.pledge_duplicate")" "2002 2"
-check "clock skew measured" "$(q -c "SELECT clock_skew BETWEEN 6 AND 8 FROM ck.kiosk WHERE id = 'K2BBBBB'")" "t"
+check "clock skew measured (the kiosk is an hour ahead)" "$(q -c "SELECT clock_skew BETWEEN 3300 AND 3600 FROM ck.kiosk WHERE id = 'K2BBBBB'")" "t"
 check "units: a kiosk adds none it has, the central keeps its own" "$(q -c "SELECT count(*) FROM ck.unit")" 4
 
 # Concurrent change of person 1002 (same changed_at on K1 and K2): the
@@ -286,6 +290,12 @@ check "the same rewritten batch again is stored aside once" \
     "$(qk -c "SELECT r->>'status' FROM ck.ingest('$FORK') r"; q -c "SELECT count(*) FROM ck.batch WHERE status = 'quarantined'")" \
     "quarantined
 1"
+# a2) rewritten from 26 on and extended past the held head: reported at 26
+P25=$(q -c "SELECT hash FROM ck.audit_entry a JOIN ck.kiosk_epoch e USING (epoch_no) WHERE e.kiosk_id = 'K1AAAAA' AND seq = 25")
+FORK2=$(q -c "SELECT t.batch('K1AAAAA', 1, 26, '$P25', jsonb_build_array(t.i(t.att(125, 'K1AAAAA', 11, '1002', 1)),
+               t.i(t.att(126, 'K1AAAAA', 11, '1004', 1)), t.i(t.att(127, 'K1AAAAA', 11, '2001', 1))))")
+check "rewritten and extended chain quarantined at the first rewritten entry" \
+    "$(qk -c "SELECT r->>'reason', r->>'position' FROM ck.ingest('$FORK2') r" | tr '|' ' ')" "fork 26"
 # b) extends the held head in positions but links to a rewritten entry
 H27=$(q -c "SELECT head_hash FROM ck.kiosk_epoch WHERE kiosk_id = 'K1AAAAA'")
 LINK=$(q -c "SELECT t.batch('K1AAAAA', 1, 28, repeat('1', 64), jsonb_build_array(t.i(t.att(121, 'K1AAAAA', 11, '1002', 1))))")
@@ -305,10 +315,10 @@ check "head older than the held one quarantined" \
 ROOT=$(q -c "SELECT t.batch('K1AAAAA', 17, 1, repeat('0', 64), jsonb_build_array(t.i(t.att(123, 'K1AAAAA', 11, '1002', 1))))")
 check "second root chain quarantined" "$(qk -c "SELECT r->>'reason' FROM ck.ingest('$ROOT') r")" "root"
 check "stored aside: nothing applied" "$(stored | cut -d' ' -f1-7,9-)" "$(cut -d' ' -f1-7,9- <<<"$before")"
-check "kiosk flagged for each" "$(q -c "SELECT count(*) - $flags0 FROM ck.kiosk_flag WHERE kiosk_id = 'K1AAAAA'")" 5
-check "quarantined payloads kept" "$(q -c "SELECT count(*) FROM ck.batch WHERE status = 'quarantined' AND payload IS NOT NULL")" 5
+check "kiosk flagged for each" "$(q -c "SELECT count(*) - $flags0 FROM ck.kiosk_flag WHERE kiosk_id = 'K1AAAAA'")" 6
+check "quarantined payloads kept" "$(q -c "SELECT count(*) FROM ck.batch WHERE status = 'quarantined' AND payload IS NOT NULL")" 6
 check "status view" "$(q -c "SELECT conflicts || ' ' || flags || ' ' || quarantined || ' ' || head_seq FROM ck.kiosk_status WHERE kiosk_id = 'K1AAAAA'")" \
-    "0 5 5 27"
+    "0 6 6 27"
 
 # ---- 8. epochs: a database restored from a backup taken at position 20
 R1=$(q -c "SELECT t.batch('K1AAAAA', 11, 21, '$P19', '[]', jsonb_build_object('epoch_base',
