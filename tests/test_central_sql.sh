@@ -208,6 +208,16 @@ expect_err "entry with a hash that is not hex" CK004 ck_kiosk1 \
     "SELECT ck.ingest(jsonb_set('$B1'::jsonb, '{audit,3,hash}', to_jsonb(repeat('Z', 64))))"
 expect_err "event with a bad date" CK004 ck_kiosk1 "SELECT ck.ingest(t.batch('K1AAAAA', 1, 1, repeat('0', 64),
     jsonb_build_array(t.i(t.event(198, 'K1AAAAA', 'MX', '2025-3-1', '{etica}', 'open')))))"
+NOTJSON=$(q <<'SQL'
+WITH h AS (SELECT ck.chain_hash(1, 'K1AAAAA', repeat('0', 64), 1, 'person', t.u(197), '["person"') AS h)
+SELECT jsonb_build_object('format', 1, 'kiosk', 'K1AAAAA', 'epoch', t.u(900001), 'sent_at', 1,
+         'audit', jsonb_build_array(jsonb_build_object('seq', 1, 'at', 1, 'kind', 'person', 'uuid', t.u(197),
+                                                       'content', '["person"', 'prev_hash', repeat('0', 64), 'hash', h)),
+         'head', jsonb_build_object('seq', 1, 'hash', h, 'signed_at', 1, 'signature', encode(sha512('x'), 'base64')))
+  FROM h;
+SQL
+)
+expect_err "entry whose content is not JSON" CK004 ck_kiosk1 "SELECT ck.ingest('$NOTJSON')"
 expect_err "batch starting after a gap" CK003 ck_kiosk1 "SELECT ck.ingest('$B1b')"
 expect_err "attendance naming another kiosk" CK004 ck_kiosk1 "SELECT ck.ingest(t.batch('K1AAAAA', 1, 1, repeat('0', 64),
     jsonb_build_array(t.i(t.att(199, 'K2BBBBB', 11, '1001', 1)))))"

@@ -375,12 +375,12 @@ CREATE FUNCTION ck.is_uuid(t text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
   SELECT t ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
 $$;
 
--- What is wrong with an entry's canonical content for a kind the central
--- applies (NULL if nothing). The layouts are kiosk/store/store.c's CANON_*.
-CREATE FUNCTION ck.content_problem(p_kind text, p_uuid text, p_content text, p_kiosk text) RETURNS text
+-- What is wrong with an entry's canonical content c (parsed) for a kind
+-- the central applies (NULL if nothing). The layouts are
+-- kiosk/store/store.c's CANON_*.
+CREATE FUNCTION ck.content_problem(p_kind text, p_uuid text, c jsonb, p_kiosk text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
-  c jsonb;
   n integer;
   ok boolean;
   -- element types the layout asks for: s string, S non-empty string, n
@@ -393,11 +393,6 @@ BEGIN
   IF NOT ck.is_uuid(p_uuid) THEN
     RETURN 'uuid inválido';
   END IF;
-  BEGIN
-    c := p_content::jsonb;
-  EXCEPTION WHEN others THEN
-    RETURN 'contenido no es JSON';
-  END;
   IF jsonb_typeof(c) <> 'array' OR c->>0 IS DISTINCT FROM p_kind OR c->>1 IS DISTINCT FROM p_uuid THEN
     RETURN 'contenido no corresponde a la entrada';
   END IF;
@@ -720,8 +715,14 @@ BEGIN
       format('el hash de la entrada %s no corresponde a su contenido: fue alterada', v_new), v_skew, v_first, v_last);
   END IF;
   -- Contents of the kinds the central applies must have the kiosk's layout.
+  BEGIN                          -- one subtransaction for all, not one each
+    PERFORM count(e.content::jsonb) FROM unnest(v_entries) e
+     WHERE e.seq > v_head AND e.kind IN ('attendance', 'pledge', 'person', 'event');
+  EXCEPTION WHEN others THEN
+    RAISE EXCEPTION 'lote inválido: contenido que no es JSON: %', SQLERRM USING ERRCODE = 'CK004';
+  END;
   WITH p AS MATERIALIZED (       -- one call per entry
-    SELECT e.seq, ck.content_problem(e.kind, e.uuid, e.content, v_kiosk) AS why
+    SELECT e.seq, ck.content_problem(e.kind, e.uuid, e.content::jsonb, v_kiosk) AS why
       FROM unnest(v_entries) e
      WHERE e.seq > v_head AND e.kind IN ('attendance', 'pledge', 'person', 'event')
   )
