@@ -141,7 +141,8 @@ CREATE TABLE t.b (name text PRIMARY KEY, batch jsonb);
 -- The helpers only build batches; the kiosk login may use them.
 GRANT USAGE ON SCHEMA t TO ck_kiosk1;
 GRANT SELECT ON t.b TO ck_kiosk1;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA t TO ck_kiosk1;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA t TO ck_kiosk1, ck_kiosk3;
+GRANT USAGE ON SCHEMA t TO ck_kiosk3;
 SQL
 
 # The fixture (hand count below). Units: MX (Mexico_City), QR (Cancun), SC,
@@ -365,6 +366,49 @@ check "pull: nothing after the end" "$(qk -c "SELECT jsonb_array_length(p->'entr
 check "pull: a restored K1 gets its own older epoch back" \
     "$(qk -c "SELECT count(*) FROM jsonb_array_elements((ck.pull('K1AAAAA', t.u(900011), 0, 1000))->'entries') x WHERE x->>'kiosk' = 'K1AAAAA'")" 27
 
+# ---- 9b. the high-water mark moves only with the commit; pulls never
+# skip a row committed late; a connection killed mid-push stores nothing.
+HK1=$(q -c "SELECT head_hash FROM ck.kiosk_epoch WHERE kiosk_id = 'K1AAAAA' AND epoch = t.u(900001)")
+HK2=$(q -c "SELECT head_hash FROM ck.kiosk_epoch WHERE kiosk_id = 'K2BBBBB'")
+C1=$(q -c "SELECT t.batch('K1AAAAA', 1, 28, '$HK1', jsonb_build_array(t.i(t.att(130, 'K1AAAAA', 12, '1004', 1741622600))))")
+C2=$(q -c "SELECT t.batch('K2BBBBB', 2, 11, '$HK2', jsonb_build_array(t.i(t.att(131, 'K2BBBBB', 12, '2003', 1741622600))))")
+cursor0=$(q -c "SELECT rx FROM ck.institution WHERE id = '$INST'")
+before=$(stored)
+# A push whose connection is killed before COMMIT: nothing of it stays.
+psql_as ck_kiosk1 cepci -At -c "BEGIN" -c "SELECT ck.ingest('$C1')->>'ack'" -c "SELECT pg_sleep(30)" -c "COMMIT" \
+    >"$PG_DIR/killed.out" 2>&1 &
+kpid=$!
+for _ in $(seq 1 100); do
+    [ "$(psql_as ck_admin postgres -At -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'ck_kiosk1' AND query LIKE '%pg_sleep%'")" = 1 ] && break
+    sleep 0.1
+done
+psql_as ck_admin cepci -At -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'ck_kiosk1' AND query LIKE '%pg_sleep%'" >/dev/null
+wait $kpid 2>/dev/null || true
+check "connection killed mid-push: nothing stored, ack unchanged" "$(stored)" "$before"
+# K1's push holds its transaction open; K2's waits for it; a pull taken
+# meanwhile sees neither, and the next pull from its cursor sees both.
+psql_as ck_kiosk1 cepci -At -c "BEGIN" -c "SELECT ck.ingest('$C1')->>'ack'" -c "SELECT pg_sleep(8)" -c "COMMIT" \
+    >"$PG_DIR/a.out" 2>&1 &
+apid=$!
+for _ in $(seq 1 100); do
+    [ "$(psql_as ck_admin postgres -At -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'ck_kiosk1' AND query LIKE '%pg_sleep%'")" = 1 ] && break
+    sleep 0.1
+done
+psql_as ck_kiosk1 cepci -At -c "SELECT ck.ingest('$C2')->>'ack'" >"$PG_DIR/b.out" 2>&1 &
+bpid=$!
+for _ in $(seq 1 100); do   # K2's push is waiting for K1's
+    [ "$(psql_as ck_admin postgres -At -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'ck_kiosk1' AND wait_event_type = 'Lock'")" = 1 ] && break
+    sleep 0.1
+done
+mid=$(psql_as ck_kiosk3 cepci -At -c "SELECT (p->>'cursor') || ' ' || jsonb_array_length(p->'entries') FROM ck.pull('K3CCCCC', t.u(900003), $cursor0) p" 2>&1 || true)
+wait $apid $bpid
+check "pushes of one institution commit in turn" "$(grep -v '^COMMIT\|^BEGIN\|^$' "$PG_DIR/a.out"; cat "$PG_DIR/b.out")" "28
+11"
+check "a pull during an open push sees nothing of it" "$mid" "$cursor0 0"
+check "the next pull gets both pushes, in commit order" \
+    "$(psql_as ck_kiosk3 cepci -At -c "SELECT string_agg(x->>'kiosk', ' ' ORDER BY (x->>'rx')::bigint) FROM jsonb_array_elements((ck.pull('K3CCCCC', t.u(900003), $cursor0))->'entries') x")" \
+    "K1AAAAA K2BBBBB"
+
 # ---- 10. indicators against a hand count (2025):
 #   MX: staff 1001 1002 1004 (1003 inactive): trained 1001 (event 11) and
 #       1002 (restored K1's record); pledged 1001, 1004 (23:30 Dec 31
@@ -388,8 +432,8 @@ check "indicators 2025 = hand count" "$(q -c "SELECT '$got'::jsonb = '$want'::js
 [ "$(q -c "SELECT '$got'::jsonb = '$want'::jsonb")" = t ] || echo "got: $got" >&2
 check "indicators 2026: 2003's pledge of 00:30 Jan 1 Cancún counts" \
     "$(q -c "SELECT (x->'overall'->>'pledged') || ' ' || (x->'overall'->>'trained') || ' ' || (x->>'units_covered') FROM ck.indicators('$INST', 2026) x")" "6 0 0"
-check "indicators with the topics of the config" \
-    "$(q -c "SELECT x->'overall'->>'trained' FROM ck.indicators('$INST', 2025, '{otro}') x")" 1
+check "indicators with the topics of the config (event 12: 1004 and 2003)" \
+    "$(q -c "SELECT x->'overall'->>'trained' FROM ck.indicators('$INST', 2025, '{otro}') x")" 2
 check "indicators of all institutions" "$(q -c "SELECT count(*) FROM ck.indicators_of(NULL, 2025)")" 1
 
 # ---- 11. chains written by the real kiosk (when it is built)
