@@ -7,7 +7,9 @@
 #   pg_central_init DB   applies db/central/*.sql in order, as the owner
 #                        role, skipping the versions already recorded
 #   psql_as ROLE DB ...  psql on the throwaway cluster (ON_ERROR_STOP, -X)
-#   pg_stop              stops the cluster now (the EXIT trap does it too)
+#   pg_stop              stops the cluster now (the EXIT trap does it too;
+#                        pg_start sets that trap, so a test with cleanup of
+#                        its own calls pg_stop from its own trap)
 #
 # After pg_start: PGHOST (the socket folder), PGPORT, PG_BIN, PG_DIR.
 # The cluster is for tests of logic only: fsync=off, full_page_writes=off

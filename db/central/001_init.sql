@@ -570,8 +570,9 @@ BEGIN
     RAISE EXCEPTION 'formato de lote % no soportado por esta central (actualícela)', p_batch->>'format'
       USING ERRCODE = 'CK005';
   END IF;
-  v_fmt := coalesce(p_batch->>'chain_format', '1')::integer;
-  IF v_fmt <> 1 THEN
+  v_fmt := CASE WHEN coalesce(p_batch->>'chain_format', '1') ~ '^[0-9]{1,4}$'
+                THEN coalesce(p_batch->>'chain_format', '1')::integer END;
+  IF v_fmt IS DISTINCT FROM 1 THEN
     RAISE EXCEPTION 'formato de cadena % no soportado por esta central (actualícela)', v_fmt USING ERRCODE = 'CK005';
   END IF;
   IF v_epoch IS NULL OR NOT ck.is_uuid(v_epoch) THEN
@@ -594,7 +595,7 @@ BEGIN
   EXCEPTION WHEN others THEN
     RAISE EXCEPTION 'lote inválido: %', SQLERRM USING ERRCODE = 'CK004';
   END;
-  IF h_seq IS NULL OR h_seq < 0 OR h_hash !~ '^[0-9a-f]{64}$' OR h_at IS NULL OR length(h_sig) IS DISTINCT FROM 64 THEN
+  IF h_seq IS NULL OR h_seq < 0 OR h_hash IS NULL OR h_hash !~ '^[0-9a-f]{64}$' OR h_at IS NULL OR length(h_sig) IS DISTINCT FROM 64 THEN
     RAISE EXCEPTION 'lote inválido: cabeza firmada incompleta (seq, hash, signed_at, signature de 64 bytes)'
       USING ERRCODE = 'CK004';
   END IF;
