@@ -492,6 +492,9 @@ SQL
         check "central indicators $y = kiosk indicators" \
             "$(psql_as cepci_owner cepci -At -v a="$local_json" -v b="$central_json" <<<"SELECT :'a'::jsonb = :'b'::jsonb;")" t
     done
+    check "the real kiosk's figures (trained, pledged, units covered of total)" \
+        "$(q -c "SELECT concat_ws(' ', x->'overall'->>'trained', x->'overall'->>'pledged', x->>'units_covered', x->>'units_total') FROM ck.indicators('$KINST', 2025) x")" \
+        "2 2 1 2"
     # The kiosk prints numbers as it prints them; compare the text too.
     check "same numbers as printed" "$(ck indicators --year 2025 --format json | tr -d ' \n' | grep -o '"trained_pct":[0-9.]*' | tr '\n' ' ')" \
         "$(q -c "SELECT ck.indicators('$KINST', 2025)" | tr -d ' ' | grep -o '"trained_pct":[0-9.]*' | tr '\n' ' ')"
