@@ -268,6 +268,96 @@ static void pledge_rules(void **state)
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
 }
 
+/* What a racing child got, as its exit status: pledge result * 4 + check-in
+ * result, each 0 = saved, 1 = STORE_EXISTS, 2 = anything else. */
+static int race_code(int rc)
+{
+    return rc == STORE_OK ? 0 : rc == STORE_EXISTS ? 1 : 2;
+}
+
+/* In a child: its own connection to path; blocks until the parent closes
+ * the start pipe, then pledges and checks in the same person as its
+ * siblings, at the same moment. */
+static int race_child(const char *path, int go, const char *carta, const char *privacy, const char *event)
+{
+    char err[512], byte;
+    store *s;
+    store_record r;
+    if (store_open(&s, path, 0, err, sizeof err) != STORE_OK)
+        return 15;
+    if (read(go, &byte, 1) != 0) /* EOF is the start signal */
+        return 14;
+    int p = store_pledge(s, "1001", carta, privacy, "keyed", NULL, 0, 100, 100, &r);
+    if (p == STORE_EXISTS && !r.folio[0])
+        p = STORE_ERROR; /* "already signed" must come with the earlier record */
+    else if (p != STORE_OK && p != STORE_EXISTS)
+        fprintf(stderr, "racing pledge: %s\n", store_errmsg(s));
+    int c = store_checkin(s, event, "1002", NULL, "keyed", NULL, 0, 100, &r);
+    if (c != STORE_OK && c != STORE_EXISTS)
+        fprintf(stderr, "racing check-in: %s\n", store_errmsg(s));
+    store_close(s);
+    return race_code(p) * 4 + race_code(c);
+}
+
+/* Several processes record the same pledge and the same check-in at once:
+ * exactly one is saved, every other one hears "already signed/registered"
+ * (STORE_EXISTS with the saved record), never a raw UNIQUE error. */
+static void concurrent_duplicates_report_exists(void **state)
+{
+    enum { CHILDREN = 4, ROUNDS = 8 };
+    struct fx *f = *state;
+    char path[4200], privacy[65];
+    snprintf(path, sizeof path, "%s/k.db", f->dir);
+    util_sha256_hex("aviso", 5, privacy);
+    for (int round = 0; round < ROUNDS; round++) {
+        char carta[65], text[32], event[UTIL_UUID_LEN];
+        snprintf(text, sizeof text, "carta v%d", round);
+        util_sha256_hex(text, strlen(text), carta);
+        snprintf(event, sizeof event, "%s",
+                 tu_event(f->s, "Plática", "platica", "etica", "SCLC", "2020-11-26 10:00", 0));
+        store_close(f->s); /* children must not inherit a live connection */
+        f->s = NULL;
+        int go[2];
+        pid_t pid[CHILDREN];
+        assert_int_equal(pipe(go), 0);
+        for (int i = 0; i < CHILDREN; i++) {
+            pid[i] = fork();
+            assert_true(pid[i] >= 0);
+            if (pid[i] == 0) {
+                close(go[1]);
+                _exit(race_child(path, go[0], carta, privacy, event));
+            }
+        }
+        close(go[0]);
+        usleep(100000); /* let every child open its connection and block */
+        close(go[1]);
+        int pledged = 0, pledge_exists = 0, checked = 0, checkin_exists = 0;
+        for (int i = 0; i < CHILDREN; i++) {
+            int st;
+            assert_int_equal(waitpid(pid[i], &st, 0), pid[i]);
+            assert_true(WIFEXITED(st));
+            int code = WEXITSTATUS(st);
+            if (code >= 12)
+                fail_msg("round %d: child could not start (%d)", round, code);
+            pledged += code / 4 == 0;
+            pledge_exists += code / 4 == 1;
+            checked += code % 4 == 0;
+            checkin_exists += code % 4 == 1;
+        }
+        char err[512];
+        assert_int_equal(store_open(&f->s, path, 0, err, sizeof err), STORE_OK);
+        if (pledged != 1 || pledge_exists != CHILDREN - 1)
+            fail_msg("round %d: pledges saved %d, already signed %d, failed %d", round, pledged, pledge_exists,
+                     CHILDREN - pledged - pledge_exists);
+        if (checked != 1 || checkin_exists != CHILDREN - 1)
+            fail_msg("round %d: check-ins saved %d, already registered %d, failed %d", round, checked,
+                     checkin_exists, CHILDREN - checked - checkin_exists);
+    }
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM pledge"), ROUNDS);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance"), ROUNDS);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
+}
+
 static int names(store_person *res, int n, const char *want)
 {
     for (int i = 0; i < n; i++) {
@@ -588,6 +678,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(draft_event_refuses_checkin, setup, teardown),
         cmocka_unit_test_setup_teardown(find_and_list_attendance, setup, teardown),
         cmocka_unit_test_setup_teardown(pledge_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(concurrent_duplicates_report_exists, setup, teardown),
         cmocka_unit_test_setup_teardown(search_folds_accents_and_prefixes, setup, teardown),
         cmocka_unit_test_setup_teardown(search_limits_results, setup, teardown),
         cmocka_unit_test_setup_teardown(event_validation, setup, teardown),

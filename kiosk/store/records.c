@@ -205,99 +205,155 @@ static int valid_method(const char *m)
     return m && store_in_list(methods, m);
 }
 
-int store_checkin(store *s, const char *event_id, const char *employee_no, const char *guest_name,
-                  const char *method, const void *sig, size_t siglen, int64_t now, store_record *out)
+/* ---- writing a record ----
+ *
+ * Check-in and pledge share one path, record_write: inside one BEGIN
+ * IMMEDIATE transaction it runs the kind's checks (so an event closed or a
+ * person made inactive by another process a moment ago is seen as such),
+ * stores the signature, takes the next folio and a new UUID, inserts the
+ * row and appends its audit entry. A second record of the same person is
+ * caught by the table's unique index at insert time, however it raced in
+ * (another kiosk process, the command line): the transaction rolls back,
+ * folio counter included, and the record already saved comes back with
+ * STORE_EXISTS. */
+
+enum { RECORD_ATTENDANCE, RECORD_PLEDGE };
+
+/* A record about to be written, as store_checkin / store_pledge describe it. */
+typedef struct record_new {
+    int kind;                     /* RECORD_* */
+    const char *event_id;         /* attendance: id or unique prefix, as given */
+    struct store_event_light ev;  /* attendance: filled by the checks */
+    const char *employee_no;      /* NULL for a guest */
+    const char *guest_name;       /* attendance by a guest */
+    const char *method;
+    const char *carta, *privacy;  /* pledge: SHA-256 hex of the texts */
+    const void *sig;              /* signature blob, or NULL */
+    size_t siglen;
+    int64_t at;                   /* when the record was made */
+    int64_t now;                  /* when it is written (the audit entry's time) */
+} record_new;
+
+/* The checks of a check-in, inside the transaction: the event exists and
+ * accepts it, the person is active staff, a signature is there if asked. */
+static int checkin_allowed(store *s, record_new *n)
 {
-    static const char sql_dup[] = RECORD_SELECT "WHERE e.uuid = ?1 AND a.employee_no = ?2";
-    static const char sql_ins[] =
-        "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, guest_name, at, method, signature_id, folio) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-    int guest = method && strcmp(method, "guest") == 0;
-    struct store_event_light ev;
     store_person p;
-    if (!valid_method(method))
-        return store_fail(s, STORE_INVALID, "bad check-in method '%s'", method ? method : "");
-    if (guest) {
-        if (!guest_name || !*guest_name)
-            return store_fail(s, STORE_INVALID, "a guest must give a full name");
-        if (strlen(guest_name) >= sizeof out->guest_name || !util_utf8_valid(guest_name, strlen(guest_name)) ||
-            util_has_control(guest_name))
-            return store_fail(s, STORE_INVALID, "the guest name is too long or not valid text");
+    int keyed = strcmp(n->method, "keyed") == 0;
+    int rc = store_event_find(s, n->event_id, 0, NULL, &n->ev);
+    if (rc)
+        return rc;
+    if (!(strcmp(n->ev.state, "open") == 0 || (keyed && strcmp(n->ev.state, "closed") == 0)))
+        return store_fail(s, STORE_CLOSED, "the event '%s' is %s; it does not accept check-ins", n->ev.title,
+                          strcmp(n->ev.state, "draft") == 0 ? "not open yet" : "closed");
+    if (n->employee_no) {
+        if (store_person_get(s, n->employee_no, &p) != STORE_OK)
+            return store_fail(s, STORE_NOTFOUND, "employee number %s is not in the roster", n->employee_no);
+        if (!p.active)
+            return store_fail(s, STORE_NOTFOUND, "employee number %s is marked inactive in the roster",
+                              n->employee_no);
     }
-    /* Everything is decided inside the write transaction, so an event
-     * closed or a person made inactive by another process a moment ago is
-     * seen as such. */
+    if (n->ev.signature && !keyed && (!n->sig || n->siglen == 0))
+        return store_fail(s, STORE_INVALID, "this event asks for a signature");
+    return STORE_OK;
+}
+
+/* The checks of a pledge, inside the transaction: the person is active. */
+static int pledge_allowed(store *s, record_new *n)
+{
+    store_person p;
+    int rc = store_person_get(s, n->employee_no, &p);
+    if (rc)
+        return rc;
+    if (!p.active)
+        return store_fail(s, STORE_NOTFOUND, "employee number %s is marked inactive in the roster", n->employee_no);
+    return STORE_OK;
+}
+
+/* After a unique-index clash (the transaction rolled back): the record of
+ * the same person saved before, into out, with STORE_EXISTS; or
+ * STORE_ERROR when the clash was on an identifier (a new UUID or folio). */
+static int record_existing(store *s, const record_new *n, store_record *out)
+{
+    static const char sql_att[] = RECORD_SELECT "WHERE e.uuid = ?1 AND a.employee_no = ?2";
+    static const char sql_pledge[] = PLEDGE_SELECT "WHERE p.employee_no = ?1 AND p.carta_sha256 = ?2";
+    if (n->kind == RECORD_ATTENDANCE) {
+        if (n->employee_no && one_record(s, sql_att, n->ev.id, n->employee_no, out) == STORE_OK)
+            return store_fail(s, STORE_EXISTS, "employee %s is already registered at this event", n->employee_no);
+        return store_fail(s, STORE_ERROR, "save attendance: identifier clash; try again");
+    }
+    if (one_record(s, sql_pledge, n->employee_no, n->carta, out) == STORE_OK)
+        return store_fail(s, STORE_EXISTS, "employee %s already signed this version of the Carta Compromiso",
+                          n->employee_no);
+    return store_fail(s, STORE_ERROR, "save pledge: identifier clash; try again");
+}
+
+/* Writes the record n describes, durably, with its signature, folio and
+ * audit entry, in one transaction; on success out holds it. */
+static int record_write(store *s, record_new *n, store_record *out)
+{
+    /* Both inserts take ?1 uuid, ?2 kiosk, ?3 employee, ?4 at, ?5 method,
+     * ?6 signature, ?7 folio, then the kind's own ?8 and ?9. */
+    static const char sql_att[] =
+        "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, guest_name, at, method, signature_id, folio) "
+        "VALUES (?1, ?2, ?8, ?3, ?9, ?4, ?5, ?6, ?7)";
+    static const char sql_pledge[] =
+        "INSERT INTO pledge(uuid, kiosk_id, employee_no, at, carta_sha256, privacy_sha256, method, signature_id, "
+        "folio) VALUES (?1, ?2, ?3, ?4, ?8, ?9, ?5, ?6, ?7)";
+    int pledge = n->kind == RECORD_PLEDGE;
+    sqlite3_int64 sigid = 0;
+    char uuid[UTIL_UUID_LEN], folio[STORE_FOLIO_LEN];
+    sqlite3_stmt *st;
     int rc = store_begin(s);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
-    sqlite3_int64 sigid = 0;
-    char uuid[UTIL_UUID_LEN], folio[STORE_FOLIO_LEN];
-    int keyed = strcmp(method, "keyed") == 0;
-    if ((rc = store_event_find(s, event_id, 0, NULL, &ev)))
-        goto out;
-    if (!(strcmp(ev.state, "open") == 0 || (keyed && strcmp(ev.state, "closed") == 0))) {
-        rc = store_fail(s, STORE_CLOSED, "the event '%s' is %s; it does not accept check-ins", ev.title,
-                        strcmp(ev.state, "draft") == 0 ? "not open yet" : "closed");
-        goto out;
-    }
-    if (!guest) {
-        if (!employee_no || store_person_get(s, employee_no, &p) != STORE_OK) {
-            rc = store_fail(s, STORE_NOTFOUND, "employee number %s is not in the roster",
-                            employee_no ? employee_no : "");
-            goto out;
-        }
-        if (!p.active) {
-            rc = store_fail(s, STORE_NOTFOUND, "employee number %s is marked inactive in the roster", employee_no);
-            goto out;
-        }
-        /* A second check-in is caught by the unique index at insert time
-         * (the transaction then rolls back, folio counter included). */
-    }
-    if (ev.signature && !keyed && (!sig || siglen == 0)) {
-        rc = store_fail(s, STORE_INVALID, "this event asks for a signature");
-        goto out;
-    }
-    if ((rc = put_signature(s, sig, siglen, &sigid)) || (rc = next_folio(s, folio)))
+    if ((rc = pledge ? pledge_allowed(s, n) : checkin_allowed(s, n)) ||
+        (rc = put_signature(s, n->sig, n->siglen, &sigid)) || (rc = next_folio(s, folio)))
         goto out;
     util_uuid(uuid);
-    if (!(st = store_stmt(s, sql_ins))) {
+    if (!(st = store_stmt(s, pledge ? sql_pledge : sql_att))) {
         rc = STORE_ERROR;
         goto out;
     }
     store_bind_text(st, 1, uuid);
     store_bind_text(st, 2, s->kiosk_id);
-    sqlite3_bind_int64(st, 3, ev.row);
-    store_bind_text(st, 4, guest ? NULL : employee_no);
-    store_bind_text(st, 5, guest ? guest_name : NULL);
-    sqlite3_bind_int64(st, 6, now);
-    store_bind_text(st, 7, method);
+    store_bind_text(st, 3, n->employee_no);
+    sqlite3_bind_int64(st, 4, n->at);
+    store_bind_text(st, 5, n->method);
     if (sigid)
-        sqlite3_bind_int64(st, 8, sigid);
-    store_bind_text(st, 9, folio);
+        sqlite3_bind_int64(st, 6, sigid);
+    store_bind_text(st, 7, folio);
+    if (pledge) {
+        store_bind_text(st, 8, n->carta);
+        store_bind_text(st, 9, n->privacy);
+    } else {
+        sqlite3_bind_int64(st, 8, n->ev.row);
+        store_bind_text(st, 9, n->guest_name);
+    }
     rc = sqlite3_step(st);
     sqlite3_reset(st);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+        store_rollback(s);
+        return record_existing(s, n, out);
+    }
     if (rc != SQLITE_DONE) {
-        if (rc == SQLITE_CONSTRAINT_UNIQUE && !guest) {
-            store_rollback(s);
-            if (one_record(s, sql_dup, ev.id, employee_no, out) == STORE_OK)
-                return store_fail(s, STORE_EXISTS, "employee %s is already registered at this event", employee_no);
-            return store_fail(s, STORE_ERROR, "save attendance: identifier clash; try again");
-        }
-        rc = store_sqlerr(s, rc, "save attendance");
+        rc = store_sqlerr(s, rc, pledge ? "save pledge" : "save attendance");
         goto out;
     }
-    if ((rc = store_audit_append(s, "attendance", uuid, now)) || (rc = store_commit(s)))
+    if ((rc = store_audit_append(s, pledge ? "pledge" : "attendance", uuid, n->now)) || (rc = store_commit(s)))
         goto out;
     memset(out, 0, sizeof *out);
-    snprintf(out->type, sizeof out->type, "attendance");
+    snprintf(out->type, sizeof out->type, "%s", pledge ? "pledge" : "attendance");
     memcpy(out->uuid, uuid, sizeof uuid);
     memcpy(out->folio, folio, sizeof folio);
-    out->at = now;
-    util_strlcpy(out->method, method, sizeof out->method);
-    util_strlcpy(out->employee_no, guest ? "" : employee_no, sizeof out->employee_no);
-    util_strlcpy(out->guest_name, guest ? guest_name : "", sizeof out->guest_name);
-    memcpy(out->event_id, ev.id, sizeof ev.id);
+    out->at = n->at;
+    util_strlcpy(out->method, n->method, sizeof out->method);
+    util_strlcpy(out->employee_no, n->employee_no ? n->employee_no : "", sizeof out->employee_no);
+    util_strlcpy(out->guest_name, n->guest_name ? n->guest_name : "", sizeof out->guest_name);
+    if (!pledge)
+        memcpy(out->event_id, n->ev.id, sizeof n->ev.id);
+    util_strlcpy(out->carta_sha256, n->carta ? n->carta : "", sizeof out->carta_sha256);
+    util_strlcpy(out->privacy_sha256, n->privacy ? n->privacy : "", sizeof out->privacy_sha256);
     memcpy(out->kiosk_id, s->kiosk_id, sizeof s->kiosk_id);
     out->has_signature = sigid != 0;
     return STORE_OK;
@@ -306,14 +362,38 @@ out:
     return rc;
 }
 
+int store_checkin(store *s, const char *event_id, const char *employee_no, const char *guest_name,
+                  const char *method, const void *sig, size_t siglen, int64_t now, store_record *out)
+{
+    int guest = method && strcmp(method, "guest") == 0;
+    if (!valid_method(method))
+        return store_fail(s, STORE_INVALID, "bad check-in method '%s'", method ? method : "");
+    if (guest) {
+        if (!guest_name || !*guest_name)
+            return store_fail(s, STORE_INVALID, "a guest must give a full name");
+        if (strlen(guest_name) >= sizeof out->guest_name || !util_utf8_valid(guest_name, strlen(guest_name)) ||
+            util_has_control(guest_name))
+            return store_fail(s, STORE_INVALID, "the guest name is too long or not valid text");
+    } else if (!employee_no) {
+        employee_no = ""; /* not in the roster, said inside the transaction */
+    }
+    record_new n = {
+        .kind = RECORD_ATTENDANCE,
+        .event_id = event_id,
+        .employee_no = guest ? NULL : employee_no,
+        .guest_name = guest ? guest_name : NULL,
+        .method = method,
+        .sig = sig,
+        .siglen = siglen,
+        .at = now,
+        .now = now,
+    };
+    return record_write(s, &n, out);
+}
+
 int store_pledge(store *s, const char *employee_no, const char *carta_sha256, const char *privacy_sha256,
                  const char *method, const void *sig, size_t siglen, int64_t at, int64_t now, store_record *out)
 {
-    static const char sql_dup[] = PLEDGE_SELECT "WHERE p.employee_no = ?1 AND p.carta_sha256 = ?2";
-    static const char sql_ins[] =
-        "INSERT INTO pledge(uuid, kiosk_id, employee_no, at, carta_sha256, privacy_sha256, method, signature_id, "
-        "folio) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-    store_person p;
     int keyed = method && strcmp(method, "keyed") == 0;
     if (!method || (!keyed && strcmp(method, "kiosk") != 0))
         return store_fail(s, STORE_INVALID, "bad pledge method '%s'", method ? method : "");
@@ -321,52 +401,16 @@ int store_pledge(store *s, const char *employee_no, const char *carta_sha256, co
         return store_fail(s, STORE_INVALID, "the Carta and privacy-notice versions must be SHA-256 hashes");
     if (!keyed && (!sig || siglen == 0))
         return store_fail(s, STORE_INVALID, "a pledge at the kiosk needs a signature");
-    int rc = store_person_get(s, employee_no ? employee_no : "", &p);
-    if (rc)
-        return rc;
-    if (!p.active)
-        return store_fail(s, STORE_NOTFOUND, "employee number %s is marked inactive in the roster", employee_no);
-    if (one_record(s, sql_dup, employee_no, carta_sha256, out) == STORE_OK)
-        return store_fail(s, STORE_EXISTS, "employee %s already signed this version of the Carta Compromiso",
-                          employee_no);
-    if ((rc = store_begin(s)))
-        return rc;
-    sqlite3_int64 sigid = 0;
-    char uuid[UTIL_UUID_LEN], folio[STORE_FOLIO_LEN];
-    sqlite3_stmt *st;
-    if ((rc = put_signature(s, sig, siglen, &sigid)) || (rc = next_folio(s, folio)))
-        goto out;
-    util_uuid(uuid);
-    if (!(st = store_stmt(s, sql_ins))) {
-        rc = STORE_ERROR;
-        goto out;
-    }
-    store_bind_text(st, 1, uuid);
-    store_bind_text(st, 2, s->kiosk_id);
-    store_bind_text(st, 3, employee_no);
-    sqlite3_bind_int64(st, 4, at);
-    store_bind_text(st, 5, carta_sha256);
-    store_bind_text(st, 6, privacy_sha256);
-    store_bind_text(st, 7, method);
-    if (sigid)
-        sqlite3_bind_int64(st, 8, sigid);
-    store_bind_text(st, 9, folio);
-    if ((rc = store_exec_stmt(s, st, "save pledge")) || (rc = store_audit_append(s, "pledge", uuid, now)) ||
-        (rc = store_commit(s)))
-        goto out;
-    memset(out, 0, sizeof *out);
-    snprintf(out->type, sizeof out->type, "pledge");
-    memcpy(out->uuid, uuid, sizeof uuid);
-    memcpy(out->folio, folio, sizeof folio);
-    out->at = at;
-    util_strlcpy(out->method, method, sizeof out->method);
-    util_strlcpy(out->employee_no, employee_no, sizeof out->employee_no);
-    util_strlcpy(out->carta_sha256, carta_sha256, sizeof out->carta_sha256);
-    util_strlcpy(out->privacy_sha256, privacy_sha256, sizeof out->privacy_sha256);
-    memcpy(out->kiosk_id, s->kiosk_id, sizeof s->kiosk_id);
-    out->has_signature = sigid != 0;
-    return STORE_OK;
-out:
-    store_rollback(s);
-    return rc;
+    record_new n = {
+        .kind = RECORD_PLEDGE,
+        .employee_no = employee_no ? employee_no : "",
+        .method = method,
+        .carta = carta_sha256,
+        .privacy = privacy_sha256,
+        .sig = sig,
+        .siglen = siglen,
+        .at = at,
+        .now = now,
+    };
+    return record_write(s, &n, out);
 }
