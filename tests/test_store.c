@@ -53,14 +53,15 @@ static void database_is_private_wal_and_full_sync(void **state)
     snprintf(path, sizeof path, "%s/k.db", f->dir);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
-    assert_int_equal(tu_count(f->s, "PRAGMA synchronous"), 2); /* FULL */
-    assert_int_equal(tu_count(f->s, "PRAGMA foreign_keys"), 1);
+    char v[32];
+    assert_int_equal(store_pragma(f->s, "synchronous", v, sizeof v), STORE_OK);
+    assert_string_equal(v, "2"); /* FULL */
+    assert_int_equal(store_pragma(f->s, "foreign_keys", v, sizeof v), STORE_OK);
+    assert_string_equal(v, "1");
+    assert_int_equal(store_pragma(f->s, "journal_mode", v, sizeof v), STORE_OK);
+    assert_string_equal(v, "wal");
+    assert_int_equal(store_pragma(f->s, "user_version; DROP TABLE audit", v, sizeof v), STORE_INVALID);
     assert_int_equal(tu_count(f->s, "PRAGMA user_version"), store_schema_version());
-    sqlite3_stmt *q;
-    sqlite3_prepare_v2(store_db(f->s), "PRAGMA journal_mode", -1, &q, NULL);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_string_equal((const char *)sqlite3_column_text(q, 0), "wal");
-    sqlite3_finalize(q);
     assert_int_equal(strlen(store_kiosk_id(f->s)), 7);
 }
 
@@ -456,7 +457,7 @@ static void audit_detects_edit_delete_and_insert(void **state)
 {
     struct fx *f = *state;
     store_record r;
-    sqlite3 *db = store_db(f->s);
+    sqlite3 *db = tu_db(f->s); /* the attacker's own connection */
     assert_int_equal(store_checkin(f->s, f->event, "1001", NULL, "number", SIG, sizeof SIG, 100, &r), STORE_OK);
     assert_int_equal(store_checkin(f->s, f->event, "1002", NULL, "number", SIG, sizeof SIG, 101, &r), STORE_OK);
     long n;
@@ -493,13 +494,14 @@ static void audit_detects_edit_delete_and_insert(void **state)
     sqlite3_exec(db, "DELETE FROM attendance WHERE employee_no = '1002'", NULL, NULL, NULL);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
     assert_non_null(strstr(store_errmsg(f->s), "deleted"));
+    sqlite3_close(db);
 }
 
 static void audit_detects_removed_entry(void **state)
 {
     struct fx *f = *state;
     store_record r;
-    sqlite3 *db = store_db(f->s);
+    sqlite3 *db = tu_db(f->s);
     assert_int_equal(store_checkin(f->s, f->event, "1001", NULL, "number", SIG, sizeof SIG, 100, &r), STORE_OK);
     assert_int_equal(store_checkin(f->s, f->event, "1002", NULL, "number", SIG, sizeof SIG, 101, &r), STORE_OK);
     sqlite3_exec(db, "DROP TRIGGER audit_no_delete", NULL, NULL, NULL);
@@ -509,6 +511,7 @@ static void audit_detects_removed_entry(void **state)
                      SQLITE_OK);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
     assert_non_null(strstr(store_errmsg(f->s), "link broken"));
+    sqlite3_close(db);
 }
 
 /* Runs fn in a child with a file size limit; returns its exit status. */
@@ -571,7 +574,9 @@ static void full_disk_loses_nothing_acknowledged(void **state)
     struct full_ctx c;
     snprintf(c.path, sizeof c.path, "%s/k.db", f->dir);
     snprintf(c.event, sizeof c.event, "%s", f->event);
-    sqlite3_exec(store_db(f->s), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    sqlite3 *db = tu_db(f->s);
+    sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    sqlite3_close(db);
     struct stat st;
     stat(c.path, &st);
     /* The ack file is written after the limit too, so give it room. */
@@ -589,10 +594,12 @@ static void full_disk_loses_nothing_acknowledged(void **state)
     assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance WHERE method = 'guest'"), acknowledged);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
     sqlite3_stmt *q;
-    sqlite3_prepare_v2(store_db(f->s), "PRAGMA integrity_check", -1, &q, NULL);
+    db = tu_db(f->s);
+    sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &q, NULL);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(q, 0), "ok");
     sqlite3_finalize(q);
+    sqlite3_close(db);
     /* Space is back: work resumes. */
     store_record r;
     assert_int_equal(store_checkin(f->s, f->event, "1003", NULL, "number", SIG, sizeof SIG, 5000, &r), STORE_OK);
@@ -618,12 +625,15 @@ static int write_readonly(void *arg)
     /* Writing fails cleanly. */
     struct stat st;
     (void)st;
+    sqlite3 *db;
     sqlite3_stmt *q;
     const char *ev = NULL;
-    sqlite3_prepare_v2(store_db(s), "SELECT uuid FROM event LIMIT 1", -1, &q, NULL);
+    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    sqlite3_prepare_v2(db, "SELECT uuid FROM event LIMIT 1", -1, &q, NULL);
     if (sqlite3_step(q) == SQLITE_ROW)
         ev = strdup((const char *)sqlite3_column_text(q, 0));
     sqlite3_finalize(q);
+    sqlite3_close(db);
     rc = store_checkin(s, ev, "1003", NULL, "number", SIG, sizeof SIG, 7, &r);
     if (rc != STORE_READONLY)
         code = 22;

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

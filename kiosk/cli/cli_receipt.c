@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,68 +175,69 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
 
 /* ---- keys export [FILE] | keys import FILE ---- */
 
+/* The key file being written by `keys export`, and its count of keys. */
+struct key_out {
+    FILE *f;
+    int n;
+};
+
+/* Writes one key line of `keys export` (a struct key_out in ctx). */
+static int key_line_out(const store_key_row *k, void *ctx)
+{
+    struct key_out *out = ctx;
+    char b64[64], inst[256], unit[64];
+    if (k->pklen != 32)
+        return 0;
+    sodium_bin2base64(b64, sizeof b64, k->pk, 32, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(inst, sizeof inst, "%s", k->institution);
+    snprintf(unit, sizeof unit, "%s", k->unit);
+    for (char *c = inst; *c; c++)
+        if (*c == '\t' || *c == '\r' || *c == '\n')
+            *c = ' ';
+    fprintf(out->f, "%s\t%s\t%s\t%s\t%s\n", KEYFILE_TAG, k->kiosk_id, b64, unit, inst);
+    out->n++;
+    return 0;
+}
+
 static int keys_export(cli_ctx *ctx, const char *path)
 {
-    static const char sql[] =
-        "SELECT kiosk_id, public_key, institution, unit_code FROM kiosk_key ORDER BY kiosk_id";
     store *s;
-    sqlite3_stmt *st = NULL;
     char *text = NULL;
     size_t len = 0;
-    FILE *mem = NULL;
-    int rc = 1, n = 0;
+    struct key_out out = {NULL, 0};
+    int rc = 1;
     if (cli_open(ctx, &s))
         return 1;
-    if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
-        cli_error("keys export: %s", sqlite3_errmsg(store_db(s)));
-        goto out;
-    }
-    mem = open_memstream(&text, &len);
-    if (!mem) {
+    out.f = open_memstream(&text, &len);
+    if (!out.f) {
         cli_error("keys export: out of memory");
-        goto out;
+        goto cleanup;
     }
-    fprintf(mem, "# cepci-kiosk public keys; on another kiosk: cepci-kiosk keys import FILE\n");
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        char b64[64], inst[256], unit[64];
-        if (sqlite3_column_bytes(st, 1) != 32)
-            continue;
-        sodium_bin2base64(b64, sizeof b64, sqlite3_column_blob(st, 1), 32, sodium_base64_VARIANT_ORIGINAL);
-        snprintf(inst, sizeof inst, "%s", (const char *)sqlite3_column_text(st, 2));
-        snprintf(unit, sizeof unit, "%s", (const char *)sqlite3_column_text(st, 3));
-        for (char *c = inst; *c; c++)
-            if (*c == '\t' || *c == '\r' || *c == '\n')
-                *c = ' ';
-        fprintf(mem, "%s\t%s\t%s\t%s\t%s\n", KEYFILE_TAG, (const char *)sqlite3_column_text(st, 0), b64,
-                unit, inst);
-        n++;
+    fprintf(out.f, "# cepci-kiosk public keys; on another kiosk: cepci-kiosk keys import FILE\n");
+    if (store_key_each(s, key_line_out, &out) != STORE_OK) {
+        cli_error("keys export: %s", store_errmsg(s));
+        goto cleanup;
     }
-    if (step != SQLITE_DONE) {
-        cli_error("keys export: %s", sqlite3_errmsg(store_db(s)));
-        goto out;
-    }
-    if (fclose(mem) != 0) {
-        mem = NULL;
+    if (fclose(out.f) != 0) {
+        out.f = NULL;
         cli_error("keys export: out of memory");
-        goto out;
+        goto cleanup;
     }
-    mem = NULL;
+    out.f = NULL;
     if (!path || strcmp(path, "-") == 0) {
         fwrite(text, 1, len, stdout);
     } else {
         if (util_write_file_atomic(path, text, len) != 0) {
             cli_error("%s: cannot write: %s", path, strerror(errno));
-            goto out;
+            goto cleanup;
         }
-        fprintf(stderr, "%d public keys written to %s\n", n, path);
+        fprintf(stderr, "%d public keys written to %s\n", out.n, path);
     }
     rc = 0;
-out:
-    if (mem)
-        fclose(mem);
+cleanup:
+    if (out.f)
+        fclose(out.f);
     free(text);
-    sqlite3_finalize(st);
     store_close(s);
     return rc;
 }

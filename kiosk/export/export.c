@@ -2,9 +2,9 @@
  * atomic output files, the data queries behind every export, the signed
  * fingerprint of a list, and the CSV/XLSX tables of attendance and pledges.
  *
- * How an export is made: the rows come from read-only SQL over the store's
- * handle (export_att_each / export_pledge_each stream them, so a 100,000-row
- * table never sits in memory); a writer (export_tab.c for CSV/XLSX,
+ * How an export is made: the rows come from the store's read-only walks
+ * (export_att_each / export_pledge_each stream them, so a 100,000-row table
+ * never sits in memory); a writer (export_tab.c for CSV/XLSX,
  * export_pdf.c / export_ind.c for PDF) puts them into a temporary file
  * created with mkstemp (mode 0600) beside the target, which is fsync'd and
  * renamed into place only when complete. Any failure removes the temporary
@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -205,119 +204,99 @@ static void full_name(char *out, size_t outlen, const char *given, const char *s
     snprintf(out, outlen, "%s%s%s%s%s", given, *given ? " " : "", surname1, *surname2 ? " " : "", surname2);
 }
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-    const char *t = (const char *)sqlite3_column_text(st, i);
-    return t ? t : "";
-}
-
 /* ---- attendance rows ---- */
+
+struct att_each {
+    int (*fn)(const export_att_row *, void *);
+    void *ctx;
+    int n;
+};
+
+static int att_row(const store_att_row *a, void *arg)
+{
+    struct att_each *w = arg;
+    char name[400];
+    export_att_row r;
+    memset(&r, 0, sizeof r);
+    r.n = ++w->n;
+    r.uuid = a->uuid;
+    r.folio = a->folio;
+    r.at = a->at;
+    r.method = a->method;
+    r.kiosk = a->kiosk_id;
+    r.employee_no = a->employee_no;
+    r.guest = strcmp(r.method, "guest") == 0;
+    if (r.guest)
+        util_strlcpy(name, a->guest_name, sizeof name);
+    else
+        full_name(name, sizeof name, a->given_name, a->surname1, a->surname2);
+    r.name = name;
+    r.unit = a->unit;
+    r.area = a->area;
+    r.position = a->position;
+    r.sig = a->sig;
+    r.siglen = a->siglen;
+    return w->fn(&r, w->ctx);
+}
 
 int export_att_each(store *s, const store_event *ev, int want_sig,
                     int (*fn)(const export_att_row *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT a.uuid, a.folio, a.at, a.method, a.kiosk_id, ifnull(a.employee_no, ''), "
-        "ifnull(a.guest_name, ''), ifnull(p.given_name, ''), ifnull(p.surname1, ''), ifnull(p.surname2, ''), "
-        "ifnull(p.unit_code, ''), ifnull(p.area, ''), ifnull(p.position, ''), "
-        "CASE WHEN ?2 THEN g.strokes END "
-        "FROM attendance a JOIN event e ON e.id = a.event_id "
-        "LEFT JOIN person p ON p.employee_no = a.employee_no "
-        "LEFT JOIN signature g ON g.id = a.signature_id "
-        "WHERE e.uuid = ?1 ORDER BY a.at, a.id";
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), stop = 0, n = 0;
-    if (rc != SQLITE_OK)
-        return STORE_ERROR;
-    sqlite3_bind_text(st, 1, ev->id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, want_sig);
-    char name[400];
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        export_att_row r;
-        memset(&r, 0, sizeof r);
-        r.n = ++n;
-        r.uuid = col(st, 0);
-        r.folio = col(st, 1);
-        r.at = sqlite3_column_int64(st, 2);
-        r.method = col(st, 3);
-        r.kiosk = col(st, 4);
-        r.employee_no = col(st, 5);
-        r.guest = strcmp(r.method, "guest") == 0;
-        if (r.guest) {
-            util_strlcpy(name, col(st, 6), sizeof name);
-        } else {
-            full_name(name, sizeof name, col(st, 7), col(st, 8), col(st, 9));
-        }
-        r.name = name;
-        r.unit = col(st, 10);
-        r.area = col(st, 11);
-        r.position = col(st, 12);
-        if (sqlite3_column_type(st, 13) == SQLITE_BLOB) {
-            r.sig = sqlite3_column_blob(st, 13);
-            r.siglen = (size_t)sqlite3_column_bytes(st, 13);
-        }
-        stop = fn(&r, ctx);
-    }
-    sqlite3_finalize(st);
-    if (stop)
-        return stop;
-    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+    struct att_each w = {fn, ctx, 0};
+    int rc = store_att_rows(s, ev->id, want_sig, att_row, &w);
+    return rc < 0 ? STORE_ERROR : rc;
 }
 
 /* ---- pledge rows ---- */
 
+struct pledge_each {
+    int (*fn)(const export_pledge_row *, void *);
+    void *ctx;
+    export_clock *clock;
+    int year, n;
+};
+
+static int pledge_row(const store_pledge_row *p, void *arg)
+{
+    struct pledge_each *w = arg;
+    char name[400];
+    export_pledge_row r;
+    memset(&r, 0, sizeof r);
+    r.at = p->at;
+    r.tz = p->tz;
+    if (w->year) {
+        struct tm tm;
+        export_localtime(w->clock, r.tz, r.at, &tm);
+        if (tm.tm_year + 1900 > w->year)
+            return 0;
+    }
+    r.n = ++w->n;
+    r.uuid = p->uuid;
+    r.folio = p->folio;
+    r.method = p->method;
+    r.kiosk = p->kiosk_id;
+    r.employee_no = p->employee_no;
+    full_name(name, sizeof name, p->given_name, p->surname1, p->surname2);
+    r.name = name;
+    r.unit = p->unit;
+    r.unit_name = p->unit_name;
+    r.area = p->area;
+    r.position = p->position;
+    r.carta = p->carta;
+    r.privacy = p->privacy;
+    r.has_sig = p->has_sig;
+    return w->fn(&r, w->ctx);
+}
+
 int export_pledge_each(store *s, int year, export_clock *k,
                        int (*fn)(const export_pledge_row *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT pl.uuid, pl.folio, pl.at, pl.method, pl.kiosk_id, pl.employee_no, p.given_name, p.surname1, "
-        "p.surname2, p.unit_code, ifnull(u.name, p.unit_code), ifnull(u.timezone, 'America/Mexico_City'), "
-        "p.area, p.position, pl.carta_sha256, pl.privacy_sha256, pl.signature_id IS NOT NULL "
-        "FROM pledge pl JOIN person p ON p.employee_no = pl.employee_no "
-        "LEFT JOIN unit u ON u.code = p.unit_code "
-        "WHERE ?1 = 0 OR pl.at < ?2 ORDER BY pl.at, pl.id";
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), stop = 0, n = 0;
-    if (rc != SQLITE_OK)
-        return STORE_ERROR;
+    struct pledge_each w = {fn, ctx, k, year, 0};
     /* Coarse bound in SQL (end of year UTC plus the widest offset), exact
-     * year in each signer's zone below. */
+     * year in each signer's zone in pledge_row. */
     struct tm lim = {.tm_year = year + 1 - 1900, .tm_mon = 0, .tm_mday = 1};
-    sqlite3_bind_int(st, 1, year);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)timegm(&lim) + 14 * 3600);
-    char name[400];
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        export_pledge_row r;
-        memset(&r, 0, sizeof r);
-        r.at = sqlite3_column_int64(st, 2);
-        r.tz = col(st, 11);
-        if (year) {
-            struct tm tm;
-            export_localtime(k, r.tz, r.at, &tm);
-            if (tm.tm_year + 1900 > year)
-                continue;
-        }
-        r.n = ++n;
-        r.uuid = col(st, 0);
-        r.folio = col(st, 1);
-        r.method = col(st, 3);
-        r.kiosk = col(st, 4);
-        r.employee_no = col(st, 5);
-        full_name(name, sizeof name, col(st, 6), col(st, 7), col(st, 8));
-        r.name = name;
-        r.unit = col(st, 9);
-        r.unit_name = col(st, 10);
-        r.area = col(st, 12);
-        r.position = col(st, 13);
-        r.carta = col(st, 14);
-        r.privacy = col(st, 15);
-        r.has_sig = sqlite3_column_int(st, 16);
-        stop = fn(&r, ctx);
-    }
-    sqlite3_finalize(st);
-    if (stop)
-        return stop;
-    return rc == SQLITE_DONE ? 0 : STORE_ERROR;
+    int rc = store_pledge_rows(s, year ? (int64_t)timegm(&lim) + 14 * 3600 : 0, pledge_row, &w);
+    return rc < 0 ? STORE_ERROR : rc;
 }
 
 /* ---- canonical text and fingerprints ---- */
@@ -494,7 +473,7 @@ int export_attendance_fingerprint(store *s, const char *event_id, char sha256_he
     export_canon_init(&h, "CKL1");
     export_canon_event(&h, &ev);
     if (export_att_each(s, &ev, 1, canon_row_cb, &h) != 0) {
-        snprintf(err, errlen, "cannot read the attendance list: %s", sqlite3_errmsg(store_db(s)));
+        snprintf(err, errlen, "cannot read the attendance list: %s", store_errmsg(s));
         return -1;
     }
     export_canon_final(&h, sha);
@@ -571,7 +550,7 @@ static int attendance_table(store *s, const config *c, const store_event *ev, co
     int rc = export_att_each(s, ev, 1, att_tab_row, &a);
     if (rc) {
         if (rc == STORE_ERROR)
-            snprintf(err, errlen, "cannot read the attendance list: %s", sqlite3_errmsg(store_db(s)));
+            snprintf(err, errlen, "cannot read the attendance list: %s", store_errmsg(s));
         else
             export_io_error(path, errno ? errno : EIO, err, errlen);
         export_table_end(a.t, 0, NULL, 0);
@@ -669,7 +648,7 @@ static int pledges_table(store *s, const config *c, int year, const char *format
     int rc = export_pledge_each(s, year, &clock, pledge_tab_row, &p);
     if (rc) {
         if (rc == STORE_ERROR)
-            snprintf(err, errlen, "cannot read the pledges: %s", sqlite3_errmsg(store_db(s)));
+            snprintf(err, errlen, "cannot read the pledges: %s", store_errmsg(s));
         else
             export_io_error(path, errno ? errno : EIO, err, errlen);
         export_table_end(p.t, 0, NULL, 0);

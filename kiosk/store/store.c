@@ -35,7 +35,6 @@ int store_in_list(const char *const *list, const char *s)
 
 int store_schema_version(void) { return (int)ck_migration_count; }
 const char *store_errmsg(const store *s) { return s->err; }
-sqlite3 *store_db(store *s) { return s->db; }
 const char *store_kiosk_id(const store *s) { return s->kiosk_id; }
 
 int store_fail(store *s, int code, const char *fmt, ...)
@@ -64,13 +63,6 @@ int store_sqlerr(store *s, int rc, const char *what)
     if (prim == SQLITE_BUSY)
         return store_fail(s, STORE_ERROR, "%s: the database is locked by another program", what);
     return store_fail(s, STORE_ERROR, "%s: %s", what, sqlite3_errmsg(s->db));
-}
-
-int store_sql_fail(store *s, int rc, const char *what)
-{
-    if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE)
-        rc = sqlite3_errcode(s->db) != SQLITE_OK ? sqlite3_errcode(s->db) : SQLITE_ERROR;
-    return store_sqlerr(s, rc, what);
 }
 
 sqlite3_stmt *store_stmt(store *s, const char *sql)
@@ -170,6 +162,20 @@ void store_rollback(store *s)
     s->audit_head[0] = '\0';
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void store_snapshot_begin(store *s)
+{
+    if (s->snapshot_depth++ == 0)
+        s->snapshot_own = sqlite3_get_autocommit(s->db) && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void store_snapshot_end(store *s)
+{
+    if (s->snapshot_depth > 0 && --s->snapshot_depth == 0 && s->snapshot_own) {
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+        s->snapshot_own = 0;
+    }
 }
 
 static int migrate(store *s, int from)
@@ -366,6 +372,62 @@ void store_close(store *s)
         sqlite3_finalize(s->cache[i].st);
     sqlite3_close(s->db);
     free(s);
+}
+
+const char *store_path(store *s)
+{
+    const char *p = sqlite3_db_filename(s->db, "main");
+    return p ? p : "";
+}
+
+int store_backup_to(store *s, const char *path)
+{
+    sqlite3 *dst = NULL;
+    int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
+        if (b) {
+            do {
+                rc = sqlite3_backup_step(b, -1); /* all at once: a busy kiosk cannot restart it */
+                if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+                    sqlite3_sleep(50);
+            } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+            sqlite3_backup_finish(b);
+            if (rc == SQLITE_DONE)
+                rc = SQLITE_OK;
+        } else {
+            rc = sqlite3_errcode(dst);
+        }
+    }
+    /* The copy is a self-contained rollback-journal file. */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    int code = STORE_OK;
+    if (rc != SQLITE_OK)
+        code = store_fail(s, STORE_ERROR, "%s", dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+    sqlite3_close(dst);
+    return code;
+}
+
+int store_set_durable(store *s, int durable)
+{
+    return store_exec(s, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF", "set synchronous");
+}
+
+int store_pragma(store *s, const char *name, char *out, size_t outlen)
+{
+    char sql[96];
+    if (outlen)
+        out[0] = '\0';
+    if (!name || !*name || strlen(name) > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyz_") != strlen(name))
+        return store_fail(s, STORE_INVALID, "bad setting name '%s'", name ? name : "");
+    snprintf(sql, sizeof sql, "PRAGMA %s", name);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        store_col_text(st, 0, out, outlen);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : store_sqlerr(s, rc, "read setting");
 }
 
 int store_meta_get(store *s, const char *key, char *out, size_t outlen)

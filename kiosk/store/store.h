@@ -40,13 +40,8 @@ void store_close(store *s);
 /* The last error message on s (never NULL). */
 const char *store_errmsg(const store *s);
 
-/* The underlying sqlite3 handle, for modules that run their own reports. */
-struct sqlite3 *store_db(store *s);
-
-/* For modules that run their own queries on store_db(): records the
- * failure rc of `what` on the handle (message from SQLite) and returns the
- * matching STORE_* code. */
-int store_sql_fail(store *s, int rc, const char *what);
+/* Path of the database file as SQLite resolved it (never NULL). */
+const char *store_path(store *s);
 
 /* Schema version this build writes (PRAGMA user_version). */
 int store_schema_version(void);
@@ -64,6 +59,29 @@ int store_meta_set(store *s, const char *key, const char *value);
 int store_begin(store *s);
 int store_commit(store *s);
 void store_rollback(store *s);
+
+/* A read snapshot: the queries between store_snapshot_begin and
+ * store_snapshot_end see one state of the database, whatever other
+ * processes commit meanwhile. Nests; a no-op inside a transaction. */
+void store_snapshot_begin(store *s);
+void store_snapshot_end(store *s);
+
+/* Copies the whole database, online, into the existing empty file at path
+ * (SQLite backup API, in one step, waiting while another process writes),
+ * and makes the copy a self-contained rollback-journal file. The caller
+ * owns the file (its name, mode and fsync). STORE_OK or an error whose
+ * message (SQLite's own) is on s. */
+int store_backup_to(store *s, const char *path);
+
+/* For benchmarks and test fixtures that build throwaway databases: with
+ * durable=0 a commit no longer waits for the disk (synchronous=OFF), so a
+ * power cut may lose it. The kiosk and the command line never call this. */
+int store_set_durable(store *s, int durable);
+
+/* A setting of this connection, PRAGMA name (journal_mode, synchronous,
+ * foreign_keys, user_version, ...), as text into out. For diagnostics and
+ * tests. STORE_INVALID for a name that is not a plain word. */
+int store_pragma(store *s, const char *name, char *out, size_t outlen);
 
 /* ---- units ---- */
 typedef struct store_unit {
@@ -222,5 +240,78 @@ int store_audit_verify(store *s, long *entries);
 int store_key_put(store *s, const char *kiosk_id, const unsigned char pk[32],
                   const char *institution, const char *unit, int64_t now);
 int store_key_get(store *s, const char *kiosk_id, unsigned char pk[32]);
+
+/* ---- reports (report.c) ----
+ * Read-only walks for the indicators, the exports and the command line.
+ * Each calls fn once per row with pointers valid during that call only, in
+ * the order given; fn returning non-zero (make it positive) stops the walk,
+ * and that value is returned. Otherwise the walk returns STORE_OK or a
+ * STORE_* error (< 0) with the message on s. */
+
+/* One public key, as `keys export` lists them (by kiosk id). */
+typedef struct store_key_row {
+    const char *kiosk_id;
+    const unsigned char *pk;   /* pklen bytes; 32 unless the row was tampered with */
+    size_t pklen;
+    const char *institution;
+    const char *unit;
+} store_key_row;
+int store_key_each(store *s, int (*fn)(const store_key_row *, void *), void *ctx);
+
+/* An event as the indicators see it. */
+typedef struct store_event_brief {
+    int64_t row;              /* local row number: 1 <= row < store_event_rows() */
+    const char *unit;
+    int month;                /* 1..12, month of the start (0 if unreadable) */
+    const char *topics;       /* comma separated ("" for none) */
+    int held;                 /* not a draft, and staff attended it */
+} store_event_brief;
+
+/* *n = one more than the largest local event row number (1 with no events):
+ * a table indexed by row fits in n entries. */
+int store_event_rows(store *s, int64_t *n);
+/* Each event whose start is in year (any order). */
+int store_event_brief_each(store *s, int year, int (*fn)(const store_event_brief *, void *), void *ctx);
+
+/* An active person with what the indicators count: the events attended and
+ * the first pledge. */
+typedef struct store_activity {
+    const char *employee_no;
+    const char *unit;
+    const int64_t *events;    /* local rows of the events attended */
+    size_t nevents;
+    int64_t first_pledge;     /* time of the first pledge (any Carta version); INT64_MAX if none */
+} store_activity;
+/* Each active person, by employee number: one merge of three streams read
+ * in that order from covering indexes (no per-person lookups). */
+int store_activity_each(store *s, int (*fn)(const store_activity *, void *), void *ctx);
+
+/* One row of an attendance list. */
+typedef struct store_att_row {
+    int64_t at;
+    const char *uuid, *folio, *method, *kiosk_id;
+    const char *employee_no;   /* "" for a guest */
+    const char *guest_name;    /* "" for staff */
+    const char *given_name, *surname1, *surname2, *unit, *area, *position; /* "" if not in the roster */
+    const void *sig;           /* the signature blob (when asked for), or NULL */
+    size_t siglen;
+} store_att_row;
+/* The attendance of the event with id event_uuid (the full id) in check-in
+ * order, with the signatures when want_sig. */
+int store_att_rows(store *s, const char *event_uuid, int want_sig, int (*fn)(const store_att_row *, void *),
+                   void *ctx);
+
+/* One row of the pledge database. */
+typedef struct store_pledge_row {
+    int64_t at;
+    const char *uuid, *folio, *method, *kiosk_id, *employee_no;
+    const char *given_name, *surname1, *surname2, *unit, *area, *position;
+    const char *unit_name;     /* the unit's name, else its code */
+    const char *tz;            /* the unit's time zone, else the default */
+    const char *carta, *privacy;  /* SHA-256 hex */
+    int has_sig;
+} store_pledge_row;
+/* The pledges made before the instant before (0 = all), in time order. */
+int store_pledge_rows(store *s, int64_t before, int (*fn)(const store_pledge_row *, void *), void *ctx);
 
 #endif

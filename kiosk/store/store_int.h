@@ -7,6 +7,7 @@
  * people.c   the roster and the name search
  * events.c   events
  * records.c  check-in, pledge, signatures, folios: one record-writing path
+ * report.c   read-only walks for indicators, exports and the command line
  *
  * Error convention: a helper that fails leaves the reason on s->err (through
  * store_fail / store_sqlerr) and returns a STORE_* code; callers pass it up. */
@@ -28,6 +29,10 @@ struct store {
      * transaction (BEGIN IMMEDIATE holds the lock: nobody else appends). */
     char audit_head[UTIL_SHA256_HEX];
     int in_tx;
+    /* Read snapshots (store_snapshot_begin/end): nesting depth, and whether
+     * the outermost one opened its own read transaction. */
+    int snapshot_depth;
+    int snapshot_own;
     struct {
         const char *sql;
         sqlite3_stmt *st;
