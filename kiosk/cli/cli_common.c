@@ -72,6 +72,6 @@ int cli_current_year(cli_ctx *ctx)
 {
     struct tm tm;
     const config_unit *u = config_find_unit(&ctx->cfg, ctx->cfg.unit);
-    util_utc_to_local(u && u->timezone[0] ? u->timezone : "America/Mexico_City", cli_now(), &tm);
+    util_utc_to_local(u && u->timezone[0] ? u->timezone : CK_DEFAULT_TZ, cli_now(), &tm);
     return tm.tm_year + 1900;
 }

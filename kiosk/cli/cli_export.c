@@ -22,7 +22,7 @@ static void default_path(cli_ctx *ctx, const char *what, const char *id, int yea
 {
     const char *dir = ctx->cfg.export_dir[0] ? ctx->cfg.export_dir : ".";
     char stamp[32];
-    util_format_time("America/Mexico_City", cli_now(), "%Y%m%d-%H%M", stamp, sizeof stamp);
+    util_format_time(CK_DEFAULT_TZ, cli_now(), "%Y%m%d-%H%M", stamp, sizeof stamp);
     if (id)
         snprintf(out, outlen, "%s/%s-%.8s-%s.%s", dir, what, id, stamp, format);
     else if (year)

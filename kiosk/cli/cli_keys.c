@@ -89,7 +89,7 @@ typedef struct key_line {
     int lineno;
     char kiosk[STORE_KIOSK_ID_LEN];
     unsigned char pk[32];
-    char unit[32];
+    char unit[STORE_UNIT_CODE_LEN];
     char institution[160];
 } key_line;
 

@@ -92,7 +92,7 @@ static int verify_document(store *s, const char *payload)
 
 int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
 {
-    char line[RECEIPT_PAYLOAD_MAX + 2], err[1024], tz[64] = "America/Mexico_City", when[64];
+    char line[RECEIPT_PAYLOAD_MAX + 2], err[1024], tz[STORE_TZ_LEN] = CK_DEFAULT_TZ, when[64];
     const char *payload;
     if (argc > 2)
         return cli_error("usage: verify PAYLOAD (the payload contains spaces: quote it, or use - to read it from "

@@ -56,7 +56,7 @@ static const char *event_tz(store *s, const char *event_id)
     store_event e;
     if (store_event_get(s, event_id, &e) == STORE_OK && store_unit_get(s, e.unit, &u) == STORE_OK)
         return u.timezone;
-    return "America/Mexico_City";
+    return CK_DEFAULT_TZ;
 }
 
 int cli_cmd_checkin(cli_ctx *ctx, int argc, char **argv)
@@ -132,7 +132,7 @@ int cli_cmd_pledge(cli_ctx *ctx, int argc, char **argv)
         }
         /* Noon in the person's unit: the day is right in any zone. */
         tm.tm_hour = 12;
-        const char *tz = "America/Mexico_City";
+        const char *tz = CK_DEFAULT_TZ;
         if (store_person_get(s, emp, &p) == STORE_OK && store_unit_get(s, p.unit, &u) == STORE_OK)
             tz = u.timezone;
         if (util_local_to_utc(tz, &tm, &at)) {
@@ -148,7 +148,7 @@ int cli_cmd_pledge(cli_ctx *ctx, int argc, char **argv)
     int rc = store_pledge(s, emp, carta, privacy, "keyed", NULL, 0, at, cli_now(), &r);
     if (rc == STORE_EXISTS) {
         char when[64];
-        util_format_time("America/Mexico_City", r.at, "%Y-%m-%d", when, sizeof when);
+        util_format_time(CK_DEFAULT_TZ, r.at, "%Y-%m-%d", when, sizeof when);
         cli_error("employee %s already signed this Carta Compromiso on %s (folio %s)", emp, when, r.folio);
     } else if (rc) {
         cli_error("%s", store_errmsg(s));

@@ -31,7 +31,7 @@ static int unit_index(indicators *ind, const char *code)
 /* Units and their time zones, as store_unit_each lists them. */
 struct units_ctx {
     indicators *ind;
-    char (*tz)[64];     /* malloc'd, one per unit */
+    char (*tz)[STORE_TZ_LEN];   /* malloc'd, one per unit */
     int cap;
     int oom;
 };
@@ -45,7 +45,7 @@ static int add_unit(const store_unit *su, void *arg)
         ind_unit *units = realloc(ind->units, (size_t)cap * sizeof *units);
         if (units)
             ind->units = units;
-        char (*tz)[64] = realloc(uc->tz, (size_t)cap * sizeof *tz);
+        char (*tz)[STORE_TZ_LEN] = realloc(uc->tz, (size_t)cap * sizeof *tz);
         if (tz)
             uc->tz = tz;
         if (!units || !tz)
@@ -151,7 +151,7 @@ int indicators_compute(store *s, const config *c, int year, indicators *ind)
             struct tm tm = {.tm_year = (k == 11 ? year + 1 : year) - 1900, .tm_mon = (k + 1) % 12, .tm_mday = 1,
                             .tm_isdst = -1};
             if (util_local_to_utc(uc.tz[u], &tm, &month_end[u][k]) != 0)
-                util_local_to_utc("America/Mexico_City", &tm, &month_end[u][k]);
+                util_local_to_utc(CK_DEFAULT_TZ, &tm, &month_end[u][k]);
         }
     }
     if (!rc) {

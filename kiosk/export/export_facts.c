@@ -170,7 +170,7 @@ void export_unit_tz(store *s, const config *c, const char *unit, char *out, size
     else if (unit && (cu = config_find_unit(c, unit)) && cu->timezone[0])
         util_strlcpy(out, cu->timezone, outlen);
     else
-        util_strlcpy(out, "America/Mexico_City", outlen);
+        util_strlcpy(out, CK_DEFAULT_TZ, outlen);
 }
 
 void export_facts_fill(store *s, const config *c, const char *tz, int64_t now, export_facts *f)
@@ -209,7 +209,7 @@ struct att_each {
 static int att_row(const store_att_row *a, void *arg)
 {
     struct att_each *w = arg;
-    char name[400];
+    char name[STORE_FULLNAME_LEN];
     export_att_row r;
     memset(&r, 0, sizeof r);
     r.n = ++w->n;
@@ -253,7 +253,7 @@ struct pledge_each {
 static int pledge_row(const store_pledge_row *p, void *arg)
 {
     struct pledge_each *w = arg;
-    char name[400];
+    char name[STORE_FULLNAME_LEN];
     export_pledge_row r;
     memset(&r, 0, sizeof r);
     r.at = p->at;

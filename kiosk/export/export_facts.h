@@ -44,7 +44,7 @@ void export_io_error(const char *path, int e, char *err, size_t errlen);
 /* Converts Unix seconds to local time in zone tz, caching the zone's UTC
  * offset per hour so that 100,000 rows do not switch TZ 100,000 times. */
 typedef struct export_clock {
-    struct { char tz[64]; int64_t hour; long off; } slot[8];
+    struct { char tz[STORE_TZ_LEN]; int64_t hour; long off; } slot[8];
     int n, next;
 } export_clock;
 void export_localtime(export_clock *k, const char *tz, int64_t t, struct tm *out);
@@ -68,7 +68,7 @@ void export_audit_text(const export_audit *a, char *out, size_t outlen);
 
 /* Institution name: meta 'institution', else c->institution. */
 void export_institution(store *s, const config *c, char *out, size_t outlen);
-/* Time zone for unit code (store, then config, then America/Mexico_City). */
+/* Time zone for unit code (store, then config, then CK_DEFAULT_TZ). */
 void export_unit_tz(store *s, const config *c, const char *unit, char *out, size_t outlen);
 
 /* What every PDF states about itself: who exports it, when, and the audit

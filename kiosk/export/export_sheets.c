@@ -30,7 +30,7 @@ static const char *method_label(const char *m)
 struct att_tab {
     export_table *t;
     export_clock clock;
-    char tz[64];
+    char tz[STORE_TZ_LEN];
     const char *event_id;
     int staff, guests, keyed;
 };
@@ -186,7 +186,7 @@ int export_pledges_table(store *s, const config *c, int year, const char *format
     if (strcmp(format, "xlsx") == 0) {
         /* Summary per unit (IV.3) and the document's facts. */
         indicators ind;
-        char tz[64];
+        char tz[STORE_TZ_LEN];
         export_unit_tz(s, c, c->unit, tz, sizeof tz);
         int iy = year;
         if (!iy) {

@@ -233,7 +233,7 @@ int store_pledge_rows(store *s, int64_t before, int (*fn)(const store_pledge_row
 {
     static const char sql[] =
         "SELECT pl.uuid, pl.folio, pl.at, pl.method, pl.kiosk_id, pl.employee_no, p.given_name, p.surname1, "
-        "p.surname2, p.unit_code, ifnull(u.name, p.unit_code), ifnull(u.timezone, 'America/Mexico_City'), "
+        "p.surname2, p.unit_code, ifnull(u.name, p.unit_code), ifnull(u.timezone, '" CK_DEFAULT_TZ "'), "
         "p.area, p.position, pl.carta_sha256, pl.privacy_sha256, pl.signature_id IS NOT NULL "
         "FROM pledge pl JOIN person p ON p.employee_no = pl.employee_no "
         "LEFT JOIN unit u ON u.code = p.unit_code "

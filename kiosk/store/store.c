@@ -478,7 +478,7 @@ int store_init_identity(store *s, const char *institution, const char *unit, int
         return store_fail(s, STORE_EXISTS, "this database is already initialised (kiosk %s)", buf);
     if (!institution || !*institution)
         return store_fail(s, STORE_INVALID, "the institution name is empty");
-    if (!util_is_token(unit) || strlen(unit) >= 32)
+    if (!util_is_token(unit) || strlen(unit) >= STORE_UNIT_CODE_LEN)
         return store_fail(s, STORE_INVALID, "bad unit code '%s' (letters and digits)", unit ? unit : "");
     char id[STORE_KIOSK_ID_LEN], created[32];
     random_kiosk_id(id);
@@ -504,21 +504,23 @@ int store_unit_put(store *s, const char *code, const char *name, const char *tz)
     static const char sql[] = "INSERT INTO unit(code, name, timezone) VALUES (?1, ?2, ?3) "
                               "ON CONFLICT(code) DO UPDATE SET name = excluded.name, timezone = excluded.timezone "
                               "WHERE name IS NOT excluded.name OR timezone IS NOT excluded.timezone";
-    if (!util_is_token(code) || strlen(code) >= 32)
+    if (!util_is_token(code) || strlen(code) >= STORE_UNIT_CODE_LEN)
         return store_fail(s, STORE_INVALID, "bad unit code '%s'", code);
     sqlite3_stmt *st = store_stmt(s, sql);
     if (!st)
         return STORE_ERROR;
     store_bind_text(st, 1, code);
     store_bind_text(st, 2, name && *name ? name : code);
-    store_bind_text(st, 3, tz && *tz ? tz : "America/Mexico_City");
+    store_bind_text(st, 3, tz && *tz ? tz : CK_DEFAULT_TZ);
     return store_exec_stmt(s, st, "save unit");
 }
 
 int store_unit_ensure(store *s, const char *code)
 {
+    /* The time zone is the column's default, CK_DEFAULT_TZ's value
+     * (db/001_init.sql). */
     static const char sql[] = "INSERT OR IGNORE INTO unit(code, name) VALUES (?1, ?1)";
-    if (!util_is_token(code) || strlen(code) >= 32)
+    if (!util_is_token(code) || strlen(code) >= STORE_UNIT_CODE_LEN)
         return store_fail(s, STORE_INVALID, "bad unit code '%s' (letters, digits, - or _)", code);
     sqlite3_stmt *st = store_stmt(s, sql);
     if (!st)

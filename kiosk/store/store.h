@@ -30,6 +30,20 @@ enum {
 #define STORE_KIOSK_ID_LEN 8     /* 7 chars + NUL, Crockford base32 */
 #define STORE_FOLIO_LEN 24
 
+/* Field sizes in bytes, NUL included, for every header that carries these
+ * fields (store, config, indicators, receipts, the kiosk). Longer input is
+ * refused, never cut. */
+#define STORE_UNIT_CODE_LEN 32    /* unit code: letters, digits, - or _ */
+#define STORE_UNIT_NAME_LEN 128   /* unit name */
+#define STORE_TZ_LEN 64           /* IANA time zone name */
+#define STORE_EMPLOYEE_NO_LEN 64  /* employee number */
+#define STORE_NAME_LEN 128        /* given name(s); each surname */
+#define STORE_TEXT_LEN 256        /* area, position, e-mail; event title, topics, place, instructor */
+#define STORE_GUEST_NAME_LEN 256  /* a guest's name as typed */
+#define STORE_FULLNAME_LEN 400    /* "Given Surname1 Surname2" (or the guest's name) as shown */
+#define STORE_KIND_LEN 24         /* event kind */
+#define STORE_PAT_LEN 16          /* PAT activity key, like 1.2.3 */
+
 /* Opens (and migrates) the database at path. With create=1 a missing file is
  * created (mode 0600); otherwise it must exist. Fails without changing the
  * file when it was written by a newer version or is not a valid database.
@@ -85,9 +99,9 @@ int store_pragma(store *s, const char *name, char *out, size_t outlen);
 
 /* ---- units ---- */
 typedef struct store_unit {
-    char code[32];
-    char name[128];
-    char timezone[64];
+    char code[STORE_UNIT_CODE_LEN];
+    char name[STORE_UNIT_NAME_LEN];
+    char timezone[STORE_TZ_LEN];
 } store_unit;
 
 /* Inserts the unit or updates its name/time zone. */
@@ -102,14 +116,14 @@ int store_unit_each(store *s, int (*fn)(const store_unit *, void *), void *ctx);
 
 /* ---- roster ---- */
 typedef struct store_person {
-    char employee_no[64];
-    char given_name[128];
-    char surname1[128];
-    char surname2[128];
-    char unit[32];
-    char area[256];
-    char position[256];
-    char email[256];
+    char employee_no[STORE_EMPLOYEE_NO_LEN];
+    char given_name[STORE_NAME_LEN];
+    char surname1[STORE_NAME_LEN];
+    char surname2[STORE_NAME_LEN];
+    char unit[STORE_UNIT_CODE_LEN];
+    char area[STORE_TEXT_LEN];
+    char position[STORE_TEXT_LEN];
+    char email[STORE_TEXT_LEN];
     int active;
 } store_person;
 
@@ -137,15 +151,15 @@ int store_person_count(store *s, int active_only);
 /* ---- events ---- */
 typedef struct store_event {
     char id[UTIL_UUID_LEN];
-    char title[256];
-    char kind[24];
-    char topics[256];      /* comma separated */
-    char unit[32];
+    char title[STORE_TEXT_LEN];
+    char kind[STORE_KIND_LEN];
+    char topics[STORE_TEXT_LEN];   /* comma separated */
+    char unit[STORE_UNIT_CODE_LEN];
     char start[17];        /* 'YYYY-MM-DD HH:MM', the unit's local time */
     char end[17];
-    char place[256];
-    char instructor[256];
-    char pat[16];
+    char place[STORE_TEXT_LEN];
+    char instructor[STORE_TEXT_LEN];
+    char pat[STORE_PAT_LEN];
     int signature;         /* 1 = signature asked at check-in */
     char state[8];         /* draft | open | closed */
     int attendees;         /* filled by get/each */
@@ -172,8 +186,8 @@ typedef struct store_record {
     char folio[STORE_FOLIO_LEN];
     int64_t at;
     char method[8];
-    char employee_no[64];
-    char guest_name[256];
+    char employee_no[STORE_EMPLOYEE_NO_LEN];
+    char guest_name[STORE_GUEST_NAME_LEN];
     char event_id[UTIL_UUID_LEN];   /* attendance */
     char carta_sha256[UTIL_SHA256_HEX]; /* pledge */
     char privacy_sha256[UTIL_SHA256_HEX];
@@ -212,10 +226,10 @@ int store_pledge_find(store *s, const char *employee_no, const char *carta_sha25
 /* One attendee of an event, as lists show it. */
 typedef struct store_attendee {
     store_record r;
-    char name[400];         /* full name, or the guest's typed name */
-    char unit[32];          /* "" for a guest */
-    char area[256];
-    char position[256];
+    char name[STORE_FULLNAME_LEN];   /* full name, or the guest's typed name */
+    char unit[STORE_UNIT_CODE_LEN];  /* "" for a guest */
+    char area[STORE_TEXT_LEN];
+    char position[STORE_TEXT_LEN];
     int guest;
 } store_attendee;
 

@@ -76,7 +76,7 @@ int store_audit_append(store *s, const char *kind, const char *uuid, int64_t now
 struct store_event_light {
     sqlite3_int64 row;
     char id[UTIL_UUID_LEN];
-    char title[256];
+    char title[STORE_TEXT_LEN];
     char state[8];
     int signature;
 };
