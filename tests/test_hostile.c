@@ -273,14 +273,16 @@ static void guest_name_of_100_accented_characters_round_trips(void **state)
     assert_int_equal(strlen(back.guest_name), strlen(name));
     assert_memory_equal(back.guest_name, name, strlen(name) + 1);
     /* And in the file itself, byte for byte. */
+    sqlite3 *db = tu_db(f->s);
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(store_db(f->s), "SELECT guest_name FROM attendance WHERE folio = ?1", -1,
-                                        &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT guest_name FROM attendance WHERE folio = ?1", -1, &st, NULL),
+                     SQLITE_OK);
     sqlite3_bind_text(st, 1, r.folio, -1, SQLITE_STATIC);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_bytes(st, 0), (int)strlen(name));
     assert_memory_equal(sqlite3_column_text(st, 0), name, strlen(name));
     sqlite3_finalize(st);
+    sqlite3_close(db);
     free(name);
 }
 

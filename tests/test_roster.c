@@ -546,11 +546,13 @@ static void check_db_intact(fixture *f, int people, long audit)
     snprintf(path, sizeof path, "%s/r.db", f->dir);
     if (store_open(&f->s, path, 0, err, sizeof err) != STORE_OK)
         fail_msg("reopen: %s", err);
+    sqlite3 *db = tu_db(f->s);
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(store_db(f->s), "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
     sqlite3_finalize(st);
+    sqlite3_close(db);
     if (store_audit_verify(f->s, &entries) != STORE_OK)
         fail_msg("audit: %s", store_errmsg(f->s));
     assert_int_equal(entries, audit);

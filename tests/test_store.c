@@ -44,14 +44,15 @@ static void database_is_private_wal_and_full_sync(void **state)
     snprintf(path, sizeof path, "%s/k.db", f->dir);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
-    assert_int_equal(tu_count(f->s, "PRAGMA synchronous"), 2); /* FULL */
-    assert_int_equal(tu_count(f->s, "PRAGMA foreign_keys"), 1);
+    char v[32];
+    assert_int_equal(store_pragma(f->s, "synchronous", v, sizeof v), STORE_OK);
+    assert_string_equal(v, "2"); /* FULL */
+    assert_int_equal(store_pragma(f->s, "foreign_keys", v, sizeof v), STORE_OK);
+    assert_string_equal(v, "1");
+    assert_int_equal(store_pragma(f->s, "journal_mode", v, sizeof v), STORE_OK);
+    assert_string_equal(v, "wal");
+    assert_int_equal(store_pragma(f->s, "user_version; DROP TABLE audit", v, sizeof v), STORE_INVALID);
     assert_int_equal(tu_count(f->s, "PRAGMA user_version"), store_schema_version());
-    sqlite3_stmt *q;
-    sqlite3_prepare_v2(store_db(f->s), "PRAGMA journal_mode", -1, &q, NULL);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_string_equal((const char *)sqlite3_column_text(q, 0), "wal");
-    sqlite3_finalize(q);
     assert_int_equal(strlen(store_kiosk_id(f->s)), 7);
 }
 
@@ -259,6 +260,96 @@ static void pledge_rules(void **state)
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
 }
 
+/* What a racing child got, as its exit status: pledge result * 4 + check-in
+ * result, each 0 = saved, 1 = STORE_EXISTS, 2 = anything else. */
+static int race_code(int rc)
+{
+    return rc == STORE_OK ? 0 : rc == STORE_EXISTS ? 1 : 2;
+}
+
+/* In a child: its own connection to path; blocks until the parent closes
+ * the start pipe, then pledges and checks in the same person as its
+ * siblings, at the same moment. */
+static int race_child(const char *path, int go, const char *carta, const char *privacy, const char *event)
+{
+    char err[512], byte;
+    store *s;
+    store_record r;
+    if (store_open(&s, path, 0, err, sizeof err) != STORE_OK)
+        return 15;
+    if (read(go, &byte, 1) != 0) /* EOF is the start signal */
+        return 14;
+    int p = store_pledge(s, "1001", carta, privacy, "keyed", NULL, 0, 100, 100, &r);
+    if (p == STORE_EXISTS && !r.folio[0])
+        p = STORE_ERROR; /* "already signed" must come with the earlier record */
+    else if (p != STORE_OK && p != STORE_EXISTS)
+        fprintf(stderr, "racing pledge: %s\n", store_errmsg(s));
+    int c = store_checkin(s, event, "1002", NULL, "keyed", NULL, 0, 100, &r);
+    if (c != STORE_OK && c != STORE_EXISTS)
+        fprintf(stderr, "racing check-in: %s\n", store_errmsg(s));
+    store_close(s);
+    return race_code(p) * 4 + race_code(c);
+}
+
+/* Several processes record the same pledge and the same check-in at once:
+ * exactly one is saved, every other one hears "already signed/registered"
+ * (STORE_EXISTS with the saved record), never a raw UNIQUE error. */
+static void concurrent_duplicates_report_exists(void **state)
+{
+    enum { CHILDREN = 4, ROUNDS = 8 };
+    struct fx *f = *state;
+    char path[4200], privacy[65];
+    snprintf(path, sizeof path, "%s/k.db", f->dir);
+    util_sha256_hex("aviso", 5, privacy);
+    for (int round = 0; round < ROUNDS; round++) {
+        char carta[65], text[32], event[UTIL_UUID_LEN];
+        snprintf(text, sizeof text, "carta v%d", round);
+        util_sha256_hex(text, strlen(text), carta);
+        snprintf(event, sizeof event, "%s",
+                 tu_event(f->s, "Plática", "platica", "etica", "SCLC", "2020-11-26 10:00", 0));
+        store_close(f->s); /* children must not inherit a live connection */
+        f->s = NULL;
+        int go[2];
+        pid_t pid[CHILDREN];
+        assert_int_equal(pipe(go), 0);
+        for (int i = 0; i < CHILDREN; i++) {
+            pid[i] = fork();
+            assert_true(pid[i] >= 0);
+            if (pid[i] == 0) {
+                close(go[1]);
+                _exit(race_child(path, go[0], carta, privacy, event));
+            }
+        }
+        close(go[0]);
+        usleep(100000); /* let every child open its connection and block */
+        close(go[1]);
+        int pledged = 0, pledge_exists = 0, checked = 0, checkin_exists = 0;
+        for (int i = 0; i < CHILDREN; i++) {
+            int st;
+            assert_int_equal(waitpid(pid[i], &st, 0), pid[i]);
+            assert_true(WIFEXITED(st));
+            int code = WEXITSTATUS(st);
+            if (code >= 12)
+                fail_msg("round %d: child could not start (%d)", round, code);
+            pledged += code / 4 == 0;
+            pledge_exists += code / 4 == 1;
+            checked += code % 4 == 0;
+            checkin_exists += code % 4 == 1;
+        }
+        char err[512];
+        assert_int_equal(store_open(&f->s, path, 0, err, sizeof err), STORE_OK);
+        if (pledged != 1 || pledge_exists != CHILDREN - 1)
+            fail_msg("round %d: pledges saved %d, already signed %d, failed %d", round, pledged, pledge_exists,
+                     CHILDREN - pledged - pledge_exists);
+        if (checked != 1 || checkin_exists != CHILDREN - 1)
+            fail_msg("round %d: check-ins saved %d, already registered %d, failed %d", round, checked,
+                     checkin_exists, CHILDREN - checked - checkin_exists);
+    }
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM pledge"), ROUNDS);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance"), ROUNDS);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
+}
+
 static int names(store_person *res, int n, const char *want)
 {
     for (int i = 0; i < n; i++) {
@@ -357,7 +448,7 @@ static void audit_detects_edit_delete_and_insert(void **state)
 {
     struct fx *f = *state;
     store_record r;
-    sqlite3 *db = store_db(f->s);
+    sqlite3 *db = tu_db(f->s); /* the attacker's own connection */
     assert_int_equal(store_checkin(f->s, f->event, "1001", NULL, "number", SIG, sizeof SIG, 100, &r), STORE_OK);
     assert_int_equal(store_checkin(f->s, f->event, "1002", NULL, "number", SIG, sizeof SIG, 101, &r), STORE_OK);
     long n;
@@ -394,13 +485,14 @@ static void audit_detects_edit_delete_and_insert(void **state)
     sqlite3_exec(db, "DELETE FROM attendance WHERE employee_no = '1002'", NULL, NULL, NULL);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
     assert_non_null(strstr(store_errmsg(f->s), "deleted"));
+    sqlite3_close(db);
 }
 
 static void audit_detects_removed_entry(void **state)
 {
     struct fx *f = *state;
     store_record r;
-    sqlite3 *db = store_db(f->s);
+    sqlite3 *db = tu_db(f->s);
     assert_int_equal(store_checkin(f->s, f->event, "1001", NULL, "number", SIG, sizeof SIG, 100, &r), STORE_OK);
     assert_int_equal(store_checkin(f->s, f->event, "1002", NULL, "number", SIG, sizeof SIG, 101, &r), STORE_OK);
     sqlite3_exec(db, "DROP TRIGGER audit_no_delete", NULL, NULL, NULL);
@@ -410,6 +502,7 @@ static void audit_detects_removed_entry(void **state)
                      SQLITE_OK);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
     assert_non_null(strstr(store_errmsg(f->s), "link broken"));
+    sqlite3_close(db);
 }
 
 /* Runs fn in a child with a file size limit; returns its exit status. */
@@ -472,7 +565,9 @@ static void full_disk_loses_nothing_acknowledged(void **state)
     struct full_ctx c;
     snprintf(c.path, sizeof c.path, "%s/k.db", f->dir);
     snprintf(c.event, sizeof c.event, "%s", f->event);
-    sqlite3_exec(store_db(f->s), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    sqlite3 *db = tu_db(f->s);
+    sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    sqlite3_close(db);
     struct stat st;
     stat(c.path, &st);
     /* The ack file is written after the limit too, so give it room. */
@@ -490,10 +585,12 @@ static void full_disk_loses_nothing_acknowledged(void **state)
     assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance WHERE method = 'guest'"), acknowledged);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
     sqlite3_stmt *q;
-    sqlite3_prepare_v2(store_db(f->s), "PRAGMA integrity_check", -1, &q, NULL);
+    db = tu_db(f->s);
+    sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &q, NULL);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(q, 0), "ok");
     sqlite3_finalize(q);
+    sqlite3_close(db);
     /* Space is back: work resumes. */
     store_record r;
     assert_int_equal(store_checkin(f->s, f->event, "1003", NULL, "number", SIG, sizeof SIG, 5000, &r), STORE_OK);
@@ -519,12 +616,15 @@ static int write_readonly(void *arg)
     /* Writing fails cleanly. */
     struct stat st;
     (void)st;
+    sqlite3 *db;
     sqlite3_stmt *q;
     const char *ev = NULL;
-    sqlite3_prepare_v2(store_db(s), "SELECT uuid FROM event LIMIT 1", -1, &q, NULL);
+    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    sqlite3_prepare_v2(db, "SELECT uuid FROM event LIMIT 1", -1, &q, NULL);
     if (sqlite3_step(q) == SQLITE_ROW)
         ev = strdup((const char *)sqlite3_column_text(q, 0));
     sqlite3_finalize(q);
+    sqlite3_close(db);
     rc = store_checkin(s, ev, "1003", NULL, "number", SIG, sizeof SIG, 7, &r);
     if (rc != STORE_READONLY)
         code = 22;
@@ -579,6 +679,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(draft_event_refuses_checkin, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(find_and_list_attendance, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(pledge_rules, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(concurrent_duplicates_report_exists, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(search_folds_accents_and_prefixes, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(search_limits_results, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(event_validation, setup, tu_teardown),

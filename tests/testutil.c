@@ -30,14 +30,25 @@ void tu_store_done(store *s, char *dir)
     free(dir);
 }
 
+sqlite3 *tu_db(store *s)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(store_path(s), &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+        fail_msg("open %s: %s", store_path(s), db ? sqlite3_errmsg(db) : "out of memory");
+    sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
 long tu_count(store *s, const char *sql)
 {
+    sqlite3 *db = tu_db(s);
     sqlite3_stmt *st;
     long n = -1;
-    assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     if (sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
+    sqlite3_close(db);
     return n;
 }
 

@@ -15,8 +15,13 @@ store *tu_store(const char *dir, const char *name);
  * already), removes dir and frees the string. */
 void tu_store_done(store *s, char *dir);
 
-/* Runs sql, a query of one integer (e.g. SELECT count(*) ...); returns it,
- * or -1 when there is no row. */
+/* A connection of the test's own to s's database file (the store runs no
+ * SQL for others): for counts and for attacks on the file. Close it with
+ * sqlite3_close. */
+struct sqlite3 *tu_db(store *s);
+
+/* Runs sql, a query of one integer (e.g. SELECT count(*) ...) on a
+ * connection of its own; returns it, or -1 when there is no row. */
 long tu_count(store *s, const char *sql);
 
 /* Adds the three active people most tests start from: 1001 José Peña

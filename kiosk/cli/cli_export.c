@@ -1,7 +1,7 @@
 /* cli_export.c — `export attendance|pledges|indicators` (SPEC "Coordinator
  * command line"). Prints the path of the written file on stdout; errors are
  * one line on stderr and nothing is left under the target name. */
-#include "cli.h"
+#include "cli_common.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -16,32 +16,13 @@ static const char USAGE[] =
     "export pledges [--year Y] --format pdf|csv|xlsx -o FILE | "
     "export indicators [--year Y] --format pdf|csv -o FILE";
 
-static int parse_year(const char *v, int *out)
-{
-    char *end;
-    long y = strtol(v, &end, 10);
-    if (!*v || *end || y < 1970 || y > 2999)
-        return -1;
-    *out = (int)y;
-    return 0;
-}
-
-/* The year of now in the kiosk's unit. */
-static int this_year(cli_ctx *ctx)
-{
-    struct tm tm;
-    const config_unit *u = config_find_unit(&ctx->cfg, ctx->cfg.unit);
-    util_utc_to_local(u && u->timezone[0] ? u->timezone : "America/Mexico_City", cli_now(), &tm);
-    return tm.tm_year + 1900;
-}
-
 /* Default output: the configured export folder and a descriptive name. */
 static void default_path(cli_ctx *ctx, const char *what, const char *id, int year, const char *format, char *out,
                          size_t outlen)
 {
     const char *dir = ctx->cfg.export_dir[0] ? ctx->cfg.export_dir : ".";
     char stamp[32];
-    util_format_time("America/Mexico_City", cli_now(), "%Y%m%d-%H%M", stamp, sizeof stamp);
+    util_format_time(CK_DEFAULT_TZ, cli_now(), "%Y%m%d-%H%M", stamp, sizeof stamp);
     if (id)
         snprintf(out, outlen, "%s/%s-%.8s-%s.%s", dir, what, id, stamp, format);
     else if (year)
@@ -82,7 +63,7 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv)
         case 'f': format = optarg; break;
         case 'o': path = optarg; break;
         case 'y':
-            if (parse_year(optarg, &year))
+            if (cli_parse_year(optarg, &year))
                 return cli_error("export: bad year '%s'", optarg);
             year_given = 1;
             break;
@@ -98,7 +79,7 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv)
     if (!format)
         return cli_error("export %s: give --format (%s)", what, ind ? "pdf or csv" : "pdf, csv or xlsx");
     if (ind && !year_given)
-        year = this_year(ctx);
+        year = cli_current_year(ctx);
     store *s;
     if (cli_open(ctx, &s))
         return 1;

@@ -1,39 +1,14 @@
-/* cli_receipt.c — the receipt, verify and keys commands, and the payload
- * line printed after a command-line check-in or pledge (SPEC "Receipts").
- *
- * Key file format (keys export / keys import): UTF-8 text, one kiosk per
- * line, tab-separated:
- *
- *   CKKEY1 <TAB> KIOSK_ID <TAB> PUBLIC_KEY_BASE64 <TAB> UNIT <TAB> INSTITUTION
- *
- * Blank lines and lines starting with '#' are ignored. Only public keys are
- * ever written; the signing key stays in "<db>.key". */
-#include "cli.h"
-#include "export.h"
+/* cli_receipt.c — receipt FOLIO (show, PNG, print) and verify PAYLOAD
+ * (a receipt's QR, or the fingerprint QR of an exported list) (SPEC
+ * "Receipts"). */
+#include "cli_common.h"
 
-#include <errno.h>
-#include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "receipt.h"
 #include "util.h"
-
-#define KEYFILE_TAG "CKKEY1"
-
-int cli_print_payload(cli_ctx *ctx, store *s, const store_record *r)
-{
-    receipt rc;
-    char err[1024];
-    if (receipt_build(s, &ctx->cfg, ctx->db_path, r, &rc, err, sizeof err) != 0) {
-        cli_error("%s", err);
-        return -1;
-    }
-    printf("%s\n", rc.payload);
-    return 0;
-}
 
 /* ---- receipt FOLIO [--png FILE] [--print] ---- */
 
@@ -117,7 +92,7 @@ static int verify_document(store *s, const char *payload)
 
 int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
 {
-    char line[RECEIPT_PAYLOAD_MAX + 2], err[1024], tz[64] = "America/Mexico_City", when[64];
+    char line[RECEIPT_PAYLOAD_MAX + 2], err[1024], tz[STORE_TZ_LEN] = CK_DEFAULT_TZ, when[64];
     const char *payload;
     if (argc > 2)
         return cli_error("usage: verify PAYLOAD (the payload contains spaces: quote it, or use - to read it from "
@@ -172,205 +147,4 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
     printf("time: %s %s\n", when, tz);
     store_close(s);
     return 0;
-}
-
-/* ---- keys export [FILE] | keys import FILE ---- */
-
-static int keys_export(cli_ctx *ctx, const char *path)
-{
-    static const char sql[] =
-        "SELECT kiosk_id, public_key, institution, unit_code FROM kiosk_key ORDER BY kiosk_id";
-    store *s;
-    sqlite3_stmt *st = NULL;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = NULL;
-    int rc = 1, n = 0;
-    if (cli_open(ctx, &s))
-        return 1;
-    if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
-        cli_error("keys export: %s", sqlite3_errmsg(store_db(s)));
-        goto out;
-    }
-    mem = open_memstream(&text, &len);
-    if (!mem) {
-        cli_error("keys export: out of memory");
-        goto out;
-    }
-    fprintf(mem, "# cepci-kiosk public keys; on another kiosk: cepci-kiosk keys import FILE\n");
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        char b64[64], inst[256], unit[64];
-        if (sqlite3_column_bytes(st, 1) != 32)
-            continue;
-        sodium_bin2base64(b64, sizeof b64, sqlite3_column_blob(st, 1), 32, sodium_base64_VARIANT_ORIGINAL);
-        snprintf(inst, sizeof inst, "%s", (const char *)sqlite3_column_text(st, 2));
-        snprintf(unit, sizeof unit, "%s", (const char *)sqlite3_column_text(st, 3));
-        for (char *c = inst; *c; c++)
-            if (*c == '\t' || *c == '\r' || *c == '\n')
-                *c = ' ';
-        fprintf(mem, "%s\t%s\t%s\t%s\t%s\n", KEYFILE_TAG, (const char *)sqlite3_column_text(st, 0), b64,
-                unit, inst);
-        n++;
-    }
-    if (step != SQLITE_DONE) {
-        cli_error("keys export: %s", sqlite3_errmsg(store_db(s)));
-        goto out;
-    }
-    if (fclose(mem) != 0) {
-        mem = NULL;
-        cli_error("keys export: out of memory");
-        goto out;
-    }
-    mem = NULL;
-    if (!path || strcmp(path, "-") == 0) {
-        fwrite(text, 1, len, stdout);
-    } else {
-        if (util_write_file_atomic(path, text, len) != 0) {
-            cli_error("%s: cannot write: %s", path, strerror(errno));
-            goto out;
-        }
-        fprintf(stderr, "%d public keys written to %s\n", n, path);
-    }
-    rc = 0;
-out:
-    if (mem)
-        fclose(mem);
-    free(text);
-    sqlite3_finalize(st);
-    store_close(s);
-    return rc;
-}
-
-typedef struct key_line {
-    int lineno;
-    char kiosk[STORE_KIOSK_ID_LEN];
-    unsigned char pk[32];
-    char unit[32];
-    char institution[160];
-} key_line;
-
-/* Parses one key line (already without its end of line) into k. Returns
- * NULL or the reason it is bad. */
-static const char *parse_key_line(char *line, key_line *k)
-{
-    char *field[5] = {0};
-    int n = 0;
-    for (char *p = line; n < 5;) {
-        field[n++] = p;
-        char *tab = n < 5 ? strchr(p, '\t') : NULL;
-        if (!tab)
-            break;
-        *tab = '\0';
-        p = tab + 1;
-    }
-    if (n < 3)
-        return "expected: CKKEY1<TAB>KIOSK_ID<TAB>PUBLIC_KEY[<TAB>UNIT<TAB>INSTITUTION]";
-    if (strcmp(field[0], KEYFILE_TAG) != 0)
-        return "not a cepci-kiosk key line (it must start with " KEYFILE_TAG ")";
-    if (strlen(field[1]) != STORE_KIOSK_ID_LEN - 1 ||
-        strspn(field[1], "0123456789ABCDEFGHJKMNPQRSTVWXYZ") != STORE_KIOSK_ID_LEN - 1)
-        return "bad kiosk id (7 characters, Crockford base32)";
-    snprintf(k->kiosk, sizeof k->kiosk, "%s", field[1]);
-    size_t bl = 0;
-    if (sodium_base642bin(k->pk, sizeof k->pk, field[2], strlen(field[2]), NULL, &bl, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        bl != 32)
-        return "bad public key (base64 of 32 bytes expected)";
-    if (!crypto_core_ed25519_is_valid_point(k->pk))
-        return "bad public key (not an Ed25519 key)";
-    k->unit[0] = k->institution[0] = '\0';
-    if (n > 3 && field[3][0]) {
-        if (!util_is_token(field[3]) || strlen(field[3]) >= sizeof k->unit)
-            return "bad unit code";
-        snprintf(k->unit, sizeof k->unit, "%s", field[3]);
-    }
-    if (n > 4) {
-        if (!util_utf8_valid(field[4], strlen(field[4])))
-            return "the institution is not valid UTF-8";
-        util_strlcpy(k->institution, field[4], sizeof k->institution);
-    }
-    return NULL;
-}
-
-static int keys_import(cli_ctx *ctx, const char *path)
-{
-    size_t len;
-    char *text = util_read_file(path, &len);
-    if (!text)
-        return cli_error("%s: cannot read: %s", path, strerror(errno));
-    key_line *keys = NULL;
-    int nkeys = 0, rc = 1, lineno = 0, added = 0;
-    store *s = NULL;
-    /* Parse everything first: a bad file changes nothing. */
-    for (char *p = text, *next; p && *p; p = next) {
-        lineno++;
-        next = strchr(p, '\n');
-        if (next)
-            *next++ = '\0';
-        p[strcspn(p, "\r")] = '\0';
-        if (lineno == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
-            (unsigned char)p[2] == 0xBF)
-            p += 3;
-        char *t = util_trim(p);
-        if (!*t || *t == '#')
-            continue;
-        key_line *grown = realloc(keys, (size_t)(nkeys + 1) * sizeof *keys);
-        if (!grown) {
-            cli_error("keys import: out of memory");
-            goto out;
-        }
-        keys = grown;
-        keys[nkeys].lineno = lineno;
-        const char *why = parse_key_line(t, &keys[nkeys]);
-        if (why) {
-            cli_error("%s:%d: %s", path, lineno, why);
-            goto out;
-        }
-        nkeys++;
-    }
-    if (nkeys == 0) {
-        cli_error("%s: no public keys in this file", path);
-        goto out;
-    }
-    if (cli_open(ctx, &s))
-        goto out;
-    if (store_begin(s) != STORE_OK) {
-        cli_error("%s", store_errmsg(s));
-        goto out;
-    }
-    for (int i = 0; i < nkeys; i++) {
-        unsigned char old[32];
-        int known = store_key_get(s, keys[i].kiosk, old) == STORE_OK;
-        if (store_key_put(s, keys[i].kiosk, keys[i].pk, keys[i].institution, keys[i].unit, cli_now()) !=
-            STORE_OK) {
-            cli_error("%s:%d: %s", path, keys[i].lineno, store_errmsg(s));
-            store_rollback(s);
-            goto out;
-        }
-        added += !known;
-    }
-    if (store_commit(s) != STORE_OK) {
-        cli_error("%s", store_errmsg(s));
-        store_rollback(s);
-        goto out;
-    }
-    printf("%d claves: %d nuevas, %d ya conocidas\n", nkeys, added, nkeys - added);
-    rc = 0;
-out:
-    if (s)
-        store_close(s);
-    free(keys);
-    free(text);
-    return rc;
-}
-
-int cli_cmd_keys(cli_ctx *ctx, int argc, char **argv)
-{
-    static const char usage[] = "keys export [FILE] | keys import FILE";
-    if (argc >= 2 && strcmp(argv[1], "export") == 0 && argc <= 3)
-        return keys_export(ctx, argc == 3 ? argv[2] : NULL);
-    if (argc == 3 && strcmp(argv[1], "import") == 0)
-        return keys_import(ctx, argv[2]);
-    return cli_error("usage: %s", usage);
 }

@@ -329,7 +329,7 @@ void util_utc_to_local(const char *tz, int64_t t, struct tm *out)
     time_t tt = (time_t)t;
     pthread_mutex_lock(&env_mu);
     if (tz_use(tz) != 0)
-        tz_use("America/Mexico_City");
+        tz_use(CK_DEFAULT_TZ);
     localtime_r(&tt, out);
     pthread_mutex_unlock(&env_mu);
 }

@@ -10,6 +10,10 @@
 #define UTIL_UUID_LEN 37      /* 36 chars + NUL */
 #define UTIL_SHA256_HEX 65    /* 64 hex chars + NUL */
 
+/* The time zone of a unit, a kiosk or a date when nothing names one (the
+ * institutions are Mexican federal ones; units elsewhere set their own). */
+#define CK_DEFAULT_TZ "America/Mexico_City"
+
 /* Writes a random (version 4) UUID, lower-case, into out[UTIL_UUID_LEN].
  * Requires util_init() (libsodium) to have succeeded. */
 void util_uuid(char out[UTIL_UUID_LEN]);

@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,30 +114,12 @@ int backup_run(store *s, const char *dir, int keep, int64_t now, char *out, size
         return -1;
     }
     close(fd);
-    sqlite3 *dst = NULL;
-    int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_backup *b = sqlite3_backup_init(dst, "main", store_db(s), "main");
-        if (b) {
-            do {
-                rc = sqlite3_backup_step(b, -1); /* all at once: a busy kiosk cannot restart it */
-                if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-                    sqlite3_sleep(50);
-            } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-            sqlite3_backup_finish(b);
-            if (rc == SQLITE_DONE)
-                rc = SQLITE_OK;
-        } else {
-            rc = sqlite3_errcode(dst);
-        }
+    int rc = 0;
+    if (store_backup_to(s, tmp) != STORE_OK) {
+        snprintf(err, errlen, "%s: backup failed: %s", dir, store_errmsg(s));
+        rc = -1;
     }
-    /* The copy is a self-contained rollback-journal file. */
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        snprintf(err, errlen, "%s: backup failed: %s", dir, dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
-    sqlite3_close(dst);
-    if (rc == SQLITE_OK) {
+    if (rc == 0) {
         fd = open(tmp, O_RDONLY);
         if (fd >= 0) {
             fsync(fd);
@@ -146,15 +127,15 @@ int backup_run(store *s, const char *dir, int keep, int64_t now, char *out, size
         }
         if (rename(tmp, out) != 0) {
             snprintf(err, errlen, "%s: cannot finish the backup: %s", out, strerror(errno));
-            rc = SQLITE_ERROR;
+            rc = -1;
         }
     }
-    if (rc != SQLITE_OK) {
+    if (rc != 0) {
         unlink(tmp);
         return -1;
     }
     struct stat live;
-    const char *dbfile = sqlite3_db_filename(store_db(s), "main");
-    prune(dir, keep < 1 ? 1 : keep, dbfile && stat(dbfile, &live) == 0 ? &live : NULL);
+    const char *dbfile = store_path(s);
+    prune(dir, keep < 1 ? 1 : keep, dbfile[0] && stat(dbfile, &live) == 0 ? &live : NULL);
     return 0;
 }

@@ -83,7 +83,7 @@ static config_unit *unit_slot(config *c, const char *code)
     config_unit *u = &c->units[c->nunits++];
     snprintf(u->code, sizeof u->code, "%s", code);
     snprintf(u->name, sizeof u->name, "%s", code);
-    snprintf(u->timezone, sizeof u->timezone, "America/Mexico_City");
+    snprintf(u->timezone, sizeof u->timezone, "%s", CK_DEFAULT_TZ);
     return u;
 }
 
@@ -160,7 +160,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
             STR(u->name);
         else if (strcmp(name, "timezone") == 0) {
             if (!util_tz_valid(value))
-                bad = "unknown time zone (use an IANA name such as America/Mexico_City)";
+                bad = "unknown time zone (use an IANA name such as " CK_DEFAULT_TZ ")";
             else
                 STR(u->timezone);
         } else

@@ -6,13 +6,15 @@
 
 #include <stddef.h>
 
+#include "store.h"   /* the field sizes */
+
 #define CONFIG_MAX_UNITS 64
 #define CONFIG_MAX_TOPICS 16
 
 typedef struct config_unit {
-    char code[32];
-    char name[128];
-    char timezone[64];
+    char code[STORE_UNIT_CODE_LEN];
+    char name[STORE_UNIT_NAME_LEN];
+    char timezone[STORE_TZ_LEN];
 } config_unit;
 
 typedef struct config {
@@ -20,7 +22,7 @@ typedef struct config {
     char committee[160];       /* [institution] committee */
     char logo[512];            /* [institution] logo (PNG), optional */
     char accent[16];           /* [institution] accent = #RRGGBB */
-    char unit[32];             /* [kiosk] unit this kiosk stands in */
+    char unit[STORE_UNIT_CODE_LEN]; /* [kiosk] unit this kiosk stands in */
     int idle_timeout;          /* [kiosk] seconds, default 45 */
     char printer_uri[512];     /* [printer] uri */
     int printer_width;         /* [printer] 58 or 80 (mm) */

@@ -1,13 +1,14 @@
 /* indicators.c — see indicators.h.
  *
- * The counts are one merge in C of three streams sorted by employee number
- * (active people, attendance, pledges), each read from a covering index:
- * no GROUP BY over a million rows, no sort, no hash lookups. */
+ * The counts are one pass over the active people (store_activity_each: a
+ * merge of three streams sorted by employee number, each read from a
+ * covering index — no GROUP BY over a million rows, no sort, no hash
+ * lookups), with the qualifying events' months in a table indexed by the
+ * event's local row number. */
 #include "indicators.h"
 #include "csvout.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,184 +28,103 @@ static int unit_index(indicators *ind, const char *code)
     return -1;
 }
 
-/* Prepares sql on s's connection; NULL with the reason on s. */
-static sqlite3_stmt *prepare(store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-        store_sql_fail(s, rc, "compute indicators");
-        return NULL;
-    }
-    return st;
-}
+/* Units and their time zones, as store_unit_each lists them. */
+struct units_ctx {
+    indicators *ind;
+    char (*tz)[STORE_TZ_LEN];   /* malloc'd, one per unit */
+    int cap;
+    int oom;
+};
 
-/* Finalises st after a loop that ended with step result rc: STORE_OK when
- * the rows were all read, the error (on s) otherwise. */
-static int finish(store *s, sqlite3_stmt *st, int rc)
+static int add_unit(const store_unit *su, void *arg)
 {
-    int code = rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : store_sql_fail(s, rc, "compute indicators");
-    sqlite3_finalize(st);
-    return code;
-}
-
-/* Loads units and their time zones (*tz: malloc'd, one per unit). */
-static int load_units(store *s, indicators *ind, char (**tz)[64])
-{
-    sqlite3_stmt *st = prepare(s, "SELECT count(*) FROM unit");
-    int n = 0, rc;
-    if (!st)
-        return STORE_ERROR;
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    if ((rc = finish(s, st, rc)))
-        return rc;
-    ind->units = calloc((size_t)n + 1, sizeof *ind->units);
-    *tz = calloc((size_t)n + 1, sizeof **tz);
-    if (!ind->units || !*tz || !(st = prepare(s, "SELECT code, name, timezone FROM unit ORDER BY code")))
-        return STORE_ERROR;
-    while (ind->nunits < n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ind_unit *u = &ind->units[ind->nunits];
-        util_strlcpy(u->code, (const char *)sqlite3_column_text(st, 0), sizeof u->code);
-        util_strlcpy(u->name, (const char *)sqlite3_column_text(st, 1), sizeof u->name);
-        util_strlcpy((*tz)[ind->nunits], (const char *)sqlite3_column_text(st, 2), 64);
-        ind->nunits++;
+    struct units_ctx *uc = arg;
+    indicators *ind = uc->ind;
+    if (ind->nunits == uc->cap) {
+        int cap = uc->cap ? uc->cap * 2 : 16;
+        ind_unit *units = realloc(ind->units, (size_t)cap * sizeof *units);
+        if (units)
+            ind->units = units;
+        char (*tz)[STORE_TZ_LEN] = realloc(uc->tz, (size_t)cap * sizeof *tz);
+        if (tz)
+            uc->tz = tz;
+        if (!units || !tz)
+            return uc->oom = 1;
+        uc->cap = cap;
     }
-    return finish(s, st, ind->nunits < n ? rc : SQLITE_DONE);
+    ind_unit *u = &ind->units[ind->nunits];
+    memset(u, 0, sizeof *u);
+    util_strlcpy(u->code, su->code, sizeof u->code);
+    util_strlcpy(u->name, su->name, sizeof u->name);
+    util_strlcpy(uc->tz[ind->nunits], su->timezone, sizeof uc->tz[ind->nunits]);
+    ind->nunits++;
+    return 0;
 }
 
 /* Month (1..12) of each qualifying event of the year, indexed by the
- * event's local row id (0 = not qualifying); marks has_training on the
- * units that held one. *months is malloc'd, *nmonths its length. */
-static int load_events(store *s, const config *c, indicators *ind, unsigned char **months, sqlite3_int64 *nmonths)
+ * event's local row number (0 = not qualifying); marks has_training on the
+ * units that held one. */
+struct events_ctx {
+    const config *c;
+    indicators *ind;
+    unsigned char *months;
+    int64_t nmonths;
+};
+
+static int add_event(const store_event_brief *e, void *arg)
 {
-    sqlite3_stmt *st = prepare(s, "SELECT ifnull(max(id), 0) + 1 FROM event");
-    char year[8];
-    int rc;
-    snprintf(year, sizeof year, "%04d", ind->year);
-    *nmonths = 1;
-    if (!st)
-        return STORE_ERROR;
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        *nmonths = sqlite3_column_int64(st, 0);
-    if ((rc = finish(s, st, rc)))
-        return rc;
-    if (!(*months = calloc((size_t)*nmonths, 1)))
-        return STORE_ERROR;
-    st = prepare(s,
-        "SELECT e.id, e.unit_code, CAST(substr(e.start_local, 6, 2) AS INTEGER), "
-        "(SELECT group_concat(topic, ',') FROM event_topic t WHERE t.event_id = e.id), "
-        "e.state <> 'draft' AND EXISTS (SELECT 1 FROM attendance a INDEXED BY attendance_once "
-        "WHERE a.event_id = e.id AND a.employee_no IS NOT NULL) "
-        "FROM event e WHERE substr(e.start_local, 1, 4) = ?1");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_text(st, 1, year, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char topics[256];
-        int qualifies = 0;
-        const unsigned char *tp = sqlite3_column_text(st, 3);
-        util_strlcpy(topics, tp ? (const char *)tp : "", sizeof topics);
-        for (char *save = NULL, *t = strtok_r(topics, ",", &save); t && !qualifies; t = strtok_r(NULL, ",", &save))
-            qualifies = config_topic_counts(c, t);
-        sqlite3_int64 id = sqlite3_column_int64(st, 0);
-        int month = sqlite3_column_int(st, 2);
-        if (!qualifies || id <= 0 || id >= *nmonths || month < 1 || month > 12)
-            continue;
-        (*months)[id] = (unsigned char)month;
-        /* I.2: the unit "held" the event when it was not a draft and staff
-         * attended it; an announced but empty event proves nothing. */
-        int u = unit_index(ind, (const char *)sqlite3_column_text(st, 1));
-        if (u >= 0 && sqlite3_column_int(st, 4))
-            ind->units[u].has_training = 1;
+    struct events_ctx *ec = arg;
+    char topics[256];
+    int qualifies = 0;
+    util_strlcpy(topics, e->topics, sizeof topics);
+    for (char *save = NULL, *t = strtok_r(topics, ",", &save); t && !qualifies; t = strtok_r(NULL, ",", &save))
+        qualifies = config_topic_counts(ec->c, t);
+    if (!qualifies || e->row <= 0 || e->row >= ec->nmonths || e->month < 1 || e->month > 12)
+        return 0;
+    ec->months[e->row] = (unsigned char)e->month;
+    /* I.2: the unit "held" the event when it was not a draft and staff
+     * attended it; an announced but empty event proves nothing. */
+    int u = unit_index(ec->ind, e->unit);
+    if (u >= 0 && e->held)
+        ec->ind->units[u].has_training = 1;
+    return 0;
+}
+
+/* The counting pass over active people (store_activity_each merges their
+ * attendance and pledges). month_end[u][k] is the first instant after
+ * month k in unit u's zone. */
+struct count_ctx {
+    indicators *ind;
+    const unsigned char *months;
+    int64_t nmonths;
+    int64_t (*month_end)[12];
+};
+
+static int count_person(const store_activity *a, void *arg)
+{
+    struct count_ctx *cc = arg;
+    int u = unit_index(cc->ind, a->unit);
+    if (u < 0)
+        return 0;
+    ind_unit *unit = &cc->ind->units[u];
+    unit->staff++;
+    int first = 13;
+    for (size_t i = 0; i < a->nevents; i++) {
+        int64_t ev = a->events[i];
+        if (ev > 0 && ev < cc->nmonths && cc->months[ev] && cc->months[ev] < first)
+            first = cc->months[ev];
     }
-    return finish(s, st, rc);
-}
-
-/* Steps a merge cursor: *live while it is on a row; a step error goes to
- * *bad (an error must never read as "no more rows"). */
-static void advance(sqlite3_stmt *st, int *live, int *bad)
-{
-    int rc = sqlite3_step(st);
-    *live = rc == SQLITE_ROW;
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        *bad = rc;
-}
-
-/* Advances a cursor over rows sorted by employee number (column 0) until
- * its key is >= key; returns 1 while positioned on a row equal to key. */
-static int seek(sqlite3_stmt *st, int *live, int *bad, const char *key)
-{
-    while (*live) {
-        const char *k = (const char *)sqlite3_column_text(st, 0);
-        int c = k ? strcmp(k, key) : -1;
-        if (c == 0)
-            return 1;
-        if (c > 0)
-            return 0;
-        advance(st, live, bad);
+    for (int k = 0; k < 12; k++) {
+        unit->monthly_trained[k] += first <= k + 1;
+        unit->monthly_pledged[k] += a->first_pledge < cc->month_end[u][k];
     }
     return 0;
 }
 
-/* The counting pass: active people, their attendance and pledges, all read
- * in employee-number order (covering indexes) and merged, with no lookups.
- * month_end[u][k] is the first instant after month k in unit u's zone. */
-static int count_people(store *s, indicators *ind, const unsigned char *months, sqlite3_int64 nmonths,
-                        int64_t (*month_end)[12])
-{
-    sqlite3_stmt *pe, *at = NULL, *pl = NULL;
-    int rc = STORE_ERROR, step = SQLITE_DONE;
-    if (!(pe = prepare(s, "SELECT employee_no, unit_code FROM person WHERE active = 1 ORDER BY employee_no")) ||
-        !(at = prepare(s, "SELECT employee_no, event_id FROM attendance INDEXED BY attendance_person "
-                          "WHERE employee_no IS NOT NULL ORDER BY employee_no")) ||
-        !(pl = prepare(s, "SELECT employee_no, min(at) FROM pledge GROUP BY employee_no ORDER BY employee_no")))
-        goto out;
-    int at_live, pl_live, bad = SQLITE_OK;
-    advance(at, &at_live, &bad);
-    advance(pl, &pl_live, &bad);
-    while ((step = sqlite3_step(pe)) == SQLITE_ROW) {
-        const char *no = (const char *)sqlite3_column_text(pe, 0);
-        int u = unit_index(ind, (const char *)sqlite3_column_text(pe, 1));
-        if (u < 0)
-            continue;
-        ind_unit *unit = &ind->units[u];
-        unit->staff++;
-        int first = 13;
-        while (seek(at, &at_live, &bad, no)) {
-            sqlite3_int64 ev = sqlite3_column_int64(at, 1);
-            if (ev > 0 && ev < nmonths && months[ev] && months[ev] < first)
-                first = months[ev];
-            advance(at, &at_live, &bad);
-        }
-        int64_t pledged = INT64_MAX;
-        if (seek(pl, &pl_live, &bad, no))
-            pledged = sqlite3_column_int64(pl, 1);
-        for (int k = 0; k < 12; k++) {
-            unit->monthly_trained[k] += first <= k + 1;
-            unit->monthly_pledged[k] += pledged < month_end[u][k];
-        }
-    }
-    /* A cursor that stopped on an error (not at its end) must not pass for
-     * "nobody else trained". */
-    if (step != SQLITE_DONE)
-        rc = store_sql_fail(s, step, "compute indicators");
-    else if (bad != SQLITE_OK)
-        rc = store_sql_fail(s, bad, "compute indicators");
-    else
-        rc = STORE_OK;
-out:
-    sqlite3_finalize(pe);
-    sqlite3_finalize(at);
-    sqlite3_finalize(pl);
-    return rc;
-}
-
 int indicators_compute(store *s, const config *c, int year, indicators *ind)
 {
-    char (*tz)[64] = NULL;
-    unsigned char *months = NULL;
-    sqlite3_int64 nmonths = 0;
+    struct units_ctx uc = {.ind = ind};
+    struct events_ctx ec = {.c = c, .ind = ind};
     int64_t (*month_end)[12] = NULL;
     memset(ind, 0, sizeof *ind);
     ind->year = year;
@@ -212,11 +132,16 @@ int indicators_compute(store *s, const config *c, int year, indicators *ind)
     ind->goal_units = c->goal_units;
     ind->goal_pledged = c->goal_pledged;
     /* One read snapshot for units, events, people, attendance and pledges. */
-    int own_tx = sqlite3_get_autocommit(store_db(s)) &&
-                 sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-    int rc = load_units(s, ind, &tz);
+    store_snapshot_begin(s);
+    int rc = store_unit_each(s, add_unit, &uc);
+    if (!rc && uc.oom)
+        rc = STORE_ERROR;
     if (!rc)
-        rc = load_events(s, c, ind, &months, &nmonths);
+        rc = store_event_rows(s, &ec.nmonths);
+    if (!rc && !(ec.months = calloc((size_t)ec.nmonths, 1)))
+        rc = STORE_ERROR;
+    if (!rc)
+        rc = store_event_brief_each(s, year, add_event, &ec);
     if (!rc && !(month_end = calloc((size_t)ind->nunits + 1, sizeof *month_end)))
         rc = STORE_ERROR;
     /* Month ends of the year in each unit's zone: a pledge counts for month
@@ -225,17 +150,18 @@ int indicators_compute(store *s, const config *c, int year, indicators *ind)
         for (int k = 0; k < 12; k++) {
             struct tm tm = {.tm_year = (k == 11 ? year + 1 : year) - 1900, .tm_mon = (k + 1) % 12, .tm_mday = 1,
                             .tm_isdst = -1};
-            if (util_local_to_utc(tz[u], &tm, &month_end[u][k]) != 0)
-                util_local_to_utc("America/Mexico_City", &tm, &month_end[u][k]);
+            if (util_local_to_utc(uc.tz[u], &tm, &month_end[u][k]) != 0)
+                util_local_to_utc(CK_DEFAULT_TZ, &tm, &month_end[u][k]);
         }
     }
-    if (!rc)
-        rc = count_people(s, ind, months, nmonths, month_end);
-    if (own_tx)
-        sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
+    if (!rc) {
+        struct count_ctx cc = {ind, ec.months, ec.nmonths, month_end};
+        rc = store_activity_each(s, count_person, &cc);
+    }
+    store_snapshot_end(s);
     free(month_end);
-    free(months);
-    free(tz);
+    free(ec.months);
+    free(uc.tz);
     if (rc) {
         indicators_free(ind);
         return rc;

@@ -16,8 +16,8 @@
 #include "store.h"
 
 typedef struct ind_unit {
-    char code[32];
-    char name[128];
+    char code[STORE_UNIT_CODE_LEN];
+    char name[STORE_UNIT_NAME_LEN];
     int staff;
     int trained;
     int pledged;

@@ -42,7 +42,6 @@
 
 #include <csv.h>
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +54,7 @@
 #define ROSTER_MAX_FIELDS 1024                 /* per record */
 #define ROSTER_CHUNK 65536                     /* bytes fed to libcsv at a time */
 #define ROSTER_UNIT_CACHE 32                   /* distinct `unidad` values remembered */
-#define ROSTER_UNIT_MAX 128                    /* longest accepted `unidad` value (bytes + NUL) */
+#define ROSTER_UNIT_MAX STORE_UNIT_NAME_LEN    /* longest accepted `unidad` value (bytes + NUL) */
 #define ROSTER_ECHO 48                         /* bytes of a bad value quoted in a message */
 
 enum {
@@ -127,7 +126,7 @@ typedef struct roster_ctx {
 
     struct {
         char value[ROSTER_UNIT_MAX];
-        char code[32];
+        char code[STORE_UNIT_CODE_LEN];
     } units[ROSTER_UNIT_CACHE];
     int nunits;
 } roster_ctx;
@@ -425,10 +424,10 @@ oom:
     return -1;
 }
 
-/* Resolves the `unidad` value v to a unit code in code[32]: an existing
+/* Resolves the `unidad` value v to a unit code in code[STORE_UNIT_CODE_LEN]: an existing
  * unit by code or name, else a new unit (name = code) when v is a valid
  * code. Results are cached per distinct value. 0 or -1 (failure recorded). */
-static int roster_unit(roster_ctx *c, const char *v, char code[32])
+static int roster_unit(roster_ctx *c, const char *v, char code[STORE_UNIT_CODE_LEN])
 {
     char echo[ROSTER_ECHO + 4];
     for (int i = 0; i < c->nunits; i++) {

@@ -30,6 +30,20 @@ enum {
 #define STORE_KIOSK_ID_LEN 8     /* 7 chars + NUL, Crockford base32 */
 #define STORE_FOLIO_LEN 24
 
+/* Field sizes in bytes, NUL included, for every header that carries these
+ * fields (store, config, indicators, receipts, the kiosk). Longer input is
+ * refused, never cut. */
+#define STORE_UNIT_CODE_LEN 32    /* unit code: letters, digits, - or _ */
+#define STORE_UNIT_NAME_LEN 128   /* unit name */
+#define STORE_TZ_LEN 64           /* IANA time zone name */
+#define STORE_EMPLOYEE_NO_LEN 64  /* employee number */
+#define STORE_NAME_LEN 128        /* given name(s); each surname */
+#define STORE_TEXT_LEN 256        /* area, position, e-mail; event title, topics, place, instructor */
+#define STORE_GUEST_NAME_LEN 256  /* a guest's name as typed */
+#define STORE_FULLNAME_LEN 400    /* "Given Surname1 Surname2" (or the guest's name) as shown */
+#define STORE_KIND_LEN 24         /* event kind */
+#define STORE_PAT_LEN 16          /* PAT activity key, like 1.2.3 */
+
 /* Opens (and migrates) the database at path. With create=1 a missing file is
  * created (mode 0600); otherwise it must exist. Fails without changing the
  * file when it was written by a newer version or is not a valid database.
@@ -40,13 +54,8 @@ void store_close(store *s);
 /* The last error message on s (never NULL). */
 const char *store_errmsg(const store *s);
 
-/* The underlying sqlite3 handle, for modules that run their own reports. */
-struct sqlite3 *store_db(store *s);
-
-/* For modules that run their own queries on store_db(): records the
- * failure rc of `what` on the handle (message from SQLite) and returns the
- * matching STORE_* code. */
-int store_sql_fail(store *s, int rc, const char *what);
+/* Path of the database file as SQLite resolved it (never NULL). */
+const char *store_path(store *s);
 
 /* Schema version this build writes (PRAGMA user_version). */
 int store_schema_version(void);
@@ -65,11 +74,34 @@ int store_begin(store *s);
 int store_commit(store *s);
 void store_rollback(store *s);
 
+/* A read snapshot: the queries between store_snapshot_begin and
+ * store_snapshot_end see one state of the database, whatever other
+ * processes commit meanwhile. Nests; a no-op inside a transaction. */
+void store_snapshot_begin(store *s);
+void store_snapshot_end(store *s);
+
+/* Copies the whole database, online, into the existing empty file at path
+ * (SQLite backup API, in one step, waiting while another process writes),
+ * and makes the copy a self-contained rollback-journal file. The caller
+ * owns the file (its name, mode and fsync). STORE_OK or an error whose
+ * message (SQLite's own) is on s. */
+int store_backup_to(store *s, const char *path);
+
+/* For benchmarks and test fixtures that build throwaway databases: with
+ * durable=0 a commit no longer waits for the disk (synchronous=OFF), so a
+ * power cut may lose it. The kiosk and the command line never call this. */
+int store_set_durable(store *s, int durable);
+
+/* A setting of this connection, PRAGMA name (journal_mode, synchronous,
+ * foreign_keys, user_version, ...), as text into out. For diagnostics and
+ * tests. STORE_INVALID for a name that is not a plain word. */
+int store_pragma(store *s, const char *name, char *out, size_t outlen);
+
 /* ---- units ---- */
 typedef struct store_unit {
-    char code[32];
-    char name[128];
-    char timezone[64];
+    char code[STORE_UNIT_CODE_LEN];
+    char name[STORE_UNIT_NAME_LEN];
+    char timezone[STORE_TZ_LEN];
 } store_unit;
 
 /* Inserts the unit or updates its name/time zone. */
@@ -84,14 +116,14 @@ int store_unit_each(store *s, int (*fn)(const store_unit *, void *), void *ctx);
 
 /* ---- roster ---- */
 typedef struct store_person {
-    char employee_no[64];
-    char given_name[128];
-    char surname1[128];
-    char surname2[128];
-    char unit[32];
-    char area[256];
-    char position[256];
-    char email[256];
+    char employee_no[STORE_EMPLOYEE_NO_LEN];
+    char given_name[STORE_NAME_LEN];
+    char surname1[STORE_NAME_LEN];
+    char surname2[STORE_NAME_LEN];
+    char unit[STORE_UNIT_CODE_LEN];
+    char area[STORE_TEXT_LEN];
+    char position[STORE_TEXT_LEN];
+    char email[STORE_TEXT_LEN];
     int active;
 } store_person;
 
@@ -119,15 +151,15 @@ int store_person_count(store *s, int active_only);
 /* ---- events ---- */
 typedef struct store_event {
     char id[UTIL_UUID_LEN];
-    char title[256];
-    char kind[24];
-    char topics[256];      /* comma separated */
-    char unit[32];
+    char title[STORE_TEXT_LEN];
+    char kind[STORE_KIND_LEN];
+    char topics[STORE_TEXT_LEN];   /* comma separated */
+    char unit[STORE_UNIT_CODE_LEN];
     char start[17];        /* 'YYYY-MM-DD HH:MM', the unit's local time */
     char end[17];
-    char place[256];
-    char instructor[256];
-    char pat[16];
+    char place[STORE_TEXT_LEN];
+    char instructor[STORE_TEXT_LEN];
+    char pat[STORE_PAT_LEN];
     int signature;         /* 1 = signature asked at check-in */
     char state[8];         /* draft | open | closed */
     int attendees;         /* filled by get/each */
@@ -154,8 +186,8 @@ typedef struct store_record {
     char folio[STORE_FOLIO_LEN];
     int64_t at;
     char method[8];
-    char employee_no[64];
-    char guest_name[256];
+    char employee_no[STORE_EMPLOYEE_NO_LEN];
+    char guest_name[STORE_GUEST_NAME_LEN];
     char event_id[UTIL_UUID_LEN];   /* attendance */
     char carta_sha256[UTIL_SHA256_HEX]; /* pledge */
     char privacy_sha256[UTIL_SHA256_HEX];
@@ -194,10 +226,10 @@ int store_pledge_find(store *s, const char *employee_no, const char *carta_sha25
 /* One attendee of an event, as lists show it. */
 typedef struct store_attendee {
     store_record r;
-    char name[400];         /* full name, or the guest's typed name */
-    char unit[32];          /* "" for a guest */
-    char area[256];
-    char position[256];
+    char name[STORE_FULLNAME_LEN];   /* full name, or the guest's typed name */
+    char unit[STORE_UNIT_CODE_LEN];  /* "" for a guest */
+    char area[STORE_TEXT_LEN];
+    char position[STORE_TEXT_LEN];
     int guest;
 } store_attendee;
 
@@ -222,5 +254,78 @@ int store_audit_verify(store *s, long *entries);
 int store_key_put(store *s, const char *kiosk_id, const unsigned char pk[32],
                   const char *institution, const char *unit, int64_t now);
 int store_key_get(store *s, const char *kiosk_id, unsigned char pk[32]);
+
+/* ---- reports (report.c) ----
+ * Read-only walks for the indicators, the exports and the command line.
+ * Each calls fn once per row with pointers valid during that call only, in
+ * the order given; fn returning non-zero (make it positive) stops the walk,
+ * and that value is returned. Otherwise the walk returns STORE_OK or a
+ * STORE_* error (< 0) with the message on s. */
+
+/* One public key, as `keys export` lists them (by kiosk id). */
+typedef struct store_key_row {
+    const char *kiosk_id;
+    const unsigned char *pk;   /* pklen bytes; 32 unless the row was tampered with */
+    size_t pklen;
+    const char *institution;
+    const char *unit;
+} store_key_row;
+int store_key_each(store *s, int (*fn)(const store_key_row *, void *), void *ctx);
+
+/* An event as the indicators see it. */
+typedef struct store_event_brief {
+    int64_t row;              /* local row number: 1 <= row < store_event_rows() */
+    const char *unit;
+    int month;                /* 1..12, month of the start (0 if unreadable) */
+    const char *topics;       /* comma separated ("" for none) */
+    int held;                 /* not a draft, and staff attended it */
+} store_event_brief;
+
+/* *n = one more than the largest local event row number (1 with no events):
+ * a table indexed by row fits in n entries. */
+int store_event_rows(store *s, int64_t *n);
+/* Each event whose start is in year (any order). */
+int store_event_brief_each(store *s, int year, int (*fn)(const store_event_brief *, void *), void *ctx);
+
+/* An active person with what the indicators count: the events attended and
+ * the first pledge. */
+typedef struct store_activity {
+    const char *employee_no;
+    const char *unit;
+    const int64_t *events;    /* local rows of the events attended */
+    size_t nevents;
+    int64_t first_pledge;     /* time of the first pledge (any Carta version); INT64_MAX if none */
+} store_activity;
+/* Each active person, by employee number: one merge of three streams read
+ * in that order from covering indexes (no per-person lookups). */
+int store_activity_each(store *s, int (*fn)(const store_activity *, void *), void *ctx);
+
+/* One row of an attendance list. */
+typedef struct store_att_row {
+    int64_t at;
+    const char *uuid, *folio, *method, *kiosk_id;
+    const char *employee_no;   /* "" for a guest */
+    const char *guest_name;    /* "" for staff */
+    const char *given_name, *surname1, *surname2, *unit, *area, *position; /* "" if not in the roster */
+    const void *sig;           /* the signature blob (when asked for), or NULL */
+    size_t siglen;
+} store_att_row;
+/* The attendance of the event with id event_uuid (the full id) in check-in
+ * order, with the signatures when want_sig. */
+int store_att_rows(store *s, const char *event_uuid, int want_sig, int (*fn)(const store_att_row *, void *),
+                   void *ctx);
+
+/* One row of the pledge database. */
+typedef struct store_pledge_row {
+    int64_t at;
+    const char *uuid, *folio, *method, *kiosk_id, *employee_no;
+    const char *given_name, *surname1, *surname2, *unit, *area, *position;
+    const char *unit_name;     /* the unit's name, else its code */
+    const char *tz;            /* the unit's time zone, else the default */
+    const char *carta, *privacy;  /* SHA-256 hex */
+    int has_sig;
+} store_pledge_row;
+/* The pledges made before the instant before (0 = all), in time order. */
+int store_pledge_rows(store *s, int64_t before, int (*fn)(const store_pledge_row *, void *), void *ctx);
 
 #endif

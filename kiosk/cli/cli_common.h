@@ -1,0 +1,77 @@
+/* cli_common.h — what the command files of kiosk/cli/ share: the
+ * command context, the one-line error, the clock, opening the database
+ * and option parsing. The only way a command file reaches anything of
+ * the command line outside itself; cli.c (the table and dispatch) calls
+ * the commands and is called by none of them. */
+#ifndef CK_CLI_COMMON_H
+#define CK_CLI_COMMON_H
+
+#include <getopt.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+typedef struct cli_ctx {
+    const char *db_path;
+    const char *config_path;   /* NULL when none was given */
+    config cfg;
+} cli_ctx;
+
+/* A command: argv[0] is its name. Returns the process exit status. */
+typedef int (*cli_fn)(cli_ctx *ctx, int argc, char **argv);
+
+/* Opens the database for a command (printing one error line on failure);
+ * syncs unit names and time zones from the config when writable. */
+int cli_open(cli_ctx *ctx, store **s);
+
+/* Writes the config's unit names and time zones into the database where
+ * they differ (best effort: a read-only database is fine). */
+void cli_sync_units(cli_ctx *ctx, store *s);
+
+/* Prints "cepci-kiosk: <message>" to stderr on one line; returns 1 (exit
+ * status). */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Current time (Unix seconds). A test build (CK_TEST_HOOKS) lets
+ * CEPCI_NOW override it; the installed program never does. */
+int64_t cli_now(void);
+
+/* Parses a year argument (1970..2999) into *out. Returns 0 or -1. */
+int cli_parse_year(const char *v, int *out);
+
+/* The year of now in the kiosk's unit (config [kiosk] unit). */
+int cli_current_year(cli_ctx *ctx);
+
+/* getopt_long over argv of a command; argv[0] is the command name. Between
+ * the two: `case 'x': ...; break;` lines. A bad option is one error line
+ * naming it and the usage. */
+#define OPTS_BEGIN(longopts)                                                      \
+    optind = 1;                                                                   \
+    opterr = 0;                                                                   \
+    for (int opt_; (opt_ = getopt_long(argc, argv, "", longopts, NULL)) != -1;) { \
+        switch (opt_) {
+#define OPTS_END(usage)                                                  \
+        default:                                                         \
+            return cli_error("%s: unknown or incomplete option '%s'; usage: %s", argv[0], \
+                             argv[optind - 1], usage);                   \
+        }                                                                \
+    }
+
+/* ---- the commands, one file per group ---- */
+
+int cli_cmd_init(cli_ctx *ctx, int argc, char **argv);        /* cli_admin.c */
+int cli_cmd_audit(cli_ctx *ctx, int argc, char **argv);       /* cli_admin.c */
+int cli_cmd_backup(cli_ctx *ctx, int argc, char **argv);      /* cli_admin.c */
+int cli_cmd_admin(cli_ctx *ctx, int argc, char **argv);       /* cli_admin.c */
+int cli_cmd_roster(cli_ctx *ctx, int argc, char **argv);      /* cli_roster.c */
+int cli_cmd_event(cli_ctx *ctx, int argc, char **argv);       /* cli_event.c */
+int cli_cmd_checkin(cli_ctx *ctx, int argc, char **argv);     /* cli_record.c */
+int cli_cmd_pledge(cli_ctx *ctx, int argc, char **argv);      /* cli_record.c */
+int cli_cmd_indicators(cli_ctx *ctx, int argc, char **argv);  /* cli_indicators.c */
+int cli_cmd_export(cli_ctx *ctx, int argc, char **argv);      /* cli_export.c */
+int cli_cmd_receipt(cli_ctx *ctx, int argc, char **argv);     /* cli_receipt.c */
+int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv);      /* cli_receipt.c */
+int cli_cmd_keys(cli_ctx *ctx, int argc, char **argv);        /* cli_keys.c */
+
+#endif

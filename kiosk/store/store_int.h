@@ -1,0 +1,89 @@
+/* store_int.h — internals shared by the files of kiosk/store/ (not an
+ * interface: every other module uses store.h).
+ *
+ * store.c    open / migrate / transactions / statement cache / meta /
+ *            identity / units / keys, and the helpers below
+ * audit.c    the hash-chained audit log and store_audit_verify
+ * people.c   the roster and the name search
+ * events.c   events
+ * records.c  check-in, pledge, signatures, folios: one record-writing path
+ * report.c   read-only walks for indicators, exports and the command line
+ *
+ * Error convention: a helper that fails leaves the reason on s->err (through
+ * store_fail / store_sqlerr) and returns a STORE_* code; callers pass it up. */
+#ifndef CK_STORE_INT_H
+#define CK_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define STORE_STMT_CACHE 48      /* cached statements; sized for every static SQL text of the store */
+
+struct store {
+    sqlite3 *db;
+    int readonly;
+    char kiosk_id[STORE_KIOSK_ID_LEN];
+    char err[512];
+    /* Hash of this kiosk's last audit entry, valid only inside a write
+     * transaction (BEGIN IMMEDIATE holds the lock: nobody else appends). */
+    char audit_head[UTIL_SHA256_HEX];
+    int in_tx;
+    /* Read snapshots (store_snapshot_begin/end): nesting depth, and whether
+     * the outermost one opened its own read transaction. */
+    int snapshot_depth;
+    int snapshot_own;
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } cache[STORE_STMT_CACHE];
+};
+
+/* ---- errors (store.c) ---- */
+
+/* Formats the message onto s (kept to one line) and returns code. */
+int store_fail(store *s, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Maps a SQLite failure rc of `what` to a STORE_* code with a clear message
+ * on s (disk full, read-only, damaged file, locked, ...). */
+int store_sqlerr(store *s, int rc, const char *what);
+
+/* ---- statements (store.c) ---- */
+
+/* The cached prepared statement for sql, reset and unbound, or NULL (message
+ * on s). sql must be a static string: its address is the cache key. */
+sqlite3_stmt *store_stmt(store *s, const char *sql);
+/* Binds text v (NULL binds SQL NULL), copied. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Copies column i as text into out ("" for NULL), truncating to outlen. */
+void store_col_text(sqlite3_stmt *st, int i, char *out, size_t outlen);
+/* Steps a statement that returns no rows and resets it. */
+int store_exec_stmt(store *s, sqlite3_stmt *st, const char *what);
+/* Runs SQL text without rows (sqlite3_exec). */
+int store_exec(store *s, const char *sql, const char *what);
+/* 1 if s is one of the NULL-terminated list. */
+int store_in_list(const char *const *list, const char *s);
+
+/* ---- audit (audit.c) ---- */
+
+/* Appends the audit entry for record (kind, uuid) as it is now. Must run
+ * inside the transaction that wrote the record. */
+int store_audit_append(store *s, const char *kind, const char *uuid, int64_t now);
+
+/* ---- events (events.c) ---- */
+
+/* The few event fields a check-in needs, found by id or unique prefix
+ * (without the attendee count that store_event_get computes). */
+struct store_event_light {
+    sqlite3_int64 row;
+    char id[UTIL_UUID_LEN];
+    char title[STORE_TEXT_LEN];
+    char state[8];
+    int signature;
+};
+
+/* Finds an event by id or unique prefix (>= 4 characters): all of it into
+ * *out (full=1) or its light fields into *light (full=0). STORE_NOTFOUND
+ * when unknown or ambiguous. */
+int store_event_find(store *s, const char *id, int full, store_event *out, struct store_event_light *light);
+
+#endif
