@@ -20,6 +20,7 @@
 
 #include "indicators.h"
 #include "signature.h"
+#include "text.h"
 #include "util.h"
 
 /* ---- fonts ---- */
@@ -86,91 +87,47 @@ void export_pdf_hline(export_pdf *p, double x0, double x1, double y, double widt
 
 /* ---- word wrapping ---- */
 
-static size_t utf8_next(const char *s, size_t i)
-{
-    i++;
-    while (s[i] && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i++;
-    return i;
-}
-
-/* Longest prefix of s[0..len) (in whole characters) whose width fits. */
-static size_t fit_chars(export_pdf *p, const char *s, size_t len, double width)
+/* The text engine's measure: width in points with the current font. A
+ * line never holds EXPORT_LINE bytes or more, so longer text never fits. */
+static double pdf_measure(const char *s, size_t len, void *ctx)
 {
     char buf[EXPORT_LINE];
-    size_t best = 0, i = 0;
-    while (i < len) {
-        size_t j = utf8_next(s, i);
-        if (j > len || j >= sizeof buf)
-            break;
-        memcpy(buf, s, j);
-        buf[j] = '\0';
-        if (export_pdf_width(p, buf) > width)
-            break;
-        best = i = j;
-    }
-    return best ? best : (len ? utf8_next(s, 0) : 0);
+    if (len >= sizeof buf)
+        return INFINITY;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return export_pdf_width(ctx, buf);
 }
 
+/* Ends line with "…", shortened (whole characters) until both fit width. */
 static void add_ellipsis(export_pdf *p, char *line, double width)
 {
     static const char ell[] = "\xE2\x80\xA6";
-    size_t n = strlen(line);
     char buf[EXPORT_LINE];
-    for (;;) {
-        while (n > 0 && line[n - 1] == ' ')
-            n--;
-        snprintf(buf, sizeof buf, "%.*s%s", (int)n, line, ell);
-        if (n == 0 || export_pdf_width(p, buf) <= width)
-            break;
-        do
-            n--;
-        while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80);
-    }
+    size_t n = text_fit(line, strlen(line), width - export_pdf_width(p, ell), pdf_measure, p);
+    while (n > 0 && line[n - 1] == ' ')
+        n--;
+    snprintf(buf, sizeof buf, "%.*s%s", (int)n, line, ell);
     util_strlcpy(line, buf, EXPORT_LINE);
 }
 
 int export_pdf_wrap(export_pdf *p, const char *s, double width, int maxlines, char (*lines)[EXPORT_LINE])
 {
+    size_t len, pos = 0;
+    text_line l;
     int n = 0;
     lines[0][0] = '\0';
     if (!s)
         s = "";
-    while (*s == ' ' || *s == '\n')
-        s++;
-    while (*s && n < maxlines) {
-        /* Take words while they fit. */
-        size_t end = 0, i = 0, len = strlen(s);
-        char buf[EXPORT_LINE];
-        for (;;) {
-            size_t j = i;
-            while (j < len && s[j] == ' ')
-                j++;
-            size_t k = j;
-            while (k < len && s[k] != ' ' && s[k] != '\n')
-                k++;
-            if (k == j || k >= sizeof buf)
-                break;
-            memcpy(buf, s, k);
-            buf[k] = '\0';
-            if (export_pdf_width(p, buf) > width)
-                break;
-            end = i = k;
-            if (k < len && s[k] == '\n')
-                break;
-        }
-        if (end == 0) /* one word longer than the line: cut it */
-            end = fit_chars(p, s, strcspn(s, " \n"), width);
-        memcpy(lines[n], s, end);
-        lines[n][end] = '\0';
+    len = strlen(s);
+    while (n < maxlines && text_wrap_next(s, len, &pos, width, pdf_measure, p, &l)) {
+        memcpy(lines[n], s + l.off, l.len);
+        lines[n][l.len] = '\0';
         n++;
-        s += end;
-        while (*s == ' ' || *s == '\n')
-            s++;
     }
     if (n == 0)
         n = 1;
-    else if (*s)
+    else if (s[pos + strspn(s + pos, " \n")])
         add_ellipsis(p, lines[n - 1], width);
     return n;
 }
