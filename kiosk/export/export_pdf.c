@@ -1,7 +1,7 @@
-/* export_pdf.c — PDF primitives on cairo (fonts through fontconfig, word
- * wrapping with cairo_text_extents, QR codes, signatures drawn from their
- * strokes, two-pass pagination) and the two list documents: the attendance
- * list and the pledge database.
+/* export_pdf.c — PDF primitives on cairo (fonts, logo and QR codes through
+ * gfx.h, word wrapping through the text engine with cairo_text_extents,
+ * signatures drawn from their strokes, two-pass pagination) and the two
+ * list documents: the attendance list and the pledge database.
  *
  * A document is laid out twice by the same code: the first pass only
  * measures (p->draw = 0) and so learns the page count; the second draws,
@@ -11,39 +11,18 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <errno.h>
-#include <fontconfig/fontconfig.h>
 #include <math.h>
-#include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "gfx.h"
 #include "indicators.h"
 #include "signature.h"
 #include "text.h"
 #include "util.h"
 
-/* ---- fonts ---- */
-
-/* family if fontconfig has it, else fallback. */
-static void pick_family(const char *family, const char *fallback, char *out, size_t outlen)
-{
-    int found = 0;
-    FcPattern *pat = FcNameParse((const FcChar8 *)family);
-    if (pat) {
-        FcResult r;
-        FcConfigSubstitute(NULL, pat, FcMatchPattern);
-        FcDefaultSubstitute(pat);
-        FcPattern *m = FcFontMatch(NULL, pat, &r);
-        FcChar8 *fam = NULL;
-        if (m && FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch && fam)
-            found = strcasecmp((const char *)fam, family) == 0;
-        if (m)
-            FcPatternDestroy(m);
-        FcPatternDestroy(pat);
-    }
-    util_strlcpy(out, found ? family : fallback, outlen);
-}
+/* ---- fonts and colours ---- */
 
 void export_pdf_font(export_pdf *p, double size, int flags)
 {
@@ -148,12 +127,13 @@ int export_pdf_para(export_pdf *p, double x, double y, double width, double lh, 
 
 int export_pdf_qr(export_pdf *p, double x, double y, double size, const char *payload)
 {
-    QRcode *q = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    if (!q)
+    unsigned char *m;
+    int n;
+    if (gfx_qr(payload, &m, &n) != 0)
         return -1;
     if (p->draw) {
-        int n = q->width, quiet = 4;
-        double m = size / (n + 2 * quiet);
+        const int quiet = 4;
+        double mod = size / (n + 2 * quiet);
         cairo_t *cr = p->cr;
         cairo_save(cr);
         cairo_set_source_rgb(cr, 1, 1, 1);
@@ -161,23 +141,10 @@ int export_pdf_qr(export_pdf *p, double x, double y, double size, const char *pa
         cairo_fill(cr);
         cairo_set_source_rgb(cr, 0, 0, 0);
         cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-        /* One path of horizontal runs, filled once: no seams. */
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < n;) {
-                if (!(q->data[r * n + c] & 1)) {
-                    c++;
-                    continue;
-                }
-                int c0 = c;
-                while (c < n && (q->data[r * n + c] & 1))
-                    c++;
-                cairo_rectangle(cr, x + (quiet + c0) * m, y + (quiet + r) * m, (c - c0) * m, m);
-            }
-        }
-        cairo_fill(cr);
+        gfx_qr_paint(cr, m, n, x + quiet * mod, y + quiet * mod, mod);
         cairo_restore(cr);
     }
-    QRcode_free(q);
+    free(m);
     return 0;
 }
 
@@ -255,8 +222,8 @@ int export_pdf_open(export_pdf *p, const char *path, double w, double h, const c
     p->margin = 36;
     p->top = 30;
     p->bottom = h - 40;
-    pick_family("Noto Sans", "DejaVu Sans", p->sans, sizeof p->sans);
-    pick_family("Noto Sans Mono", "DejaVu Sans Mono", p->mono, sizeof p->mono);
+    gfx_font(0, 0, p->sans, sizeof p->sans, NULL, 0);
+    gfx_font(1, 0, p->mono, sizeof p->mono, NULL, 0);
     p->surf = cairo_pdf_surface_create_for_stream(pdf_write, p, w, h);
     p->cr = cairo_create(p->surf);
     if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {
@@ -353,21 +320,13 @@ double export_pdf_letterhead(export_pdf *p, const config *c, const char *institu
                              const char *subtitle)
 {
     double x = p->margin, y = p->top, right = p->w - p->margin, textx = x;
-    if (c && c->logo[0]) {
-        cairo_surface_t *img = cairo_image_surface_create_from_png(c->logo);
-        if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
-            double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
-            double sc = fmin(44.0 / ih, 110.0 / iw);
-            if (p->draw) {
-                cairo_save(p->cr);
-                cairo_translate(p->cr, x, y);
-                cairo_scale(p->cr, sc, sc);
-                cairo_set_source_surface(p->cr, img, 0, 0);
-                cairo_paint(p->cr);
-                cairo_restore(p->cr);
-            }
-            textx = x + iw * sc + 10;
-        }
+    cairo_surface_t *img = c && c->logo[0] ? gfx_png_load(c->logo, NULL, 0) : NULL;
+    if (img) {
+        double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
+        double sc = gfx_fit_scale(iw, ih, 110, 44, HUGE_VAL);
+        if (p->draw)
+            gfx_paint_scaled(p->cr, img, x, y, sc);
+        textx = x + iw * sc + 10;
         cairo_surface_destroy(img);
     }
     double half = (right - textx) * 0.55;

@@ -6,12 +6,14 @@
 
 #include <cairo.h>
 #include <errno.h>
-#include <qrencode.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gfx.h"
 #include "printer.h"
+#include "text.h"
 #include "util.h"
 
 static int fail(char *err, size_t errlen, const char *msg)
@@ -25,26 +27,7 @@ static int fail(char *err, size_t errlen, const char *msg)
 
 int receipt_qr(const char *payload, unsigned char **modules, int *size)
 {
-    *modules = NULL;
-    *size = 0;
-    /* With case sensitivity on, libqrencode splits the text into the
-     * cheapest modes: a Base45 payload becomes one alphanumeric segment
-     * (11 bits per 2 characters instead of 16 in byte mode). */
-    QRcode *q = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    if (!q)
-        return -1;
-    size_t n = (size_t)q->width * (size_t)q->width;
-    unsigned char *m = malloc(n);
-    if (!m) {
-        QRcode_free(q);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        m[i] = q->data[i] & 1;
-    *modules = m;
-    *size = q->width;
-    QRcode_free(q);
-    return 0;
+    return gfx_qr(payload, modules, size);
 }
 
 /* ---- PNG ---- */
@@ -58,36 +41,28 @@ typedef struct layout {
     cairo_t *cr;
     int draw;      /* 0: measure only */
     double y;
+    char sans[64], mono[64];  /* font families (gfx_font) */
 } layout;
 
-static void set_font(cairo_t *cr, double size, int bold, int mono)
+static void set_font(layout *l, double size, int bold, int mono)
 {
-    cairo_select_font_face(cr, mono ? "DejaVu Sans Mono" : "Noto Sans", CAIRO_FONT_SLANT_NORMAL,
+    cairo_select_font_face(l->cr, mono ? l->mono : l->sans, CAIRO_FONT_SLANT_NORMAL,
                            bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
+    cairo_set_font_size(l->cr, size);
 }
 
-static double text_width(cairo_t *cr, const char *s, size_t n)
+/* The text engine's measure: width in pixels with cr's current font. A
+ * line never holds 1024 bytes or more. */
+static double text_width(const char *s, size_t n, void *cr)
 {
     char buf[1024];
     cairo_text_extents_t ext;
     if (n >= sizeof buf)
-        n = sizeof buf - 1;
+        return INFINITY;
     memcpy(buf, s, n);
     buf[n] = '\0';
     cairo_text_extents(cr, buf, &ext);
     return ext.x_advance;
-}
-
-/* Length of the next UTF-8 character at s. */
-static size_t u8len(const char *s)
-{
-    unsigned char c = (unsigned char)*s;
-    size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
-    for (size_t i = 1; i < n; i++)
-        if (!s[i])
-            return i;
-    return n;
 }
 
 /* Draws text word-wrapped within the margins (align 0 left, 1 centre) with
@@ -96,43 +71,25 @@ static void wrap_text(layout *l, const char *text, double size, int align)
 {
     cairo_font_extents_t fe;
     double maxw = PNG_WIDTH - 2 * PNG_MARGIN, lineh = size * 1.3;
+    size_t len = strlen(text), pos = 0;
+    text_line line;
     cairo_font_extents(l->cr, &fe);
-    const char *s = text;
-    while (*s == ' ')
-        s++;
-    while (*s) {
-        /* Longest prefix that fits, preferring to break at a space. */
-        size_t end = 0, lastsp = 0;
-        while (s[end]) {
-            size_t next = end + u8len(s + end);
-            if (text_width(l->cr, s, next) > maxw)
-                break;
-            end = next;
-            if (s[end] == ' ')
-                lastsp = end;
-        }
-        if (s[end] && lastsp > 0)
-            end = lastsp;
-        if (end == 0)
-            end = u8len(s); /* one glyph wider than the line */
+    while (text_wrap_next(text, len, &pos, maxw, text_width, l->cr, &line)) {
         if (l->draw) {
-            double w = text_width(l->cr, s, end);
+            double w = text_width(text + line.off, line.len, l->cr);
             double x = align ? PNG_MARGIN + (maxw - w) / 2 : PNG_MARGIN;
             char buf[1024];
-            snprintf(buf, sizeof buf, "%.*s", (int)end, s);
+            snprintf(buf, sizeof buf, "%.*s", (int)line.len, text + line.off);
             cairo_move_to(l->cr, x, l->y + fe.ascent);
             cairo_show_text(l->cr, buf);
         }
         l->y += lineh;
-        s += end;
-        while (*s == ' ')
-            s++;
     }
 }
 
 static void text_block(layout *l, const char *text, double size, int bold, int mono, double grey, int align)
 {
-    set_font(l->cr, size, bold, mono);
+    set_font(l, size, bold, mono);
     cairo_set_source_rgb(l->cr, grey, grey, grey);
     wrap_text(l, text, size, align);
 }
@@ -168,17 +125,9 @@ static void layout_receipt(layout *l, const receipt *r, const config *c, cairo_s
     l->y = PNG_MARGIN;
     if (logo) {
         double lw = cairo_image_surface_get_width(logo), lh = cairo_image_surface_get_height(logo);
-        double k = 240.0 / lw < 96.0 / lh ? 240.0 / lw : 96.0 / lh;
-        if (k > 1)
-            k = 1;
-        if (l->draw) {
-            cairo_save(cr);
-            cairo_translate(cr, (PNG_WIDTH - lw * k) / 2, l->y);
-            cairo_scale(cr, k, k);
-            cairo_set_source_surface(cr, logo, 0, 0);
-            cairo_paint(cr);
-            cairo_restore(cr);
-        }
+        double k = gfx_fit_scale(lw, lh, 240, 96, 1);
+        if (l->draw)
+            gfx_paint_scaled(cr, logo, (PNG_WIDTH - lw * k) / 2, l->y, k);
         l->y += lh * k + 16;
     }
     text_block(l, r->institution, 22, 1, 0, 0.0, 1);
@@ -210,12 +159,7 @@ static void layout_receipt(layout *l, const receipt *r, const config *c, cairo_s
         double x0 = (PNG_WIDTH - total) / 2.0, y0 = l->y;
         if (l->draw) {
             cairo_set_source_rgb(cr, 0, 0, 0);
-            for (int y = 0; y < qrsize; y++)
-                for (int x = 0; x < qrsize; x++)
-                    if (qr[y * qrsize + x])
-                        cairo_rectangle(cr, x0 + (x + QUIET) * PNG_QR_SCALE, y0 + (y + QUIET) * PNG_QR_SCALE,
-                                        PNG_QR_SCALE, PNG_QR_SCALE);
-            cairo_fill(cr);
+            gfx_qr_paint(cr, qr, qrsize, x0 + QUIET * PNG_QR_SCALE, y0 + QUIET * PNG_QR_SCALE, PNG_QR_SCALE);
         }
         l->y += total + 4;
     }
@@ -248,17 +192,14 @@ int receipt_render_png(const receipt *r, const config *c, const char *path, char
         fail(err, errlen, "receipt: cannot encode the QR code");
         goto out;
     }
-    if (c && c->logo[0]) {
-        logo = cairo_image_surface_create_from_png(c->logo);
-        if (cairo_surface_status(logo) != CAIRO_STATUS_SUCCESS) {
-            cairo_surface_destroy(logo); /* no logo rather than no receipt */
-            logo = NULL;
-        }
-    }
+    if (c && c->logo[0])
+        logo = gfx_png_load(c->logo, NULL, 0); /* no logo rather than no receipt */
     /* Measure, then draw on a surface of the right height. */
     probe = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
     cr = cairo_create(probe);
     layout l = {.cr = cr, .draw = 0};
+    gfx_font(0, 0, l.sans, sizeof l.sans, NULL, 0);
+    gfx_font(1, 0, l.mono, sizeof l.mono, NULL, 0);
     layout_receipt(&l, r, c, logo, qr, qrsize);
     cairo_destroy(cr);
     int height = (int)(l.y + 0.5);
@@ -305,38 +246,14 @@ static void escpos_logo(printer_buf *b, const char *logo_path, int dots)
 {
     if (!logo_path || !logo_path[0])
         return;
-    cairo_surface_t *png = cairo_image_surface_create_from_png(logo_path), *sf = NULL;
-    cairo_t *cr = NULL;
-    if (cairo_surface_status(png) != CAIRO_STATUS_SUCCESS)
-        goto out;
-    int w0 = cairo_image_surface_get_width(png), h0 = cairo_image_surface_get_height(png);
-    if (w0 <= 0 || h0 <= 0)
-        goto out;
-    double kw = dots * 0.6 / w0, kh = dots * 0.4 / h0, k = kw < kh ? kw : kh;
-    if (k > 2)
-        k = 2;
-    int w = (int)(w0 * k + 0.5), h = (int)(h0 * k + 0.5);
-    w = w < 1 ? 1 : w;
-    h = h < 1 ? 1 : h;
-    /* cairo scales it (with filtering) into a plain ARGB32 surface. */
-    sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-    cr = cairo_create(sf);
-    cairo_scale(cr, (double)w / w0, (double)h / h0);
-    cairo_set_source_surface(cr, png, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-    cairo_paint(cr);
-    cairo_surface_flush(sf);
-    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        goto out;
-    if (printer_escpos_picture(b, (const uint32_t *)(const void *)cairo_image_surface_get_data(sf), w, h,
+    cairo_surface_t *sf = gfx_png_load_fit(logo_path, dots * 0.6, dots * 0.4, 2, NULL, 0);
+    if (!sf)
+        return;
+    if (printer_escpos_picture(b, (const uint32_t *)(const void *)cairo_image_surface_get_data(sf),
+                               cairo_image_surface_get_width(sf), cairo_image_surface_get_height(sf),
                                cairo_image_surface_get_stride(sf), dots) == 0)
         printer_buf_put(b, "\n", 1);
-out:
-    if (cr)
-        cairo_destroy(cr);
-    if (sf)
-        cairo_surface_destroy(sf);
-    cairo_surface_destroy(png);
+    cairo_surface_destroy(sf);
 }
 
 /* The ESC/POS job, with the logo at logo_path (may be NULL or "") on top. */
