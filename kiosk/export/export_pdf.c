@@ -18,6 +18,7 @@
 
 #include "gfx.h"
 #include "indicators.h"
+#include "palette.h"
 #include "signature.h"
 #include "text.h"
 #include "util.h"
@@ -136,10 +137,10 @@ int export_pdf_qr(export_pdf *p, double x, double y, double size, const char *pa
         double mod = size / (n + 2 * quiet);
         cairo_t *cr = p->cr;
         cairo_save(cr);
-        cairo_set_source_rgb(cr, 1, 1, 1);
+        export_pdf_rgb(p, PALETTE_PAPER);
         cairo_rectangle(cr, x, y, size, size);
         cairo_fill(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
+        export_pdf_rgb(p, PALETTE_QR);
         cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
         gfx_qr_paint(cr, m, n, x + quiet * mod, y + quiet * mod, mod);
         cairo_restore(cr);
@@ -171,7 +172,7 @@ int export_pdf_signature(export_pdf *p, double x, double y, double w, double h, 
     cairo_save(cr);
     cairo_rectangle(cr, x, y, w, h);
     cairo_clip(cr);
-    cairo_set_source_rgb(cr, 0.08, 0.14, 0.42);
+    export_pdf_rgb(p, PALETTE_SIGNATURE);
     cairo_set_line_width(cr, fmax(0.5, fmin(1.1, sc * 2.2)));
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
@@ -313,7 +314,7 @@ static unsigned accent_rgb(const config *c)
     unsigned v;
     if (c && c->accent[0] == '#' && strlen(c->accent) == 7 && sscanf(c->accent + 1, "%6x", &v) == 1)
         return v;
-    return 0x1F5C99;
+    return PALETTE_ACCENT;
 }
 
 double export_pdf_letterhead(export_pdf *p, const config *c, const char *institution, const char *title,
@@ -330,16 +331,16 @@ double export_pdf_letterhead(export_pdf *p, const config *c, const char *institu
         cairo_surface_destroy(img);
     }
     double half = (right - textx) * 0.55;
-    export_pdf_rgb(p, 0x111111);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 12, EXPORT_BOLD);
     int n = export_pdf_para(p, textx, y + 12, half, 14, 2, institution);
     export_pdf_font(p, 9.5, 0);
-    export_pdf_rgb(p, 0x333333);
+    export_pdf_rgb(p, PALETTE_INK_SOFT);
     export_pdf_para(p, textx, y + 12 + n * 14, half, 12, 2, c ? c->committee : "");
     export_pdf_rgb(p, accent_rgb(c));
     export_pdf_font(p, 15, EXPORT_BOLD);
     export_pdf_text(p, right, y + 14, title, 2);
-    export_pdf_rgb(p, 0x333333);
+    export_pdf_rgb(p, PALETTE_INK_SOFT);
     export_pdf_font(p, 9, 0);
     export_pdf_text(p, right, y + 28, subtitle, 2);
     y += 12 + n * 14 + 16;
@@ -355,8 +356,8 @@ void export_pdf_footer_text(export_pdf *p, const char *left1, const char *left2,
         return;
     double y = p->h - 30, right = p->w - p->margin;
     char pg[64];
-    export_pdf_hline(p, p->margin, right, y, 0.5, 0x888888);
-    export_pdf_rgb(p, 0x444444);
+    export_pdf_hline(p, p->margin, right, y, 0.5, PALETTE_FOOTER_RULE);
+    export_pdf_rgb(p, PALETTE_NOTE);
     export_pdf_font(p, 7, 0);
     export_pdf_text(p, p->margin, y + 10, left1, 0);
     export_pdf_text(p, p->margin, y + 19, left2, 0);
@@ -402,16 +403,16 @@ static void list_running_head(export_pdf *p, const config *c, const char *inst, 
 {
     double right = p->w - p->margin;
     char lines[1][EXPORT_LINE];
-    export_pdf_rgb(p, 0x111111);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 9, EXPORT_BOLD);
     export_pdf_text(p, p->margin, p->top + 10, inst, 0);
     export_pdf_wrap(p, doc, (right - p->margin) * 0.55, 1, lines);
     export_pdf_text(p, right, p->top + 10, lines[0], 2);
     export_pdf_font(p, 8, 0);
-    export_pdf_rgb(p, 0x333333);
+    export_pdf_rgb(p, PALETTE_INK_SOFT);
     export_pdf_text(p, right, p->top + 21, when, 2);
     export_pdf_text(p, p->margin, p->top + 21, c->committee, 0);
-    export_pdf_hline(p, p->margin, right, p->top + 27, 1, 0x1B2430);
+    export_pdf_hline(p, p->margin, right, p->top + 27, 1, PALETTE_HEAD_INK);
     p->y = p->top + 36;
 }
 
@@ -423,12 +424,12 @@ static void list_table_head(export_pdf *p, const char *const *head, const double
 {
     double x = p->margin, y = p->y;
     if (p->draw) {
-        export_pdf_rgb(p, 0xE4E9F0);
+        export_pdf_rgb(p, PALETTE_HEAD_BAND);
         cairo_rectangle(p->cr, x, y, p->w - 2 * p->margin, hh);
         cairo_fill(p->cr);
     }
     export_pdf_font(p, 7.5, EXPORT_BOLD);
-    export_pdf_rgb(p, 0x1B2430);
+    export_pdf_rgb(p, PALETTE_HEAD_INK);
     for (int k = 0; k < ncols; k++) {
         char lines[2][EXPORT_LINE];
         int n = export_pdf_wrap(p, head[k], colw[k] - 6, 2, lines);
@@ -437,7 +438,7 @@ static void list_table_head(export_pdf *p, const char *const *head, const double
             export_pdf_text(p, x + 3, ty + i * 8.5, lines[i], 0);
         x += colw[k];
     }
-    export_pdf_hline(p, p->margin, p->w - p->margin, y + hh, 0.8, 0x1B2430);
+    export_pdf_hline(p, p->margin, p->w - p->margin, y + hh, 0.8, PALETTE_HEAD_INK);
     p->y += hh;
 }
 
@@ -448,10 +449,10 @@ static double list_proof(export_pdf *p, const list_seal *z, double x, double y, 
                          const char *signed_by, unsigned sig_rgb)
 {
     char line[80];
-    export_pdf_rgb(p, z->f.audit.ok ? 0x1E6B33 : 0xB00020);
+    export_pdf_rgb(p, z->f.audit.ok ? PALETTE_AUDIT_OK : PALETTE_AUDIT_BROKEN);
     export_pdf_font(p, 8.5, EXPORT_BOLD);
     y += export_pdf_para(p, x, y + 9, tw, 11, 4, z->f.audit_line) * 11 + 6;
-    export_pdf_rgb(p, 0x111111);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_text(p, x, y + 9, heading, 0);
     y += 12;
     export_pdf_font(p, 8, EXPORT_MONO);
@@ -489,7 +490,7 @@ static void list_layout(export_pdf *p, void *ctx)
     export_pdf_new_page(p);
     if (l->n == 0) {
         export_pdf_font(p, 9, EXPORT_ITALIC);
-        export_pdf_rgb(p, 0x444444);
+        export_pdf_rgb(p, PALETTE_NOTE);
         export_pdf_text(p, p->margin + 6, p->y + 16, l->empty, 0);
         p->y += 26;
     }
@@ -651,10 +652,10 @@ static void topics_text(const char *topics, char *out, size_t outlen)
 static double field(export_pdf *p, double x, double y, double w, const char *label, const char *value,
                     int maxlines)
 {
-    export_pdf_rgb(p, 0x5A6472);
+    export_pdf_rgb(p, PALETTE_LABEL);
     export_pdf_font(p, 6.5, EXPORT_BOLD);
     export_pdf_text(p, x, y + 7, label, 0);
-    export_pdf_rgb(p, 0x111111);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 9, 0);
     int n = export_pdf_para(p, x, y + 18, w, 11, maxlines, value && *value ? value : "\xE2\x80\x94");
     return 10 + n * 11 + 3;
@@ -681,10 +682,10 @@ static double att_event_block(export_pdf *p, att_doc *d, double y)
     snprintf(sigtxt, sizeof sigtxt, "%s", e->signature ? "Sí, en el quiosco" : "No (registro en quiosco)");
     double yy = y + pad;
     /* Title row, full width. */
-    export_pdf_rgb(p, 0x5A6472);
+    export_pdf_rgb(p, PALETTE_LABEL);
     export_pdf_font(p, 6.5, EXPORT_BOLD);
     export_pdf_text(p, x + pad, yy + 7, "EVENTO", 0);
-    export_pdf_rgb(p, 0x111111);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 12, EXPORT_BOLD);
     int n = export_pdf_para(p, x + pad, yy + 20, w - 2 * pad, 14, 2, e->title);
     yy += 10 + n * 14 + 6;
@@ -710,7 +711,7 @@ static double att_event_block(export_pdf *p, att_doc *d, double y)
     double hgt = yy - y;
     if (p->draw) {
         cairo_set_line_width(p->cr, 0.8);
-        export_pdf_rgb(p, 0x9AA5B1);
+        export_pdf_rgb(p, PALETTE_BOX);
         cairo_rectangle(p->cr, x, y, w, hgt);
         cairo_stroke(p->cr);
     }
@@ -782,19 +783,19 @@ static double att_row(export_pdf *p, void *ctx, int i)
         return h;
     double x = p->margin, y = p->y;
     if (i % 2) {
-        export_pdf_rgb(p, 0xF5F7FA);
+        export_pdf_rgb(p, PALETTE_ROW_ALT);
         cairo_rectangle(p->cr, x, y, p->w - 2 * p->margin, h);
         cairo_fill(p->cr);
     }
-    export_pdf_rgb(p, 0x111111);
+    export_pdf_rgb(p, PALETTE_INK);
     for (int k = 0; k < ATT_COLS - 1; k++) {
         export_pdf_font(p, 8, k == 1 ? EXPORT_BOLD : 0);
         if (k == 2 && it->guest) {
             export_pdf_font(p, 8, EXPORT_ITALIC);
-            export_pdf_rgb(p, 0x7A4B00);
+            export_pdf_rgb(p, PALETTE_GUEST);
         }
         export_pdf_para(p, x + pad, y + pad + 7.5, d->colw[k] - 2 * pad, lh, 5, cells[k]);
-        export_pdf_rgb(p, 0x111111);
+        export_pdf_rgb(p, PALETTE_INK);
         x += d->colw[k];
     }
     /* The signature cell. */
@@ -804,20 +805,20 @@ static double att_row(export_pdf *p, void *ctx, int i)
     int keyed = strcmp(it->method, "keyed") == 0;
     if (it->sig && export_pdf_signature(p, x + pad, y + 2, sw - 2 * pad, h - 11, it->sig, it->siglen) == 0) {
         export_pdf_font(p, 5.5, 0);
-        export_pdf_rgb(p, 0x777777);
+        export_pdf_rgb(p, PALETTE_FAINT);
         export_pdf_text(p, x + sw - pad, y + h - 3, fol, 2);
     } else {
         const char *why = keyed ? "Captura de lista en papel"
                           : !d->ev.signature ? "Registro en quiosco"
                           : it->sig ? "Firma ilegible en el registro" : "Sin firma";
         export_pdf_font(p, 7.5, EXPORT_ITALIC);
-        export_pdf_rgb(p, 0x444444);
+        export_pdf_rgb(p, PALETTE_NOTE);
         export_pdf_text(p, x + pad, y + pad + 7.5, why, 0);
         export_pdf_font(p, 7.5, 0);
         export_pdf_text(p, x + pad, y + pad + 7.5 + lh, fol, 0);
     }
     /* Row rule. */
-    export_pdf_hline(p, p->margin, p->w - p->margin, y + h, 0.3, 0xB8C0CA);
+    export_pdf_hline(p, p->margin, p->w - p->margin, y + h, 0.3, PALETTE_ROW_RULE);
     return h;
 }
 
@@ -829,7 +830,7 @@ static double att_summary(export_pdf *p, void *ctx)
     double x = p->margin, w = p->w - 2 * p->margin, y = p->y + 12;
     double tw = w - qr - 24;
     char line[800];
-    export_pdf_rgb(p, 0x111111);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 10, EXPORT_BOLD);
     export_pdf_text(p, x, y + 10, "Resumen", 0);
     y += 16;
@@ -848,11 +849,11 @@ static double att_summary(export_pdf *p, void *ctx)
     snprintf(line, sizeof line,
              "Firmada con Ed25519 por el quiosco %s. El código QR contiene la huella y la firma; se comprueba "
              "con «cepci-kiosk verify» y la llave pública del quiosco. Firma:", d->z.kiosk);
-    y = list_proof(p, &d->z, x, y, tw, "Huella digital SHA-256 del contenido de la lista", line, 0x333333);
+    y = list_proof(p, &d->z, x, y, tw, "Huella digital SHA-256 del contenido de la lista", line, PALETTE_INK_SOFT);
     double qy = p->y + 12;
     export_pdf_qr(p, x + w - qr, qy, qr, d->z.payload);
     export_pdf_font(p, 6.5, 0);
-    export_pdf_rgb(p, 0x444444);
+    export_pdf_rgb(p, PALETTE_NOTE);
     export_pdf_text(p, x + w - qr / 2, qy + qr + 8, "Huella firmada de la lista", 1);
     if (y < qy + qr + 12)
         y = qy + qr + 12;
@@ -862,8 +863,8 @@ static double att_summary(export_pdf *p, void *ctx)
     double lw = (w - 60) / 2;
     for (int k = 0; k < 2; k++) {
         double lx = x + k * (lw + 60);
-        export_pdf_hline(p, lx, lx + lw, y, 0.7, 0x111111);
-        export_pdf_rgb(p, 0x333333);
+        export_pdf_hline(p, lx, lx + lw, y, 0.7, PALETTE_INK);
+        export_pdf_rgb(p, PALETTE_INK_SOFT);
         export_pdf_font(p, 8, 0);
         export_pdf_text(p, lx + lw / 2, y + 11, who[k], 1);
     }
@@ -1015,7 +1016,7 @@ static double pl_unit_summary(export_pdf *p, pl_doc *d)
     double x = p->margin, w = p->w - 2 * p->margin, y = p->y;
     const indicators *ind = &d->ind;
     char t[200];
-    export_pdf_rgb(p, 0x111111);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 10, EXPORT_BOLD);
     snprintf(t, sizeof t, "Firmantes por unidad al cierre de %d (indicador IV.3, meta %.0f %%)", d->ind_year,
              ind->goal_pledged);
@@ -1024,11 +1025,11 @@ static double pl_unit_summary(export_pdf *p, pl_doc *d)
     const double cx[] = {0, 0.42, 0.52, 0.62, 0.72};
     const char *hd[] = {"Unidad", "Personal", "Firmantes", "Porcentaje", "Avance contra la meta"};
     export_pdf_font(p, 7.5, EXPORT_BOLD);
-    export_pdf_rgb(p, 0x5A6472);
+    export_pdf_rgb(p, PALETTE_LABEL);
     for (int k = 0; k < 5; k++)
         export_pdf_text(p, x + cx[k] * w, y + 8, hd[k], 0);
     y += 11;
-    export_pdf_hline(p, x, x + w, y, 0.6, 0x1B2430);
+    export_pdf_hline(p, x, x + w, y, 0.6, PALETTE_HEAD_INK);
     for (int i = 0; i <= ind->nunits; i++) {
         int tot = i == ind->nunits;
         const ind_unit *u = tot ? NULL : &ind->units[i];
@@ -1038,7 +1039,7 @@ static double pl_unit_summary(export_pdf *p, pl_doc *d)
         snprintf(a, sizeof a, "%d", tot ? ind->staff : u->staff);
         snprintf(b, sizeof b, "%d", tot ? ind->pledged : u->pledged);
         snprintf(c3, sizeof c3, "%.2f %%", pct);
-        export_pdf_rgb(p, 0x111111);
+        export_pdf_rgb(p, PALETTE_INK);
         export_pdf_font(p, 8.5, tot ? EXPORT_BOLD : 0);
         char lines[1][EXPORT_LINE];
         export_pdf_wrap(p, name, cx[1] * w - 8, 1, lines);
@@ -1048,14 +1049,14 @@ static double pl_unit_summary(export_pdf *p, pl_doc *d)
         export_pdf_text(p, x + cx[4] * w - 10, y + 11, c3, 2);
         if (p->draw) {
             double bx = x + cx[4] * w, bw = w * (1 - cx[4]), fill = bw * fmin(pct, 100) / 100;
-            export_pdf_rgb(p, 0xE9ECEF);
+            export_pdf_rgb(p, PALETTE_BAR_TRACK);
             cairo_rectangle(p->cr, bx, y + 4, bw, 8);
             cairo_fill(p->cr);
-            export_pdf_rgb(p, pct >= ind->goal_pledged ? 0x2E7D32 : 0xC62828);
+            export_pdf_rgb(p, pct >= ind->goal_pledged ? PALETTE_GOOD : PALETTE_BAD);
             cairo_rectangle(p->cr, bx, y + 4, fill, 8);
             cairo_fill(p->cr);
             double gx = bx + bw * fmin(ind->goal_pledged, 100) / 100;
-            export_pdf_rgb(p, 0x111111);
+            export_pdf_rgb(p, PALETTE_INK);
             cairo_set_line_width(p->cr, 1);
             cairo_move_to(p->cr, gx, y + 2);
             cairo_line_to(p->cr, gx, y + 14);
@@ -1063,10 +1064,10 @@ static double pl_unit_summary(export_pdf *p, pl_doc *d)
         }
         y += 15;
         if (tot || i == ind->nunits - 1)
-            export_pdf_hline(p, x, x + w, y, 0.4, 0xB8C0CA);
+            export_pdf_hline(p, x, x + w, y, 0.4, PALETTE_ROW_RULE);
     }
     export_pdf_font(p, 7, EXPORT_ITALIC);
-    export_pdf_rgb(p, 0x444444);
+    export_pdf_rgb(p, PALETTE_NOTE);
     export_pdf_text(p, x, y + 10, "Verde: cumple la meta; rojo: por debajo de la meta. La línea vertical marca la meta.", 0);
     return y + 16 - p->y;
 }
@@ -1076,12 +1077,12 @@ static void pl_page_head(export_pdf *p, void *ctx)
     pl_doc *d = ctx;
     if (p->page == 1) {
         p->y = export_pdf_letterhead(p, d->c, d->z.f.inst, "Carta Compromiso", "Base de datos de firmantes");
-        export_pdf_rgb(p, 0x111111);
+        export_pdf_rgb(p, PALETTE_INK);
         export_pdf_font(p, 9, 0);
         export_pdf_text(p, p->margin, p->y + 8, d->period, 0);
         p->y += 18;
         p->y += pl_unit_summary(p, d) + 8;
-        export_pdf_rgb(p, 0x111111);
+        export_pdf_rgb(p, PALETTE_INK);
         export_pdf_font(p, 10, EXPORT_BOLD);
         export_pdf_text(p, p->margin, p->y + 10, "Personas firmantes", 0);
         p->y += 16;
@@ -1115,11 +1116,11 @@ static double pl_row(export_pdf *p, void *ctx, int i)
         return h;
     double x = p->margin;
     if (i % 2) {
-        export_pdf_rgb(p, 0xF5F7FA);
+        export_pdf_rgb(p, PALETTE_ROW_ALT);
         cairo_rectangle(p->cr, x, p->y, p->w - 2 * p->margin, h);
         cairo_fill(p->cr);
     }
-    export_pdf_rgb(p, 0x111111);
+    export_pdf_rgb(p, PALETTE_INK);
     for (int k = 0; k < PL_COLS; k++) {
         export_pdf_font(p, 8, k == 5 ? EXPORT_MONO : 0);
         if (k == 1)
@@ -1129,7 +1130,7 @@ static double pl_row(export_pdf *p, void *ctx, int i)
             export_pdf_para(p, x + pad, p->y + pad + 8, d->colw[k] - 2 * pad, lh, 1, cells[k]);
         x += d->colw[k];
     }
-    export_pdf_hline(p, p->margin, p->w - p->margin, p->y + h, 0.3, 0xB8C0CA);
+    export_pdf_hline(p, p->margin, p->w - p->margin, p->y + h, 0.3, PALETTE_ROW_RULE);
     return h;
 }
 
@@ -1139,7 +1140,7 @@ static double pl_summary(export_pdf *p, void *ctx)
     const double qr = 110;
     double x = p->margin, w = p->w - 2 * p->margin, y = p->y + 14, tw = w - qr - 20;
     char line[800];
-    export_pdf_rgb(p, 0x111111);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 10, EXPORT_BOLD);
     export_pdf_text(p, x, y + 10, "Resumen", 0);
     y += 16;
@@ -1149,7 +1150,7 @@ static double pl_summary(export_pdf *p, void *ctx)
     y += export_pdf_para(p, x, y + 9, tw, 11, 3, line) * 11 + 2;
     snprintf(line, sizeof line, "Firmada con Ed25519 por el quiosco %s; el código QR se comprueba con "
              "«cepci-kiosk verify». Firma:", d->z.kiosk);
-    y = list_proof(p, &d->z, x, y, tw, "Huella digital SHA-256 de la base de firmantes", line, 0x111111);
+    y = list_proof(p, &d->z, x, y, tw, "Huella digital SHA-256 de la base de firmantes", line, PALETTE_INK);
     export_pdf_qr(p, x + w - qr, p->y + 14, qr, d->z.payload);
     if (y < p->y + 14 + qr + 6)
         y = p->y + 14 + qr + 6;
