@@ -108,6 +108,10 @@ static void decode_walks_spanish(void **state)
 static void floor_and_combining(void **state)
 {
     (void)state;
+    assert_int_equal(text_utf8_count("Peña Íñiguez", strlen("Peña Íñiguez")), 12);
+    assert_int_equal(text_utf8_count("a\xff\xc3" "b", 4), 4); /* invalid bytes count one each */
+    assert_int_equal(text_utf8_count("Jose\xcc\x81", 6), 5);  /* a combining mark is a code point */
+    assert_int_equal(text_utf8_count("", 0), 0);
     const char *s = "añb€";   /* a C3 B1 b E2 82 AC */
     size_t n = strlen(s);
     assert_int_equal(text_utf8_floor(s, n, 0), 0);

@@ -34,6 +34,18 @@ size_t text_utf8_decode(const char *s, size_t len, uint32_t *cp)
     return n;
 }
 
+size_t text_utf8_count(const char *s, size_t len)
+{
+    size_t i = 0, n = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = text_utf8_decode(s + i, len - i, &cp);
+        i += k ? k : 1;
+        n++;
+    }
+    return n;
+}
+
 size_t text_utf8_floor(const char *s, size_t len, size_t i)
 {
     if (i >= len)

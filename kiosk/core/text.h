@@ -27,6 +27,10 @@
  * an invalid sequence skips one byte. */
 size_t text_utf8_decode(const char *s, size_t len, uint32_t *cp);
 
+/* The number of code points in s[0..len), an invalid byte counting as
+ * one (e.g. a length limit "in characters" for typed text). */
+size_t text_utf8_count(const char *s, size_t len);
+
 /* The start of the character holding byte i of s[0..len): i backed off
  * over UTF-8 continuation bytes (not below 0); len when i >= len. For
  * cutting a buffer without splitting a character. */
