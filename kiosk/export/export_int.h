@@ -5,7 +5,7 @@
  *               list fingerprints (sign / verify), audit status
  * export_tab.c  CSV and XLSX tables
  * export_pdf.c  PDF primitives (fonts, wrapping, QR, signatures, footers)
- *               and the attendance list / pledge database documents
+ * export_list.c the attendance list / pledge database documents
  * export_ind.c  the indicator report (charts) */
 #ifndef CK_EXPORT_INT_H
 #define CK_EXPORT_INT_H
