@@ -1,5 +1,6 @@
 /* test_receipt.c — the signed payload (fields, size, every single-character
- * mutation, unknown keys), the QR in the PNG and in the ESC/POS raster
+ * mutation, unknown keys, decoding without the signature), the graphics
+ * helpers (fonts, PNG loading, QR matrix), the QR in the PNG and in the ESC/POS raster
  * (decoded by zbarimg), the CP858 text of the ESC/POS job, and the command
  * line end to end across two kiosks' databases after `keys import`. */
 #include "testutil.h"
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "base45.h"
+#include "gfx.h"
 #include "keys.h"
 #include "printer.h"
 #include "receipt.h"
@@ -125,6 +127,32 @@ static void test_build_and_verify(void **state)
     assert_string_equal(r.unit_name, "San Cristóbal de Las Casas"); /* the event's unit */
     assert_int_equal(receipt_verify(fx->s, r.payload, &f, err, sizeof err), 0);
     assert_string_equal(f.employee_no, "");
+}
+
+/* receipt_payload_decode reads the fields without the signature: it
+ * accepts a payload whose signature is wrong, which verification refuses,
+ * and refuses what is malformed. */
+static void test_payload_decode(void **state)
+{
+    fixture *fx = *state;
+    receipt r;
+    receipt_fields f;
+    char err[512];
+    build(fx, &fx->att, &r);
+    assert_int_equal(receipt_payload_decode(r.payload, &f, err, sizeof err), 0);
+    assert_string_equal(f.record_uuid, fx->att.uuid);
+    assert_string_equal(f.kiosk_id, store_kiosk_id(fx->s));
+    assert_string_equal(f.folio, fx->att.folio);
+    /* Another kiosk's key: decodes, does not verify. */
+    unsigned char pk[32], sk[64];
+    crypto_sign_keypair(pk, sk);
+    assert_int_equal(receipt_verify_key(r.payload, pk, &f, err, sizeof err), -1);
+    assert_string_equal(err, "bad signature");
+    assert_string_equal(f.record_uuid, "");
+    assert_int_equal(receipt_payload_decode("CK1:" "ABC", &f, err, sizeof err), -1);
+    assert_string_equal(err, "truncated payload");
+    assert_int_equal(receipt_payload_decode("XX1:ABC", &f, err, sizeof err), -1);
+    assert_non_null(strstr(err, "must start with CK1:"));
 }
 
 /* Employee numbers up to 24 characters still fit version 8; numbers with
@@ -496,6 +524,74 @@ static uint8_t *slurp(const char *path, size_t *len)
     return b;
 }
 
+/* gfx: the font chain, PNG errors and fitting, the QR matrix. */
+static void test_gfx(void **state)
+{
+    (void)state;
+    char fam[64], file[1024], err[128];
+    struct stat st;
+    /* Debian 12's packages (setup.sh) install Noto Sans or DejaVu Sans. */
+    assert_int_equal(gfx_font(0, 0, fam, sizeof fam, file, sizeof file), 0);
+    assert_true(strcmp(fam, "Noto Sans") == 0 || strcmp(fam, "DejaVu Sans") == 0);
+    assert_int_equal(stat(file, &st), 0);
+    assert_int_equal(gfx_font(0, 1, fam, sizeof fam, file, sizeof file), 0);
+    assert_int_equal(stat(file, &st), 0);
+    assert_int_equal(gfx_font(1, 0, fam, sizeof fam, NULL, 0), 0);
+    assert_true(strcmp(fam, "Noto Sans Mono") == 0 || strcmp(fam, "DejaVu Sans Mono") == 0);
+
+    char *dir = tu_tmpdir(), path[4200];
+    snprintf(path, sizeof path, "%s/none.png", dir);
+    assert_null(gfx_png_load(path, err, sizeof err));
+    assert_string_equal(err, "file not found");
+    assert_null(gfx_png_load_fit(path, 10, 10, 1, err, sizeof err));
+    assert_string_equal(err, "file not found");
+    free(tu_write(dir, "bad.png", "not a picture", 13));
+    snprintf(path, sizeof path, "%s/bad.png", dir);
+    assert_null(gfx_png_load(path, err, sizeof err));
+    assert_string_equal(err, "not a readable PNG file");
+    snprintf(path, sizeof path, "%s/logo.png", dir);
+    write_logo(path, 200, 50);
+    cairo_surface_t *img = gfx_png_load(path, err, sizeof err);
+    assert_non_null(img);
+    assert_int_equal(cairo_image_surface_get_width(img), 200);
+    cairo_surface_destroy(img);
+    img = gfx_png_load_fit(path, 100, 100, 1, err, sizeof err);   /* width bound */
+    assert_int_equal(cairo_image_surface_get_width(img), 100);
+    assert_int_equal(cairo_image_surface_get_height(img), 25);
+    cairo_surface_destroy(img);
+    img = gfx_png_load_fit(path, 1000, 75, 2, err, sizeof err);   /* height bound, enlarged */
+    assert_int_equal(cairo_image_surface_get_width(img), 300);
+    assert_int_equal(cairo_image_surface_get_height(img), 75);
+    cairo_surface_destroy(img);
+    img = gfx_png_load_fit(path, 1000, 1000, 2, err, sizeof err); /* at most max_scale */
+    assert_int_equal(cairo_image_surface_get_width(img), 400);
+    cairo_surface_destroy(img);
+    img = gfx_png_load_fit(path, 1, 1, 1, err, sizeof err);       /* never below 1 x 1 */
+    assert_int_equal(cairo_image_surface_get_width(img), 1);
+    assert_int_equal(cairo_image_surface_get_height(img), 1);
+    cairo_surface_destroy(img);
+    assert_true(gfx_fit_scale(200, 50, 110, 44, 1e9) == 0.55);
+    tu_rmrf(dir);
+    free(dir);
+
+    /* The QR matrix is libqrencode's at level M, case-sensitive. */
+    unsigned char *m;
+    int n;
+    assert_int_equal(gfx_qr("CK1:HELLO 45", &m, &n), 0);
+    QRcode *q = QRcode_encodeString("CK1:HELLO 45", 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    assert_int_equal(n, q->width);
+    for (int i = 0; i < n * n; i++)
+        assert_int_equal(m[i], q->data[i] & 1);
+    QRcode_free(q);
+    free(m);
+    char huge[8000];
+    memset(huge, 'x', sizeof huge - 1);
+    huge[sizeof huge - 1] = '\0';
+    assert_int_equal(gfx_qr(huge, &m, &n), -1);
+    assert_null(m);
+    assert_int_equal(n, 0);
+}
+
 /* printer_escpos_picture: premultiplied ARGB on white paper, black and
  * white exact, transparent is paper, centred in the paper width. */
 static void test_escpos_picture(void **state)
@@ -823,6 +919,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_build_and_verify, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_payload_sizes, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_payload_decode, setup, tu_teardown),
+        cmocka_unit_test(test_gfx),
         cmocka_unit_test_setup_teardown(test_every_mutation_fails, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_unknown_key, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_qr_mode, setup, tu_teardown),

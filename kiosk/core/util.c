@@ -1,5 +1,6 @@
 /* util.c — see util.h. */
 #include "util.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -36,42 +37,12 @@ void util_sha256_hex(const void *data, size_t len, char out[UTIL_SHA256_HEX])
     sodium_bin2hex(out, UTIL_SHA256_HEX, h, sizeof h);
 }
 
-/* Decodes one UTF-8 sequence at s (n bytes available). Returns its length
- * and the code point in *cp, or 0 if the sequence is invalid. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    if (n == 0)
-        return 0;
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    size_t len;
-    uint32_t c, min;
-    if ((s[0] & 0xe0) == 0xc0) { len = 2; c = s[0] & 0x1f; min = 0x80; }
-    else if ((s[0] & 0xf0) == 0xe0) { len = 3; c = s[0] & 0x0f; min = 0x800; }
-    else if ((s[0] & 0xf8) == 0xf0) { len = 4; c = s[0] & 0x07; min = 0x10000; }
-    else return 0;
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3f);
-    }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return len;
-}
-
 int util_utf8_valid(const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        size_t k = utf8_decode(p + i, len - i, &cp);
+        size_t k = text_utf8_decode(s + i, len - i, &cp);
         if (k == 0)
             return 0;
         i += k;
@@ -126,14 +97,13 @@ static const char *fold_cp(uint32_t cp)
 
 size_t util_fold(const char *in, char *out, size_t outlen)
 {
-    const unsigned char *p = (const unsigned char *)in;
     size_t n = strlen(in), i = 0, o = 0;
     int pending_space = 0;
     if (outlen == 0)
         return 0;
     while (i < n) {
         uint32_t cp;
-        size_t k = utf8_decode(p + i, n - i, &cp);
+        size_t k = text_utf8_decode(in + i, n - i, &cp);
         const char *f;
         if (k == 0) {
             f = NULL;
@@ -205,9 +175,7 @@ int util_strlcpy(char *dst, const char *src, size_t dstlen)
     }
     if (dstlen == 0)
         return -1;
-    n = dstlen - 1;
-    while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-        n--; /* never cut a UTF-8 sequence in half */
+    n = text_utf8_floor(src, n, dstlen - 1); /* never cut a UTF-8 sequence in half */
     memcpy(dst, src, n);
     dst[n] = '\0';
     return -1;

@@ -1,5 +1,6 @@
 /* util.h — small helpers shared by every module: UUIDs, UTF-8 folding for
- * search, hashing, time zones, files. No SQLite, no SDL. */
+ * search, hashing, time zones, files. No SQLite, no SDL. UTF-8 decoding
+ * and wrapping live in text.h. */
 #ifndef CK_UTIL_H
 #define CK_UTIL_H
 
@@ -31,7 +32,8 @@ void util_sha256_hex(const void *data, size_t len, char out[UTIL_SHA256_HEX]);
  * separators. Returns the output length. */
 size_t util_fold(const char *in, char *out, size_t outlen);
 
-/* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates), else 0. */
+/* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates), else 0:
+ * every sequence decodes with text_utf8_decode (text.h). */
 int util_utf8_valid(const char *s, size_t len);
 
 /* Converts Windows-1252 bytes to UTF-8. Returns a malloc'd NUL-terminated

@@ -11,15 +11,8 @@
 #include <string.h>
 
 #include "indicators.h"
+#include "palette.h"
 #include "util.h"
-
-#define C_OK 0x2E7D32
-#define C_BEHIND 0xC62828
-#define C_TRAINED 0x1F5C99
-#define C_PLEDGED 0x8E3B9E
-#define C_GRID 0xD5DAE1
-#define C_TEXT 0x111111
-#define C_MUTED 0x5A6472
 
 typedef struct ind_doc {
     const config *c;
@@ -59,25 +52,25 @@ static void card(export_pdf *p, double x, double y, double w, double h, const ch
                  const char *detail, int ok, const char *status)
 {
     if (p->draw) {
-        export_pdf_rgb(p, 0xF4F6F9);
+        export_pdf_rgb(p, PALETTE_CARD);
         cairo_rectangle(p->cr, x, y, w, h);
         cairo_fill(p->cr);
-        export_pdf_rgb(p, ok ? C_OK : C_BEHIND);
+        export_pdf_rgb(p, ok ? PALETTE_GOOD : PALETTE_BAD);
         cairo_rectangle(p->cr, x, y, 4, h);
         cairo_fill(p->cr);
     }
     char big[32];
     snprintf(big, sizeof big, "%.2f %%", pct);
-    export_pdf_rgb(p, C_MUTED);
+    export_pdf_rgb(p, PALETTE_LABEL);
     export_pdf_font(p, 7, EXPORT_BOLD);
     export_pdf_text(p, x + 12, y + 14, label, 0);
-    export_pdf_rgb(p, ok ? C_OK : C_BEHIND);
+    export_pdf_rgb(p, ok ? PALETTE_GOOD : PALETTE_BAD);
     export_pdf_font(p, 21, EXPORT_BOLD);
     export_pdf_text(p, x + 12, y + 40, big, 0);
-    export_pdf_rgb(p, C_TEXT);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 8, 0);
     export_pdf_para(p, x + 12, y + 54, w - 20, 9.5, 1, detail);
-    export_pdf_rgb(p, ok ? C_OK : C_BEHIND);
+    export_pdf_rgb(p, ok ? PALETTE_GOOD : PALETTE_BAD);
     export_pdf_font(p, 8, EXPORT_BOLD);
     export_pdf_para(p, x + 12, y + 66, w - 20, 9.5, 1, status);
 }
@@ -125,7 +118,7 @@ static void bar_chart(export_pdf *p, ind_doc *d, int which)
     double x = p->margin, w = p->w - 2 * p->margin, y = p->y;
     double labw = 150, valw = 110, bx = x + labw, bw = w - labw - valw;
     char t[200];
-    export_pdf_rgb(p, C_TEXT);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 10.5, EXPORT_BOLD);
     snprintf(t, sizeof t, which ? "IV.3 · Personas que firmaron la Carta Compromiso, por unidad"
                                 : "I.1 · Personas capacitadas en %d, por unidad", ind->year);
@@ -138,10 +131,10 @@ static void bar_chart(export_pdf *p, ind_doc *d, int which)
         double gx = bx + bw * k / 4.0;
         char tk[16];
         snprintf(tk, sizeof tk, "%d %%", k * 25);
-        export_pdf_rgb(p, C_MUTED);
+        export_pdf_rgb(p, PALETTE_LABEL);
         export_pdf_text(p, gx, bottom + 9, tk, 1);
         if (p->draw) {
-            export_pdf_rgb(p, C_GRID);
+            export_pdf_rgb(p, PALETTE_GRID);
             cairo_set_line_width(p->cr, 0.5);
             cairo_move_to(p->cr, gx, top - 2);
             cairo_line_to(p->cr, gx, bottom);
@@ -156,12 +149,12 @@ static void bar_chart(export_pdf *p, ind_doc *d, int which)
         double ry = top + i * rowh, bh = rowh * 0.62, by = ry + (rowh - bh) / 2;
         char name[200], lines[1][EXPORT_LINE], val[96];
         snprintf(name, sizeof name, "%s (%s)", u->name, u->code);
-        export_pdf_rgb(p, C_TEXT);
+        export_pdf_rgb(p, PALETTE_INK);
         export_pdf_font(p, fmin(8.5, rowh * 0.55), 0);
         export_pdf_wrap(p, name, labw - 8, 1, lines);
         export_pdf_text(p, bx - 6, by + bh * 0.78, lines[0], 2);
         if (p->draw) {
-            export_pdf_rgb(p, ok ? C_OK : C_BEHIND);
+            export_pdf_rgb(p, ok ? PALETTE_GOOD : PALETTE_BAD);
             cairo_rectangle(p->cr, bx, by, bw * fmin(pct, 100) / 100, bh);
             cairo_fill(p->cr);
         }
@@ -169,12 +162,12 @@ static void bar_chart(export_pdf *p, ind_doc *d, int which)
             snprintf(val, sizeof val, "%.2f %% · sin capacitación", pct);
         else
             snprintf(val, sizeof val, "%.2f %% (%d de %d)", pct, num, u->staff);
-        export_pdf_rgb(p, ok ? C_OK : C_BEHIND);
+        export_pdf_rgb(p, ok ? PALETTE_GOOD : PALETTE_BAD);
         export_pdf_font(p, fmin(8, rowh * 0.5), EXPORT_BOLD);
         export_pdf_text(p, bx + bw + 6, by + bh * 0.78, val, 0);
     }
     if (n == 0) {
-        export_pdf_rgb(p, C_MUTED);
+        export_pdf_rgb(p, PALETTE_LABEL);
         export_pdf_font(p, 8, EXPORT_ITALIC);
         export_pdf_text(p, bx + 6, top + 12, "Sin unidades con personal activo.", 0);
     }
@@ -182,7 +175,7 @@ static void bar_chart(export_pdf *p, ind_doc *d, int which)
     double gx = bx + bw * fmin(goal, 100) / 100;
     if (p->draw) {
         static const double dash[] = {4, 2.5};
-        export_pdf_rgb(p, C_TEXT);
+        export_pdf_rgb(p, PALETTE_INK);
         cairo_set_line_width(p->cr, 1.3);
         cairo_set_dash(p->cr, dash, 2, 0);
         cairo_move_to(p->cr, gx, top - 6);
@@ -191,7 +184,7 @@ static void bar_chart(export_pdf *p, ind_doc *d, int which)
         cairo_set_dash(p->cr, NULL, 0, 0);
     }
     snprintf(t, sizeof t, "Meta %.0f %%", goal);
-    export_pdf_rgb(p, C_TEXT);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 7.5, EXPORT_BOLD);
     export_pdf_text(p, gx, top - 8, t, 1);
     p->y = bottom + 22;
@@ -201,14 +194,14 @@ static void legend(export_pdf *p)
 {
     double x = p->margin, y = p->y;
     if (p->draw) {
-        export_pdf_rgb(p, C_OK);
+        export_pdf_rgb(p, PALETTE_GOOD);
         cairo_rectangle(p->cr, x, y, 10, 8);
         cairo_fill(p->cr);
-        export_pdf_rgb(p, C_BEHIND);
+        export_pdf_rgb(p, PALETTE_BAD);
         cairo_rectangle(p->cr, x + 110, y, 10, 8);
         cairo_fill(p->cr);
     }
-    export_pdf_rgb(p, C_TEXT);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 7.5, 0);
     export_pdf_text(p, x + 14, y + 7, "Cumple la meta", 0);
     export_pdf_text(p, x + 124, y + 7, "Por debajo de la meta", 0);
@@ -226,7 +219,7 @@ static void monthly_chart(export_pdf *p, ind_doc *d)
     export_pdf_need(p, ch + 70);
     double x = p->margin, w = p->w - 2 * p->margin, y = p->y;
     char t[160];
-    export_pdf_rgb(p, C_TEXT);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 10.5, EXPORT_BOLD);
     snprintf(t, sizeof t, "Avance mensual acumulado en %d (porcentaje del personal activo)", ind->year);
     export_pdf_text(p, x, y + 11, t, 0);
@@ -244,10 +237,10 @@ static void monthly_chart(export_pdf *p, ind_doc *d)
         double v = ymax * g / 5, gy = bottom - ch * g / 5;
         char tk[16];
         snprintf(tk, sizeof tk, "%.0f %%", v);
-        export_pdf_rgb(p, C_MUTED);
+        export_pdf_rgb(p, PALETTE_LABEL);
         export_pdf_text(p, ax - 4, gy + 2.5, tk, 2);
         if (p->draw) {
-            export_pdf_rgb(p, C_GRID);
+            export_pdf_rgb(p, PALETTE_GRID);
             cairo_set_line_width(p->cr, 0.5);
             cairo_move_to(p->cr, ax, gy);
             cairo_line_to(p->cr, ax + aw, gy);
@@ -256,11 +249,11 @@ static void monthly_chart(export_pdf *p, ind_doc *d)
     }
     double step = aw / 12;
     for (int k = 0; k < 12; k++) {
-        export_pdf_rgb(p, C_MUTED);
+        export_pdf_rgb(p, PALETTE_LABEL);
         export_pdf_text(p, ax + step * (k + 0.5), bottom + 10, mon[k], 1);
     }
     const double *series[2] = {tr, pl};
-    const unsigned colour[2] = {C_TRAINED, C_PLEDGED};
+    const unsigned colour[2] = {PALETTE_TRAINED, PALETTE_PLEDGED};
     const double goals[2] = {ind->goal_trained, ind->goal_pledged};
     for (int s = 0; s < 2 && p->draw; s++) {
         static const double dash[] = {5, 3};
@@ -310,7 +303,7 @@ static void monthly_chart(export_pdf *p, ind_doc *d)
             cairo_line_to(p->cr, lx + 16, p->y + 4);
             cairo_stroke(p->cr);
         }
-        export_pdf_rgb(p, C_TEXT);
+        export_pdf_rgb(p, PALETTE_INK);
         export_pdf_font(p, 7.5, 0);
         export_pdf_text(p, lx + 20, p->y + 7, names[s], 0);
         lx += 170;
@@ -334,14 +327,14 @@ static void coverage(export_pdf *p, ind_doc *d)
         n += (size_t)w;
     }
     export_pdf_need(p, 50);
-    export_pdf_rgb(p, C_TEXT);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 10.5, EXPORT_BOLD);
     export_pdf_text(p, p->margin, p->y + 11, "I.2 · Unidades que realizaron al menos una acción de capacitación", 0);
     p->y += 18;
     snprintf(line, sizeof line, "%d de %d unidades (%.2f %%); meta %.0f %%.%s%s", ind->units_covered,
              ind->units_total, ind->units_covered_pct, ind->goal_units, n ? " Sin capacitación en el año: " : "",
              missing_units);
-    export_pdf_rgb(p, meets(ind->units_covered_pct, ind->goal_units) ? C_OK : C_BEHIND);
+    export_pdf_rgb(p, meets(ind->units_covered_pct, ind->goal_units) ? PALETTE_GOOD : PALETTE_BAD);
     export_pdf_font(p, 9, EXPORT_BOLD);
     p->y += export_pdf_para(p, p->margin, p->y + 9, p->w - 2 * p->margin, 11.5, 4, line) * 11.5 + 10;
 }
@@ -356,16 +349,16 @@ static void table(export_pdf *p, ind_doc *d)
     snprintf(h5, sizeof h5, "%% (meta %.0f)", ind->goal_pledged);
     const char *hd[] = {"Unidad", "Personal", "Capacitadas", h3, "Firmantes", h5, "Capacitación"};
     export_pdf_need(p, 40 + 15.0 * (ind->nunits + 1));
-    export_pdf_rgb(p, C_TEXT);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 10.5, EXPORT_BOLD);
     export_pdf_text(p, x, p->y + 11, "Tabla de indicadores por unidad", 0);
     p->y += 18;
     if (p->draw) {
-        export_pdf_rgb(p, 0xE4E9F0);
+        export_pdf_rgb(p, PALETTE_HEAD_BAND);
         cairo_rectangle(p->cr, x, p->y, w, 16);
         cairo_fill(p->cr);
     }
-    export_pdf_rgb(p, 0x1B2430);
+    export_pdf_rgb(p, PALETTE_HEAD_INK);
     export_pdf_font(p, 7.5, EXPORT_BOLD);
     export_pdf_text(p, x + 4, p->y + 11, hd[0], 0);
     for (int k = 1; k < 7; k++)
@@ -388,31 +381,31 @@ static void table(export_pdf *p, ind_doc *d)
             snprintf(g, sizeof g, "%s", u->has_training ? "sí" : "no");
         export_pdf_need(p, 15);
         if (i % 2 && p->draw) {
-            export_pdf_rgb(p, 0xF5F7FA);
+            export_pdf_rgb(p, PALETTE_ROW_ALT);
             cairo_rectangle(p->cr, x, p->y, w, 15);
             cairo_fill(p->cr);
         }
         char lines[1][EXPORT_LINE];
         export_pdf_font(p, 8.5, tot ? EXPORT_BOLD : 0);
-        export_pdf_rgb(p, C_TEXT);
+        export_pdf_rgb(p, PALETTE_INK);
         export_pdf_wrap(p, name, cx[1] * w - 8, 1, lines);
         export_pdf_text(p, x + 4, p->y + 11, lines[0], 0);
         const char *vals[] = {a, b, c3, e, f, g};
         for (int k = 0; k < 6; k++) {
-            unsigned col = C_TEXT;
+            unsigned col = PALETTE_INK;
             if (k == 2)
-                col = meets(tot ? ind->trained_pct : u->trained_pct, ind->goal_trained) ? C_OK : C_BEHIND;
+                col = meets(tot ? ind->trained_pct : u->trained_pct, ind->goal_trained) ? PALETTE_GOOD : PALETTE_BAD;
             if (k == 4)
-                col = meets(tot ? ind->pledged_pct : u->pledged_pct, ind->goal_pledged) ? C_OK : C_BEHIND;
+                col = meets(tot ? ind->pledged_pct : u->pledged_pct, ind->goal_pledged) ? PALETTE_GOOD : PALETTE_BAD;
             if (k == 5 && !tot && !u->has_training)
-                col = C_BEHIND;
+                col = PALETTE_BAD;
             export_pdf_rgb(p, col);
             double rx = k < 5 ? x + cx[k + 2] * w - 8 : x + w - 4;
             export_pdf_text(p, rx, p->y + 11, vals[k], 2);
         }
         p->y += 15;
         if (tot || i == ind->nunits - 1)
-            export_pdf_hline(p, x, x + w, p->y, tot ? 0.8 : 0.5, 0x1B2430);
+            export_pdf_hline(p, x, x + w, p->y, tot ? 0.8 : 0.5, PALETTE_HEAD_INK);
     }
     p->y += 10;
 }
@@ -435,10 +428,10 @@ static void notes(export_pdf *p, ind_doc *d)
              "padrón; las personas invitadas no cuentan.",
              d->ind.year, topics, d->ind.year);
     export_pdf_need(p, 60);
-    export_pdf_rgb(p, 0x333333);
+    export_pdf_rgb(p, PALETTE_INK_SOFT);
     export_pdf_font(p, 7.5, 0);
     p->y += export_pdf_para(p, p->margin, p->y + 8, p->w - 2 * p->margin, 9.5, 6, line) * 9.5 + 6;
-    export_pdf_rgb(p, d->f.audit.ok ? C_OK : C_BEHIND);
+    export_pdf_rgb(p, d->f.audit.ok ? PALETTE_GOOD : PALETTE_BAD);
     export_pdf_font(p, 8, EXPORT_BOLD);
     p->y += export_pdf_para(p, p->margin, p->y + 8, p->w - 2 * p->margin, 10, 4, d->f.audit_line) * 10;
 }

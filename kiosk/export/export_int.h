@@ -6,7 +6,7 @@
  *                  indicators as CSV
  * export_tab.c     CSV and XLSX table writer
  * export_pdf.c     PDF primitives (fonts, wrapping, QR, signatures, footers)
- *                  and the attendance list / pledge database documents
+ * export_list.c    the attendance list / pledge database documents
  * export_ind.c     the indicator report (charts)
  * export_facts.c   below them all (export_facts.h): atomic output files,
  *                  local time, document facts, list rows, fingerprints */

@@ -1,7 +1,8 @@
-/* export_pdf.c — PDF primitives on cairo (fonts through fontconfig, word
- * wrapping with cairo_text_extents, QR codes, signatures drawn from their
- * strokes, two-pass pagination) and the two list documents: the attendance
- * list and the pledge database.
+/* export_pdf.c — PDF primitives on cairo: fonts, logo and QR codes through
+ * gfx.h, word wrapping through the text engine with cairo_text_extents,
+ * signatures drawn from their strokes, two-pass pagination, the standard
+ * letterhead and footer. The documents are export_list.c (attendance list,
+ * pledge database) and export_ind.c (indicator report).
  *
  * A document is laid out twice by the same code: the first pass only
  * measures (p->draw = 0) and so learns the page count; the second draws,
@@ -11,38 +12,19 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <errno.h>
-#include <fontconfig/fontconfig.h>
 #include <math.h>
-#include <qrencode.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "indicators.h"
+#include "gfx.h"
+#include "palette.h"
 #include "signature.h"
+#include "text.h"
 #include "util.h"
 
-/* ---- fonts ---- */
-
-/* family if fontconfig has it, else fallback. */
-static void pick_family(const char *family, const char *fallback, char *out, size_t outlen)
-{
-    int found = 0;
-    FcPattern *pat = FcNameParse((const FcChar8 *)family);
-    if (pat) {
-        FcResult r;
-        FcConfigSubstitute(NULL, pat, FcMatchPattern);
-        FcDefaultSubstitute(pat);
-        FcPattern *m = FcFontMatch(NULL, pat, &r);
-        FcChar8 *fam = NULL;
-        if (m && FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch && fam)
-            found = strcasecmp((const char *)fam, family) == 0;
-        if (m)
-            FcPatternDestroy(m);
-        FcPatternDestroy(pat);
-    }
-    util_strlcpy(out, found ? family : fallback, outlen);
-}
+/* ---- fonts and colours ---- */
 
 void export_pdf_font(export_pdf *p, double size, int flags)
 {
@@ -86,91 +68,47 @@ void export_pdf_hline(export_pdf *p, double x0, double x1, double y, double widt
 
 /* ---- word wrapping ---- */
 
-static size_t utf8_next(const char *s, size_t i)
-{
-    i++;
-    while (s[i] && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i++;
-    return i;
-}
-
-/* Longest prefix of s[0..len) (in whole characters) whose width fits. */
-static size_t fit_chars(export_pdf *p, const char *s, size_t len, double width)
+/* The text engine's measure: width in points with the current font. A
+ * line never holds EXPORT_LINE bytes or more, so longer text never fits. */
+static double pdf_measure(const char *s, size_t len, void *ctx)
 {
     char buf[EXPORT_LINE];
-    size_t best = 0, i = 0;
-    while (i < len) {
-        size_t j = utf8_next(s, i);
-        if (j > len || j >= sizeof buf)
-            break;
-        memcpy(buf, s, j);
-        buf[j] = '\0';
-        if (export_pdf_width(p, buf) > width)
-            break;
-        best = i = j;
-    }
-    return best ? best : (len ? utf8_next(s, 0) : 0);
+    if (len >= sizeof buf)
+        return INFINITY;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return export_pdf_width(ctx, buf);
 }
 
+/* Ends line with "…", shortened (whole characters) until both fit width. */
 static void add_ellipsis(export_pdf *p, char *line, double width)
 {
     static const char ell[] = "\xE2\x80\xA6";
-    size_t n = strlen(line);
     char buf[EXPORT_LINE];
-    for (;;) {
-        while (n > 0 && line[n - 1] == ' ')
-            n--;
-        snprintf(buf, sizeof buf, "%.*s%s", (int)n, line, ell);
-        if (n == 0 || export_pdf_width(p, buf) <= width)
-            break;
-        do
-            n--;
-        while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80);
-    }
+    size_t n = text_fit(line, strlen(line), width - export_pdf_width(p, ell), pdf_measure, p);
+    while (n > 0 && line[n - 1] == ' ')
+        n--;
+    snprintf(buf, sizeof buf, "%.*s%s", (int)n, line, ell);
     util_strlcpy(line, buf, EXPORT_LINE);
 }
 
 int export_pdf_wrap(export_pdf *p, const char *s, double width, int maxlines, char (*lines)[EXPORT_LINE])
 {
+    size_t len, pos = 0;
+    text_line l;
     int n = 0;
     lines[0][0] = '\0';
     if (!s)
         s = "";
-    while (*s == ' ' || *s == '\n')
-        s++;
-    while (*s && n < maxlines) {
-        /* Take words while they fit. */
-        size_t end = 0, i = 0, len = strlen(s);
-        char buf[EXPORT_LINE];
-        for (;;) {
-            size_t j = i;
-            while (j < len && s[j] == ' ')
-                j++;
-            size_t k = j;
-            while (k < len && s[k] != ' ' && s[k] != '\n')
-                k++;
-            if (k == j || k >= sizeof buf)
-                break;
-            memcpy(buf, s, k);
-            buf[k] = '\0';
-            if (export_pdf_width(p, buf) > width)
-                break;
-            end = i = k;
-            if (k < len && s[k] == '\n')
-                break;
-        }
-        if (end == 0) /* one word longer than the line: cut it */
-            end = fit_chars(p, s, strcspn(s, " \n"), width);
-        memcpy(lines[n], s, end);
-        lines[n][end] = '\0';
+    len = strlen(s);
+    while (n < maxlines && text_wrap_next(s, len, &pos, width, pdf_measure, p, &l)) {
+        memcpy(lines[n], s + l.off, l.len);
+        lines[n][l.len] = '\0';
         n++;
-        s += end;
-        while (*s == ' ' || *s == '\n')
-            s++;
     }
     if (n == 0)
         n = 1;
-    else if (*s)
+    else if (s[pos + strspn(s + pos, " \n")])
         add_ellipsis(p, lines[n - 1], width);
     return n;
 }
@@ -191,36 +129,24 @@ int export_pdf_para(export_pdf *p, double x, double y, double width, double lh, 
 
 int export_pdf_qr(export_pdf *p, double x, double y, double size, const char *payload)
 {
-    QRcode *q = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    if (!q)
+    unsigned char *m;
+    int n;
+    if (gfx_qr(payload, &m, &n) != 0)
         return -1;
     if (p->draw) {
-        int n = q->width, quiet = 4;
-        double m = size / (n + 2 * quiet);
+        const int quiet = 4;
+        double mod = size / (n + 2 * quiet);
         cairo_t *cr = p->cr;
         cairo_save(cr);
-        cairo_set_source_rgb(cr, 1, 1, 1);
+        export_pdf_rgb(p, PALETTE_PAPER);
         cairo_rectangle(cr, x, y, size, size);
         cairo_fill(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
+        export_pdf_rgb(p, PALETTE_QR);
         cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-        /* One path of horizontal runs, filled once: no seams. */
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < n;) {
-                if (!(q->data[r * n + c] & 1)) {
-                    c++;
-                    continue;
-                }
-                int c0 = c;
-                while (c < n && (q->data[r * n + c] & 1))
-                    c++;
-                cairo_rectangle(cr, x + (quiet + c0) * m, y + (quiet + r) * m, (c - c0) * m, m);
-            }
-        }
-        cairo_fill(cr);
+        gfx_qr_paint(cr, m, n, x + quiet * mod, y + quiet * mod, mod);
         cairo_restore(cr);
     }
-    QRcode_free(q);
+    free(m);
     return 0;
 }
 
@@ -247,7 +173,7 @@ int export_pdf_signature(export_pdf *p, double x, double y, double w, double h, 
     cairo_save(cr);
     cairo_rectangle(cr, x, y, w, h);
     cairo_clip(cr);
-    cairo_set_source_rgb(cr, 0.08, 0.14, 0.42);
+    export_pdf_rgb(p, PALETTE_SIGNATURE);
     cairo_set_line_width(cr, fmax(0.5, fmin(1.1, sc * 2.2)));
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
@@ -298,8 +224,8 @@ int export_pdf_open(export_pdf *p, const char *path, double w, double h, const c
     p->margin = 36;
     p->top = 30;
     p->bottom = h - 40;
-    pick_family("Noto Sans", "DejaVu Sans", p->sans, sizeof p->sans);
-    pick_family("Noto Sans Mono", "DejaVu Sans Mono", p->mono, sizeof p->mono);
+    gfx_font(0, 0, p->sans, sizeof p->sans, NULL, 0);
+    gfx_font(1, 0, p->mono, sizeof p->mono, NULL, 0);
     p->surf = cairo_pdf_surface_create_for_stream(pdf_write, p, w, h);
     p->cr = cairo_create(p->surf);
     if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {
@@ -389,41 +315,33 @@ static unsigned accent_rgb(const config *c)
     unsigned v;
     if (c && c->accent[0] == '#' && strlen(c->accent) == 7 && sscanf(c->accent + 1, "%6x", &v) == 1)
         return v;
-    return 0x1F5C99;
+    return PALETTE_ACCENT;
 }
 
 double export_pdf_letterhead(export_pdf *p, const config *c, const char *institution, const char *title,
                              const char *subtitle)
 {
     double x = p->margin, y = p->top, right = p->w - p->margin, textx = x;
-    if (c && c->logo[0]) {
-        cairo_surface_t *img = cairo_image_surface_create_from_png(c->logo);
-        if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
-            double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
-            double sc = fmin(44.0 / ih, 110.0 / iw);
-            if (p->draw) {
-                cairo_save(p->cr);
-                cairo_translate(p->cr, x, y);
-                cairo_scale(p->cr, sc, sc);
-                cairo_set_source_surface(p->cr, img, 0, 0);
-                cairo_paint(p->cr);
-                cairo_restore(p->cr);
-            }
-            textx = x + iw * sc + 10;
-        }
+    cairo_surface_t *img = c && c->logo[0] ? gfx_png_load(c->logo, NULL, 0) : NULL;
+    if (img) {
+        double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
+        double sc = gfx_fit_scale(iw, ih, 110, 44, HUGE_VAL);
+        if (p->draw)
+            gfx_paint_scaled(p->cr, img, x, y, sc);
+        textx = x + iw * sc + 10;
         cairo_surface_destroy(img);
     }
     double half = (right - textx) * 0.55;
-    export_pdf_rgb(p, 0x111111);
+    export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 12, EXPORT_BOLD);
     int n = export_pdf_para(p, textx, y + 12, half, 14, 2, institution);
     export_pdf_font(p, 9.5, 0);
-    export_pdf_rgb(p, 0x333333);
+    export_pdf_rgb(p, PALETTE_INK_SOFT);
     export_pdf_para(p, textx, y + 12 + n * 14, half, 12, 2, c ? c->committee : "");
     export_pdf_rgb(p, accent_rgb(c));
     export_pdf_font(p, 15, EXPORT_BOLD);
     export_pdf_text(p, right, y + 14, title, 2);
-    export_pdf_rgb(p, 0x333333);
+    export_pdf_rgb(p, PALETTE_INK_SOFT);
     export_pdf_font(p, 9, 0);
     export_pdf_text(p, right, y + 28, subtitle, 2);
     y += 12 + n * 14 + 16;
@@ -439,8 +357,8 @@ void export_pdf_footer_text(export_pdf *p, const char *left1, const char *left2,
         return;
     double y = p->h - 30, right = p->w - p->margin;
     char pg[64];
-    export_pdf_hline(p, p->margin, right, y, 0.5, 0x888888);
-    export_pdf_rgb(p, 0x444444);
+    export_pdf_hline(p, p->margin, right, y, 0.5, PALETTE_FOOTER_RULE);
+    export_pdf_rgb(p, PALETTE_NOTE);
     export_pdf_font(p, 7, 0);
     export_pdf_text(p, p->margin, y + 10, left1, 0);
     export_pdf_text(p, p->margin, y + 19, left2, 0);
@@ -448,860 +366,4 @@ void export_pdf_footer_text(export_pdf *p, const char *left1, const char *left2,
     export_pdf_font(p, 8, EXPORT_BOLD);
     snprintf(pg, sizeof pg, "Página %d de %d", p->page, p->pages);
     export_pdf_text(p, right, y + 10, pg, 2);
-}
-
-/* ================= list documents (attendance, pledges) ================= */
-
-/* The signed part of a list document: the export facts, the fingerprint of
- * the rows and its signature. */
-typedef struct list_seal {
-    export_facts f;
-    char sha_hex[65], sig_hex[129], payload[EXPORT_PAYLOAD_MAX];
-    char kiosk[STORE_KIOSK_ID_LEN];
-} list_seal;
-
-/* Finishes the fingerprint h and signs it as tag ("CKL1", "CKP1") with the
- * kiosk key of db_path. Returns 0 or -1 with err. */
-static int list_sign(list_seal *z, store *s, const char *db_path, const char *tag, export_canon *h, char *err,
-                     size_t errlen)
-{
-    unsigned char sha[32];
-    export_canon_final(h, sha);
-    sodium_bin2hex(z->sha_hex, sizeof z->sha_hex, sha, sizeof sha);
-    return export_sign(s, db_path, tag, sha, z->payload, sizeof z->payload, z->sig_hex, err, errlen) != 0 ? -1 : 0;
-}
-
-/* Footer of every page: export facts, audit and the short fingerprint. */
-static void list_footer(export_pdf *p, const list_seal *z)
-{
-    char fp[96];
-    snprintf(fp, sizeof fp, "Huella SHA-256: %.16s…", z->sha_hex);
-    export_pdf_footer_text(p, z->f.exported, z->f.audit_short, fp);
-}
-
-/* Running head of the pages after the first: institution and committee on
- * the left; the document (cut to one line) and its date or period on the
- * right. Sets p->y below it. */
-static void list_running_head(export_pdf *p, const config *c, const char *inst, const char *doc, const char *when)
-{
-    double right = p->w - p->margin;
-    char lines[1][EXPORT_LINE];
-    export_pdf_rgb(p, 0x111111);
-    export_pdf_font(p, 9, EXPORT_BOLD);
-    export_pdf_text(p, p->margin, p->top + 10, inst, 0);
-    export_pdf_wrap(p, doc, (right - p->margin) * 0.55, 1, lines);
-    export_pdf_text(p, right, p->top + 10, lines[0], 2);
-    export_pdf_font(p, 8, 0);
-    export_pdf_rgb(p, 0x333333);
-    export_pdf_text(p, right, p->top + 21, when, 2);
-    export_pdf_text(p, p->margin, p->top + 21, c->committee, 0);
-    export_pdf_hline(p, p->margin, right, p->top + 27, 1, 0x1B2430);
-    p->y = p->top + 36;
-}
-
-/* The table's header band, hh high, at p->y: each column name in at most
- * two lines, a one-line name on baseline y + base, two lines 5 pt higher.
- * Advances p->y. */
-static void list_table_head(export_pdf *p, const char *const *head, const double *colw, int ncols, double hh,
-                            double base)
-{
-    double x = p->margin, y = p->y;
-    if (p->draw) {
-        export_pdf_rgb(p, 0xE4E9F0);
-        cairo_rectangle(p->cr, x, y, p->w - 2 * p->margin, hh);
-        cairo_fill(p->cr);
-    }
-    export_pdf_font(p, 7.5, EXPORT_BOLD);
-    export_pdf_rgb(p, 0x1B2430);
-    for (int k = 0; k < ncols; k++) {
-        char lines[2][EXPORT_LINE];
-        int n = export_pdf_wrap(p, head[k], colw[k] - 6, 2, lines);
-        double ty = y + (n == 1 ? base : base - 5);
-        for (int i = 0; i < n; i++)
-            export_pdf_text(p, x + 3, ty + i * 8.5, lines[i], 0);
-        x += colw[k];
-    }
-    export_pdf_hline(p, p->margin, p->w - p->margin, y + hh, 0.8, 0x1B2430);
-    p->y += hh;
-}
-
-/* The proof lines of a list's summary, in width tw from y: the audit
- * sentence, the SHA-256 fingerprint under heading, signed_by, and the
- * signature in hex (in colour sig_rgb). Returns the y below them. */
-static double list_proof(export_pdf *p, const list_seal *z, double x, double y, double tw, const char *heading,
-                         const char *signed_by, unsigned sig_rgb)
-{
-    char line[80];
-    export_pdf_rgb(p, z->f.audit.ok ? 0x1E6B33 : 0xB00020);
-    export_pdf_font(p, 8.5, EXPORT_BOLD);
-    y += export_pdf_para(p, x, y + 9, tw, 11, 4, z->f.audit_line) * 11 + 6;
-    export_pdf_rgb(p, 0x111111);
-    export_pdf_text(p, x, y + 9, heading, 0);
-    y += 12;
-    export_pdf_font(p, 8, EXPORT_MONO);
-    snprintf(line, sizeof line, "%.32s %.32s", z->sha_hex, z->sha_hex + 32);
-    export_pdf_text(p, x, y + 9, line, 0);
-    y += 13;
-    export_pdf_font(p, 8.5, 0);
-    y += export_pdf_para(p, x, y + 9, tw, 11, 3, signed_by) * 11;
-    export_pdf_font(p, 6.5, EXPORT_MONO);
-    export_pdf_rgb(p, sig_rgb);
-    snprintf(line, sizeof line, "%.64s", z->sig_hex);
-    export_pdf_text(p, x, y + 8, line, 0);
-    snprintf(line, sizeof line, "%.64s", z->sig_hex + 64);
-    export_pdf_text(p, x, y + 16, line, 0);
-    return y + 20;
-}
-
-/* A list document laid out by list_layout: rows are never split across
- * pages; the summary after them is kept whole, on a page of its own
- * (which page_head draws without the table header) when it does not fit. */
-typedef struct list_spec {
-    void *doc;
-    int n;                 /* rows */
-    const char *empty;     /* said instead of rows when there are none */
-    /* Height of row i (or of the summary) at p->y; drawn when p->draw. */
-    double (*row)(export_pdf *p, void *doc, int i);
-    double (*summary)(export_pdf *p, void *doc);
-    int *summary_page;     /* 1 while the summary's own page is started */
-} list_spec;
-
-static void list_layout(export_pdf *p, void *ctx)
-{
-    const list_spec *l = ctx;
-    p->page = 0;
-    export_pdf_new_page(p);
-    if (l->n == 0) {
-        export_pdf_font(p, 9, EXPORT_ITALIC);
-        export_pdf_rgb(p, 0x444444);
-        export_pdf_text(p, p->margin + 6, p->y + 16, l->empty, 0);
-        p->y += 26;
-    }
-    for (int i = 0; i < l->n; i++) {
-        int saved = p->draw;
-        p->draw = 0;
-        double h = l->row(p, l->doc, i);
-        p->draw = saved;
-        export_pdf_need(p, h);
-        l->row(p, l->doc, i);
-        p->y += h;
-    }
-    /* The summary must not be split: measure it, then place it. */
-    int saved = p->draw;
-    double y0 = p->y;
-    p->draw = 0;
-    double need = l->summary(p, l->doc);
-    p->draw = saved;
-    p->y = y0;
-    if (p->y + need > p->bottom) {
-        *l->summary_page = 1;
-        export_pdf_new_page(p);
-        *l->summary_page = 0;
-    }
-    l->summary(p, l->doc);
-    export_pdf_finish_pages(p);
-}
-
-/* ================= the attendance list ================= */
-
-enum { ATT_COLS = 8 };
-
-typedef struct att_item {
-    char *name, *employee_no, *unit, *area, *position, *folio, *method, *uuid;
-    int guest;
-    int64_t at;
-    unsigned char *sig;
-    size_t siglen;
-} att_item;
-
-typedef struct att_doc {
-    const config *c;
-    store_event ev;
-    store_unit unit;
-    char tz[64];
-    list_seal z;
-    att_item *items;
-    int n, cap, staff, guests, keyed, summary_page;
-    double colw[ATT_COLS];
-    export_clock clock;
-} att_doc;
-
-static char *dupstr(const char *s)
-{
-    return strdup(s ? s : "");
-}
-
-static int att_collect(const export_att_row *r, void *arg)
-{
-    att_doc *d = arg;
-    if (d->n == d->cap) {
-        int cap = d->cap ? d->cap * 2 : 64;
-        att_item *ni = realloc(d->items, (size_t)cap * sizeof *ni);
-        if (!ni)
-            return 1;
-        d->items = ni;
-        d->cap = cap;
-    }
-    att_item *it = &d->items[d->n];
-    memset(it, 0, sizeof *it);
-    it->name = dupstr(r->name);
-    it->employee_no = dupstr(r->employee_no);
-    it->unit = dupstr(r->unit);
-    it->area = dupstr(r->area);
-    it->position = dupstr(r->position);
-    it->folio = dupstr(r->folio);
-    it->method = dupstr(r->method);
-    it->uuid = dupstr(r->uuid);
-    it->guest = r->guest;
-    it->at = r->at;
-    if (r->sig && r->siglen) {
-        it->sig = malloc(r->siglen);
-        if (it->sig) {
-            memcpy(it->sig, r->sig, r->siglen);
-            it->siglen = r->siglen;
-        }
-    }
-    d->n++;
-    if (!it->name || !it->employee_no || !it->unit || !it->area || !it->position || !it->folio || !it->method ||
-        !it->uuid || (r->sig && !it->sig))
-        return 1;
-    d->guests += r->guest;
-    d->staff += !r->guest;
-    d->keyed += strcmp(r->method, "keyed") == 0;
-    return 0;
-}
-
-static void att_free(att_doc *d)
-{
-    for (int i = 0; i < d->n; i++) {
-        att_item *it = &d->items[i];
-        free(it->name);
-        free(it->employee_no);
-        free(it->unit);
-        free(it->area);
-        free(it->position);
-        free(it->folio);
-        free(it->method);
-        free(it->uuid);
-        free(it->sig);
-    }
-    free(d->items);
-}
-
-static const char *kind_label(const char *k)
-{
-    static const char *const map[][2] = {
-        {"curso", "Curso"}, {"taller", "Taller"}, {"conferencia", "Conferencia"},
-        {"conversatorio", "Conversatorio"}, {"cine-debate", "Cine-debate"}, {"platica", "Plática"},
-        {"protesta", "Protesta del Código de Conducta"}, {"otro", "Otro"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (strcmp(map[i][0], k) == 0)
-            return map[i][1];
-    return k;
-}
-
-static const char *topic_label(const char *t)
-{
-    static const char *const map[][2] = {
-        {"etica", "ética"}, {"integridad", "integridad pública"}, {"conflicto-intereses", "conflicto de intereses"},
-        {"igualdad-genero", "igualdad de género"}, {"violencia-genero", "violencia de género"},
-        {"hsas", "hostigamiento y acoso sexual"}, {"discriminacion", "no discriminación"},
-        {"codigo-conducta", "Código de Conducta"}, {"otro", "otro"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (strcmp(map[i][0], t) == 0)
-            return map[i][1];
-    return t;
-}
-
-static void topics_text(const char *topics, char *out, size_t outlen)
-{
-    char buf[256];
-    size_t n = 0;
-    util_strlcpy(buf, topics, sizeof buf);
-    out[0] = '\0';
-    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        int w = snprintf(out + n, outlen - n, "%s%s", n ? ", " : "", topic_label(t));
-        if (w < 0 || (size_t)w >= outlen - n)
-            break;
-        n += (size_t)w;
-    }
-    if (out[0] >= 'a' && out[0] <= 'z')
-        out[0] = (char)(out[0] - 'a' + 'A');
-}
-
-/* A label over a value inside a grid cell; returns the height used. */
-static double field(export_pdf *p, double x, double y, double w, const char *label, const char *value,
-                    int maxlines)
-{
-    export_pdf_rgb(p, 0x5A6472);
-    export_pdf_font(p, 6.5, EXPORT_BOLD);
-    export_pdf_text(p, x, y + 7, label, 0);
-    export_pdf_rgb(p, 0x111111);
-    export_pdf_font(p, 9, 0);
-    int n = export_pdf_para(p, x, y + 18, w, 11, maxlines, value && *value ? value : "\xE2\x80\x94");
-    return 10 + n * 11 + 3;
-}
-
-/* The event block of page 1; returns its height. */
-static double att_event_block(export_pdf *p, att_doc *d, double y)
-{
-    double x = p->margin, w = p->w - 2 * p->margin, pad = 8;
-    double cw = (w - 2 * pad) / 4;
-    char date[96], hours[64], topics[400], unit[200], sigtxt[64];
-    store_event *e = &d->ev;
-    export_long_date(e->start, date, sizeof date);
-    if (e->end[0] && strncmp(e->start, e->end, 10) != 0) {
-        char end[64];
-        export_long_date(e->end, end, sizeof end);
-        size_t l = strlen(date);
-        snprintf(date + l, sizeof date - l, " al %s", end);
-    }
-    snprintf(hours, sizeof hours, "%s%s%s h", strlen(e->start) > 11 ? e->start + 11 : "", e->end[0] ? " a " : "",
-             strlen(e->end) > 11 ? e->end + 11 : "");
-    topics_text(e->topics, topics, sizeof topics);
-    snprintf(unit, sizeof unit, "%s (%s)", d->unit.name[0] ? d->unit.name : e->unit, e->unit);
-    snprintf(sigtxt, sizeof sigtxt, "%s", e->signature ? "Sí, en el quiosco" : "No (registro en quiosco)");
-    double yy = y + pad;
-    /* Title row, full width. */
-    export_pdf_rgb(p, 0x5A6472);
-    export_pdf_font(p, 6.5, EXPORT_BOLD);
-    export_pdf_text(p, x + pad, yy + 7, "EVENTO", 0);
-    export_pdf_rgb(p, 0x111111);
-    export_pdf_font(p, 12, EXPORT_BOLD);
-    int n = export_pdf_para(p, x + pad, yy + 20, w - 2 * pad, 14, 2, e->title);
-    yy += 10 + n * 14 + 6;
-    const char *labels[2][4] = {{"TIPO", "TEMAS", "CLAVE DE ACTIVIDAD PAT", "FECHA"},
-                                {"HORARIO", "LUGAR", "UNIDAD", "INSTRUCTOR(A)"}};
-    const char *values[2][4] = {{kind_label(e->kind), topics, e->pat, date},
-                                {hours, e->place, unit, e->instructor}};
-    for (int r = 0; r < 2; r++) {
-        double hmax = 0;
-        for (int k = 0; k < 4; k++) {
-            double hh = field(p, x + pad + k * cw, yy, cw - 10, labels[r][k], values[r][k], 2);
-            if (hh > hmax)
-                hmax = hh;
-        }
-        yy += hmax + 2;
-    }
-    double hmax = field(p, x + pad, yy, cw - 10, "FIRMA AL REGISTRARSE", sigtxt, 1);
-    char ident[128];
-    snprintf(ident, sizeof ident, "%s", e->id);
-    field(p, x + pad + cw, yy, 2 * cw - 10, "IDENTIFICADOR DEL EVENTO", ident, 1);
-    field(p, x + pad + 3 * cw, yy, cw - 10, "ZONA HORARIA DE LAS HORAS", d->tz, 1);
-    yy += hmax + pad - 4;
-    double hgt = yy - y;
-    if (p->draw) {
-        cairo_set_line_width(p->cr, 0.8);
-        export_pdf_rgb(p, 0x9AA5B1);
-        cairo_rectangle(p->cr, x, y, w, hgt);
-        cairo_stroke(p->cr);
-    }
-    return hgt;
-}
-
-static const char *const ATT_HEAD[ATT_COLS] = {
-    "No.", "Nombre completo", "Número de empleado", "Unidad", "Área de adscripción", "Puesto",
-    "Hora de registro", "Firma",
-};
-
-static void att_page_head(export_pdf *p, void *ctx)
-{
-    att_doc *d = ctx;
-    char sub[200];
-    if (p->page == 1) {
-        snprintf(sub, sizeof sub, "Evidencia del Programa Anual de Trabajo%s%s", d->ev.pat[0] ? " · actividad " : "",
-                 d->ev.pat);
-        p->y = export_pdf_letterhead(p, d->c, d->z.f.inst, "Lista de asistencia", sub);
-        p->y += att_event_block(p, d, p->y) + 10;
-    } else {
-        char date[96], title[EXPORT_LINE];
-        export_long_date(d->ev.start, date, sizeof date);
-        snprintf(title, sizeof title, "Lista de asistencia · %s", d->ev.title);
-        list_running_head(p, d->c, d->z.f.inst, title, date);
-    }
-    if (!d->summary_page)
-        list_table_head(p, ATT_HEAD, d->colw, ATT_COLS, 24, 15);
-}
-
-static void att_page_foot(export_pdf *p, void *ctx)
-{
-    att_doc *d = ctx;
-    list_footer(p, &d->z);
-}
-
-/* Height (and, when drawing, the drawing) of attendance row i at p->y. */
-static double att_row(export_pdf *p, void *ctx, int i)
-{
-    att_doc *d = ctx;
-    const double lh = 9.6, pad = 4;
-    att_item *it = &d->items[i];
-    char no[16], hour[32], name[420], empno[80];
-    struct tm tm;
-    snprintf(no, sizeof no, "%d", i + 1);
-    export_localtime(&d->clock, d->tz, it->at, &tm);
-    if (strncmp(d->ev.start, "0000", 4) != 0 && tm.tm_mday == atoi(d->ev.start + 8) &&
-        tm.tm_mon + 1 == atoi(d->ev.start + 5))
-        snprintf(hour, sizeof hour, "%02d:%02d", tm.tm_hour, tm.tm_min);
-    else
-        snprintf(hour, sizeof hour, "%02d/%02d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_hour, tm.tm_min);
-    snprintf(name, sizeof name, "%s", it->name);
-    snprintf(empno, sizeof empno, "%s", it->guest ? "Invitado(a)" : it->employee_no);
-    const char *cells[ATT_COLS - 1] = {no, name, empno, it->guest ? "\xE2\x80\x94" : it->unit,
-                                       it->guest ? "\xE2\x80\x94" : it->area,
-                                       it->guest ? "\xE2\x80\x94" : it->position, hour};
-    /* Measure. */
-    int maxl = 1;
-    int nl[ATT_COLS - 1];
-    export_pdf_font(p, 8, 0);
-    for (int k = 0; k < ATT_COLS - 1; k++) {
-        char lines[5][EXPORT_LINE];
-        nl[k] = export_pdf_wrap(p, cells[k], d->colw[k] - 2 * pad, 5, lines);
-        if (nl[k] > maxl)
-            maxl = nl[k];
-    }
-    double h = fmax(34, 2 * pad + 2 + maxl * lh);
-    if (!p->draw)
-        return h;
-    double x = p->margin, y = p->y;
-    if (i % 2) {
-        export_pdf_rgb(p, 0xF5F7FA);
-        cairo_rectangle(p->cr, x, y, p->w - 2 * p->margin, h);
-        cairo_fill(p->cr);
-    }
-    export_pdf_rgb(p, 0x111111);
-    for (int k = 0; k < ATT_COLS - 1; k++) {
-        export_pdf_font(p, 8, k == 1 ? EXPORT_BOLD : 0);
-        if (k == 2 && it->guest) {
-            export_pdf_font(p, 8, EXPORT_ITALIC);
-            export_pdf_rgb(p, 0x7A4B00);
-        }
-        export_pdf_para(p, x + pad, y + pad + 7.5, d->colw[k] - 2 * pad, lh, 5, cells[k]);
-        export_pdf_rgb(p, 0x111111);
-        x += d->colw[k];
-    }
-    /* The signature cell. */
-    double sw = d->colw[ATT_COLS - 1];
-    char fol[64];
-    snprintf(fol, sizeof fol, "Folio %s", it->folio);
-    int keyed = strcmp(it->method, "keyed") == 0;
-    if (it->sig && export_pdf_signature(p, x + pad, y + 2, sw - 2 * pad, h - 11, it->sig, it->siglen) == 0) {
-        export_pdf_font(p, 5.5, 0);
-        export_pdf_rgb(p, 0x777777);
-        export_pdf_text(p, x + sw - pad, y + h - 3, fol, 2);
-    } else {
-        const char *why = keyed ? "Captura de lista en papel"
-                          : !d->ev.signature ? "Registro en quiosco"
-                          : it->sig ? "Firma ilegible en el registro" : "Sin firma";
-        export_pdf_font(p, 7.5, EXPORT_ITALIC);
-        export_pdf_rgb(p, 0x444444);
-        export_pdf_text(p, x + pad, y + pad + 7.5, why, 0);
-        export_pdf_font(p, 7.5, 0);
-        export_pdf_text(p, x + pad, y + pad + 7.5 + lh, fol, 0);
-    }
-    /* Row rule. */
-    export_pdf_hline(p, p->margin, p->w - p->margin, y + h, 0.3, 0xB8C0CA);
-    return h;
-}
-
-/* Summary, fingerprint and signature lines after the table. */
-static double att_summary(export_pdf *p, void *ctx)
-{
-    att_doc *d = ctx;
-    const double qr = 104;
-    double x = p->margin, w = p->w - 2 * p->margin, y = p->y + 12;
-    double tw = w - qr - 24;
-    char line[800];
-    export_pdf_rgb(p, 0x111111);
-    export_pdf_font(p, 10, EXPORT_BOLD);
-    export_pdf_text(p, x, y + 10, "Resumen", 0);
-    y += 16;
-    export_pdf_font(p, 8.5, 0);
-    const int kiosk_rows = d->n - d->keyed;
-    snprintf(line, sizeof line, "Personas servidoras públicas registradas: %d", d->staff);
-    export_pdf_font(p, 9, EXPORT_BOLD);
-    export_pdf_text(p, x, y + 9, line, 0);
-    y += 12;
-    export_pdf_font(p, 8.5, 0);
-    snprintf(line, sizeof line,
-             "Invitados(as) registrados(as): %d (no cuentan en los indicadores). Total de registros: %d "
-             "(%d en quiosco, %d capturados de lista en papel).",
-             d->guests, d->n, kiosk_rows, d->keyed);
-    y += export_pdf_para(p, x, y + 9, tw, 11, 3, line) * 11;
-    snprintf(line, sizeof line,
-             "Firmada con Ed25519 por el quiosco %s. El código QR contiene la huella y la firma; se comprueba "
-             "con «cepci-kiosk verify» y la llave pública del quiosco. Firma:", d->z.kiosk);
-    y = list_proof(p, &d->z, x, y, tw, "Huella digital SHA-256 del contenido de la lista", line, 0x333333);
-    double qy = p->y + 12;
-    export_pdf_qr(p, x + w - qr, qy, qr, d->z.payload);
-    export_pdf_font(p, 6.5, 0);
-    export_pdf_rgb(p, 0x444444);
-    export_pdf_text(p, x + w - qr / 2, qy + qr + 8, "Huella firmada de la lista", 1);
-    if (y < qy + qr + 12)
-        y = qy + qr + 12;
-    /* Signature lines for the people who vouch for the list. */
-    y += 30;
-    const char *who[] = {"Nombre y firma de la persona instructora", "Nombre y firma de la Secretaría Técnica del Comité"};
-    double lw = (w - 60) / 2;
-    for (int k = 0; k < 2; k++) {
-        double lx = x + k * (lw + 60);
-        export_pdf_hline(p, lx, lx + lw, y, 0.7, 0x111111);
-        export_pdf_rgb(p, 0x333333);
-        export_pdf_font(p, 8, 0);
-        export_pdf_text(p, lx + lw / 2, y + 11, who[k], 1);
-    }
-    y += 16;
-    return y - p->y;
-}
-
-int export_attendance_pdf(store *s, const config *c, const char *db_path, const store_event *ev,
-                          const char *path, int64_t now, char *err, size_t errlen)
-{
-    att_doc *d = calloc(1, sizeof *d);
-    export_pdf p;
-    export_canon h;
-    int rc = -1, opened = 0;
-    if (!d) {
-        snprintf(err, errlen, "export: out of memory");
-        return -1;
-    }
-    d->c = c;
-    d->ev = *ev;
-    if (store_unit_get(s, ev->unit, &d->unit) != STORE_OK)
-        memset(&d->unit, 0, sizeof d->unit);
-    export_unit_tz(s, c, ev->unit, d->tz, sizeof d->tz);
-    util_strlcpy(d->z.kiosk, store_kiosk_id(s), sizeof d->z.kiosk);
-    int r = export_att_each(s, ev, 1, att_collect, d);
-    if (r) {
-        snprintf(err, errlen, r == STORE_ERROR ? "cannot read the attendance list" : "export: out of memory");
-        goto cleanup;
-    }
-    /* Fingerprint of exactly what the document lists. */
-    export_canon_init(&h, "CKL1");
-    export_canon_event(&h, ev);
-    for (int i = 0; i < d->n; i++) {
-        att_item *it = &d->items[i];
-        export_att_row row = {i + 1, it->guest, it->at, it->uuid, it->folio, it->method, d->z.kiosk,
-                              it->employee_no, it->name, it->unit, it->area, it->position, it->sig, it->siglen};
-        export_canon_att_row(&h, &row);
-    }
-    if (list_sign(&d->z, s, db_path, "CKL1", &h, err, errlen) != 0)
-        goto cleanup;
-    export_facts_fill(s, c, d->tz, now, &d->z.f);
-    double w, hgt;
-    export_pdf_paper(c, 1, &w, &hgt);
-    char title[400];
-    snprintf(title, sizeof title, "Lista de asistencia — %s", ev->title);
-    if (export_pdf_open(&p, path, w, hgt, title, d->z.f.inst, now, err, errlen) != 0)
-        goto cleanup;
-    opened = 1;
-    /* Column widths for a 720 pt table (Letter landscape), scaled. */
-    static const double base[ATT_COLS] = {24, 150, 62, 46, 104, 104, 42, 188};
-    double scale = (w - 2 * p.margin) / 720.0;
-    for (int k = 0; k < ATT_COLS; k++)
-        d->colw[k] = base[k] * scale;
-    p.page_head = att_page_head;
-    p.page_foot = att_page_foot;
-    p.ctx = d;
-    list_spec list = {d, d->n, "Sin registros de asistencia en este evento.", att_row, att_summary,
-                      &d->summary_page};
-    export_pdf_render(&p, list_layout, &list);
-    rc = export_pdf_close(&p, 1, err, errlen);
-    opened = 0;
-cleanup:
-    if (opened)
-        export_pdf_close(&p, 0, NULL, 0);
-    att_free(d);
-    free(d);
-    return rc;
-}
-
-/* ================= the pledge database ================= */
-
-enum { PL_COLS = 8 };
-
-typedef struct pl_item {
-    char *name, *employee_no, *unit, *folio;
-    char when[20];
-    char version[16];
-    int keyed;
-} pl_item;
-
-typedef struct pl_doc {
-    const config *c;
-    int year, ind_year;
-    indicators ind;
-    char tz[64], period[160];
-    list_seal z;
-    export_canon h;
-    pl_item *items;
-    int n, cap, keyed, summary_page;
-    double colw[PL_COLS];
-    export_clock *clock;
-} pl_doc;
-
-static int pl_collect(const export_pledge_row *r, void *arg)
-{
-    pl_doc *d = arg;
-    if (d->n == d->cap) {
-        int cap = d->cap ? d->cap * 2 : 256;
-        pl_item *ni = realloc(d->items, (size_t)cap * sizeof *ni);
-        if (!ni)
-            return 1;
-        d->items = ni;
-        d->cap = cap;
-    }
-    pl_item *it = &d->items[d->n++];
-    struct tm tm;
-    memset(it, 0, sizeof *it);
-    it->name = dupstr(r->name);
-    it->employee_no = dupstr(r->employee_no);
-    it->unit = dupstr(r->unit);
-    it->folio = dupstr(r->folio);
-    export_localtime(d->clock, r->tz, r->at, &tm);
-    snprintf(it->when, sizeof it->when, "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1,
-             tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
-    snprintf(it->version, sizeof it->version, "%.12s", r->carta);
-    it->keyed = strcmp(r->method, "keyed") == 0;
-    d->keyed += it->keyed;
-    export_canon_int(&d->h, r->n);
-    const char *f[] = {r->uuid, r->folio, r->method, r->employee_no, r->name, r->unit, r->carta, r->privacy,
-                       r->kiosk};
-    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
-        export_canon_field(&d->h, f[i]);
-    export_canon_int(&d->h, r->at);
-    export_canon_int(&d->h, r->has_sig);
-    export_canon_end_row(&d->h);
-    return !it->name || !it->employee_no || !it->unit || !it->folio;
-}
-
-static void pl_free(pl_doc *d)
-{
-    for (int i = 0; i < d->n; i++) {
-        free(d->items[i].name);
-        free(d->items[i].employee_no);
-        free(d->items[i].unit);
-        free(d->items[i].folio);
-    }
-    free(d->items);
-    indicators_free(&d->ind);
-}
-
-static const char *const PL_HEAD[PL_COLS] = {
-    "No.", "Nombre completo", "Número de empleado", "Unidad", "Fecha y hora de firma", "Versión de la Carta",
-    "Folio", "Medio",
-};
-
-/* Per-unit IV.3 summary table with small bars; returns its height. */
-static double pl_unit_summary(export_pdf *p, pl_doc *d)
-{
-    double x = p->margin, w = p->w - 2 * p->margin, y = p->y;
-    const indicators *ind = &d->ind;
-    char t[200];
-    export_pdf_rgb(p, 0x111111);
-    export_pdf_font(p, 10, EXPORT_BOLD);
-    snprintf(t, sizeof t, "Firmantes por unidad al cierre de %d (indicador IV.3, meta %.0f %%)", d->ind_year,
-             ind->goal_pledged);
-    export_pdf_text(p, x, y + 10, t, 0);
-    y += 18;
-    const double cx[] = {0, 0.42, 0.52, 0.62, 0.72};
-    const char *hd[] = {"Unidad", "Personal", "Firmantes", "Porcentaje", "Avance contra la meta"};
-    export_pdf_font(p, 7.5, EXPORT_BOLD);
-    export_pdf_rgb(p, 0x5A6472);
-    for (int k = 0; k < 5; k++)
-        export_pdf_text(p, x + cx[k] * w, y + 8, hd[k], 0);
-    y += 11;
-    export_pdf_hline(p, x, x + w, y, 0.6, 0x1B2430);
-    for (int i = 0; i <= ind->nunits; i++) {
-        int tot = i == ind->nunits;
-        const ind_unit *u = tot ? NULL : &ind->units[i];
-        double pct = tot ? ind->pledged_pct : u->pledged_pct;
-        char name[200], a[32], b[32], c3[32];
-        snprintf(name, sizeof name, "%s%s%s", tot ? "Total" : u->name, tot ? "" : " · ", tot ? "" : u->code);
-        snprintf(a, sizeof a, "%d", tot ? ind->staff : u->staff);
-        snprintf(b, sizeof b, "%d", tot ? ind->pledged : u->pledged);
-        snprintf(c3, sizeof c3, "%.2f %%", pct);
-        export_pdf_rgb(p, 0x111111);
-        export_pdf_font(p, 8.5, tot ? EXPORT_BOLD : 0);
-        char lines[1][EXPORT_LINE];
-        export_pdf_wrap(p, name, cx[1] * w - 8, 1, lines);
-        export_pdf_text(p, x, y + 11, lines[0], 0);
-        export_pdf_text(p, x + cx[2] * w - 10, y + 11, a, 2);
-        export_pdf_text(p, x + cx[3] * w - 10, y + 11, b, 2);
-        export_pdf_text(p, x + cx[4] * w - 10, y + 11, c3, 2);
-        if (p->draw) {
-            double bx = x + cx[4] * w, bw = w * (1 - cx[4]), fill = bw * fmin(pct, 100) / 100;
-            export_pdf_rgb(p, 0xE9ECEF);
-            cairo_rectangle(p->cr, bx, y + 4, bw, 8);
-            cairo_fill(p->cr);
-            export_pdf_rgb(p, pct >= ind->goal_pledged ? 0x2E7D32 : 0xC62828);
-            cairo_rectangle(p->cr, bx, y + 4, fill, 8);
-            cairo_fill(p->cr);
-            double gx = bx + bw * fmin(ind->goal_pledged, 100) / 100;
-            export_pdf_rgb(p, 0x111111);
-            cairo_set_line_width(p->cr, 1);
-            cairo_move_to(p->cr, gx, y + 2);
-            cairo_line_to(p->cr, gx, y + 14);
-            cairo_stroke(p->cr);
-        }
-        y += 15;
-        if (tot || i == ind->nunits - 1)
-            export_pdf_hline(p, x, x + w, y, 0.4, 0xB8C0CA);
-    }
-    export_pdf_font(p, 7, EXPORT_ITALIC);
-    export_pdf_rgb(p, 0x444444);
-    export_pdf_text(p, x, y + 10, "Verde: cumple la meta; rojo: por debajo de la meta. La línea vertical marca la meta.", 0);
-    return y + 16 - p->y;
-}
-
-static void pl_page_head(export_pdf *p, void *ctx)
-{
-    pl_doc *d = ctx;
-    if (p->page == 1) {
-        p->y = export_pdf_letterhead(p, d->c, d->z.f.inst, "Carta Compromiso", "Base de datos de firmantes");
-        export_pdf_rgb(p, 0x111111);
-        export_pdf_font(p, 9, 0);
-        export_pdf_text(p, p->margin, p->y + 8, d->period, 0);
-        p->y += 18;
-        p->y += pl_unit_summary(p, d) + 8;
-        export_pdf_rgb(p, 0x111111);
-        export_pdf_font(p, 10, EXPORT_BOLD);
-        export_pdf_text(p, p->margin, p->y + 10, "Personas firmantes", 0);
-        p->y += 16;
-    } else {
-        list_running_head(p, d->c, d->z.f.inst, "Carta Compromiso · base de datos de firmantes", d->period);
-    }
-    if (!d->summary_page)
-        list_table_head(p, PL_HEAD, d->colw, PL_COLS, 22, 14);
-}
-
-static void pl_page_foot(export_pdf *p, void *ctx)
-{
-    pl_doc *d = ctx;
-    list_footer(p, &d->z);
-}
-
-static double pl_row(export_pdf *p, void *ctx, int i)
-{
-    pl_doc *d = ctx;
-    const double pad = 3, lh = 9.4;
-    pl_item *it = &d->items[i];
-    char no[16];
-    snprintf(no, sizeof no, "%d", i + 1);
-    const char *cells[PL_COLS] = {no, it->name, it->employee_no, it->unit, it->when, it->version, it->folio,
-                                  it->keyed ? "Papel" : "Quiosco"};
-    export_pdf_font(p, 8, 0);
-    char lines[3][EXPORT_LINE];
-    int n = export_pdf_wrap(p, it->name, d->colw[1] - 2 * pad, 3, lines);
-    double h = 2 * pad + 2 + n * lh;
-    if (!p->draw)
-        return h;
-    double x = p->margin;
-    if (i % 2) {
-        export_pdf_rgb(p, 0xF5F7FA);
-        cairo_rectangle(p->cr, x, p->y, p->w - 2 * p->margin, h);
-        cairo_fill(p->cr);
-    }
-    export_pdf_rgb(p, 0x111111);
-    for (int k = 0; k < PL_COLS; k++) {
-        export_pdf_font(p, 8, k == 5 ? EXPORT_MONO : 0);
-        if (k == 1)
-            for (int l = 0; l < n; l++)
-                export_pdf_text(p, x + pad, p->y + pad + 8 + l * lh, lines[l], 0);
-        else
-            export_pdf_para(p, x + pad, p->y + pad + 8, d->colw[k] - 2 * pad, lh, 1, cells[k]);
-        x += d->colw[k];
-    }
-    export_pdf_hline(p, p->margin, p->w - p->margin, p->y + h, 0.3, 0xB8C0CA);
-    return h;
-}
-
-static double pl_summary(export_pdf *p, void *ctx)
-{
-    pl_doc *d = ctx;
-    const double qr = 110;
-    double x = p->margin, w = p->w - 2 * p->margin, y = p->y + 14, tw = w - qr - 20;
-    char line[800];
-    export_pdf_rgb(p, 0x111111);
-    export_pdf_font(p, 10, EXPORT_BOLD);
-    export_pdf_text(p, x, y + 10, "Resumen", 0);
-    y += 16;
-    export_pdf_font(p, 9, EXPORT_BOLD);
-    snprintf(line, sizeof line, "Firmas registradas: %d (%d en quiosco con firma autógrafa digital, %d de cartas en papel).",
-             d->n, d->n - d->keyed, d->keyed);
-    y += export_pdf_para(p, x, y + 9, tw, 11, 3, line) * 11 + 2;
-    snprintf(line, sizeof line, "Firmada con Ed25519 por el quiosco %s; el código QR se comprueba con "
-             "«cepci-kiosk verify». Firma:", d->z.kiosk);
-    y = list_proof(p, &d->z, x, y, tw, "Huella digital SHA-256 de la base de firmantes", line, 0x111111);
-    export_pdf_qr(p, x + w - qr, p->y + 14, qr, d->z.payload);
-    if (y < p->y + 14 + qr + 6)
-        y = p->y + 14 + qr + 6;
-    return y - p->y;
-}
-
-int export_pledges_pdf(store *s, const config *c, const char *db_path, int year, const char *path, int64_t now,
-                       char *err, size_t errlen)
-{
-    pl_doc *d = calloc(1, sizeof *d);
-    export_clock *clock = calloc(1, sizeof *clock);
-    export_pdf p;
-    int rc = -1, opened = 0;
-    if (!d || !clock) {
-        snprintf(err, errlen, "export: out of memory");
-        goto cleanup;
-    }
-    d->c = c;
-    d->year = year;
-    d->clock = clock;
-    export_unit_tz(s, c, c->unit, d->tz, sizeof d->tz);
-    util_strlcpy(d->z.kiosk, store_kiosk_id(s), sizeof d->z.kiosk);
-    struct tm tm;
-    util_utc_to_local(d->tz, now, &tm);
-    d->ind_year = year ? year : tm.tm_year + 1900;
-    if (indicators_compute(s, c, d->ind_year, &d->ind) != STORE_OK) {
-        snprintf(err, errlen, "cannot compute the indicators: %s", store_errmsg(s));
-        goto cleanup;
-    }
-    if (year)
-        snprintf(d->period, sizeof d->period, "Firmas registradas hasta el 31 de diciembre de %d", year);
-    else
-        snprintf(d->period, sizeof d->period, "Todas las firmas registradas");
-    export_canon_init(&d->h, "CKP1");
-    export_canon_field(&d->h, "period");
-    export_canon_int(&d->h, year);
-    export_canon_end_row(&d->h);
-    int r = export_pledge_each(s, year, clock, pl_collect, d);
-    if (r) {
-        snprintf(err, errlen, r == STORE_ERROR ? "cannot read the pledges" : "export: out of memory");
-        goto cleanup;
-    }
-    if (list_sign(&d->z, s, db_path, "CKP1", &d->h, err, errlen) != 0)
-        goto cleanup;
-    export_facts_fill(s, c, d->tz, now, &d->z.f);
-    double w, hgt;
-    export_pdf_paper(c, 0, &w, &hgt);
-    if (export_pdf_open(&p, path, w, hgt, "Carta Compromiso — base de datos de firmantes", d->z.f.inst, now, err,
-                        errlen) != 0)
-        goto cleanup;
-    opened = 1;
-    static const double base[PL_COLS] = {30, 140, 62, 46, 76, 62, 84, 40};
-    double scale = (w - 2 * p.margin) / 540.0;
-    for (int k = 0; k < PL_COLS; k++)
-        d->colw[k] = base[k] * scale;
-    p.page_head = pl_page_head;
-    p.page_foot = pl_page_foot;
-    p.ctx = d;
-    list_spec list = {d, d->n, "Sin firmas registradas en el periodo.", pl_row, pl_summary, &d->summary_page};
-    export_pdf_render(&p, list_layout, &list);
-    rc = export_pdf_close(&p, 1, err, errlen);
-    opened = 0;
-cleanup:
-    if (opened)
-        export_pdf_close(&p, 0, NULL, 0);
-    if (d)
-        pl_free(d);
-    free(d);
-    free(clock);
-    return rc;
 }

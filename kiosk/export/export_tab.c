@@ -12,6 +12,7 @@
 #include <xlsxwriter.h>
 
 #include "csvout.h"
+#include "palette.h"
 
 struct export_table {
     int xlsx;
@@ -76,7 +77,7 @@ export_table *export_table_begin(const char *format, const char *path, const cha
     }
     t->head = workbook_add_format(t->wb);
     format_set_bold(t->head);
-    format_set_bg_color(t->head, 0xDCE3EC);
+    format_set_bg_color(t->head, PALETTE_XLSX_HEAD);
     format_set_bottom(t->head, LXW_BORDER_THIN);
     t->date = workbook_add_format(t->wb);
     format_set_num_format(t->date, "yyyy-mm-dd hh:mm:ss");

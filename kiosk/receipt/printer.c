@@ -1,6 +1,7 @@
 /* printer.c — ESC/POS encoding, CP858 text and printer transports (see
  * printer.h). */
 #include "printer.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -95,39 +96,6 @@ uint32_t printer_cp858_codepoint(uint8_t c)
     return c < 0x80 ? c : CP858_HIGH[c - 0x80];
 }
 
-/* Decodes one UTF-8 sequence at s; returns its length (>= 1) and the code
- * point in *cp, or 0xFFFD with length 1 for an invalid byte. */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if ((c & 0xE0) == 0xC0) n = 2, v = c & 0x1F, min = 0x80;
-    else if ((c & 0xF0) == 0xE0) n = 3, v = c & 0x0F, min = 0x800;
-    else if ((c & 0xF8) == 0xF0) n = 4, v = c & 0x07, min = 0x10000;
-    else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        v = v << 6 | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    *cp = v;
-    return n;
-}
-
 /* CP858 byte for a code point: 0 to drop it, '?' when unmappable. */
 static unsigned char cp858_byte(uint32_t cp)
 {
@@ -151,21 +119,31 @@ static unsigned char cp858_byte(uint32_t cp)
     return '?';
 }
 
+/* Converts in[0..len) to CP858 into out[outlen] (NUL-terminated) and
+ * returns the length written; with out NULL only counts the bytes (the
+ * printer columns) the text takes. */
+static size_t cp858_convert(const char *in, size_t len, char *out, size_t outlen)
+{
+    size_t i = 0, o = 0;
+    if (out && outlen == 0)
+        return 0;
+    while (i < len && (!out || o + 1 < outlen)) {
+        uint32_t cp;
+        size_t k = text_utf8_decode(in + i, len - i, &cp);
+        i += k ? k : 1; /* an invalid byte: cp is U+FFFD, printed '?' */
+        unsigned char b = cp858_byte(cp);
+        if (b && out)
+            out[o] = (char)b;
+        o += b != 0;
+    }
+    if (out)
+        out[o] = '\0';
+    return o;
+}
+
 size_t printer_utf8_to_cp858(const char *in, char *out, size_t outlen)
 {
-    const unsigned char *s = (const unsigned char *)in;
-    size_t o = 0;
-    if (outlen == 0)
-        return 0;
-    while (*s && o + 1 < outlen) {
-        uint32_t cp;
-        s += utf8_next(s, &cp);
-        unsigned char b = cp858_byte(cp);
-        if (b)
-            out[o++] = (char)b;
-    }
-    out[o] = '\0';
-    return o;
+    return cp858_convert(in, strlen(in), out, outlen);
 }
 
 /* ---- ESC/POS ---- */
@@ -197,11 +175,28 @@ void printer_escpos_mode(printer_buf *b, int mode)
     put3(b, 0x1B, '!', mode);
 }
 
+/* The text engine's measure: printer columns (one per CP858 byte). */
+static double cp858_columns(const char *s, size_t len, void *ctx)
+{
+    (void)ctx;
+    return (double)cp858_convert(s, len, NULL, 0);
+}
+
+/* Converts text[0..len) to CP858 and appends it as one printed line. */
+static void put_line(printer_buf *b, const char *text, size_t len)
+{
+    char line[2048];
+    size_t n = cp858_convert(text, len, line, sizeof line);
+    printer_buf_put(b, line, n);
+    printer_buf_put(b, "\n", 1);
+}
+
 void printer_escpos_text(printer_buf *b, const char *label, const char *utf8, int cols)
 {
-    char text[2048], lab[256] = "";
-    size_t n = printer_utf8_to_cp858(utf8 ? utf8 : "", text, sizeof text);
-    size_t used = 0; /* columns already taken on the current line */
+    const char *text = utf8 ? utf8 : "";
+    char lab[256];
+    size_t len = strlen(text), pos = 0, used = 0; /* columns already taken on the current line */
+    text_line line;
     if (cols < 8)
         cols = 8;
     if (label && *label) {
@@ -217,39 +212,21 @@ void printer_escpos_text(printer_buf *b, const char *label, const char *utf8, in
             printer_buf_put(b, " ", 1);
             used++;
         }
-    }
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && text[i] == ' ')
-            i++;
-        if (i >= n)
-            break;
-        size_t room = (size_t)cols - used, end = i + room;
-        if (end >= n) {
-            end = n;
-        } else {
-            /* Break at the last space that fits; a longer word is cut. */
-            size_t sp = end;
-            while (sp > i && text[sp] != ' ')
-                sp--;
-            if (sp > i)
-                end = sp;
-            else if (used > 0) {
-                printer_buf_put(b, "\n", 1); /* start the word on a fresh line */
-                used = 0;
-                continue;
+        /* The value starts after the label unless its first word would be
+         * cut there: then it starts on a fresh line. */
+        if (used > 0) {
+            size_t p = pos;
+            if (text_wrap_next(text, len, &p, (double)cols - (double)used, cp858_columns, NULL, &line) &&
+                !line.cut) {
+                put_line(b, text + line.off, line.len);
+                pos = p;
+            } else {
+                printer_buf_put(b, "\n", 1); /* a cut first word, or an empty value */
             }
         }
-        size_t stop = end;
-        while (stop > i && text[stop - 1] == ' ')
-            stop--;
-        printer_buf_put(b, text + i, stop - i);
-        printer_buf_put(b, "\n", 1);
-        used = 0;
-        i = end;
     }
-    if (used > 0)
-        printer_buf_put(b, "\n", 1); /* a label with an empty value */
+    while (text_wrap_next(text, len, &pos, (double)cols, cp858_columns, NULL, &line))
+        put_line(b, text + line.off, line.len);
 }
 
 void printer_escpos_raster(printer_buf *b, const unsigned char *bits, int width, int height)

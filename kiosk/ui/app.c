@@ -164,7 +164,7 @@ int app_new(app **out, store *s, const config *c, const char *db_path, int64_t n
         snprintf(a->unit_name, sizeof a->unit_name, "%s", a->unit_code);
     }
     if (!a->tz[0])
-        snprintf(a->tz, sizeof a->tz, "America/Mexico_City");
+        snprintf(a->tz, sizeof a->tz, "%s", CK_DEFAULT_TZ);
     a->attendees = calloc(APP_MAX_ATTENDEES, sizeof *a->attendees);
     if (!a->attendees) {
         snprintf(err, errlen, "out of memory");

@@ -1,6 +1,7 @@
 /* ui.c — see ui.h. Immediate-mode widgets for a touchscreen; the output of a
  * frame is the array of draw commands in the context. */
 #include "ui.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -160,46 +161,31 @@ void ui_input_down(ui_ctx *u, int id, int x, int y, int64_t t_ms) { push_pointer
 void ui_input_move(ui_ctx *u, int id, int x, int y, int64_t t_ms) { push_pointer(u, UI_EV_MOVE, id, x, y, t_ms); }
 void ui_input_up(ui_ctx *u, int id, int x, int y, int64_t t_ms) { push_pointer(u, UI_EV_UP, id, x, y, t_ms); }
 
-/* Length of the valid UTF-8 sequence at s (shortest form, no surrogates,
- * at most U+10FFFF), or 0. */
-static int utf8_seq(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    int n = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
-    for (int i = 1; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if ((n == 3 && s[0] == 0xE0 && s[1] < 0xA0) || (n == 3 && s[0] == 0xED && s[1] >= 0xA0) ||
-        (n == 4 && s[0] == 0xF0 && s[1] < 0x90) || (n == 4 && s[0] == 0xF4 && s[1] >= 0x90))
-        return 0;
-    return n;
-}
-
 void ui_input_text(ui_ctx *u, const char *utf8)
 {
     char clean[sizeof u->events[0].text];
-    int n = 0, bad = 0;
-    const unsigned char *p = (const unsigned char *)utf8;
-    while (*p) {
-        int k = utf8_seq(p);
+    size_t n = 0, i = 0, len = strlen(utf8);
+    int bad = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = text_utf8_decode(utf8 + i, len - i, &cp);
         /* C0 controls, DEL and the C1 controls (U+0080..U+009F). */
-        int control = k == 1 ? (*p < 0x20 || *p == 0x7F) : k == 2 && p[0] == 0xC2 && p[1] < 0xA0;
+        int control = cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
         if (!k || control) {
             bad = 1;
-            p += k ? k : 1;
+            i += k ? k : 1;
             continue;
         }
-        if (n + k >= (int)sizeof clean)
+        if (n + k >= sizeof clean)
             break;
-        memcpy(clean + n, p, (size_t)k);
+        memcpy(clean + n, utf8 + i, k);
         n += k;
-        p += k;
+        i += k;
     }
     clean[n] = 0;
     ui_event *e = push_event(u, UI_EV_TEXT);
     if (e) {
-        memcpy(e->text, clean, (size_t)n + 1);
+        memcpy(e->text, clean, n + 1);
         e->key = bad; /* the frame's text_bad */
     } else {
         u->text_lost = 1;
@@ -418,10 +404,8 @@ static int arena_put(ui_ctx *u, const char *text, int len, const char *suffix)
 static void note_cut(ui_ctx *u, const char *text, int len)
 {
     if (u->ncut < (int)(sizeof u->cut / sizeof u->cut[0])) {
-        int n = len < (int)sizeof u->cut[0] - 1 ? len : (int)sizeof u->cut[0] - 1;
-        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-            n--;
-        memcpy(u->cut[u->ncut], text, (size_t)n);
+        size_t n = text_utf8_floor(text, (size_t)len, sizeof u->cut[0] - 1);
+        memcpy(u->cut[u->ncut], text, n);
         u->cut[u->ncut][n] = 0;
     }
     u->ncut++;
@@ -443,12 +427,16 @@ static void text_cmd(ui_ctx *u, int x, int y, int w, const char *text, int len, 
     }
 }
 
-/* Backs len off to a UTF-8 character boundary. */
-static int utf8_back(const char *s, int len)
+/* The text engine's measure with the kiosk's font (ui_ctx.measure). */
+typedef struct ui_font_ctx {
+    ui_ctx *u;
+    int size, bold;
+} ui_font_ctx;
+
+static double font_measure(const char *s, size_t len, void *ctx)
 {
-    while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-        len--;
-    return len;
+    const ui_font_ctx *f = ctx;
+    return (double)text_n_w(f->u, s, (int)len, f->size, f->bold);
 }
 
 void ui_text(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_color c, int align)
@@ -461,27 +449,9 @@ void ui_text(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_colo
         /* Shorten with an ellipsis until it fits. */
         suffix = "…";
         int ew = ui_text_w(u, suffix, size, bold);
-        int lo = 0, hi = len;
-        while (lo < hi) {
-            int mid = utf8_back(text, (lo + hi + 1) / 2);
-            if (mid <= lo) {
-                /* No boundary between lo and hi other than lo. */
-                int nxt = lo + 1;
-                while (nxt < hi && ((unsigned char)text[nxt] & 0xC0) == 0x80)
-                    nxt++;
-                if (text_n_w(u, text, nxt, size, bold) + ew <= r.w)
-                    lo = nxt;
-                else
-                    hi = lo;
-                continue;
-            }
-            if (text_n_w(u, text, mid, size, bold) + ew <= r.w)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
+        ui_font_ctx f = {u, size, bold};
         note_cut(u, text, len);
-        len = utf8_back(text, lo);
+        len = (int)text_fit(text, (size_t)len, (double)(r.w - ew), font_measure, &f);
         while (len > 0 && text[len - 1] == ' ')
             len--;
         w = text_n_w(u, text, len, size, bold) + ew;
@@ -495,50 +465,23 @@ void ui_text(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_colo
     text_cmd(u, x, y, w, text, len, suffix, size, bold, c);
 }
 
-/* Finds the next line of text starting at *pos that fits in width; returns
- * its length and advances *pos past it (and the break). */
-static int next_line(ui_ctx *u, const char *text, int *pos, int width, int size, int bold, int note)
+/* The next line of text[0..total) from *pos wrapped to width by the text
+ * engine; *start gets its offset. A word cut because it is wider than the
+ * line is noted (once) when note. Returns the line's length, or -1 when
+ * no line is left. */
+static int next_line(ui_ctx *u, const char *text, int total, int *pos, int width, int size, int bold, int note,
+                     int *start)
 {
-    const char *s = text + *pos;
-    int best = -1, i = 0;
-    for (;;) {
-        /* Extend by one word. */
-        int j = i;
-        while (s[j] == ' ')
-            j++;
-        while (s[j] && s[j] != ' ' && s[j] != '\n')
-            j++;
-        if (text_n_w(u, s, j, size, bold) > width && best >= 0)
-            break;
-        best = j;
-        i = j;
-        if (!s[j] || s[j] == '\n')
-            break;
-        if (text_n_w(u, s, j, size, bold) > width)
-            break;
-    }
-    if (best < 0)
-        best = 0;
-    /* A single word wider than the line: cut it by characters. */
-    if (best > 0 && text_n_w(u, s, best, size, bold) > width) {
-        if (note)
-            note_cut(u, s, best);
-        int k = best;
-        while (k > 1 && text_n_w(u, s, k, size, bold) > width)
-            k = utf8_back(s, k - 1);
-        best = k > 0 ? k : 1;
-    }
-    int adv = best;
-    if (s[adv] == '\n')
-        adv++;
-    else
-        while (s[adv] == ' ')
-            adv++;
-    *pos += adv;
-    int len = best;
-    while (len > 0 && s[len - 1] == ' ')
-        len--;
-    return len;
+    ui_font_ctx f = {u, size, bold};
+    size_t p = (size_t)*pos;
+    text_line l;
+    if (!text_wrap_next(text, (size_t)total, &p, (double)width, font_measure, &f, &l))
+        return -1;
+    if (note && l.cut && (l.off == 0 || text[l.off - 1] == ' ' || text[l.off - 1] == '\n'))
+        note_cut(u, text + l.off, (int)strcspn(text + l.off, " \n"));
+    *pos = (int)p;
+    *start = (int)l.off;
+    return (int)l.len;
 }
 
 int ui_text_wrap(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_color c, int align, int draw)
@@ -549,9 +492,8 @@ int ui_text_wrap(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_
 int ui_text_lines(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui_color c, int align, int max_lines,
                   int draw)
 {
-    int pos = 0, y = r.y, lh = ui_line_h(size), total = (int)strlen(text), n = 0;
-    while (pos < total && n < max_lines) {
-        int start = pos, len = next_line(u, text, &pos, r.w, size, bold, draw);
+    int pos = 0, y = r.y, lh = ui_line_h(size), total = (int)strlen(text), n = 0, start, len;
+    while (n < max_lines && (len = next_line(u, text, total, &pos, r.w, size, bold, draw, &start)) >= 0) {
         n++;
         if (n == max_lines && pos < total) {
             /* The last line allowed: the rest of the text, shortened. */
@@ -574,22 +516,15 @@ int ui_text_lines(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui
             text_cmd(u, x, y, w, text + start, len, NULL, size, bold, c);
         }
         y += lh;
-        if (pos == start)
-            break;
     }
     return y - r.y;
 }
 
 int ui_text_nlines(ui_ctx *u, const char *text, int width, int size, int bold)
 {
-    int pos = 0, n = 0, total = (int)strlen(text);
-    while (pos < total) {
-        int start = pos;
-        next_line(u, text, &pos, width, size, bold, 0);
+    int pos = 0, n = 0, total = (int)strlen(text), start;
+    while (next_line(u, text, total, &pos, width, size, bold, 0, &start) >= 0)
         n++;
-        if (pos == start)
-            break;
-    }
     return n;
 }
 
@@ -729,9 +664,7 @@ static void buf_backspace(char *buf)
     int len = (int)strlen(buf);
     if (len == 0)
         return;
-    len--;
-    while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80)
-        len--;
+    len = (int)text_utf8_floor(buf, (size_t)len, (size_t)len - 1);
     buf[len] = 0;
 }
 
@@ -878,13 +811,11 @@ void ui_long_text(ui_ctx *u, ui_rect r, const char *id, const char *text, int si
         u->wrap_w = width;
         u->wrap_size = size;
         u->wrap_n = 0;
-        int pos = 0, total = (int)strlen(text);
-        while (pos < total && u->wrap_n < (int)(sizeof u->wrap_off / sizeof u->wrap_off[0])) {
-            int start = pos, len = next_line(u, text, &pos, width, size, 0, 1);
+        int pos = 0, total = (int)strlen(text), start, len;
+        while (u->wrap_n < (int)(sizeof u->wrap_off / sizeof u->wrap_off[0]) &&
+               (len = next_line(u, text, total, &pos, width, size, 0, 1, &start)) >= 0) {
             u->wrap_off[u->wrap_n] = start;
             u->wrap_len[u->wrap_n++] = len;
-            if (pos == start)
-                break;
         }
     }
     int lh = ui_line_h(size), content = u->wrap_n * lh + 2 * pad;
