@@ -14,6 +14,7 @@ PACKAGES=(
   libsodium-dev libcsv-dev libinih-dev libcairo2-dev libxlsxwriter-dev libfontconfig-dev
   fonts-noto-core fonts-dejavu-core tzdata
   zbar-tools poppler-utils xvfb xdotool unzip imagemagick sqlite3
+  dpkg-dev file lintian systemd cage xwayland grim
 )
 
 missing=()
