@@ -48,7 +48,7 @@ static const cli_command COMMANDS[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cepci-kiosk [--db PATH] [--config FILE] COMMAND ...\n");
+    fprintf(f, "usage: cepci-kiosk [--db PATH] [--config FILE] COMMAND ... | --version\n");
     for (const cli_command *c = COMMANDS; c->name; c++)
         fprintf(f, "  %s\n", c->help);
 }
