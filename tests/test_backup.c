@@ -49,7 +49,7 @@ static void backup_rotate_and_restore(void **state)
     struct stat st;
     assert_int_equal(stat(out, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
-    assert_non_null(strstr(out, "cepci-kiosk-20201129-"));
+    assert_non_null(strstr(out, "cepci-kiosk-000005-20201129-")); /* the fifth copy of the folder */
     /* A record made after the backup. */
     tu_person(s, "1002", "Ana", "Ruiz", "", "SCLC", 1);
     assert_int_equal(store_checkin(s, event, "1002", NULL, "number", SIG, sizeof SIG, 200, &r), STORE_OK);

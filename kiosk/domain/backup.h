@@ -7,10 +7,16 @@
 
 #include "store.h"
 
-/* Copies the open database into dir (created 0700, parents too, if missing) as
- * "cepci-kiosk-YYYYMMDD-HHMMSS.db", mode 0600, written under a temporary
- * name and renamed when complete, then deletes the oldest copies beyond
- * keep. The copy's path goes to out. Returns 0, or -1 with one line in err. */
+/* Copies the open database into dir (created 0700, parents too, if missing)
+ * as "cepci-kiosk-NNNNNN-YYYYMMDD-HHMMSS.db" (NNNNNN: the folder's next
+ * creation number; the date and time are UTC, from now), mode 0600,
+ * written under a temporary name and renamed when complete, then deletes
+ * the oldest copies beyond keep, oldest by creation number (never the copy
+ * just made, never the live database). First removes what killed backups
+ * left in dir (".cepci-kiosk-….db.partial" files nobody holds). The copy's
+ * path goes to out. Returns 0 with err "" or a one-line warning (the clock
+ * went backwards: an earlier copy is dated after now), or -1 with one line
+ * in err. */
 int backup_run(store *s, const char *dir, int keep, int64_t now, char *out, size_t outlen, char *err,
                size_t errlen);
 

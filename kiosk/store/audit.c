@@ -17,14 +17,20 @@
  * that appending and verifying derive it the same way. Each kind is an
  * expression over a FROM clause whose main table is aliased t; appending
  * selects it for one uuid, verifying for every audit entry in one join. */
-#define CANON_ATTENDANCE                                                                              \
-    "json_array('attendance', t.uuid, t.kiosk_id, e.uuid, t.employee_no, t.guest_name, t.at, t.method, " \
-    "ck_sha256(g.strokes), t.folio)"
+/* Attendance and pledges written since schema 3 add the snapshot of the
+ * person's unit, area and position (NULL in older rows, whose content stays
+ * as it was). */
+#define CANON_SNAP(fields) \
+    "CASE WHEN t.snap_unit IS NULL THEN json_array(" fields ") " \
+    "ELSE json_array(" fields ", t.snap_unit, t.snap_area, t.snap_position) END"
+#define CANON_ATTENDANCE CANON_SNAP(                                                                    \
+    "'attendance', t.uuid, t.kiosk_id, e.uuid, t.employee_no, t.guest_name, t.at, t.method, "           \
+    "ck_sha256(g.strokes), t.folio")
 #define FROM_ATTENDANCE \
     "attendance t JOIN event e ON e.id = t.event_id LEFT JOIN signature g ON g.id = t.signature_id"
-#define CANON_PLEDGE                                                                                  \
-    "json_array('pledge', t.uuid, t.kiosk_id, t.employee_no, t.at, t.carta_sha256, t.privacy_sha256, "  \
-    "t.method, ck_sha256(g.strokes), t.folio)"
+#define CANON_PLEDGE CANON_SNAP(                                                                        \
+    "'pledge', t.uuid, t.kiosk_id, t.employee_no, t.at, t.carta_sha256, t.privacy_sha256, "             \
+    "t.method, ck_sha256(g.strokes), t.folio")
 #define FROM_PLEDGE "pledge t LEFT JOIN signature g ON g.id = t.signature_id"
 #define CANON_PERSON                                                                                  \
     "json_array('person', t.uuid, t.employee_no, t.given_name, t.surname1, t.surname2, t.unit_code, "   \
@@ -35,11 +41,14 @@
     "(SELECT topic FROM event_topic x WHERE x.event_id = t.id ORDER BY topic)), t.unit_code, "          \
     "t.start_local, t.end_local, t.place, t.instructor, t.pat_key, t.signature, t.state)"
 #define FROM_EVENT "event t"
+#define CANON_REOPEN "json_array('reopen', t.uuid, t.kiosk_id, e.uuid, t.at, t.reason)"
+#define FROM_REOPEN "event_reopen t JOIN event e ON e.id = t.event_id"
 
 static const char SQL_CANON_ATTENDANCE[] = "SELECT " CANON_ATTENDANCE " FROM " FROM_ATTENDANCE " WHERE t.uuid = ?1";
 static const char SQL_CANON_PLEDGE[] = "SELECT " CANON_PLEDGE " FROM " FROM_PLEDGE " WHERE t.uuid = ?1";
 static const char SQL_CANON_PERSON[] = "SELECT " CANON_PERSON " FROM " FROM_PERSON " WHERE t.uuid = ?1";
 static const char SQL_CANON_EVENT[] = "SELECT " CANON_EVENT " FROM " FROM_EVENT " WHERE t.uuid = ?1";
+static const char SQL_CANON_REOPEN[] = "SELECT " CANON_REOPEN " FROM " FROM_REOPEN " WHERE t.uuid = ?1";
 
 static const char *canon_sql(const char *kind)
 {
@@ -47,6 +56,7 @@ static const char *canon_sql(const char *kind)
     if (strcmp(kind, "pledge") == 0) return SQL_CANON_PLEDGE;
     if (strcmp(kind, "person") == 0) return SQL_CANON_PERSON;
     if (strcmp(kind, "event") == 0) return SQL_CANON_EVENT;
+    if (strcmp(kind, "reopen") == 0) return SQL_CANON_REOPEN;
     return NULL;
 }
 
@@ -165,6 +175,7 @@ static const struct {
     {"pledge", VERIFY_KIND("pledge", CANON_PLEDGE, "pledge", "LEFT JOIN signature g ON g.id = t.signature_id"), 0},
     {"person", VERIFY_KIND("person", CANON_PERSON, "person", ""), 1},
     {"event", VERIFY_KIND("event", CANON_EVENT, "event", ""), 1},
+    {"reopen", VERIFY_KIND("reopen", CANON_REOPEN, "event_reopen", "LEFT JOIN event e ON e.id = t.event_id"), 0},
 };
 
 /* One audit entry as pass 1 remembers it. */
@@ -331,7 +342,8 @@ int store_audit_verify(store *s, long *entries)
         qsort(refs, nrefs, sizeof *refs, ref_by_uuid);
     rc = sqlite3_prepare_v2(s->db, "SELECT 'attendance', uuid FROM attendance UNION ALL SELECT 'pledge', uuid "
                                    "FROM pledge UNION ALL SELECT 'person', uuid FROM person UNION ALL "
-                                   "SELECT 'event', uuid FROM event", -1, &st, NULL);
+                                   "SELECT 'event', uuid FROM event UNION ALL SELECT 'reopen', uuid FROM event_reopen",
+                            -1, &st, NULL);
     if (rc != SQLITE_OK) {
         code = store_sqlerr(s, rc, "audit verify");
         goto out;
