@@ -157,6 +157,9 @@ int export_table_row(export_table *t, const export_cell *cells)
     if (t->failed)
         return -1;
     FILE *f = t->csv;
+    /* One lock for the row: a hashing stream (fopencookie) takes the stdio
+     * lock on every character otherwise, 4 to 5 times slower. */
+    flockfile(f);
     for (int i = 0; i < t->ncols; i++) {
         const export_cell *c = &cells[i];
         if (t->cols[i].type == EXPORT_INT) {
@@ -170,6 +173,7 @@ int export_table_row(export_table *t, const export_cell *cells)
         }
     }
     csvout_end(f);
+    funlockfile(f);
     if (ferror(f))
         return tab_fail(t, errno ? errno : EIO);
     if (t->mode != TAB_XLSX)
