@@ -984,7 +984,7 @@ int export_pledges_pdf(store *s, const config *c, const char *db_path, int year,
                         errlen) != 0)
         goto cleanup;
     opened = 1;
-    static const double base[PL_COLS] = {26, 152, 60, 44, 72, 62, 84, 40};
+    static const double base[PL_COLS] = {26, 146, 60, 44, 72, 68, 84, 40};
     double scale = (w - 2 * p.margin) / 540.0;
     for (int k = 0; k < PL_COLS; k++)
         d->colw[k] = base[k] * scale;
