@@ -592,27 +592,36 @@ static void killed_export_leftovers_are_cleaned(void **state)
     }
     char *csv = path_in(f, "lista.csv");
     int killed = 0;
-    for (int attempt = 0; attempt < 40 && !killed; attempt++) {
+    for (int attempt = 0; attempt < 20 && !killed; attempt++) {
         pid_t pid = fork();
         if (pid == 0) {
-            raise(SIGSTOP); /* the parent resumes it, then kills it mid-export */
             for (;;)
                 export_attendance(f->s, &f->cfg, f->db, f->event, "pdf", csv, NOW, err, sizeof err);
         }
+        /* Kill it the moment its temporary file shows (up to 60 s). */
+        for (int polls = 0; polls < 60000 && !killed; polls++) {
+            DIR *d = opendir(f->dir);
+            for (struct dirent *e; d && (e = readdir(d));)
+                killed |= strncmp(e->d_name, "lista.csv.tmp", 13) == 0;
+            closedir(d);
+            if (!killed) {
+                struct timespec ts = {0, 1000000L};
+                nanosleep(&ts, NULL);
+            }
+        }
         int st;
-        waitpid(pid, &st, WUNTRACED);
-        kill(pid, SIGCONT);
-        struct timespec ts = {0, (long)(2 + attempt) * 1000000L};
-        nanosleep(&ts, NULL);
         kill(pid, SIGKILL);
         waitpid(pid, &st, 0);
+        killed = 0; /* it may have been renamed between the look and the kill */
         DIR *d = opendir(f->dir);
         for (struct dirent *e; d && (e = readdir(d));)
             killed |= strncmp(e->d_name, "lista.csv.tmp", 13) == 0;
         closedir(d);
     }
-    if (!killed)
-        fail_msg("no export was caught half-way in 40 tries");
+    if (!killed) {
+        free(csv);
+        fail_msg("no export was caught half-way in 20 tries");
+    }
     /* Files that are not leftovers of ours, or are in use. */
     make_file(f->dir, "informe.pdf.tmpZZ9911", 0644);    /* not 0600: not ours */
     make_file(f->dir, "notas.tmpAB12CD", 0600);          /* not one of our names */
