@@ -143,7 +143,7 @@ int cli_cmd_admin(cli_ctx *ctx, int argc, char **argv)
     if (cli_open(ctx, &s))
         return 1;
     char err[512];
-    int rc = pin_set(s, a, err, sizeof err);
+    int rc = pin_set_at(s, a, cli_now(), err, sizeof err);
     sodium_memzero(a, sizeof a);
     sodium_memzero(b, sizeof b);
     store_close(s);

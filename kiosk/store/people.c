@@ -147,6 +147,8 @@ static int person_upsert(store *s, const store_person *p, int64_t now, int *what
     int isnew = uuid[0] == '\0';
     if (isnew)
         util_uuid(uuid);
+    else if ((rc = store_audit_check_current(s, "person", uuid)))
+        return rc; /* never a new version over a row changed behind our back */
     char full[512], norm[512];
     snprintf(full, sizeof full, "%s %s %s", p->given_name, p->surname1, p->surname2);
     util_fold(full, norm, sizeof norm);

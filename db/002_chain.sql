@@ -1,0 +1,117 @@
+-- cepci-kiosk schema, version 2: audit chain format 2, epochs and positions,
+-- signed chain heads, and one registry of record UUIDs (issue 12; the
+-- decision is /work/briefs/chain-v2.md, the code kiosk/store/audit.c).
+--
+-- After this file the store appends, in the same transaction and from C
+-- (kiosk/store/store.c, migrate_v2), one audit entry for each unit and each
+-- audited meta key, so that units (time zones) and settings are audited
+-- from the upgrade on.
+
+-- ---- audit entries: format, epoch, position ----
+-- format 1: SHA-256(prev "\n" at "\n" kind "\n" uuid "\n" content "\n"),
+--           the entries written before this upgrade;
+-- format 2: SHA-256(prev "\n" kiosk_id "\n" at "\n" kind "\n" uuid "\n"
+--           content "\n"): the kiosk id is under the hash.
+-- epoch: the UUID of the database lineage the entry was written in (meta
+-- 'epoch'; a backup copy gets a fresh one). pos: the entry's position in
+-- its kiosk's chain, 1, 2, 3 ... A new epoch continues the numbering of
+-- its base (meta 'epoch_base' = "parent-epoch pos hash"): its first entry
+-- is base pos + 1 and links to the base hash.
+ALTER TABLE audit ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE audit ADD COLUMN epoch TEXT;
+ALTER TABLE audit ADD COLUMN pos INTEGER;
+
+-- The first epoch of this database: a random (version 4) UUID.
+INSERT OR IGNORE INTO meta(key, value)
+SELECT 'epoch', lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2)
+       || '-' || substr('89ab', 1 + abs(random() % 4), 1) || substr(hex(randomblob(2)), 2) || '-'
+       || hex(randomblob(6)));
+INSERT OR IGNORE INTO meta(key, value) VALUES ('epoch_base', '');
+
+-- Entries written before the upgrade: the first epoch, and their order in
+-- their kiosk's chain.
+DROP TRIGGER audit_no_update;
+UPDATE audit SET epoch = (SELECT value FROM meta WHERE key = 'epoch'), pos = w.n
+  FROM (SELECT seq AS s, row_number() OVER (PARTITION BY kiosk_id ORDER BY seq) AS n FROM audit) AS w
+ WHERE w.s = audit.seq;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- One position per kiosk and epoch (a second entry at a position is a
+-- fork); the head of a chain is its largest position.
+CREATE UNIQUE INDEX audit_pos ON audit(kiosk_id, epoch, pos);
+-- The entries of one record (its versions, for master data).
+CREATE INDEX audit_record ON audit(kind, record_uuid);
+
+-- ---- signed chain heads ----
+-- Ed25519 signatures by a kiosk's key of the message
+--   "CKH1\n" kiosk_id "\n" epoch "\n" pos "\n" hash "\n" signed_at "\n"
+-- made by this kiosk (every write, and every receipt, export, backup and
+-- sync) or received (sync, `audit verify --head`). source says which.
+CREATE TABLE signed_head (
+  id        INTEGER PRIMARY KEY,
+  kiosk_id  TEXT NOT NULL,
+  epoch     TEXT NOT NULL,
+  pos       INTEGER NOT NULL CHECK (pos >= 0),
+  hash      TEXT NOT NULL,
+  signed_at INTEGER NOT NULL,
+  signature BLOB NOT NULL CHECK (length(signature) = 64),
+  source    TEXT NOT NULL,
+  UNIQUE (kiosk_id, pos, epoch, signed_at, signature)
+);
+CREATE TRIGGER signed_head_no_update BEFORE UPDATE ON signed_head
+  BEGIN SELECT RAISE(ABORT, 'signed heads are append-only'); END;
+CREATE TRIGGER signed_head_no_delete BEFORE DELETE ON signed_head
+  BEGIN SELECT RAISE(ABORT, 'signed heads are append-only'); END;
+
+-- ---- one registry of record UUIDs ----
+-- A UUID names one record of one kind, whatever the table: a row inserted
+-- by hand with the UUID of a record of another kind fails here.
+CREATE TABLE record_uuid (
+  uuid TEXT PRIMARY KEY,
+  kind TEXT NOT NULL
+) WITHOUT ROWID;
+-- OR IGNORE: a database tampered with before the upgrade still upgrades
+-- (audit verify then reports the clash).
+INSERT OR IGNORE INTO record_uuid(uuid, kind) SELECT uuid, 'attendance' FROM attendance;
+INSERT OR IGNORE INTO record_uuid(uuid, kind) SELECT uuid, 'pledge' FROM pledge;
+INSERT OR IGNORE INTO record_uuid(uuid, kind) SELECT uuid, 'person' FROM person;
+INSERT OR IGNORE INTO record_uuid(uuid, kind) SELECT uuid, 'event' FROM event;
+INSERT OR IGNORE INTO record_uuid(uuid, kind) SELECT uuid, 'signature' FROM signature;
+CREATE TRIGGER record_uuid_no_update BEFORE UPDATE ON record_uuid
+  BEGIN SELECT RAISE(ABORT, 'record UUIDs are append-only'); END;
+CREATE TRIGGER record_uuid_no_delete BEFORE DELETE ON record_uuid
+  BEGIN SELECT RAISE(ABORT, 'record UUIDs are append-only'); END;
+
+-- Each table registers its UUIDs. The same UUID again in the same table
+-- (a table rebuilt by a later migration) is not a clash.
+CREATE TRIGGER attendance_uuid AFTER INSERT ON attendance BEGIN
+  SELECT RAISE(ABORT, 'UUID already used by a record of another kind')
+   WHERE EXISTS (SELECT 1 FROM record_uuid WHERE uuid = NEW.uuid AND kind <> 'attendance');
+  INSERT OR IGNORE INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'attendance');
+END;
+CREATE TRIGGER pledge_uuid AFTER INSERT ON pledge BEGIN
+  SELECT RAISE(ABORT, 'UUID already used by a record of another kind')
+   WHERE EXISTS (SELECT 1 FROM record_uuid WHERE uuid = NEW.uuid AND kind <> 'pledge');
+  INSERT OR IGNORE INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'pledge');
+END;
+CREATE TRIGGER person_uuid AFTER INSERT ON person BEGIN
+  SELECT RAISE(ABORT, 'UUID already used by a record of another kind')
+   WHERE EXISTS (SELECT 1 FROM record_uuid WHERE uuid = NEW.uuid AND kind <> 'person');
+  INSERT OR IGNORE INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'person');
+END;
+CREATE TRIGGER event_uuid AFTER INSERT ON event BEGIN
+  SELECT RAISE(ABORT, 'UUID already used by a record of another kind')
+   WHERE EXISTS (SELECT 1 FROM record_uuid WHERE uuid = NEW.uuid AND kind <> 'event');
+  INSERT OR IGNORE INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'event');
+END;
+CREATE TRIGGER signature_uuid AFTER INSERT ON signature BEGIN
+  SELECT RAISE(ABORT, 'UUID already used by a record of another kind')
+   WHERE EXISTS (SELECT 1 FROM record_uuid WHERE uuid = NEW.uuid AND kind <> 'signature');
+  INSERT OR IGNORE INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'signature');
+END;
+-- People and events change in place, but never their UUID.
+CREATE TRIGGER person_uuid_fixed BEFORE UPDATE OF uuid ON person WHEN NEW.uuid IS NOT OLD.uuid
+  BEGIN SELECT RAISE(ABORT, 'a record keeps its UUID'); END;
+CREATE TRIGGER event_uuid_fixed BEFORE UPDATE OF uuid ON event WHEN NEW.uuid IS NOT OLD.uuid
+  BEGIN SELECT RAISE(ABORT, 'a record keeps its UUID'); END;
