@@ -256,7 +256,7 @@ static int parse_count(const char *s, int64_t *out)
 
 int store_head_parse(const char *text, store_signed_head *out, char *err, size_t errlen)
 {
-    char buf[STORE_HEAD_TEXT_MAX + 2], *f[7];
+    char buf[STORE_HEAD_TEXT_MAX + 2], *f[6];
     int n = 0;
     memset(out, 0, sizeof *out);
     if (!text || strncmp(text, "CKH1:", 5) != 0) {
@@ -267,10 +267,10 @@ int store_head_parse(const char *text, store_signed_head *out, char *err, size_t
         snprintf(err, errlen, "malformed signed chain head (too long)");
         return STORE_INVALID;
     }
-    for (char *p = buf, *save = NULL, *t; n < 7 && (t = strtok_r(p, ":", &save)); p = NULL)
+    for (char *p = buf, *save = NULL, *t; n < 6 && (t = strtok_r(p, ":", &save)); p = NULL)
         f[n++] = t;
-    if (n != 7 || strchr(text + 5 + (size_t)(f[6] - buf), ':')) {
-        snprintf(err, errlen, "malformed signed chain head (7 fields after CKH1: separated by ':')");
+    if (n != 6 || strchr(text + 5 + (size_t)(f[5] - buf), ':')) {
+        snprintf(err, errlen, "malformed signed chain head (6 fields after CKH1: separated by ':')");
         return STORE_INVALID;
     }
     if (strlen(f[0]) != STORE_KIOSK_ID_LEN - 1 || strspn(f[0], "0123456789ABCDEFGHJKMNPQRSTVWXYZ") != strlen(f[0]) ||
@@ -453,7 +453,41 @@ static int first_signature(store *s, int init, int *err)
  * init, whatever the chain holds); else STORE_TAMPERED. */
 static int head_trusted(store *s, const store_head *h, int init)
 {
-    int err;
+    static const char sql_newer[] = "SELECT pos, hash, signed_at, signature FROM signed_head "
+                                    "WHERE kiosk_id = ?1 AND epoch = ?2 AND pos >= ?3";
+    int err, rc;
+    if (s->covered_pos == h->pos && strcmp(s->covered_hash, h->hash) == 0)
+        return STORE_OK; /* this handle signed it */
+    /* A genuine head this kiosk signed further on in this epoch, or at this
+     * position with another hash: the chain lost its newest entries (its
+     * folio counter may have been wound back too) or was rewritten. */
+    sqlite3_stmt *st = store_stmt(s, sql_newer);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, h->kiosk_id);
+    store_bind_text(st, 2, h->epoch);
+    sqlite3_bind_int64(st, 3, h->pos);
+    store_signed_head other;
+    int found = 0;
+    while (!found && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&other, 0, sizeof other);
+        other.h = *h;
+        other.h.pos = sqlite3_column_int64(st, 0);
+        store_col_text(st, 1, other.h.hash, sizeof other.h.hash);
+        other.signed_at = sqlite3_column_int64(st, 2);
+        if (sqlite3_column_bytes(st, 3) != 64 || (other.h.pos == h->pos && strcmp(other.h.hash, h->hash) == 0))
+            continue;
+        memcpy(other.sig, sqlite3_column_blob(st, 3), 64);
+        found = 1;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_sqlerr(s, rc, "read signed heads");
+    if (found && store_signed_head_check(s, &other) == STORE_OK)
+        return store_fail(s, STORE_TAMPERED, "this kiosk signed position %lld of its chain %s; the chain now ends at "
+                          "%lld: entries were deleted or rewritten; run: cepci-kiosk audit verify",
+                          (long long)other.h.pos, other.h.pos > h->pos ? "further on" : "with another entry",
+                          (long long)h->pos);
     if (head_covered(s, h, &err))
         return STORE_OK;
     if (err)
@@ -529,6 +563,43 @@ int store_signed_head_each(store *s, const char *kiosk, int (*fn)(const store_si
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : store_sqlerr(s, rc, "read signed heads");
+}
+
+int store_signed_heads_in_file(const char *path, int (*fn)(const store_signed_head *, void *), void *ctx,
+                               char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), code = STORE_OK;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "SELECT kiosk_id, epoch, pos, hash, signed_at, signature, source "
+                                    "FROM signed_head ORDER BY id", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "%s: no signed chain heads in it (%s)", path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return STORE_INVALID;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_signed_head h;
+        memset(&h, 0, sizeof h);
+        store_col_text(st, 0, h.h.kiosk_id, sizeof h.h.kiosk_id);
+        store_col_text(st, 1, h.h.epoch, sizeof h.h.epoch);
+        h.h.pos = sqlite3_column_int64(st, 2);
+        store_col_text(st, 3, h.h.hash, sizeof h.h.hash);
+        h.signed_at = sqlite3_column_int64(st, 4);
+        if (sqlite3_column_bytes(st, 5) == 64)
+            memcpy(h.sig, sqlite3_column_blob(st, 5), 64);
+        store_col_text(st, 6, h.source, sizeof h.source);
+        if (fn(&h, ctx))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        snprintf(err, errlen, "%s: cannot read its signed heads (%s)", path, sqlite3_errmsg(db));
+        code = STORE_ERROR;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return code;
 }
 
 int store_record_entry(store *s, const char *kind, const char *uuid, store_head *out)

@@ -357,6 +357,14 @@ int store_signed_head_put(store *s, const store_signed_head *h);
  * kiosk and position, newest position last; fn returning non-zero stops. */
 int store_signed_head_each(store *s, const char *kiosk, int (*fn)(const store_signed_head *, void *), void *ctx);
 
+/* Calls fn for each signed head kept in another database file at path (a
+ * backup, a copy of a kiosk), opened read-only and left unchanged; their
+ * signatures are not checked (store_signed_head_check does, with this
+ * database's keys). STORE_OK, or an error with a one-line reason in err
+ * (not a cepci-kiosk database, or one without signed heads: schema < 2). */
+int store_signed_heads_in_file(const char *path, int (*fn)(const store_signed_head *, void *), void *ctx,
+                               char *err, size_t errlen);
+
 /* The audit entry of a record (kind attendance or pledge, and its UUID):
  * the kiosk that wrote it, the epoch, position and hash. STORE_NOTFOUND. */
 int store_record_entry(store *s, const char *kind, const char *uuid, store_head *out);
