@@ -219,7 +219,7 @@ sqlite3 u3.db "UPDATE meta SET value = '\$argon2id\$v=19\$m=65536,t=2,p=1\$forge
 expect_broken "a PIN hash replaced by hand is reported" "meta pin_hash was edited" "$B" --db u3.db audit verify
 copy_db k.db u4.db
 sqlite3 u4.db "DROP TRIGGER audit_no_update; UPDATE audit SET kiosk_id = 'ZZZZZZZ' WHERE seq = (SELECT max(seq) FROM audit)"
-expect_broken "an entry moved to another kiosk's chain is reported" "audit entry" "$B" --db u4.db audit verify
+expect_broken "an entry moved to another kiosk's chain breaks its hash (the kiosk id is under it)" "hash mismatch" "$B" --db u4.db audit verify
 
 # ---- a backup copy continues under a fresh epoch ----
 BK=$(cat backup.txt)
