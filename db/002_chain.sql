@@ -37,9 +37,10 @@ UPDATE audit SET epoch = (SELECT value FROM meta WHERE key = 'epoch'), pos = w.n
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
--- One position per kiosk and epoch (a second entry at a position is a
--- fork); the head of a chain is its largest position.
-CREATE UNIQUE INDEX audit_pos ON audit(kiosk_id, epoch, pos);
+-- A kiosk's entries by position (its head is the largest position of the
+-- epoch). Not unique: epochs share positions; audit verify checks that
+-- positions go on by one within each epoch.
+CREATE INDEX audit_pos ON audit(kiosk_id, pos);
 -- The entries of one record (its versions, for master data).
 CREATE INDEX audit_record ON audit(kind, record_uuid);
 
@@ -83,32 +84,27 @@ CREATE TRIGGER record_uuid_no_update BEFORE UPDATE ON record_uuid
 CREATE TRIGGER record_uuid_no_delete BEFORE DELETE ON record_uuid
   BEGIN SELECT RAISE(ABORT, 'record UUIDs are append-only'); END;
 
--- Each table registers its UUIDs. The same UUID again in the same table
--- (a table rebuilt by a later migration) is not a clash.
+-- Each table registers its UUIDs (one B-tree insert). The same UUID again
+-- in the same table (a table rebuilt by a later migration) is not a clash.
 CREATE TRIGGER attendance_uuid AFTER INSERT ON attendance BEGIN
-  SELECT RAISE(ABORT, 'UUID already used by a record of another kind')
-   WHERE EXISTS (SELECT 1 FROM record_uuid WHERE uuid = NEW.uuid AND kind <> 'attendance');
-  INSERT OR IGNORE INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'attendance');
+  INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'attendance') ON CONFLICT(uuid) DO UPDATE
+    SET kind = CASE WHEN kind = excluded.kind THEN kind ELSE RAISE(ABORT, 'UUID already used by a record of another kind') END;
 END;
 CREATE TRIGGER pledge_uuid AFTER INSERT ON pledge BEGIN
-  SELECT RAISE(ABORT, 'UUID already used by a record of another kind')
-   WHERE EXISTS (SELECT 1 FROM record_uuid WHERE uuid = NEW.uuid AND kind <> 'pledge');
-  INSERT OR IGNORE INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'pledge');
+  INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'pledge') ON CONFLICT(uuid) DO UPDATE
+    SET kind = CASE WHEN kind = excluded.kind THEN kind ELSE RAISE(ABORT, 'UUID already used by a record of another kind') END;
 END;
 CREATE TRIGGER person_uuid AFTER INSERT ON person BEGIN
-  SELECT RAISE(ABORT, 'UUID already used by a record of another kind')
-   WHERE EXISTS (SELECT 1 FROM record_uuid WHERE uuid = NEW.uuid AND kind <> 'person');
-  INSERT OR IGNORE INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'person');
+  INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'person') ON CONFLICT(uuid) DO UPDATE
+    SET kind = CASE WHEN kind = excluded.kind THEN kind ELSE RAISE(ABORT, 'UUID already used by a record of another kind') END;
 END;
 CREATE TRIGGER event_uuid AFTER INSERT ON event BEGIN
-  SELECT RAISE(ABORT, 'UUID already used by a record of another kind')
-   WHERE EXISTS (SELECT 1 FROM record_uuid WHERE uuid = NEW.uuid AND kind <> 'event');
-  INSERT OR IGNORE INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'event');
+  INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'event') ON CONFLICT(uuid) DO UPDATE
+    SET kind = CASE WHEN kind = excluded.kind THEN kind ELSE RAISE(ABORT, 'UUID already used by a record of another kind') END;
 END;
 CREATE TRIGGER signature_uuid AFTER INSERT ON signature BEGIN
-  SELECT RAISE(ABORT, 'UUID already used by a record of another kind')
-   WHERE EXISTS (SELECT 1 FROM record_uuid WHERE uuid = NEW.uuid AND kind <> 'signature');
-  INSERT OR IGNORE INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'signature');
+  INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'signature') ON CONFLICT(uuid) DO UPDATE
+    SET kind = CASE WHEN kind = excluded.kind THEN kind ELSE RAISE(ABORT, 'UUID already used by a record of another kind') END;
 END;
 -- People and events change in place, but never their UUID.
 CREATE TRIGGER person_uuid_fixed BEFORE UPDATE OF uuid ON person WHEN NEW.uuid IS NOT OLD.uuid

@@ -55,18 +55,15 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
 #define FROM_META "meta t"
 #define META_AUDITED "('kiosk_id', 'institution', 'unit', 'created_at', 'pin_hash')"
 
-/* Entries of a kind whose row is gone or differs (?1 = this kiosk for
- * meta): for records every entry, for master data only the latest version
- * (the largest seq of its kind and key; for meta, of this kiosk). */
-#define MISMATCH(kind, canon, table, joins, key, on, latest)                                         \
+/* Entries of a kind whose row is gone or differs, by seq (?1 = this kiosk
+ * for meta: only its entries count); for master data, verify keeps only a
+ * record's latest version (master_mismatch). */
+#define MISMATCH(kind, canon, table, joins, key, on, own)                                            \
     "SELECT v.seq, v.record_uuid, t." key " IS NULL FROM audit v LEFT JOIN " table " t ON t." key       \
-    " = v.record_uuid" on " " joins " WHERE v.kind = '" kind "'" latest " AND (t." key " IS NULL OR "    \
-    canon " IS NOT v.content) ORDER BY v.seq LIMIT 1"
+    " = v.record_uuid" on " " joins " WHERE v.kind = '" kind "'" own " AND (t." key " IS NULL OR "       \
+    canon " IS NOT v.content) ORDER BY v.seq"
 #define JOINS_ATTENDANCE "LEFT JOIN event e ON e.id = t.event_id LEFT JOIN signature g ON g.id = t.signature_id"
 #define JOINS_PLEDGE "LEFT JOIN signature g ON g.id = t.signature_id"
-#define LATEST(kind, extra)                                                                           \
-    " AND v.seq = (SELECT max(x.seq) FROM audit x WHERE x.kind = '" kind "' AND x.record_uuid = "     \
-    "v.record_uuid" extra ")"
 /* Rows of a kind without an entry of that kind and key. */
 #define UNLOGGED(kind, table, key, where, extra)                                                      \
     "SELECT t." key " FROM " table " t WHERE " where " NOT EXISTS (SELECT 1 FROM audit v WHERE v.kind = '" \
@@ -88,17 +85,17 @@ static const audit_kind KINDS[] = {
     {"pledge", "SELECT " CANON_PLEDGE " FROM " FROM_PLEDGE " WHERE t.uuid = ?1",
      MISMATCH("pledge", CANON_PLEDGE, "pledge", JOINS_PLEDGE, "uuid", "", ""), UNLOGGED("pledge", "pledge", "uuid", "", ""), 0, 0},
     {"person", "SELECT " CANON_PERSON " FROM " FROM_PERSON " WHERE t.uuid = ?1",
-     MISMATCH("person", CANON_PERSON, "person", "", "uuid", "", LATEST("person", "")),
+     MISMATCH("person", CANON_PERSON, "person", "", "uuid", "", ""),
      UNLOGGED("person", "person", "uuid", "", ""), 1, 0},
     {"event", "SELECT " CANON_EVENT " FROM " FROM_EVENT " WHERE t.uuid = ?1",
-     MISMATCH("event", CANON_EVENT, "event", "", "uuid", "", LATEST("event", "")),
+     MISMATCH("event", CANON_EVENT, "event", "", "uuid", "", ""),
      UNLOGGED("event", "event", "uuid", "", ""), 1, 0},
     {"unit", "SELECT " CANON_UNIT " FROM " FROM_UNIT " WHERE t.code = ?1",
-     MISMATCH("unit", CANON_UNIT, "unit", "", "code", "", LATEST("unit", "")), UNLOGGED("unit", "unit", "code", "", ""),
+     MISMATCH("unit", CANON_UNIT, "unit", "", "code", "", ""), UNLOGGED("unit", "unit", "code", "", ""),
      1, 0},
     {"meta", "SELECT " CANON_META " FROM " FROM_META " WHERE t.key = ?1 AND t.key IN " META_AUDITED,
      MISMATCH("meta", CANON_META, "meta", "", "key", " AND t.key IN " META_AUDITED,
-              LATEST("meta", " AND x.kiosk_id = ?1") " AND v.kiosk_id = ?1"),
+              " AND v.kiosk_id = ?1"),
      UNLOGGED("meta", "meta", "key", "t.key IN " META_AUDITED " AND", " AND v.kiosk_id = ?1"), 1, 1},
 };
 #define NKINDS (sizeof KINDS / sizeof *KINDS)
@@ -839,7 +836,9 @@ static int walk_chains(store *s, chain_walk *w, finding *f, long *count)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, "SELECT seq, kiosk_id, at, kind, record_uuid, content, prev_hash, hash, "
-                                       "format, epoch, pos, typeof(pos) FROM audit ORDER BY seq", -1, &st, NULL);
+                                       "format, epoch, pos FROM audit ORDER BY seq", -1, &st, NULL);
+    chain_run *r = NULL;   /* the previous entry's run and format: most often this one's too */
+    int *last_format = NULL;
     if (rc != SQLITE_OK)
         return store_sqlerr(s, rc, "audit verify");
     long n = 0;
@@ -856,7 +855,7 @@ static int walk_chains(store *s, chain_walk *w, finding *f, long *count)
         int format = sqlite3_column_int(st, 8);
         const char *epoch = TEXT_OR_EMPTY(9);
         int64_t pos = sqlite3_column_int64(st, 10);
-        int pos_is_int = strcmp(TEXT_OR_EMPTY(11), "integer") == 0;
+        int pos_is_int = sqlite3_column_type(st, 10) == SQLITE_INTEGER;
 #undef TEXT_OR_EMPTY
         char want[UTIL_SHA256_HEX];
         n++;
@@ -864,7 +863,8 @@ static int walk_chains(store *s, chain_walk *w, finding *f, long *count)
             note(f, seq, "audit entry %lld (%s %s): no epoch or position; the entry was altered", seq, kind, uuid);
             break;
         }
-        int *last_format = kiosk_format(w, kiosk);
+        if (!r || strcmp(r->kiosk, kiosk) != 0)
+            last_format = kiosk_format(w, kiosk);
         if (!last_format) {
             rc = SQLITE_NOMEM;
             break;
@@ -880,7 +880,8 @@ static int walk_chains(store *s, chain_walk *w, finding *f, long *count)
             break;
         }
         *last_format = format;
-        chain_run *r = run_find(w, kiosk, epoch);
+        if (!r || strcmp(r->epoch, epoch) != 0 || strcmp(r->kiosk, kiosk) != 0)
+            r = run_find(w, kiosk, epoch);
         if (!r) {
             if (w->nruns == w->cap) {
                 size_t cap = w->cap ? w->cap * 2 : 8;
@@ -1127,19 +1128,68 @@ static void on_uuid(sqlite3_stmt *st, void *arg)
              u ? (const char *)u : "");
 }
 
+/* Master data: the entries whose row is gone or differs (older versions
+ * of a changed record do: expected), of which only a record's latest
+ * version counts (for meta, this kiosk's latest). */
+static int master_mismatch(store *s, const audit_kind *k, finding *f)
+{
+    static const char sql_latest[] = "SELECT max(seq) FROM audit WHERE kind = ?1 AND record_uuid = ?2";
+    static const char sql_latest_own[] = "SELECT max(seq) FROM audit WHERE kind = ?1 AND record_uuid = ?2 "
+                                         "AND kiosk_id = ?3";
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, k->mismatch, -1, &st, NULL), code = STORE_OK;
+    if (rc != SQLITE_OK)
+        return store_sqlerr(s, rc, "audit verify");
+    if (sqlite3_bind_parameter_count(st) >= 1)
+        store_bind_text(st, 1, s->kiosk_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long long seq = sqlite3_column_int64(st, 0);
+        const char *key = (const char *)sqlite3_column_text(st, 1);
+        sqlite3_stmt *q = store_stmt(s, k->own ? sql_latest_own : sql_latest);
+        if (!q) {
+            code = STORE_ERROR;
+            break;
+        }
+        store_bind_text(q, 1, k->name);
+        store_bind_text(q, 2, key);
+        if (k->own)
+            store_bind_text(q, 3, s->kiosk_id);
+        int qr = sqlite3_step(q);
+        long long latest = qr == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+        sqlite3_reset(q);
+        if (qr != SQLITE_ROW) {
+            code = store_sqlerr(s, qr, "audit verify");
+            break;
+        }
+        if (latest == seq) {
+            struct kind_ctx c = {f, k};
+            on_mismatch(st, &c);
+            break;
+        }
+    }
+    if (code == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        code = store_sqlerr(s, rc, "audit verify");
+    sqlite3_finalize(st);
+    return code;
+}
+
 /* 3. Rows against entries, UUIDs, versions. */
 static int check_rows(store *s, finding *f)
 {
+    /* Consecutive versions of the records that have more than one (found
+     * by a scan of the audit_record index, no sort). */
+#define VERSIONS(kind, differ)                                                                               \
+    "SELECT seq, record_uuid FROM (SELECT seq, record_uuid, content, lag(content) OVER (PARTITION BY "        \
+    "record_uuid ORDER BY seq) AS prev FROM audit WHERE kind = '" kind "' AND record_uuid IN (SELECT "         \
+    "record_uuid FROM audit WHERE kind = '" kind "' GROUP BY record_uuid HAVING count(*) > 1)) WHERE prev IS " \
+    "NOT NULL AND " differ " ORDER BY seq LIMIT 1"
     static const char *const versions[] = {
         /* event: everything but the state (element 13) is fixed */
-        "SELECT seq, record_uuid FROM (SELECT seq, record_uuid, content, lag(content) OVER (PARTITION BY "
-        "record_uuid ORDER BY seq) AS prev FROM audit WHERE kind = 'event') WHERE prev IS NOT NULL AND "
-        "json_remove(content, '$[13]') IS NOT json_remove(prev, '$[13]') ORDER BY seq LIMIT 1",
+        VERSIONS("event", "json_remove(content, '$[13]') IS NOT json_remove(prev, '$[13]')"),
         /* person: the employee number (element 2) is fixed */
-        "SELECT seq, record_uuid FROM (SELECT seq, record_uuid, content, lag(content) OVER (PARTITION BY "
-        "record_uuid ORDER BY seq) AS prev FROM audit WHERE kind = 'person') WHERE prev IS NOT NULL AND "
-        "json_extract(content, '$[2]') IS NOT json_extract(prev, '$[2]') ORDER BY seq LIMIT 1",
+        VERSIONS("person", "json_extract(content, '$[2]') IS NOT json_extract(prev, '$[2]')"),
     };
+#undef VERSIONS
     static const char *const twice[] = {
         "SELECT max(seq), record_uuid FROM audit WHERE kind = 'attendance' GROUP BY record_uuid "
         "HAVING count(*) > 1 ORDER BY 1 LIMIT 1",
@@ -1160,7 +1210,7 @@ static int check_rows(store *s, finding *f)
     int rc;
     for (size_t i = 0; i < NKINDS; i++) {
         struct kind_ctx c = {f, &KINDS[i]};
-        if ((rc = first_row(s, KINDS[i].mismatch, on_mismatch, &c)) ||
+        if ((rc = KINDS[i].master ? master_mismatch(s, &KINDS[i], f) : first_row(s, KINDS[i].mismatch, on_mismatch, &c)) ||
             (rc = first_row(s, KINDS[i].unlogged, on_unlogged, &c)))
             return rc;
     }
@@ -1175,50 +1225,78 @@ static int check_rows(store *s, finding *f)
     return first_row(s, uuids, on_uuid, f);
 }
 
-struct folio_ctx {
-    finding *f;
-    const char *kiosk;
-    int64_t counter;
-};
-
-static void on_folios(sqlite3_stmt *st, void *arg)
-{
-    struct folio_ctx *c = arg;
-    int64_t n = sqlite3_column_int64(st, 0), max = sqlite3_column_int64(st, 1), bad = sqlite3_column_int64(st, 2),
-            gap = sqlite3_column_int64(st, 3);
-    if (bad)
-        note(c->f, 0, "%lld records of kiosk %s have a malformed folio; they were altered", (long long)bad, c->kiosk);
-    else if (n != max)
-        note(c->f, 0, "folio %s-%06lld is missing: a record of this kiosk was deleted", c->kiosk, (long long)gap);
-    else if (c->counter > max)
-        note(c->f, 0, "folios %s-%06lld to %s-%06lld are missing: the newest records of this kiosk were deleted",
-             c->kiosk, (long long)max + 1, c->kiosk, (long long)c->counter);
-    else if (c->counter < max)
-        note(c->f, 0, "the folio counter (%lld) is behind this kiosk's last folio (%lld); the settings were altered",
-             (long long)c->counter, (long long)max);
-}
-
-/* 4. This kiosk's folios are 1..N, and the counter is N. */
+/* 4. This kiosk's folios are 1..N, and the counter is N: one pass over
+ * its records' folios, a bitmap of the numbers seen. */
 static int check_folios(store *s, finding *f)
 {
-    static const char sql[] =
-        "WITH r AS (SELECT folio FROM attendance WHERE kiosk_id = ?1 UNION ALL "
-        "SELECT folio FROM pledge WHERE kiosk_id = ?1), "
-        "n AS (SELECT DISTINCT CAST(substr(folio, 9) AS INTEGER) AS n FROM r "
-        "WHERE substr(folio, 1, 8) = ?1 || '-' AND length(folio) > 8 AND substr(folio, 9) NOT GLOB '*[^0-9]*') "
-        "SELECT (SELECT count(*) FROM n WHERE n >= 1), ifnull((SELECT max(n) FROM n), 0), "
-        "(SELECT count(*) FROM r) - (SELECT count(*) FROM r WHERE substr(folio, 1, 8) = ?1 || '-' AND "
-        "length(folio) > 8 AND substr(folio, 9) NOT GLOB '*[^0-9]*'), "
-        "ifnull((SELECT min(n + 1) FROM n WHERE n + 1 NOT IN (SELECT n FROM n) AND n + 1 <= (SELECT max(n) FROM n)),"
-        " (SELECT CASE WHEN min(n) > 1 THEN 1 END FROM n))";
-    char buf[32];
+    static const char sql[] = "SELECT folio FROM attendance WHERE kiosk_id = ?1 UNION ALL "
+                              "SELECT folio FROM pledge WHERE kiosk_id = ?1";
+    char buf[32], prefix[STORE_KIOSK_ID_LEN + 1];
     if (!s->kiosk_id[0])
         return STORE_OK;
     int rc = store_meta_get(s, "folio_seq", buf, sizeof buf);
     if (rc && rc != STORE_NOTFOUND)
         return rc;
-    struct folio_ctx c = {f, s->kiosk_id, rc == STORE_OK ? strtoll(buf, NULL, 10) : 0};
-    return first_row(s, sql, on_folios, &c);
+    int64_t counter = rc == STORE_OK ? strtoll(buf, NULL, 10) : 0, max = 0, bad = 0;
+    snprintf(prefix, sizeof prefix, "%s-", s->kiosk_id);
+    size_t cap = 0;
+    unsigned char *seen = NULL;
+    sqlite3_stmt *st;
+    if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK)
+        return store_sqlerr(s, rc, "audit verify");
+    store_bind_text(st, 1, s->kiosk_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *folio = (const char *)sqlite3_column_text(st, 0);
+        const char *num = folio && strncmp(folio, prefix, strlen(prefix)) == 0 ? folio + strlen(prefix) : NULL;
+        size_t nd = num ? strlen(num) : 0;
+        if (!num || nd == 0 || nd > 10 || strspn(num, "0123456789") != nd) {
+            bad++;
+            continue;
+        }
+        int64_t n = strtoll(num, NULL, 10);
+        if (n < 1 || n > 100000000) { /* a bitmap of 12.5 MB at most */
+            bad++;
+            continue;
+        }
+        if ((size_t)(n / 8) >= cap) {
+            size_t ncap = cap ? cap : 1024;
+            while ((size_t)(n / 8) >= ncap)
+                ncap *= 2;
+            unsigned char *ns = realloc(seen, ncap);
+            if (!ns) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            memset(ns + cap, 0, ncap - cap);
+            seen = ns;
+            cap = ncap;
+        }
+        seen[n / 8] |= (unsigned char)(1u << (n % 8));
+        if (n > max)
+            max = n;
+    }
+    sqlite3_finalize(st);
+    int code = rc == SQLITE_DONE ? STORE_OK
+               : rc == SQLITE_NOMEM ? store_fail(s, STORE_ERROR, "audit verify: out of memory")
+                                    : store_sqlerr(s, rc, "audit verify");
+    int64_t gap = 0;
+    for (int64_t n = 1; code == STORE_OK && n <= max && !gap; n++)
+        if (!(seen[n / 8] & (1u << (n % 8))))
+            gap = n;
+    free(seen);
+    if (code)
+        return code;
+    if (bad)
+        note(f, 0, "%lld records of kiosk %s have a malformed folio; they were altered", (long long)bad, s->kiosk_id);
+    else if (gap)
+        note(f, 0, "folio %s-%06lld is missing: a record of this kiosk was deleted", s->kiosk_id, (long long)gap);
+    else if (counter > max)
+        note(f, 0, "folios %s-%06lld to %s-%06lld are missing: the newest records of this kiosk were deleted",
+             s->kiosk_id, (long long)max + 1, s->kiosk_id, (long long)counter);
+    else if (counter < max)
+        note(f, 0, "the folio counter (%lld) is behind this kiosk's last folio (%lld); the settings were altered",
+             (long long)counter, (long long)max);
+    return STORE_OK;
 }
 
 /* The problem with a head claimed at (kiosk, epoch or "" for any, pos,
