@@ -37,19 +37,18 @@ UPDATE audit SET epoch = (SELECT value FROM meta WHERE key = 'epoch'), pos = w.n
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
--- A kiosk's entries by position (its head is the largest position of the
--- epoch). Not unique: epochs share positions; audit verify checks that
--- positions go on by one within each epoch.
-CREATE INDEX audit_pos ON audit(kiosk_id, pos);
+-- (No index on positions: a kiosk's head is its last entry by seq, and
+-- audit verify holds every position's hash in memory.)
 -- The entries of one record (its versions, for master data).
 CREATE INDEX audit_record ON audit(kind, record_uuid);
 
 -- ---- signed chain heads ----
 -- Ed25519 signatures by a kiosk's key of the message
 --   "CKH1\n" kiosk_id "\n" epoch "\n" pos "\n" hash "\n" signed_at "\n"
--- made by this kiosk (every write, and every receipt, export, backup and
--- sync) or received (sync, `audit verify --head`). source says which.
-CREATE TABLE signed_head (
+-- made by this kiosk (at every export, backup, sync, `audit head`, when its
+-- key was made) or received (sync, `audit verify --head`), kept for good;
+-- source says which.
+CREATE TABLE signed_head_log (
   id        INTEGER PRIMARY KEY,
   kiosk_id  TEXT NOT NULL,
   epoch     TEXT NOT NULL,
@@ -57,17 +56,35 @@ CREATE TABLE signed_head (
   hash      TEXT NOT NULL,
   signed_at INTEGER NOT NULL,
   signature BLOB NOT NULL CHECK (length(signature) = 64),
-  source    TEXT NOT NULL,
-  UNIQUE (kiosk_id, pos, epoch, signed_at, signature)
+  source    TEXT NOT NULL
 );
-CREATE TRIGGER signed_head_no_update BEFORE UPDATE ON signed_head
+CREATE INDEX signed_head_pos ON signed_head_log(kiosk_id, pos);
+CREATE TRIGGER signed_head_no_update BEFORE UPDATE ON signed_head_log
   BEGIN SELECT RAISE(ABORT, 'signed heads are append-only'); END;
-CREATE TRIGGER signed_head_no_delete BEFORE DELETE ON signed_head
+CREATE TRIGGER signed_head_no_delete BEFORE DELETE ON signed_head_log
   BEGIN SELECT RAISE(ABORT, 'signed heads are append-only'); END;
+-- The head each kiosk signed at its last write (every transaction that
+-- appends entries signs the new head): one row per kiosk, replaced at each
+-- write, so a record costs one more page, not one more row.
+CREATE TABLE head_sig (
+  kiosk_id  TEXT PRIMARY KEY,
+  epoch     TEXT NOT NULL,
+  pos       INTEGER NOT NULL CHECK (pos >= 0),
+  hash      TEXT NOT NULL,
+  signed_at INTEGER NOT NULL,
+  signature BLOB NOT NULL CHECK (length(signature) = 64)
+) WITHOUT ROWID;
+-- Every signed head the database holds, as the program reads them.
+CREATE VIEW signed_head AS
+  SELECT id, kiosk_id, epoch, pos, hash, signed_at, signature, source FROM signed_head_log
+  UNION ALL
+  SELECT 9223372036854775807, kiosk_id, epoch, pos, hash, signed_at, signature, 'write' FROM head_sig;
 
 -- ---- one registry of record UUIDs ----
--- A UUID names one record of one kind, whatever the table: a row inserted
--- by hand with the UUID of a record of another kind fails here.
+-- A UUID names one record of one kind (attendance, pledge, person, event),
+-- whatever the table: a row inserted by hand with the UUID of a record of
+-- another kind fails here. (Signature strokes are not records of the
+-- chain: an entry names them by their SHA-256.)
 CREATE TABLE record_uuid (
   uuid TEXT PRIMARY KEY,
   kind TEXT NOT NULL
@@ -78,7 +95,6 @@ INSERT OR IGNORE INTO record_uuid(uuid, kind) SELECT uuid, 'attendance' FROM att
 INSERT OR IGNORE INTO record_uuid(uuid, kind) SELECT uuid, 'pledge' FROM pledge;
 INSERT OR IGNORE INTO record_uuid(uuid, kind) SELECT uuid, 'person' FROM person;
 INSERT OR IGNORE INTO record_uuid(uuid, kind) SELECT uuid, 'event' FROM event;
-INSERT OR IGNORE INTO record_uuid(uuid, kind) SELECT uuid, 'signature' FROM signature;
 CREATE TRIGGER record_uuid_no_update BEFORE UPDATE ON record_uuid
   BEGIN SELECT RAISE(ABORT, 'record UUIDs are append-only'); END;
 CREATE TRIGGER record_uuid_no_delete BEFORE DELETE ON record_uuid
@@ -88,23 +104,19 @@ CREATE TRIGGER record_uuid_no_delete BEFORE DELETE ON record_uuid
 -- in the same table (a table rebuilt by a later migration) is not a clash.
 CREATE TRIGGER attendance_uuid AFTER INSERT ON attendance BEGIN
   INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'attendance') ON CONFLICT(uuid) DO UPDATE
-    SET kind = CASE WHEN kind = excluded.kind THEN kind ELSE RAISE(ABORT, 'UUID already used by a record of another kind') END;
+    SET kind = RAISE(ABORT, 'UUID already used by a record of another kind') WHERE kind <> excluded.kind;
 END;
 CREATE TRIGGER pledge_uuid AFTER INSERT ON pledge BEGIN
   INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'pledge') ON CONFLICT(uuid) DO UPDATE
-    SET kind = CASE WHEN kind = excluded.kind THEN kind ELSE RAISE(ABORT, 'UUID already used by a record of another kind') END;
+    SET kind = RAISE(ABORT, 'UUID already used by a record of another kind') WHERE kind <> excluded.kind;
 END;
 CREATE TRIGGER person_uuid AFTER INSERT ON person BEGIN
   INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'person') ON CONFLICT(uuid) DO UPDATE
-    SET kind = CASE WHEN kind = excluded.kind THEN kind ELSE RAISE(ABORT, 'UUID already used by a record of another kind') END;
+    SET kind = RAISE(ABORT, 'UUID already used by a record of another kind') WHERE kind <> excluded.kind;
 END;
 CREATE TRIGGER event_uuid AFTER INSERT ON event BEGIN
   INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'event') ON CONFLICT(uuid) DO UPDATE
-    SET kind = CASE WHEN kind = excluded.kind THEN kind ELSE RAISE(ABORT, 'UUID already used by a record of another kind') END;
-END;
-CREATE TRIGGER signature_uuid AFTER INSERT ON signature BEGIN
-  INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'signature') ON CONFLICT(uuid) DO UPDATE
-    SET kind = CASE WHEN kind = excluded.kind THEN kind ELSE RAISE(ABORT, 'UUID already used by a record of another kind') END;
+    SET kind = RAISE(ABORT, 'UUID already used by a record of another kind') WHERE kind <> excluded.kind;
 END;
 -- People and events change in place, but never their UUID.
 CREATE TRIGGER person_uuid_fixed BEFORE UPDATE OF uuid ON person WHEN NEW.uuid IS NOT OLD.uuid

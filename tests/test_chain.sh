@@ -162,8 +162,13 @@ expect_broken "the newest record deleted: the folio gap is reported" "are missin
 sqlite3 t.db "UPDATE meta SET value = value - 1 WHERE key = 'folio_seq'"
 expect_broken "... and with the counter wound back, the signed heads kept in the database" "ends at" \
   "$B" --db t.db audit verify
-sqlite3 t.db "DROP TRIGGER signed_head_no_delete; DELETE FROM signed_head WHERE pos > (SELECT max(pos) FROM audit)"
-intact "with its signed heads deleted too, the database alone cannot tell" t.db
+sqlite3 t.db "DROP TRIGGER signed_head_no_delete; DELETE FROM signed_head_log WHERE pos > (SELECT max(pos) FROM audit)"
+expect_broken "... and with the counter and the kept heads wound back, the last write's signed head" \
+  "ends at" "$B" --db t.db audit verify
+# The attacker puts back the last write's signed head of an older copy of
+# the file (here the backup's): the database alone then cannot tell.
+sqlite3 t.db "ATTACH '$(cat backup.txt)' AS old; DELETE FROM head_sig; INSERT INTO head_sig SELECT * FROM old.head_sig;"
+intact "with its signed heads wound back too, the database alone cannot tell" t.db
 copy_db t.db t1.db
 expect_broken "... the receipt of the deleted record tells" "ends at" "$B" --db t.db audit verify --head "$R4"
 if [ -s lista.txt ]; then
@@ -183,7 +188,7 @@ sqlite3 t2.db "DROP TRIGGER pledge_no_delete; DROP TRIGGER audit_no_delete; DROP
   DELETE FROM pledge WHERE folio = (SELECT max(folio) FROM pledge);
   DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);
   UPDATE meta SET value = value - 1 WHERE key = 'folio_seq';
-  DELETE FROM signed_head WHERE pos > (SELECT max(pos) FROM audit);"
+  DELETE FROM signed_head_log WHERE pos > (SELECT max(pos) FROM audit); DELETE FROM head_sig;"
 expect_broken "a backup made before the deletion tells (its signed head)" "ends at" \
   "$B" --db t2.db audit verify --head "$(cat backup2.txt)"
 expect_broken "once shown a newer head, the kiosk refuses to write on the shorter chain" "entries were deleted" \

@@ -174,8 +174,10 @@ static void head_set(store_head *h, const char *kiosk, const char *epoch, int64_
 int store_head_of(sqlite3 *db, const char *kiosk, const char *epoch, const char *base_epoch, int64_t base_pos,
                   const char *base_hash, store_head *out)
 {
+    /* The last entry by seq: this kiosk's newest are the table's last rows
+     * (entries of other kiosks pulled since come after them, a few). */
     static const char sql[] = "SELECT pos, hash FROM audit WHERE kiosk_id = ?1 AND epoch = ?2 "
-                              "ORDER BY pos DESC LIMIT 1";
+                              "ORDER BY seq DESC LIMIT 1";
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
@@ -338,11 +340,36 @@ int store_signed_head_check(store *s, const store_signed_head *h)
     return STORE_OK;
 }
 
+/* Stores h: a write's head replaces this kiosk's last one (head_sig),
+ * any other is kept for good (signed_head_log), the same head only once. */
 static int head_insert(store *s, const store_signed_head *h)
 {
-    static const char sql[] = "INSERT OR IGNORE INTO signed_head(kiosk_id, epoch, pos, hash, signed_at, signature, "
-                              "source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-    sqlite3_stmt *st = store_stmt(s, sql);
+    static const char sql[] = "INSERT INTO signed_head_log(kiosk_id, epoch, pos, hash, signed_at, signature, source) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    static const char sql_write[] = "INSERT INTO head_sig(kiosk_id, epoch, pos, hash, signed_at, signature) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(kiosk_id) DO UPDATE SET "
+                                    "epoch = excluded.epoch, pos = excluded.pos, hash = excluded.hash, "
+                                    "signed_at = excluded.signed_at, signature = excluded.signature";
+    static const char sql_have[] = "SELECT 1 FROM signed_head_log WHERE kiosk_id = ?1 AND pos = ?2 AND epoch = ?3 "
+                                   "AND signed_at = ?4 AND signature = ?5";
+    int write = strcmp(h->source, "write") == 0;
+    if (!write) {
+        sqlite3_stmt *q = store_stmt(s, sql_have);
+        if (!q)
+            return STORE_ERROR;
+        store_bind_text(q, 1, h->h.kiosk_id);
+        sqlite3_bind_int64(q, 2, h->h.pos);
+        store_bind_text(q, 3, h->h.epoch);
+        sqlite3_bind_int64(q, 4, h->signed_at);
+        sqlite3_bind_blob(q, 5, h->sig, 64, SQLITE_TRANSIENT);
+        int rc = sqlite3_step(q);
+        sqlite3_reset(q);
+        if (rc == SQLITE_ROW)
+            return STORE_OK;
+        if (rc != SQLITE_DONE)
+            return store_sqlerr(s, rc, "read signed heads");
+    }
+    sqlite3_stmt *st = store_stmt(s, write ? sql_write : sql);
     if (!st)
         return STORE_ERROR;
     store_bind_text(st, 1, h->h.kiosk_id);
@@ -351,7 +378,8 @@ static int head_insert(store *s, const store_signed_head *h)
     store_bind_text(st, 4, h->h.hash);
     sqlite3_bind_int64(st, 5, h->signed_at);
     sqlite3_bind_blob(st, 6, h->sig, 64, SQLITE_TRANSIENT);
-    store_bind_text(st, 7, h->source);
+    if (!write)
+        store_bind_text(st, 7, h->source);
     return store_exec_stmt(s, st, "store the signed chain head");
 }
 
@@ -794,6 +822,8 @@ typedef struct chain_run {
     int64_t first_pos, last_pos;
     char first_prev[UTIL_SHA256_HEX];
     char last_hash[UTIL_SHA256_HEX];
+    unsigned char (*hashes)[32];   /* of positions first_pos .. last_pos */
+    size_t cap;
 } chain_run;
 
 typedef struct chain_walk {
@@ -923,6 +953,18 @@ static int walk_chains(store *s, chain_walk *w, finding *f, long *count)
         }
         r->last_pos = pos;
         util_strlcpy(r->last_hash, hash, sizeof r->last_hash);
+        size_t i = (size_t)(pos - r->first_pos);
+        if (i >= r->cap) {
+            size_t cap = r->cap ? r->cap * 2 : 1024;
+            void *nh = realloc(r->hashes, cap * sizeof *r->hashes);
+            if (!nh) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            r->hashes = nh;
+            r->cap = cap;
+        }
+        sodium_hex2bin(r->hashes[i], 32, hash, strlen(hash), NULL, NULL, NULL);
     }
     sqlite3_finalize(st);
     *count = n;
@@ -932,12 +974,12 @@ static int walk_chains(store *s, chain_walk *w, finding *f, long *count)
 }
 
 /* The hash of kiosk's entry at pos in epoch (into hash), following the
- * epoch's base into its parent when pos is below the epoch's first entry.
- * Returns 1 found, 0 not held (*end = the epoch's last position), -1 error. */
+ * epoch's base into its parent when pos is below the epoch's first entry,
+ * from what the walk kept. Returns 1 found, 0 not held (*end = the epoch's
+ * last position), -1 error. */
 static int hash_at(store *s, const chain_walk *w, const char *kiosk, const char *epoch, int64_t pos,
                    char hash[UTIL_SHA256_HEX], int64_t *end)
 {
-    static const char sql[] = "SELECT hash FROM audit WHERE kiosk_id = ?1 AND epoch = ?2 AND pos = ?3";
     for (int depth = 0; depth < 32; depth++) {
         const chain_run *r = NULL;
         for (size_t i = 0; i < w->nruns && !r; i++)
@@ -951,22 +993,9 @@ static int hash_at(store *s, const chain_walk *w, const char *kiosk, const char 
                 return 0;
             }
             if (pos >= r->first_pos) {
-                sqlite3_stmt *st = store_stmt(s, sql);
-                if (!st)
-                    return -1;
-                store_bind_text(st, 1, kiosk);
-                store_bind_text(st, 2, epoch);
-                sqlite3_bind_int64(st, 3, pos);
-                int rc = sqlite3_step(st);
-                if (rc == SQLITE_ROW)
-                    store_col_text(st, 0, hash, UTIL_SHA256_HEX);
-                sqlite3_reset(st);
-                if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-                    store_sqlerr(s, rc, "audit verify");
-                    return -1;
-                }
+                sodium_bin2hex(hash, UTIL_SHA256_HEX, r->hashes[pos - r->first_pos], 32);
                 *end = r->last_pos;
-                return rc == SQLITE_ROW;
+                return 1;
             }
             base_pos = r->first_pos - 1;
             util_strlcpy(base_hash, r->first_prev, sizeof base_hash);
@@ -1204,9 +1233,7 @@ static int check_rows(store *s, finding *f)
         "SELECT 'person', t.uuid, r.kind FROM person t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
         "WHERE r.kind IS NOT 'person' UNION ALL "
         "SELECT 'event', t.uuid, r.kind FROM event t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
-        "WHERE r.kind IS NOT 'event' UNION ALL "
-        "SELECT 'signature', t.uuid, r.kind FROM signature t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
-        "WHERE r.kind IS NOT 'signature' LIMIT 1";
+        "WHERE r.kind IS NOT 'event' LIMIT 1";
     int rc;
     for (size_t i = 0; i < NKINDS; i++) {
         struct kind_ctx c = {f, &KINDS[i]};
@@ -1445,6 +1472,8 @@ int store_audit_verify_ex(store *s, const store_head_claim *claims, size_t nclai
         code = check_signed_heads(s, &w, &f);
     for (size_t i = 0; !code && !f.found && i < nclaims; i++)
         code = check_claim(s, &w, &claims[i], &f);
+    for (size_t i = 0; i < w.nruns; i++)
+        free(w.runs[i].hashes);
     free(w.runs);
     free(w.fmt);
     if (entries)
