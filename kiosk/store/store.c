@@ -413,6 +413,10 @@ int store_open(store **out, const char *path, int create, char *err, size_t errl
              * a 100,000-row import stays in memory instead of spilling to
              * the WAL and reading pages back mid-transaction. */
             store_exec(s, "PRAGMA cache_size=-65536", "set cache size") ||
+            /* Statement journals in memory: an insert whose trigger may
+             * abort (the UUID registry) keeps one, and on disk it would be
+             * written page by page for every row of an import. */
+            store_exec(s, "PRAGMA temp_store=MEMORY", "set temp store") ||
             migrate(s, version)) {
             snprintf(err, errlen, "%s: %s", path, s->err);
             code = STORE_ERROR;
