@@ -354,7 +354,9 @@ int store_signed_head_check(store *s, const store_signed_head *h);
 int store_signed_head_put(store *s, const store_signed_head *h);
 
 /* Calls fn for each stored signed head of kiosk (NULL = every kiosk), by
- * kiosk and position, newest position last; fn returning non-zero stops. */
+ * kiosk and position, newest position last: those kept for good, and each
+ * kiosk's last write's (source "write": only the last is kept); fn
+ * returning non-zero stops. */
 int store_signed_head_each(store *s, const char *kiosk, int (*fn)(const store_signed_head *, void *), void *ctx);
 
 /* Calls fn for each signed head kept in another database file at path (a
