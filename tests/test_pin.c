@@ -8,6 +8,7 @@
 #include "testutil.h"
 
 #include <signal.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +274,16 @@ static void pin_change_is_audited(void **state)
     sqlite3_close(db);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
     assert_non_null(strstr(store_errmsg(f->s), "pin_hash"));
+    /* The PIN of a hash put in by hand opens nothing. */
+    char known[crypto_pwhash_STRBYTES];
+    assert_int_equal(crypto_pwhash_str(known, "1111", 4, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                       crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+    char sql[512];
+    snprintf(sql, sizeof sql, "UPDATE meta SET value = '%s' WHERE key = 'pin_hash'", known);
+    db = tu_db(f->s);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(pin_check(f->s, "1111", T0 + 1, NULL), PIN_FAILED);
     /* And no new PIN is written over it. */
     assert_int_equal(pin_set_at(f->s, "24680", T0 + 1, err, sizeof err), -1);
     assert_non_null(strstr(err, "no longer matches"));

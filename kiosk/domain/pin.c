@@ -98,6 +98,10 @@ int pin_check(store *s, const char *pin, int64_t now, int64_t *until)
         return PIN_UNSET;
     if (rc)
         return PIN_FAILED;
+    /* A PIN hash put in behind the program's back (it no longer matches its
+     * audit entry, or the entry was forged) opens nothing. */
+    if (store_meta_trusted(s, "pin_hash") != STORE_OK)
+        return PIN_FAILED;
     if (failures >= PIN_MAX_FAILURES) {
         /* A lock that could not be written last time: write it now. */
         if (until)

@@ -27,8 +27,9 @@ int pin_set(store *s, const char *pin, char *err, size_t errlen);
  * count; PIN_WRONG leaves it counted; the fifth wrong try locks until
  * now + PIN_LOCK_SECONDS and returns PIN_LOCKED. While locked (or with
  * five counted tries whose lock could not be written) every try returns
- * PIN_LOCKED without checking. *until (may be NULL) gets the end of the
- * lock. */
+ * PIN_LOCKED without checking. A PIN hash that no longer matches its audit
+ * entry (put in by hand) opens nothing: PIN_FAILED. *until (may be NULL)
+ * gets the end of the lock. */
 int pin_check(store *s, const char *pin, int64_t now, int64_t *until);
 
 #endif

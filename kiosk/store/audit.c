@@ -546,6 +546,17 @@ int store_audit_sign_head(store *s, const char *source, int64_t now, store_signe
     return STORE_OK;
 }
 
+int store_meta_trusted(store *s, const char *key)
+{
+    store_head h;
+    int rc = store_audit_check_current(s, "meta", key);
+    if (rc || !s->sign)
+        return rc;
+    if ((rc = store_audit_head(s, &h)))
+        return rc;
+    return head_trusted(s, &h, 0);
+}
+
 int store_audit_seal(store *s)
 {
     store_signed_head sh;

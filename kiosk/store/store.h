@@ -343,6 +343,12 @@ int store_set_signer(store *s, const unsigned char pk[32], store_sign_fn fn, voi
  * without a signer. */
 int store_audit_sign_head(store *s, const char *source, int64_t now, store_signed_head *out);
 
+/* STORE_OK when setting key (an audited one, e.g. pin_hash) still matches
+ * its latest audit entry and — with a signer — this kiosk's chain head is
+ * covered by a signed head; else STORE_TAMPERED with the reason on s. For
+ * decisions that trust a setting (the PIN) without writing anything. */
+int store_meta_trusted(store *s, const char *key);
+
 /* Checks a signed head's signature with the public key the database holds
  * for its kiosk (this kiosk's signer's key when set). STORE_OK, STORE_NOTFOUND
  * (no key for that kiosk) or STORE_INVALID (bad signature), message on s. */
