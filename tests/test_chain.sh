@@ -206,6 +206,13 @@ expect_broken "a version forged with a correct hash carries no signature" "carry
   "$B" --db f.db audit verify
 expect_broken "... and the kiosk refuses to write on top of it" "carries no signature" \
   "$B" --db f.db checkin "$E" 1004 --keyed
+# Without the key file, nothing is written to a signed database (it could
+# not be signed after, and the kiosk would refuse to write on top of it).
+copy_db k.db nk.db
+rm -f nk.db.key
+expect_broken "without its key file, a signed database is not written" "written only with that key" \
+  "$B" --db nk.db event close "$E"
+intact "... and still verifies" nk.db
 # Unknown or forged signed heads.
 forged=$(printf '%s' "$H" | sed 's/:\([0-9a-f]\)\([0-9a-f]*\)$/:0\2/')
 [ "$forged" = "$H" ] && forged=$(printf '%s' "$H" | sed 's/:\([0-9a-f]\)\([0-9a-f]*\)$/:1\2/')

@@ -664,6 +664,27 @@ int store_record_entry(store *s, const char *kind, const char *uuid, store_head 
 
 /* ---- appending ---- */
 
+/* Without the key: STORE_OK only for a database this kiosk never signed (a
+ * test fixture, one made before its key). Once signed, whatever is
+ * written without the key could not be signed after, and the kiosk would
+ * refuse to write on top of it. */
+static int keyless_ok(store *s)
+{
+    static const char sql[] = "SELECT 1 FROM signed_head WHERE kiosk_id = ?1 LIMIT 1";
+    sqlite3_stmt *st = store_stmt(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, s->kiosk_id);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return STORE_OK;
+    if (rc != SQLITE_ROW)
+        return store_sqlerr(s, rc, "read signed heads");
+    return store_fail(s, STORE_INVALID, "this database is signed by the key of kiosk %s: it is written only with that "
+                      "key (the file <database>.key beside it)", s->kiosk_id);
+}
+
 int store_audit_append(store *s, const char *kind, const char *key, int64_t now)
 {
     static const char sql_ins[] = "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, "
@@ -685,7 +706,7 @@ int store_audit_append(store *s, const char *kind, const char *key, int64_t now)
     if (!s->head_valid) {
         /* Never restart the chain on a read error: store_audit_head fails. */
         store_head h;
-        if ((rc = store_audit_head(s, &h)) || (s->sign && (rc = head_trusted(s, &h, 0)))) {
+        if ((rc = store_audit_head(s, &h)) || (s->sign ? (rc = head_trusted(s, &h, 0)) : (rc = keyless_ok(s)))) {
             free(content);
             return rc;
         }

@@ -329,7 +329,9 @@ typedef int (*store_sign_fn)(void *ctx, const unsigned char *msg, size_t len, un
  * calls it): from now on every transaction that appends entries of this
  * kiosk ends by signing the new head (source "write"), and an append on top
  * of a head that no signed head of this kiosk covers is refused
- * (STORE_TAMPERED). pk is the key's public half: it must be the public key
+ * (STORE_TAMPERED). Without a signer, a database this kiosk has signed
+ * refuses appends of its entries (STORE_INVALID). pk is the key's public
+ * half: it must be the public key
  * the database holds for this kiosk (else STORE_TAMPERED, the signer not
  * set). release (may be NULL) frees ctx at store_close or when replaced. */
 int store_set_signer(store *s, const unsigned char pk[32], store_sign_fn fn, void *ctx, void (*release)(void *));
