@@ -233,6 +233,25 @@ copy_db k.db u4.db
 sqlite3 u4.db "DROP TRIGGER audit_no_update; UPDATE audit SET kiosk_id = 'ZZZZZZZ' WHERE seq = (SELECT max(seq) FROM audit)"
 expect_broken "an entry moved to another kiosk's chain breaks its hash (the kiosk id is under it)" "hash mismatch" "$B" --db u4.db audit verify
 
+# ---- records under a made-up kiosk id, or a key put in by hand ----
+copy_db k.db z.db
+sqlite3 z.db "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, at, method, folio)
+  VALUES ('00000000-0000-4000-8000-000000000001', 'ZZZZZZZ', (SELECT id FROM event), '1004', 1767225600, 'keyed',
+          'ZZZZZZZ-000001')"
+zc=$(sqlite3 z.db "SELECT json_array('attendance', t.uuid, t.kiosk_id, e.uuid, t.employee_no, t.guest_name, t.at,
+  t.method, NULL, t.folio) FROM attendance t JOIN event e ON e.id = t.event_id WHERE t.kiosk_id = 'ZZZZZZZ'")
+zh=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' 0000000000000000000000000000000000000000000000000000000000000000 ZZZZZZZ \
+  1767225600 attendance 00000000-0000-4000-8000-000000000001 "$zc" | sha256sum | cut -c1-64)
+sqlite3 z.db "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos)
+  VALUES ('ZZZZZZZ', 1767225600, 'attendance', '00000000-0000-4000-8000-000000000001', '$zc',
+          '0000000000000000000000000000000000000000000000000000000000000000', '$zh', 2,
+          '00000000-0000-4000-8000-00000000000e', 1)"
+expect_broken "an attendance under a made-up kiosk with its own consistent chain is reported" \
+  "whose public key this database does not hold" "$B" --db z.db audit verify
+sqlite3 z.db "INSERT INTO kiosk_key(kiosk_id, public_key, added_at) VALUES ('ZZZZZZZ', randomblob(32), 1)"
+expect_broken "... and so is a public key put in by hand to vouch for it" "key ZZZZZZZ is not in the audit log" \
+  "$B" --db z.db audit verify
+
 # ---- a backup copy continues under a fresh epoch ----
 BK=$(cat backup.txt)
 cp "$BK" restored.db && cp k.db.key restored.db.key

@@ -54,6 +54,9 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
     "json_array('meta', t.key, CASE WHEN t.key = 'pin_hash' THEN ck_sha256(t.value) ELSE t.value END)"
 #define FROM_META "meta t"
 #define META_AUDITED "('kiosk_id', 'institution', 'unit', 'created_at', 'pin_hash')"
+/* The public keys this kiosk trusts (its own, and those it imported). */
+#define CANON_KEY "json_array('key', t.kiosk_id, lower(hex(t.public_key)), t.institution, t.unit_code)"
+#define FROM_KEY "kiosk_key t"
 
 /* Entries of a kind whose row is gone or differs, by seq (?1 = this kiosk
  * for meta: only its entries count); for master data, verify keeps only a
@@ -97,6 +100,9 @@ static const audit_kind KINDS[] = {
      MISMATCH("meta", CANON_META, "meta", "", "key", " AND t.key IN " META_AUDITED,
               " AND v.kiosk_id = ?1"),
      UNLOGGED("meta", "meta", "key", "t.key IN " META_AUDITED " AND", " AND v.kiosk_id = ?1"), 1, 1},
+    {"key", "SELECT " CANON_KEY " FROM " FROM_KEY " WHERE t.kiosk_id = ?1",
+     MISMATCH("key", CANON_KEY, "kiosk_key", "", "kiosk_id", "", " AND v.kiosk_id = ?1"),
+     UNLOGGED("key", "kiosk_key", "kiosk_id", "", " AND v.kiosk_id = ?1"), 1, 1},
 };
 #define NKINDS (sizeof KINDS / sizeof *KINDS)
 
@@ -784,7 +790,8 @@ int store_audit_baseline(store *s)
         "SELECT 'unit', code FROM unit t WHERE NOT EXISTS (SELECT 1 FROM audit v WHERE v.kind = 'unit' AND "
         "v.record_uuid = t.code) UNION ALL SELECT 'meta', key FROM meta t WHERE key IN " META_AUDITED
         " AND NOT EXISTS (SELECT 1 FROM audit v WHERE v.kind = 'meta' AND v.record_uuid = t.key AND v.kiosk_id = ?1) "
-        "ORDER BY 1 DESC, 2";
+        "UNION ALL SELECT 'key', kiosk_id FROM kiosk_key t WHERE NOT EXISTS (SELECT 1 FROM audit v WHERE "
+        "v.kind = 'key' AND v.record_uuid = t.kiosk_id AND v.kiosk_id = ?1) ORDER BY 1 DESC, 2";
     static const char sql_at[] = "SELECT max(ifnull((SELECT max(at) FROM audit), 0), "
                                  "ifnull((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'created_at'), 0))";
     if (!s->kiosk_id[0])
@@ -856,6 +863,7 @@ typedef struct chain_run {
     char last_hash[UTIL_SHA256_HEX];
     unsigned char (*hashes)[32];   /* of positions first_pos .. last_pos */
     size_t cap;
+    int format;                    /* of its last entry */
 } chain_run;
 
 typedef struct chain_walk {
@@ -984,6 +992,7 @@ static int walk_chains(store *s, chain_walk *w, finding *f, long *count)
             break;
         }
         r->last_pos = pos;
+        r->format = format;
         util_strlcpy(r->last_hash, hash, sizeof r->last_hash);
         size_t i = (size_t)(pos - r->first_pos);
         if (i >= r->cap) {
@@ -1269,6 +1278,8 @@ static int check_rows(store *s, finding *f)
     int rc;
     for (size_t i = 0; i < NKINDS; i++) {
         struct kind_ctx c = {f, &KINDS[i]};
+        if (KINDS[i].own && !s->kiosk_id[0])
+            continue; /* settings and trusted keys are a kiosk's: none yet */
         if ((rc = KINDS[i].master ? master_mismatch(s, &KINDS[i], f) : first_row(s, KINDS[i].mismatch, on_mismatch, &c)) ||
             (rc = first_row(s, KINDS[i].unlogged, on_unlogged, &c)))
             return rc;
@@ -1464,6 +1475,28 @@ static int check_signed_heads(store *s, const chain_walk *w, finding *f)
         return code;
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return store_sqlerr(s, rc, "audit verify");
+    /* Every other kiosk's chain, epoch by epoch, ends at a head its key
+     * signed (a sync brings the heads with the entries): entries written
+     * under an unknown or made-up kiosk id count for nothing. */
+    for (size_t i = 0; i < w->nruns; i++) {
+        const chain_run *r = &w->runs[i];
+        store_head h;
+        int err = 0;
+        if (r->format < 2 || strcmp(r->kiosk, s->kiosk_id) == 0)
+            continue;
+        head_set(&h, r->kiosk, r->epoch, r->last_pos, r->last_hash);
+        unsigned char opk[32];
+        if (kiosk_pk(s, r->kiosk, opk) != STORE_OK) {
+            note(f, r->first_seq, "audit entry %lld: entries of kiosk %s, whose public key this database does not hold; "
+                 "they were added outside the program", r->first_seq, r->kiosk);
+            continue;
+        }
+        if (!head_covered(s, &h, &err) && !err)
+            note(f, r->first_seq, "audit entry %lld: the entries of kiosk %s up to position %lld carry no signature of "
+                 "its key; they were added outside the program", r->first_seq, r->kiosk, (long long)r->last_pos);
+        if (err)
+            return err;
+    }
     if (!s->kiosk_id[0])
         return STORE_OK;
     store_head head;

@@ -779,26 +779,49 @@ int store_unit_each(store *s, int (*fn)(const store_unit *, void *), void *ctx)
 
 /* ---- keys ---- */
 
-int store_key_put(store *s, const char *kiosk_id, const unsigned char pk[32], const char *institution,
-                  const char *unit, int64_t now)
+/* A public key to store (store_key_put). */
+struct key_put {
+    const char *kiosk_id, *institution, *unit;
+    const unsigned char *pk;
+    int64_t now;
+};
+
+static int key_write(store *s, void *arg)
 {
     static const char sql[] =
         "INSERT INTO kiosk_key(kiosk_id, public_key, institution, unit_code, added_at) VALUES (?1,?2,?3,?4,?5) "
         "ON CONFLICT(kiosk_id) DO UPDATE SET institution = excluded.institution, unit_code = excluded.unit_code "
-        "WHERE public_key = excluded.public_key";
-    unsigned char old[32];
-    if (store_key_get(s, kiosk_id, old) == STORE_OK && memcmp(old, pk, 32) != 0)
-        return store_fail(s, STORE_EXISTS, "kiosk %s already has a different public key; refusing to replace it",
-                          kiosk_id);
+        "WHERE public_key = excluded.public_key AND (institution IS NOT excluded.institution OR "
+        "unit_code IS NOT excluded.unit_code)";
+    const struct key_put *k = arg;
+    int rc;
+    /* Which keys this kiosk trusts is audited (once it has an identity). */
+    if (s->kiosk_id[0] && (rc = store_audit_check_current(s, "key", k->kiosk_id)))
+        return rc;
     sqlite3_stmt *st = store_stmt(s, sql);
     if (!st)
         return STORE_ERROR;
-    store_bind_text(st, 1, kiosk_id);
-    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_TRANSIENT);
-    store_bind_text(st, 3, institution ? institution : "");
-    store_bind_text(st, 4, unit ? unit : "");
-    sqlite3_bind_int64(st, 5, now);
-    return store_exec_stmt(s, st, "save public key");
+    store_bind_text(st, 1, k->kiosk_id);
+    sqlite3_bind_blob(st, 2, k->pk, 32, SQLITE_TRANSIENT);
+    store_bind_text(st, 3, k->institution ? k->institution : "");
+    store_bind_text(st, 4, k->unit ? k->unit : "");
+    sqlite3_bind_int64(st, 5, k->now);
+    if ((rc = store_exec_stmt(s, st, "save public key")))
+        return rc;
+    if (!s->kiosk_id[0] || sqlite3_changes(s->db) == 0)
+        return STORE_OK;
+    return store_audit_append(s, "key", k->kiosk_id, k->now);
+}
+
+int store_key_put(store *s, const char *kiosk_id, const unsigned char pk[32], const char *institution,
+                  const char *unit, int64_t now)
+{
+    unsigned char old[32];
+    struct key_put k = {kiosk_id, institution, unit, pk, now};
+    if (store_key_get(s, kiosk_id, old) == STORE_OK && memcmp(old, pk, 32) != 0)
+        return store_fail(s, STORE_EXISTS, "kiosk %s already has a different public key; refusing to replace it",
+                          kiosk_id);
+    return in_tx(s, key_write, &k);
 }
 
 int store_key_get(store *s, const char *kiosk_id, unsigned char pk[32])

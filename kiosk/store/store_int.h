@@ -89,7 +89,8 @@ int store_in_list(const char *const *list, const char *s);
 
 /* Appends the audit entry for record (kind, key) as it is now: kind is
  * attendance, pledge, person, event (key = the UUID), unit (key = the
- * code) or meta (key = an audited key, store_meta_audited). Format 2, this
+ * code), meta (key = an audited key, store_meta_audited) or key (a public
+ * key this kiosk trusts: key = that kiosk's id). Format 2, this
  * database's epoch, the next position. Must run inside the transaction
  * that wrote the record. With a signer, refuses (STORE_TAMPERED) when this
  * kiosk's chain head is not covered by one of its signed heads. */
@@ -106,7 +107,7 @@ int store_audit_check_current(store *s, const char *kind, const char *key);
 int store_audit_seal(store *s);
 
 /* After migration 2 (db/002_chain.sql), in its transaction: one audit
- * entry for each unit and audited meta key that has none yet. */
+ * entry for each unit, audited meta key and public key that has none yet. */
 int store_audit_baseline(store *s);
 
 /* 1 if meta key is audited (kiosk_id, institution, unit, created_at,
