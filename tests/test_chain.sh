@@ -114,6 +114,12 @@ sqlite3 a2.db "DROP TRIGGER attendance_uuid;
   VALUES ('$P1', (SELECT value FROM meta WHERE key='kiosk_id'), (SELECT id FROM event), '1004', 1, 'keyed', 'X-1');"
 expect_broken "an attendance reusing a person's UUID is reported" "attendance $P1" "$B" --db a2.db audit verify
 
+copy_db k.db a3.db
+sqlite3 a3.db "INSERT INTO person(uuid, kiosk_id, employee_no, surname1, unit_code, name_norm, updated_at)
+  VALUES ('$ATT', (SELECT value FROM meta WHERE key='kiosk_id'), '9999', 'Falsa', 'SCLC', 'falsa', 1)"
+expect_broken "a person put in by hand with an attendance's UUID is reported" "person $ATT" \
+  "$B" --db a3.db audit verify
+
 # ---- 2. master data cannot be laundered ----
 copy_db k.db m.db
 sqlite3 m.db "UPDATE event SET start_local = '2024-11-24 10:00'"
