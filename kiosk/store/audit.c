@@ -65,6 +65,13 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
     "SELECT v.seq, v.record_uuid, t." key " IS NULL FROM audit v LEFT JOIN " table " t ON t." key       \
     " = v.record_uuid" on " " joins " WHERE v.kind = '" kind "'" own " AND (t." key " IS NULL OR "       \
     canon " IS NOT v.content) ORDER BY v.seq"
+/* The same for the kinds with many entries: the audit table read in order
+ * (+ keeps SQLite off the audit_record index, whose order would make it
+ * fetch every entry at random). */
+#define MISMATCH_SCAN(kind, canon, table, joins, key)                                                \
+    "SELECT v.seq, v.record_uuid, t." key " IS NULL FROM audit v LEFT JOIN " table " t ON t." key       \
+    " = v.record_uuid " joins " WHERE +v.kind = '" kind "' AND (t." key " IS NULL OR " canon           \
+    " IS NOT v.content) ORDER BY v.seq"
 #define JOINS_ATTENDANCE "LEFT JOIN event e ON e.id = t.event_id LEFT JOIN signature g ON g.id = t.signature_id"
 #define JOINS_PLEDGE "LEFT JOIN signature g ON g.id = t.signature_id"
 /* Rows of a kind without an entry of that kind and key. */
@@ -83,12 +90,12 @@ typedef struct audit_kind {
 
 static const audit_kind KINDS[] = {
     {"attendance", "SELECT " CANON_ATTENDANCE " FROM " FROM_ATTENDANCE " WHERE t.uuid = ?1",
-     MISMATCH("attendance", CANON_ATTENDANCE, "attendance", JOINS_ATTENDANCE, "uuid", "", ""),
+     MISMATCH_SCAN("attendance", CANON_ATTENDANCE, "attendance", JOINS_ATTENDANCE, "uuid"),
      UNLOGGED("attendance", "attendance", "uuid", "", ""), 0, 0},
     {"pledge", "SELECT " CANON_PLEDGE " FROM " FROM_PLEDGE " WHERE t.uuid = ?1",
-     MISMATCH("pledge", CANON_PLEDGE, "pledge", JOINS_PLEDGE, "uuid", "", ""), UNLOGGED("pledge", "pledge", "uuid", "", ""), 0, 0},
+     MISMATCH_SCAN("pledge", CANON_PLEDGE, "pledge", JOINS_PLEDGE, "uuid"), UNLOGGED("pledge", "pledge", "uuid", "", ""), 0, 0},
     {"person", "SELECT " CANON_PERSON " FROM " FROM_PERSON " WHERE t.uuid = ?1",
-     MISMATCH("person", CANON_PERSON, "person", "", "uuid", "", ""),
+     MISMATCH_SCAN("person", CANON_PERSON, "person", "", "uuid"),
      UNLOGGED("person", "person", "uuid", "", ""), 1, 0},
     {"event", "SELECT " CANON_EVENT " FROM " FROM_EVENT " WHERE t.uuid = ?1",
      MISMATCH("event", CANON_EVENT, "event", "", "uuid", "", ""),
