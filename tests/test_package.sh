@@ -7,10 +7,12 @@
 #   - no trace of the source or build tree in it, and it reads its texts from
 #     the unpacked data dir (the root's copies are marked, and the marks are
 #     what the kiosk shows and signs; with them moved away it finds none);
-#   - --version, the installed kiosk.ini, the default --db, UTF-8 names;
+#   - --version, doctor, the installed kiosk.ini, the default --db, UTF-8 names;
 #   - no test hooks: CEPCI_NOW and CK_WIDGETS_FILE are ignored;
 #   - systemd-analyze verify on the unit (no message at all), lintian (no
 #     error);
+#   - the kiosk on a notify socket: READY=1, WATCHDOG=1 often enough,
+#     STOPPING=1 on SIGTERM, exactly when the unit is Type=notify;
 #   - the kiosk under cage (headless wlroots, pixman, as the user nobody, in
 #     its own PID namespace), a grim screenshot that the kiosk fills, then
 #     SIGTERM to every process as `systemctl stop` does (KillMode=
@@ -173,6 +175,13 @@ printf 'numero_empleado,nombre,primer_apellido,segundo_apellido,unidad\n100001,J
 ck --db k.db --config empty.ini roster import r.csv >/dev/null
 ck --db k.db --config empty.ini roster list --search Peña | grep -q $'\tJosé Peña Íñiguez\t' ||
     fail "UTF-8 name: $(ck --db k.db --config empty.ini roster list)"
+# doctor, from the unpacked tree: every check runs, the texts are the
+# unpacked ones, nothing is an ERROR.
+ck --db k.db --config empty.ini doctor > doctor.out 2>&1 || { cat doctor.out; fail "doctor in the unpacked root"; }
+grep -qE "^OK +textos +.*\($R/usr/share/cepci-kiosk/assets/carta-compromiso.txt\)" doctor.out || { cat doctor.out; fail "doctor's texts"; }
+[ "$(grep -cE '^(OK|AVISO|ERROR) ' doctor.out)" -ge 12 ] || { cat doctor.out; fail "doctor: fewer than 12 checks"; }
+ok "doctor: $(grep -c '^OK ' doctor.out) OK, $(grep -c '^AVISO ' doctor.out) AVISO, exit 0"
+
 day() { TZ=America/Mexico_City date +%F; }
 today=$(day)
 E=$(ck --db k.db --config empty.ini event add --title "Taller de ética" --kind taller --topics etica \
@@ -234,6 +243,65 @@ if command -v systemd-analyze >/dev/null && [ -x /usr/bin/cage ]; then
     ok "systemd-analyze verify: no message"
 else
     skip "systemd-analyze verify: needs systemd-analyze and /usr/bin/cage"
+fi
+
+# ---- readiness and the watchdog (sd_notify) ----
+# The installed kiosk on a notify socket, as systemd would run it (with
+# WATCHDOG_USEC=600000 it must pet every 0.3 s at most), then SIGTERM. The
+# unit and the binary must agree: Type=notify exactly when the kiosk sends
+# READY=1 (cmake/install.cmake decides from the build).
+unit=$R/lib/systemd/system/cepci-kiosk.service
+if command -v perl >/dev/null; then
+    perl -MIO::Socket::UNIX -MSocket -e '
+        $| = 1;
+        my $hires = eval { require Time::HiRes; 1 };   # not in perl-base: then no gap check
+        sub now { $hires ? Time::HiRes::time() : time }
+        print "HIRES $hires\n" if $hires;
+        my $s = IO::Socket::UNIX->new(Type => SOCK_DGRAM, Local => $ARGV[0]) or die "socket: $!";
+        open(my $ready, ">", "$ARGV[0].up"); close $ready;
+        my $end = time + 8;
+        while (time < $end) {
+            my $rin = ""; vec($rin, fileno($s), 1) = 1;
+            next unless select($rin, undef, undef, 0.2);
+            $s->recv(my $m, 4096);
+            $m =~ s/\n/|/g;
+            printf "%.3f %s\n", now(), $m;
+            last if $m =~ /STOPPING=1/;
+        }' "$W/notify.sock" > "$W/notify.log" 2> "$W/notify.err" &
+    listener=$!
+    for _ in $(seq 50); do [ -e "$W/notify.sock.up" ] && break; sleep 0.1; done
+    # (WATCHDOG_PID names the kiosk itself: the shell's PID, which exec keeps)
+    env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$W" SDL_VIDEODRIVER=dummy NOTIFY_SOCKET="$W/notify.sock" \
+        WATCHDOG_USEC=600000 sh -c 'WATCHDOG_PID=$$ exec "$0" "$@"' \
+        "$B" --db k.db --config empty.ini run --windowed 800x600 --software > notify.out 2>&1 &
+    kiosk=$!
+    sleep 3
+    kill -TERM "$kiosk"
+    wait "$kiosk" || { cat notify.out; fail "the kiosk on a notify socket exited $? after SIGTERM"; }
+    wait "$listener" || true
+    ready=$(grep -c 'READY=1' "$W/notify.log" || true)
+    pets=$(grep -c 'WATCHDOG=1' "$W/notify.log" || true)
+    stopping=$(grep -c 'STOPPING=1' "$W/notify.log" || true)
+    if grep -qx 'Type=notify' "$unit"; then
+        grep -qx 'NotifyAccess=all' "$unit" && grep -qx 'WatchdogSec=30' "$unit" || fail "Type=notify without NotifyAccess=all and WatchdogSec=30"
+        [ "$ready" = 1 ] || fail "the unit is Type=notify but the kiosk sent READY=1 $ready times: $(cat "$W/notify.log")"
+        # About 3 s at one pet per 0.2 s at most: at least 5 (the first frame comes after start-up).
+        [ "$pets" -ge 5 ] || fail "only $pets WATCHDOG=1 in 3 s with WatchdogSec 0.6 s: $(cat "$W/notify.log")"
+        [ "$stopping" = 1 ] || fail "no STOPPING=1 after SIGTERM: $(cat "$W/notify.log")"
+        gaps="not measured: no Time::HiRes"
+        if grep -q '^HIRES 1' "$W/notify.log"; then
+            gaps=$(awk '/WATCHDOG=1/ { if (last) { g = $1 - last; if (g > max) max = g } last = $1 } END { printf "%.2f", max }' "$W/notify.log")
+            awk -v g="$gaps" 'BEGIN { exit !(g < 0.6) }' || fail "a gap of $gaps s between WATCHDOG=1 (WatchdogSec 0.6 s)"
+            gaps="$gaps s"
+        fi
+        ok "sd_notify: READY=1, $pets WATCHDOG=1 (longest gap $gaps), STOPPING=1; the unit is Type=notify, NotifyAccess=all, WatchdogSec=30"
+    else
+        [ "$ready" = 0 ] || fail "the kiosk sends READY=1 but the unit is not Type=notify (cmake/install.cmake)"
+        ! grep -qE '^WatchdogSec=' "$unit" || fail "WatchdogSec without sd_notify would kill a healthy kiosk"
+        skip "sd_notify: the kiosk sends no READY=1 yet (issue 10), so the unit is Type=simple without a watchdog"
+    fi
+else
+    skip "sd_notify: perl missing for the notify socket"
 fi
 
 # ---- lintian ----
