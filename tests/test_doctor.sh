@@ -13,6 +13,8 @@
 set -euo pipefail
 B=$(readlink -f "${CK_BIN:?CK_BIN not set}")
 SRC=${CK_SOURCE_DIR:?CK_SOURCE_DIR not set}
+# (Under LeakSanitizer, the list of suppressions used would be stderr output.)
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}print_suppressions=0"
 command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 not installed"; exit 77; }
 command -v perl >/dev/null || { echo "SKIP: perl not installed"; exit 77; }
 T=$(mktemp -d /tmp/ck-doctor-XXXXXX)
