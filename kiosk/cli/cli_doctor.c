@@ -197,8 +197,10 @@ static void check_texts(doctor *d)
         report(d, DOC_WARN, "textos", "Carta y aviso de privacidad legibles; sin mensajes de espera en %s", c->attract);
         return;
     }
-    report(d, DOC_OK, "textos", "Carta, aviso de privacidad y %d mensaje%s de espera (%s)", n, n == 1 ? "" : "s",
-           c->carta);
+    char dir[512];
+    dir_of(c->carta, dir, sizeof dir);
+    report(d, DOC_OK, "textos", "Carta, aviso de privacidad y %d mensaje%s de espera en %s", n, n == 1 ? "" : "s",
+           dir);
 }
 
 /* The database: present, ours, intact, of this program's schema. Opens
@@ -581,7 +583,7 @@ static void check_exports(doctor *d)
  * failure as AVISO: the kiosk never waits on the network. */
 static void check_central(doctor *d)
 {
-    report(d, DOC_OK, "central", "no configurado (esta versión trabaja solo sin conexión)");
+    report(d, DOC_OK, "central", "no configurado");
 }
 
 int cli_cmd_doctor(cli_ctx *ctx, int argc, char **argv)
