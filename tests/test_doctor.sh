@@ -276,7 +276,7 @@ expect AVISO exportaciones "$K/exports no existe" 0
 mkdir -m 700 "$K/exports"
 
 # ---- disk (a 30 MiB tmpfs in a private mount namespace) ----
-if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && unshare --mount --propagation private true 2>/dev/null; then
     mkdir "$T/small"
     set +e
     out=$(unshare --mount --propagation private bash -c '
@@ -286,7 +286,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
     set -e
     expect ERROR disco "libres en $T/small: el quiosco puede dejar de guardar registros" 1
 else
-    skip "disk: needs root and unshare for a small tmpfs"
+    skip "disk: needs root and a private mount namespace (unshare; / a mount point, not a chroot) for a small tmpfs"
 fi
 
 # ---- central ----

@@ -32,6 +32,12 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok - $*"; }
 skip() { echo "SKIP - $*"; }
+# A private mount namespace (the maintainer scripts, the cage run) needs root
+# and a / that is a mount point: not so in a plain chroot (fresh-debian.sh).
+private_ns=""
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+    unshare --mount --propagation private true 2>/dev/null && private_ns=1
+fi
 
 # ---- the package ----
 # (niced: the timing-sensitive kiosk tests run beside it)
@@ -66,7 +72,7 @@ ok "conffiles and maintainer scripts"
 # The maintainer scripts for real, in a private mount namespace where /etc is
 # a copy and /var/lib is empty: the real adduser, chown and chmod run, and
 # this machine is left as it was.
-if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && ! getent passwd cepci-kiosk >/dev/null; then
+if [ -n "$private_ns" ] && ! getent passwd cepci-kiosk >/dev/null; then
     mkdir "$T/ns"
     cat > "$T/ns/run.sh" <<'EOF'
 set -eu
@@ -95,7 +101,7 @@ EOF
     grep -q '/var/lib/cepci-kiosk' "$T/ns/purge.msg" || fail "purge does not say where the data is"
     ok "postinst (twice), prerm, postrm remove and purge: data and user kept; purge says: $(cat "$T/ns/purge.msg")"
 else
-    skip "maintainer scripts: need root, unshare and no cepci-kiosk user on this machine"
+    skip "maintainer scripts: need root, a private mount namespace (unshare; / a mount point) and no cepci-kiosk user on this machine"
 fi
 
 # ---- unpacked into a throwaway root ----
@@ -319,6 +325,7 @@ for tool in cage grim unshare setpriv convert Xwayland; do
     command -v "$tool" >/dev/null || why="$why $tool missing;"
 done
 [ "$(id -u)" = 0 ] || why="$why needs root (PID namespace, then runs cage as nobody);"
+[ "$(id -u)" != 0 ] || [ -n "$private_ns" ] || why="$why no private mount namespace here (/ is not a mount point: a chroot?);"
 if [ -n "$why" ]; then
     skip "cage:$why"
     exit 0

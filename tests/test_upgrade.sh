@@ -33,8 +33,9 @@
 # database it wrote is migrated by the installed binary through every real
 # migration, with the copy made first.
 #
-# Exits 77 when it cannot run: needs root, unshare, overlayfs and the
-# packaging tools.
+# Exits 77 when it cannot run: needs root, a private mount namespace (a /
+# that is a mount point: not a plain chroot), overlayfs and the packaging
+# tools.
 set -euo pipefail
 SRC=${CK_SOURCE_DIR:?CK_SOURCE_DIR not set}
 BUILD=${CK_BUILD_DIR:?CK_BUILD_DIR not set}
@@ -50,6 +51,8 @@ chmod 755 "$T"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok - $*"; }
 
+unshare --mount --propagation private true 2>/dev/null ||
+    skip77 "no private mount namespace here (/ is not a mount point: a chroot?)"
 # Overlays need a file system that supports them as the upper layer.
 mkdir -p "$T/probe/u" "$T/probe/w" "$T/probe/m"
 unshare --mount --propagation private \
