@@ -47,18 +47,28 @@ int store_in_use(const char *path)
     if (!f)
         return 0;
     /* "1: POSIX  ADVISORY  READ 4711 fe:01:1234567 128 128"; a waiting
-     * lock's line has "->" after the number and is skipped. */
+     * lock's line has "->" after the number and is skipped. Every
+     * connection holds a read lock on byte 128 of the -shm (SQLite's "DMS"
+     * byte) while it is open. The device is the one stat() gives, except on
+     * an overlayfs whose layers are on different file systems: stat() then
+     * names the layer's device and /proc/locks the overlay's, an anonymous
+     * one (major 0), with the same inode number. */
     char line[256];
     int found = 0;
     long self = (long)getpid();
     while (!found && fgets(line, sizeof line, f)) {
-        char kind[16], mode[16], access_[16];
+        char kind[16], mode[16], access_[16], end[24];
         long pid;
         unsigned maj, min;
         unsigned long ino;
-        if (sscanf(line, "%*d: %15s %15s %15s %ld %x:%x:%lu", kind, mode, access_, &pid, &maj, &min, &ino) == 7 &&
-            maj == major(st.st_dev) && min == minor(st.st_dev) && ino == (unsigned long)st.st_ino && pid != self)
-            found = 1; /* pid -1: an open file description lock, someone else's too */
+        long long start;
+        if (sscanf(line, "%*d: %15s %15s %15s %ld %x:%x:%lu %lld %23s", kind, mode, access_, &pid, &maj, &min, &ino,
+                   &start, end) != 9 ||
+            ino != (unsigned long)st.st_ino || pid == self)
+            continue; /* (pid -1: an open file description lock, someone else's too) */
+        if (!(maj == major(st.st_dev) && min == minor(st.st_dev)) && maj != 0)
+            continue;
+        found = start <= 128 && (strcmp(end, "EOF") == 0 || strtoll(end, NULL, 10) >= 128);
     }
     fclose(f);
     return found;
