@@ -378,7 +378,15 @@ echo "kiosk exit status: $(cat "$W/kiosk.status" 2>/dev/null || echo none)"
 [ -z "$left" ] || { kill -KILL -1; wait; }
 [ -n "$filled" ] && [ -z "$left" ]
 EOF
-if ! unshare --pid --fork --mount-proc bash "$T/cage.sh" "$W" "$RUN" "$B" > "$T/cage.out" 2>&1; then
+# cage's Xwayland (as nobody) leaves its display lock and socket in /tmp
+# when it is killed; they are removed after the run (only those it made),
+# or they pile up and confuse the next X server's choice of display.
+x_files() { find /tmp/.X11-unix /tmp -maxdepth 1 \( -name '.X*-lock' -o -name 'X[0-9]*' \) -user nobody 2>/dev/null | sort; }
+x_before=$(x_files)
+cage_rc=0
+unshare --pid --fork --mount-proc bash "$T/cage.sh" "$W" "$RUN" "$B" > "$T/cage.out" 2>&1 || cage_rc=$?
+comm -13 <(printf '%s\n' "$x_before") <(x_files) | while read -r f; do [ -n "$f" ] && rm -f "$f"; done
+if [ "$cage_rc" != 0 ]; then
     cat "$T/cage.out" "$W/cage.log" >&2
     fail "the kiosk under cage (see above)"
 fi
