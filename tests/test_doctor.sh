@@ -253,6 +253,9 @@ expect AVISO impresora "no puede escribir en $T/no-folder" 0
 printer "cups:Recibos"
 doctor ck
 printf '%s\n' "$out" | grep -qE "^(AVISO|OK) +impresora +cups:Recibos: " || fail "cups: $out"
+if [ ! -x /usr/bin/lpstat ]; then
+    printf '%s\n' "$out" | grep -q "cups:Recibos: no se encuentra lpstat (instale cups-client)" || fail "cups without lpstat: $out"
+fi
 [ "$rc" = 0 ] || fail "cups: exit $rc"
 ok "$(printf '%s\n' "$out" | grep impresora)"
 cp "$T/good.ini" "$K/kiosk.ini"

@@ -394,6 +394,14 @@ static void check_fonts(doctor *d)
     report(d, DOC_OK, "tipografía", "%s (%s)", family, file);
 }
 
+/* Milliseconds since *t0 (CLOCK_MONOTONIC). */
+static long elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)((t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
 /* Runs `lpstat -p QUEUE` (a cups: printer) within DOCTOR_LPSTAT_TIMEOUT_MS;
  * its first line goes to out. Returns its exit status, or -1. */
 static int lpstat(const char *queue, char *out, size_t outlen)
@@ -419,11 +427,10 @@ static int lpstat(const char *queue, char *out, size_t outlen)
     }
     close(pfd[1]);
     size_t n = 0;
-    struct timespec t0, t;
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
-        clock_gettime(CLOCK_MONOTONIC, &t);
-        long left = DOCTOR_LPSTAT_TIMEOUT_MS - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+        long left = DOCTOR_LPSTAT_TIMEOUT_MS - elapsed_ms(&t0);
         struct pollfd p = {.fd = pfd[0], .events = POLLIN};
         if (left <= 0 || poll(&p, 1, (int)left) <= 0)
             break;
@@ -437,7 +444,11 @@ static int lpstat(const char *queue, char *out, size_t outlen)
     out[n] = '\0';
     out[strcspn(out, "\n")] = '\0';
     close(pfd[0]);
-    if (waitpid(pid, &status, WNOHANG) == 0) {
+    /* Its output ended: give it the rest of the time to exit. */
+    pid_t w;
+    while ((w = waitpid(pid, &status, WNOHANG)) == 0 && elapsed_ms(&t0) < DOCTOR_LPSTAT_TIMEOUT_MS)
+        poll(NULL, 0, 10);
+    if (w == 0) {
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
         snprintf(out, outlen, "lpstat no contestó a tiempo");
