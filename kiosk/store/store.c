@@ -406,6 +406,10 @@ int store_open(store **out, const char *path, int create, char *err, size_t errl
             goto fail;
         }
     } else {
+        /* An older schema: copied aside before the first migration (upgrade.c). */
+        if (version > 0 && version < (int)ck_migration_count &&
+            (code = store_upgrade_backup(s, path, version, err, errlen)) != STORE_OK)
+            goto fail;
         if (store_exec(s, "PRAGMA journal_mode=WAL", "set WAL") ||
             store_exec(s, "PRAGMA synchronous=FULL", "set synchronous") ||
             store_exec(s, "PRAGMA foreign_keys=ON", "set foreign keys") ||

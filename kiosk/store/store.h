@@ -112,6 +112,32 @@ int store_set_durable(store *s, int durable);
  * tests. STORE_INVALID for a name that is not a plain word. */
 int store_pragma(store *s, const char *name, char *out, size_t outlen);
 
+/* ---- upgrades and health (upgrade.c) ----
+ * store_open migrates a database of an older schema, after copying it to
+ * "<db>.schemaN.bak" beside it (see upgrade.c); it refuses to while another
+ * process has the database open. */
+
+/* 1 if another process has the (WAL) database at path open, from
+ * /proc/locks; 0 if not, or when that cannot be told. Opens nothing. */
+int store_in_use(const char *path);
+
+/* What `doctor` reports about a database, read without changing it. */
+typedef struct store_health {
+    int version;          /* PRAGMA user_version; -1 when unreadable */
+    int ours;             /* 1: cepci-kiosk's (an empty file, or it has the meta table) */
+    int in_use;           /* store_in_use() */
+    char integrity[256];  /* "ok", or the first problem PRAGMA integrity_check names */
+} store_health;
+
+/* Opens the database at path read-only (an immutable snapshot when even
+ * that cannot share its WAL) and fills out: schema version, whether it is
+ * ours, whether another process has it open, and integrity_check's first
+ * line. Never migrates or writes (as root, SQLite may create the -shm file,
+ * owned like the database). Returns STORE_OK; STORE_NOTFOUND (no file),
+ * STORE_INVALID (not a database, damaged header) or STORE_ERROR with one
+ * line in err. */
+int store_inspect(const char *path, store_health *out, char *err, size_t errlen);
+
 /* ---- units ---- */
 typedef struct store_unit {
     char code[STORE_UNIT_CODE_LEN];

@@ -8,6 +8,7 @@
  * events.c   events
  * records.c  check-in, pledge, signatures, folios: one record-writing path
  * report.c   read-only walks for indicators, exports and the command line
+ * upgrade.c  the copy made before migrating an older database; store_inspect
  *
  * Error convention: a helper that fails leaves the reason on s->err (through
  * store_fail / store_sqlerr) and returns a STORE_* code; callers pass it up. */
@@ -68,6 +69,16 @@ int store_fail(store *s, int code, const char *fmt, ...) __attribute__((format(p
 /* Maps a SQLite failure rc of `what` to a STORE_* code with a clear message
  * on s (disk full, read-only, damaged file, locked, ...). */
 int store_sqlerr(store *s, int rc, const char *what);
+
+/* ---- upgrades (upgrade.c) ---- */
+
+/* Called by store_open before it migrates the existing database at path
+ * from schema `from` (> 0) to store_schema_version(): refuses while another
+ * process has it open, else copies it (SQLite backup API) to
+ * "<path>.schemaFROM.bak", mode 0600, and logs one line on stderr. Returns
+ * STORE_OK, or a STORE_* code with one line in err and the database
+ * unchanged. */
+int store_upgrade_backup(store *s, const char *path, int from, char *err, size_t errlen);
 
 /* ---- statements (store.c) ---- */
 
