@@ -40,7 +40,7 @@ static const cli_command COMMANDS[] = {
     {"receipt", cli_cmd_receipt, "receipt FOLIO [--png FILE] [--print]"},
     {"verify", cli_cmd_verify, "verify PAYLOAD"},
     {"keys", cli_cmd_keys, "keys export [FILE] | keys import FILE"},
-    {"audit", cli_cmd_audit, "audit verify"},
+    {"audit", cli_cmd_audit, "audit verify [--head CKH1:...|CK2:...|FILE]... | audit head   check / sign the chain"},
     {"backup", cli_cmd_backup, "backup [DIR]                  online copy of the database"},
     {"admin", cli_cmd_admin, "admin set-pin"},
     {"doctor", cli_cmd_doctor, "doctor                        check config, database, key, fonts, printer, backups"},
