@@ -4,7 +4,9 @@
 -- * attendance.method gains 'desk' (registered at the coordinator's desk,
 --   a command-line check-in without --keyed). SQLite cannot change a CHECK
 --   in place, so the table is rebuilt: same row ids, UUIDs and folios, and
---   the append-only triggers and indexes of 001 are made again.
+--   the append-only triggers and indexes of 001 and the UUID registry
+--   trigger of 002 are made again (the copy itself registers nothing: its
+--   UUIDs are in record_uuid already).
 -- * attendance and pledge gain a snapshot of the person's unit, area and
 --   position as they were when the record was made (snap_*). Rows written
 --   before this version keep NULL there ("not recorded"): their canonical
@@ -12,7 +14,8 @@
 --   position come from the current roster. New rows always fill the three
 --   (empty strings for a guest), and their canonical content carries them.
 -- * event_reopen: why a closed event was opened again (append-only,
---   audited as kind 'reopen', printed on the list).
+--   audited as kind 'reopen', printed on the list; its UUIDs in the
+--   registry of 002 like every record's).
 -- * person.employee_key: the canonical employee number (README, "Employee
 --   numbers"): a number of digits only loses its leading zeros ("007" ->
 --   "7"); anything else is kept as it is. Every lookup goes through it, so
@@ -56,6 +59,10 @@ CREATE TRIGGER attendance_no_update BEFORE UPDATE ON attendance
   BEGIN SELECT RAISE(ABORT, 'attendance records are append-only'); END;
 CREATE TRIGGER attendance_no_delete BEFORE DELETE ON attendance
   BEGIN SELECT RAISE(ABORT, 'attendance records are append-only'); END;
+CREATE TRIGGER attendance_uuid AFTER INSERT ON attendance BEGIN
+  INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'attendance') ON CONFLICT(uuid) DO UPDATE
+    SET kind = RAISE(ABORT, 'UUID already used by a record of another kind') WHERE kind <> excluded.kind;
+END;
 
 ALTER TABLE pledge ADD COLUMN snap_unit TEXT;
 ALTER TABLE pledge ADD COLUMN snap_area TEXT;
@@ -74,6 +81,10 @@ CREATE TRIGGER event_reopen_no_update BEFORE UPDATE ON event_reopen
   BEGIN SELECT RAISE(ABORT, 'reopen records are append-only'); END;
 CREATE TRIGGER event_reopen_no_delete BEFORE DELETE ON event_reopen
   BEGIN SELECT RAISE(ABORT, 'reopen records are append-only'); END;
+CREATE TRIGGER event_reopen_uuid AFTER INSERT ON event_reopen BEGIN
+  INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'reopen') ON CONFLICT(uuid) DO UPDATE
+    SET kind = RAISE(ABORT, 'UUID already used by a record of another kind') WHERE kind <> excluded.kind;
+END;
 
 ALTER TABLE person ADD COLUMN employee_key TEXT;
 UPDATE person SET employee_key =

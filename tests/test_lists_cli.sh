@@ -32,8 +32,18 @@ check "upgraded to this version's schema" "$(sqlite3 k.db 'PRAGMA user_version')
     "$(ls "$CK_SOURCE_DIR"/db/[0-9][0-9][0-9]_*.sql | wc -l)"
 check "rows, ids and folios kept" "$(sqlite3 k.db "SELECT group_concat(id || ':' || folio || ':' || method, ' ') FROM attendance")" \
     "$(sqlite3 -cmd ".read $FX/v1-kiosk.sql" :memory: "SELECT group_concat(id || ':' || folio || ':' || method, ' ') FROM attendance")"
-check "append-only triggers kept" "$(sqlite3 k.db "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'attendance'")" 2
+check "append-only and UUID registry triggers kept" \
+    "$(sqlite3 k.db "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'attendance' ORDER BY name)")" \
+    "attendance_no_delete attendance_no_update attendance_uuid"
 sqlite3 k.db "UPDATE attendance SET at = 0" 2>/dev/null && bad "attendance accepted an UPDATE" || ok "attendance still refuses UPDATE"
+# The rebuilt table and the new one still check the UUID registry of
+# db/002_chain.sql: a row put in by hand with an event's UUID fails.
+out=$(sqlite3 k.db "INSERT INTO attendance(uuid, kiosk_id, event_id, guest_name, at, method, folio) SELECT '$EA', kiosk_id, event_id, 'X', 0, 'guest', 'X-1' FROM attendance LIMIT 1" 2>&1) \
+    && bad "an attendance with an event's UUID was accepted" \
+    || { case $out in *"another kind"*) ok "attendance still checks the UUID registry";; *) bad "attendance with an event's UUID: $out";; esac; }
+out=$(sqlite3 k.db "INSERT INTO event_reopen(uuid, kiosk_id, event_id, at, reason) SELECT uuid, kiosk_id, event_id, 0, 'x' FROM attendance LIMIT 1" 2>&1) \
+    && bad "a reopening with an attendance's UUID was accepted" \
+    || { case $out in *"another kind"*) ok "event_reopen checks the UUID registry";; *) bad "reopening with an attendance's UUID: $out";; esac; }
 
 # 16. "007" and "7" were two people before: both kept, each found by its
 # exact number; "0007" is the one already canonical; roster import warns.

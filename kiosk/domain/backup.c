@@ -71,6 +71,21 @@ static int parse_backup_name(const char *name, backup_copy *c)
     return 1;
 }
 
+int backup_name_parse(const char *name, unsigned long *seq, int64_t *t)
+{
+    backup_copy c;
+    struct tm tm = {0};
+    if (!name || !parse_backup_name(name, &c) ||
+        sscanf(c.stamp, "%4d%2d%2d-%2d%2d%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+               &tm.tm_sec) != 6)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    *seq = c.seq;
+    *t = (int64_t)timegm(&tm);
+    return 1;
+}
+
 /* Oldest first: by sequence, then (among copies of earlier versions) by name. */
 static int copy_order(const void *a, const void *b)
 {
@@ -266,6 +281,11 @@ int backup_run(store *s, const char *dir, int keep, int64_t now, char *out, size
     }
     flock(fd, LOCK_EX); /* a sweep by another backup never takes it while it is written */
     int rc = 0;
+    /* The head as copied, signed by the kiosk key (kept in the live
+     * database and in the copy): a copy cannot be rolled back unseen. Best
+     * effort: without the key, or on a chain the kiosk no longer vouches
+     * for, the copy is made all the same (it is evidence). */
+    store_audit_sign_head(s, "backup", now, NULL);
     if (store_backup_to(s, tmp) != STORE_OK) {
         snprintf(err, errlen, "%s: backup failed: %s", dir, store_errmsg(s));
         rc = -1;

@@ -20,4 +20,10 @@
 int backup_run(store *s, const char *dir, int keep, int64_t now, char *out, size_t outlen, char *err,
                size_t errlen);
 
+/* 1 if name (a file name, no folder) is a backup copy's, as backup_run
+ * names them or as earlier versions did ("cepci-kiosk-YYYYMMDD-HHMMSS.db"):
+ * its creation number goes to *seq (0 for the earlier form, older than
+ * every numbered copy) and the UTC time in its name to *t. 0 otherwise. */
+int backup_name_parse(const char *name, unsigned long *seq, int64_t *t);
+
 #endif

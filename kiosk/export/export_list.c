@@ -132,21 +132,29 @@ static void list_table_head(export_pdf *p, const char *const *head, const double
 
 /* The proof lines of a list's summary, in width tw from y: the audit
  * sentence, the SHA-256 fingerprint under heading, how to recompute it,
- * signed_by, the signing key's fingerprint and the signature in hex (in
- * colour sig_rgb). Returns the y below them. */
+ * signed_by, the signature in hex (in colour sig_rgb), the signing key's
+ * fingerprint and, when there is one, the chain head signed at this export
+ * (export_facts.head_line). Returns the y below them. */
 static double list_proof(export_pdf *p, const list_seal *z, double x, double y, double tw, const char *heading,
                          const char *how, const char *signed_by, unsigned sig_rgb)
 {
     char line[200];
     export_pdf_rgb(p, z->f.audit.ok ? PALETTE_AUDIT_OK : PALETTE_AUDIT_BROKEN);
     export_pdf_font(p, 8.5, EXPORT_BOLD);
-    y += export_pdf_para(p, x, y + 9, tw, 11, 4, z->f.audit_line) * 11 + 6;
+    y += export_pdf_para(p, x, y + 9, tw, 11, 4, z->f.audit_line) * 11 + 5;
     export_pdf_rgb(p, PALETTE_INK);
-    export_pdf_text(p, x, y + 9, heading, 0);
-    y += 12;
+    /* The fingerprint after its heading when both fit on one line (a
+     * landscape list), else below it. */
+    snprintf(line, sizeof line, "%s: ", heading);
+    double hw = export_pdf_width(p, line);
+    export_pdf_text(p, x, y + 9, line, 0);
     export_pdf_font(p, 8, EXPORT_MONO);
     snprintf(line, sizeof line, "%.32s %.32s", z->sha_hex, z->sha_hex + 32);
-    export_pdf_text(p, x, y + 9, line, 0);
+    if (hw + export_pdf_width(p, line) > tw) {
+        hw = 0;
+        y += 12;
+    }
+    export_pdf_text(p, x + hw, y + 9, line, 0);
     y += 13;
     export_pdf_font(p, 8, EXPORT_ITALIC);
     y += export_pdf_para(p, x, y + 9, tw, 10.5, 3, how) * 10.5 + 2;
@@ -154,11 +162,15 @@ static double list_proof(export_pdf *p, const list_seal *z, double x, double y, 
     y += export_pdf_para(p, x, y + 9, tw, 11, 3, signed_by) * 11;
     export_pdf_font(p, 6.5, EXPORT_MONO);
     export_pdf_rgb(p, sig_rgb);
-    snprintf(line, sizeof line, "%.64s", z->sig_hex);
-    export_pdf_text(p, x, y + 8, line, 0);
-    snprintf(line, sizeof line, "%.64s", z->sig_hex + 64);
-    export_pdf_text(p, x, y + 16, line, 0);
-    y += 20;
+    if (!z->f.head_line[0]) {
+        snprintf(line, sizeof line, "%.64s", z->sig_hex);
+        export_pdf_text(p, x, y + 8, line, 0);
+        snprintf(line, sizeof line, "%.64s", z->sig_hex + 64);
+        export_pdf_text(p, x, y + 16, line, 0);
+        y += 20;
+    } else {
+        y += export_pdf_para(p, x, y + 8, tw, 8, 2, z->sig_hex) * 8 + 3;
+    }
     export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 7.5, 0);
     snprintf(line, sizeof line, "Llave pública del quiosco %s (SHA-256): ", z->kiosk);
@@ -167,8 +179,19 @@ static double list_proof(export_pdf *p, const list_seal *z, double x, double y, 
     export_pdf_font(p, 7.5, EXPORT_MONO);
     snprintf(line, sizeof line, "%.8s %.8s %.8s %.8s %.8s %.8s %.8s %.8s", z->key_hex, z->key_hex + 8,
              z->key_hex + 16, z->key_hex + 24, z->key_hex + 32, z->key_hex + 40, z->key_hex + 48, z->key_hex + 56);
+    if (kx + export_pdf_width(p, line) > x + tw) { /* on a line of its own */
+        kx = x;
+        y += 10;
+    }
     export_pdf_text(p, kx, y + 9, line, 0);
-    return y + 12;
+    y += 12;
+    if (!z->f.head_line[0])
+        return y;
+    /* The chain head signed at this export (audit verify --head). */
+    export_pdf_rgb(p, sig_rgb);
+    export_pdf_font(p, 5.5, EXPORT_MONO);
+    y += export_pdf_para(p, x, y + 7, tw, 6.5, 4, z->f.head_line) * 6.5;
+    return y + 2;
 }
 
 /* A list document laid out by list_layout: rows are never split across

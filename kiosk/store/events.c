@@ -210,10 +210,11 @@ int store_event_set_state(store *s, const char *id, const char *state, int64_t n
         return store_fail(s, STORE_INVALID, "an event goes from draft to open to closed, never back to draft");
     if ((rc = store_begin(s)))
         return rc;
-    sqlite3_stmt *st = store_stmt(s, sql);
+    /* Never a new version over a row changed behind our back. */
+    sqlite3_stmt *st = (rc = store_audit_check_current(s, "event", e.id)) ? NULL : store_stmt(s, sql);
     if (!st) {
         store_rollback(s);
-        return STORE_ERROR;
+        return rc ? rc : STORE_ERROR;
     }
     store_bind_text(st, 1, e.id);
     store_bind_text(st, 2, state);
@@ -269,6 +270,9 @@ int store_event_reopen(store *s, const char *id, const char *reason, int64_t now
                         e.title, e.state);
         goto out;
     }
+    /* Never a new version over a row changed behind our back. */
+    if ((rc = store_audit_check_current(s, "event", e.id)))
+        goto out;
     util_uuid(uuid);
     sqlite3_stmt *st = store_stmt(s, sql_ins);
     if (!st) {
