@@ -14,7 +14,10 @@
 static const char USAGE[] =
     "export attendance EVENT_ID --format pdf|csv|xlsx -o FILE | "
     "export pledges [--year Y] --format pdf|csv|xlsx -o FILE | "
-    "export indicators [--year Y] --format pdf|csv -o FILE";
+    "export indicators [--year Y] --format pdf|csv -o FILE | "
+    "export attendance --year Y [--unit U] --format pdf|csv|xlsx [-o FILE] | "
+    "export evidence [--year Y] [-o FILE.zip] | "
+    "export certificates EVENT_ID [-o FILE.pdf] | export certificates --person NUM [--year Y] [-o FILE.pdf]";
 
 /* Default output: the configured export folder and a descriptive name. */
 static void default_path(cli_ctx *ctx, const char *what, const char *id, int year, const char *format, char *out,
@@ -40,6 +43,17 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv)
     if (argc < 2)
         return cli_error("usage: %s", USAGE);
     const char *what = argv[1], *format = NULL, *path = NULL, *event_id = NULL;
+    /* The year's evidence (cli_evidence.c). */
+    if (strcmp(what, "evidence") == 0)
+        return cli_export_evidence(ctx, argc - 1, argv + 1);
+    if (strcmp(what, "certificates") == 0)
+        return cli_export_certificates(ctx, argc - 1, argv + 1);
+    if (strcmp(what, "attendance") == 0)
+        for (int i = 2; i < argc; i++)
+            if (strcmp(argv[i], "--unit") == 0 || strncmp(argv[i], "--unit=", 7) == 0 ||
+                ((strcmp(argv[i], "--year") == 0 || strncmp(argv[i], "--year=", 7) == 0) &&
+                 (argc < 3 || argv[2][0] == '-')))
+                return cli_export_attendance_year(ctx, argc - 1, argv + 1);
     int year = 0, year_given = 0;
     int attendance = strcmp(what, "attendance") == 0, pledges = strcmp(what, "pledges") == 0,
         ind = strcmp(what, "indicators") == 0;

@@ -94,6 +94,9 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
 {
     char line[RECEIPT_PAYLOAD_MAX + 2], err[1024], tz[STORE_TZ_LEN] = CK_DEFAULT_TZ, when[64];
     const char *payload;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--package") == 0 || strncmp(argv[i], "--package=", 10) == 0)
+            return cli_verify_package(ctx, argc, argv); /* cli_evidence.c */
     if (argc > 2)
         return cli_error("usage: verify PAYLOAD (the payload contains spaces: quote it, or use - to read it from "
                          "standard input)");
@@ -106,6 +109,8 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
         line[strcspn(line, "\r\n")] = '\0';
         payload = line;
     }
+    if (strncmp(payload, "CKC1:", 5) == 0)
+        return cli_verify_certificate(ctx, payload); /* a certificate (cli_evidence.c) */
     store *s;
     if (cli_open(ctx, &s))
         return 1;

@@ -35,11 +35,24 @@
     "(SELECT topic FROM event_topic x WHERE x.event_id = t.id ORDER BY topic)), t.unit_code, "          \
     "t.start_local, t.end_local, t.place, t.instructor, t.pat_key, t.signature, t.state)"
 #define FROM_EVENT "event t"
+/* Evidence (db/005): an attachment, and an import batch with the UUIDs and
+ * notes of the rows it added (so a link removed or slipped in shows). */
+#define CANON_ATTACHMENT                                                                              \
+    "json_array('attachment', t.uuid, t.kiosk_id, e.uuid, t.kind, t.media_type, t.sha256, t.size, "     \
+    "t.name, t.note, t.at)"
+#define FROM_ATTACHMENT "attachment t JOIN event e ON e.id = t.event_id"
+#define CANON_IMPORT                                                                                  \
+    "json_array('import', t.uuid, t.kiosk_id, e.uuid, t.sha256, t.name, t.rows, t.at, (SELECT "         \
+    "json_group_array(json_array(u, n)) FROM (SELECT y.uuid AS u, x.note AS n FROM attendance_import x " \
+    "JOIN attendance y ON y.id = x.attendance_id WHERE x.batch_id = t.id ORDER BY y.uuid)))"
+#define FROM_IMPORT "import_batch t JOIN event e ON e.id = t.event_id"
 
 static const char SQL_CANON_ATTENDANCE[] = "SELECT " CANON_ATTENDANCE " FROM " FROM_ATTENDANCE " WHERE t.uuid = ?1";
 static const char SQL_CANON_PLEDGE[] = "SELECT " CANON_PLEDGE " FROM " FROM_PLEDGE " WHERE t.uuid = ?1";
 static const char SQL_CANON_PERSON[] = "SELECT " CANON_PERSON " FROM " FROM_PERSON " WHERE t.uuid = ?1";
 static const char SQL_CANON_EVENT[] = "SELECT " CANON_EVENT " FROM " FROM_EVENT " WHERE t.uuid = ?1";
+static const char SQL_CANON_ATTACHMENT[] = "SELECT " CANON_ATTACHMENT " FROM " FROM_ATTACHMENT " WHERE t.uuid = ?1";
+static const char SQL_CANON_IMPORT[] = "SELECT " CANON_IMPORT " FROM " FROM_IMPORT " WHERE t.uuid = ?1";
 
 static const char *canon_sql(const char *kind)
 {
@@ -47,6 +60,8 @@ static const char *canon_sql(const char *kind)
     if (strcmp(kind, "pledge") == 0) return SQL_CANON_PLEDGE;
     if (strcmp(kind, "person") == 0) return SQL_CANON_PERSON;
     if (strcmp(kind, "event") == 0) return SQL_CANON_EVENT;
+    if (strcmp(kind, "attachment") == 0) return SQL_CANON_ATTACHMENT;
+    if (strcmp(kind, "import") == 0) return SQL_CANON_IMPORT;
     return NULL;
 }
 
@@ -165,6 +180,8 @@ static const struct {
     {"pledge", VERIFY_KIND("pledge", CANON_PLEDGE, "pledge", "LEFT JOIN signature g ON g.id = t.signature_id"), 0},
     {"person", VERIFY_KIND("person", CANON_PERSON, "person", ""), 1},
     {"event", VERIFY_KIND("event", CANON_EVENT, "event", ""), 1},
+    {"attachment", VERIFY_KIND("attachment", CANON_ATTACHMENT, "attachment", "LEFT JOIN event e ON e.id = t.event_id"), 0},
+    {"import", VERIFY_KIND("import", CANON_IMPORT, "import_batch", "LEFT JOIN event e ON e.id = t.event_id"), 0},
 };
 
 /* One audit entry as pass 1 remembers it. */
@@ -331,7 +348,8 @@ int store_audit_verify(store *s, long *entries)
         qsort(refs, nrefs, sizeof *refs, ref_by_uuid);
     rc = sqlite3_prepare_v2(s->db, "SELECT 'attendance', uuid FROM attendance UNION ALL SELECT 'pledge', uuid "
                                    "FROM pledge UNION ALL SELECT 'person', uuid FROM person UNION ALL "
-                                   "SELECT 'event', uuid FROM event", -1, &st, NULL);
+                                   "SELECT 'event', uuid FROM event UNION ALL SELECT 'attachment', uuid FROM attachment "
+                                   "UNION ALL SELECT 'import', uuid FROM import_batch", -1, &st, NULL);
     if (rc != SQLITE_OK) {
         code = store_sqlerr(s, rc, "audit verify");
         goto out;

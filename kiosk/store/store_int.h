@@ -18,7 +18,7 @@
 
 #include "store.h"
 
-#define STORE_STMT_CACHE 48      /* cached statements; sized for every static SQL text of the store */
+#define STORE_STMT_CACHE 96      /* cached statements; sized for every static SQL text of the store */
 
 struct store {
     sqlite3 *db;
@@ -68,6 +68,16 @@ int store_in_list(const char *const *list, const char *s);
 /* Appends the audit entry for record (kind, uuid) as it is now. Must run
  * inside the transaction that wrote the record. */
 int store_audit_append(store *s, const char *kind, const char *uuid, int64_t now);
+
+/* ---- records (records.c) ---- */
+
+/* Writes attendance of employee_no at event_id as a paper list typed in
+ * (method "keyed") that took place at `at`, inside the caller's open
+ * transaction (a bulk import, imports.c): the checks, signature-less
+ * record, folio, snapshot and audit entry of store_checkin. On failure the
+ * caller rolls back (STORE_EXISTS when the person is already registered). */
+int store_record_keyed_at(store *s, const char *event_id, const char *employee_no, int64_t at, int64_t now,
+                          store_record *out);
 
 /* ---- events (events.c) ---- */
 

@@ -1,0 +1,145 @@
+/* export_labels.c — see export_labels.h. */
+#include "export_labels.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *lookup(const char *const (*map)[2], size_t n, const char *code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(map[i][0], code) == 0)
+            return map[i][1];
+    return code;
+}
+
+const char *export_kind_label(const char *kind)
+{
+    static const char *const map[][2] = {
+        {"curso", "Curso"}, {"taller", "Taller"}, {"conferencia", "Conferencia"},
+        {"conversatorio", "Conversatorio"}, {"cine-debate", "Cine-debate"}, {"platica", "Plática"},
+        {"protesta", "Protesta del Código de Conducta"}, {"otro", "Otro"},
+    };
+    return lookup(map, sizeof map / sizeof *map, kind ? kind : "");
+}
+
+const char *export_topic_label(const char *topic)
+{
+    static const char *const map[][2] = {
+        {"etica", "Ética"},
+        {"integridad", "Integridad pública"},
+        {"conflicto-intereses", "Prevención de conflictos de intereses"},
+        {"igualdad-genero", "Igualdad de género"},
+        {"violencia-genero", "Violencia de género"},
+        {"hsas", "Hostigamiento sexual y acoso sexual"},
+        {"discriminacion", "Prevención de la discriminación"},
+        {"codigo-conducta", "Código de Conducta"},
+        {"otro", "Otro tema"},
+    };
+    return lookup(map, sizeof map / sizeof *map, topic ? topic : "");
+}
+
+void export_topics_text(const char *topics, char *out, size_t outlen)
+{
+    char buf[256];
+    size_t n = 0;
+    util_strlcpy(buf, topics ? topics : "", sizeof buf);
+    out[0] = '\0';
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        util_trim(t);
+        int w = snprintf(out + n, outlen - n, "%s%s", n ? ", " : "", export_topic_label(t));
+        if (w < 0 || (size_t)w >= outlen - n)
+            break;
+        n += (size_t)w;
+    }
+}
+
+const char *export_state_label(const char *state)
+{
+    static const char *const map[][2] = {{"draft", "Borrador"}, {"open", "Abierto"}, {"closed", "Cerrado"}};
+    return lookup(map, sizeof map / sizeof *map, state ? state : "");
+}
+
+const char *export_method_label(const char *method, int imported)
+{
+    static const char *const map[][2] = {
+        {"badge", "Quiosco (gafete)"},
+        {"number", "Quiosco (número de empleado)"},
+        {"search", "Quiosco (búsqueda por nombre)"},
+        {"guest", "Quiosco (invitado/a)"},
+        {"keyed", "Lista en papel capturada"},
+        {"desk", "Mesa de la coordinación"},
+        {"kiosk", "Quiosco"},
+    };
+    if (imported)
+        return "Lista capturada de archivo";
+    return lookup(map, sizeof map / sizeof *map, method ? method : "");
+}
+
+static const char *const ATT_KINDS[4] = {"foto", "lista", "constancia", "otro"};
+
+int export_attachment_kind_index(const char *kind)
+{
+    for (int i = 0; i < 4; i++)
+        if (kind && strcmp(kind, ATT_KINDS[i]) == 0)
+            return i;
+    return 3;
+}
+
+const char *export_attachment_label(const char *kind, int n)
+{
+    static const char *const one[4] = {"fotografía", "lista en papel escaneada", "constancia o captura de pantalla",
+                                       "otro documento"};
+    static const char *const many[4] = {"fotografías", "listas en papel escaneadas",
+                                        "constancias o capturas de pantalla", "otros documentos"};
+    int i = export_attachment_kind_index(kind);
+    return n == 1 ? one[i] : many[i];
+}
+
+void export_attachments_text(const int counts[4], char *out, size_t outlen)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (int i = 0; i < 4; i++) {
+        if (!counts[i])
+            continue;
+        int w = snprintf(out + n, outlen - n, "%s%d %s", n ? ", " : "Anexos: ", counts[i],
+                         export_attachment_label(ATT_KINDS[i], counts[i]));
+        if (w < 0 || (size_t)w >= outlen - n)
+            break;
+        n += (size_t)w;
+    }
+}
+
+void export_slug(const char *title, char *out, size_t outlen)
+{
+    static const char *const small[] = {"de", "del", "la", "las", "el", "los", "y", "e", "o", "en", "para", "sobre",
+                                        "a", "al", "con", "por", "un", "una", "su", "sus", NULL};
+    char folded[512];
+    size_t n = 0;
+    int words = 0;
+    util_fold(title ? title : "", folded, sizeof folded);
+    out[0] = '\0';
+    for (char *save = NULL, *w = strtok_r(folded, " ", &save); w && words < 3; w = strtok_r(NULL, " ", &save)) {
+        int skip = 0;
+        for (const char *const *k = small; *k && !skip; k++)
+            skip = strcmp(*k, w) == 0;
+        if (skip)
+            continue;
+        size_t wl = strlen(w);
+        if (n + wl + (n ? 1 : 0) > 40 || n + wl + 2 > outlen)
+            break;
+        n += (size_t)snprintf(out + n, outlen - n, "%s%s", n ? "-" : "", w);
+        words++;
+    }
+    if (!n)
+        snprintf(out, outlen, "evento");
+}
+
+void export_event_filename(const store_event *ev, const char *prefix, const char *ext, char *out, size_t outlen)
+{
+    char slug[64];
+    export_slug(ev->title, slug, sizeof slug);
+    snprintf(out, outlen, "%s_%.10s_%s_%s.%s", prefix, ev->start, slug, ev->unit, ext);
+}
