@@ -86,6 +86,8 @@ int cli_cmd_audit(cli_ctx *ctx, int argc, char **argv)
         cli_error("audit chain BROKEN: %s", store_errmsg(s));
     else
         printf("audit chain intact: %ld entries verified\n", n);
+    if (cli_audit_attachments(s) != 0) /* the files kept beside the database (cli_attendance.c) */
+        rc = rc ? rc : 1;
     store_close(s);
     return rc ? 1 : 0;
 }

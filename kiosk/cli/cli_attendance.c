@@ -166,3 +166,28 @@ int cli_event_attach(cli_ctx *ctx, int argc, char **argv)
     store_close(s);
     return 1;
 }
+
+/* ---- audit verify: the attachments' files ---- */
+
+static void bad_attachment(const store_attachment *a, int problem, void *ctx)
+{
+    store *s = ctx;
+    char path[4400], line[5000];
+    store_attachment_file(s, a, path, sizeof path);
+    snprintf(line, sizeof line, "anexo %s: %s (%s, evento %.8s)", problem == STORE_ATTACH_MISSING ? "FALTANTE" : "ALTERADO",
+             path, a->name, a->event_id);
+    printf("%s\n", util_one_line(line));
+}
+
+int cli_audit_attachments(store *s)
+{
+    long n = 0;
+    int rc = store_attachments_verify(s, &n, bad_attachment, s);
+    if (rc == STORE_OK) {
+        printf("anexos: %ld %s coinciden con su huella\n", n, n == 1 ? "archivo" : "archivos");
+        return 0;
+    }
+    if (rc == STORE_INVALID)
+        return cli_error("anexos: hay archivos alterados o faltantes (el primero: %s)", store_errmsg(s));
+    return cli_error("anexos: no se pudieron verificar: %s", store_errmsg(s));
+}

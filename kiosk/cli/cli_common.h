@@ -81,6 +81,7 @@ int cli_cmd_keys(cli_ctx *ctx, int argc, char **argv);        /* cli_keys.c */
 int cli_cmd_attendance(cli_ctx *ctx, int argc, char **argv);  /* cli_attendance.c */
 int cli_event_list(cli_ctx *ctx, int argc, char **argv);      /* cli_attendance.c: event list */
 int cli_event_attach(cli_ctx *ctx, int argc, char **argv);    /* cli_attendance.c: event attach */
+int cli_audit_attachments(store *s);                          /* cli_attendance.c: audit verify's files */
 int cli_export_evidence(cli_ctx *ctx, int argc, char **argv);      /* cli_evidence.c: export evidence */
 int cli_export_certificates(cli_ctx *ctx, int argc, char **argv);  /* cli_evidence.c: export certificates */
 int cli_export_attendance_year(cli_ctx *ctx, int argc, char **argv); /* cli_evidence.c: export attendance --year */

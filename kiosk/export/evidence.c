@@ -1038,10 +1038,19 @@ int export_evidence_verify(store *s, const char *zip_path, const char *key_file,
                bl != sizeof sig) {
         PROBLEM(EVIDENCE_BAD_SIGNATURE, EV_SIGNATURE, "la firma del manifiesto está mal formada");
     } else {
-        char ystr[16] = "";
+        char ystr[16] = "", canon[1024];
         sig_field(sigtext, "año", ystr, sizeof ystr);
         out->year = atoi(ystr);
         key_fingerprint(pk, out->key_fingerprint);
+        /* Every byte of the file counts: it must read exactly as written. */
+        sodium_bin2base64(b64, sizeof b64, pk, 32, sodium_base64_VARIANT_ORIGINAL);
+        int k = snprintf(canon, sizeof canon, "CKM1\nquiosco: %s\naño: %d\nclave-publica-ed25519: %s\nhuella-de-la-llave: %s\n",
+                         out->kiosk_id, out->year, b64, out->key_fingerprint);
+        sodium_bin2base64(b64, sizeof b64, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
+        snprintf(canon + k, sizeof canon - (size_t)k, "firma-ed25519: %s\n", b64);
+        if (strlen(canon) != siglen || memcmp(canon, sigtext, siglen) != 0)
+            PROBLEM(EVIDENCE_BAD_SIGNATURE, EV_SIGNATURE,
+                    "la firma del manifiesto fue alterada (no se lee exactamente como se escribió)");
         out->key_known = (s && store_key_get(s, out->kiosk_id, have) == STORE_OK && sodium_memcmp(have, pk, 32) == 0) ||
                          key_in_file(key_file, out->kiosk_id, pk);
         unsigned char *msg = malloc(sizeof EV_TAG - 1 + mlen);

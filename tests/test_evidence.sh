@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# The coordinator's year in one command (issue 14, "Done when"), end to end
+# through the real program: a realistic year (1,200 staff, five units, a
+# dozen events, an online course imported from an XLSX, paper lists from
+# CSV, attachments; tests/evidence_lib.sh), then one `export evidence`:
+#  - `verify --package` passes, with the kiosk's database or, as an auditor
+#    has it, with only a `keys export` file; OpenSSL alone checks the
+#    signature as LEEME.txt says;
+#  - one changed byte in any file of the package is named; a file removed
+#    or added is named; random byte flips in the ZIP never pass as intact;
+#  - every figure matches a hand count (tests/evidence_handcount.py);
+#  - every PDF page renders; the lists' QR codes read and verify;
+#  - certificates: one page per staff attendee, QR read back and verified
+#    naming the person and the event; a person's year; a changed character
+#    fails;
+#  - the combined list of a unit, the event list formats, -o and --force,
+#    `audit verify` naming an altered attachment.
+set -u
+B=$(readlink -f "${CK_BIN:?}")
+export B
+for tool in python3 pdftoppm pdfinfo zbarimg convert openssl unzip; do
+  command -v $tool >/dev/null || { echo "SKIP: $tool not installed (scripts/setup.sh installs it)"; exit 77; }
+done
+if [ "${CK_TEST_HOOKS:-0}" != 1 ] && [ "${CK_TEST_HOOKS:-}" != ON ]; then
+  echo "SKIP: needs a test build (CK_TEST_HOOKS=ON) for CEPCI_NOW"; exit 77
+fi
+T=$(mktemp -d /tmp/ck-evidence-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fails=0
+pass=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "${CK_SOURCE_DIR:?}/tests/evidence_lib.sh"
+start=$(date +%s%N)
+evidence_year "$T" || { echo "FAIL: could not build the year"; exit 1; }
+echo "year built in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+ck() { "$B" --db "$T/k.db" --config "$T/kiosk.ini" "$@"; }
+cd "$T" || exit 1
+
+# ---- one export evidence ----
+start=$(date +%s%N)
+Z=$(ck export evidence 2>"$T/err") || bad "export evidence: $(cat "$T/err")"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "export evidence: $ms ms ($(cat "$T/err"))"
+[ "$Z" = "$T/usb/evidencias_2026_SCLC.zip" ] && ok || bad "default name '$Z'"
+[ "$(stat -c %a "$Z")" = 600 ] && ok || bad "package mode $(stat -c %a "$Z")"
+ls -A "$T/usb" | grep -q '^\.' && bad "temporary files left in the export folder: $(ls -A "$T/usb")" || ok
+out=$(ck verify --package "$Z"); rc=$?
+[ $rc -eq 0 ] && echo "$out" | grep -q "Resultado: ÍNTEGRO" && ok || bad "verify --package: rc $rc: $out"
+# The auditor: no database, only the published keys.
+ck keys export "$T/llaves.txt" 2>/dev/null || bad "keys export"
+out=$(cd / && "$B" --db "$T/nada.db" verify --package "$Z" --keys "$T/llaves.txt"); rc=$?
+[ $rc -eq 0 ] && ok || bad "auditor's verify: rc $rc: $out"
+out=$(cd / && "$B" --db "$T/nada.db" verify --package "$Z"); rc=$?
+[ $rc -eq 1 ] && echo "$out" | grep -q "NO VERIFICADO" && ok || bad "unknown key must not pass: rc $rc: $out"
+
+# ---- the package's contents ----
+mkdir -p "$T/pkg" && (cd "$T/pkg" && unzip -q "$Z") || bad "unzip"
+for f in LEEME.txt MANIFEST.csv MANIFEST.sig eventos_2026.csv indicadores/informe-indicadores_2026.pdf \
+         indicadores/indicadores_2026.csv 4.3.2/base-datos-carta-compromiso_2026.pdf \
+         4.3.2/base-datos-carta-compromiso_2026.csv 4.3.2/base-datos-carta-compromiso_2026.xlsx \
+         "1.1.1/2026-03-02_curso-linea-nueva_SCLC/anexos/constancia-1_captura-constancia.png" \
+         "1.2.1/2026-07-15_taller-prevencion-conflictos_VHSA/anexos/fotografia-1_foto-taller.jpg" \
+         "1.2.1/2026-07-15_taller-prevencion-conflictos_VHSA/anexos/lista-en-papel-1_lista-firmada.pdf" \
+         "1.2.3/2026-11-25_conversatorio-violencia-hacia_SCLC/lista-asistencia_2026-11-25_conversatorio-violencia-hacia_SCLC.pdf" \
+         "4.3.1/2026-05-20_protesta-codigo-conducta_CHE/lista-asistencia_2026-05-20_protesta-codigo-conducta_CHE.csv" \
+         "sin-clave-pat/2026-10-05_reunion-informativa-programa_CAM/lista-asistencia_2026-10-05_reunion-informativa-programa_CAM.pdf"; do
+  [ -s "$T/pkg/$f" ] && ok || bad "the package lacks $f"
+done
+find "$T/pkg" -path '*por-programar*' | grep -q . && bad "a draft event has a list in the package" || ok
+# Every file is in the manifest with its hash and size, and nothing else.
+python3 - "$T/pkg" <<'PY' && ok || bad "manifest does not describe the files"
+import csv, hashlib, os, sys
+root = sys.argv[1]
+rows = list(csv.reader(open(os.path.join(root, 'MANIFEST.csv'), encoding='utf-8-sig', newline='')))
+assert rows[0] == ['Archivo', 'SHA-256', 'Tamaño (bytes)', 'Actividad PAT', 'Evidencia'], rows[0]
+listed = {}
+for r in rows[1:]:
+    data = open(os.path.join(root, r[0]), 'rb').read()
+    assert hashlib.sha256(data).hexdigest() == r[1] and len(data) == int(r[2]), r[0]
+    assert r[3] or r[0] == 'LEEME.txt', r[0]
+    assert r[0].split('/')[0] in ('indicadores', '4.3.2') or r[0].count('/') == 0 or r[0].split('/')[0] == r[3], r
+    listed[r[0]] = 1
+files = [os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs]
+assert sorted(set(files) - {'MANIFEST.csv', 'MANIFEST.sig'}) == sorted(listed), set(files) ^ set(listed)
+PY
+# The signature, with OpenSSL alone (as LEEME.txt tells an auditor).
+(cd "$T/pkg" &&
+  grep '^clave-publica-ed25519:' MANIFEST.sig | cut -d' ' -f2 | base64 -d > "$T/llave.bin" &&
+  (printf '\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00'; cat "$T/llave.bin") > "$T/llave.der" &&
+  grep '^firma-ed25519:' MANIFEST.sig | cut -d' ' -f2 | base64 -d > "$T/firma.bin" &&
+  (printf 'CKM1\n'; cat MANIFEST.csv) > "$T/mensaje.bin" &&
+  openssl pkeyutl -verify -pubin -keyform DER -inkey "$T/llave.der" -rawin -in "$T/mensaje.bin" \
+    -sigfile "$T/firma.bin" >/dev/null) && ok || bad "openssl does not verify MANIFEST.sig"
+grep -q 'openssl pkeyutl -verify' "$T/pkg/LEEME.txt" && ok || bad "LEEME.txt does not say how to check the signature"
+
+# ---- every figure against a hand count ----
+out=$(python3 "$CK_SOURCE_DIR/tests/evidence_handcount.py" "$T/truth" "$T/lists/padron.csv" "$T/pkg" 2026); rc=$?
+echo "$out" | tail -1
+[ $rc -eq 0 ] && ok || bad "hand count: $out"
+# The hand count can fail: one pledge less in the truth is a mismatch.
+cp -r "$T/truth" "$T/truth2" && sed -i 1d "$T/truth2/pledges.txt"
+python3 "$CK_SOURCE_DIR/tests/evidence_handcount.py" "$T/truth2" "$T/lists/padron.csv" "$T/pkg" 2026 >/dev/null &&
+  bad "the hand count passes a wrong truth" || ok
+
+# ---- one changed byte in any file is named ----
+python3 - "$Z" "$T/tamper" <<'PY' || bad "could not make the tampered packages"
+import os, sys, zipfile
+src, out = sys.argv[1], sys.argv[2]
+os.makedirs(out)
+names = zipfile.ZipFile(src).namelist()
+with open(os.path.join(out, 'names.txt'), 'w') as f:
+    for i, victim in enumerate(names):
+        f.write('%d\t%s\n' % (i, victim))
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(os.path.join(out, '%d.zip' % i), 'w') as zo:
+            for info in zin.infolist():
+                data = bytearray(zin.read(info))
+                if info.filename == victim:
+                    data[len(data) // 2] ^= 0x01
+                zo.writestr(info, bytes(data))
+    for name, how in (('removed', 'r'), ('added', 'a')):
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(os.path.join(out, name + '.zip'), 'w') as zo:
+            for info in zin.infolist():
+                if how == 'r' and info.filename == 'eventos_2026.csv':
+                    continue
+                zo.writestr(info, zin.read(info))
+            if how == 'a':
+                zo.writestr('1.1.2/extra.pdf', b'%PDF-1.4 not in the manifest')
+PY
+n=0
+while IFS=$'\t' read -r i name; do
+  n=$((n + 1))
+  out=$(ck verify --package "$T/tamper/$i.zip" 2>&1); rc=$?
+  case "$name" in
+    MANIFEST.csv) want="MANIFIESTO: MANIFEST.csv" ;;
+    MANIFEST.sig) want="FIRMA: MANIFEST.sig" ;;
+    *) want="MODIFICADO: $name" ;;
+  esac
+  [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -qF "$want" && ok || bad "one byte changed in $name: rc $rc, not named: $out"
+done < "$T/tamper/names.txt"
+[ $n -ge 30 ] && ok || bad "only $n files tampered with"
+out=$(ck verify --package "$T/tamper/removed.zip"); [ $? -eq 1 ] && echo "$out" | grep -q "FALTA: eventos_2026.csv" && ok ||
+  bad "removed file not named: $out"
+out=$(ck verify --package "$T/tamper/added.zip"); [ $? -eq 1 ] && echo "$out" | grep -q "AGREGADO: 1.1.2/extra.pdf" && ok ||
+  bad "added file not named: $out"
+# Random byte flips anywhere in the ZIP (headers included): never "intact"
+# unless every file's content is still exactly the original.
+seed=${CK_SEED:-$RANDOM}
+echo "byte flips: CK_SEED=$seed"
+python3 - "$Z" "$T/flips" "$seed" <<'PY' || bad "could not make the flipped packages"
+import os, random, sys
+src, out, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.makedirs(out)
+data = open(src, 'rb').read()
+rnd = random.Random(seed)
+offsets = sorted(set([rnd.randrange(len(data)) for _ in range(60)] + list(range(len(data) - 400, len(data), 37))))
+for k, off in enumerate(offsets):
+    d = bytearray(data)
+    d[off] ^= 1 << rnd.randrange(8)
+    open(os.path.join(out, '%d.zip' % k), 'wb').write(bytes(d))
+PY
+flips=0 caught=0
+for f in "$T"/flips/*.zip; do
+  flips=$((flips + 1))
+  ck verify --package "$f" >/dev/null 2>&1; rc=$?
+  if [ $rc -eq 0 ]; then
+    python3 - "$Z" "$f" <<'PY' && ok || bad "verify passed $f, whose content differs"
+import sys, zipfile
+a, b = (zipfile.ZipFile(p) for p in sys.argv[1:3])
+assert sorted(a.namelist()) == sorted(b.namelist())
+for n in a.namelist():
+    assert a.read(n) == b.read(n), n
+PY
+  elif [ $rc -eq 1 ]; then caught=$((caught + 1)); ok
+  else bad "verify of a flipped package crashed (rc $rc)"; fi
+done
+echo "byte flips: $caught of $flips reported, the rest left every file intact"
+
+# ---- every page renders; the lists' QR codes verify ----
+pages=0
+while IFS= read -r -d '' pdf; do
+  n=$(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+  [ "${n:-0}" -ge 1 ] && ok || { bad "pdfinfo $pdf"; continue; }
+  pages=$((pages + n))
+  pdftoppm -r 30 -png "$pdf" "$T/page" && ok || bad "pdftoppm $pdf"
+  rm -f "$T"/page*.png
+done < <(find "$T/pkg" -name '*.pdf' -print0)
+echo "pages rendered: $pages"
+L="$T/pkg/1.2.1/2026-07-15_taller-prevencion-conflictos_VHSA/lista-asistencia_2026-07-15_taller-prevencion-conflictos_VHSA.pdf"
+last=$(pdfinfo "$L" | awk '/^Pages:/ { print $2 }')
+pdftoppm -r 200 -png -f "$last" -l "$last" "$L" "$T/qr"
+payload=$(zbarimg --raw -q "$T"/qr*.png 2>/dev/null | grep '^CK' | head -1)
+ck verify "$payload" >/dev/null && ok || bad "the list's QR does not verify: '$payload'"
+rm -f "$T"/qr*.png
+
+# ---- certificates ----
+V=$(cat "$T/ev_vhsa")
+C=$(ck export certificates "$V" 2>"$T/err") || bad "export certificates: $(cat "$T/err")"
+case "$C" in "$T/usb/constancias_2026-07-15_taller-prevencion-conflictos_VHSA.pdf") ok ;; *) bad "certificates name '$C'" ;; esac
+[ "$(pdfinfo "$C" | awk '/^Pages:/ { print $2 }')" = 50 ] && ok || bad "certificates: want 50 pages (one per attendee)"
+pdftoppm -r 150 -png -f 2 -l 2 "$C" "$T/cert"
+payload=$(zbarimg --raw -q "$T"/cert*.png 2>/dev/null | grep '^CKC1:' | head -1)
+out=$(ck verify "$payload"); rc=$?
+who=$(sed -n 3p "$T/lists/lista_taller_VHSA.csv" | cut -d';' -f1)   # the second row of the VHSA list
+[ $rc -eq 0 ] && echo "$out" | grep -q "número de empleado $who" &&
+  echo "$out" | grep -q "evento: Taller de prevención de conflictos de intereses (VHSA)" &&
+  echo "$out" | grep -q "fecha del evento: 2026-07-15" && ok || bad "certificate QR: rc $rc: $out"
+pdftotext -f 2 -l 2 "$C" - | grep -q "CONSTANCIA DE PARTICIPACIÓN" && ok || bad "certificate text"
+forged=$(printf '%s' "$payload" | sed 's/\(.\{40\}\)\(.\)/\1\2/; s/^\(.\{40\}\)./\1Z/')
+[ "$forged" != "$payload" ] && ! ck verify "$forged" >/dev/null 2>&1 && ok || bad "a changed character in a certificate QR verifies"
+rm -f "$T"/cert*.png
+# A person's year: someone who attended the VHSA workshop and the talk.
+P=$(sed -n 12p "$T/lists/activos_VHSA.txt")
+Y=$(ck export certificates --person "$P" --year 2026 2>"$T/err") || bad "certificate of a year: $(cat "$T/err")"
+pdftoppm -r 150 -png "$Y" "$T/year"
+out=$(ck verify "$(zbarimg --raw -q "$T"/year*.png 2>/dev/null | grep '^CKC1:' | head -1)"); rc=$?
+n=$(awk -F'\t' -v p="$P" '$2 == p' "$T/truth/att.tsv" | wc -l)
+[ $rc -eq 0 ] && echo "$out" | grep -q "actividades: $n" && echo "$out" | grep -q "año: 2026" && ok ||
+  bad "year certificate ($n activities): rc $rc: $out"
+rm -f "$T"/year*.png
+out=$(ck export certificates "$V" 2>&1); rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q -- "--force" && ok || bad "an existing file must ask for --force: $out"
+ck export certificates "$V" --force >/dev/null 2>&1 && ok || bad "--force"
+out=$(ck export certificates "$(cat "$T/ev_curso")" -o "$T/usb/c.pdf" 2>&1) && ok || bad "course certificates: $out"
+
+# ---- lists the way coordinators file them ----
+U=$(ck export attendance --year 2026 --unit CHE --format csv 2>"$T/err") || bad "attendance --unit: $(cat "$T/err")"
+python3 - "$U" "$T/truth/att.tsv" "$T/lists/padron.csv" <<'PY' && ok || bad "the CHE list is not the CHE staff's rows"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding='utf-8-sig', newline='')))
+unit = {r[0]: r[4] for r in csv.reader(open(sys.argv[3], encoding='utf-8', newline=''))}
+want = sorted(l.rstrip('\n').split('\t')[1] for l in open(sys.argv[2], encoding='utf-8')
+              if unit.get(l.rstrip('\n').split('\t')[1]) == 'CHE')
+col = rows[0].index('Número de empleado')
+got = sorted(r[col] for r in rows[1:])
+assert got == want, (len(got), len(want))
+assert all(r[rows[0].index('Unidad')] == 'CHE' for r in rows[1:])
+dates = [r[1] for r in rows[1:]]
+assert dates == sorted(dates), 'not by event date'
+PY
+A=$(ck export attendance --year 2026 --format pdf -o "$T/usb/anual.pdf" 2>"$T/err") && pdftoppm -r 30 -png "$A" "$T/an" &&
+  ok || bad "the year's combined list: $(cat "$T/err")"
+rm -f "$T"/an*.png
+ck event list --year 2026 --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d) == 12 and all("staff_counted" in e for e in d)' &&
+  ok || bad "event list --format json"
+[ "$(ck event list --year 2026 --format csv | head -1 | cut -c1-10)" = $'\xef\xbb\xbfTítulo' ] && ok || bad "event list --format csv"
+[ "$(ck event list --year 2026 | wc -l)" = 13 ] && ok || bad "event list text: header + 12 events"
+out=$(ck event list --format xml 2>&1); [ $? -ne 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && ok || bad "bad format: $out"
+out=$(ck export evidence 2>&1); [ $? -ne 0 ] && echo "$out" | grep -q -- "--force" && ok || bad "package onto an existing file: $out"
+
+# ---- audit verify checks the attachments' files ----
+ck audit verify >/dev/null && ok || bad "audit verify"
+f=$(ls "$T/k.db.anexos/"*.jpg | head -1)
+printf 'X' | dd of="$f" bs=1 seek=100 conv=notrunc 2>/dev/null
+out=$(ck audit verify 2>&1); rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q "anexo ALTERADO: $f" && ok || bad "audit verify misses an altered attachment: $out"
+out=$(ck export evidence -o "$T/usb/otro.zip" 2>&1); rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q "ya no coincide" && [ ! -e "$T/usb/otro.zip" ] && ok ||
+  bad "a package with an altered attachment: rc $rc: $out"
+ls -A "$T/usb" | grep -q '^\.' && bad "temporary files left after a failed package: $(ls -A "$T/usb")" || ok
+
+echo "test_evidence: $pass checks passed, $fails failed"
+[ $fails -eq 0 ]
