@@ -437,8 +437,12 @@ static void event_layout(export_pdf *p, void *ctx)
         snprintf(line, sizeof line, "%s hace constar que", d->c->committee);
         y += centred(p, y, 11, 0, 14, 3, line) + 12;
         y += centred(p, y, 20, EXPORT_BOLD, 24, 3, x->name) + 8;
-        snprintf(line, sizeof line, "Número de empleado %s · Unidad %s%s%s", x->employee_no, x->unit,
-                 x->area[0] ? " · " : "", x->area);
+        store_unit pu;
+        int named = x->unit[0] && store_unit_get(d->s, x->unit, &pu) == STORE_OK && pu.name[0] &&
+                    strcmp(pu.name, x->unit) != 0;
+        snprintf(line, sizeof line, "Número de empleado %s · Unidad %s%s%s%s · Área %s", x->employee_no,
+                 named ? pu.name : x->unit, named ? " (" : "", named ? x->unit : "", named ? ")" : "",
+                 x->area[0] ? x->area : "no registrada");
         export_pdf_rgb(p, PALETTE_INK_SOFT);
         y += centred(p, y, 10, 0, 13, 3, line) + 16;
         export_pdf_rgb(p, PALETTE_INK);
@@ -481,8 +485,8 @@ static void person_layout(export_pdf *p, void *ctx)
     snprintf(line, sizeof line, "%s hace constar que", d->c->committee);
     y += centred(p, y, 11, 0, 14, 3, line) + 10;
     y += centred(p, y, 18, EXPORT_BOLD, 22, 3, x->name) + 6;
-    snprintf(line, sizeof line, "Número de empleado %s · Unidad %s (%s)%s%s", x->employee_no,
-             d->person_unit.name[0] ? d->person_unit.name : x->unit, x->unit, x->area[0] ? " · " : "", x->area);
+    snprintf(line, sizeof line, "Número de empleado %s · Unidad %s (%s) · Área %s", x->employee_no,
+             d->person_unit.name[0] ? d->person_unit.name : x->unit, x->unit, x->area[0] ? x->area : "no registrada");
     export_pdf_rgb(p, PALETTE_INK_SOFT);
     y += centred(p, y, 9.5, 0, 12, 3, line) + 12;
     export_pdf_rgb(p, PALETTE_INK);
@@ -491,7 +495,7 @@ static void person_layout(export_pdf *p, void *ctx)
              d->nitems, d->nitems == 1 ? "actividad" : "actividades", d->year, dur);
     y += centred(p, y, 10.5, 0, 14, 3, line) + 12;
     /* The table. */
-    const double cw[5] = {0.16, 0.46, 0.12, 0.10, 0.16};
+    const double cw[5] = {0.13, 0.45, 0.12, 0.10, 0.20};
     const char *head[5] = {"Fecha", "Actividad", "Duración", "Clave PAT", "Folio"};
     double w = p->w - 2 * p->margin, xx = p->margin;
     if (p->draw) {

@@ -300,14 +300,15 @@ static void page_foot(export_pdf *p, void *ctx)
 }
 
 /* The event's band: date, title, kind, PAT key, unit, rows. */
-static double event_band(export_pdf *p, yr_doc *d, int k)
+static double event_band(export_pdf *p, yr_doc *d, int k, int continued)
 {
     const yr_event *v = &d->ev[k];
     char date[96], line[900], lines[3][EXPORT_LINE];
     double w = p->w - 2 * p->margin;
     export_long_date(v->e.start, date, sizeof date);
-    snprintf(line, sizeof line, "%s · %s · %s%s%s · unidad %s · %d %s", date, v->e.title, export_kind_label(v->e.kind),
-             v->e.pat[0] ? " · PAT " : "", v->e.pat, v->e.unit, v->rows, v->rows == 1 ? "registro" : "registros");
+    snprintf(line, sizeof line, "%s · %s · %s%s%s · unidad %s · %d %s%s", date, v->e.title, export_kind_label(v->e.kind),
+             v->e.pat[0] ? " · PAT " : "", v->e.pat, v->e.unit, v->rows, v->rows == 1 ? "registro" : "registros",
+             continued ? " (continuación)" : "");
     export_pdf_font(p, 9, EXPORT_BOLD);
     int n = export_pdf_wrap(p, line, w - 12, 3, lines);
     double h = 8 + n * 11;
@@ -322,17 +323,23 @@ static double event_band(export_pdf *p, yr_doc *d, int k)
     return h;
 }
 
+/* The column names, each wrapped in its column (at most two lines). */
 static void table_head(export_pdf *p, yr_doc *d)
 {
     double x = p->margin;
+    int maxl = 1;
     export_pdf_font(p, 7, EXPORT_BOLD);
     export_pdf_rgb(p, PALETTE_LABEL);
     for (int k = 0; k < 7; k++) {
-        export_pdf_text(p, x + 3, p->y + 9, HEAD[k], 0);
+        char lines[2][EXPORT_LINE];
+        int n = export_pdf_wrap(p, HEAD[k], d->colw[k] - 6, 2, lines);
+        for (int i = 0; i < n; i++)
+            export_pdf_text(p, x + 3, p->y + 9 + i * 8, lines[i], 0);
+        maxl = n > maxl ? n : maxl;
         x += d->colw[k];
     }
-    export_pdf_hline(p, p->margin, p->w - p->margin, p->y + 12, 0.6, PALETTE_HEAD_INK);
-    p->y += 14;
+    export_pdf_hline(p, p->margin, p->w - p->margin, p->y + 4 + maxl * 8, 0.6, PALETTE_HEAD_INK);
+    p->y += 6 + maxl * 8;
 }
 
 static double row_height(export_pdf *p, yr_doc *d, const yr_row *x, int draw, int no)
@@ -376,12 +383,12 @@ static void layout(export_pdf *p, void *ctx)
             continue;
         int saved = p->draw;
         p->draw = 0;
-        double bh = event_band(p, d, k);
+        double bh = event_band(p, d, k, 0);
         double first = r < d->n && d->rows[r].event == k ? row_height(p, d, &d->rows[r], 0, 1) : 14;
         p->draw = saved;
-        export_pdf_need(p, bh + 14 + first + 4);
+        export_pdf_need(p, bh + 22 + first + 4);
         p->y += 4;
-        p->y += event_band(p, d, k) + 2;
+        p->y += event_band(p, d, k, 0) + 2;
         if (d->ev[k].rows == 0) {
             export_pdf_font(p, 8, EXPORT_ITALIC);
             export_pdf_rgb(p, PALETTE_NOTE);
@@ -399,6 +406,7 @@ static void layout(export_pdf *p, void *ctx)
             p->draw = saved;
             if (p->y + h > p->bottom) {
                 export_pdf_new_page(p);
+                p->y += event_band(p, d, k, 1) + 2;
                 table_head(p, d);
             }
             row_height(p, d, &d->rows[r], 1, no);
