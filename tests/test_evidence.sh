@@ -93,6 +93,17 @@ PY
   openssl pkeyutl -verify -pubin -keyform DER -inkey "$T/llave.der" -rawin -in "$T/mensaje.bin" \
     -sigfile "$T/firma.bin" >/dev/null) && ok || bad "openssl does not verify MANIFEST.sig"
 grep -q 'openssl pkeyutl -verify' "$T/pkg/LEEME.txt" && ok || bad "LEEME.txt does not say how to check the signature"
+# The indicator report lists the events that counted, each linked to its
+# list in the package (a relative link from indicadores/).
+python3 - "$T/pkg" <<'PY' && ok || bad "the indicator report's links do not reach the lists"
+import os, re, sys
+root = sys.argv[1]
+pdf = open(os.path.join(root, 'indicadores', 'informe-indicadores_2026.pdf'), 'rb').read()
+links = re.findall(rb'/URI \(([^)]*)\)', pdf)
+assert len(links) == 9, len(links)      # nine events counted (not the oath, the meeting, the draft)
+for l in links:
+    assert os.path.isfile(os.path.normpath(os.path.join(root, 'indicadores', l.decode()))), l
+PY
 
 # ---- every figure against a hand count ----
 out=$(python3 "$CK_SOURCE_DIR/tests/evidence_handcount.py" "$T/truth" "$T/lists/padron.csv" "$T/pkg" 2026); rc=$?

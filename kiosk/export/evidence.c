@@ -243,28 +243,6 @@ static void event_activity(const config *c, const store_event *e, char *out, siz
         util_strlcpy(out, "sin-clave-pat", outlen);
 }
 
-typedef struct ev_events {
-    store_event *v;
-    int n, cap, oom;
-} ev_events;
-
-static int collect_event(const store_event *e, void *arg)
-{
-    ev_events *l = arg;
-    if (l->n == l->cap) {
-        int cap = l->cap ? l->cap * 2 : 32;
-        store_event *nv = realloc(l->v, (size_t)cap * sizeof *nv);
-        if (!nv) {
-            l->oom = 1;
-            return 1;
-        }
-        l->v = nv;
-        l->cap = cap;
-    }
-    l->v[l->n++] = *e;
-    return 0;
-}
-
 typedef struct att_walk {
     ev_pkg *p;
     const store_event *ev;
@@ -302,23 +280,79 @@ static int add_attachment(const store_attachment *a, void *arg)
 }
 
 /* The attendance list (PDF, CSV) and attachments of one event. */
-static int add_event(ev_pkg *p, const store_event *e)
+/* The folders of the events events[0..n) (in start order, drafts skipped)
+ * into folders[i] (EXPORT_FOLDER_LEN each; "" for a draft): "<activity>/
+ * <date>_<title words>_<unit>", and "-2", "-3"... for a later event that
+ * would share the name. The same events give the same folders, so the
+ * indicator report can link to the lists. */
+static void event_folders(const config *c, const store_event *events, int n, char (*folders)[EXPORT_FOLDER_LEN])
 {
-    char pat[24], folder[600], slug[64], name[600], zpath[1400], path[4400], what[800];
+    for (int i = 0; i < n; i++) {
+        const store_event *e = &events[i];
+        char pat[24], slug[64];
+        folders[i][0] = '\0';
+        if (strcmp(e->state, "draft") == 0)
+            continue;
+        event_activity(c, e, pat, sizeof pat);
+        export_slug(e->title, slug, sizeof slug);
+        snprintf(folders[i], EXPORT_FOLDER_LEN, "%s/%.10s_%s_%s", pat, e->start, slug, e->unit);
+        for (int k = 2; k < 1000; k++) {
+            int used = 0;
+            for (int j = 0; j < i && !used; j++)
+                used = strcmp(folders[j], folders[i]) == 0;
+            if (!used)
+                break;
+            snprintf(folders[i], EXPORT_FOLDER_LEN, "%s/%.10s_%s_%s-%d", pat, e->start, slug, e->unit, k);
+        }
+    }
+}
+
+typedef struct ev_events {
+    store_event *v;
+    int n, cap, oom;
+} ev_events;
+
+static int collect_event(const store_event *e, void *arg)
+{
+    ev_events *l = arg;
+    if (l->n == l->cap) {
+        int cap = l->cap ? l->cap * 2 : 32;
+        store_event *nv = realloc(l->v, (size_t)cap * sizeof *nv);
+        if (!nv) {
+            l->oom = 1;
+            return 1;
+        }
+        l->v = nv;
+        l->cap = cap;
+    }
+    l->v[l->n++] = *e;
+    return 0;
+}
+
+int export_package_folders(store *s, const config *c, int year,
+                           int (*fn)(const store_event *e, const char *folder, void *ctx), void *ctx)
+{
+    ev_events evs = {0};
+    char (*folders)[EXPORT_FOLDER_LEN] = NULL;
+    int rc = store_event_each(s, year, 0, collect_event, &evs);
+    if (rc == STORE_OK && !evs.oom && !(folders = calloc((size_t)evs.n + 1, sizeof *folders)))
+        evs.oom = 1;
+    if (rc == STORE_OK && !evs.oom) {
+        event_folders(c, evs.v, evs.n, folders);
+        for (int i = 0; i < evs.n && rc == STORE_OK; i++)
+            if (folders[i][0])
+                rc = fn(&evs.v[i], folders[i], ctx);
+    }
+    free(folders);
+    free(evs.v);
+    return evs.oom ? STORE_ERROR : rc;
+}
+
+static int add_event(ev_pkg *p, const store_event *e, const char *folder)
+{
+    char pat[24], name[600], zpath[1400], path[4400], what[800];
     store_event_tally t;
     event_activity(p->c, e, pat, sizeof pat);
-    export_slug(e->title, slug, sizeof slug);
-    snprintf(folder, sizeof folder, "%s/%.10s_%s_%s", pat, e->start, slug, e->unit);
-    /* Two events of one day, unit and title words get distinct folders. */
-    for (int k = 2; k < 100; k++) {
-        snprintf(zpath, sizeof zpath, "%s/", folder);
-        int used = 0;
-        for (int i = 0; i < p->n && !used; i++)
-            used = strncmp(p->e[i].zpath, zpath, strlen(zpath)) == 0;
-        if (!used)
-            break;
-        snprintf(folder, sizeof folder, "%s/%.10s_%s_%s-%d", pat, e->start, slug, e->unit, k);
-    }
     if (store_event_tally_get(p->s, e->id, &t) != STORE_OK) {
         fail(p->err, p->errlen, "no se pudo leer el evento «%s»: %s", e->title, store_errmsg(p->s));
         return -1;
@@ -362,7 +396,7 @@ static int add_doc(ev_pkg *p, const char *zpath, const char *pat, const char *wh
 
 static int doc_ind_pdf(ev_pkg *p, const char *path)
 {
-    return export_indicators(p->s, p->c, p->db_path, p->year, "pdf", path, p->now, p->err, p->errlen);
+    return export_indicators_pdf_linked(p->s, p->c, p->year, path, p->now, p->err, p->errlen);
 }
 static int doc_ind_csv(ev_pkg *p, const char *path)
 {
@@ -596,6 +630,7 @@ int export_evidence(store *s, const config *c, const char *db_path, int year, co
 {
     ev_pkg p;
     ev_events evs = {0};
+    char (*folders)[EXPORT_FOLDER_LEN] = NULL;
     char dir[4096], tmp[4200] = "";
     char *m = NULL, *sig = NULL;
     size_t mlen = 0, siglen = 0;
@@ -684,8 +719,13 @@ int export_evidence(store *s, const config *c, const char *db_path, int year, co
     if (add_doc(&p, "LEEME.txt", "", "Qué contiene el paquete y cómo se verifica", 0, doc_readme) != 0)
         goto out;
     /* The list and attachments of every event that is not a draft. */
+    if (!(folders = calloc((size_t)evs.n + 1, sizeof *folders))) {
+        fail(err, errlen, "memoria insuficiente");
+        goto out;
+    }
+    event_folders(c, evs.v, evs.n, folders);
     for (int i = 0; i < evs.n; i++)
-        if (strcmp(evs.v[i].state, "draft") != 0 && add_event(&p, &evs.v[i]) != 0)
+        if (folders[i][0] && add_event(&p, &evs.v[i], folders[i]) != 0)
             goto out;
     store_snapshot_end(s);
     snap = 0;
@@ -723,6 +763,7 @@ out:
     if (p.tmpdir[0])
         remove_tree(p.tmpdir);
     free(evs.v);
+    free(folders);
     free(m);
     free(sig);
     pkg_free(&p);

@@ -30,6 +30,21 @@ void export_slug(const char *title, char *out, size_t outlen);
  * "lista-asistencia_2026-03-10_taller-conflictos_SCLC.pdf". */
 void export_event_filename(const store_event *ev, const char *prefix, const char *ext, char *out, size_t outlen);
 
+/* ---- the package's folders (evidence.c) ---- */
+
+#define EXPORT_FOLDER_LEN 600
+
+/* Calls fn(event, folder, ctx) for each event of year that is not a draft,
+ * by start, with the folder of its evidence in the package: "<activity>/
+ * <YYYY-MM-DD>_<title words>_<UNIT>" (and "-2", "-3"... for a later event
+ * that would share the name); the activity is the event's PAT key, else
+ * 4.3.1 for an oath, 1.1.2 for a training that counts, else
+ * "sin-clave-pat". Its list is "<folder>/" + export_event_filename(e,
+ * "lista-asistencia", "pdf"). fn returning non-zero stops the walk (that
+ * value is returned); else STORE_OK or STORE_ERROR. */
+int export_package_folders(store *s, const config *c, int year,
+                           int (*fn)(const store_event *e, const char *folder, void *ctx), void *ctx);
+
 /* ---- the event list (export_events.c) ---- */
 
 /* The events whose start is in year (0 = all), by start, as format
@@ -41,6 +56,20 @@ void export_event_filename(const store_event *ev, const char *prefix, const char
  * staff, when the event counts for the indicators (a counting topic, not a
  * draft), else 0. Returns 0, or -1 with err. */
 int export_event_list(store *s, const config *c, int year, const char *format, FILE *out, char *err, size_t errlen);
+
+/* The events of year that count for the indicators and were held (a
+ * counting topic, not a draft, staff attended), by start:
+ * fn(event, staff counted, ctx); fn returning non-zero stops the walk.
+ * Returns 0, or -1 with err. */
+int export_counted_events(store *s, const config *c, int year,
+                          int (*fn)(const store_event *e, int counted, void *ctx), void *ctx, char *err,
+                          size_t errlen);
+
+/* The indicator report PDF as the evidence package holds it: its list of
+ * the events that counted links each one to its attendance list in the
+ * package (export_package_folders), from the report's own folder. */
+int export_indicators_pdf_linked(store *s, const config *c, int year, const char *path, int64_t now, char *err,
+                                 size_t errlen);
 
 /* The same CSV into path (atomic, 0600). */
 int export_event_list_csv(store *s, const config *c, int year, const char *path, char *err, size_t errlen);

@@ -206,6 +206,22 @@ int export_event_list(store *s, const config *c, int year, const char *format, F
     return 0;
 }
 
+int export_counted_events(store *s, const config *c, int year,
+                          int (*fn)(const store_event *e, int counted, void *ctx), void *ctx, char *err,
+                          size_t errlen)
+{
+    ev_list l;
+    if (load(s, c, year, &l, err, errlen) != 0) {
+        free(l.v);
+        return -1;
+    }
+    for (int i = 0; i < l.n; i++)
+        if (l.v[i].counts && l.v[i].t.staff > 0 && fn(&l.v[i].e, l.v[i].counted, ctx))
+            break;
+    free(l.v);
+    return 0;
+}
+
 int export_event_list_csv(store *s, const config *c, int year, const char *path, char *err, size_t errlen)
 {
     export_file o;
