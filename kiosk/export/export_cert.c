@@ -462,7 +462,7 @@ static void event_layout(export_pdf *p, void *ctx)
         y = detail(p, y, "Unidad", unit);
         y = detail(p, y, "Instructor(a)", e->instructor);
         y = detail(p, y, "Clave de actividad PAT", e->pat[0] ? e->pat : "sin clave");
-        snprintf(line, sizeof line, "%s · %s", x->folio, export_method_label(x->method, 0));
+        snprintf(line, sizeof line, "%s · %s", x->folio, export_row_method_label(x->method, 0));
         y = detail(p, y, "Folio del registro", line);
         snprintf(line, sizeof line, "Folio %s", x->folio);
         cert_close(p, d, y, x->payload, line);

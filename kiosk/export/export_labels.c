@@ -61,7 +61,7 @@ const char *export_state_label(const char *state)
     return lookup(map, sizeof map / sizeof *map, state ? state : "");
 }
 
-const char *export_method_label(const char *method, int imported)
+const char *export_row_method_label(const char *method, int imported)
 {
     static const char *const map[][2] = {
         {"badge", "Quiosco (gafete)"},

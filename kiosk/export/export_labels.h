@@ -22,7 +22,7 @@ const char *export_state_label(const char *state);
 /* How a record was made: "badge" -> "Quiosco (gafete)", "keyed" -> "Lista
  * en papel capturada", ...; imported (from a bulk import) wins over the
  * method. */
-const char *export_method_label(const char *method, int imported);
+const char *export_row_method_label(const char *method, int imported);
 /* "foto" -> "fotografía", with the plural when n != 1 ("fotografías"). */
 const char *export_attachment_label(const char *kind, int n);
 /* "Anexos: 3 fotografías, 1 lista en papel escaneada" from the counts of

@@ -134,7 +134,7 @@ static int collect_row(const export_att_row *r, void *arg)
     x->unit = strdup(r->unit);
     x->area = strdup(r->area);
     x->folio = strdup(r->folio);
-    x->method = strdup(export_method_label(r->method, is_imported(d, r->uuid)));
+    x->method = strdup(export_row_method_label(r->method, is_imported(d, r->uuid)));
     x->guest = r->guest;
     x->keyed = strcmp(r->method, "keyed") == 0;
     x->at = r->at;
