@@ -85,7 +85,7 @@ int cli_cmd_audit(cli_ctx *ctx, int argc, char **argv)
     if (rc)
         cli_error("audit chain BROKEN: %s", store_errmsg(s));
     else
-        printf("audit chain intact: %ld entries verified\n", n);
+        printf("cadena de auditoría íntegra: %ld entradas verificadas\n", n);
     if (cli_audit_attachments(s) != 0) /* the files kept beside the database (cli_attendance.c) */
         rc = rc ? rc : 1;
     store_close(s);

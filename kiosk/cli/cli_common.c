@@ -12,12 +12,13 @@
 
 int cli_error(const char *fmt, ...)
 {
-    char msg[2048];
+    char msg[2048], es[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "cepci-kiosk: %s\n", util_one_line(msg)); /* one line, whatever it quotes */
+    cli_es(msg, es, sizeof es); /* always fills es */
+    fprintf(stderr, "cepci-kiosk: %s\n", util_one_line(es)); /* one line, whatever it quotes */
     return 1;
 }
 

@@ -29,9 +29,14 @@ int cli_open(cli_ctx *ctx, store **s);
  * they differ (best effort: a read-only database is fine). */
 void cli_sync_units(cli_ctx *ctx, store *s);
 
-/* Prints "cepci-kiosk: <message>" to stderr on one line; returns 1 (exit
- * status). */
+/* Prints "cepci-kiosk: <message>" to stderr on one line, in Spanish
+ * (cli_es); returns 1 (exit status). */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The Spanish text of a message from the layers below (which write
+ * English), into out; a copy of the message when it is not a known
+ * one (cli_es.c). Returns out. */
+const char *cli_es(const char *msg, char *out, size_t outlen);
 
 /* Current time (Unix seconds). A test build (CK_TEST_HOOKS) lets
  * CEPCI_NOW override it; the installed program never does. */

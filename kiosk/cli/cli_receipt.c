@@ -84,9 +84,9 @@ static int verify_document(store *s, const char *payload)
     store_close(s);
     if (rc != 0)
         return cli_error("%s", err);
-    printf("genuine: document signed by kiosk %s\n", fp.kiosk_id);
-    printf("type: %s\n", strncmp(payload, "CKL1:", 5) == 0 ? "attendance list" : "pledge database");
-    printf("sha256: %s\n", fp.sha256);
+    printf("auténtica: documento firmado por el quiosco %s\n", fp.kiosk_id);
+    printf("tipo: %s\n", strncmp(payload, "CKL1:", 5) == 0 ? "lista de asistencia" : "base de datos de firmantes");
+    printf("huella SHA-256: %s\n", fp.sha256);
     return 0;
 }
 
@@ -128,28 +128,28 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
     if (have_event && store_unit_get(s, e.unit, &u) == STORE_OK)
         snprintf(tz, sizeof tz, "%s", u.timezone);
     util_format_time(tz, f.at, "%Y-%m-%d %H:%M:%S", when, sizeof when);
-    printf("genuine: signed by kiosk %s\n", f.kiosk_id);
-    printf("type: %s\n", f.type == RECEIPT_PLEDGE ? "pledge" : "attendance");
+    printf("auténtico: firmado por el quiosco %s\n", f.kiosk_id);
+    printf("tipo: %s\n", f.type == RECEIPT_PLEDGE ? "firma de la Carta Compromiso" : "asistencia");
     printf("folio: %s\n", f.folio);
-    printf("record: %s\n", f.record_uuid);
+    printf("registro: %s\n", f.record_uuid);
     if (!f.employee_no[0]) {
-        printf("employee: (guest)\n");
+        printf("persona: (invitada)\n");
     } else if (store_person_get(s, f.employee_no, &p) == STORE_OK) {
         char name[512];
         store_person_fullname(&p, name, sizeof name);
-        printf("employee: %s (%s)\n", f.employee_no, name);
+        printf("persona: %s (%s)\n", f.employee_no, name);
     } else {
-        printf("employee: %s\n", f.employee_no);
+        printf("persona: %s\n", f.employee_no);
     }
     if (f.type == RECEIPT_ATTENDANCE) {
         if (have_event)
-            printf("event: %s (%s, %s)\n", f.event_id, e.title, e.start);
+            printf("evento: %s (%s, %s)\n", f.event_id, e.title, e.start);
         else
-            printf("event: %s\n", f.event_id);
+            printf("evento: %s\n", f.event_id);
     } else {
-        printf("carta: %s\n", f.carta_prefix);
+        printf("versión de la Carta: %s\n", f.carta_prefix);
     }
-    printf("time: %s %s\n", when, tz);
+    printf("hora: %s (%s)\n", when, tz);
     store_close(s);
     return 0;
 }
