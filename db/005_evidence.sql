@@ -58,3 +58,14 @@ CREATE TRIGGER attendance_import_no_update BEFORE UPDATE ON attendance_import
   BEGIN SELECT RAISE(ABORT, 'import records are append-only'); END;
 CREATE TRIGGER attendance_import_no_delete BEFORE DELETE ON attendance_import
   BEGIN SELECT RAISE(ABORT, 'import records are append-only'); END;
+
+-- Their UUIDs join the registry of record UUIDs (db/002_chain.sql): a row
+-- put in by hand with a UUID of another record fails here.
+CREATE TRIGGER attachment_uuid AFTER INSERT ON attachment BEGIN
+  INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'attachment') ON CONFLICT(uuid) DO UPDATE
+    SET kind = RAISE(ABORT, 'UUID already used by a record of another kind') WHERE kind <> excluded.kind;
+END;
+CREATE TRIGGER import_batch_uuid AFTER INSERT ON import_batch BEGIN
+  INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'import') ON CONFLICT(uuid) DO UPDATE
+    SET kind = RAISE(ABORT, 'UUID already used by a record of another kind') WHERE kind <> excluded.kind;
+END;

@@ -3,13 +3,14 @@
 format that the program's C sources hand to a user (store_fail,
 store_sqlerr and store_exec "what" texts, cli_error, the err buffers of
 the domain, export and receipt layers, roster and sheet failures, config
-reasons), with C escapes decoded and newlines as \\n. Messages already in
-Spanish and bare formats ("%s: %s") are left out. tests/test_cli_es.c
-checks that cli_es translates each one."""
+reasons, what audit verify notes), with C escapes decoded and newlines as
+\\n. Messages already in Spanish and bare formats ("%s: %s") are left out.
+tests/test_cli_es.c checks that cli_es translates each one."""
 import os, re, sys
 
 CALLS = (r'(?:store_fail\s*\(\s*\w+\s*,\s*\w+\s*,|store_sqlerr\s*\(\s*\w+\s*,\s*\w+\s*,|cli_error\s*\('
-         r'|snprintf\s*\(\s*[\w>.-]*err\w*\s*,\s*[\w >.()-]+,|\w+_fail\s*\([^";]*?,|bad\s*=)')
+         r'|snprintf\s*\(\s*[\w>.-]*err\w*\s*,\s*[\w >.()-]+,|\w+_fail\s*\([^";]*?,|bad\s*='
+         r'|\bnote\s*\(\s*[\w>.-]+\s*,\s*[\w>.-]+\s*,)')
 SPANISH = re.compile(r'[áéíóúñ¿¡]|\b(?:de|del|la|el|los|las|uso|hay|una|un|falta|desconocid[oa]s?|no se|o|en|que|con|para|se|es|su|al|memoria|cierre|tiene|fecha|archivo|fila)\b',
                      re.I)
 

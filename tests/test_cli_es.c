@@ -77,6 +77,22 @@ static void nesting_and_prefixes(void **state)
                         "guardar la asistencia: el disco está lleno o se alcanzó el límite de tamaño de archivo");
     assert_string_equal(cli_es("/x/y.pdf: cannot write: No space left on device; nothing was written", es, sizeof es),
                         "/x/y.pdf: no se puede escribir: no queda espacio en el dispositivo; no se escribió nada");
+    /* An outer message is not taken for the first word of an inner one. */
+    assert_string_equal(cli_es("audit chain BROKEN: key ZZZZZZZ is not in the audit log; it was added outside the "
+                               "program", es, sizeof es),
+                        "cadena de auditoría ROTA: llave pública ZZZZZZZ no está en la bitácora de auditoría: se "
+                        "agregó por fuera del programa");
+    assert_string_equal(cli_es("r2.csv: nothing was imported: person 9d5c was changed outside the program (it no "
+                               "longer matches its audit entry); no new version is written over it; run: "
+                               "cepci-kiosk audit verify", es, sizeof es),
+                        "r2.csv: no se importó nada: persona 9d5c: se modificó por fuera del programa (ya no "
+                        "coincide con su entrada de auditoría); no se escribe una versión nueva encima; ejecute: "
+                        "cepci-kiosk audit verify");
+    /* A nested reason with its own prefix. */
+    assert_string_equal(cli_es("audit chain BROKEN: --head: the signed head of kiosk K at position 3 has a bad "
+                               "signature (forged or damaged)", es, sizeof es),
+                        "cadena de auditoría ROTA: --head: la cabeza firmada del quiosco K en la posición 3 tiene "
+                        "una firma no válida (falsificada o dañada)");
     /* The most specific format wins; unknown text passes as it is. */
     assert_string_equal(cli_es("the event 'Taller' is closed; it does not accept check-ins", es, sizeof es),
                         "el evento 'Taller' está cerrado; no acepta registros");

@@ -687,6 +687,147 @@ static const es_pair TABLE[] = {
      "pdf, csv o xlsx"},
     {"pdf or csv",
      "pdf o csv"},
+    /* The audit chain, format 2 (signed heads, epochs; issue 12). */
+    {"payload signed by kiosk %s for folio %s-%06lu of kiosk %s: a kiosk signs only its own folios",
+     "contenido firmado por el quiosco {1} para el folio {2}-{3} del quiosco {4}: un quiosco firma solo sus propios folios"},
+    {"%s: receipt %s is of format CK1, which carries no chain position",
+     "{1}: el comprobante {2} es de formato CK1, que no lleva posición en la cadena"},
+    {"--head %s: not a signed head (CKH1:...), a receipt (CK2:...) or a readable file: %s",
+     "--head {1}: no es una cabeza firmada (CKH1:...), un comprobante (CK2:...) ni un archivo legible: {2}"},
+    {"%s: no signed chain head or receipt in it",
+     "{1}: no contiene ninguna cabeza firmada de la cadena ni ningún comprobante"},
+    {"this database's audit chain does not hold this receipt's record at position %lld (it is at %lld, hash %.16s): the chain was rewritten",
+     "la cadena de auditoría de esta base de datos no tiene el registro de este comprobante en la posición {1} (está en la {2}, huella {3}): la cadena fue reescrita"},
+    {"read the audit chain head",
+     "leer la cabeza de la cadena de auditoría"},
+    {"not a signed chain head (it must start with CKH1:)",
+     "no es una cabeza firmada de la cadena (debe empezar con CKH1:)"},
+    {"malformed signed chain head (too long)",
+     "cabeza firmada de la cadena mal formada (demasiado larga)"},
+    {"malformed signed chain head (6 fields after CKH1: separated by ':')",
+     "cabeza firmada de la cadena mal formada (6 campos después de CKH1:, separados por ':')"},
+    {"malformed signed chain head (bad kiosk id, epoch, position, hash, time or signature)",
+     "cabeza firmada de la cadena mal formada (quiosco, época, posición, huella, hora o firma no válidos)"},
+    {"the database holds another public key for kiosk %s than its key file: one of them was replaced",
+     "la base de datos tiene para el quiosco {1} una llave pública distinta de la de su archivo de llave: una de las dos fue reemplazada"},
+    {"the signed head of kiosk %s at position %lld has a bad signature (forged or damaged)",
+     "la cabeza firmada del quiosco {1} en la posición {2} tiene una firma no válida (falsificada o dañada)"},
+    {"read signed heads",
+     "leer las cabezas firmadas"},
+    {"no signing key: the chain head cannot be signed",
+     "no hay llave de firma: no se puede firmar la cabeza de la cadena"},
+    {"cannot sign the chain head",
+     "no se puede firmar la cabeza de la cadena"},
+    {"read the audit chain",
+     "leer la cadena de auditoría"},
+    {"this kiosk signed position %lld of its chain %s; the chain now ends at %lld: entries were deleted or rewritten; run: cepci-kiosk audit verify",
+     "este quiosco firmó la posición {1} de su cadena {2}; ahora la cadena termina en la {3}: se eliminaron o reescribieron entradas; ejecute: cepci-kiosk audit verify"},
+    {"the newest audit entry of this kiosk (position %lld) carries no signature of its key: the database was changed outside the program; run: cepci-kiosk audit verify",
+     "la entrada de auditoría más reciente de este quiosco (posición {1}) no lleva firma de su llave: la base de datos se modificó por fuera del programa; ejecute: cepci-kiosk audit verify"},
+    {"%s: no signed chain heads in it (%s)",
+     "{1}: no contiene cabezas firmadas de la cadena ({2})"},
+    {"%s: cannot read its signed heads (%s)",
+     "{1}: no se pueden leer sus cabezas firmadas ({2})"},
+    {"no audit entry for %s %s",
+     "no hay entrada de auditoría para {1} {2}"},
+    {"this database is signed by the key of kiosk %s: it is written only with that key (the file <database>.key beside it)",
+     "esta base de datos está firmada con la llave del quiosco {1}: solo se escribe con esa llave (el archivo <base de datos>.key junto a ella)"},
+    {"audit: an entry must be written in the record's transaction",
+     "auditoría: una entrada debe escribirse en la transacción del registro"},
+    {"%s %s %s outside the program (it no longer matches its audit entry); no new version is written over it; run: cepci-kiosk audit verify",
+     "{1} {2}: {3} por fuera del programa (ya no coincide con su entrada de auditoría); no se escribe una versión nueva encima; ejecute: cepci-kiosk audit verify"},
+    {"was changed",
+     "se modificó"},
+    {"was added",
+     "se agregó"},
+    {"audit baseline",
+     "registrar en la auditoría los datos existentes"},
+    {"audit entry %lld (%s %s): no epoch or position; the entry was altered",
+     "entrada {1} de la auditoría ({2} {3}): no tiene época ni posición; la entrada fue alterada"},
+    {"audit entry %lld (%s %s): unknown entry format %d; the entry was altered",
+     "entrada {1} de la auditoría ({2} {3}): formato de entrada {4} desconocido; la entrada fue alterada"},
+    {"audit entry %lld (%s %s): format %d after format %d entries of kiosk %s; the entry was altered or slipped in",
+     "entrada {1} de la auditoría ({2} {3}): formato {4} después de entradas de formato {5} del quiosco {6}; la entrada fue alterada o intercalada"},
+    {"audit entry %lld (%s %s): the first entry of kiosk %s does not start the chain; entries before it were removed",
+     "entrada {1} de la auditoría ({2} {3}): la primera entrada del quiosco {4} no inicia la cadena; se eliminaron entradas anteriores"},
+    {"audit entry %lld (%s %s): position %lld after %lld; an entry was removed or slipped in",
+     "entrada {1} de la auditoría ({2} {3}): posición {4} después de la {5}; se eliminó o intercaló una entrada"},
+    {"audit entry %lld: epoch %s of kiosk %s starts at position %lld, but the entry it continues (position %lld) is not in this database",
+     "entrada {1} de la auditoría: la época {2} del quiosco {3} empieza en la posición {4}, pero la entrada que continúa (posición {5}) no está en esta base de datos"},
+    {"audit entry %lld: this database's epoch does not continue from its recorded base (position %lld); the chain or the settings were altered",
+     "entrada {1} de la auditoría: la época de esta base de datos no continúa desde su base registrada (posición {2}); se alteraron la cadena o los ajustes"},
+    {"this database's epoch starts from position %lld of epoch %s, which this database does not hold",
+     "la época de esta base de datos parte de la posición {1} de la época {2}, que esta base de datos no contiene"},
+    {"audit entry %lld: this version of %s %s changes %s; the program never does, the entry was forged",
+     "entrada {1} de la auditoría: esta versión de {2} {3} cambia {4}; el programa nunca lo hace, la entrada fue falsificada"},
+    {"more than the event's state",
+     "algo más que el estado del evento"},
+    {"the employee number",
+     "el número de empleado"},
+    {"audit entry %lld: %s %s has a second entry; a record is written once",
+     "entrada {1} de la auditoría: {2} {3} tiene una segunda entrada; un registro se escribe una sola vez"},
+    {"%s %s reuses the UUID of a %s record; a row was added outside the program",
+     "{1} {2} reutiliza el UUID de un registro de tipo {3}; se agregó una fila por fuera del programa"},
+    {"%s %s has an unregistered UUID; a row was added outside the program",
+     "{1} {2} tiene un UUID no registrado; se agregó una fila por fuera del programa"},
+    {"%lld records of kiosk %s have a malformed folio; they were altered",
+     "{1} registros del quiosco {2} tienen un folio mal formado; fueron alterados"},
+    {"folio %s-%06lld is missing: a record of this kiosk was deleted",
+     "falta el folio {1}-{2}: se eliminó un registro de este quiosco"},
+    {"folios %s-%06lld to %s-%06lld are missing: the newest records of this kiosk were deleted",
+     "faltan los folios {1}-{2} a {3}-{4}: se eliminaron los registros más recientes de este quiosco"},
+    {"the folio counter (%lld) is behind this kiosk's last folio (%lld); the settings were altered",
+     "el contador de folios ({1}) está por detrás del último folio de este quiosco ({2}); se alteraron los ajustes"},
+    {"%s: kiosk %s signed another entry at position %lld; this chain was rewritten",
+     "{1}: el quiosco {2} firmó otra entrada en la posición {3}; esta cadena fue reescrita"},
+    {"%s: kiosk %s signed position %lld, but this database's chain of that kiosk%s ends at %lld: entries were deleted, or the database is an older copy",
+     "{1}: el quiosco {2} firmó la posición {3}, pero la cadena de ese quiosco en esta base de datos{4} termina en la {5}: se eliminaron entradas, o la base de datos es una copia anterior"},
+    {" in that epoch",
+     " en esa época"},
+    {"further on",
+     "más adelante"},
+    {"with another entry",
+     "con otra entrada"},
+    {"signed head from %s",
+     "la cabeza firmada de {1}"},
+    {"receipt %s",
+     "el comprobante {1}"},
+    {"signed head (%s) kept in the database",
+     "la cabeza firmada ({1}) guardada en la base de datos"},
+    {"a stored signed head of kiosk %s (position %lld, %s) has a bad signature: it was forged or damaged",
+     "una cabeza firmada guardada del quiosco {1} (posición {2}, {3}) tiene una firma no válida: fue falsificada o dañada"},
+    {"audit entry %lld: entries of kiosk %s, whose public key this database does not hold; they were added outside the program",
+     "entrada {1} de la auditoría: entradas del quiosco {2}, cuya llave pública no está en esta base de datos; se agregaron por fuera del programa"},
+    {"audit entry %lld: the entries of kiosk %s up to position %lld carry no signature of its key; they were added outside the program",
+     "entrada {1} de la auditoría: las entradas del quiosco {2} hasta la posición {3} no llevan firma de su llave; se agregaron por fuera del programa"},
+    {"the newest entries of this kiosk's chain (up to position %lld) carry no signature of its key: they were written outside the program",
+     "las entradas más recientes de la cadena de este quiosco (hasta la posición {1}) no llevan firma de su llave: se escribieron por fuera del programa"},
+    {"this kiosk's chain carries no signed head although the kiosk has a key: its signed heads were removed, or it was written outside the program",
+     "la cadena de este quiosco no lleva ninguna cabeza firmada aunque el quiosco tiene llave: se eliminaron sus cabezas firmadas, o se escribió por fuera del programa"},
+    {"store the signed chain head",
+     "guardar la cabeza firmada de la cadena"},
+    {"register the person's UUID",
+     "registrar el UUID de la persona"},
+    {"%s: read-only copy with a pending %s file beside it; open it where it can be written (or copy the database with its %s file to a writable folder)",
+     "{1}: copia de solo lectura con un archivo {2} pendiente junto a ella; ábrala donde se pueda escribir (o copie la base de datos con su archivo {3} a una carpeta con permiso de escritura)"},
+    {"the setting %s is audited: it is set with a time (store_meta_set_at)",
+     "el ajuste {1} se audita: se fija con una hora (store_meta_set_at)"},
+    {"set temp store",
+     "configurar el almacenamiento temporal"},
+    {"unit",
+     "unidad"},
+    {"meta",
+     "ajuste"},
+    {"key",
+     "llave pública"},
+    {"write",
+     "escritura"},
+    {"shown",
+     "mostrada"},
+    {"backup",
+     "respaldo"},
+    {"export",
+     "exportación"},
 };
 
 #define ES_N (sizeof TABLE / sizeof *TABLE)
@@ -742,12 +883,22 @@ static int match(const char *p, const char *s, const char **caps, size_t *lens, 
             for (size_t len = 0;; len++) {
                 if (number && len > 0 && !strchr("-0123456789abcdefABCDEF", s[len - 1]))
                     break;
-                caps[k] = s;
-                lens[k] = len;
-                int saved = *n;
-                if (match(p + d, s + len, caps, lens, n))
-                    return 1;
-                *n = saved;
+                /* A directive followed by more text takes no ": ": that is
+                 * an outer message's prefix ("audit chain BROKEN: key X is
+                 * not in the audit log; ..." is the outer format with the
+                 * inner one nested, not the inner one with "audit chain
+                 * BROKEN: key" as its first word). */
+                if (p[d] && len >= 2 && s[len - 2] == ':' && s[len - 1] == ' ')
+                    break;
+                /* (nor does it end at one) */
+                if (!(p[d] == ' ' && len >= 1 && s[len - 1] == ':')) {
+                    caps[k] = s;
+                    lens[k] = len;
+                    int saved = *n;
+                    if (match(p + d, s + len, caps, lens, n))
+                        return 1;
+                    *n = saved;
+                }
                 if (!s[len])
                     break;
             }
@@ -819,7 +970,7 @@ static int translate_whole(const char *msg, char *out, size_t outlen, int depth)
                     if (cap) {
                         memcpy(cap, caps[k], lens[k]);
                         cap[lens[k]] = '\0';
-                        if (depth < 3 && translate(cap, sub, sizeof sub, 1, depth + 1))
+                        if (depth < 3 && translate(cap, sub, sizeof sub, 0, depth + 1))
                             put(out, outlen, &o, sub, strlen(sub));
                         else
                             put(out, outlen, &o, cap, lens[k]);
