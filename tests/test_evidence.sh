@@ -14,11 +14,15 @@
 #    naming the person and the event; a person's year; a changed character
 #    fails;
 #  - the combined list of a unit, the event list formats, -o and --force,
-#    `audit verify` naming an altered attachment.
+#    `audit verify` naming an altered attachment;
+#  - the package's signed chain head (CADENA.txt): `audit verify --head`
+#    takes it, and on a database whose newest records were deleted and
+#    whose own signed heads were wound back (which the database alone
+#    cannot tell) `verify --package` reports it.
 set -u
 B=$(readlink -f "${CK_BIN:?}")
 export B
-for tool in python3 pdftoppm pdfinfo zbarimg convert openssl unzip; do
+for tool in python3 pdftoppm pdfinfo zbarimg convert openssl unzip sqlite3; do
   command -v $tool >/dev/null || { echo "SKIP: $tool not installed (scripts/setup.sh installs it)"; exit 77; }
 done
 if [ "${CK_TEST_HOOKS:-0}" != 1 ] && [ "${CK_TEST_HOOKS:-}" != ON ]; then
@@ -47,16 +51,19 @@ echo "export evidence: $ms ms ($(cat "$T/err"))"
 ls -A "$T/usb" | grep -q '^\.' && bad "temporary files left in the export folder: $(ls -A "$T/usb")" || ok
 out=$(ck verify --package "$Z"); rc=$?
 [ $rc -eq 0 ] && echo "$out" | grep -q "Resultado: ÍNTEGRO" && ok || bad "verify --package: rc $rc: $out"
+echo "$out" | grep -q "^Cadena de auditoría: cabeza firmada en la posición [0-9]* (huella [0-9a-f]*…); la cadena de esta base de datos la conserva$" &&
+  ok || bad "verify --package does not check the chain head: $out"
 # The auditor: no database, only the published keys.
 ck keys export "$T/llaves.txt" 2>/dev/null || bad "keys export"
 out=$(cd / && "$B" --db "$T/nada.db" verify --package "$Z" --keys "$T/llaves.txt"); rc=$?
-[ $rc -eq 0 ] && ok || bad "auditor's verify: rc $rc: $out"
+[ $rc -eq 0 ] && echo "$out" | grep -q "cabeza firmada en la posición .*sin la base de datos del quiosco" && ok ||
+  bad "auditor's verify: rc $rc: $out"
 out=$(cd / && "$B" --db "$T/nada.db" verify --package "$Z"); rc=$?
 [ $rc -eq 1 ] && echo "$out" | grep -q "NO VERIFICADO" && ok || bad "unknown key must not pass: rc $rc: $out"
 
 # ---- the package's contents ----
 mkdir -p "$T/pkg" && (cd "$T/pkg" && unzip -q "$Z") || bad "unzip"
-for f in LEEME.txt MANIFEST.csv MANIFEST.sig eventos_2026.csv indicadores/informe-indicadores_2026.pdf \
+for f in LEEME.txt MANIFEST.csv MANIFEST.sig CADENA.txt eventos_2026.csv indicadores/informe-indicadores_2026.pdf \
          indicadores/indicadores_2026.csv 4.3.2/base-datos-carta-compromiso_2026.pdf \
          4.3.2/base-datos-carta-compromiso_2026.csv 4.3.2/base-datos-carta-compromiso_2026.xlsx \
          "1.1.1/2026-03-02_curso-linea-nueva_SCLC/anexos/constancia-1_captura-constancia.png" \
@@ -78,7 +85,7 @@ listed = {}
 for r in rows[1:]:
     data = open(os.path.join(root, r[0]), 'rb').read()
     assert hashlib.sha256(data).hexdigest() == r[1] and len(data) == int(r[2]), r[0]
-    assert r[3] or r[0] == 'LEEME.txt', r[0]
+    assert r[3] or r[0] in ('LEEME.txt', 'CADENA.txt'), r[0]
     assert r[0].split('/')[0] in ('indicadores', '4.3.2') or r[0].count('/') == 0 or r[0].split('/')[0] == r[3], r
     listed[r[0]] = 1
 files = [os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs]
@@ -93,6 +100,9 @@ PY
   openssl pkeyutl -verify -pubin -keyform DER -inkey "$T/llave.der" -rawin -in "$T/mensaje.bin" \
     -sigfile "$T/firma.bin" >/dev/null) && ok || bad "openssl does not verify MANIFEST.sig"
 grep -q 'openssl pkeyutl -verify' "$T/pkg/LEEME.txt" && ok || bad "LEEME.txt does not say how to check the signature"
+# The chain head in CADENA.txt is one `audit verify --head` takes.
+out=$(ck audit verify --head "$T/pkg/CADENA.txt" 2>&1) && echo "$out" | grep -q "en la cadena" && ok ||
+  bad "audit verify --head CADENA.txt: $out"
 # The indicator report lists the events that counted, each linked to its
 # list in the package (a relative link from indicadores/).
 python3 - "$T/pkg" <<'PY' && ok || bad "the indicator report's links do not reach the lists"
@@ -258,6 +268,35 @@ ck event list --year 2026 --format json | python3 -c 'import json,sys; d=json.lo
 [ "$(ck event list --year 2026 | wc -l)" = 13 ] && ok || bad "event list text: header + 12 events"
 out=$(ck event list --format xml 2>&1); [ $? -ne 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && ok || bad "bad format: $out"
 out=$(ck export evidence 2>&1); [ $? -ne 0 ] && echo "$out" | grep -q -- "--force" && ok || bad "package onto an existing file: $out"
+
+# ---- the package's chain head tells what the database alone cannot ----
+# A copy of the kiosk: backed up, one record more, a package; then the
+# record, its audit entry, the counter and the signed heads wound back to
+# the backup's (test_chain.sh's attack). The copy verifies on its own; the
+# package's head shows the chain lost an entry.
+rm -rf "$T/t.db"* && sqlite3 "$T/k.db" ".backup '$T/t.db'" && cp "$T/k.db.key" "$T/t.db.key" && chmod 600 "$T/t.db.key" &&
+  cp -a "$T/k.db.anexos" "$T/t.db.anexos" || bad "copy of the kiosk"
+ckt() { "$B" --db "$T/t.db" --config "$T/kiosk.ini" "$@"; }
+mkdir -p "$T/copias" && BK=$(ckt backup "$T/copias") || bad "backup of the copy"
+P=$(sed -n 40p "$T/lists/activos_VHSA.txt")
+grep -qx "$P" "$T/truth/pledges.txt" && bad "pick a person without a pledge" ||
+  ckt pledge "$P" --keyed --date 2026-12-01 >/dev/null || bad "pledge on the copy"
+Z2=$(ckt export evidence -o "$T/usb/copia.zip" 2>"$T/err") && ckt verify --package "$Z2" >/dev/null ||
+  bad "package of the copy: $(cat "$T/err")"
+sqlite3 "$T/t.db" "DROP TRIGGER pledge_no_delete; DROP TRIGGER audit_no_delete;
+  DELETE FROM pledge WHERE folio = (SELECT max(folio) FROM pledge);
+  DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);
+  UPDATE meta SET value = value - 1 WHERE key = 'folio_seq';
+  DROP TRIGGER signed_head_no_delete; DELETE FROM signed_head_log WHERE pos > (SELECT max(pos) FROM audit);
+  ATTACH '$BK' AS old; DELETE FROM head_sig; INSERT INTO head_sig SELECT * FROM old.head_sig;" ||
+  bad "the attack on the copy"
+out=$(ckt audit verify 2>&1) && ok || bad "the attacked copy must verify on its own (else the test proves nothing): $out"
+out=$(ckt verify --package "$Z2" 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$out" | grep -q "^CADENA: CADENA.txt: la cadena de auditoría de esta base de datos no respalda el paquete: .*termina en la" &&
+  echo "$out" | grep -q "NO la conserva" && ok || bad "verify --package on a chain that lost entries: rc $rc: $out"
+# An auditor without the database still sees a good signature.
+out=$("$B" --db "$T/nada.db" verify --package "$Z2" --keys "$T/llaves.txt" 2>&1) && ok ||
+  bad "the copy's package without a database: $out"
 
 # ---- audit verify checks the attachments' files ----
 ck audit verify >/dev/null && ok || bad "audit verify"

@@ -187,7 +187,9 @@ int cli_audit_attachments(store *s)
         printf("anexos: %ld %s coinciden con su huella\n", n, n == 1 ? "archivo" : "archivos");
         return 0;
     }
+    char es[2048];
+    cli_es(store_errmsg(s), es, sizeof es); /* (cli_error would not reach inside a Spanish format) */
     if (rc == STORE_INVALID)
-        return cli_error("anexos: hay archivos alterados o faltantes (el primero: %s)", store_errmsg(s));
-    return cli_error("anexos: no se pudieron verificar: %s", store_errmsg(s));
+        return cli_error("anexos: hay archivos alterados o faltantes (el primero: %s)", es);
+    return cli_error("anexos: no se pudieron verificar: %s", es);
 }

@@ -245,11 +245,11 @@ static void report(int what, const char *file, const char *detail, void *ctx)
     static const char *const label[] = {
         [EVIDENCE_OK] = "CORRECTO", [EVIDENCE_CHANGED] = "MODIFICADO", [EVIDENCE_MISSING] = "FALTA",
         [EVIDENCE_ADDED] = "AGREGADO", [EVIDENCE_UNREADABLE] = "DAÑADO", [EVIDENCE_BAD_MANIFEST] = "MANIFIESTO",
-        [EVIDENCE_BAD_SIGNATURE] = "FIRMA",
+        [EVIDENCE_BAD_SIGNATURE] = "FIRMA", [EVIDENCE_BAD_HEAD] = "CADENA",
     };
     char f[1024], d[1024];
     snprintf(f, sizeof f, "%s", file);
-    snprintf(d, sizeof d, "%s", detail);
+    cli_es(detail, d, sizeof d); /* (a reason from the store, nested, is English) */
     printf("%s: %s: %s\n", label[what], util_one_line(f), util_one_line(d));
 }
 
@@ -290,6 +290,12 @@ int cli_verify_package(cli_ctx *ctx, int argc, char **argv)
     if (chk.year)
         printf("Año: %d\n", chk.year);
     printf("Archivos en el manifiesto: %d\n", chk.files);
+    if (chk.head_signed)
+        printf("Cadena de auditoría: cabeza firmada en la posición %lld (huella %.16s…)%s\n", chk.head_pos,
+               chk.head_hash,
+               chk.head_in_db == 1    ? "; la cadena de esta base de datos la conserva"
+               : chk.head_in_db == -1 ? "; la cadena de esta base de datos NO la conserva"
+                                      : "; sin la base de datos del quiosco no se compara con su cadena");
     if (rc == 0) {
         printf("Resultado: ÍNTEGRO. Todos los archivos coinciden con el manifiesto firmado.\n");
         return 0;

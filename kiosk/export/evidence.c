@@ -14,7 +14,7 @@
  * removed whatever happens.
  *
  * Layout (decided here, written in LEEME.txt and the README):
- *   LEEME.txt, MANIFEST.csv, MANIFEST.sig, eventos_AAAA.csv
+ *   LEEME.txt, MANIFEST.csv, MANIFEST.sig, CADENA.txt, eventos_AAAA.csv
  *   indicadores/informe-indicadores_AAAA.pdf, .csv
  *   <clave PAT>/<AAAA-MM-DD>_<título>_<UNIDAD>/lista-asistencia_....pdf, .csv
  *                                            /anexos/<tipo>-N_<nombre>
@@ -25,7 +25,11 @@
  *
  * The signature: Ed25519 over "CKM1\n" followed by the bytes of
  * MANIFEST.csv, so anyone can check it with the public key alone (LEEME.txt
- * says how with openssl). */
+ * says how with openssl). CADENA.txt, a file of the manifest, holds the
+ * audit chain's head signed by the kiosk key when the package was made
+ * (CKH1:, the text `audit verify --head` takes): verify --package checks
+ * its signature and, on the kiosk's own database, that the chain still
+ * holds it; without it (a chain that did not verify) it says why. */
 #include "evidence.h"
 #include "export.h"
 #include "export_int.h"
@@ -50,6 +54,7 @@
 #define EV_MANIFEST "MANIFEST.csv"
 #define EV_SIGNATURE "MANIFEST.sig"
 #define EV_TAG "CKM1\n"
+#define EV_CHAIN "CADENA.txt"
 #define EV_CHUNK 65536
 
 /* ---- small helpers ---- */
@@ -419,6 +424,36 @@ static int doc_events(ev_pkg *p, const char *path)
     return export_event_list_csv(p->s, p->c, p->year, path, p->err, p->errlen);
 }
 
+/* CADENA.txt: the audit chain's head as the package was made, signed by
+ * the kiosk key (only for a chain that verified; else why not). */
+static int doc_chain(ev_pkg *p, const char *path)
+{
+    export_file o;
+    export_audit a;
+    store_signed_head h;
+    char text[STORE_HEAD_TEXT_MAX], when[64], line[800];
+    export_audit_check(p->s, &a);
+    if (export_file_open(&o, path, p->err, p->errlen) != 0)
+        return -1;
+    fprintf(o.f, "CADENA DE AUDITORÍA DEL QUIOSCO %s AL ARMAR EL PAQUETE\r\n\r\n", store_kiosk_id(p->s));
+    if (a.ok && store_audit_sign_head(p->s, "export", p->now, &h) == STORE_OK) {
+        store_head_text(&h, text, sizeof text);
+        util_format_time(CK_DEFAULT_TZ, h.signed_at, "%d/%m/%Y %H:%M", when, sizeof when);
+        fprintf(o.f,
+                "La cadena se verificó íntegra (%ld entradas). Su cabeza (la última entrada) quedó firmada con la\r\n"
+                "llave del quiosco el %s (hora del centro de México):\r\n\r\n"
+                "  posición: %lld\r\n  huella: %s\r\n  época: %s\r\n\r\n%s\r\n\r\n"
+                "«cepci-kiosk verify --package» comprueba esta firma; con la base de datos del quiosco, también\r\n"
+                "que su cadena conserva esta cabeza (nada de lo anterior se borró ni se reescribió después):\r\n"
+                "  cepci-kiosk --db BASE_DE_DATOS audit verify --head CADENA.txt\r\n",
+                a.entries, when, (long long)h.h.pos, h.h.hash, h.h.epoch, text);
+    } else {
+        export_audit_text(&a, line, sizeof line);
+        fprintf(o.f, "SIN CABEZA FIRMADA: %s\r\n", line);
+    }
+    return export_file_commit(&o, p->err, p->errlen);
+}
+
 /* LEEME.txt: what the package is and how to check it. */
 static int doc_readme(ev_pkg *p, const char *path)
 {
@@ -462,7 +497,10 @@ static int doc_readme(ev_pkg *p, const char *path)
             "   Compare además la huella de la llave (huella-de-la-llave en MANIFEST.sig) con la que publica\r\n"
             "   el Comité.\r\n"
             "Cada lista de asistencia y la base de firmantes llevan además su propia huella firmada en un\r\n"
-            "código QR, que se comprueba con «cepci-kiosk verify».\r\n",
+            "código QR, que se comprueba con «cepci-kiosk verify».\r\n"
+            "CADENA.txt lleva la cabeza de la cadena de auditoría del quiosco al armar el paquete, firmada con\r\n"
+            "su llave: con la base de datos del quiosco, «cepci-kiosk audit verify --head CADENA.txt» comprueba\r\n"
+            "que la cadena la conserva (que después no se borró ni se reescribió nada de lo exportado).\r\n",
             p->year, inst, p->c->committee, when, kiosk, p->year);
     return export_file_commit(&o, p->err, p->errlen);
 }
@@ -716,7 +754,9 @@ int export_evidence(store *s, const config *c, const char *db_path, int year, co
         if (add_doc(&p, zp, "4.3.2", w2, pl[k].stored, pl[k].fn) != 0)
             goto out;
     }
-    if (add_doc(&p, "LEEME.txt", "", "Qué contiene el paquete y cómo se verifica", 0, doc_readme) != 0)
+    if (add_doc(&p, "LEEME.txt", "", "Qué contiene el paquete y cómo se verifica", 0, doc_readme) != 0 ||
+        add_doc(&p, EV_CHAIN, "", "Cabeza firmada de la cadena de auditoría del quiosco al armar el paquete", 0,
+                doc_chain) != 0)
         goto out;
     /* The list and attachments of every event that is not a draft. */
     if (!(folders = calloc((size_t)evs.n + 1, sizeof *folders))) {
@@ -1064,7 +1104,7 @@ int export_evidence_verify(store *s, const char *zip_path, const char *key_file,
     unsigned char pk[32], sig[crypto_sign_BYTES], have[32];
     char b64[160];
     size_t bl = 0;
-    int sig_ok = 0;
+    int sig_ok = 0, have_pk = 0;
     if (is < 0 || !(sigtext = read_entry(z, is, 1u << 16, &siglen))) {
         PROBLEM(is < 0 ? EVIDENCE_MISSING : EVIDENCE_UNREADABLE, EV_SIGNATURE, "%s",
                 is < 0 ? "el paquete no tiene la firma del manifiesto" : "la firma está dañada dentro del ZIP");
@@ -1083,6 +1123,7 @@ int export_evidence_verify(store *s, const char *zip_path, const char *key_file,
         sig_field(sigtext, "año", ystr, sizeof ystr);
         out->year = atoi(ystr);
         key_fingerprint(pk, out->key_fingerprint);
+        have_pk = 1;
         /* Every byte of the file counts: it must read exactly as written. */
         sodium_bin2base64(b64, sizeof b64, pk, 32, sodium_base64_VARIANT_ORIGINAL);
         int k = snprintf(canon, sizeof canon, "CKM1\nquiosco: %s\naño: %d\nclave-publica-ed25519: %s\nhuella-de-la-llave: %s\n",
@@ -1152,6 +1193,61 @@ int export_evidence_verify(store *s, const char *zip_path, const char *key_file,
     for (int k = 0; k < nrows; k++)
         if (!rows[k].seen)
             PROBLEM(EVIDENCE_MISSING, rows[k].file, "está en el manifiesto pero no en el paquete (fue eliminado)");
+    /* The audit chain's head the package was made at. */
+    zip_int64_t ic = zip_name_locate(z, EV_CHAIN, ZIP_FL_ENC_RAW);
+    char *chain = ic < 0 ? NULL : read_entry(z, ic, 1u << 16, &(size_t){0});
+    const char *ckh = chain ? strstr(chain, "CKH1:") : NULL, *none = chain ? strstr(chain, "SIN CABEZA FIRMADA: ") : NULL;
+    store_signed_head h;
+    char herr[256];
+    if (ic < 0) {
+        int listed = 0;
+        for (int k = 0; k < nrows; k++)
+            listed |= strcmp(rows[k].file, EV_CHAIN) == 0;
+        if (!listed) /* (a listed one is already named: FALTA) */
+            PROBLEM(EVIDENCE_BAD_HEAD, EV_CHAIN, "el paquete no tiene la cabeza firmada de la cadena de auditoría");
+    } else if (!chain) {
+        PROBLEM(EVIDENCE_UNREADABLE, EV_CHAIN, "está dañado dentro del ZIP");
+    } else if (!ckh) {
+        char why[600] = "no contiene una cabeza firmada (CKH1:)";
+        if (none)
+            snprintf(why, sizeof why, "la cadena de auditoría no se verificó al armar el paquete: %.*s",
+                     (int)strcspn(none + 20, "\r\n"), none + 20);
+        PROBLEM(EVIDENCE_BAD_HEAD, EV_CHAIN, "%s", why);
+    } else {
+        char text[STORE_HEAD_TEXT_MAX + 1], msg[512];
+        snprintf(text, sizeof text, "%.*s", (int)strcspn(ckh, "\r\n \t"), ckh);
+        size_t ml = 0;
+        if (store_head_parse(text, &h, herr, sizeof herr) != STORE_OK ||
+            !(ml = store_head_message(&h.h, h.signed_at, msg, sizeof msg))) {
+            PROBLEM(EVIDENCE_BAD_HEAD, EV_CHAIN, "la cabeza firmada de la cadena está mal formada");
+        } else if (!have_pk || strcmp(h.h.kiosk_id, out->kiosk_id) != 0 ||
+                   crypto_sign_verify_detached(h.sig, (const unsigned char *)msg, ml, pk) != 0) {
+            PROBLEM(EVIDENCE_BAD_HEAD, EV_CHAIN,
+                    "la cabeza de la cadena no lleva una firma válida de la llave que firmó el manifiesto");
+        } else {
+            out->head_pos = h.h.pos;
+            out->head_signed = 1;
+            util_strlcpy(out->head_hash, h.h.hash, sizeof out->head_hash);
+            /* On the kiosk's own database: the chain must still hold it. */
+            if (s && strcmp(store_kiosk_id(s), h.h.kiosk_id) == 0) {
+                store_head_claim cl;
+                memset(&cl, 0, sizeof cl);
+                util_strlcpy(cl.kiosk_id, h.h.kiosk_id, sizeof cl.kiosk_id);
+                util_strlcpy(cl.epoch, h.h.epoch, sizeof cl.epoch);
+                cl.pos = h.h.pos;
+                util_strlcpy(cl.hash, h.h.hash, sizeof cl.hash);
+                snprintf(cl.what, sizeof cl.what, "%s", EV_CHAIN);
+                if (store_audit_verify_ex(s, &cl, 1, NULL) == STORE_OK) {
+                    out->head_in_db = 1;
+                } else {
+                    out->head_in_db = -1;
+                    PROBLEM(EVIDENCE_BAD_HEAD, EV_CHAIN, "la cadena de auditoría de esta base de datos no respalda "
+                            "el paquete: %s", store_errmsg(s));
+                }
+            }
+        }
+    }
+    free(chain);
     out->content_ok = out->manifest_signed && out->problems == (out->key_known ? 0 : 1);
     rc = out->problems ? 1 : 0;
 #undef PROBLEM

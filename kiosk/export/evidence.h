@@ -140,9 +140,11 @@ typedef struct export_evidence_stats {
  * the indicator report (PDF, CSV), every event's attendance list (PDF,
  * CSV) with its attachments, the pledge database (PDF, CSV, XLSX), the
  * year's event list, LEEME.txt, MANIFEST.csv (file, SHA-256, size, PAT
- * activity, what it evidences) and MANIFEST.sig (Ed25519 signature of
- * MANIFEST.csv by the kiosk key of db_path), organised in folders by PAT
- * activity. Everything is read from one snapshot of the database. Returns
+ * activity, what it evidences), MANIFEST.sig (Ed25519 signature of
+ * MANIFEST.csv by the kiosk key of db_path) and CADENA.txt (the audit
+ * chain's head signed by that key when the chain verifies: store_audit_
+ * sign_head, source "export"), organised in folders by PAT activity.
+ * Everything is read from one snapshot of the database. Returns
  * 0, or -1 with err. */
 int export_evidence(store *s, const config *c, const char *db_path, int year, const char *path, int64_t now,
                     export_evidence_stats *st, char *err, size_t errlen);
@@ -156,6 +158,8 @@ enum {
     EVIDENCE_UNREADABLE,    /* damaged inside the ZIP */
     EVIDENCE_BAD_MANIFEST,  /* MANIFEST.csv does not match its signature, or cannot be read */
     EVIDENCE_BAD_SIGNATURE, /* MANIFEST.sig missing, malformed or by an unknown/other key */
+    EVIDENCE_BAD_HEAD,      /* CADENA.txt: no signed chain head, a bad signature, or (on the
+                             * kiosk's own database) a head its chain does not hold */
 };
 
 typedef struct export_evidence_check {
@@ -167,12 +171,18 @@ typedef struct export_evidence_check {
     int problems;
     int manifest_signed;        /* MANIFEST.csv matches the signature in MANIFEST.sig */
     int content_ok;             /* ... and every file matches it (the key may still be unknown) */
+    int head_signed;            /* CADENA.txt holds a chain head signed by the manifest's key */
+    long long head_pos;         /* ... at this position of the kiosk's chain */
+    char head_hash[65];
+    int head_in_db;             /* 1 the database (the kiosk's own) holds it, -1 it does not, 0 not checked */
 } export_evidence_check;
 
 /* Checks the package at zip_path: MANIFEST.sig against the public keys of
  * s (may be NULL) and of key_file (may be NULL; a `keys export` file),
- * every file against MANIFEST.csv (SHA-256 and size), and that the
- * package holds exactly the manifest's files. report(what, file, detail,
+ * every file against MANIFEST.csv (SHA-256 and size), that the package
+ * holds exactly the manifest's files, and the signed chain head of
+ * CADENA.txt (its signature by the manifest's key; when s is the kiosk's
+ * own database, store_audit_verify_ex with it as a claim). report(what, file, detail,
  * ctx) is called for each problem (and, with verbose, each good file).
  * Returns 0 when the package is intact and signed by a known key; 1 when
  * anything is wrong (every problem reported); -1 with err when it cannot be
