@@ -143,3 +143,35 @@ void export_event_filename(const store_event *ev, const char *prefix, const char
     export_slug(ev->title, slug, sizeof slug);
     snprintf(out, outlen, "%s_%.10s_%s_%s.%s", prefix, ev->start, slug, ev->unit, ext);
 }
+
+void export_tz_text(const char *tz, char *out, size_t outlen)
+{
+    static const char *const map[][2] = {
+        {"America/Mexico_City", "del centro de México"}, {"America/Monterrey", "del centro de México"},
+        {"America/Merida", "del centro de México"},      {"America/Bahia_Banderas", "del centro de México"},
+        {"America/Chihuahua", "del centro de México"},
+        {"America/Matamoros", "del centro de México, con el horario de verano de la frontera norte"},
+        {"America/Ojinaga", "del centro de México, con el horario de verano de la frontera norte"},
+        {"America/Cancun", "del sureste de México (Quintana Roo)"},
+        {"America/Mazatlan", "del Pacífico de México"},
+        {"America/Hermosillo", "del Pacífico de México (Sonora)"},
+        {"America/Ciudad_Juarez", "de la montaña, con el horario de verano de la frontera norte"},
+        {"America/Tijuana", "del noroeste de México (Baja California)"},
+    };
+    const char *z = tz ? tz : "";
+    const char *name = lookup(map, sizeof map / sizeof *map, z);
+    if (name != z)
+        snprintf(out, outlen, "Horas en tiempo %s", name);
+    else
+        snprintf(out, outlen, "Horas en la zona horaria %s", z);
+}
+
+void export_keyed_day(const struct tm *at_local, const char *start, const char *end, char *out, size_t outlen)
+{
+    char day[11];
+    snprintf(day, sizeof day, "%04d-%02d-%02d", at_local->tm_year + 1900, at_local->tm_mon + 1, at_local->tm_mday);
+    const char *last = end && strlen(end) >= 10 ? end : start;
+    int within = start && strlen(start) >= 10 && strncmp(day, start, 10) >= 0 && strncmp(day, last, 10) <= 0;
+    const char *d = within ? day : start && strlen(start) >= 10 ? start : day;
+    snprintf(out, outlen, "%.2s/%.2s/%.4s", d + 8, d + 5, d);
+}

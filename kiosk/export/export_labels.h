@@ -7,6 +7,7 @@
 #define CK_EXPORT_LABELS_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "evidence.h"   /* export_slug, export_event_filename */
 
@@ -31,5 +32,18 @@ void export_attachments_text(const int counts[4], char *out, size_t outlen);
 /* Index of an attachment kind in the counts of export_attachments_text
  * (foto 0, lista 1, constancia 2, otro 3). */
 int export_attachment_kind_index(const char *kind);
+
+/* The line that says which clock a document's hours are on, in words:
+ * "Horas en tiempo del centro de México" for America/Mexico_City (and the
+ * other zones of central time), the south-east, Pacific and north-west
+ * zones by name; another zone: "Horas en la zona horaria <tz>". */
+void export_tz_text(const char *tz, char *out, size_t outlen);
+
+/* The day a row typed in from a paper list (method "keyed") took place,
+ * "dd/mm/aaaa": the local day of its time (at_local) when it falls within
+ * the event's days (start .. end, 'YYYY-MM-DD...'; end may be ""), else the
+ * event's first day (a list typed in after the event: its time is the
+ * typing, not the attendance). */
+void export_keyed_day(const struct tm *at_local, const char *start, const char *end, char *out, size_t outlen);
 
 #endif

@@ -48,6 +48,7 @@ typedef struct yr_doc {
     int nimp, impcap;
     export_facts f;
     char tz[STORE_TZ_LEN];
+    char tzline[160];        /* export_tz_text of the events' zone(s) */
     export_clock clock;
     int oom;
     double colw[7];
@@ -208,8 +209,8 @@ static int load(yr_doc *d, char *err, size_t errlen)
     return 0;
 }
 
-/* "10/03/2026" for a list typed in (the day it happened); with the time
- * for a record made at the moment. */
+/* "10/03/2026" for a list typed in (the day it happened: export_keyed_day);
+ * with the time for a record made at the moment. */
 static void when_text(yr_doc *d, const yr_row *x, char *out, size_t outlen)
 {
     struct tm tm;
@@ -217,7 +218,7 @@ static void when_text(yr_doc *d, const yr_row *x, char *out, size_t outlen)
     export_unit_tz(d->s, d->c, d->ev[x->event].e.unit, tz, sizeof tz);
     export_localtime(&d->clock, tz, x->at, &tm);
     if (x->keyed)
-        snprintf(out, outlen, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+        export_keyed_day(&tm, d->ev[x->event].e.start, d->ev[x->event].e.end, out, outlen);
     else
         snprintf(out, outlen, "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour,
                  tm.tm_min);
@@ -296,7 +297,7 @@ static void page_head(export_pdf *p, void *ctx)
 static void page_foot(export_pdf *p, void *ctx)
 {
     yr_doc *d = ctx;
-    export_pdf_footer_text(p, d->f.exported, d->f.audit_short, "Horas en tiempo del centro de México");
+    export_pdf_footer_text(p, d->f.exported, d->f.audit_short, d->tzline);
 }
 
 /* The event's band: date, title, kind, PAT key, unit, rows. */
@@ -490,6 +491,20 @@ int export_attendance_year(store *s, const config *c, int year, const char *unit
     if (load(d, err, errlen) == 0) {
         if (strcmp(format, "pdf") == 0) {
             export_unit_tz(s, c, c->unit, d->tz, sizeof d->tz);
+            /* Each event's hours are on its unit's clock: one line for one
+             * zone, else a line that says so. */
+            char first[STORE_TZ_LEN] = "", tz[STORE_TZ_LEN];
+            int mixed = 0;
+            for (int k = 0; k < d->nev; k++) {
+                export_unit_tz(s, c, d->ev[k].e.unit, tz, sizeof tz);
+                if (!first[0])
+                    util_strlcpy(first, tz, sizeof first);
+                mixed |= strcmp(first, tz) != 0;
+            }
+            if (mixed)
+                snprintf(d->tzline, sizeof d->tzline, "Horas en tiempo de la unidad de cada evento");
+            else
+                export_tz_text(first[0] ? first : d->tz, d->tzline, sizeof d->tzline);
             export_facts_fill(s, c, d->tz, now, &d->f);
             rc = write_pdf(d, path, now, err, errlen);
         } else {
