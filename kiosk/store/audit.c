@@ -1581,5 +1581,26 @@ int store_audit_verify_ex(store *s, const store_head_claim *claims, size_t nclai
 
 int store_audit_verify(store *s, long *entries)
 {
-    return store_audit_verify_ex(s, NULL, 0, entries);
+    /* Within a read snapshot this handle opened, the records and the chain
+     * stay as they were (the only writes are signed heads of the current
+     * head, which change no finding): the first result serves the rest. */
+    int frozen = s->snapshot_depth > 0 && s->snapshot_own;
+    if (frozen && s->verify_memo) {
+        if (entries)
+            *entries = s->verify_entries;
+        if (s->verify_rc == STORE_INVALID)
+            return store_fail(s, STORE_INVALID, "%s", s->verify_err);
+        return s->verify_rc;
+    }
+    long n = 0;
+    int rc = store_audit_verify_ex(s, NULL, 0, &n);
+    if (entries)
+        *entries = n;
+    if (frozen && (rc == STORE_OK || rc == STORE_INVALID)) {
+        s->verify_memo = 1;
+        s->verify_rc = rc;
+        s->verify_entries = n;
+        util_strlcpy(s->verify_err, rc == STORE_INVALID ? s->err : "", sizeof s->verify_err);
+    }
+    return rc;
 }

@@ -56,6 +56,13 @@ struct store {
      * the outermost one opened its own read transaction. */
     int snapshot_depth;
     int snapshot_own;
+    /* store_audit_verify's result, kept while a snapshot of this handle's
+     * own is open (nothing can change the chain under it): the evidence
+     * package's documents each state it. verify_memo: 0 none, 1 kept. */
+    int verify_memo;
+    int verify_rc;
+    long verify_entries;
+    char verify_err[512];
     struct {
         const char *sql;
         sqlite3_stmt *st;
