@@ -9,7 +9,7 @@ tests/test_cli_es.c checks that cli_es translates each one."""
 import os, re, sys
 
 CALLS = (r'(?:store_fail\s*\(\s*\w+\s*,\s*\w+\s*,|store_sqlerr\s*\(\s*\w+\s*,\s*\w+\s*,|cli_error\s*\('
-         r'|snprintf\s*\(\s*[\w>.-]*err\w*\s*,\s*[\w >.()-]+,|\w+_fail\s*\([^";]*?,|bad\s*='
+         r'|snprintf\s*\(\s*[\w>.-]*(?:err|warn)\w*\s*,\s*[\w >.()-]+,|\w+_fail\s*\([^";]*?,|bad\s*='
          r'|\bnote\s*\(\s*[\w>.-]+\s*,\s*[\w>.-]+\s*,)')
 SPANISH = re.compile(r'[áéíóúñ¿¡]|\b(?:de|del|la|el|los|las|uso|hay|una|un|falta|desconocid[oa]s?|no se|o|en|que|con|para|se|es|su|al|memoria|cierre|tiene|fecha|archivo|fila)\b',
                      re.I)

@@ -136,9 +136,9 @@ expect_error "indicators bad year" "--year no válido" -- ck indicators --year 2
 
 # Exports: the attendance list's fingerprint QR verifies with `verify`.
 ck export attendance "$E" --format pdf -o "$T/lista.pdf" >/dev/null && ok || bad "export pdf"
-pdftoppm -r 150 -png "$T/lista.pdf" "$T/page" && qr=$(zbarimg --raw -q "$T"/page-*.png 2>/dev/null | grep '^CKL1:' | head -1)
+pdftoppm -r 150 -png "$T/lista.pdf" "$T/page" && qr=$(zbarimg --raw -q "$T"/page-*.png 2>/dev/null | grep '^CKL2:' | head -1)
 [ -n "$qr" ] && ok || bad "no fingerprint QR in the PDF"
-ck verify "$qr" | grep -q "auténtica: documento firmado por el quiosco $kiosk" && ok || bad "verify CKL1"
+ck verify "$qr" | grep -q "auténtica: lista de asistencia firmada por el quiosco $kiosk" && ok || bad "verify CKL2"
 mutated="${qr:0:20}$( [ "${qr:20:1}" = A ] && echo B || echo A )${qr:21}"
 expect_error "tampered fingerprint" 'NO es válida\|mal formada' -- ck verify "$mutated"
 ck export attendance "$E" --format csv -o "$T/lista.csv" >/dev/null && head -c 3 "$T/lista.csv" | od -An -tx1 | grep -q "ef bb bf" && ok || bad "csv export"

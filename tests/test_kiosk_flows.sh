@@ -190,7 +190,7 @@ echo "ok - coordinator"
 #     the configured folder, mode 0600, at most once per calendar day (the
 #     day is remembered in the database, so a restart does not copy again).
 mkdir bk
-"$B" --db k.db event open "$E"
+"$B" --db k.db event open "$E" --reopen --reason "Pruebas de las copias de seguridad"
 printf '[kiosk]\nunit = SCLC\n[backup]\ndir = %s/bk\nkeep = 3\n' "$T" > bk.ini
 # The earlier runs idled on home with the default config and so made today's
 # copy already: these run three days later.

@@ -32,16 +32,16 @@ static const cli_command COMMANDS[] = {
     {"run", cmd_run, "run [--windowed WxH]          the kiosk (default when no command is given)"},
     {"init", cli_cmd_init, "init --institution NAME --unit CODE     new database, kiosk id and signing key"},
     {"roster", cli_cmd_roster, "roster import FILE.csv | roster list [--unit CODE] [--search TEXT]"},
-    {"event", cli_cmd_event, "event add ... | event list [--year Y] [--format text|csv|json] | event open ID | "
-                             "event close ID | event attach ID FILE [--kind K] [--note T]"},
+    {"event", cli_cmd_event, "event add ... | event list [--year Y] [--format text|csv|json] | event open ID "
+                             "[--reopen --reason TEXT] | event close ID | event attach ID FILE [--kind K] [--note T]"},
     {"attendance", cli_cmd_attendance, "attendance import EVENT FILE.csv|FILE.xlsx   a whole list typed in at once"},
-    {"checkin", cli_cmd_checkin, "checkin EVENT_ID EMPLOYEE_NO [--keyed]   record attendance"},
+    {"checkin", cli_cmd_checkin, "checkin EVENT_ID EMPLOYEE_NO [--keyed]   at the desk, or a paper list typed in"},
     {"pledge", cli_cmd_pledge, "pledge EMPLOYEE_NO --keyed [--date YYYY-MM-DD]   a paper pledge typed in"},
     {"indicators", cli_cmd_indicators, "indicators [--year Y] [--format text|csv|json]"},
     {"export", cli_cmd_export, "export attendance|pledges|indicators ... --format F -o FILE | "
                                "export evidence [--year Y] | export certificates EVENT|--person NUM"},
     {"receipt", cli_cmd_receipt, "receipt FOLIO [--png FILE] [--print]"},
-    {"verify", cli_cmd_verify, "verify PAYLOAD | verify --package FILE.zip [--keys FILE]"},
+    {"verify", cli_cmd_verify, "verify PAYLOAD [--db FILE] | verify --package FILE.zip [--keys FILE]"},
     {"keys", cli_cmd_keys, "keys export [FILE] | keys import FILE"},
     {"audit", cli_cmd_audit, "audit verify [--head CKH1:...|CK2:...|FILE]... | audit head   check / sign the chain"},
     {"backup", cli_cmd_backup, "backup [DIR]                  online copy of the database"},

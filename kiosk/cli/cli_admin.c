@@ -325,6 +325,8 @@ int cli_cmd_backup(cli_ctx *ctx, int argc, char **argv)
     store_close(s);
     if (rc)
         return cli_error("%s", err);
+    if (err[0])
+        cli_error("warning: %s", err);
     printf("%s\n", out);
     return 0;
 }

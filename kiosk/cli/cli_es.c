@@ -687,6 +687,10 @@ static const es_pair TABLE[] = {
      "pdf, csv o xlsx"},
     {"pdf or csv",
      "pdf o csv"},
+    {"the clock went backwards: the newest earlier copy (%s) is dated after now (%s UTC); copies are kept by the order they were made, not by date",
+     "el reloj se atrasó: la copia anterior más reciente ({1}) tiene fecha posterior a ahora ({2} UTC); las copias se conservan por el orden en que se hicieron, no por su fecha"},
+    {"warning: %s",
+     "aviso: {1}"},
     /* The audit chain, format 2 (signed heads, epochs; issue 12). */
     {"payload signed by kiosk %s for folio %s-%06lu of kiosk %s: a kiosk signs only its own folios",
      "contenido firmado por el quiosco {1} para el folio {2}-{3} del quiosco {4}: un quiosco firma solo sus propios folios"},

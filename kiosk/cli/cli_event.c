@@ -19,7 +19,8 @@ int cli_cmd_event(cli_ctx *ctx, int argc, char **argv)
     static const char usage[] =
         "event add --title T --kind K --topics a,b --unit U --start 'YYYY-MM-DD HH:MM' [--end ...] "
         "[--place P] [--pat 1.2.3] [--instructor I] [--no-signature] | event list [--year Y] "
-        "[--format text|csv|json] | event open ID | event close ID | event attach ID FILE [--kind K] [--note T]";
+        "[--format text|csv|json] | event open ID [--reopen --reason TEXT] | event close ID | "
+        "event attach ID FILE [--kind K] [--note T]";
     if (argc < 2)
         return cli_error("usage: %s", usage);
     store *s;
@@ -68,12 +69,37 @@ int cli_cmd_event(cli_ctx *ctx, int argc, char **argv)
         store_close(s);
         return rc ? 1 : 0;
     }
-    if (strcmp(sub, "open") == 0 || strcmp(sub, "close") == 0) {
+    if (strcmp(sub, "close") == 0) {
         if (argc != 2)
-            return cli_error("usage: event %s ID", sub);
+            return cli_error("usage: event close ID");
         if (cli_open(ctx, &s))
             return 1;
-        int rc = store_event_set_state(s, argv[1], strcmp(sub, "open") == 0 ? "open" : "closed", cli_now());
+        int rc = store_event_set_state(s, argv[1], "closed", cli_now());
+        if (rc)
+            cli_error("%s", store_errmsg(s));
+        store_close(s);
+        return rc ? 1 : 0;
+    }
+    if (strcmp(sub, "open") == 0) {
+        /* A closed event's list has been handed in: opening it again needs
+         * --reopen and a reason, which is audited and printed on the list. */
+        static const struct option lo[] = {
+            {"reopen", no_argument, 0, 'r'}, {"reason", required_argument, 0, 'w'}, {0, 0, 0, 0}};
+        static const char open_usage[] = "event open ID [--reopen --reason TEXT]";
+        int reopen = 0;
+        const char *reason = NULL;
+        OPTS_BEGIN(lo)
+        case 'r': reopen = 1; break;
+        case 'w': reason = optarg; break;
+        OPTS_END(open_usage)
+        if (argc - optind != 1 || (reason && !reopen))
+            return cli_error("usage: %s", open_usage);
+        if (reopen && (!reason || !*reason))
+            return cli_error("event open --reopen needs --reason TEXT: why the closed event is opened again");
+        if (cli_open(ctx, &s))
+            return 1;
+        const char *id = argv[optind];
+        int rc = reopen ? store_event_reopen(s, id, reason, cli_now()) : store_event_set_state(s, id, "open", cli_now());
         if (rc)
             cli_error("%s", store_errmsg(s));
         store_close(s);

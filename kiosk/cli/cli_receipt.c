@@ -72,37 +72,94 @@ out:
     return rc;
 }
 
-/* ---- verify PAYLOAD ---- */
+/* ---- verify PAYLOAD [--db FILE] ---- */
+
+static const char *state_text(const export_fingerprint *fp)
+{
+    if (fp->state == EXPORT_STATE_CLOSED)
+        return fp->kind == EXPORT_FP_PLEDGES ? "definitiva (el periodo había concluido)" : "definitiva (evento cerrado)";
+    if (fp->kind == EXPORT_FP_PLEDGES)
+        return "PRELIMINAR (el periodo no había concluido)";
+    return fp->state == EXPORT_STATE_OPEN ? "PRELIMINAR (evento abierto)" : "PRELIMINAR (evento en borrador)";
+}
 
 /* verify for the fingerprint QR of an exported document (attendance list
- * CKL1:, pledge database CKP1:). Closes s; returns the exit status. */
-static int verify_document(store *s, const char *payload)
+ * CKL2:, pledge database CKP2:, or the first format CKL1:/CKP1:); with
+ * compare, the list is recomputed from the records of s. Closes s;
+ * returns the exit status (1 also when the records do not match). */
+static int verify_document(cli_ctx *ctx, store *s, const char *payload, const char *compare)
 {
     export_fingerprint fp;
-    char err[1024];
+    char err[1024], date[96];
     int rc = export_fingerprint_verify(s, payload, &fp, err, sizeof err);
+    if (rc != 0) {
+        store_close(s);
+        return cli_error("%s", err);
+    }
+    printf("auténtica: %s firmada por el quiosco %s\n",
+           fp.kind == EXPORT_FP_ATTENDANCE ? "lista de asistencia" : "base de firmantes de la Carta Compromiso",
+           fp.kiosk_id);
+    printf("llave del quiosco (SHA-256): %s\n", fp.key_sha256);
+    if (fp.version >= 2) {
+        printf("institución: %s\n", fp.institution);
+        if (fp.kind == EXPORT_FP_ATTENDANCE) {
+            export_long_date(fp.event_start, date, sizeof date);
+            printf("evento: %s\n", fp.event_title);
+            printf("fecha: %s, %s h\n", date, fp.event_start + 11);
+            printf("unidad: %s\n", fp.event_unit);
+            printf("id del evento: %s\n", fp.event_id);
+        } else if (fp.year) {
+            printf("periodo: firmas hasta el 31 de diciembre de %d\n", fp.year);
+        } else {
+            printf("periodo: todas las firmas\n");
+        }
+        printf("filas: %ld\n", fp.rows);
+        printf("estado: %s\n", state_text(&fp));
+    } else {
+        printf("formato anterior (CKL1/CKP1): la huella no nombra la lista\n");
+    }
+    printf("huella SHA-256: %s\n", fp.sha256);
+    if (!compare) {
+        store_close(s);
+        return 0;
+    }
+    long rows, differ;
+    int exact;
+    rc = export_fingerprint_compare(s, &ctx->cfg, &fp, &rows, &differ, &exact, err, sizeof err);
     store_close(s);
     if (rc != 0)
-        return cli_error("%s", err);
-    printf("auténtica: documento firmado por el quiosco %s\n", fp.kiosk_id);
-    printf("tipo: %s\n", strncmp(payload, "CKL1:", 5) == 0 ? "lista de asistencia" : "base de datos de firmantes");
-    printf("huella SHA-256: %s\n", fp.sha256);
-    return 0;
+        return cli_error("%s: %s", compare, err);
+    if (differ == 0) {
+        printf("registros de %s: coincide (%ld filas)\n", compare, rows);
+        return 0;
+    }
+    if (exact)
+        printf("registros de %s: no coincide (%ld filas difieren: %ld registros posteriores a la firma; hoy %ld "
+               "filas)\n", compare, differ, differ, rows);
+    else
+        printf("registros de %s: no coincide (al menos %ld filas difieren; firmada con %ld filas, hoy %ld)\n",
+               compare, differ, fp.rows, rows);
+    return 1;
 }
 
 int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
 {
-    char line[RECEIPT_PAYLOAD_MAX + 2], err[1024], tz[STORE_TZ_LEN] = CK_DEFAULT_TZ, when[64];
-    const char *payload;
+    char line[EXPORT_PAYLOAD_MAX + 2], err[1024], tz[STORE_TZ_LEN] = CK_DEFAULT_TZ, when[64];
+    const char *payload = NULL, *compare = NULL;
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--package") == 0 || strncmp(argv[i], "--package=", 10) == 0)
             return cli_verify_package(ctx, argc, argv); /* cli_evidence.c */
-    if (argc > 2)
-        return cli_error("usage: verify PAYLOAD (the payload contains spaces: quote it, or use - to read it from "
-                         "standard input)");
-    if (argc != 2)
-        return cli_error("usage: verify PAYLOAD | verify -");
-    payload = argv[1];
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc && !compare)
+            compare = argv[++i];
+        else if (!payload && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0))
+            payload = argv[i];
+        else
+            return cli_error("usage: verify PAYLOAD [--db FILE] (the payload contains spaces: quote it, or use - "
+                             "to read it from standard input)");
+    }
+    if (!payload)
+        return cli_error("usage: verify PAYLOAD [--db FILE] | verify - [--db FILE]");
     if (strcmp(payload, "-") == 0) {
         if (!fgets(line, sizeof line, stdin))
             return cli_error("verify: no payload on standard input");
@@ -112,10 +169,18 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
     if (strncmp(payload, "CKC1:", 5) == 0)
         return cli_verify_certificate(ctx, payload); /* a certificate (cli_evidence.c) */
     store *s;
-    if (cli_open(ctx, &s))
+    int list = strncmp(payload, "CKL", 3) == 0 || strncmp(payload, "CKP", 3) == 0;
+    if (compare && !list)
+        return cli_error("verify --db compares a list's fingerprint (CKL2:/CKP2:) with the records of a database");
+    if (compare) {
+        /* The records to compare with, and the keys they hold. */
+        if (store_open(&s, compare, 0, err, sizeof err) != STORE_OK)
+            return cli_error("%s", err);
+    } else if (cli_open(ctx, &s)) {
         return 1;
-    if (strncmp(payload, "CKL1:", 5) == 0 || strncmp(payload, "CKP1:", 5) == 0)
-        return verify_document(s, payload);
+    }
+    if (list)
+        return verify_document(ctx, s, payload, compare);
     receipt_fields f;
     if (receipt_verify(s, payload, &f, err, sizeof err) != 0) {
         store_close(s);

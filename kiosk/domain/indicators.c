@@ -7,6 +7,7 @@
  * event's local row number. */
 #include "indicators.h"
 #include "csvout.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -296,10 +297,7 @@ static void write_csv(const indicators *ind, FILE *f)
 /* Display width of UTF-8 text (code points; the table's text is Latin). */
 static int width(const char *s)
 {
-    int w = 0;
-    for (; *s; s++)
-        w += ((unsigned char)*s & 0xc0) != 0x80;
-    return w;
+    return (int)text_utf8_count(s, strlen(s));
 }
 
 static void pad(FILE *f, const char *s, int w)

@@ -433,7 +433,7 @@ static int doc_chain(ev_pkg *p, const char *path)
     store_signed_head h;
     char text[STORE_HEAD_TEXT_MAX], when[64], line[800];
     export_audit_check(p->s, &a);
-    if (export_file_open(&o, path, p->err, p->errlen) != 0)
+    if (export_file_open(&o, path, 0, p->err, p->errlen) != 0)
         return -1;
     fprintf(o.f, "CADENA DE AUDITORÍA DEL QUIOSCO %s AL ARMAR EL PAQUETE\r\n\r\n", store_kiosk_id(p->s));
     if (a.ok && store_audit_sign_head(p->s, "export", p->now, &h) == STORE_OK) {
@@ -459,7 +459,7 @@ static int doc_readme(ev_pkg *p, const char *path)
 {
     export_file o;
     char inst[256], when[64], kiosk[STORE_KIOSK_ID_LEN];
-    if (export_file_open(&o, path, p->err, p->errlen) != 0)
+    if (export_file_open(&o, path, 0, p->err, p->errlen) != 0)
         return -1;
     export_institution(p->s, p->c, inst, sizeof inst);
     util_format_time(CK_DEFAULT_TZ, p->now, "%d/%m/%Y %H:%M", when, sizeof when);

@@ -225,7 +225,7 @@ int export_counted_events(store *s, const config *c, int year,
 int export_event_list_csv(store *s, const config *c, int year, const char *path, char *err, size_t errlen)
 {
     export_file o;
-    if (export_file_open(&o, path, err, errlen) != 0)
+    if (export_file_open(&o, path, 0, err, errlen) != 0)
         return -1;
     if (export_event_list(s, c, year, "csv", o.f, err, errlen) != 0) {
         export_file_abort(&o);

@@ -28,15 +28,20 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
  * that appending and verifying derive it the same way. Each is an
  * expression over a FROM clause whose main table is aliased t, keyed by
  * the column KEY_*. The layouts of attendance, pledge, person and event are
- * those of format 1 (db/central checks them). */
-#define CANON_ATTENDANCE                                                                              \
-    "json_array('attendance', t.uuid, t.kiosk_id, e.uuid, t.employee_no, t.guest_name, t.at, t.method, " \
-    "ck_sha256(g.strokes), t.folio)"
+ * those of format 1 (db/central checks them). Attendance and pledges
+ * written since schema 3 add the snapshot of the person's unit, area and
+ * position (NULL in older rows, whose content stays as it was). */
+#define CANON_SNAP(fields) \
+    "CASE WHEN t.snap_unit IS NULL THEN json_array(" fields ") " \
+    "ELSE json_array(" fields ", t.snap_unit, t.snap_area, t.snap_position) END"
+#define CANON_ATTENDANCE CANON_SNAP(                                                                    \
+    "'attendance', t.uuid, t.kiosk_id, e.uuid, t.employee_no, t.guest_name, t.at, t.method, "           \
+    "ck_sha256(g.strokes), t.folio")
 #define FROM_ATTENDANCE \
     "attendance t LEFT JOIN event e ON e.id = t.event_id LEFT JOIN signature g ON g.id = t.signature_id"
-#define CANON_PLEDGE                                                                                  \
-    "json_array('pledge', t.uuid, t.kiosk_id, t.employee_no, t.at, t.carta_sha256, t.privacy_sha256, "  \
-    "t.method, ck_sha256(g.strokes), t.folio)"
+#define CANON_PLEDGE CANON_SNAP(                                                                        \
+    "'pledge', t.uuid, t.kiosk_id, t.employee_no, t.at, t.carta_sha256, t.privacy_sha256, "             \
+    "t.method, ck_sha256(g.strokes), t.folio")
 #define FROM_PLEDGE "pledge t LEFT JOIN signature g ON g.id = t.signature_id"
 #define CANON_PERSON                                                                                  \
     "json_array('person', t.uuid, t.employee_no, t.given_name, t.surname1, t.surname2, t.unit_code, "   \
@@ -47,6 +52,9 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
     "(SELECT topic FROM event_topic x WHERE x.event_id = t.id ORDER BY topic)), t.unit_code, "          \
     "t.start_local, t.end_local, t.place, t.instructor, t.pat_key, t.signature, t.state)"
 #define FROM_EVENT "event t"
+/* Why a closed event was opened again (schema 3; written once). */
+#define CANON_REOPEN "json_array('reopen', t.uuid, t.kiosk_id, e.uuid, t.at, t.reason)"
+#define FROM_REOPEN "event_reopen t LEFT JOIN event e ON e.id = t.event_id"
 #define CANON_UNIT "json_array('unit', t.code, t.name, t.timezone)"
 #define FROM_UNIT "unit t"
 /* The PIN hash is audited by its SHA-256: the chain reaches the central. */
@@ -85,6 +93,7 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
     " IS NOT v.content) ORDER BY v.seq"
 #define JOINS_ATTENDANCE "LEFT JOIN event e ON e.id = t.event_id LEFT JOIN signature g ON g.id = t.signature_id"
 #define JOINS_PLEDGE "LEFT JOIN signature g ON g.id = t.signature_id"
+#define JOINS_REOPEN "LEFT JOIN event e ON e.id = t.event_id"
 /* Rows of a kind without an entry of that kind and key. */
 #define UNLOGGED(kind, table, key, where, extra)                                                      \
     "SELECT t." key " FROM " table " t WHERE " where " NOT EXISTS (SELECT 1 FROM audit v WHERE v.kind = '" \
@@ -111,6 +120,9 @@ static const audit_kind KINDS[] = {
     {"event", "SELECT " CANON_EVENT " FROM " FROM_EVENT " WHERE t.uuid = ?1",
      MISMATCH("event", CANON_EVENT, "event", "", "uuid", "", ""),
      UNLOGGED("event", "event", "uuid", "", ""), 1, 0},
+    {"reopen", "SELECT " CANON_REOPEN " FROM " FROM_REOPEN " WHERE t.uuid = ?1",
+     MISMATCH_SCAN("reopen", CANON_REOPEN, "event_reopen", JOINS_REOPEN, "uuid"),
+     UNLOGGED("reopen", "event_reopen", "uuid", "", ""), 0, 0},
     {"unit", "SELECT " CANON_UNIT " FROM " FROM_UNIT " WHERE t.code = ?1",
      MISMATCH("unit", CANON_UNIT, "unit", "", "code", "", ""), UNLOGGED("unit", "unit", "code", "", ""),
      1, 0},
@@ -1287,12 +1299,16 @@ static int check_rows(store *s, finding *f)
         VERSIONS("person", "json_extract(content, '$[2]') IS NOT json_extract(prev, '$[2]')"),
     };
 #undef VERSIONS
-    static const char *const twice[] = {
-        "SELECT max(seq), record_uuid FROM audit WHERE kind = 'attendance' GROUP BY record_uuid "
-        "HAVING count(*) > 1 ORDER BY 1 LIMIT 1",
-        "SELECT max(seq), record_uuid FROM audit WHERE kind = 'pledge' GROUP BY record_uuid "
-        "HAVING count(*) > 1 ORDER BY 1 LIMIT 1",
+    /* The kinds written once (KINDS[i].master == 0). */
+#define TWICE(kind) \
+    "SELECT max(seq), record_uuid FROM audit WHERE kind = '" kind "' GROUP BY record_uuid HAVING count(*) > 1 " \
+    "ORDER BY 1 LIMIT 1"
+    static const char *const twice[][2] = {
+        {"attendance", TWICE("attendance")},
+        {"pledge", TWICE("pledge")},
+        {"reopen", TWICE("reopen")},
     };
+#undef TWICE
     static const char uuids[] =
         "SELECT 'attendance', t.uuid, r.kind FROM attendance t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
         "WHERE r.kind IS NOT 'attendance' UNION ALL "
@@ -1302,6 +1318,8 @@ static int check_rows(store *s, finding *f)
         "WHERE r.kind IS NOT 'person' UNION ALL "
         "SELECT 'event', t.uuid, r.kind FROM event t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
         "WHERE r.kind IS NOT 'event' UNION ALL "
+        "SELECT 'reopen', t.uuid, r.kind FROM event_reopen t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
+        "WHERE r.kind IS NOT 'reopen' UNION ALL "
         "SELECT 'attachment', t.uuid, r.kind FROM attachment t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
         "WHERE r.kind IS NOT 'attachment' UNION ALL "
         "SELECT 'import', t.uuid, r.kind FROM import_batch t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
@@ -1319,8 +1337,10 @@ static int check_rows(store *s, finding *f)
         struct kind_ctx c = {f, find_kind(i == 0 ? "event" : "person")};
         if ((rc = first_row(s, versions[i], on_version, &c)))
             return rc;
-        c.k = find_kind(i == 0 ? "attendance" : "pledge");
-        if ((rc = first_row(s, twice[i], on_twice, &c)))
+    }
+    for (size_t i = 0; i < sizeof twice / sizeof *twice; i++) {
+        struct kind_ctx c = {f, find_kind(twice[i][0])};
+        if ((rc = first_row(s, twice[i][1], on_twice, &c)))
             return rc;
     }
     return first_row(s, uuids, on_uuid, f);

@@ -97,7 +97,9 @@ static void tab_events(app *a, ui_ctx *u, ui_rect r)
         snprintf(id, sizeof id, "%s-%d", lab, i);
         int pressed;
         if (ui_hit(u, b1, id, 1, &pressed)) {
-            store_event_set_state(a->s, e->id, open ? "closed" : "open", u->now_ms / 1000);
+            if (store_event_set_state(a->s, e->id, open ? "closed" : "open", u->now_ms / 1000) == STORE_CLOSED)
+                app_set_message(a, 1, "Este evento ya se cerró. Para reabrirlo hay que dar el motivo, con la línea "
+                                       "de comandos: event open ID --reopen --reason \"...\".");
             app_refresh_open(a, u->now_ms, 1);
             app_coord_load(a, u->now_ms);
             break;
