@@ -15,6 +15,9 @@
 #    fails;
 #  - the combined list of a unit, the event list formats, -o and --force,
 #    `audit verify` naming an altered attachment;
+#  - each list's signed fingerprint (HUELLAS.csv): the PDF's QR code, and
+#    the SHA-256 of its CSV; a package re-signed with fingerprints swapped
+#    between two lists is caught;
 #  - the package's signed chain head (CADENA.txt): `audit verify --head`
 #    takes it, and on a database whose newest records were deleted and
 #    whose own signed heads were wound back (which the database alone
@@ -51,6 +54,8 @@ echo "export evidence: $ms ms ($(cat "$T/err"))"
 ls -A "$T/usb" | grep -q '^\.' && bad "temporary files left in the export folder: $(ls -A "$T/usb")" || ok
 out=$(ck verify --package "$Z"); rc=$?
 [ $rc -eq 0 ] && echo "$out" | grep -q "Resultado: ÍNTEGRO" && ok || bad "verify --package: rc $rc: $out"
+echo "$out" | grep -q "^Huellas de las listas: 12 de 12 firmadas por el quiosco y iguales al SHA-256 de su CSV$" &&
+  ok || bad "verify --package does not check the lists' fingerprints: $out"
 echo "$out" | grep -q "^Cadena de auditoría: cabeza firmada en la posición [0-9]* (huella [0-9a-f]*…); la cadena de esta base de datos la conserva$" &&
   ok || bad "verify --package does not check the chain head: $out"
 # The auditor: no database, only the published keys.
@@ -63,7 +68,7 @@ out=$(cd / && "$B" --db "$T/nada.db" verify --package "$Z"); rc=$?
 
 # ---- the package's contents ----
 mkdir -p "$T/pkg" && (cd "$T/pkg" && unzip -q "$Z") || bad "unzip"
-for f in LEEME.txt MANIFEST.csv MANIFEST.sig CADENA.txt eventos_2026.csv indicadores/informe-indicadores_2026.pdf \
+for f in LEEME.txt MANIFEST.csv MANIFEST.sig CADENA.txt HUELLAS.csv eventos_2026.csv indicadores/informe-indicadores_2026.pdf \
          indicadores/indicadores_2026.csv 4.3.2/base-datos-carta-compromiso_2026.pdf \
          4.3.2/base-datos-carta-compromiso_2026.csv 4.3.2/base-datos-carta-compromiso_2026.xlsx \
          "1.1.1/2026-03-02_curso-linea-nueva_SCLC/anexos/constancia-1_captura-constancia.png" \
@@ -85,7 +90,7 @@ listed = {}
 for r in rows[1:]:
     data = open(os.path.join(root, r[0]), 'rb').read()
     assert hashlib.sha256(data).hexdigest() == r[1] and len(data) == int(r[2]), r[0]
-    assert r[3] or r[0] in ('LEEME.txt', 'CADENA.txt'), r[0]
+    assert r[3] or r[0] in ('LEEME.txt', 'CADENA.txt', 'HUELLAS.csv'), r[0]
     assert r[0].split('/')[0] in ('indicadores', '4.3.2') or r[0].count('/') == 0 or r[0].split('/')[0] == r[3], r
     listed[r[0]] = 1
 files = [os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs]
@@ -212,6 +217,16 @@ last=$(pdfinfo "$L" | awk '/^Pages:/ { print $2 }')
 pdftoppm -r 200 -png -f "$last" -l "$last" "$L" "$T/qr"
 payload=$(zbarimg --raw -q "$T"/qr*.png 2>/dev/null | grep '^CK' | head -1)
 ck verify "$payload" >/dev/null && ok || bad "the list's QR does not verify: '$payload'"
+# HUELLAS.csv carries that very QR code, next to the list's CSV.
+python3 - "$T/pkg" "$payload" "${L#$T/pkg/}" <<'PY' && ok || bad "HUELLAS.csv does not carry the PDF's QR code"
+import csv, os, sys
+root, qr, pdf = sys.argv[1:4]
+rows = list(csv.reader(open(os.path.join(root, 'HUELLAS.csv'), encoding='utf-8-sig', newline='')))
+assert rows[0] == ['Lista (PDF)', 'Lista (CSV)', 'Huella SHA-256', 'Filas', 'Estado', 'Código QR firmado'], rows[0]
+row = [r for r in rows[1:] if r[0] == pdf]
+assert len(row) == 1 and row[0][5] == qr, row
+assert len(rows) == 13, len(rows)    # eleven lists and the pledge database
+PY
 rm -f "$T"/qr*.png
 
 # ---- certificates ----
@@ -268,6 +283,45 @@ ck event list --year 2026 --format json | python3 -c 'import json,sys; d=json.lo
 [ "$(ck event list --year 2026 | wc -l)" = 13 ] && ok || bad "event list text: header + 12 events"
 out=$(ck event list --format xml 2>&1); [ $? -ne 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && ok || bad "bad format: $out"
 out=$(ck export evidence 2>&1); [ $? -ne 0 ] && echo "$out" | grep -q -- "--force" && ok || bad "package onto an existing file: $out"
+
+# ---- a package re-signed with two lists' fingerprints swapped ----
+# (what a kiosk that signed the wrong list would make): the manifest's
+# signature is good, the fingerprints are not their CSVs'.
+python3 - "$Z" "$T/swapped.zip" "$T/k.db.key" "$T/sk.der" <<'PY' || bad "could not make the swapped package"
+import base64, csv, hashlib, io, subprocess, sys, zipfile
+src, dst, keyfile, der = sys.argv[1:5]
+zin = zipfile.ZipFile(src)
+files = {i.filename: zin.read(i) for i in zin.infolist()}
+rows = list(csv.reader(io.StringIO(files['HUELLAS.csv'].decode('utf-8-sig'), newline='')))
+rows[1][5], rows[2][5] = rows[2][5], rows[1][5]
+out = io.StringIO(newline='')
+csv.writer(out, lineterminator='\r\n').writerows(rows)
+files['HUELLAS.csv'] = b'\xef\xbb\xbf' + out.getvalue().encode()
+man = list(csv.reader(io.StringIO(files['MANIFEST.csv'].decode('utf-8-sig'), newline='')))
+for r in man[1:]:
+    if r[0] == 'HUELLAS.csv':
+        r[1], r[2] = hashlib.sha256(files['HUELLAS.csv']).hexdigest(), str(len(files['HUELLAS.csv']))
+out = io.StringIO(newline='')
+csv.writer(out, lineterminator='\r\n').writerows(man)
+files['MANIFEST.csv'] = b'\xef\xbb\xbf' + out.getvalue().encode()
+seed = open(keyfile, 'rb').read()[:32]
+open(der, 'wb').write(bytes.fromhex('302e020100300506032b657004220420') + seed)
+open(der + '.msg', 'wb').write(b'CKM1\n' + files['MANIFEST.csv'])   # (openssl signs Ed25519 from a file, not a pipe)
+sig = subprocess.run(['openssl', 'pkeyutl', '-sign', '-keyform', 'DER', '-inkey', der, '-rawin', '-in', der + '.msg'],
+                     capture_output=True, check=True).stdout
+assert len(sig) == 64
+text = files['MANIFEST.sig'].decode().splitlines(True)
+text[-1] = 'firma-ed25519: ' + base64.b64encode(sig).decode() + '\n'
+files['MANIFEST.sig'] = ''.join(text).encode()
+with zipfile.ZipFile(dst, 'w') as zo:
+    for name, data in files.items():
+        zo.writestr(name, data)
+PY
+rm -f "$T/sk.der" "$T/sk.der.msg"
+out=$(ck verify --package "$T/swapped.zip" 2>&1); rc=$?
+[ $rc -eq 1 ] && ! echo "$out" | grep -q "^MANIFIESTO\|^FIRMA\|^MODIFICADO" &&
+  [ "$(echo "$out" | grep -c "^HUELLA: .*la huella firmada de la lista (.*) no es la de este CSV")" = 2 ] && ok ||
+  bad "swapped fingerprints under a good signature: rc $rc: $out"
 
 # ---- the package's chain head tells what the database alone cannot ----
 # A copy of the kiosk: backed up, one record more, a package; then the

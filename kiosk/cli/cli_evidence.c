@@ -245,7 +245,7 @@ static void report(int what, const char *file, const char *detail, void *ctx)
     static const char *const label[] = {
         [EVIDENCE_OK] = "CORRECTO", [EVIDENCE_CHANGED] = "MODIFICADO", [EVIDENCE_MISSING] = "FALTA",
         [EVIDENCE_ADDED] = "AGREGADO", [EVIDENCE_UNREADABLE] = "DAÑADO", [EVIDENCE_BAD_MANIFEST] = "MANIFIESTO",
-        [EVIDENCE_BAD_SIGNATURE] = "FIRMA", [EVIDENCE_BAD_HEAD] = "CADENA",
+        [EVIDENCE_BAD_SIGNATURE] = "FIRMA", [EVIDENCE_BAD_HEAD] = "CADENA", [EVIDENCE_BAD_PRINT] = "HUELLA",
     };
     char f[1024], d[1024];
     snprintf(f, sizeof f, "%s", file);
@@ -290,6 +290,9 @@ int cli_verify_package(cli_ctx *ctx, int argc, char **argv)
     if (chk.year)
         printf("Año: %d\n", chk.year);
     printf("Archivos en el manifiesto: %d\n", chk.files);
+    if (chk.lists)
+        printf("Huellas de las listas: %d de %d firmadas por el quiosco y iguales al SHA-256 de su CSV\n",
+               chk.lists_ok, chk.lists);
     if (chk.head_signed)
         printf("Cadena de auditoría: cabeza firmada en la posición %lld (huella %.16s…)%s\n", chk.head_pos,
                chk.head_hash,

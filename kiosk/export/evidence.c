@@ -14,7 +14,8 @@
  * removed whatever happens.
  *
  * Layout (decided here, written in LEEME.txt and the README):
- *   LEEME.txt, MANIFEST.csv, MANIFEST.sig, CADENA.txt, eventos_AAAA.csv
+ *   LEEME.txt, MANIFEST.csv, MANIFEST.sig, CADENA.txt, HUELLAS.csv,
+ *   eventos_AAAA.csv
  *   indicadores/informe-indicadores_AAAA.pdf, .csv
  *   <clave PAT>/<AAAA-MM-DD>_<título>_<UNIDAD>/lista-asistencia_....pdf, .csv
  *                                            /anexos/<tipo>-N_<nombre>
@@ -29,7 +30,11 @@
  * audit chain's head signed by the kiosk key when the package was made
  * (CKH1:, the text `audit verify --head` takes): verify --package checks
  * its signature and, on the kiosk's own database, that the chain still
- * holds it; without it (a chain that did not verify) it says why. */
+ * holds it; without it (a chain that did not verify) it says why.
+ * HUELLAS.csv, also of the manifest, gives each list (every attendance list
+ * and the pledge database) with the signed fingerprint its PDF's QR code
+ * carries (CKL2:/CKP2:, export.h): verify --package checks each signature
+ * and that the fingerprint is the SHA-256 of the list's CSV beside it. */
 #include "evidence.h"
 #include "export.h"
 #include "export_int.h"
@@ -55,6 +60,8 @@
 #define EV_SIGNATURE "MANIFEST.sig"
 #define EV_TAG "CKM1\n"
 #define EV_CHAIN "CADENA.txt"
+#define EV_PRINTS "HUELLAS.csv"
+#define EV_PRINTS_COLS 6
 #define EV_CHUNK 65536
 
 /* ---- small helpers ---- */
@@ -147,6 +154,9 @@ typedef struct ev_pkg {
     char *err;
     size_t errlen;
     export_evidence_stats *st;
+    FILE *prints;          /* HUELLAS.csv's rows, in memory (open_memstream) */
+    char *prints_buf;
+    size_t prints_len;
 } ev_pkg;
 
 /* The path on disk for package path zpath, its folders made. */
@@ -353,6 +363,50 @@ int export_package_folders(store *s, const config *c, int year,
     return evs.oom ? STORE_ERROR : rc;
 }
 
+/* One row of HUELLAS.csv: the list (an event's attendance list, or with
+ * e NULL the pledge database of the year) as its PDF signs it (the same
+ * digest and record, signed deterministically: the payload is the PDF's QR
+ * code), with the package paths of its PDF and CSV. */
+static int list_print(ev_pkg *p, const store_event *e, const char *pdf, const char *csv)
+{
+    export_digest d;
+    char inst[256], tz[STORE_TZ_LEN], payload[EXPORT_PAYLOAD_MAX], sig[129], key[65], hex[65];
+    int rc = e ? export_attendance_digest(p->s, p->c, e, -1, &d, p->err, p->errlen)
+               : export_pledges_digest(p->s, p->year, -1, &d, p->err, p->errlen);
+    if (rc != 0)
+        return -1;
+    export_institution(p->s, p->c, inst, sizeof inst);
+    export_unit_tz(p->s, p->c, p->c->unit, tz, sizeof tz);
+    export_list_id id = {e ? EXPORT_FP_ATTENDANCE : EXPORT_FP_PLEDGES, d.rows,
+                         e ? export_event_state(e) : export_pledges_state(p->year, p->now, tz), e, e ? 0 : p->year,
+                         inst};
+    if (export_sign_list(p->s, p->db_path, &id, d.sha, payload, sizeof payload, sig, key, p->err, p->errlen) != 0)
+        return -1;
+    sodium_bin2hex(hex, sizeof hex, d.sha, sizeof d.sha);
+    csvout_field(p->prints, pdf, 1);
+    csvout_field(p->prints, csv, 0);
+    csvout_field(p->prints, hex, 0);
+    csvout_int(p->prints, d.rows, 0);
+    csvout_field(p->prints, id.state == EXPORT_STATE_CLOSED ? "definitiva" : "PRELIMINAR", 0);
+    csvout_field(p->prints, payload, 0);
+    csvout_end(p->prints);
+    return ferror(p->prints) ? (fail(p->err, p->errlen, "memoria insuficiente"), -1) : 0;
+}
+
+/* HUELLAS.csv from the rows gathered. */
+static int doc_prints(ev_pkg *p, const char *path)
+{
+    export_file o;
+    if (fflush(p->prints) != 0 || ferror(p->prints)) {
+        fail(p->err, p->errlen, "memoria insuficiente");
+        return -1;
+    }
+    if (export_file_open(&o, path, 0, p->err, p->errlen) != 0)
+        return -1;
+    fwrite(p->prints_buf, 1, p->prints_len, o.f);
+    return export_file_commit(&o, p->err, p->errlen);
+}
+
 static int add_event(ev_pkg *p, const store_event *e, const char *folder)
 {
     char pat[24], name[600], zpath[1400], path[4400], what[800];
@@ -376,6 +430,13 @@ static int add_event(ev_pkg *p, const store_event *e, const char *folder)
         if (pkg_add(p, zpath, path, pat, what, k == 0, NULL) != 0)
             return -1;
     }
+    char pdfz[1400], csvz[1400];
+    export_event_filename(e, "lista-asistencia", "pdf", name, sizeof name);
+    snprintf(pdfz, sizeof pdfz, "%s/%s", folder, name);
+    export_event_filename(e, "lista-asistencia", "csv", name, sizeof name);
+    snprintf(csvz, sizeof csvz, "%s/%s", folder, name);
+    if (list_print(p, e, pdfz, csvz) != 0)
+        return -1;
     att_walk w = {p, e, folder, pat, {0, 0, 0, 0}, 0};
     int rc = store_attachment_each(p->s, e->id, 0, add_attachment, &w);
     if (w.rc)
@@ -498,6 +559,7 @@ static int doc_readme(ev_pkg *p, const char *path)
             "   el Comité.\r\n"
             "Cada lista de asistencia y la base de firmantes llevan además su propia huella firmada en un\r\n"
             "código QR, que se comprueba con «cepci-kiosk verify».\r\n"
+            "HUELLAS.csv da, para cada lista, la huella firmada de su código QR: es el SHA-256 de su CSV.\r\n"
             "CADENA.txt lleva la cabeza de la cadena de auditoría del quiosco al armar el paquete, firmada con\r\n"
             "su llave: con la base de datos del quiosco, «cepci-kiosk audit verify --head CADENA.txt» comprueba\r\n"
             "que la cadena la conserva (que después no se borró ni se reescribió nada de lo exportado).\r\n",
@@ -707,6 +769,16 @@ int export_evidence(store *s, const config *c, const char *db_path, int year, co
         p.tmpdir[0] = '\0';
         return -1;
     }
+    if (!(p.prints = open_memstream(&p.prints_buf, &p.prints_len))) {
+        fail(err, errlen, "memoria insuficiente");
+        goto out;
+    }
+    static const char *const prints_head[EV_PRINTS_COLS] = {"Lista (PDF)", "Lista (CSV)", "Huella SHA-256",
+                                                            "Filas", "Estado", "Código QR firmado"};
+    csvout_bom(p.prints);
+    for (int k = 0; k < EV_PRINTS_COLS; k++)
+        csvout_field(p.prints, prints_head[k], k == 0);
+    csvout_end(p.prints);
     store_snapshot_begin(s);
     snap = 1;
     char zp[200];
@@ -754,6 +826,11 @@ int export_evidence(store *s, const config *c, const char *db_path, int year, co
         if (add_doc(&p, zp, "4.3.2", w2, pl[k].stored, pl[k].fn) != 0)
             goto out;
     }
+    char plpdf[200], plcsv[200];
+    snprintf(plpdf, sizeof plpdf, "4.3.2/base-datos-carta-compromiso_%d.pdf", year);
+    snprintf(plcsv, sizeof plcsv, "4.3.2/base-datos-carta-compromiso_%d.csv", year);
+    if (list_print(&p, NULL, plpdf, plcsv) != 0)
+        goto out;
     if (add_doc(&p, "LEEME.txt", "", "Qué contiene el paquete y cómo se verifica", 0, doc_readme) != 0 ||
         add_doc(&p, EV_CHAIN, "", "Cabeza firmada de la cadena de auditoría del quiosco al armar el paquete", 0,
                 doc_chain) != 0)
@@ -767,6 +844,9 @@ int export_evidence(store *s, const config *c, const char *db_path, int year, co
     for (int i = 0; i < evs.n; i++)
         if (folders[i][0] && add_event(&p, &evs.v[i], folders[i]) != 0)
             goto out;
+    if (add_doc(&p, EV_PRINTS, "", "Huella firmada de cada lista (la de su código QR) con sus archivos PDF y CSV", 0,
+                doc_prints) != 0)
+        goto out;
     store_snapshot_end(s);
     snap = 0;
     qsort(p.e, (size_t)p.n, sizeof *p.e, by_zpath);
@@ -806,6 +886,9 @@ out:
     free(folders);
     free(m);
     free(sig);
+    if (p.prints)
+        fclose(p.prints);
+    free(p.prints_buf);
     pkg_free(&p);
     return rc;
 }
@@ -1248,6 +1331,75 @@ int export_evidence_verify(store *s, const char *zip_path, const char *key_file,
         }
     }
     free(chain);
+    /* Each list's signed fingerprint against its CSV (HUELLAS.csv). */
+    zip_int64_t ih = zip_name_locate(z, EV_PRINTS, ZIP_FL_ENC_RAW);
+    size_t hl = 0;
+    char *prints = ih < 0 ? NULL : read_entry(z, ih, 16u << 20, &hl);
+    int *printed = calloc((size_t)nrows + 1, sizeof *printed);
+    if (!printed) {
+        free(prints);
+        fail(err, errlen, "memoria insuficiente");
+        rc = -1;
+        goto out;
+    }
+    if (ih >= 0 && !prints) {
+        PROBLEM(EVIDENCE_UNREADABLE, EV_PRINTS, "está dañado dentro del ZIP");
+    } else if (prints) {
+        size_t pos = hl >= 3 && memcmp(prints, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        char *f[EV_PRINTS_COLS];
+        for (int line = 1;; line++) {
+            memset(f, 0, sizeof f);
+            int k = csv_record(prints, hl, &pos, f, EV_PRINTS_COLS);
+            if (k == -1)
+                break;
+            if (k != EV_PRINTS_COLS) {
+                PROBLEM(EVIDENCE_BAD_PRINT, EV_PRINTS, "línea %d: no es una fila de %d columnas", line,
+                        EV_PRINTS_COLS);
+            } else if (line > 1) {
+                const char *csv = unneutral(f[1]), *payload = unneutral(f[5]);
+                export_fingerprint fp;
+                char ferr[512];
+                int mi = -1;
+                for (int q = 0; q < nrows && mi < 0; q++)
+                    if (strcmp(rows[q].file, csv) == 0)
+                        mi = q;
+                out->lists++;
+                if (mi < 0)
+                    PROBLEM(EVIDENCE_BAD_PRINT, csv, "HUELLAS.csv nombra una lista que no está en el manifiesto");
+                else if (!have_pk || export_fingerprint_verify_key(pk, payload, &fp, ferr, sizeof ferr) != 0)
+                    PROBLEM(EVIDENCE_BAD_PRINT, csv, "la huella firmada de la lista no es válida%s%s",
+                            have_pk ? ": " : "", have_pk ? ferr : "");
+                else if (strcmp(fp.kiosk_id, out->kiosk_id) != 0 || fp.version < 2)
+                    PROBLEM(EVIDENCE_BAD_PRINT, csv, "la huella de la lista no es del quiosco que firmó el manifiesto");
+                else if (strcmp(fp.sha256, rows[mi].sha) != 0 || fp.rows != strtol(f[3], NULL, 10))
+                    PROBLEM(EVIDENCE_BAD_PRINT, csv, "la huella firmada de la lista (%.16s…, %ld filas) no es la de "
+                            "este CSV (%.16s…)", fp.sha256, fp.rows, rows[mi].sha);
+                else {
+                    printed[mi] = 1;
+                    out->lists_ok++;
+                }
+            }
+            for (int i = 0; i < EV_PRINTS_COLS; i++)
+                free(f[i]);
+        }
+    }
+    /* Every list of the package has its fingerprint. */
+    for (int q = 0; q < nrows; q++) {
+        size_t fl = strlen(rows[q].file);
+        int list = fl > 4 && strcmp(rows[q].file + fl - 4, ".csv") == 0 &&
+                   (strstr(rows[q].file, "/lista-asistencia_") || strstr(rows[q].file, "/base-datos-carta-compromiso_"));
+        if (list && !printed[q] && prints)
+            PROBLEM(EVIDENCE_BAD_PRINT, rows[q].file, "la lista no tiene su huella firmada en HUELLAS.csv");
+    }
+    if (ih < 0) {
+        int listed = 0;
+        for (int k = 0; k < nrows; k++)
+            listed |= strcmp(rows[k].file, EV_PRINTS) == 0;
+        if (!listed)
+            PROBLEM(EVIDENCE_BAD_PRINT, EV_PRINTS, "el paquete no tiene las huellas firmadas de sus listas");
+    }
+    free(printed);
+    free(prints);
     out->content_ok = out->manifest_signed && out->problems == (out->key_known ? 0 : 1);
     rc = out->problems ? 1 : 0;
 #undef PROBLEM

@@ -160,6 +160,8 @@ enum {
     EVIDENCE_BAD_SIGNATURE, /* MANIFEST.sig missing, malformed or by an unknown/other key */
     EVIDENCE_BAD_HEAD,      /* CADENA.txt: no signed chain head, a bad signature, or (on the
                              * kiosk's own database) a head its chain does not hold */
+    EVIDENCE_BAD_PRINT,     /* HUELLAS.csv: a list's signed fingerprint (CKL2/CKP2) is not valid,
+                             * not the manifest's key, not its CSV's SHA-256, or missing */
 };
 
 typedef struct export_evidence_check {
@@ -175,14 +177,17 @@ typedef struct export_evidence_check {
     long long head_pos;         /* ... at this position of the kiosk's chain */
     char head_hash[65];
     int head_in_db;             /* 1 the database (the kiosk's own) holds it, -1 it does not, 0 not checked */
+    int lists, lists_ok;        /* rows of HUELLAS.csv, and those whose fingerprint is its CSV's */
 } export_evidence_check;
 
 /* Checks the package at zip_path: MANIFEST.sig against the public keys of
  * s (may be NULL) and of key_file (may be NULL; a `keys export` file),
  * every file against MANIFEST.csv (SHA-256 and size), that the package
- * holds exactly the manifest's files, and the signed chain head of
+ * holds exactly the manifest's files, the signed chain head of
  * CADENA.txt (its signature by the manifest's key; when s is the kiosk's
- * own database, store_audit_verify_ex with it as a claim). report(what, file, detail,
+ * own database, store_audit_verify_ex with it as a claim), and each list's
+ * signed fingerprint in HUELLAS.csv (by the manifest's key, the SHA-256 of
+ * the list's CSV in the manifest, every list CSV covered). report(what, file, detail,
  * ctx) is called for each problem (and, with verbose, each good file).
  * Returns 0 when the package is intact and signed by a known key; 1 when
  * anything is wrong (every problem reported); -1 with err when it cannot be

@@ -638,7 +638,25 @@ static int decode_list(int kind, const unsigned char *rec, size_t len, export_fi
     return n + (size_t)t == len ? 0 : -1;
 }
 
+/* export_fingerprint_verify with the public key from s, or, with s NULL,
+ * the key given (the evidence package's: verify --package needs no
+ * database). */
+static int fingerprint_verify(store *s, const unsigned char given_pk[32], const char *payload, export_fingerprint *out,
+                              char *err, size_t errlen);
+
 int export_fingerprint_verify(store *s, const char *payload, export_fingerprint *out, char *err, size_t errlen)
+{
+    return fingerprint_verify(s, NULL, payload, out, err, errlen);
+}
+
+int export_fingerprint_verify_key(const unsigned char pk[32], const char *payload, export_fingerprint *out, char *err,
+                                  size_t errlen)
+{
+    return fingerprint_verify(NULL, pk, payload, out, err, errlen);
+}
+
+static int fingerprint_verify(store *s, const unsigned char given_pk[32], const char *payload, export_fingerprint *out,
+                              char *err, size_t errlen)
 {
     unsigned char bin[FP2_MAX + 8], msg[4 + FP2_MAX], pk[32];
     size_t n = 0;
@@ -674,7 +692,9 @@ int export_fingerprint_verify(store *s, const char *payload, export_fingerprint 
             return -1;
         }
     }
-    if (store_key_get(s, kiosk, pk) != STORE_OK) {
+    if (given_pk)
+        memcpy(pk, given_pk, sizeof pk);
+    else if (store_key_get(s, kiosk, pk) != STORE_OK) {
         snprintf(err, errlen, "list fingerprint signed by kiosk %s, whose public key is unknown here", kiosk);
         return -1;
     }
