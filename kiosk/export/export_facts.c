@@ -7,6 +7,7 @@
 #define _GNU_SOURCE /* fopencookie: a stdio stream that hashes what it writes */
 #include "export.h"
 #include "export_facts.h"
+#include "export_labels.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -333,8 +334,10 @@ void export_facts_fill(store *s, const config *c, const char *tz, int64_t now, e
     util_format_time(tz, now, "%Y-%m-%d", ymd, sizeof ymd);
     util_format_time(tz, now, "%H:%M", when, sizeof when);
     export_long_date(ymd, date, sizeof date);
+    char zone[160];
+    export_tz_text(tz, zone, sizeof zone); /* "Horas en tiempo del centro de México": the words after "Horas en " */
     snprintf(f->exported, sizeof f->exported, "Exportado el %s a las %s h (%s) · quiosco %s · cepci-kiosk", date,
-             when, tz, store_kiosk_id(s));
+             when, zone + 9, store_kiosk_id(s));
     export_audit_check(s, &f->audit);
     export_audit_text(&f->audit, f->audit_line, sizeof f->audit_line);
     /* The chain head as exported, signed by the kiosk key (only for a

@@ -274,3 +274,31 @@ int store_person_events_each(store *s, const char *employee_no, int year,
     free(ids);
     return stop ? stop : rc;
 }
+
+int store_pledge_signature(store *s, const char *pledge_uuid, void **blob, size_t *len)
+{
+    static const char sql[] = "SELECT g.strokes FROM pledge p JOIN signature g ON g.id = p.signature_id "
+                              "WHERE p.uuid = ?1";
+    *blob = NULL;
+    *len = 0;
+    sqlite3_stmt *st = store_stmt(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, pledge_uuid);
+    int rc = sqlite3_step(st), code = STORE_OK;
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) > 0) {
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        if (!(*blob = malloc(n)))
+            code = store_fail(s, STORE_ERROR, "out of memory");
+        else {
+            memcpy(*blob, sqlite3_column_blob(st, 0), n);
+            *len = n;
+        }
+    } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        code = store_fail(s, STORE_NOTFOUND, "pledge %s has no drawn signature", pledge_uuid);
+    } else {
+        code = store_sqlerr(s, rc, "read a pledge's signature");
+    }
+    sqlite3_reset(st);
+    return code;
+}

@@ -150,4 +150,10 @@ int store_event_tally_get(store *s, const char *event_uuid, store_event_tally *o
 int store_person_events_each(store *s, const char *employee_no, int year,
                              int (*fn)(const store_event *, const store_record *, void *), void *ctx);
 
+/* The drawn signature of the pledge pledge_uuid, into *blob (malloc'd,
+ * the caller frees) and *len. STORE_NOTFOUND when it has none (a paper
+ * Carta typed in). For the pledge PDF, which draws each one as it goes
+ * rather than holding a year's signatures in memory. */
+int store_pledge_signature(store *s, const char *pledge_uuid, void **blob, size_t *len);
+
 #endif
