@@ -79,23 +79,23 @@ def main():
     col = {name: i for i, name in enumerate(head)}
     seen = set()
     for r in rows[1:]:
-        u = r[col['unidad']]
+        u = r[col['Unidad']]
         if u == 'TOTAL':
-            check('total staff', r[col['personal']], sum(staff.values()))
-            check('total trained (I.1)', r[col['capacitadas']], len([n for n in trained_people]))
-            check('total trained %', r[col['porcentaje_capacitadas']],
+            check('total staff', r[col['Personal']], sum(staff.values()))
+            check('total trained (I.1)', r[col['Personas capacitadas (I.1)']], len([n for n in trained_people]))
+            check('total trained %', r[col['Porcentaje de personal capacitado']],
                   '%g' % pct(len(trained_people), sum(staff.values())))
-            check('total pledged (IV.3)', r[col['firmantes_carta']], sum(signed.values()))
-            check('units covered (I.2)', r[col['con_capacitacion']],
+            check('total pledged (IV.3)', r[col['Firmantes de la Carta (IV.3)']], sum(signed.values()))
+            check('units covered (I.2)', r[col['Con capacitación (I.2)']],
                   '%d de %d unidades' % (len(covered), len(units)))
             continue
         seen.add(u)
-        check('%s staff' % u, r[col['personal']], staff[u])
-        check('%s trained' % u, r[col['capacitadas']], trained[u])
-        check('%s trained %%' % u, r[col['porcentaje_capacitadas']], '%g' % pct(trained[u], staff[u]))
-        check('%s pledged' % u, r[col['firmantes_carta']], signed[u])
-        check('%s pledged %%' % u, r[col['porcentaje_firmantes']], '%g' % pct(signed[u], staff[u]))
-        check('%s held a training' % u, r[col['con_capacitacion']], 'sí' if u in covered else 'no')
+        check('%s staff' % u, r[col['Personal']], staff[u])
+        check('%s trained' % u, r[col['Personas capacitadas (I.1)']], trained[u])
+        check('%s trained %%' % u, r[col['Porcentaje de personal capacitado']], '%g' % pct(trained[u], staff[u]))
+        check('%s pledged' % u, r[col['Firmantes de la Carta (IV.3)']], signed[u])
+        check('%s pledged %%' % u, r[col['Porcentaje de firmantes']], '%g' % pct(signed[u], staff[u]))
+        check('%s held a training' % u, r[col['Con capacitación (I.2)']], 'sí' if u in covered else 'no')
     check('units in the indicators', sorted(seen), units)
 
     # The event list.

@@ -691,6 +691,10 @@ static const es_pair TABLE[] = {
      "el reloj se atrasó: la copia anterior más reciente ({1}) tiene fecha posterior a ahora ({2} UTC); las copias se conservan por el orden en que se hicieron, no por su fecha"},
     {"warning: %s",
      "aviso: {1}"},
+    {"pledge %s has no drawn signature",
+     "la firma de la Carta {1} no tiene trazo capturado"},
+    {"read a pledge's signature",
+     "leer la firma de una Carta"},
     /* The audit chain, format 2 (signed heads, epochs; issue 12). */
     {"payload signed by kiosk %s for folio %s-%06lu of kiosk %s: a kiosk signs only its own folios",
      "contenido firmado por el quiosco {1} para el folio {2}-{3} del quiosco {4}: un quiosco firma solo sus propios folios"},

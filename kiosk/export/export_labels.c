@@ -1,5 +1,6 @@
 /* export_labels.c — see export_labels.h. */
 #include "export_labels.h"
+#include "export_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -63,18 +64,10 @@ const char *export_state_label(const char *state)
 
 const char *export_row_method_label(const char *method, int imported)
 {
-    static const char *const map[][2] = {
-        {"badge", "Quiosco (gafete)"},
-        {"number", "Quiosco (número de empleado)"},
-        {"search", "Quiosco (búsqueda por nombre)"},
-        {"guest", "Quiosco (invitado/a)"},
-        {"keyed", "Lista en papel capturada"},
-        {"desk", "Mesa de la coordinación"},
-        {"kiosk", "Quiosco"},
-    };
+    /* One label per method, the lists' own (export_canon.c). */
     if (imported)
-        return "Lista capturada de archivo";
-    return lookup(map, sizeof map / sizeof *map, method ? method : "");
+        return "lista en papel capturada (de un archivo)";
+    return export_method_label(method ? method : "");
 }
 
 static const char *const ATT_KINDS[4] = {"foto", "lista", "constancia", "otro"};

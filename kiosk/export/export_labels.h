@@ -20,9 +20,10 @@ const char *export_topic_label(const char *topic);
 void export_topics_text(const char *topics, char *out, size_t outlen);
 /* "draft" -> "Borrador", "open" -> "Abierto", "closed" -> "Cerrado". */
 const char *export_state_label(const char *state);
-/* How a record was made: "badge" -> "Quiosco (gafete)", "keyed" -> "Lista
- * en papel capturada", ...; imported (from a bulk import) wins over the
- * method. */
+/* How a record was made, as the lists say it (export_method_label:
+ * "badge" -> "quiosco: gafete", "keyed" -> "lista en papel capturada",
+ * ...); a row of a bulk import: "lista en papel capturada (de un
+ * archivo)". */
 const char *export_row_method_label(const char *method, int imported);
 /* "foto" -> "fotografía", with the plural when n != 1 ("fotografías"). */
 const char *export_attachment_label(const char *kind, int n);

@@ -383,7 +383,7 @@ static double field(export_pdf *p, double x, double y, double w, const char *lab
     export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 9, 0);
     int n = export_pdf_para(p, x, y + 18, w, 11, maxlines, value && *value ? value : "\xE2\x80\x94");
-    return 10 + n * 11 + 3;
+    return 10 + n * 11;
 }
 
 /* The event block of page 1; returns its height. */
@@ -406,7 +406,7 @@ static double att_event_block(export_pdf *p, att_doc *d, double y)
     snprintf(date + dl, sizeof date - dl, ", %s", hours);
     export_topics_text(e->topics, topics, sizeof topics);
     snprintf(unit, sizeof unit, "%s (%s)", d->unit.name[0] ? d->unit.name : e->unit, e->unit);
-    snprintf(sigtxt, sizeof sigtxt, "%s", e->signature ? "Sí: firma manuscrita capturada en pantalla" : "No");
+    snprintf(sigtxt, sizeof sigtxt, "%s", e->signature ? "Sí, capturada en pantalla" : "No");
     double yy = y + pad;
     /* Title row, full width. */
     export_pdf_rgb(p, PALETTE_LABEL);
@@ -415,7 +415,7 @@ static double att_event_block(export_pdf *p, att_doc *d, double y)
     export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 12, EXPORT_BOLD);
     int n = export_pdf_para(p, x + pad, yy + 20, w - 2 * pad, 14, 8, e->title);
-    yy += 10 + n * 14 + 6;
+    yy += 10 + n * 14 + 3;
     const char *labels[2][4] = {{"TIPO", "TEMAS", "CLAVE DE ACTIVIDAD PAT", "FECHA Y HORARIO"},
                                 {"ESTADO DEL EVENTO", "LUGAR", "UNIDAD", "INSTRUCTOR(A)"}};
     const char *values[2][4] = {{export_kind_label(e->kind), topics, e->pat, date},
@@ -427,9 +427,9 @@ static double att_event_block(export_pdf *p, att_doc *d, double y)
             if (hh > hmax)
                 hmax = hh;
         }
-        yy += hmax + 2;
+        yy += hmax + 1;
     }
-    double hmax = field(p, x + pad, yy, cw - 10, "FIRMA AL REGISTRARSE", sigtxt, 3);
+    double hmax = field(p, x + pad, yy, cw - 10, "FIRMA MANUSCRITA AL REGISTRARSE", sigtxt, 3);
     char ident[128];
     snprintf(ident, sizeof ident, "%s", e->id);
     field(p, x + pad + cw, yy, 2 * cw - 10, "IDENTIFICADOR DEL EVENTO", ident, 1);
