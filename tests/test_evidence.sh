@@ -54,7 +54,7 @@ echo "export evidence: $ms ms ($(cat "$T/err"))"
 ls -A "$T/usb" | grep -q '^\.' && bad "temporary files left in the export folder: $(ls -A "$T/usb")" || ok
 out=$(ck verify --package "$Z"); rc=$?
 [ $rc -eq 0 ] && echo "$out" | grep -q "Resultado: ÍNTEGRO" && ok || bad "verify --package: rc $rc: $out"
-echo "$out" | grep -q "^Huellas de las listas: 12 de 12 firmadas por el quiosco y iguales al SHA-256 de su CSV$" &&
+echo "$out" | grep -q "^Huellas de las listas: 13 de 13 firmadas por el quiosco y iguales al SHA-256 de su CSV$" &&
   ok || bad "verify --package does not check the lists' fingerprints: $out"
 echo "$out" | grep -q "^Cadena de auditoría: cabeza firmada en la posición [0-9]* (huella [0-9a-f]*…); la cadena de esta base de datos la conserva$" &&
   ok || bad "verify --package does not check the chain head: $out"
@@ -225,9 +225,23 @@ rows = list(csv.reader(open(os.path.join(root, 'HUELLAS.csv'), encoding='utf-8-s
 assert rows[0] == ['Lista (PDF)', 'Lista (CSV)', 'Huella SHA-256', 'Filas', 'Estado', 'Código QR firmado'], rows[0]
 row = [r for r in rows[1:] if r[0] == pdf]
 assert len(row) == 1 and row[0][5] == qr, row
-assert len(rows) == 13, len(rows)    # eleven lists and the pledge database
+assert len(rows) == 14, len(rows)    # eleven lists, the pledge database and the indicator report
 PY
 rm -f "$T"/qr*.png
+
+# The indicator report carries its own fingerprint QR (CKI2:): the SHA-256
+# of its CSV, signed; `verify --db` recomputes it from the records.
+I="$T/pkg/indicadores/informe-indicadores_2026.pdf"
+last=$(pdfinfo "$I" | awk '/^Pages:/ { print $2 }')
+pdftoppm -r 200 -png -f "$last" -l "$last" "$I" "$T/iq"
+payload=$(zbarimg --raw -q "$T"/iq*.png 2>/dev/null | grep '^CKI2:' | head -1)
+rm -f "$T"/iq*.png
+out=$(ck verify "$payload" --db "$T/k.db"); rc=$?
+sha=$(sha256sum "$T/pkg/indicadores/indicadores_2026.csv" | cut -c1-64)
+[ $rc -eq 0 ] && echo "$out" | grep -q "^auténtica: huella del informe de indicadores firmada por el quiosco" &&
+  echo "$out" | grep -q "^huella SHA-256: $sha$" && echo "$out" | grep -q "coincide (6 filas)" && ok ||
+  bad "the indicator report's QR: rc $rc: '$payload' $out"
+grep -qF "$payload" "$T/pkg/HUELLAS.csv" && ok || bad "HUELLAS.csv lacks the indicator report's QR"
 
 # ---- certificates ----
 V=$(cat "$T/ev_vhsa")

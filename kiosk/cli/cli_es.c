@@ -695,6 +695,8 @@ static const es_pair TABLE[] = {
      "la firma de la Carta {1} no tiene trazo capturado"},
     {"read a pledge's signature",
      "leer la firma de una Carta"},
+    {"no configuration",
+     "sin configuración"},
     /* The audit chain, format 2 (signed heads, epochs; issue 12). */
     {"payload signed by kiosk %s for folio %s-%06lu of kiosk %s: a kiosk signs only its own folios",
      "contenido firmado por el quiosco {1} para el folio {2}-{3} del quiosco {4}: un quiosco firma solo sus propios folios"},

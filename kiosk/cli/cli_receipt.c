@@ -77,8 +77,8 @@ out:
 static const char *state_text(const export_fingerprint *fp)
 {
     if (fp->state == EXPORT_STATE_CLOSED)
-        return fp->kind == EXPORT_FP_PLEDGES ? "definitiva (el periodo había concluido)" : "definitiva (evento cerrado)";
-    if (fp->kind == EXPORT_FP_PLEDGES)
+        return fp->kind != EXPORT_FP_ATTENDANCE ? "definitiva (el periodo había concluido)" : "definitiva (evento cerrado)";
+    if (fp->kind != EXPORT_FP_ATTENDANCE)
         return "PRELIMINAR (el periodo no había concluido)";
     return fp->state == EXPORT_STATE_OPEN ? "PRELIMINAR (evento abierto)" : "PRELIMINAR (evento en borrador)";
 }
@@ -97,7 +97,9 @@ static int verify_document(cli_ctx *ctx, store *s, const char *payload, const ch
         return cli_error("%s", err);
     }
     printf("auténtica: %s firmada por el quiosco %s\n",
-           fp.kind == EXPORT_FP_ATTENDANCE ? "lista de asistencia" : "base de firmantes de la Carta Compromiso",
+           fp.kind == EXPORT_FP_ATTENDANCE   ? "lista de asistencia"
+           : fp.kind == EXPORT_FP_INDICATORS ? "huella del informe de indicadores"
+                                             : "base de firmantes de la Carta Compromiso",
            fp.kiosk_id);
     printf("llave del quiosco (SHA-256): %s\n", fp.key_sha256);
     if (fp.version >= 2) {
@@ -108,6 +110,8 @@ static int verify_document(cli_ctx *ctx, store *s, const char *payload, const ch
             printf("fecha: %s, %s h\n", date, fp.event_start + 11);
             printf("unidad: %s\n", fp.event_unit);
             printf("id del evento: %s\n", fp.event_id);
+        } else if (fp.kind == EXPORT_FP_INDICATORS) {
+            printf("año: %d (indicadores I.1, I.2 e IV.3)\n", fp.year);
         } else if (fp.year) {
             printf("periodo: firmas hasta el 31 de diciembre de %d\n", fp.year);
         } else {
@@ -169,7 +173,7 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
     if (strncmp(payload, "CKC1:", 5) == 0)
         return cli_verify_certificate(ctx, payload); /* a certificate (cli_evidence.c) */
     store *s;
-    int list = strncmp(payload, "CKL", 3) == 0 || strncmp(payload, "CKP", 3) == 0;
+    int list = strncmp(payload, "CKL", 3) == 0 || strncmp(payload, "CKP", 3) == 0 || strncmp(payload, "CKI", 3) == 0;
     if (compare && !list)
         return cli_error("verify --db compares a list's fingerprint (CKL2:/CKP2:) with the records of a database");
     if (compare) {

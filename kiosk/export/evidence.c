@@ -31,9 +31,9 @@
  * (CKH1:, the text `audit verify --head` takes): verify --package checks
  * its signature and, on the kiosk's own database, that the chain still
  * holds it; without it (a chain that did not verify) it says why.
- * HUELLAS.csv, also of the manifest, gives each list (every attendance list
- * and the pledge database) with the signed fingerprint its PDF's QR code
- * carries (CKL2:/CKP2:, export.h): verify --package checks each signature
+ * HUELLAS.csv, also of the manifest, gives each list (every attendance list,
+ * the pledge database and the indicator report) with the signed fingerprint
+ * its PDF's QR code carries (CKL2:/CKP2:/CKI2:, export.h): verify --package checks each signature
  * and that the fingerprint is the SHA-256 of the list's CSV beside it. */
 #include "evidence.h"
 #include "export.h"
@@ -363,23 +363,26 @@ int export_package_folders(store *s, const config *c, int year,
     return evs.oom ? STORE_ERROR : rc;
 }
 
-/* One row of HUELLAS.csv: the list (an event's attendance list, or with
- * e NULL the pledge database of the year) as its PDF signs it (the same
- * digest and record, signed deterministically: the payload is the PDF's QR
- * code), with the package paths of its PDF and CSV. */
-static int list_print(ev_pkg *p, const store_event *e, const char *pdf, const char *csv)
+/* One row of HUELLAS.csv: the document of kind (EXPORT_FP_*: an event's
+ * attendance list, the pledge database or the indicator report of the
+ * year) as its PDF signs it (the same digest and record, signed
+ * deterministically: the payload is the PDF's QR code), with the package
+ * paths of its PDF and CSV. */
+static int list_print(ev_pkg *p, int kind, const store_event *e, const char *pdf, const char *csv)
 {
     export_digest d;
     char inst[256], tz[STORE_TZ_LEN], payload[EXPORT_PAYLOAD_MAX], sig[129], key[65], hex[65];
-    int rc = e ? export_attendance_digest(p->s, p->c, e, -1, &d, p->err, p->errlen)
-               : export_pledges_digest(p->s, p->year, -1, &d, p->err, p->errlen);
+    int rc = kind == EXPORT_FP_ATTENDANCE ? export_attendance_digest(p->s, p->c, e, -1, &d, p->err, p->errlen)
+             : kind == EXPORT_FP_PLEDGES  ? export_pledges_digest(p->s, p->year, -1, &d, p->err, p->errlen)
+                                          : export_indicators_digest(p->s, p->c, p->year, &d, p->err, p->errlen);
     if (rc != 0)
         return -1;
     export_institution(p->s, p->c, inst, sizeof inst);
     export_unit_tz(p->s, p->c, p->c->unit, tz, sizeof tz);
-    export_list_id id = {e ? EXPORT_FP_ATTENDANCE : EXPORT_FP_PLEDGES, d.rows,
-                         e ? export_event_state(e) : export_pledges_state(p->year, p->now, tz), e, e ? 0 : p->year,
-                         inst};
+    export_list_id id = {kind, d.rows,
+                         kind == EXPORT_FP_ATTENDANCE ? export_event_state(e)
+                                                      : export_pledges_state(p->year, p->now, tz),
+                         kind == EXPORT_FP_ATTENDANCE ? e : NULL, kind == EXPORT_FP_ATTENDANCE ? 0 : p->year, inst};
     if (export_sign_list(p->s, p->db_path, &id, d.sha, payload, sizeof payload, sig, key, p->err, p->errlen) != 0)
         return -1;
     sodium_bin2hex(hex, sizeof hex, d.sha, sizeof d.sha);
@@ -435,7 +438,7 @@ static int add_event(ev_pkg *p, const store_event *e, const char *folder)
     snprintf(pdfz, sizeof pdfz, "%s/%s", folder, name);
     export_event_filename(e, "lista-asistencia", "csv", name, sizeof name);
     snprintf(csvz, sizeof csvz, "%s/%s", folder, name);
-    if (list_print(p, e, pdfz, csvz) != 0)
+    if (list_print(p, EXPORT_FP_ATTENDANCE, e, pdfz, csvz) != 0)
         return -1;
     att_walk w = {p, e, folder, pat, {0, 0, 0, 0}, 0};
     int rc = store_attachment_each(p->s, e->id, 0, add_attachment, &w);
@@ -462,7 +465,7 @@ static int add_doc(ev_pkg *p, const char *zpath, const char *pat, const char *wh
 
 static int doc_ind_pdf(ev_pkg *p, const char *path)
 {
-    return export_indicators_pdf_linked(p->s, p->c, p->year, path, p->now, p->err, p->errlen);
+    return export_indicators_pdf_linked(p->s, p->c, p->db_path, p->year, path, p->now, p->err, p->errlen);
 }
 static int doc_ind_csv(ev_pkg *p, const char *path)
 {
@@ -829,7 +832,11 @@ int export_evidence(store *s, const config *c, const char *db_path, int year, co
     char plpdf[200], plcsv[200];
     snprintf(plpdf, sizeof plpdf, "4.3.2/base-datos-carta-compromiso_%d.pdf", year);
     snprintf(plcsv, sizeof plcsv, "4.3.2/base-datos-carta-compromiso_%d.csv", year);
-    if (list_print(&p, NULL, plpdf, plcsv) != 0)
+    if (list_print(&p, EXPORT_FP_PLEDGES, NULL, plpdf, plcsv) != 0)
+        goto out;
+    snprintf(plpdf, sizeof plpdf, "indicadores/informe-indicadores_%d.pdf", year);
+    snprintf(plcsv, sizeof plcsv, "indicadores/indicadores_%d.csv", year);
+    if (list_print(&p, EXPORT_FP_INDICATORS, NULL, plpdf, plcsv) != 0)
         goto out;
     if (add_doc(&p, "LEEME.txt", "", "Qué contiene el paquete y cómo se verifica", 0, doc_readme) != 0 ||
         add_doc(&p, EV_CHAIN, "", "Cabeza firmada de la cadena de auditoría del quiosco al armar el paquete", 0,
@@ -1387,7 +1394,8 @@ int export_evidence_verify(store *s, const char *zip_path, const char *key_file,
     for (int q = 0; q < nrows; q++) {
         size_t fl = strlen(rows[q].file);
         int list = fl > 4 && strcmp(rows[q].file + fl - 4, ".csv") == 0 &&
-                   (strstr(rows[q].file, "/lista-asistencia_") || strstr(rows[q].file, "/base-datos-carta-compromiso_"));
+                   (strstr(rows[q].file, "/lista-asistencia_") || strstr(rows[q].file, "/base-datos-carta-compromiso_") ||
+                    strncmp(rows[q].file, "indicadores/indicadores_", 24) == 0);
         if (list && !printed[q] && prints)
             PROBLEM(EVIDENCE_BAD_PRINT, rows[q].file, "la lista no tiene su huella firmada en HUELLAS.csv");
     }

@@ -68,8 +68,8 @@ int export_counted_events(store *s, const config *c, int year,
 /* The indicator report PDF as the evidence package holds it: its list of
  * the events that counted links each one to its attendance list in the
  * package (export_package_folders), from the report's own folder. */
-int export_indicators_pdf_linked(store *s, const config *c, int year, const char *path, int64_t now, char *err,
-                                 size_t errlen);
+int export_indicators_pdf_linked(store *s, const config *c, const char *db_path, int year, const char *path, int64_t now,
+                                 char *err, size_t errlen);
 
 /* The same CSV into path (atomic, 0600). */
 int export_event_list_csv(store *s, const config *c, int year, const char *path, char *err, size_t errlen);

@@ -549,7 +549,7 @@ int export_sign_list(store *s, const char *db_path, const export_list_id *id, co
     unsigned char sk[KEYS_SECRET_BYTES], msg[4 + FP2_MAX], bin[FP2_MAX];
     char b45[EXPORT_PAYLOAD_MAX];
     const char *kiosk = store_kiosk_id(s);
-    const char *tag = id->kind == EXPORT_FP_ATTENDANCE ? "CKL2" : "CKP2";
+    const char *tag = id->kind == EXPORT_FP_ATTENDANCE ? "CKL2" : id->kind == EXPORT_FP_INDICATORS ? "CKI2" : "CKP2";
     int rc = -1;
     if (strlen(kiosk) != 7) {
         snprintf(err, errlen, "export: the database has no kiosk identity");
@@ -600,7 +600,7 @@ static int decode_list(int kind, const unsigned char *rec, size_t len, export_fi
         return -1;
     out->rows = (long)((uint32_t)rec[39] << 24 | (uint32_t)rec[40] << 16 | (uint32_t)rec[41] << 8 | rec[42]);
     out->state = rec[43];
-    if (out->state > EXPORT_STATE_CLOSED || (kind == EXPORT_FP_PLEDGES && out->state == EXPORT_STATE_DRAFT))
+    if (out->state > EXPORT_STATE_CLOSED || (kind != EXPORT_FP_ATTENDANCE && out->state == EXPORT_STATE_DRAFT))
         return -1;
     if (kind == EXPORT_FP_ATTENDANCE) {
         if (len < n + 32)
@@ -675,6 +675,8 @@ static int fingerprint_verify(store *s, const unsigned char given_pk[32], const 
         fp.kind = EXPORT_FP_ATTENDANCE;
     else if (strcmp(tag, "CKP1") == 0 || strcmp(tag, "CKP2") == 0)
         fp.kind = EXPORT_FP_PLEDGES;
+    else if (strcmp(tag, "CKI2") == 0)
+        fp.kind = EXPORT_FP_INDICATORS;
     else {
         snprintf(err, errlen, "not a list fingerprint (unknown prefix %s)", tag);
         util_one_line(err);

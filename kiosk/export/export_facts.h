@@ -161,7 +161,7 @@ int export_pledge_each(store *s, int year, export_clock *k,
 
 /* What a version 2 list payload (CKL2 / CKP2) signs, besides the hash. */
 typedef struct export_list_id {
-    int kind;               /* EXPORT_FP_ATTENDANCE or EXPORT_FP_PLEDGES */
+    int kind;               /* EXPORT_FP_ATTENDANCE, EXPORT_FP_PLEDGES or EXPORT_FP_INDICATORS */
     long rows;
     int state;              /* EXPORT_STATE_* */
     const store_event *ev;  /* attendance */

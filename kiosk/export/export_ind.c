@@ -7,6 +7,7 @@
 
 #include <cairo.h>
 #include <math.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,9 @@ typedef struct ind_doc {
     indicators ind;
     char tz[64];
     export_facts f;
+    /* The report's own fingerprint: the SHA-256 of its CSV, signed (CKI2:). */
+    char sha_hex[65], sig_hex[129], key_hex[65], payload[EXPORT_PAYLOAD_MAX];
+    char kiosk[STORE_KIOSK_ID_LEN];
     int months;               /* months of the year shown on the curve (the year up to the export) */
     ind_event *events;
     int nevents, cap, oom;
@@ -518,15 +522,15 @@ static void events_section(export_pdf *p, ind_doc *d)
 
 static void notes(export_pdf *p, ind_doc *d)
 {
-    char topics[400] = "";
+    char topics[800] = "";
     size_t n = 0;
     for (int i = 0; i < d->c->ntopics; i++) {
-        int w = snprintf(topics + n, sizeof topics - n, "%s%s", i ? ", " : "", d->c->topics[i]);
+        int w = snprintf(topics + n, sizeof topics - n, "%s%s", i ? ", " : "", export_topic_label(d->c->topics[i]));
         if (w < 0 || (size_t)w >= sizeof topics - n)
             break;
         n += (size_t)w;
     }
-    char line[1600];
+    char line[2000];
     snprintf(line, sizeof line,
              "Método: capacitadas son las personas del padrón activo que asistieron al menos a un evento iniciado en "
              "%d con alguno de los temas que cuentan (%s). Firmantes son quienes firmaron cualquier versión de la "
@@ -545,6 +549,35 @@ static void notes(export_pdf *p, ind_doc *d)
         export_pdf_font(p, 6.5, EXPORT_MONO);
         p->y += export_pdf_para(p, p->margin, p->y + 8, p->w - 2 * p->margin, 8, 4, d->f.head_line) * 8;
     }
+    /* The report's own fingerprint, as a list's: hex, how to check it, and
+     * the signed QR. */
+    const double qr = 96;
+    double x = p->margin, tw = p->w - 2 * p->margin - qr - 16;
+    export_pdf_need(p, qr + 20);
+    double y = p->y + 10, top = y;
+    char how[600], by[400];
+    snprintf(how, sizeof how, "Es el SHA-256 del CSV de este informe (cepci-kiosk export indicators --year %d --format "
+             "csv; en el paquete de evidencias, indicadores/indicadores_%d.csv): compruébelo con «sha256sum».",
+             d->ind.year, d->ind.year);
+    snprintf(by, sizeof by, "Firmada con Ed25519 por el quiosco %s; el código QR nombra el año, las %d filas y el estado, "
+             "y se comprueba con «cepci-kiosk verify». Llave pública del quiosco (SHA-256): %s",
+             d->kiosk, d->ind.nunits + 1, d->key_hex);
+    export_pdf_rgb(p, PALETTE_INK);
+    export_pdf_font(p, 9, EXPORT_BOLD);
+    export_pdf_text(p, x, y + 9, "Huella digital SHA-256 del informe:", 0);
+    y += 12;
+    export_pdf_font(p, 7.5, EXPORT_MONO);
+    y += export_pdf_para(p, x, y + 8, tw, 9.5, 2, d->sha_hex) * 9.5 + 2;
+    export_pdf_font(p, 7.5, EXPORT_ITALIC);
+    export_pdf_rgb(p, PALETTE_INK_SOFT);
+    y += export_pdf_para(p, x, y + 8, tw, 9.5, 4, how) * 9.5 + 2;
+    export_pdf_font(p, 7.5, 0);
+    y += export_pdf_para(p, x, y + 8, tw, 9.5, 5, by) * 9.5;
+    export_pdf_qr(p, p->w - p->margin - qr, top, qr, d->payload);
+    export_pdf_font(p, 6.5, 0);
+    export_pdf_rgb(p, PALETTE_NOTE);
+    export_pdf_text(p, p->w - p->margin - qr / 2, top + qr + 8, "Huella firmada del informe", 1);
+    p->y = fmax(y, top + qr + 12);
 }
 
 static void ind_layout(export_pdf *p, void *ctx)
@@ -599,8 +632,33 @@ static int link_folder(const store_event *e, const char *folder, void *arg)
     return 0;
 }
 
-static int indicators_pdf(store *s, const config *c, int year, const char *path, int64_t now, int links, char *err,
-                          size_t errlen)
+int export_indicators_digest(store *s, const config *c, int year, export_digest *d, char *err, size_t errlen)
+{
+    indicators ind;
+    char *csv = NULL;
+    size_t len = 0;
+    memset(d, 0, sizeof *d);
+    if (!c || indicators_compute(s, c, year, &ind) != STORE_OK) {
+        snprintf(err, errlen, "cannot compute the indicators: %s", c ? store_errmsg(s) : "no configuration");
+        return -1;
+    }
+    FILE *m = open_memstream(&csv, &len);
+    int rc = !m || indicators_write(&ind, "csv", m) != 0;
+    if (m && fclose(m) != 0)
+        rc = 1;
+    if (!rc) {
+        crypto_hash_sha256(d->sha, (const unsigned char *)csv, len);
+        d->rows = ind.nunits + 1;
+    } else {
+        snprintf(err, errlen, "export: out of memory");
+    }
+    free(csv);
+    indicators_free(&ind);
+    return rc ? -1 : 0;
+}
+
+static int indicators_pdf(store *s, const config *c, const char *db_path, int year, const char *path, int64_t now,
+                          int links, char *err, size_t errlen)
 {
     ind_doc *d = calloc(1, sizeof *d);
     export_pdf p;
@@ -629,6 +687,20 @@ static int indicators_pdf(store *s, const config *c, int year, const char *path,
         return -1;
     }
     export_facts_fill(s, c, d->tz, now, &d->f);
+    /* Signed as the lists are: the same record, deterministic. */
+    export_digest dg;
+    util_strlcpy(d->kiosk, store_kiosk_id(s), sizeof d->kiosk);
+    export_list_id id = {EXPORT_FP_INDICATORS, d->ind.nunits + 1, export_pledges_state(year, now, d->tz), NULL, year,
+                         d->f.inst};
+    if (export_indicators_digest(s, c, year, &dg, err, errlen) != 0 ||
+        export_sign_list(s, db_path, &id, dg.sha, d->payload, sizeof d->payload, d->sig_hex, d->key_hex, err,
+                         errlen) != 0) {
+        indicators_free(&d->ind);
+        free(d->events);
+        free(d);
+        return -1;
+    }
+    sodium_bin2hex(d->sha_hex, sizeof d->sha_hex, dg.sha, sizeof dg.sha);
     double w, h;
     char title[200];
     snprintf(title, sizeof title, "Informe de indicadores %d", year);
@@ -646,14 +718,14 @@ static int indicators_pdf(store *s, const config *c, int year, const char *path,
     return rc;
 }
 
-int export_indicators_pdf(store *s, const config *c, int year, const char *path, int64_t now, char *err,
-                          size_t errlen)
+int export_indicators_pdf(store *s, const config *c, const char *db_path, int year, const char *path, int64_t now,
+                          char *err, size_t errlen)
 {
-    return indicators_pdf(s, c, year, path, now, 0, err, errlen);
+    return indicators_pdf(s, c, db_path, year, path, now, 0, err, errlen);
 }
 
-int export_indicators_pdf_linked(store *s, const config *c, int year, const char *path, int64_t now, char *err,
-                                 size_t errlen)
+int export_indicators_pdf_linked(store *s, const config *c, const char *db_path, int year, const char *path, int64_t now,
+                                 char *err, size_t errlen)
 {
-    return indicators_pdf(s, c, year, path, now, 1, err, errlen);
+    return indicators_pdf(s, c, db_path, year, path, now, 1, err, errlen);
 }
