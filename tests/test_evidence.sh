@@ -232,8 +232,7 @@ rm -f "$T"/qr*.png
 # The indicator report carries its own fingerprint QR (CKI2:): the SHA-256
 # of its CSV, signed; `verify --db` recomputes it from the records.
 I="$T/pkg/indicadores/informe-indicadores_2026.pdf"
-last=$(pdfinfo "$I" | awk '/^Pages:/ { print $2 }')
-pdftoppm -r 200 -png -f "$last" -l "$last" "$I" "$T/iq"
+pdftoppm -r 200 -png -f 1 -l 1 "$I" "$T/iq"   # under the charts of the first page
 payload=$(zbarimg --raw -q "$T"/iq*.png 2>/dev/null | grep '^CKI2:' | head -1)
 rm -f "$T"/iq*.png
 out=$(ck verify "$payload" --db "$T/k.db"); rc=$?

@@ -549,8 +549,12 @@ static void notes(export_pdf *p, ind_doc *d)
         export_pdf_font(p, 6.5, EXPORT_MONO);
         p->y += export_pdf_para(p, p->margin, p->y + 8, p->w - 2 * p->margin, 8, 4, d->f.head_line) * 8;
     }
-    /* The report's own fingerprint, as a list's: hex, how to check it, and
-     * the signed QR. */
+}
+
+/* The report's own fingerprint, as a list's: hex, how to check it, and
+ * the signed QR (first page, under the charts). */
+static void fingerprint(export_pdf *p, ind_doc *d)
+{
     const double qr = 96;
     double x = p->margin, tw = p->w - 2 * p->margin - qr - 16;
     export_pdf_need(p, qr + 20);
@@ -589,6 +593,7 @@ static void ind_layout(export_pdf *p, void *ctx)
     bar_chart(p, d, 0);
     bar_chart(p, d, 1);
     legend(p);
+    fingerprint(p, d);
     export_pdf_new_page(p);
     monthly_chart(p, d);
     coverage(p, d);
