@@ -121,7 +121,7 @@ static const audit_kind KINDS[] = {
      MISMATCH("event", CANON_EVENT, "event", "", "uuid", "", ""),
      UNLOGGED("event", "event", "uuid", "", ""), 1, 0},
     {"reopen", "SELECT " CANON_REOPEN " FROM " FROM_REOPEN " WHERE t.uuid = ?1",
-     MISMATCH_SCAN("reopen", CANON_REOPEN, "event_reopen", JOINS_REOPEN, "uuid"),
+     MISMATCH("reopen", CANON_REOPEN, "event_reopen", JOINS_REOPEN, "uuid", "", ""),
      UNLOGGED("reopen", "event_reopen", "uuid", "", ""), 0, 0},
     {"unit", "SELECT " CANON_UNIT " FROM " FROM_UNIT " WHERE t.code = ?1",
      MISMATCH("unit", CANON_UNIT, "unit", "", "code", "", ""), UNLOGGED("unit", "unit", "code", "", ""),
