@@ -66,7 +66,7 @@ const char *export_row_method_label(const char *method, int imported)
 {
     /* One label per method, the lists' own (export_canon.c). */
     if (imported)
-        return "lista en papel capturada (de un archivo)";
+        return "lista capturada de un archivo";
     return export_method_label(method ? method : "");
 }
 

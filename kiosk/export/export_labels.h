@@ -22,8 +22,7 @@ void export_topics_text(const char *topics, char *out, size_t outlen);
 const char *export_state_label(const char *state);
 /* How a record was made, as the lists say it (export_method_label:
  * "badge" -> "quiosco: gafete", "keyed" -> "lista en papel capturada",
- * ...); a row of a bulk import: "lista en papel capturada (de un
- * archivo)". */
+ * ...); a row of a bulk import: "lista capturada de un archivo". */
 const char *export_row_method_label(const char *method, int imported);
 /* "foto" -> "fotografía", with the plural when n != 1 ("fotografías"). */
 const char *export_attachment_label(const char *kind, int n);
