@@ -336,6 +336,22 @@ out=$(ck verify --package "$T/swapped.zip" 2>&1); rc=$?
   [ "$(echo "$out" | grep -c "^HUELLA: .*la huella firmada de la lista (.*) no es la de este CSV")" = 2 ] && ok ||
   bad "swapped fingerprints under a good signature: rc $rc: $out"
 
+# ---- a backup keeps the attachments too ----
+# They live beside the database, not in it: the backup copies them into
+# its folder's anexos/ (once: a second backup copies nothing again), and a
+# database restored from the copy with them verifies.
+BK1=$(ck backup "$T/resp" 2>"$T/err") && [ ! -s "$T/err" ] || bad "backup: $(cat "$T/err")"
+[ "$(ls "$T/resp/anexos" | wc -l)" = "$(ls "$T/k.db.anexos" | wc -l)" ] && ok ||
+  bad "the backup lacks attachments: $(ls "$T/resp/anexos" | wc -l) of $(ls "$T/k.db.anexos" | wc -l)"
+for f in "$T/k.db.anexos"/*; do cmp -s "$f" "$T/resp/anexos/$(basename "$f")" || bad "backup of $f differs"; done
+touch -d @1 "$T/resp/anexos"/*
+ck backup "$T/resp" >/dev/null 2>&1 && [ -z "$(find "$T/resp/anexos" -type f -newermt @2)" ] && ok ||
+  bad "a second backup copied the attachments again"
+mkdir -p "$T/rest" && cp "$BK1" "$T/rest/k.db" && cp "$T/k.db.key" "$T/rest/k.db.key" && chmod 600 "$T/rest/k.db.key" &&
+  mkdir -m 700 "$T/rest/k.db.anexos" && cp "$T/resp/anexos"/* "$T/rest/k.db.anexos/"
+out=$("$B" --db "$T/rest/k.db" audit verify 2>&1) && echo "$out" | grep -q "anexos: 5 archivos coinciden" && ok ||
+  bad "the restored database with its attachments: $out"
+
 # ---- the package's chain head tells what the database alone cannot ----
 # A copy of the kiosk: backed up, one record more, a package; then the
 # record, its audit entry, the counter and the signed heads wound back to
