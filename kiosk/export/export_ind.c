@@ -637,29 +637,36 @@ static int link_folder(const store_event *e, const char *folder, void *arg)
     return 0;
 }
 
-int export_indicators_digest(store *s, const config *c, int year, export_digest *d, char *err, size_t errlen)
+/* The digest of computed indicators: the SHA-256 of their CSV. 0 or -1. */
+static int digest_of(const indicators *ind, export_digest *d)
 {
-    indicators ind;
     char *csv = NULL;
     size_t len = 0;
     memset(d, 0, sizeof *d);
-    if (!c || indicators_compute(s, c, year, &ind) != STORE_OK) {
-        snprintf(err, errlen, "cannot compute the indicators: %s", c ? store_errmsg(s) : "no configuration");
-        return -1;
-    }
     FILE *m = open_memstream(&csv, &len);
-    int rc = !m || indicators_write(&ind, "csv", m) != 0;
+    int rc = !m || indicators_write(ind, "csv", m) != 0;
     if (m && fclose(m) != 0)
         rc = 1;
     if (!rc) {
         crypto_hash_sha256(d->sha, (const unsigned char *)csv, len);
-        d->rows = ind.nunits + 1;
-    } else {
-        snprintf(err, errlen, "export: out of memory");
+        d->rows = ind->nunits + 1;
     }
     free(csv);
-    indicators_free(&ind);
     return rc ? -1 : 0;
+}
+
+int export_indicators_digest(store *s, const config *c, int year, export_digest *d, char *err, size_t errlen)
+{
+    indicators ind;
+    if (!c || indicators_compute(s, c, year, &ind) != STORE_OK) {
+        snprintf(err, errlen, "cannot compute the indicators: %s", c ? store_errmsg(s) : "no configuration");
+        return -1;
+    }
+    int rc = digest_of(&ind, d);
+    if (rc)
+        snprintf(err, errlen, "export: out of memory");
+    indicators_free(&ind);
+    return rc;
 }
 
 static int indicators_pdf(store *s, const config *c, const char *db_path, int year, const char *path, int64_t now,
@@ -697,7 +704,7 @@ static int indicators_pdf(store *s, const config *c, const char *db_path, int ye
     util_strlcpy(d->kiosk, store_kiosk_id(s), sizeof d->kiosk);
     export_list_id id = {EXPORT_FP_INDICATORS, d->ind.nunits + 1, export_pledges_state(year, now, d->tz), NULL, year,
                          d->f.inst};
-    if (export_indicators_digest(s, c, year, &dg, err, errlen) != 0 ||
+    if ((digest_of(&d->ind, &dg) != 0 && snprintf(err, errlen, "export: out of memory") > 0) ||
         export_sign_list(s, db_path, &id, dg.sha, d->payload, sizeof d->payload, d->sig_hex, d->key_hex, err,
                          errlen) != 0) {
         indicators_free(&d->ind);
