@@ -190,7 +190,8 @@ static void list_qr_names_the_list_and_hashes_the_csv(void **state)
     free(text);
     /* The CSV holds exactly the printed columns. */
     char *head = sh("head -1 '%s' | tr -d '\\r\\n' | sed 's/^\\xEF\\xBB\\xBF//'", csv);
-    assert_string_equal(head, "no,numero_empleado,nombre,unidad,area,puesto,fecha_hora,registro,firma,folio,adscripcion");
+    assert_string_equal(head, "No.,Número de empleado,Nombre completo,Unidad,Área,Puesto,Fecha y hora,Registro,Firma,"
+                              "Folio,Adscripción");
     free(head);
     free(payload);
     free(pdf);

@@ -130,7 +130,7 @@ printf 'numero_empleado,primer_apellido,unidad\n1002,Nuevo,SCLC\n' > r2.csv && c
 for i in 1 2 3 4 5 6; do ( ck pledge 1002 --keyed > q$i.out 2> q$i.err; echo $? > q$i.rc ) & done
 wait
 check "concurrent: one pledge" "$(cat q?.rc | grep -c '^0$')" 1
-check "concurrent: five already signed" "$(cat q?.err | grep -c 'already signed this Carta')" 5
+check "concurrent: five already signed" "$(cat q?.err | grep -c 'ya firmó esta Carta')" 5
 check "one pledge row" "$(sqlite3 k.db "SELECT count(*) FROM pledge WHERE employee_no = '1002'")" 1
 cat q?.err | grep -qi "unique\|constraint" && bad "a raw SQLite error: $(cat q?.err)" || ok "no raw UNIQUE error"
 
@@ -148,7 +148,7 @@ for lim in 40 55 70; do
     rows=$(unzip -p "x$lim.xlsx" xl/worksheets/sheet1.xml | grep -o '<row ' | wc -l)
     check "xlsx at ${lim} KiB complete" "$rows" 601
   else
-    [ "$(wc -l < x.err)" -eq 1 ] && grep -q "cannot write" x.err && ok "xlsx at ${lim} KiB: one line" || bad "xlsx at ${lim} KiB: $(cat x.err)"
+    [ "$(wc -l < x.err)" -eq 1 ] && grep -q "no se puede escribir" x.err && ok "xlsx at ${lim} KiB: one line" || bad "xlsx at ${lim} KiB: $(cat x.err)"
     [ -e "x$lim.xlsx" ] && bad "xlsx at ${lim} KiB left a file" || ok "xlsx at ${lim} KiB: no file"
   fi
 done
@@ -158,7 +158,7 @@ ls | grep -q '\.tmp' && bad "temporary files left: $(ls | grep '\.tmp')" || ok "
 for d in 1 2 3 4 5 6 7; do CEPCI_NOW=$((4102444800 + d * 86400)) ck backup bk >/dev/null 2>&1; done
 out=$(ck backup bk 2> bk.err)
 [ -e "$out" ] && ok "the copy just made is kept" || bad "the new copy is gone: $out"
-grep -q "clock went backwards" bk.err && ok "it warns the clock went back" || bad "no warning: $(cat bk.err)"
+grep -q "aviso: el reloj se atrasó" bk.err && ok "it warns the clock went back" || bad "no warning: $(cat bk.err)"
 check "seven copies kept" "$(ls bk | grep -c '^cepci-kiosk-')" 7
 
 echo "$pass passed, $fails failed"

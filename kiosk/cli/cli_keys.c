@@ -79,7 +79,7 @@ static int keys_export(cli_ctx *ctx, const char *path)
             cli_error("%s: cannot write: %s", path, strerror(errno));
             goto cleanup;
         }
-        fprintf(stderr, "%d public keys written to %s\n", out.n, path);
+        fprintf(stderr, "%d %s en %s\n", out.n, out.n == 1 ? "llave pública escrita" : "llaves públicas escritas", path);
     }
     rc = 0;
 cleanup:

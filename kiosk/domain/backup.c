@@ -21,10 +21,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "store_evidence.h"
 
 #define BACKUP_PREFIX "cepci-kiosk-"
 
@@ -240,6 +243,118 @@ static int make_dirs(const char *dir)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : (errno = ENOTDIR, -1);
 }
 
+/* ---- the attachments (issue 14) ----
+ * They live beside the database, not in it: each backup also copies into
+ * "<dir>/anexos/" (0700) every attachment file not there yet, under its own
+ * name "<sha256>.<ext>" (content-addressed: the copies share them, and
+ * pruning old copies never removes one). A file is copied through a
+ * temporary name, hashed on the way and renamed only when its bytes are
+ * the recorded ones: an altered or missing original is left out with a
+ * warning (the database copy is made all the same). */
+
+struct annex_walk {
+    store *s;
+    char dir[4200];
+    int copied, bad;
+    char first[600];
+};
+
+/* Copies src to dst (0600, fsync'd, renamed into place) when its SHA-256
+ * is want. 0, or -1 with errno (EINVAL: the bytes differ). */
+static int copy_checked(const char *src, const char *dst, const char *want)
+{
+    char tmp[4400], hex[65];
+    unsigned char buf[65536], d[32];
+    crypto_hash_sha256_state h;
+    snprintf(tmp, sizeof tmp, "%s.partial", dst);
+    int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, e = 0;
+    if (in < 0)
+        return -1;
+    out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (out < 0) {
+        e = errno;
+        close(in);
+        errno = e;
+        return -1;
+    }
+    crypto_hash_sha256_init(&h);
+    for (;;) {
+        ssize_t r = read(in, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            e = r < 0 ? errno : 0;
+            break;
+        }
+        crypto_hash_sha256_update(&h, buf, (size_t)r);
+        for (ssize_t o = 0; o < r && !e;) {
+            ssize_t w = write(out, buf + o, (size_t)(r - o));
+            if (w < 0 && errno != EINTR)
+                e = errno;
+            else if (w > 0)
+                o += w;
+        }
+        if (e)
+            break;
+    }
+    crypto_hash_sha256_final(&h, d);
+    sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+    if (!e && strcmp(hex, want) != 0)
+        e = EINVAL;
+    if (!e && fsync(out) != 0)
+        e = errno;
+    if (close(out) != 0 && !e)
+        e = errno;
+    close(in);
+    if (!e && rename(tmp, dst) != 0)
+        e = errno;
+    if (e) {
+        unlink(tmp);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+static int annex_copy(const store_attachment *a, void *arg)
+{
+    struct annex_walk *w = arg;
+    char src[4400], dst[4400];
+    struct stat st;
+    store_attachment_file(w->s, a, src, sizeof src);
+    const char *base = strrchr(src, '/');
+    snprintf(dst, sizeof dst, "%s/%s", w->dir, base ? base + 1 : src);
+    if (stat(dst, &st) == 0 && st.st_size == a->size)
+        return 0; /* a copy made by an earlier backup */
+    if (copy_checked(src, dst, a->sha256) != 0) {
+        if (!w->bad++)
+            snprintf(w->first, sizeof w->first, "%s: %s", src,
+                     errno == EINVAL ? "no longer matches its recorded hash" : strerror(errno));
+        return 0;
+    }
+    w->copied++;
+    return 0;
+}
+
+/* Copies the attachments into dir/anexos; a one-line warning in warn when
+ * some could not be copied. */
+static void backup_attachments(store *s, const char *dir, char *warn, size_t warnlen)
+{
+    struct annex_walk w;
+    memset(&w, 0, sizeof w);
+    w.s = s;
+    snprintf(w.dir, sizeof w.dir, "%s/anexos", dir);
+    if (mkdir(w.dir, 0700) != 0 && errno != EEXIST) {
+        snprintf(warn, warnlen, "%s: cannot create the attachments' folder: %s", w.dir, strerror(errno));
+        return;
+    }
+    if (store_attachment_each(s, NULL, 0, annex_copy, &w) != STORE_OK)
+        snprintf(warn, warnlen, "the attachments were not copied: %s", store_errmsg(s));
+    else if (w.bad)
+        snprintf(warn, warnlen, "%d attachment file(s) not copied (the first: %s); run: cepci-kiosk audit verify",
+                 w.bad, w.first);
+}
+
 int backup_run(store *s, const char *dir, int keep, int64_t now, char *out, size_t outlen, char *err,
                size_t errlen)
 {
@@ -257,7 +372,7 @@ int backup_run(store *s, const char *dir, int keep, int64_t now, char *out, size
     time_t t = (time_t)now;
     struct tm tm;
     gmtime_r(&t, &tm);
-    char stamp[32], tmp[4096], warn[256] = "";
+    char stamp[32], tmp[4096], warn[1024] = "";
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
     /* The next number, and whether the newest copy is dated after now. */
     backup_copy *v;
@@ -316,6 +431,12 @@ int backup_run(store *s, const char *dir, int keep, int64_t now, char *out, size
     const char *dbfile = store_path(s);
     const char *name = strrchr(out, '/') + 1;
     prune(dir, keep < 1 ? 1 : keep, name, dbfile[0] && stat(dbfile, &live) == 0 ? &live : NULL);
+    char annex[700] = "";
+    backup_attachments(s, dir, annex, sizeof annex);
+    if (annex[0]) {
+        size_t wl = strlen(warn);
+        snprintf(warn + wl, sizeof warn - wl, "%s%s", wl ? "; " : "", annex);
+    }
     if (warn[0] && errlen)
         snprintf(err, errlen, "%s", warn);
     return 0;

@@ -15,8 +15,9 @@
  * just made, never the live database). First removes what killed backups
  * left in dir (".cepci-kiosk-….db.partial" files nobody holds). The copy's
  * path goes to out. Returns 0 with err "" or a one-line warning (the clock
- * went backwards: an earlier copy is dated after now), or -1 with one line
- * in err. */
+ * went backwards: an earlier copy is dated after now; an attachment file
+ * that could not be copied), or -1 with one line in err. The attachment
+ * files (issue 14) go to "dir/anexos/", named by hash, each copied once. */
 int backup_run(store *s, const char *dir, int keep, int64_t now, char *out, size_t outlen, char *err,
                size_t errlen);
 

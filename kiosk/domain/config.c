@@ -39,6 +39,10 @@ void config_defaults(config *c, const char *base_dir)
     c->printer_width = 80;
     snprintf(c->export_dir, sizeof c->export_dir, ".");
     snprintf(c->paper, sizeof c->paper, "letter");
+    c->cert_margin_top = 25;
+    c->cert_margin_bottom = 20;
+    c->cert_margin_side = 25;
+    snprintf(c->cert_signer_role, sizeof c->cert_signer_role, "Secretaría Técnica del Comité");
     c->goal_trained = 15;
     c->goal_units = 100;
     c->goal_pledged = 50;
@@ -133,6 +137,15 @@ static int on_key(void *user, const char *section, const char *name, const char 
         else
             STR(c->paper);
     }
+    else if (KEY("certificates", "margin_top") || KEY("certificates", "margin_bottom") ||
+             KEY("certificates", "margin_side")) {
+        int *m = name[7] == 't' ? &c->cert_margin_top : name[7] == 'b' ? &c->cert_margin_bottom : &c->cert_margin_side;
+        ok = 1;
+        if (parse_int(value, 5, 100, m))
+            bad = "certificate margins are millimetres between 5 and 100";
+    }
+    else if (KEY("certificates", "signer")) ok = STR(c->cert_signer);
+    else if (KEY("certificates", "signer_role")) ok = STR(c->cert_signer_role);
     else if (KEY("goals", "trained_pct")) { ok = 1; if (parse_pct(value, &c->goal_trained)) bad = "goal must be a percentage 0-100"; }
     else if (KEY("goals", "units_covered_pct")) { ok = 1; if (parse_pct(value, &c->goal_units)) bad = "goal must be a percentage 0-100"; }
     else if (KEY("goals", "pledged_pct")) { ok = 1; if (parse_pct(value, &c->goal_pledged)) bad = "goal must be a percentage 0-100"; }

@@ -58,7 +58,6 @@ int export_pledges(store *s, const config *c, const char *db_path, int year, con
 int export_indicators(store *s, const config *c, const char *db_path, int year, const char *format,
                       const char *path, int64_t now, char *err, size_t errlen)
 {
-    (void)db_path;
     if (!format || (strcmp(format, "pdf") && strcmp(format, "csv")))
         return bad_format(format, "pdf or csv", err, errlen);
     if (year < 1970 || year > 9999) {
@@ -66,7 +65,7 @@ int export_indicators(store *s, const config *c, const char *db_path, int year, 
         return -1;
     }
     if (strcmp(format, "pdf") == 0)
-        return export_indicators_pdf(s, c, year, path, now, err, errlen);
+        return export_indicators_pdf(s, c, db_path, year, path, now, err, errlen);
     return export_indicators_csv(s, c, year, path, err, errlen);
 }
 
@@ -105,7 +104,9 @@ int export_fingerprint_compare(store *s, const config *c, const export_fingerpri
     }
     store_snapshot_begin(s);
     int rc;
-    if (fp->kind == EXPORT_FP_ATTENDANCE) {
+    if (fp->kind == EXPORT_FP_INDICATORS) {
+        rc = export_indicators_digest(s, c, fp->year, &d, err, errlen);
+    } else if (fp->kind == EXPORT_FP_ATTENDANCE) {
         store_event ev;
         rc = store_event_get(s, fp->event_id, &ev);
         if (rc != STORE_OK)

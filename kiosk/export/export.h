@@ -53,6 +53,11 @@ int export_indicators(store *s, const config *c, const char *db_path, int year, 
 
 #define EXPORT_FP_ATTENDANCE 1
 #define EXPORT_FP_PLEDGES 2
+/* The indicator report (issue 14): "CKI2:", recorded like the pledge
+ * database (the year, the institution); its fingerprint is the SHA-256 of
+ * the report's CSV (`export indicators --format csv`), its rows the units
+ * and the total. */
+#define EXPORT_FP_INDICATORS 3
 #define EXPORT_FP_TEXT 104   /* bytes of a text field of a payload, NUL included */
 
 /* State of a list when it was signed. Attendance: the event's state (a list

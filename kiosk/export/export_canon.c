@@ -12,18 +12,20 @@
 
 #include "util.h"
 
+/* Column names in Spanish words, as a spreadsheet shows them (issue 14,
+ * item 7); they are part of the canonical CSV, and so of the fingerprint. */
 const export_col EXPORT_ATT_COLS[EXPORT_ATT_NCOLS] = {
-    {"no", EXPORT_INT, 5},           {"numero_empleado", EXPORT_TEXT, 16}, {"nombre", EXPORT_TEXT, 36},
-    {"unidad", EXPORT_TEXT, 9},      {"area", EXPORT_TEXT, 28},            {"puesto", EXPORT_TEXT, 28},
-    {"fecha_hora", EXPORT_TIME, 17}, {"registro", EXPORT_TEXT, 26},        {"firma", EXPORT_TEXT, 6},
-    {"folio", EXPORT_TEXT, 16},      {"adscripcion", EXPORT_TEXT, 15},
+    {"No.", EXPORT_INT, 5},             {"Número de empleado", EXPORT_TEXT, 16}, {"Nombre completo", EXPORT_TEXT, 36},
+    {"Unidad", EXPORT_TEXT, 9},         {"Área", EXPORT_TEXT, 28},               {"Puesto", EXPORT_TEXT, 28},
+    {"Fecha y hora", EXPORT_TIME, 17},  {"Registro", EXPORT_TEXT, 26},           {"Firma", EXPORT_TEXT, 6},
+    {"Folio", EXPORT_TEXT, 16},         {"Adscripción", EXPORT_TEXT, 15},
 };
 
 const export_col EXPORT_PL_COLS[EXPORT_PL_NCOLS] = {
-    {"no", EXPORT_INT, 7},           {"numero_empleado", EXPORT_TEXT, 16}, {"nombre", EXPORT_TEXT, 36},
-    {"unidad", EXPORT_TEXT, 9},      {"area", EXPORT_TEXT, 26},            {"puesto", EXPORT_TEXT, 26},
-    {"fecha_hora", EXPORT_TIME, 17}, {"version_carta", EXPORT_TEXT, 15},   {"medio", EXPORT_TEXT, 22},
-    {"folio", EXPORT_TEXT, 16},      {"adscripcion", EXPORT_TEXT, 15},
+    {"No.", EXPORT_INT, 7},             {"Número de empleado", EXPORT_TEXT, 16}, {"Nombre completo", EXPORT_TEXT, 36},
+    {"Unidad", EXPORT_TEXT, 9},         {"Área", EXPORT_TEXT, 26},               {"Puesto", EXPORT_TEXT, 26},
+    {"Fecha y hora", EXPORT_TIME, 17},  {"Versión de la Carta", EXPORT_TEXT, 15}, {"Medio", EXPORT_TEXT, 22},
+    {"Folio", EXPORT_TEXT, 16},         {"Adscripción", EXPORT_TEXT, 15},
 };
 
 const char *export_method_label(const char *m)

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE /* fopencookie: a stdio stream that hashes what it writes */
 #include "export.h"
 #include "export_facts.h"
+#include "export_labels.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -333,8 +334,10 @@ void export_facts_fill(store *s, const config *c, const char *tz, int64_t now, e
     util_format_time(tz, now, "%Y-%m-%d", ymd, sizeof ymd);
     util_format_time(tz, now, "%H:%M", when, sizeof when);
     export_long_date(ymd, date, sizeof date);
+    char zone[160];
+    export_tz_text(tz, zone, sizeof zone); /* "Horas en tiempo del centro de México": the words after "Horas en " */
     snprintf(f->exported, sizeof f->exported, "Exportado el %s a las %s h (%s) · quiosco %s · cepci-kiosk", date,
-             when, tz, store_kiosk_id(s));
+             when, zone + 9, store_kiosk_id(s));
     export_audit_check(s, &f->audit);
     export_audit_text(&f->audit, f->audit_line, sizeof f->audit_line);
     /* The chain head as exported, signed by the kiosk key (only for a
@@ -546,7 +549,7 @@ int export_sign_list(store *s, const char *db_path, const export_list_id *id, co
     unsigned char sk[KEYS_SECRET_BYTES], msg[4 + FP2_MAX], bin[FP2_MAX];
     char b45[EXPORT_PAYLOAD_MAX];
     const char *kiosk = store_kiosk_id(s);
-    const char *tag = id->kind == EXPORT_FP_ATTENDANCE ? "CKL2" : "CKP2";
+    const char *tag = id->kind == EXPORT_FP_ATTENDANCE ? "CKL2" : id->kind == EXPORT_FP_INDICATORS ? "CKI2" : "CKP2";
     int rc = -1;
     if (strlen(kiosk) != 7) {
         snprintf(err, errlen, "export: the database has no kiosk identity");
@@ -597,7 +600,7 @@ static int decode_list(int kind, const unsigned char *rec, size_t len, export_fi
         return -1;
     out->rows = (long)((uint32_t)rec[39] << 24 | (uint32_t)rec[40] << 16 | (uint32_t)rec[41] << 8 | rec[42]);
     out->state = rec[43];
-    if (out->state > EXPORT_STATE_CLOSED || (kind == EXPORT_FP_PLEDGES && out->state == EXPORT_STATE_DRAFT))
+    if (out->state > EXPORT_STATE_CLOSED || (kind != EXPORT_FP_ATTENDANCE && out->state == EXPORT_STATE_DRAFT))
         return -1;
     if (kind == EXPORT_FP_ATTENDANCE) {
         if (len < n + 32)
@@ -638,7 +641,25 @@ static int decode_list(int kind, const unsigned char *rec, size_t len, export_fi
     return n + (size_t)t == len ? 0 : -1;
 }
 
+/* export_fingerprint_verify with the public key from s, or, with s NULL,
+ * the key given (the evidence package's: verify --package needs no
+ * database). */
+static int fingerprint_verify(store *s, const unsigned char given_pk[32], const char *payload, export_fingerprint *out,
+                              char *err, size_t errlen);
+
 int export_fingerprint_verify(store *s, const char *payload, export_fingerprint *out, char *err, size_t errlen)
+{
+    return fingerprint_verify(s, NULL, payload, out, err, errlen);
+}
+
+int export_fingerprint_verify_key(const unsigned char pk[32], const char *payload, export_fingerprint *out, char *err,
+                                  size_t errlen)
+{
+    return fingerprint_verify(NULL, pk, payload, out, err, errlen);
+}
+
+static int fingerprint_verify(store *s, const unsigned char given_pk[32], const char *payload, export_fingerprint *out,
+                              char *err, size_t errlen)
 {
     unsigned char bin[FP2_MAX + 8], msg[4 + FP2_MAX], pk[32];
     size_t n = 0;
@@ -654,6 +675,8 @@ int export_fingerprint_verify(store *s, const char *payload, export_fingerprint 
         fp.kind = EXPORT_FP_ATTENDANCE;
     else if (strcmp(tag, "CKP1") == 0 || strcmp(tag, "CKP2") == 0)
         fp.kind = EXPORT_FP_PLEDGES;
+    else if (strcmp(tag, "CKI2") == 0)
+        fp.kind = EXPORT_FP_INDICATORS;
     else {
         snprintf(err, errlen, "not a list fingerprint (unknown prefix %s)", tag);
         util_one_line(err);
@@ -674,7 +697,9 @@ int export_fingerprint_verify(store *s, const char *payload, export_fingerprint 
             return -1;
         }
     }
-    if (store_key_get(s, kiosk, pk) != STORE_OK) {
+    if (given_pk)
+        memcpy(pk, given_pk, sizeof pk);
+    else if (store_key_get(s, kiosk, pk) != STORE_OK) {
         snprintf(err, errlen, "list fingerprint signed by kiosk %s, whose public key is unknown here", kiosk);
         return -1;
     }

@@ -161,7 +161,7 @@ int export_pledge_each(store *s, int year, export_clock *k,
 
 /* What a version 2 list payload (CKL2 / CKP2) signs, besides the hash. */
 typedef struct export_list_id {
-    int kind;               /* EXPORT_FP_ATTENDANCE or EXPORT_FP_PLEDGES */
+    int kind;               /* EXPORT_FP_ATTENDANCE, EXPORT_FP_PLEDGES or EXPORT_FP_INDICATORS */
     long rows;
     int state;              /* EXPORT_STATE_* */
     const store_event *ev;  /* attendance */
@@ -178,6 +178,12 @@ typedef struct export_list_id {
 int export_sign_list(store *s, const char *db_path, const export_list_id *id, const unsigned char sha[32],
                      char *payload, size_t payload_len, char sig_hex[129], char key_hex[65], char *err,
                      size_t errlen);
+
+/* export_fingerprint_verify (export.h) against the public key pk instead
+ * of the database's keys (the caller knows whose key it is: the evidence
+ * package's manifest names it). */
+int export_fingerprint_verify_key(const unsigned char pk[32], const char *payload, export_fingerprint *out, char *err,
+                                  size_t errlen);
 
 /* SHA-256 (hex) of a public key, as the PDFs and `keys export` print it. */
 void export_key_fingerprint(const unsigned char pk[32], char hex[65]);

@@ -96,6 +96,9 @@ typedef struct export_digest {
 int export_attendance_digest(store *s, const config *c, const store_event *ev, long prefix, export_digest *d,
                              char *err, size_t errlen);
 int export_pledges_digest(store *s, int year, long prefix, export_digest *d, char *err, size_t errlen);
+/* Of the indicator report of year: the SHA-256 of its CSV, rows = units +
+ * the total (export_ind.c; c is needed: topics and goals). */
+int export_indicators_digest(store *s, const config *c, int year, export_digest *d, char *err, size_t errlen);
 
 /* The state a list is signed with (export.h EXPORT_STATE_*): the event's,
  * or for the pledges of year (0 = all) OPEN until the year has ended at now
@@ -197,7 +200,7 @@ int export_attendance_pdf(store *s, const config *c, const char *db_path, const 
                           const char *path, int64_t now, char *err, size_t errlen);
 int export_pledges_pdf(store *s, const config *c, const char *db_path, int year, const char *path,
                        int64_t now, char *err, size_t errlen);
-int export_indicators_pdf(store *s, const config *c, int year, const char *path, int64_t now, char *err,
-                          size_t errlen);
+int export_indicators_pdf(store *s, const config *c, const char *db_path, int year, const char *path, int64_t now,
+                          char *err, size_t errlen);
 
 #endif

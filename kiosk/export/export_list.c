@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export_labels.h"
 #include "indicators.h"
 #include "palette.h"
+#include "store_evidence.h"
 #include "util.h"
 
 /* ================= list documents (attendance, pledges) ================= */
@@ -85,23 +87,29 @@ static void list_preliminary_mark(export_pdf *p, const list_seal *z, const char 
 }
 
 /* Running head of the pages after the first: institution and committee on
- * the left; the document (cut to one line) and its date or period on the
- * right. Sets p->y below it. */
+ * the left; the document and its date or period on the right, each
+ * wrapped in full (never cut). Sets p->y below it. */
 static void list_running_head(export_pdf *p, const config *c, const char *inst, const char *doc, const char *when)
 {
-    double right = p->w - p->margin;
-    char lines[1][EXPORT_LINE];
-    export_pdf_rgb(p, PALETTE_INK);
+    double right = p->w - p->margin, span = right - p->margin;
+    char l[6][EXPORT_LINE], r[6][EXPORT_LINE];
     export_pdf_font(p, 9, EXPORT_BOLD);
-    export_pdf_text(p, p->margin, p->top + 10, inst, 0);
-    export_pdf_wrap(p, doc, (right - p->margin) * 0.55, 1, lines);
-    export_pdf_text(p, right, p->top + 10, lines[0], 2);
+    int nl = export_pdf_wrap(p, inst, span * 0.42, 6, l), nr = export_pdf_wrap(p, doc, span * 0.55, 6, r);
+    export_pdf_rgb(p, PALETTE_INK);
+    for (int i = 0; i < nl; i++)
+        export_pdf_text(p, p->margin, p->top + 10 + i * 10, l[i], 0);
+    for (int i = 0; i < nr; i++)
+        export_pdf_text(p, right, p->top + 10 + i * 10, r[i], 2);
     export_pdf_font(p, 8, 0);
     export_pdf_rgb(p, PALETTE_INK_SOFT);
-    export_pdf_text(p, right, p->top + 21, when, 2);
-    export_pdf_text(p, p->margin, p->top + 21, c->committee, 0);
-    export_pdf_hline(p, p->margin, right, p->top + 27, 1, PALETTE_HEAD_INK);
-    p->y = p->top + 36;
+    int cl = export_pdf_wrap(p, c->committee, span * 0.42, 6, l), wl = export_pdf_wrap(p, when, span * 0.55, 6, r);
+    for (int i = 0; i < cl; i++)
+        export_pdf_text(p, p->margin, p->top + 11 + nl * 10 + i * 9, l[i], 0);
+    for (int i = 0; i < wl; i++)
+        export_pdf_text(p, right, p->top + 11 + nr * 10 + i * 9, r[i], 2);
+    double below = fmax(nl * 10 + cl * 9, nr * 10 + wl * 9);
+    export_pdf_hline(p, p->margin, right, p->top + 8 + below, 1, PALETTE_HEAD_INK);
+    p->y = p->top + 17 + below;
 }
 
 /* The table's header band, hh high, at p->y: each column name in at most
@@ -266,7 +274,17 @@ typedef struct att_doc {
     double colw[ATT_COLS];
     export_clock clock, canon_clock;
     char reopens[2048];     /* "dd/mm/aaaa hh:mm: reason; ..." */
+    int annex[4];           /* attachments by kind (export_attachment_kind_index) */
+    char tzline[160];       /* export_tz_text */
 } att_doc;
+
+/* Counts the event's attachments by kind, for the "Anexos: ..." line. */
+static int att_annex(const store_attachment *a, void *arg)
+{
+    att_doc *d = arg;
+    d->annex[export_attachment_kind_index(a->kind)]++;
+    return 0;
+}
 
 static char *dupstr(const char *s)
 {
@@ -355,49 +373,6 @@ static void att_free(att_doc *d)
     free(d->items);
 }
 
-static const char *kind_label(const char *k)
-{
-    static const char *const map[][2] = {
-        {"curso", "Curso"}, {"taller", "Taller"}, {"conferencia", "Conferencia"},
-        {"conversatorio", "Conversatorio"}, {"cine-debate", "Cine-debate"}, {"platica", "Plática"},
-        {"protesta", "Protesta del Código de Conducta"}, {"otro", "Otro"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (strcmp(map[i][0], k) == 0)
-            return map[i][1];
-    return k;
-}
-
-static const char *topic_label(const char *t)
-{
-    static const char *const map[][2] = {
-        {"etica", "ética"}, {"integridad", "integridad pública"}, {"conflicto-intereses", "conflicto de intereses"},
-        {"igualdad-genero", "igualdad de género"}, {"violencia-genero", "violencia de género"},
-        {"hsas", "hostigamiento y acoso sexual"}, {"discriminacion", "no discriminación"},
-        {"codigo-conducta", "Código de Conducta"}, {"otro", "otro"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (strcmp(map[i][0], t) == 0)
-            return map[i][1];
-    return t;
-}
-
-static void topics_text(const char *topics, char *out, size_t outlen)
-{
-    char buf[256];
-    size_t n = 0;
-    util_strlcpy(buf, topics, sizeof buf);
-    out[0] = '\0';
-    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        int w = snprintf(out + n, outlen - n, "%s%s", n ? ", " : "", topic_label(t));
-        if (w < 0 || (size_t)w >= outlen - n)
-            break;
-        n += (size_t)w;
-    }
-    if (out[0] >= 'a' && out[0] <= 'z')
-        out[0] = (char)(out[0] - 'a' + 'A');
-}
-
 /* A label over a value inside a grid cell; returns the height used. */
 static double field(export_pdf *p, double x, double y, double w, const char *label, const char *value,
                     int maxlines)
@@ -408,7 +383,7 @@ static double field(export_pdf *p, double x, double y, double w, const char *lab
     export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 9, 0);
     int n = export_pdf_para(p, x, y + 18, w, 11, maxlines, value && *value ? value : "\xE2\x80\x94");
-    return 10 + n * 11 + 3;
+    return 10 + n * 11;
 }
 
 /* The event block of page 1; returns its height. */
@@ -416,7 +391,7 @@ static double att_event_block(export_pdf *p, att_doc *d, double y)
 {
     double x = p->margin, w = p->w - 2 * p->margin, pad = 8;
     double cw = (w - 2 * pad) / 4;
-    char date[160], hours[64], topics[400], unit[200], sigtxt[64];
+    char date[160], hours[64], topics[400], unit[200], sigtxt[96];
     store_event *e = &d->ev;
     export_long_date(e->start, date, sizeof date);
     if (e->end[0] && strncmp(e->start, e->end, 10) != 0) {
@@ -429,9 +404,9 @@ static double att_event_block(export_pdf *p, att_doc *d, double y)
              strlen(e->end) > 11 ? e->end + 11 : "");
     size_t dl = strlen(date);
     snprintf(date + dl, sizeof date - dl, ", %s", hours);
-    topics_text(e->topics, topics, sizeof topics);
+    export_topics_text(e->topics, topics, sizeof topics);
     snprintf(unit, sizeof unit, "%s (%s)", d->unit.name[0] ? d->unit.name : e->unit, e->unit);
-    snprintf(sigtxt, sizeof sigtxt, "%s", e->signature ? "Sí, en el quiosco" : "No");
+    snprintf(sigtxt, sizeof sigtxt, "%s", e->signature ? "Sí, capturada en pantalla" : "No");
     double yy = y + pad;
     /* Title row, full width. */
     export_pdf_rgb(p, PALETTE_LABEL);
@@ -439,26 +414,28 @@ static double att_event_block(export_pdf *p, att_doc *d, double y)
     export_pdf_text(p, x + pad, yy + 7, "EVENTO", 0);
     export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 12, EXPORT_BOLD);
-    int n = export_pdf_para(p, x + pad, yy + 20, w - 2 * pad, 14, 2, e->title);
-    yy += 10 + n * 14 + 6;
+    int n = export_pdf_para(p, x + pad, yy + 20, w - 2 * pad, 14, 8, e->title);
+    yy += 10 + n * 14 + 3;
     const char *labels[2][4] = {{"TIPO", "TEMAS", "CLAVE DE ACTIVIDAD PAT", "FECHA Y HORARIO"},
                                 {"ESTADO DEL EVENTO", "LUGAR", "UNIDAD", "INSTRUCTOR(A)"}};
-    const char *values[2][4] = {{kind_label(e->kind), topics, e->pat, date},
+    const char *values[2][4] = {{export_kind_label(e->kind), topics, e->pat, date},
                                 {event_state_text(e), e->place, unit, e->instructor}};
     for (int r = 0; r < 2; r++) {
         double hmax = 0;
         for (int k = 0; k < 4; k++) {
-            double hh = field(p, x + pad + k * cw, yy, cw - 10, labels[r][k], values[r][k], 2);
+            double hh = field(p, x + pad + k * cw, yy, cw - 10, labels[r][k], values[r][k], 16);
             if (hh > hmax)
                 hmax = hh;
         }
-        yy += hmax + 2;
+        yy += hmax + 1;
     }
-    double hmax = field(p, x + pad, yy, cw - 10, "FIRMA AL REGISTRARSE", sigtxt, 1);
+    double hmax = field(p, x + pad, yy, cw - 10, "FIRMA MANUSCRITA AL REGISTRARSE", sigtxt, 3);
     char ident[128];
     snprintf(ident, sizeof ident, "%s", e->id);
     field(p, x + pad + cw, yy, 2 * cw - 10, "IDENTIFICADOR DEL EVENTO", ident, 1);
-    field(p, x + pad + 3 * cw, yy, cw - 10, "ZONA HORARIA DE LAS HORAS", d->tz, 1);
+    double tzh = field(p, x + pad + 3 * cw, yy, cw - 10, "HORAS DE ESTA LISTA", d->tzline, 4);
+    if (tzh > hmax)
+        hmax = tzh;
     yy += hmax + pad - 4;
     double hgt = yy - y;
     if (p->draw) {
@@ -472,7 +449,7 @@ static double att_event_block(export_pdf *p, att_doc *d, double y)
 
 static const char *const ATT_HEAD[ATT_COLS] = {
     "No.", "Nombre completo", "Número de empleado", "Unidad", "Área de adscripción", "Puesto",
-    "Hora de registro", "Firma · folio · registro",
+    "Hora (o fecha) de registro", "Firma · folio · registro",
 };
 
 static void att_page_head(export_pdf *p, void *ctx)
@@ -515,8 +492,10 @@ static double att_row(export_pdf *p, void *ctx, int i)
      * "adscripcion" column of the CSV says "padrón actual"). */
     snprintf(unit, sizeof unit, "%s%s", it->unit, it->guest || it->snapshot ? "" : " †");
     export_localtime(&d->clock, d->tz, it->at, &tm);
-    if (strncmp(d->ev.start, "0000", 4) != 0 && tm.tm_mday == atoi(d->ev.start + 8) &&
-        tm.tm_mon + 1 == atoi(d->ev.start + 5))
+    if (strcmp(it->method, "keyed") == 0) /* a paper list typed in: the day it happened, not the typing */
+        export_keyed_day(&tm, d->ev.start, d->ev.end, hour, sizeof hour);
+    else if (strncmp(d->ev.start, "0000", 4) != 0 && tm.tm_mday == atoi(d->ev.start + 8) &&
+             tm.tm_mon + 1 == atoi(d->ev.start + 5))
         snprintf(hour, sizeof hour, "%02d:%02d", tm.tm_hour, tm.tm_min);
     else
         snprintf(hour, sizeof hour, "%02d/%02d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_hour, tm.tm_min);
@@ -565,7 +544,9 @@ static double att_row(export_pdf *p, void *ctx, int i)
         export_pdf_rgb(p, PALETTE_FAINT);
         export_pdf_text(p, x + sw - pad, y + h - 3, fol, 2);
     } else {
-        const char *why = it->sig ? "Firma ilegible en el registro" : "Sin firma";
+        const char *why = it->sig                               ? "Firma ilegible en el registro"
+                          : strcmp(it->method, "keyed") == 0 ? "Firmó la lista en papel"
+                                                              : "Sin firma";
         export_pdf_font(p, 7.5, EXPORT_ITALIC);
         export_pdf_rgb(p, PALETTE_NOTE);
         export_pdf_text(p, x + pad, y + pad + 7.5, why, 0);
@@ -600,6 +581,15 @@ static double att_summary(export_pdf *p, void *ctx)
              "de registro, %d de lista en papel).",
              d->guests, d->n, kiosk_rows, d->desk, d->keyed);
     y += export_pdf_para(p, x, y + 9, tw, 11, 3, line) * 11;
+    char annex[400];
+    export_attachments_text(d->annex, annex, sizeof annex);
+    if (annex[0]) {
+        size_t al = strlen(annex);
+        snprintf(annex + al, sizeof annex - al, " (en el paquete de evidencias, junto a esta lista).");
+        export_pdf_font(p, 8.5, EXPORT_BOLD);
+        y += export_pdf_para(p, x, y + 9, tw, 11, 3, annex) * 11;
+        export_pdf_font(p, 8.5, 0);
+    }
     if (d->roster_rows) {
         snprintf(line, sizeof line,
                  "† %d registro(s) anteriores a que el programa guardara la adscripción: su unidad, área y "
@@ -660,6 +650,7 @@ int export_attendance_pdf(store *s, const config *c, const char *db_path, const 
     if (store_unit_get(s, ev->unit, &d->unit) != STORE_OK)
         memset(&d->unit, 0, sizeof d->unit);
     export_unit_tz(s, c, ev->unit, d->tz, sizeof d->tz);
+    export_tz_text(d->tz, d->tzline, sizeof d->tzline);
     util_strlcpy(d->z.kiosk, store_kiosk_id(s), sizeof d->z.kiosk);
     if (list_canon_begin(&d->z, EXPORT_ATT_COLS, EXPORT_ATT_NCOLS, err, errlen) != 0)
         goto cleanup;
@@ -676,6 +667,10 @@ int export_attendance_pdf(store *s, const config *c, const char *db_path, const 
         snprintf(err, errlen, "cannot read the attendance list: %s", store_errmsg(s));
         goto cleanup;
     }
+    if (store_attachment_each(s, ev->id, 0, att_annex, d) != STORE_OK) {
+        snprintf(err, errlen, "cannot read the attachments: %s", store_errmsg(s));
+        goto cleanup;
+    }
     export_facts_fill(s, c, d->tz, now, &d->z.f);
     store_snapshot_end(s);
     snap = 0;
@@ -690,7 +685,7 @@ int export_attendance_pdf(store *s, const config *c, const char *db_path, const 
         goto cleanup;
     opened = 1;
     /* Column widths for a 720 pt table (Letter landscape), scaled. */
-    static const double base[ATT_COLS] = {24, 150, 62, 46, 104, 104, 42, 188};
+    static const double base[ATT_COLS] = {24, 146, 62, 44, 100, 100, 60, 184};
     double scale = (w - 2 * p.margin) / 720.0;
     for (int k = 0; k < ATT_COLS; k++)
         d->colw[k] = base[k] * scale;
@@ -722,7 +717,8 @@ typedef struct pl_item {
     char *name, *employee_no, *unit, *folio, *detail; /* detail: "area · position" */
     char when[20];
     char version[16];
-    int keyed, snapshot;
+    char uuid[UTIL_UUID_LEN];
+    int keyed, snapshot, has_sig;
 } pl_item;
 
 typedef struct pl_doc {
@@ -735,6 +731,7 @@ typedef struct pl_doc {
     int n, cap, keyed, roster_rows, summary_page;
     double colw[PL_COLS];
     export_clock *clock, *canon_clock;
+    store *s;               /* each drawn signature is read as its row is drawn */
 } pl_doc;
 
 static int pl_collect(const export_pledge_row *r, void *arg)
@@ -761,11 +758,16 @@ static int pl_collect(const export_pledge_row *r, void *arg)
     snprintf(detail, sizeof detail, "%s%s%s", r->area, r->area[0] && r->position[0] ? " · " : "", r->position);
     it->detail = dupstr(detail);
     export_localtime(d->clock, r->tz, r->at, &tm);
-    snprintf(it->when, sizeof it->when, "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1,
-             tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+    if (strcmp(r->method, "keyed") == 0) /* a paper Carta typed in: the day it was signed */
+        snprintf(it->when, sizeof it->when, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+    else
+        snprintf(it->when, sizeof it->when, "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1,
+                 tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
     snprintf(it->version, sizeof it->version, "%s", ver);
     it->keyed = strcmp(r->method, "keyed") == 0;
     it->snapshot = r->snapshot;
+    it->has_sig = r->has_sig;
+    util_strlcpy(it->uuid, r->uuid, sizeof it->uuid);
     d->keyed += it->keyed;
     d->roster_rows += !r->snapshot;
     return !it->name || !it->employee_no || !it->unit || !it->folio || !it->detail ||
@@ -787,7 +789,7 @@ static void pl_free(pl_doc *d)
 
 static const char *const PL_HEAD[PL_COLS] = {
     "No.", "Nombre completo · área y puesto", "Número de empleado", "Unidad", "Fecha y hora de firma",
-    "Versión de la Carta", "Folio", "Medio",
+    "Versión de la Carta", "Folio", "Firma",
 };
 
 /* Per-unit IV.3 summary table with small bars; returns its height. */
@@ -888,14 +890,15 @@ static double pl_row(export_pdf *p, void *ctx, int i)
     char no[16], unit[80];
     snprintf(no, sizeof no, "%d", i + 1);
     snprintf(unit, sizeof unit, "%s%s", it->unit, it->snapshot ? "" : " †");
-    const char *cells[PL_COLS] = {no, it->name, it->employee_no, unit, it->when, it->version, it->folio,
-                                  it->keyed ? "Papel" : "Quiosco"};
+    const char *cells[PL_COLS] = {no, it->name, it->employee_no, unit, it->when, it->version, it->folio, ""};
     export_pdf_font(p, 8, 0);
-    char lines[3][EXPORT_LINE], dl[2][EXPORT_LINE];
-    int n = export_pdf_wrap(p, it->name, d->colw[1] - 2 * pad, 3, lines);
+    char lines[6][EXPORT_LINE], dl[6][EXPORT_LINE]; /* wrapped in full, never cut */
+    int n = export_pdf_wrap(p, it->name, d->colw[1] - 2 * pad, 6, lines);
     export_pdf_font(p, 6.5, 0);
-    int nd = it->detail[0] ? export_pdf_wrap(p, it->detail, d->colw[1] - 2 * pad, 2, dl) : 0;
+    int nd = it->detail[0] ? export_pdf_wrap(p, it->detail, d->colw[1] - 2 * pad, 6, dl) : 0;
     double h = 2 * pad + 2 + n * lh + nd * 7.5;
+    if (it->has_sig && h < 30)
+        h = 30; /* room for the drawn signature */
     if (!p->draw)
         return h;
     double x = p->margin;
@@ -915,6 +918,21 @@ static double pl_row(export_pdf *p, void *ctx, int i)
             for (int l = 0; l < nd; l++)
                 export_pdf_text(p, x + pad, p->y + pad + 8 + n * lh + l * 7.5, dl[l], 0);
             export_pdf_rgb(p, PALETTE_INK);
+        } else if (k == PL_COLS - 1) {
+            /* The signature drawn at the kiosk, as on the attendance list;
+             * a paper Carta says so. */
+            void *blob = NULL;
+            size_t bl = 0;
+            int drawn = it->has_sig && store_pledge_signature(d->s, it->uuid, &blob, &bl) == STORE_OK &&
+                        export_pdf_signature(p, x + 2, p->y + 2, d->colw[k] - 4, h - 4, blob, bl) == 0;
+            free(blob);
+            if (!drawn) {
+                export_pdf_font(p, 7, EXPORT_ITALIC);
+                export_pdf_rgb(p, PALETTE_NOTE);
+                export_pdf_para(p, x + pad, p->y + pad + 8, d->colw[k] - 2 * pad, 8, 2,
+                                it->keyed ? "Carta en papel" : it->has_sig ? "Firma ilegible" : "Sin firma");
+                export_pdf_rgb(p, PALETTE_INK);
+            }
         } else {
             export_pdf_para(p, x + pad, p->y + pad + 8, d->colw[k] - 2 * pad, lh, 1, cells[k]);
         }
@@ -935,7 +953,8 @@ static double pl_summary(export_pdf *p, void *ctx)
     export_pdf_text(p, x, y + 10, "Resumen", 0);
     y += 16;
     export_pdf_font(p, 9, EXPORT_BOLD);
-    snprintf(line, sizeof line, "Firmas registradas: %d (%d en quiosco con firma autógrafa digital, %d de cartas en papel).",
+    snprintf(line, sizeof line, "Firmas registradas: %d (%d en el quiosco, con firma manuscrita capturada en pantalla; %d de "
+             "cartas en papel capturadas).",
              d->n, d->n - d->keyed, d->keyed);
     y += export_pdf_para(p, x, y + 9, tw, 11, 3, line) * 11 + 2;
     if (d->roster_rows) {
@@ -990,6 +1009,7 @@ int export_pledges_pdf(store *s, const config *c, const char *db_path, int year,
         snprintf(err, errlen, "cannot compute the indicators: %s", store_errmsg(s));
         goto cleanup;
     }
+    d->s = s;
     int r = export_pledge_each(s, year, clock, pl_collect, d);
     if (r) {
         snprintf(err, errlen, r == STORE_ERROR ? "cannot read the pledges" : "export: out of memory");
@@ -1007,7 +1027,7 @@ int export_pledges_pdf(store *s, const config *c, const char *db_path, int year,
                         errlen) != 0)
         goto cleanup;
     opened = 1;
-    static const double base[PL_COLS] = {26, 146, 60, 44, 72, 68, 84, 40};
+    static const double base[PL_COLS] = {24, 126, 56, 40, 72, 68, 80, 74};
     double scale = (w - 2 * p.margin) / 540.0;
     for (int k = 0; k < PL_COLS; k++)
         d->colw[k] = base[k] * scale;

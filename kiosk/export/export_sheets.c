@@ -2,6 +2,7 @@
  * database as CSV or XLSX (through export_tab.c's table writer, with the
  * XLSX's summary and information sheets), and the indicators as CSV. */
 #include "export_int.h"
+#include "export_labels.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -94,13 +95,16 @@ int export_attendance_table(store *s, const config *c, const store_event *ev, co
         snprintf(staff, sizeof staff, "%d", a.staff);
         snprintf(guests, sizeof guests, "%d", a.guests);
         snprintf(total, sizeof total, "%d", a.staff + a.guests);
-        const char *head[] = {"campo", "valor"};
+        const char *head[] = {"Campo", "Valor"};
+        char topics[400], zone[160];
+        export_topics_text(ev->topics, topics, sizeof topics);
+        export_tz_text(a.tz, zone, sizeof zone);
         const char *kv[][2] = {
             {"Institución", inst},       {"Comité", c->committee},
             {"Documento", "Lista de asistencia"},
             {"Estado", state_label(export_event_state(ev), 0)},
-            {"Evento", ev->title},       {"Tipo", ev->kind},
-            {"Temas", ev->topics},       {"Clave PAT", ev->pat},
+            {"Evento", ev->title},       {"Tipo", export_kind_label(ev->kind)},
+            {"Temas", topics},           {"Clave PAT", ev->pat},
             {"Fecha", date},             {"Inicio", ev->start},
             {"Fin", ev->end},            {"Lugar", ev->place},
             {"Unidad", ev->unit},        {"Instructor(a)", ev->instructor},
@@ -111,7 +115,7 @@ int export_attendance_table(store *s, const config *c, const store_event *ev, co
             {"Invitados(as) (no cuentan)", guests},
             {"Total de registros", total},
             {"Huella SHA-256", sha_hex},   {"Cómo se comprueba la huella", EXPORT_FP_NOTE},
-            {"Exportado", when},         {"Zona horaria", a.tz},
+            {"Exportado", when},         {"Horas", zone},
             {"Cadena de auditoría", EXPORT_AUDIT_NOTE},
         };
         if (!sha_hex[0] || export_table_sheet(a.t, "Evento", head, 2) != 0)
@@ -181,7 +185,8 @@ int export_pledges_table(store *s, const config *c, int year, const char *format
             export_table_end(p.t, 0, NULL, 0);
             return -1;
         }
-        const char *head[] = {"unidad", "nombre", "personal", "firmantes", "porcentaje_firmantes", "meta"};
+        const char *head[] = {"Unidad", "Nombre de la unidad", "Personal", "Firmantes", "Porcentaje de firmantes",
+                              "Meta (%)"};
         char staff[32], pl[32], pct[32], goal[32];
         rc = !sha_hex[0] || export_table_sheet(p.t, "Resumen por unidad", head, 6);
         snprintf(goal, sizeof goal, "%.2f", ind.goal_pledged);
@@ -203,7 +208,7 @@ int export_pledges_table(store *s, const config *c, int year, const char *format
         else
             snprintf(yr, sizeof yr, "todas las firmas");
         snprintf(n, sizeof n, "%d", p.n);
-        const char *ihead[] = {"campo", "valor"};
+        const char *ihead[] = {"Campo", "Valor"};
         char iys[16];
         snprintf(iys, sizeof iys, "%d", iy);
         const char *kv[][2] = {

@@ -322,10 +322,11 @@ static int record_write(store *s, record_new *n, store_record *out)
         "INSERT INTO pledge(uuid, kiosk_id, employee_no, at, carta_sha256, privacy_sha256, method, signature_id, "
         "folio, snap_unit, snap_area, snap_position) VALUES (?1, ?2, ?3, ?4, ?8, ?9, ?5, ?6, ?7, ?10, ?11, ?12)";
     int pledge = n->kind == RECORD_PLEDGE;
+    int own = !s->in_tx; /* else part of the caller's transaction (a bulk import) */
     sqlite3_int64 sigid = 0;
     char uuid[UTIL_UUID_LEN], folio[STORE_FOLIO_LEN];
     sqlite3_stmt *st;
-    int rc = store_begin(s);
+    int rc = own ? store_begin(s) : STORE_OK;
     if (rc)
         return rc;
     if ((rc = pledge ? pledge_allowed(s, n) : checkin_allowed(s, n)) ||
@@ -357,6 +358,8 @@ static int record_write(store *s, record_new *n, store_record *out)
     store_bind_text(st, 12, p->position);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE && !own)
+        return store_fail(s, STORE_EXISTS, "a record of employee %s clashes with one saved before", n->employee_no);
     if (rc == SQLITE_CONSTRAINT_UNIQUE) {
         store_rollback(s);
         return record_existing(s, n, out);
@@ -365,7 +368,7 @@ static int record_write(store *s, record_new *n, store_record *out)
         rc = store_sqlerr(s, rc, pledge ? "save pledge" : "save attendance");
         goto out;
     }
-    if ((rc = store_audit_append(s, pledge ? "pledge" : "attendance", uuid, n->now)) || (rc = store_commit(s)))
+    if ((rc = store_audit_append(s, pledge ? "pledge" : "attendance", uuid, n->now)) || (own && (rc = store_commit(s))))
         goto out;
     memset(out, 0, sizeof *out);
     snprintf(out->type, sizeof out->type, "%s", pledge ? "pledge" : "attendance");
@@ -383,7 +386,8 @@ static int record_write(store *s, record_new *n, store_record *out)
     out->has_signature = sigid != 0;
     return STORE_OK;
 out:
-    store_rollback(s);
+    if (own)
+        store_rollback(s);
     return rc;
 }
 
@@ -411,6 +415,22 @@ int store_checkin(store *s, const char *event_id, const char *employee_no, const
         .sig = sig,
         .siglen = siglen,
         .at = now,
+        .now = now,
+    };
+    return record_write(s, &n, out);
+}
+
+int store_record_keyed_at(store *s, const char *event_id, const char *employee_no, int64_t at, int64_t now,
+                          store_record *out)
+{
+    if (!s->in_tx)
+        return store_fail(s, STORE_ERROR, "store_record_keyed_at outside a transaction");
+    record_new n = {
+        .kind = RECORD_ATTENDANCE,
+        .event_id = event_id,
+        .employee_no = employee_no ? employee_no : "",
+        .method = "keyed",
+        .at = at,
         .now = now,
     };
     return record_write(s, &n, out);

@@ -488,7 +488,9 @@ typedef struct store_head_claim {
  * Returns STORE_OK, or STORE_INVALID with the problem in store_errmsg().
  * *entries (may be NULL) gets the number of entries walked. */
 int store_audit_verify_ex(store *s, const store_head_claim *claims, size_t nclaims, long *entries);
-/* store_audit_verify_ex without claims. */
+/* store_audit_verify_ex without claims. Inside a read snapshot
+ * (store_snapshot_begin) the first result is kept until it ends: the
+ * documents of one export state the same finding, verified once. */
 int store_audit_verify(store *s, long *entries);
 
 /* ---- keys ---- */
