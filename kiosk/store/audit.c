@@ -65,7 +65,7 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
 /* The public keys this kiosk trusts (its own, and those it imported). */
 #define CANON_KEY "json_array('key', t.kiosk_id, lower(hex(t.public_key)), t.institution, t.unit_code)"
 #define FROM_KEY "kiosk_key t"
-/* Evidence (db/005): an attachment, and an import batch with the UUIDs and
+/* Evidence (db/004): an attachment, and an import batch with the UUIDs and
  * notes of the rows it added (so a link removed or slipped in shows). */
 #define CANON_ATTACHMENT                                                                              \
     "json_array('attachment', t.uuid, t.kiosk_id, e.uuid, t.kind, t.media_type, t.sha256, t.size, "     \
