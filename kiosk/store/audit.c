@@ -73,6 +73,11 @@ static int canon(store *s, const char *kind, const char *uuid, char **out)
     return STORE_OK;
 }
 
+int store_audit_canon(store *s, const char *kind, const char *uuid, char **out)
+{
+    return canon(s, kind, uuid, out);
+}
+
 static void chain_hash(const char *prev, int64_t at, const char *kind, const char *uuid,
                        const char *content, char out[UTIL_SHA256_HEX])
 {
@@ -124,6 +129,11 @@ int store_audit_append(store *s, const char *kind, const char *uuid, int64_t now
             return store_sqlerr(s, step, "read the audit log"); /* never restart the chain on a read error */
         }
     }
+    /* Master data: the entry's time moves past every version held (sync.c). */
+    if ((rc = store_sync_version_at(s, kind, content, &now))) {
+        free(content);
+        return rc;
+    }
     chain_hash(prev, now, kind, uuid, content, hash);
     sqlite3_stmt *st;
     st = store_stmt(s, sql_ins);
@@ -138,8 +148,10 @@ int store_audit_append(store *s, const char *kind, const char *uuid, int64_t now
     store_bind_text(st, 5, content);
     store_bind_text(st, 6, prev);
     store_bind_text(st, 7, hash);
-    free(content);
     rc = store_exec_stmt(s, st, "append to audit log");
+    if (rc == STORE_OK)
+        rc = store_sync_version_note(s, kind, uuid, content, now, sqlite3_last_insert_rowid(s->db));
+    free(content);
     if (rc == STORE_OK && s->in_tx)
         memcpy(s->audit_head, hash, sizeof hash);
     else
@@ -148,10 +160,13 @@ int store_audit_append(store *s, const char *kind, const char *uuid, int64_t now
 }
 
 /* Every audit entry against the record it describes, one join per kind:
- * rows whose record is gone or no longer matches the entry, by seq. */
+ * rows whose record is gone or no longer matches the entry, by seq. An
+ * entry of another kiosk that a sync kept aside (sync_entry) describes no
+ * row here. */
 #define VERIFY_KIND(kind, canon, table, joins)                                                         \
     "SELECT v.seq, v.record_uuid, t.uuid IS NULL FROM audit v LEFT JOIN " table " t ON t.uuid = "       \
     "v.record_uuid " joins " WHERE v.kind = '" kind "' AND (t.uuid IS NULL OR " canon " <> v.content) " \
+    "AND NOT EXISTS (SELECT 1 FROM sync_entry x WHERE x.audit_seq = v.seq AND x.status <> 'applied') "  \
     "ORDER BY v.seq"
 
 static const struct {
@@ -220,9 +235,9 @@ int store_audit_verify(store *s, long *entries)
     int nchains = 0;
     long long broken_seq = 0;
     char broken[512] = "";
-    audit_ref *refs = NULL, *master = NULL;
+    audit_ref *refs = NULL;
     long long *latest = NULL;
-    size_t nrefs = 0, nmaster = 0, nlatest = 0, cap = 0;
+    size_t nrefs = 0, nlatest = 0, cap = 0;
     int rc = sqlite3_prepare_v2(s->db, "SELECT seq, kiosk_id, at, kind, record_uuid, content, prev_hash, hash "
                                        "FROM audit ORDER BY seq", -1, &st, NULL);
     if (rc != SQLITE_OK)
@@ -277,37 +292,19 @@ int store_audit_verify(store *s, long *entries)
             refs = nr;
         }
         util_strlcpy(refs[nrefs].uuid, uuid, sizeof refs[nrefs].uuid);
-        /* Master data is marked with a negative seq until sorted out. */
-        int is_master = strcmp(kind, "person") == 0 || strcmp(kind, "event") == 0;
-        refs[nrefs++].seq = is_master ? -seq : seq;
+        refs[nrefs++].seq = seq;
     }
     if (code == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
         code = store_sqlerr(s, rc, "audit verify");
     sqlite3_finalize(st);
     if (code)
         goto out;
-    /* The latest entry of each person and event: sort by record, then seq. */
-    for (size_t i = 0; i < nrefs; i++)
-        nmaster += refs[i].seq < 0;
-    master = malloc((nmaster + 1) * sizeof *master);
-    latest = malloc((nmaster + 1) * sizeof *latest);
-    if (!master || !latest) {
-        code = store_fail(s, STORE_ERROR, "audit verify: out of memory");
+    /* The current version of each person and event: the version rule
+     * every copy applies (sync.c), which on a kiosk that never synced is
+     * the latest entry of each record. Older versions are not checked:
+     * the record changed since. */
+    if ((code = store_sync_master_current(s, &latest, &nlatest)))
         goto out;
-    }
-    nmaster = 0;
-    for (size_t i = 0; i < nrefs; i++) {
-        if (refs[i].seq < 0) {
-            master[nmaster] = refs[i];
-            master[nmaster++].seq = -refs[i].seq;
-            refs[i].seq = -refs[i].seq;
-        }
-    }
-    qsort(master, nmaster, sizeof *master, ref_by_uuid);
-    for (size_t i = 0; i < nmaster; i++)
-        if (i + 1 == nmaster || strcmp(master[i].uuid, master[i + 1].uuid) != 0)
-            latest[nlatest++] = master[i].seq;
-    qsort(latest, nlatest, sizeof *latest, cmp_seq);
     /* 2. Every entry against the record it describes, one join per kind;
      * the earliest problem of the two passes is the one reported. */
     for (size_t k = 0; k < sizeof VERIFY_KINDS / sizeof *VERIFY_KINDS; k++) {
@@ -361,7 +358,6 @@ int store_audit_verify(store *s, long *entries)
     sqlite3_finalize(st);
 out:
     free(refs);
-    free(master);
     free(latest);
     if (entries)
         *entries = n;

@@ -328,4 +328,133 @@ typedef struct store_pledge_row {
 /* The pledges made before the instant before (0 = all), in time order. */
 int store_pledge_rows(store *s, int64_t before, int (*fn)(const store_pledge_row *, void *), void *ctx);
 
+/* ---- sync with a central PostgreSQL, and USB bundles (sync.c) ----
+ * The store's side of issue 11 (the connection and the bundle files are
+ * kiosk/central/'s). A kiosk's chain: its audit entries in order; an
+ * entry's position is its place in its kiosk's chain (1, 2, 3, ...)
+ * within an epoch; a database restored from an older copy continues under
+ * a new epoch whose base is the position it continues from. */
+
+#define STORE_CHAIN_FORMAT 1   /* the audit entry hash this build writes (chain-v2: 2) */
+
+/* The entry hash of chain format fmt: SHA-256 of prev, [kiosk (format 2),]
+ * at, kind, uuid and content, each followed by "\n", as lower-case hex.
+ * Returns 0, or -1 (out = "") for an unknown format. */
+int store_chain_hash(int fmt, const char *kiosk, const char *prev, int64_t at, const char *kind,
+                     const char *uuid, const char *content, char out[UTIL_SHA256_HEX]);
+
+/* The message a kiosk signs (Ed25519) for a chain head:
+ * "CKH1\n" kiosk "\n" epoch "\n" pos "\n" hash "\n" signed_at "\n".
+ * Writes it into out (NUL-terminated); returns its length (0 on error). */
+size_t store_head_message(const char *kiosk, const char *epoch, int64_t pos, const char *hash, int64_t signed_at,
+                          char *out, size_t outlen);
+
+/* Checks a signed head of kiosk with the public key stored here:
+ * STORE_OK, STORE_NOTFOUND (no key) or STORE_INVALID (does not verify). */
+int store_head_verify(store *s, const char *kiosk, const char *epoch, int64_t pos, const char *hash,
+                      int64_t signed_at, const unsigned char sig[64]);
+
+/* This kiosk's chain: epoch (meta "epoch", created on first use: call it
+ * in a write transaction the first time), base and head. */
+typedef struct store_chain_head {
+    char epoch[UTIL_UUID_LEN];
+    char base_epoch[UTIL_UUID_LEN];     /* "" for a first epoch */
+    int64_t base_pos;                   /* 0 for a first epoch */
+    char base_hash[UTIL_SHA256_HEX];
+    int64_t pos;                        /* last position (0: empty chain) */
+    char hash[UTIL_SHA256_HEX];         /* its hash (64 zeros when empty) */
+} store_chain_head;
+int store_sync_head(store *s, store_chain_head *out);
+/* The hash of this kiosk's entry at position pos (zeros at 0);
+ * STORE_NOTFOUND past the head. */
+int store_sync_hash_at(store *s, int64_t pos, char out[UTIL_SHA256_HEX]);
+
+/* Where this database stands with one central. */
+typedef struct store_sync_state {
+    char central[64];          /* the central's id (ck.central) */
+    char label[128];           /* its host and database, for people */
+    char epoch[UTIL_UUID_LEN]; /* the epoch acked_pos is of */
+    int64_t acked_pos;         /* positions <= this are committed at the central */
+    int64_t cursor;            /* pull cursor */
+    int64_t last_try, last_ok; /* Unix seconds, 0 = never */
+    char last_error[256];      /* "" after a good sync */
+    int has_skew;
+    int64_t clock_skew;        /* this clock minus the central's, seconds */
+    int64_t pushed, pulled;    /* entries, all time */
+    int64_t pending;           /* own entries the central has not acknowledged */
+    int64_t conflicts;         /* entries kept aside here (sync_conflict) */
+} store_sync_state;
+/* The state with central (NULL: the central synced with most recently).
+ * STORE_NOTFOUND when never synced; out->pending is filled anyway. */
+int store_sync_state_get(store *s, const char *central, store_sync_state *out);
+
+/* Starts a sync with central: its row, the time of the attempt and the
+ * clock skew measured (NULL: not measured). Creates the epoch if needed. */
+int store_sync_begin(store *s, const char *central, const char *label, int64_t now, const int64_t *skew);
+/* Records the end of a sync: error "" or NULL for success. */
+int store_sync_end(store *s, const char *central, int64_t now, const char *error);
+
+/* Sets the acknowledged position from what the central says it holds of
+ * this kiosk's current epoch (held_pos, held_hash; central_hash_here = the
+ * hash it holds at this database's head position, NULL or "" if none):
+ * STORE_SYNC_AS_HELD (the mark is the central's), STORE_SYNC_NEW_EPOCH (this
+ * database is an older copy of its chain: a new epoch continues from its
+ * head), STORE_SYNC_DIVERGED (the chains differ: everything is resent and
+ * the central keeps the batch aside, naming the position). */
+enum { STORE_SYNC_AS_HELD = 0, STORE_SYNC_NEW_EPOCH = 1, STORE_SYNC_DIVERGED = 2 };
+int store_sync_reconcile(store *s, const char *central, int64_t held_pos, const char *held_hash,
+                         const char *central_hash_here, int *outcome);
+
+/* The next push: this kiosk's entries after the acknowledged position (at
+ * most max), the signature strokes they name, the units, and a head
+ * signed with sk at now, as the JSON batch of db/central/README.md
+ * (*json malloc'd, caller frees). STORE_NOTFOUND when nothing is left to
+ * send (unless force_head: then a batch with the head alone). */
+typedef struct store_sync_batch_info {
+    int64_t entries, first_pos, last_pos, last_seq;
+    char last_hash[UTIL_SHA256_HEX];
+    char epoch[UTIL_UUID_LEN];
+} store_sync_batch_info;
+int store_sync_batch(store *s, const char *central, int max, const unsigned char sk[64], int64_t now, int force_head,
+                     char **json, store_sync_batch_info *info);
+/* After the central COMMITted batch b and answered ack: the mark moves. */
+int store_sync_acked(store *s, const char *central, const store_sync_batch_info *b, int64_t ack);
+
+/* What a pull page or bundle brought. */
+typedef struct store_sync_counts {
+    int64_t entries;      /* entries of other kiosks stored */
+    int64_t known;        /* entries already held (skipped) */
+    int64_t records;      /* attendance and pledges applied */
+    int64_t people, events; /* versions that became current */
+    int64_t conflicts;    /* kept aside (sync_conflict) */
+    int64_t pending;      /* waiting for an event or person */
+    int64_t heads;        /* signed heads stored */
+    int64_t unverified;   /* heads of kiosks whose key is unknown here */
+    int64_t own_skipped;  /* this kiosk's own older entries (not taken back, format 1) */
+} store_sync_counts;
+/* Applies one page of ck.pull (JSON text) in one transaction, with the new
+ * cursor: every entry must extend the chain of its kiosk held here (else
+ * STORE_INVALID naming the kiosk and position, and nothing changes).
+ * Adds to *n; *more = the central has more. */
+int store_sync_apply(store *s, const char *central, const char *page, int64_t now, store_sync_counts *n,
+                     int64_t *cursor, int *more);
+
+/* A bundle: every chain held here (this kiosk's with a head signed with sk
+ * at now, the others' with their signed heads), the signature strokes and
+ * the units, as JSON (*json malloc'd). */
+int store_bundle_build(store *s, const unsigned char sk[64], int64_t now, char **json);
+/* Imports a bundle's JSON (its file signature already checked) in one
+ * transaction: all of it or, on any error, nothing. Every chain's kiosk
+ * must have its key here (STORE_NOTFOUND). */
+int store_bundle_apply(store *s, const char *json, int64_t now, store_sync_counts *n);
+
+/* One entry a sync kept aside. */
+typedef struct store_sync_conflict {
+    const char *kiosk_id;
+    int64_t pos;
+    const char *kind, *uuid, *reason;
+    int64_t found_at;
+} store_sync_conflict;
+int store_sync_conflict_each(store *s, int (*fn)(const store_sync_conflict *, void *), void *ctx);
+
 #endif

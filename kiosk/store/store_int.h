@@ -18,7 +18,7 @@
 
 #include "store.h"
 
-#define STORE_STMT_CACHE 48      /* cached statements; sized for every static SQL text of the store */
+#define STORE_STMT_CACHE 128     /* cached statements; sized for every static SQL text of the store */
 
 struct store {
     sqlite3 *db;
@@ -29,6 +29,7 @@ struct store {
      * transaction (BEGIN IMMEDIATE holds the lock: nobody else appends). */
     char audit_head[UTIL_SHA256_HEX];
     int in_tx;
+    int sync_ready;   /* sync.c's SQL functions are registered on db */
     /* Read snapshots (store_snapshot_begin/end): nesting depth, and whether
      * the outermost one opened its own read transaction. */
     int snapshot_depth;
@@ -68,6 +69,25 @@ int store_in_list(const char *const *list, const char *s);
 /* Appends the audit entry for record (kind, uuid) as it is now. Must run
  * inside the transaction that wrote the record. */
 int store_audit_append(store *s, const char *kind, const char *uuid, int64_t now);
+
+/* Canonical text of record (kind, uuid) as the audit chain hashes it, into
+ * a malloc'd *out (NULL when there is no such record). */
+int store_audit_canon(store *s, const char *kind, const char *uuid, char **out);
+
+/* ---- sync (sync.c) ---- */
+
+/* Master data (person, event) written by this kiosk: before its audit entry
+ * is hashed, *at moves past every version of the same record held here
+ * (so a change made after seeing a version always wins the version rule,
+ * whatever this kiosk's clock says); after the entry is stored (audit row
+ * seq), the version is indexed. No-ops for other kinds. */
+int store_sync_version_at(store *s, const char *kind, const char *content, int64_t *at);
+int store_sync_version_note(store *s, const char *kind, const char *uuid, const char *content, int64_t at,
+                            int64_t seq);
+
+/* For audit verify: the audit rows (sorted seq) of the current version of
+ * every person and event (the version rule), into malloc'd *seqs. */
+int store_sync_master_current(store *s, long long **seqs, size_t *n);
 
 /* ---- events (events.c) ---- */
 
