@@ -44,9 +44,9 @@ stored() {
 }
 
 # ---- 1. schema init, twice
-check "init applies 001 and 002" "$(pg_central_init cepci | tr '\n' ' ')" "1 2 "
+check "init applies 001, 002 and 003" "$(pg_central_init cepci | tr '\n' ' ')" "1 2 3 "
 check "init again applies nothing" "$(pg_central_init cepci | tr '\n' ' ')" ""
-check "schema_version" "$(q -c 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM ck.schema_version')" "1,2"
+check "schema_version" "$(q -c 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM ck.schema_version')" "1,2,3"
 if psql_as cepci_owner cepci -1 -f "$CK_SOURCE_DIR/db/central/002_indicators.sql" >/dev/null 2>&1; then
     no "a migration applied twice by hand must fail"
 else

@@ -3,7 +3,8 @@
  *
  * Each command is a function of (context, argc, argv) in a file of its
  * group (cli_admin.c, cli_roster.c, cli_event.c, cli_record.c,
- * cli_indicators.c, cli_export.c, cli_receipt.c, cli_keys.c), all built on
+ * cli_indicators.c, cli_export.c, cli_receipt.c, cli_keys.c, cli_sync.c,
+ * cli_bundle.c, cli_central.c), all built on
  * cli_common.c only. Errors are one line on stderr and a non-zero exit;
  * commands that create something print its identifier on stdout. */
 #include "cli.h"
@@ -43,6 +44,9 @@ static const cli_command COMMANDS[] = {
     {"audit", cli_cmd_audit, "audit verify"},
     {"backup", cli_cmd_backup, "backup [DIR]                  online copy of the database"},
     {"admin", cli_cmd_admin, "admin set-pin"},
+    {"sync", cli_cmd_sync, "sync [--url URL]              send this kiosk's records to the central, bring the others'"},
+    {"bundle", cli_cmd_bundle, "bundle export FILE | bundle import FILE   the same data on a USB stick"},
+    {"central", cli_cmd_central, "central init|enroll KEYFILE|import FILE|indicators|status|audit verify [--url URL]"},
     {NULL, NULL, NULL},
 };
 

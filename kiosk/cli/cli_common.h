@@ -37,6 +37,10 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * CEPCI_NOW override it; the installed program never does. */
 int64_t cli_now(void);
 
+/* The central's connection string: opt (--url) if given, else the
+ * config's [central] url; NULL (after one error line) when neither. */
+const char *cli_central_url(cli_ctx *ctx, const char *opt);
+
 /* Parses a year argument (1970..2999) into *out. Returns 0 or -1. */
 int cli_parse_year(const char *v, int *out);
 
@@ -73,5 +77,8 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv);      /* cli_export.c */
 int cli_cmd_receipt(cli_ctx *ctx, int argc, char **argv);     /* cli_receipt.c */
 int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv);      /* cli_receipt.c */
 int cli_cmd_keys(cli_ctx *ctx, int argc, char **argv);        /* cli_keys.c */
+int cli_cmd_sync(cli_ctx *ctx, int argc, char **argv);        /* cli_sync.c */
+int cli_cmd_bundle(cli_ctx *ctx, int argc, char **argv);      /* cli_bundle.c */
+int cli_cmd_central(cli_ctx *ctx, int argc, char **argv);     /* cli_central.c */
 
 #endif

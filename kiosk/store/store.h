@@ -443,10 +443,10 @@ int store_sync_apply(store *s, const char *central, const char *page, int64_t no
  * at now, the others' with their signed heads), the signature strokes and
  * the units, as JSON (*json malloc'd). */
 int store_bundle_build(store *s, const unsigned char sk[64], int64_t now, char **json);
-/* Imports a bundle's JSON (its file signature already checked) in one
- * transaction: all of it or, on any error, nothing. Every chain's kiosk
- * must have its key here (STORE_NOTFOUND). */
-int store_bundle_apply(store *s, const char *json, int64_t now, store_sync_counts *n);
+/* Imports a bundle's JSON (its file signature already checked: made by
+ * kiosk exporter) in one transaction: all of it or, on any error, nothing.
+ * Every chain's kiosk must have its key here (STORE_NOTFOUND). */
+int store_bundle_apply(store *s, const char *json, const char *exporter, int64_t now, store_sync_counts *n);
 
 /* One entry a sync kept aside. */
 typedef struct store_sync_conflict {

@@ -78,7 +78,7 @@ static void sql_unb64(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_error_nomem(ctx);
         return;
     }
-    if (sodium_base642bin(out, n / 4 * 3 + 4, t, n, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+    if (sodium_base642bin(out, n / 4 * 3 + 4, t, n, "\r\n ", &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
         sqlite3_free(out);
         sqlite3_result_null(ctx);
         return;
@@ -1459,7 +1459,7 @@ static int take_head(store *s, apply_ctx *x, const char *kiosk, const char *epoc
     char held[UTIL_SHA256_HEX];
     if (strcmp(kiosk, s->kiosk_id) == 0)
         return STORE_OK;
-    if (!sig_b64 || sodium_base642bin(sig, sizeof sig, sig_b64, strlen(sig_b64), NULL, &len, NULL,
+    if (!sig_b64 || sodium_base642bin(sig, sizeof sig, sig_b64, strlen(sig_b64), "\r\n ", &len, NULL,
                                       sodium_base64_VARIANT_ORIGINAL) != 0 || len != 64 || strlen(hash) != 64)
         return store_fail(s, STORE_INVALID, "kiosk %s: malformed signed head at position %lld", kiosk, (long long)pos);
     int verified = 0, rc = store_key_get(s, kiosk, pk);
@@ -1620,22 +1620,23 @@ int store_bundle_build(store *s, const unsigned char sk[64], int64_t now, char *
      * chain of another kiosk held here with its signed heads. */
     static const char sql[] =
         "SELECT json_object('format', 1, 'type', 'cepci-bundle', 'kiosk', ?1, 'institution', ?2, 'created_at', ?3, "
-        "'chain_format', ?4, 'chains', json_array(json_object('kiosk', ?1, 'epoch', ?5, 'epoch_base', json(?6), "
+        "'chain_format', ?4, 'chains', (SELECT json_group_array(json(c)) FROM ("
+        "SELECT 0 AS o, '' AS k, 0 AS b, json_object('kiosk', ?1, 'epoch', ?5, 'epoch_base', json(?6), "
         "'entries', (SELECT json_group_array(json_object('seq', pos, 'at', at, 'kind', kind, 'uuid', record_uuid, "
         "'content', content, 'prev_hash', prev_hash, 'hash', hash)) FROM (SELECT row_number() OVER (ORDER BY seq) "
         "AS pos, * FROM audit WHERE kiosk_id = ?1 ORDER BY seq) WHERE pos > ?9), "
-        "'heads', json_array(json_object('seq', ?7, 'hash', ?8, 'signed_at', ?3, 'signature', ?10)))) "
-        "|| ifnull((SELECT json_group_array(json(c)) FROM (SELECT json_object('kiosk', k.kiosk_id, 'epoch', k.epoch, "
-        "'epoch_base', CASE WHEN k.base_pos > 0 THEN json_object('epoch', k.parent_epoch, 'seq', k.base_pos, "
-        "'hash', k.base_hash) END, "
+        "'heads', json_array(json_object('seq', ?7, 'hash', ?8, 'signed_at', ?3, 'signature', ?10))) AS c "
+        "UNION ALL SELECT 1, k.kiosk_id || ' ' || k.epoch, k.base_pos, json_object('kiosk', k.kiosk_id, "
+        "'epoch', k.epoch, 'epoch_base', CASE WHEN k.base_pos > 0 THEN json_object('epoch', k.parent_epoch, "
+        "'seq', k.base_pos, 'hash', k.base_hash) END, "
         "'entries', (SELECT json_group_array(json_object('seq', x.pos, 'at', v.at, 'kind', v.kind, 'uuid', "
         "v.record_uuid, 'content', v.content, 'prev_hash', v.prev_hash, 'hash', v.hash)) FROM (SELECT * FROM "
         "sync_entry x WHERE x.kiosk_id = k.kiosk_id AND x.epoch = k.epoch ORDER BY x.pos) x JOIN audit v ON "
         "v.seq = x.audit_seq), "
         "'heads', (SELECT json_group_array(json_object('seq', h.pos, 'hash', h.hash, 'signed_at', h.signed_at, "
         "'signature', ck_b64(h.signature))) FROM (SELECT * FROM sync_head h WHERE h.kiosk_id = k.kiosk_id AND "
-        "h.epoch = k.epoch ORDER BY h.pos, h.signed_at) h)) AS c "
-        "FROM sync_chain k ORDER BY k.kiosk_id, k.base_pos, k.epoch)), '[]'), "
+        "h.epoch = k.epoch ORDER BY h.pos, h.signed_at) h)) "
+        "FROM sync_chain k ORDER BY 1, 3, 2)), "
         "'signatures', (SELECT json_group_array(json_object('uuid', g.uuid, 'kiosk', g.kiosk_id, "
         "'sha256', ck_sha256(g.strokes), 'strokes', ck_b64(g.strokes))) FROM (SELECT g.* FROM signature g "
         "WHERE g.id IN (SELECT signature_id FROM attendance UNION SELECT signature_id FROM pledge) "
@@ -1723,10 +1724,11 @@ static int check_own(store *s, const char *json, store_sync_counts *n)
     return rc == SQLITE_DONE ? STORE_OK : store_sqlerr(s, rc, "read the bundle");
 }
 
-int store_bundle_apply(store *s, const char *json, int64_t now, store_sync_counts *n)
+int store_bundle_apply(store *s, const char *json, const char *exporter, int64_t now, store_sync_counts *n)
 {
     static const char sql_shape[] =
-        "SELECT json_extract(?1, '$.format'), json_extract(?1, '$.type'), json_type(?1, '$.chains')";
+        "SELECT json_extract(?1, '$.format'), json_extract(?1, '$.type'), json_type(?1, '$.chains'), "
+        "json_extract(?1, '$.kiosk') IS ?2";
     static const char sql_bases[] =
         "SELECT json_group_array(json_object('kiosk', value->>'kiosk', 'epoch', value->>'epoch', 'parent', "
         "value->'epoch_base'->>'epoch', 'base_seq', value->'epoch_base'->>'seq', 'base_hash', "
@@ -1756,7 +1758,13 @@ int store_bundle_apply(store *s, const char *json, int64_t now, store_sync_count
         goto out;
     }
     sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+    store_bind_text(st, 2, exporter);
     rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_int(st, 3) != 1) {
+        sqlite3_reset(st);
+        rc = store_fail(s, STORE_INVALID, "the bundle's contents are not of kiosk %s, which signed it", exporter);
+        goto out;
+    }
     if (rc != SQLITE_ROW || sqlite3_column_int(st, 0) != 1 || !sqlite3_column_text(st, 1) ||
         strcmp((const char *)sqlite3_column_text(st, 1), "cepci-bundle") != 0 || !sqlite3_column_text(st, 2) ||
         strcmp((const char *)sqlite3_column_text(st, 2), "array") != 0) {
