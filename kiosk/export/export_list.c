@@ -173,6 +173,7 @@ enum { ATT_COLS = 8 };
 typedef struct att_item {
     char *name, *employee_no, *unit, *area, *position, *folio, *method, *uuid;
     int guest;
+    int repeated;   /* a second record of the same person (synced): marked, counted once */
     int64_t at;
     unsigned char *sig;
     size_t siglen;
@@ -217,6 +218,7 @@ static int att_collect(const export_att_row *r, void *arg)
     it->method = dupstr(r->method);
     it->uuid = dupstr(r->uuid);
     it->guest = r->guest;
+    it->repeated = r->repeated;
     it->at = r->at;
     if (r->sig && r->siglen) {
         it->sig = malloc(r->siglen);
@@ -230,7 +232,7 @@ static int att_collect(const export_att_row *r, void *arg)
         !it->uuid || (r->sig && !it->sig))
         return 1;
     d->guests += r->guest;
-    d->staff += !r->guest;
+    d->staff += !r->guest && !r->repeated;
     d->keyed += strcmp(r->method, "keyed") == 0;
     return 0;
 }
@@ -411,7 +413,8 @@ static double att_row(export_pdf *p, void *ctx, int i)
     else
         snprintf(hour, sizeof hour, "%02d/%02d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_hour, tm.tm_min);
     snprintf(name, sizeof name, "%s", it->name);
-    snprintf(empno, sizeof empno, "%s", it->guest ? "Invitado(a)" : it->employee_no);
+    snprintf(empno, sizeof empno, "%s%s", it->guest ? "Invitado(a)" : it->employee_no,
+             it->repeated ? " (repetido)" : "");
     const char *cells[ATT_COLS - 1] = {no, name, empno, it->guest ? "\xE2\x80\x94" : it->unit,
                                        it->guest ? "\xE2\x80\x94" : it->area,
                                        it->guest ? "\xE2\x80\x94" : it->position, hour};
@@ -547,7 +550,8 @@ int export_attendance_pdf(store *s, const config *c, const char *db_path, const 
     for (int i = 0; i < d->n; i++) {
         att_item *it = &d->items[i];
         export_att_row row = {i + 1, it->guest, it->at, it->uuid, it->folio, it->method, d->z.kiosk,
-                              it->employee_no, it->name, it->unit, it->area, it->position, it->sig, it->siglen};
+                              it->employee_no, it->name, it->unit, it->area, it->position, it->sig, it->siglen,
+                              it->repeated};
         export_canon_att_row(&h, &row);
     }
     if (list_sign(&d->z, s, db_path, "CKL1", &h, err, errlen) != 0)

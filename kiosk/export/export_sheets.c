@@ -48,13 +48,13 @@ static int att_tab_row(const export_att_row *r, void *arg)
     c[5].s = r->position;
     export_localtime(&a->clock, a->tz, r->at, &c[6].tm);
     c[7].s = method_label(r->method);
-    c[8].s = r->guest ? "invitado(a)" : "personal";
+    c[8].s = r->guest ? "invitado(a)" : r->repeated ? "personal (registro repetido)" : "personal";
     c[9].s = r->sig ? "sí" : "no";
     c[10].s = r->folio;
     c[11].s = r->kiosk;
     c[12].s = r->uuid;
     a->guests += r->guest;
-    a->staff += !r->guest;
+    a->staff += !r->guest && !r->repeated;
     a->keyed += strcmp(r->method, "keyed") == 0;
     return export_table_row(a->t, c) ? 1 : 0;
 }

@@ -193,11 +193,13 @@ int store_att_rows(store *s, const char *event_uuid, int want_sig, int (*fn)(con
         "SELECT a.uuid, a.folio, a.at, a.method, a.kiosk_id, ifnull(a.employee_no, ''), "
         "ifnull(a.guest_name, ''), ifnull(p.given_name, ''), ifnull(p.surname1, ''), ifnull(p.surname2, ''), "
         "ifnull(p.unit_code, ''), ifnull(p.area, ''), ifnull(p.position, ''), "
-        "CASE WHEN ?2 THEN g.strokes END "
+        "CASE WHEN ?2 THEN g.strokes END, "
+        "a.employee_no IS NOT NULL AND EXISTS (SELECT 1 FROM attendance b WHERE b.event_id = a.event_id "
+        "AND b.employee_no = a.employee_no AND (b.at < a.at OR (b.at = a.at AND b.uuid < a.uuid))) "
         "FROM attendance a JOIN event e ON e.id = a.event_id "
         "LEFT JOIN person p ON p.employee_no = a.employee_no "
         "LEFT JOIN signature g ON g.id = a.signature_id "
-        "WHERE e.uuid = ?1 ORDER BY a.at, a.id";
+        "WHERE e.uuid = ?1 ORDER BY a.at, a.uuid";
     sqlite3_stmt *st = prepare(s, sql, "list attendees");
     int rc, stop = 0;
     if (!st)
@@ -219,6 +221,7 @@ int store_att_rows(store *s, const char *event_uuid, int want_sig, int (*fn)(con
             .unit = col(st, 10),
             .area = col(st, 11),
             .position = col(st, 12),
+            .repeated = sqlite3_column_int(st, 14),
         };
         if (sqlite3_column_type(st, 13) == SQLITE_BLOB) {
             r.sig = sqlite3_column_blob(st, 13);

@@ -309,9 +309,12 @@ typedef struct store_att_row {
     const char *given_name, *surname1, *surname2, *unit, *area, *position; /* "" if not in the roster */
     const void *sig;           /* the signature blob (when asked for), or NULL */
     size_t siglen;
+    int repeated;              /* the same person's second record at this event (two offline
+                                  kiosks, merged by a sync): listed, marked, counted once */
 } store_att_row;
 /* The attendance of the event with id event_uuid (the full id) in check-in
- * order, with the signatures when want_sig. */
+ * order (time, then UUID: the same order on every kiosk that holds the same
+ * records), with the signatures when want_sig. */
 int store_att_rows(store *s, const char *event_uuid, int want_sig, int (*fn)(const store_att_row *, void *),
                    void *ctx);
 
