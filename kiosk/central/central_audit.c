@@ -193,10 +193,15 @@ static int check_batches(central_conn *c, audit_run *a, const audit_epoch *ep, i
         return -1;
     for (int i = 0; i < PQntuples(res); i++) {
         long long base = strtoll(central_val(res, i, 2), NULL, 10), head = strtoll(central_val(res, i, 3), NULL, 10);
-        finding(a, "quiosco %s, posición %lld: su base de datos perdió las posiciones %lld a %lld después de que "
-                "llegaron a la central (restaurada de una copia anterior, o borradas); desde el %s UTC sigue en la "
-                "época %s. Lo perdido sigue en la central", central_val(res, i, 0), base + 1, base + 1, head,
-                central_val(res, i, 5), central_val(res, i, 1));
+        char lost[64];
+        if (head == base + 1)
+            snprintf(lost, sizeof lost, "la posición %lld", head);
+        else
+            snprintf(lost, sizeof lost, "las posiciones %lld a %lld", base + 1, head);
+        finding(a, "quiosco %s, posición %lld: su base de datos perdió %s después de que llegaron a la central "
+                "(restaurada de una copia anterior, o borradas); desde el %s UTC sigue en la época %s. Lo perdido "
+                "sigue en la central", central_val(res, i, 0), base + 1, lost, central_val(res, i, 5),
+                central_val(res, i, 1));
     }
     PQclear(res);
     return 0;
