@@ -24,6 +24,14 @@ static void first_line(const char *msg, char *out, size_t outlen)
     out[strcspn(out, "\n")] = '\0';
 }
 
+/* Notices and warnings of the server (e.g. "terminating connection")
+ * are not printed: a failure is reported once, as the error of the
+ * statement it broke. */
+static void quiet(void *arg, const char *message)
+{
+    (void)arg, (void)message;
+}
+
 int central_conn_open(central_conn *c, const char *url, char *err, size_t errlen)
 {
     /* Defaults first: what the connection string says overrides them. */
@@ -42,6 +50,7 @@ int central_conn_open(central_conn *c, const char *url, char *err, size_t errlen
         return central_fail(err, errlen, "no se pudo conectar con la central: %s; lo pendiente sigue en la cola de "
                             "este quiosco", msg);
     }
+    PQsetNoticeProcessor(c->pg, quiet, NULL);
     const char *host = PQhost(c->pg), *db = PQdb(c->pg), *port = PQport(c->pg);
     snprintf(c->label, sizeof c->label, "%s%s%s/%s", host ? host : "", port && *port ? ":" : "", port ? port : "",
              db ? db : "");
