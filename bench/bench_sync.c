@@ -14,7 +14,8 @@
  *   4. the same for all institutions in one query (ck.indicators_of).
  * Skipped with a message when PostgreSQL 15 is not installed.
  * CK_BENCH_SYNC_SCALE (default 1) scales every size, e.g. 0.1 for a quick
- * look. Figures are printed, not asserted. */
+ * look; CK_BENCH_SYNC_KIOSKS (default 10) is the number of kiosks pushed.
+ * Figures are printed, not asserted. */
 #include "bench.h"
 
 #include <sodium.h>
@@ -192,7 +193,8 @@ int bench_sync(const char *workdir)
     double scale = sc && *sc ? strtod(sc, NULL) : 1.0;
     if (scale <= 0 || scale > 10)
         scale = 1.0;
-    int people = (int)(2000 * scale), events = 50, kiosks = 10;
+    const char *nk = getenv("CK_BENCH_SYNC_KIOSKS");
+    int people = (int)(2000 * scale), events = 50, kiosks = nk && atoi(nk) > 0 ? atoi(nk) : 10;
     long gen_rows = (long)(10000000 * scale);
     int institutions = 300;
     if (people < 10)
