@@ -242,6 +242,37 @@ status=$("$B" central status --url "$OWN")
 check "central status lists the three kiosks" "$(grep -cE '^[0-9A-Z]{7} ' <<<"$status")" 3
 check "central audit verify: all in order" "$("$B" central audit verify --url "$OWN" | grep -c 'todo en orden')" 1
 
+# ---- the same UUID with other content: kept aside, never applied. Kiosk F
+# (enrolled, never synced) holds a record forged with the UUID of one of
+# A's, properly chained (its own audit verify passes).
+"$B" --db "$T/F.db" init --institution "$INST" --unit SCLC >/dev/null
+ck F roster import "$T/a.csv" >/dev/null
+ck F keys export "$T/F.keys" 2>/dev/null
+psql_as ck_admin postgres -q -c "CREATE ROLE k_f LOGIN IN ROLE cepci_kiosk"
+"$B" central enroll "$T/F.keys" --role k_f --url "$OWN" >/dev/null
+EF=$(ck F event add --title "Otro" --kind taller --topics etica --unit SCLC --start "2025-08-01 10:00" --no-signature)
+KF=$(sqlite3 "$T/F.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+KA=$(sqlite3 "$T/A.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+U=$(sqlite3 "$T/A.db" "SELECT uuid FROM attendance WHERE kiosk_id = '$KA' AND employee_no = '1002'")
+held_a=$(sqlite3 "$T/A.db" "SELECT group_concat(at || folio) FROM attendance WHERE uuid = '$U'")
+tick
+prev=$(sqlite3 "$T/F.db" "SELECT hash FROM audit WHERE kiosk_id = '$KF' ORDER BY seq DESC LIMIT 1")
+content=$(sqlite3 "$T/F.db" "SELECT json_array('attendance', '$U', '$KF', '$EF', '1018', NULL, $NOW, 'number', NULL, '$KF-000099')")
+hash=$(printf '%s\n%s\n%s\n%s\n%s\n' "$prev" "$NOW" attendance "$U" "$content" | sha256sum | cut -d' ' -f1)
+sqlite3 "$T/F.db" "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, at, method, folio)
+  SELECT '$U', '$KF', id, '1018', $NOW, 'number', '$KF-000099' FROM event WHERE uuid = '$EF';
+  INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash)
+  VALUES ('$KF', $NOW, 'attendance', '$U', '$content', '$prev', '$hash');"
+check "the forged record passes F's own audit verify" "$(ck F audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
+check "F's sync: A's record with that UUID is kept aside here" "$(ck F sync --url "$(url F)" | grep -o '[0-9]* apartados')" "1 apartados"
+check "the central keeps F's as a conflict" "$(q -c "SELECT count(*) || ' ' || min(kiosk_id) FROM ck.conflict WHERE uuid = '$U'")" "1 $KF"
+check "central status: F has one conflict" "$("$B" central status --url "$OWN" | awk -v k="$KF" '$1 == k {print $(NF-2)}')" 1
+check "A's sync: F's entry is kept aside" "$(ck A sync --url "$(url A)" | grep -o '[0-9]* apartados')" "1 apartados"
+check "A's record is untouched" "$(sqlite3 "$T/A.db" "SELECT group_concat(at || folio) FROM attendance WHERE uuid = '$U'")" "$held_a"
+check "A's audit verify still passes" "$(ck A audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
+check "F's audit verify still passes" "$(ck F audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
+check "A lists the conflict" "$(sqlite3 "$T/A.db" "SELECT kiosk_id || ' ' || uuid FROM sync_conflict")" "$KF $U"
+
 # ---- bundles: a byte changed, an unknown kiosk, a replay
 before_a=$(local_rows A) before_c=$(central_rows)
 sed '2s/"at":1/"at":2/' "$T/c.bundle" > "$T/bad1.bundle"

@@ -1642,7 +1642,9 @@ int store_bundle_build(store *s, const unsigned char sk[64], int64_t now, char *
         "WHERE g.id IN (SELECT signature_id FROM attendance UNION SELECT signature_id FROM pledge) "
         "ORDER BY g.uuid) g), "
         "'units', (SELECT json_group_array(json_object('code', code, 'name', name, 'timezone', timezone)) FROM "
-        "(SELECT * FROM unit ORDER BY code)))";
+        "(SELECT * FROM unit ORDER BY code)), "
+        "'keys', (SELECT json_group_array(json_object('kiosk', kiosk_id, 'public_key', ck_b64(public_key), "
+        "'institution', institution, 'unit', unit_code)) FROM (SELECT * FROM kiosk_key ORDER BY kiosk_id)))";
     store_chain_head h;
     char inst[256] = "", base[512] = "", b64[128];
     *json = NULL;
@@ -1734,6 +1736,14 @@ int store_bundle_apply(store *s, const char *json, const char *exporter, int64_t
         "value->'epoch_base'->>'epoch', 'base_seq', value->'epoch_base'->>'seq', 'base_hash', "
         "value->'epoch_base'->>'hash')) FROM json_each(?1, '$.chains') WHERE value->'epoch_base' IS NOT NULL "
         "AND json_type(value, '$.epoch_base') = 'object'";
+    static const char sql_keydiff[] =
+        "SELECT k.kiosk_id FROM json_each(?1, '$.keys') j JOIN kiosk_key k ON k.kiosk_id = j.value->>'kiosk' "
+        "WHERE k.public_key IS NOT ck_unb64(j.value->>'public_key') LIMIT 1";
+    static const char sql_keys[] =
+        "INSERT OR IGNORE INTO kiosk_key(kiosk_id, public_key, institution, unit_code, added_at) "
+        "SELECT value->>'kiosk', ck_unb64(value->>'public_key'), ifnull(value->>'institution', ''), "
+        "ifnull(value->>'unit', ''), ?2 FROM json_each(?1, '$.keys') WHERE length(value->>'kiosk') = 7 "
+        "AND length(ck_unb64(value->>'public_key')) = 32";
     static const char sql_unknown[] =
         "SELECT DISTINCT value->>'kiosk' FROM json_each(?1, '$.chains') WHERE value->>'kiosk' <> ?2 AND "
         "NOT EXISTS (SELECT 1 FROM kiosk_key k WHERE k.kiosk_id = value->>'kiosk') LIMIT 1";
@@ -1773,6 +1783,32 @@ int store_bundle_apply(store *s, const char *json, const char *exporter, int64_t
         goto out;
     }
     sqlite3_reset(st);
+    /* The public keys the exporting kiosk holds: new ones are taken (the
+     * exporter, known here, vouches for them: they let this database
+     * verify those kiosks' heads and receipts); a different key for a
+     * kiosk known here refuses the bundle. */
+    if (!(st = store_stmt(s, sql_keydiff))) {
+        rc = STORE_ERROR;
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+    if ((rc = one_row(s, st, "read the bundle")) == STORE_OK) {
+        char k[64];
+        store_col_text(st, 0, k, sizeof k);
+        sqlite3_reset(st);
+        rc = store_fail(s, STORE_INVALID, "the bundle gives kiosk %s another public key than the one held here", k);
+        goto out;
+    }
+    if (rc != STORE_NOTFOUND)
+        goto out;
+    if (!(st = store_stmt(s, sql_keys))) {
+        rc = STORE_ERROR;
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    if ((rc = store_exec_stmt(s, st, "save public keys")))
+        goto out;
     /* Every chain's kiosk must be known here, or nothing is taken. */
     if (!(st = store_stmt(s, sql_unknown))) {
         rc = STORE_ERROR;
