@@ -272,6 +272,7 @@ check "A's record is untouched" "$(sqlite3 "$T/A.db" "SELECT group_concat(at || 
 check "A's audit verify still passes" "$(ck A audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
 check "F's audit verify still passes" "$(ck F audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
 check "A lists the conflict" "$(sqlite3 "$T/A.db" "SELECT kiosk_id || ' ' || uuid FROM sync_conflict")" "$KF $U"
+check "sync --status shows it" "$(ck A sync --status | grep -c "apartado: quiosco $KF, posición [0-9]*, attendance $U")" 1
 
 # ---- bundles: a byte changed, an unknown kiosk, a replay
 before_a=$(local_rows A) before_c=$(central_rows)

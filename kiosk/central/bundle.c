@@ -169,8 +169,8 @@ int central_import(const char *url, const char *path, int64_t *stored, int64_t *
     if (!res)
         goto out;
     size_t bl = 0;
-    int known = PQntuples(res) == 1 && sodium_hex2bin(pk, sizeof pk, central_val(res, 0, 0), 64, NULL, &bl, NULL) == 0 &&
-                bl == 32;
+    int known = PQntuples(res) == 1 &&
+                sodium_hex2bin(pk, sizeof pk, central_val(res, 0, 0), 64, NULL, &bl, NULL) == 0 && bl == 32;
     PQclear(res);
     if (!known) {
         central_fail(err, errlen, "%s: el paquete es del quiosco %s, que no está inscrito en la central (cepci-kiosk "
@@ -202,7 +202,8 @@ int central_import(const char *url, const char *path, int64_t *stored, int64_t *
         size_t m = store_head_message(k, central_val(res, i, 1), strtoll(central_val(res, i, 2), NULL, 10),
                                       central_val(res, i, 3), strtoll(central_val(res, i, 4), NULL, 10), msg,
                                       sizeof msg);
-        if (sodium_base642bin(hs, sizeof hs, b64, strlen(b64), "\r\n ", &sl, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        if (sodium_base642bin(hs, sizeof hs, b64, strlen(b64), "\r\n ", &sl, NULL,
+                              sodium_base64_VARIANT_ORIGINAL) != 0 ||
             sl != 64 || sodium_hex2bin(hk, sizeof hk, central_val(res, i, 6), 64, NULL, &kl, NULL) != 0 ||
             kl != 32 || crypto_sign_verify_detached(hs, (const unsigned char *)msg, m, hk) != 0) {
             central_fail(err, errlen, "%s: la cabeza firmada del quiosco %s en la posición %s no verifica con su "

@@ -124,9 +124,9 @@ static int push_one(store *s, central_conn *c, central_sync_result *r, const uns
     if (central_command(c, "COMMIT", err, errlen) != 0)
         return -1;
     if (strcmp(status, "accepted") != 0)
-        return central_fail(err, errlen, "la central guardó aparte el envío de este quiosco (%s, posición %lld): %s; "
-                            "no se aplicó nada de él. Avise a la persona coordinadora (cepci-kiosk central audit "
-                            "verify)", reason, position, reason_text(reason));
+        return central_fail(err, errlen, "la central guardó aparte el envío de este quiosco (%s, posición %lld): "
+                            "%s; no se aplicó nada de él. Avise a la persona coordinadora (cepci-kiosk central "
+                            "audit verify)", reason, position, reason_text(reason));
     if (store_sync_acked(s, r->central, &b, ack) != STORE_OK)
         return central_fail(err, errlen, "la central confirmó la posición %lld pero no se pudo anotar aquí: %s; se "
                             "reenviará (sin duplicar)", (long long)ack, store_errmsg(s));

@@ -44,7 +44,7 @@ static const cli_command COMMANDS[] = {
     {"audit", cli_cmd_audit, "audit verify"},
     {"backup", cli_cmd_backup, "backup [DIR]                  online copy of the database"},
     {"admin", cli_cmd_admin, "admin set-pin"},
-    {"sync", cli_cmd_sync, "sync [--url URL]              send this kiosk's records to the central, bring the others'"},
+    {"sync", cli_cmd_sync, "sync [--url URL] | sync --status   send this kiosk's records to the central, bring the others'"},
     {"bundle", cli_cmd_bundle, "bundle export FILE | bundle import FILE   the same data on a USB stick"},
     {"central", cli_cmd_central, "central init|enroll KEYFILE|import FILE|indicators|status|audit verify [--url URL]"},
     {NULL, NULL, NULL},

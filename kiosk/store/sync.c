@@ -507,7 +507,8 @@ int store_sync_batch(store *s, const char *central, int max, const unsigned char
         "SELECT json_object('format', 1, 'chain_format', ?1, 'kiosk', ?2, 'institution', ?3, 'epoch', ?4, "
         "'epoch_base', json(?5), 'sent_at', ?6, 'audit', json(?7), 'signatures', json(?8), 'units', json(?9), "
         "'head', json_object('seq', ?10, 'hash', ?11, 'signed_at', ?6, 'signature', ?12))";
-    static const char sql_mark[] = "SELECT epoch, acked_pos, acked_seq, acked_hash FROM sync_central WHERE central = ?1";
+    static const char sql_mark[] =
+        "SELECT epoch, acked_pos, acked_seq, acked_hash FROM sync_central WHERE central = ?1";
     struct {
         char epoch[UTIL_UUID_LEN];
         int64_t pos, seq;
