@@ -7,7 +7,8 @@
 #   1. `sync` killed with SIGKILL at random moments (K pushing, L pulling);
 #   2. the connection killed mid-push (pg_terminate_backend);
 #   3. the server stopped mid-push (immediate shutdown, like a power cut)
-#      and restarted.
+#      and restarted;
+#   4. the central restored from an older copy (pg_dump/pg_restore).
 # After each fault: everything the kiosk marked acknowledged is held by the
 # central; after the next sync, nothing lost, nothing duplicated (the
 # central holds K's chain exactly, L holds every record once), both
@@ -135,7 +136,9 @@ fi
 check_acked "connection killed"
 converged "after the connection was killed"
 
-# ---- 3. the server stopped mid-push, and started again
+# ---- 3. the server stopped mid-push, and started again (a copy of the
+# central is kept first, for 4.)
+"$PG_BIN/pg_dump" -h "$PGHOST" -p "$PGPORT" -U ck_admin -Fc -f "$T/central.dump" cepci
 part 5500 7000 > "$T/p3.csv"
 ck K roster import "$T/p3.csv" >/dev/null
 "$B" --db "$T/K.db" sync --batch 20 --url "$(url K)" >/dev/null 2>"$T/err3" &
@@ -154,6 +157,16 @@ else
 fi
 check_acked "server restarted"
 converged "after the server restarted"
+
+# ---- 4. the central restored from the older copy: what it lost is sent
+# again by the kiosk (its mark was past the central's), and pulled again
+# by the other (its cursor was past the central's)
+psql_as ck_admin postgres -q -c "DROP DATABASE cepci" -c "CREATE DATABASE cepci OWNER cepci_owner"
+"$PG_BIN/pg_restore" -h "$PGHOST" -p "$PGPORT" -U ck_admin -d cepci "$T/central.dump"
+before=$(held)
+[ "$before" -lt "$(acked)" ] && ok "the restored central holds less than the kiosk marked sent ($before < $(acked))" ||
+    no "the restored central should hold less than the kiosk marked sent"
+converged "after the central was restored from an older copy"
 
 echo "$((n - bad)) passed, $bad failed"
 [ "$bad" -eq 0 ]

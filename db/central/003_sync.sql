@@ -580,7 +580,9 @@ $$;
 -- held: {epoch, seq, hash} (what the central holds of p_epoch: seq 0 when
 -- nothing), hash_at_pos (the hash the central holds at p_pos of p_epoch, or
 -- null), keys: [{kiosk, public_key (base64), unit}] of the institution's
--- kiosks, quarantined: batches of this kiosk kept aside}. Errors as
+-- kiosks, quarantined: batches of this kiosk kept aside, rx: the
+-- institution's last receive position (a pull cursor past it means the
+-- central was restored from an older copy: pull again from 0)}. Errors as
 -- ck.ingest: CK001 not enrolled, CK002 another login.
 CREATE FUNCTION ck.hello(p_kiosk text, p_epoch text, p_pos bigint) RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = ck, pg_temp AS $$
@@ -610,7 +612,8 @@ BEGIN
     'keys', coalesce((SELECT jsonb_agg(jsonb_build_object('kiosk', o.id, 'public_key', encode(o.public_key, 'base64'),
                                                           'unit', o.unit_code) ORDER BY o.id)
                         FROM ck.kiosk o WHERE o.institution = k.institution), '[]'),
-    'quarantined', (SELECT count(*) FROM ck.batch b WHERE b.kiosk_id = p_kiosk AND b.status = 'quarantined'));
+    'quarantined', (SELECT count(*) FROM ck.batch b WHERE b.kiosk_id = p_kiosk AND b.status = 'quarantined'),
+    'rx', (SELECT rx FROM ck.institution WHERE id = k.institution));
 END
 $$;
 

@@ -169,7 +169,8 @@ int central_sync(store *s, const char *db_path, const char *url, const central_s
     static const char sql_hello[] =
         "SELECT h->>'central', h->>'now', h->'held'->>'seq', h->'held'->>'hash', h->>'hash_at_pos', "
         "h->>'institution', (SELECT string_agg(concat_ws(E'\\t', x->>'kiosk', x->>'public_key', x->>'unit'), "
-        "E'\\n' ORDER BY x->>'kiosk') FROM jsonb_array_elements(h->'keys') x) FROM ck.hello($1, $2, $3::bigint) h";
+        "E'\\n' ORDER BY x->>'kiosk') FROM jsonb_array_elements(h->'keys') x), h->>'rx' "
+        "FROM ck.hello($1, $2, $3::bigint) h";
     central_conn c = {0};
     unsigned char sk[KEYS_SECRET_BYTES];
     store_chain_head h;
@@ -197,6 +198,7 @@ int central_sync(store *s, const char *db_path, const char *url, const central_s
     util_strlcpy(held_hash, central_val(res, 0, 3), sizeof held_hash);
     util_strlcpy(here, central_val(res, 0, 4), sizeof here);
     util_strlcpy(inst, central_val(res, 0, 5), sizeof inst);
+    int64_t central_rx = strtoll(central_val(res, 0, 7), NULL, 10);
     rc = take_keys(s, central_val(res, 0, 6), inst, o->now, err, errlen);
     PQclear(res);
     rc = rc ? -1 : 0;
@@ -211,6 +213,7 @@ int central_sync(store *s, const char *db_path, const char *url, const central_s
     }
     r->skew = o->now - central_now;
     if (store_sync_begin(s, r->central, c.label, o->now, &r->skew) != STORE_OK ||
+        store_sync_cursor_check(s, r->central, central_rx) != STORE_OK ||
         store_sync_reconcile(s, r->central, held, held_hash, here, &outcome) != STORE_OK) {
         central_fail(err, errlen, "no se pudo anotar el estado de sincronización: %s", store_errmsg(s));
         goto out;

@@ -394,6 +394,10 @@ int store_sync_state_get(store *s, const char *central, store_sync_state *out);
 /* Starts a sync with central: its row, the time of the attempt and the
  * clock skew measured (NULL: not measured). Creates the epoch if needed. */
 int store_sync_begin(store *s, const char *central, const char *label, int64_t now, const int64_t *skew);
+/* The central's last receive position is rx: a pull cursor past it (the
+ * central was restored from an older copy) starts again from 0 (what is
+ * pulled again is recognised and skipped). */
+int store_sync_cursor_check(store *s, const char *central, int64_t rx);
 /* Records the end of a sync: error "" or NULL for success. */
 int store_sync_end(store *s, const char *central, int64_t now, const char *error);
 

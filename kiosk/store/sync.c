@@ -349,6 +349,17 @@ out:
     return rc;
 }
 
+int store_sync_cursor_check(store *s, const char *central, int64_t rx)
+{
+    static const char sql[] = "UPDATE sync_central SET cursor = 0 WHERE central = ?1 AND cursor > ?2";
+    sqlite3_stmt *st = store_stmt(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, central);
+    sqlite3_bind_int64(st, 2, rx);
+    return store_exec_stmt(s, st, "save sync state");
+}
+
 int store_sync_end(store *s, const char *central, int64_t now, const char *error)
 {
     static const char sql_ok[] = "UPDATE sync_central SET last_ok = ?2, last_error = '' WHERE central = ?1";
