@@ -5,6 +5,8 @@
  *   1. push of 100,000 records from one kiosk (`sync`: batches of 5,000,
  *      each one transaction, hashes verified by the central): time and
  *      records/s (target < 20 s);
+ *   1b. pull of those 100,000 records into another kiosk (each entry's
+ *      chain checked, each record applied in a savepoint and rebuilt);
  *   2. central ingest of 1,000,000 records in total: nine more kiosks of
  *      100,000 each, pushed one after the other (is the last as fast as the
  *      first?);
@@ -238,6 +240,28 @@ int bench_sync(const char *workdir)
                    "one transaction each): %.2f s, %.0f records/s (target < 20 s)\n", people * events,
                    (long long)pushed, t / 1000, people * events / (t / 1000));
             fflush(stdout);
+            /* Another kiosk of the institution pulls them. */
+            double ignore;
+            store *p = kiosk(workdir, 99, 0, 0, url, &ignore);
+            if (!p)
+                goto out;
+            char ppath[4096];
+            snprintf(ppath, sizeof ppath, "%s/k99.db", workdir);
+            central_sync_opts po = {.now = 1767225600, .batch = 5000, .page = 1000};
+            central_sync_result pr;
+            double p0 = bench_now_ms();
+            int prc = central_sync(p, ppath, url, &po, &pr, err, sizeof err);
+            double pt = bench_now_ms() - p0;
+            store_close(p);
+            if (prc) {
+                fprintf(stderr, "bench: pull: %s\n", err);
+                goto out;
+            }
+            printf("pull of them into another kiosk (%lld entries, pages of 1,000, each applied in one "
+                   "transaction): %.2f s, %.0f records/s\n", (long long)pr.pulled, pt / 1000,
+                   people * events / (pt / 1000));
+            fflush(stdout);
+            sh("rm -f '%s'*", ppath);
         }
         last = t;
     }
