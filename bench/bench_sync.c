@@ -20,6 +20,7 @@
  * Figures are printed, not asserted. */
 #include "bench.h"
 
+#include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -88,6 +89,13 @@ static void pg_stop(void)
     sh("%s" PG_BIN "/pg_ctl -D '%s/data' -m immediate -w stop >/dev/null 2>&1", runas(), pg_dir);
     sh("rm -rf '%s'", pg_dir);
     pg_dir[0] = '\0';
+}
+
+/* Interrupted (Ctrl-C, a closed pipe): the cluster must not outlive us. */
+static void on_signal(int sig)
+{
+    pg_stop();
+    _exit(128 + sig);
 }
 
 /* A kiosk database of people x events check-ins (one per person and
@@ -202,6 +210,9 @@ int bench_sync(const char *workdir)
     if (people < 10)
         people = 10;
     int rc = 1;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, on_signal);
     if (pg_start() != 0) {
         fprintf(stderr, "bench: cannot start PostgreSQL (see %s)\n", pg_dir);
         pg_stop();
