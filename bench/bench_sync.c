@@ -39,6 +39,7 @@
 #define PG_BIN "/usr/lib/postgresql/15/bin"
 
 static char pg_dir[1024];
+static char work_dir[1024];   /* ck-bench's scratch folder, removed if interrupted */
 static int as_nobody;
 
 /* Runs a shell command built from fmt; returns its exit status. */
@@ -95,6 +96,8 @@ static void pg_stop(void)
 static void on_signal(int sig)
 {
     pg_stop();
+    if (work_dir[0])
+        sh("rm -rf '%s'", work_dir);
     _exit(128 + sig);
 }
 
@@ -210,6 +213,7 @@ int bench_sync(const char *workdir)
     if (people < 10)
         people = 10;
     int rc = 1;
+    snprintf(work_dir, sizeof work_dir, "%s", workdir);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, on_signal);
