@@ -170,8 +170,9 @@ round() {
     for k in "${order[@]}"; do step "$k"; done
 }
 round
-# B has A's event now (it synced in round 1): a check-in there at B, so
-# B's chain names an event of A's chain.
+# A's event is at the central now (A synced in round 1): B gets it and
+# checks someone in there, so B's chain names an event of A's chain.
+step B
 rec B checkin "$EA" 1016
 round
 

@@ -8,6 +8,8 @@
  * events.c   events
  * records.c  check-in, pledge, signatures, folios: one record-writing path
  * report.c   read-only walks for indicators, exports and the command line
+ * sync.c     the sync with a central: this kiosk's chain, push, state
+ * sync_apply.c  other kiosks' entries applied; master-data versions; bundles
  *
  * Error convention: a helper that fails leaves the reason on s->err (through
  * store_fail / store_sqlerr) and returns a STORE_* code; callers pass it up. */
@@ -74,7 +76,20 @@ int store_audit_append(store *s, const char *kind, const char *uuid, int64_t now
  * a malloc'd *out (NULL when there is no such record). */
 int store_audit_canon(store *s, const char *kind, const char *uuid, char **out);
 
-/* ---- sync (sync.c) ---- */
+/* ---- sync (sync.c, sync_apply.c) ---- */
+
+extern const char STORE_ZERO_HASH[];   /* 64 '0': the hash before a chain's first entry */
+/* Registers the sync's SQL functions (ck_b64, ck_unb64) on s, once. */
+int store_sync_ready(store *s);
+/* Steps a one-row query: STORE_OK with the row ready (the caller resets
+ * st), STORE_NOTFOUND (reset here) or an error. */
+int store_one_row(store *s, sqlite3_stmt *st, const char *what);
+/* A malloc'd copy of column i ("" for NULL), or NULL when out of memory. */
+char *store_col_dup(sqlite3_stmt *st, int i);
+/* Signs this kiosk's head (epoch, pos, hash) at now with sk: the
+ * signature, base64, into b64. */
+void store_sync_sign_head(store *s, const char *epoch, int64_t pos, const char *hash, int64_t now,
+                          const unsigned char sk[64], char b64[128]);
 
 /* Master data (person, event) written by this kiosk: before its audit entry
  * is hashed, *at moves past every version of the same record held here
