@@ -199,9 +199,12 @@ int central_import(const char *url, const char *path, int64_t *stored, int64_t *
             PQclear(res);
             goto out;
         }
-        size_t m = store_head_message(k, central_val(res, i, 1), strtoll(central_val(res, i, 2), NULL, 10),
-                                      central_val(res, i, 3), strtoll(central_val(res, i, 4), NULL, 10), msg,
-                                      sizeof msg);
+        store_head head;
+        util_strlcpy(head.kiosk_id, k, sizeof head.kiosk_id);
+        util_strlcpy(head.epoch, central_val(res, i, 1), sizeof head.epoch);
+        head.pos = strtoll(central_val(res, i, 2), NULL, 10);
+        util_strlcpy(head.hash, central_val(res, i, 3), sizeof head.hash);
+        size_t m = store_head_message(&head, strtoll(central_val(res, i, 4), NULL, 10), msg, sizeof msg);
         if (sodium_base642bin(hs, sizeof hs, b64, strlen(b64), "\r\n ", &sl, NULL,
                               sodium_base64_VARIANT_ORIGINAL) != 0 ||
             sl != 64 || sodium_hex2bin(hk, sizeof hk, central_val(res, i, 6), 64, NULL, &kl, NULL) != 0 ||

@@ -100,9 +100,9 @@ static int check_entries(central_conn *c, audit_run *a, const audit_epoch *ep, i
             } else if (strcmp(central_val(res, i, 7), prev) != 0) {
                 finding(a, "quiosco %s, posición %lld: la entrada no enlaza con la anterior", kiosk, seq);
                 broken = 1;
-            } else if (store_chain_hash(atoi(central_val(res, i, 9)), kiosk, prev,
+            } else if (store_chain_hash(atoi(central_val(res, i, 9)), prev, kiosk,
                                         strtoll(central_val(res, i, 3), NULL, 10), central_val(res, i, 4),
-                                        central_val(res, i, 5), central_val(res, i, 6), want) != 0 ||
+                                        central_val(res, i, 5), central_val(res, i, 6), want) != STORE_OK ||
                        strcmp(want, hash) != 0) {
                 finding(a, "quiosco %s, posición %lld: la entrada no corresponde a su hash (alterada en la central)",
                         kiosk, seq);
@@ -143,8 +143,12 @@ static int check_heads(central_conn *c, audit_run *a, const audit_key *keys, int
         size_t len = 0;
         char msg[512];
         a->heads++;
-        size_t m = store_head_message(kiosk, epoch, seq, hash, strtoll(central_val(res, i, 4), NULL, 10), msg,
-                                      sizeof msg);
+        store_head head;
+        util_strlcpy(head.kiosk_id, kiosk, sizeof head.kiosk_id);
+        util_strlcpy(head.epoch, epoch, sizeof head.epoch);
+        head.pos = seq;
+        util_strlcpy(head.hash, hash, sizeof head.hash);
+        size_t m = store_head_message(&head, strtoll(central_val(res, i, 4), NULL, 10), msg, sizeof msg);
         if (!k) {
             finding(a, "quiosco %s, posición %lld: cabeza firmada de un quiosco sin clave inscrita", kiosk, seq);
         } else if (sodium_hex2bin(sig, sizeof sig, central_val(res, i, 5), 128, NULL, &len, NULL) != 0 || len != 64 ||

@@ -340,17 +340,26 @@ int store_pledge_rows(store *s, int64_t before, int (*fn)(const store_pledge_row
 
 #define STORE_CHAIN_FORMAT 1   /* the audit entry hash this build writes (chain-v2: 2) */
 
-/* The entry hash of chain format fmt: SHA-256 of prev, [kiosk (format 2),]
- * at, kind, uuid and content, each followed by "\n", as lower-case hex.
- * Returns 0, or -1 (out = "") for an unknown format. */
-int store_chain_hash(int fmt, const char *kiosk, const char *prev, int64_t at, const char *kind,
+/* The entry hash of chain format 1 or 2: SHA-256 of prev, [kiosk (format
+ * 2),] at, kind, uuid and content, each followed by "\n", as lower-case
+ * hex. STORE_OK, or STORE_INVALID (out = "") for another format. (The
+ * signature of chain-v2's store_chain_hash: the switch drops this one.) */
+int store_chain_hash(int format, const char *prev, const char *kiosk, int64_t at, const char *kind,
                      const char *uuid, const char *content, char out[UTIL_SHA256_HEX]);
+
+/* A chain head: a kiosk's entry at position pos of epoch, with its hash. */
+typedef struct store_head {
+    char kiosk_id[STORE_KIOSK_ID_LEN];
+    char epoch[UTIL_UUID_LEN];
+    int64_t pos;                      /* 0 = nothing in the chain yet */
+    char hash[UTIL_SHA256_HEX];       /* the zero hash at position 0 */
+} store_head;
 
 /* The message a kiosk signs (Ed25519) for a chain head:
  * "CKH1\n" kiosk "\n" epoch "\n" pos "\n" hash "\n" signed_at "\n".
- * Writes it into out (NUL-terminated); returns its length (0 on error). */
-size_t store_head_message(const char *kiosk, const char *epoch, int64_t pos, const char *hash, int64_t signed_at,
-                          char *out, size_t outlen);
+ * Writes it into out (NUL-terminated); returns its length (0 when it does
+ * not fit). (chain-v2's signature.) */
+size_t store_head_message(const store_head *h, int64_t signed_at, char *out, size_t outlen);
 
 /* Checks a signed head of kiosk with the public key stored here:
  * STORE_OK, STORE_NOTFOUND (no key) or STORE_INVALID (does not verify). */

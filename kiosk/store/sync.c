@@ -118,7 +118,7 @@ char *store_col_dup(sqlite3_stmt *st, int i)
 
 /* ---- chain format ---- */
 
-int store_chain_hash(int fmt, const char *kiosk, const char *prev, int64_t at, const char *kind, const char *uuid,
+int store_chain_hash(int fmt, const char *prev, const char *kiosk, int64_t at, const char *kind, const char *uuid,
                      const char *content, char out[UTIL_SHA256_HEX])
 {
     crypto_hash_sha256_state h;
@@ -126,11 +126,11 @@ int store_chain_hash(int fmt, const char *kiosk, const char *prev, int64_t at, c
     char num[32];
     if (fmt != 1 && fmt != 2) {
         out[0] = '\0';
-        return -1;
+        return STORE_INVALID;
     }
     snprintf(num, sizeof num, "%lld", (long long)at);
     crypto_hash_sha256_init(&h);
-    const char *parts[] = {prev, kiosk, num, kind, uuid, content};
+    const char *parts[] = {prev, kiosk ? kiosk : "", num, kind, uuid, content};
     for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
         if (i == 1 && fmt == 1)
             continue; /* format 2 puts the kiosk id under the hash */
@@ -139,15 +139,26 @@ int store_chain_hash(int fmt, const char *kiosk, const char *prev, int64_t at, c
     }
     crypto_hash_sha256_final(&h, d);
     sodium_bin2hex(out, UTIL_SHA256_HEX, d, sizeof d);
-    return 0;
+    return STORE_OK;
 }
 
-size_t store_head_message(const char *kiosk, const char *epoch, int64_t pos, const char *hash, int64_t signed_at,
-                          char *out, size_t outlen)
+size_t store_head_message(const store_head *h, int64_t signed_at, char *out, size_t outlen)
 {
-    int n = snprintf(out, outlen, "CKH1\n%s\n%s\n%lld\n%s\n%lld\n", kiosk, epoch, (long long)pos, hash,
-                     (long long)signed_at);
-    return n < 0 ? 0 : (size_t)n;
+    int n = snprintf(out, outlen, "CKH1\n%s\n%s\n%lld\n%s\n%lld\n", h->kiosk_id, h->epoch, (long long)h->pos,
+                     h->hash, (long long)signed_at);
+    return n < 0 || (size_t)n >= outlen ? 0 : (size_t)n;
+}
+
+/* The head (kiosk, epoch, pos, hash) as a store_head. */
+static store_head head_of(const char *kiosk, const char *epoch, int64_t pos, const char *hash)
+{
+    store_head h;
+    memset(&h, 0, sizeof h);
+    util_strlcpy(h.kiosk_id, kiosk, sizeof h.kiosk_id);
+    util_strlcpy(h.epoch, epoch, sizeof h.epoch);
+    h.pos = pos;
+    util_strlcpy(h.hash, hash, sizeof h.hash);
+    return h;
 }
 
 int store_head_verify(store *s, const char *kiosk, const char *epoch, int64_t pos, const char *hash,
@@ -158,8 +169,9 @@ int store_head_verify(store *s, const char *kiosk, const char *epoch, int64_t po
     int rc = store_key_get(s, kiosk, pk);
     if (rc)
         return rc;
-    size_t n = store_head_message(kiosk, epoch, pos, hash, signed_at, msg, sizeof msg);
-    if (n == 0 || n >= sizeof msg || crypto_sign_verify_detached(sig, (const unsigned char *)msg, n, pk) != 0)
+    store_head h = head_of(kiosk, epoch, pos, hash);
+    size_t n = store_head_message(&h, signed_at, msg, sizeof msg);
+    if (n == 0 || crypto_sign_verify_detached(sig, (const unsigned char *)msg, n, pk) != 0)
         return store_fail(s, STORE_INVALID, "the signed head of kiosk %s at position %lld does not verify", kiosk,
                           (long long)pos);
     return STORE_OK;
@@ -497,7 +509,8 @@ void store_sync_sign_head(store *s, const char *epoch, int64_t pos, const char *
 {
     char msg[512];
     unsigned char sig[64];
-    size_t n = store_head_message(s->kiosk_id, epoch, pos, hash, now, msg, sizeof msg);
+    store_head h = head_of(s->kiosk_id, epoch, pos, hash);
+    size_t n = store_head_message(&h, now, msg, sizeof msg);
     crypto_sign_detached(sig, NULL, (const unsigned char *)msg, n, sk);
     sodium_bin2base64(b64, 128, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
 }

@@ -631,7 +631,7 @@ static int take_entry(store *s, apply_ctx *x, const in_entry *e)
     if (strcmp(e->prev, c.head_hash) != 0)
         return store_fail(s, STORE_INVALID, "kiosk %s, position %lld: the entry does not link to the one before it",
                           e->kiosk, (long long)e->pos);
-    if (store_chain_hash(e->format, e->kiosk, e->prev, e->at, e->kind, e->uuid, e->content, want) != 0)
+    if (store_chain_hash(e->format, e->prev, e->kiosk, e->at, e->kind, e->uuid, e->content, want) != STORE_OK)
         return store_fail(s, STORE_INVALID, "kiosk %s, position %lld: chain format %d unknown to this program "
                           "(update it)", e->kiosk, (long long)e->pos, e->format);
     if (strcmp(want, e->hash) != 0)
