@@ -12,8 +12,11 @@
 --    what store_checkin/store_pledge rely on for "already registered" and
 --    "already signed", including against records of other kiosks). The
 --    tables are rebuilt (SQLite cannot drop a UNIQUE constraint), keeping
---    row ids, UUIDs and the append-only triggers. dup_key is local
---    bookkeeping, not part of a record's canonical content.
+--    row ids and UUIDs, and every index and trigger the earlier migrations
+--    put on them is made again after the rebuild: 001's append-only
+--    triggers and indexes, 002's UUID registry triggers (the UUIDs are in
+--    record_uuid already). dup_key is local bookkeeping, not part of a
+--    record's canonical content.
 
 CREATE TABLE attendance_new (
   id           INTEGER PRIMARY KEY,
@@ -42,6 +45,10 @@ CREATE TRIGGER attendance_no_update BEFORE UPDATE ON attendance
   BEGIN SELECT RAISE(ABORT, 'attendance records are append-only'); END;
 CREATE TRIGGER attendance_no_delete BEFORE DELETE ON attendance
   BEGIN SELECT RAISE(ABORT, 'attendance records are append-only'); END;
+CREATE TRIGGER attendance_uuid AFTER INSERT ON attendance BEGIN
+  INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'attendance') ON CONFLICT(uuid) DO UPDATE
+    SET kind = RAISE(ABORT, 'UUID already used by a record of another kind') WHERE kind <> excluded.kind;
+END;
 
 CREATE TABLE pledge_new (
   id             INTEGER PRIMARY KEY,
@@ -66,6 +73,10 @@ CREATE TRIGGER pledge_no_update BEFORE UPDATE ON pledge
   BEGIN SELECT RAISE(ABORT, 'pledge records are append-only'); END;
 CREATE TRIGGER pledge_no_delete BEFORE DELETE ON pledge
   BEGIN SELECT RAISE(ABORT, 'pledge records are append-only'); END;
+CREATE TRIGGER pledge_uuid AFTER INSERT ON pledge BEGIN
+  INSERT INTO record_uuid(uuid, kind) VALUES (NEW.uuid, 'pledge') ON CONFLICT(uuid) DO UPDATE
+    SET kind = RAISE(ABORT, 'UUID already used by a record of another kind') WHERE kind <> excluded.kind;
+END;
 
 -- A kiosk's own entries are found by kiosk (the chain head, the push)
 -- without walking past the entries of other kiosks.
@@ -95,7 +106,11 @@ CREATE TABLE sync_central (
 
 -- 3. Chains of other kiosks held here (pulled, or imported from bundles),
 --    one row per kiosk and epoch: where it starts (a restored kiosk's
---    epoch continues its parent's chain after base_pos) and its head.
+--    epoch continues its parent's chain after base_pos), its head and the
+--    format of its last entry (a chain's format never goes back). The
+--    entries themselves are rows of audit with their kiosk, format, epoch
+--    and position as their kiosk wrote them (db/002_chain.sql); their
+--    signed heads go to signed_head_log (source 'sync' or 'bundle').
 CREATE TABLE sync_chain (
   kiosk_id     TEXT NOT NULL,
   epoch        TEXT NOT NULL,
@@ -104,6 +119,7 @@ CREATE TABLE sync_chain (
   base_hash    TEXT NOT NULL,
   head_pos     INTEGER NOT NULL DEFAULT 0,
   head_hash    TEXT NOT NULL,
+  head_format  INTEGER NOT NULL DEFAULT 1,
   PRIMARY KEY (kiosk_id, epoch)
 ) WITHOUT ROWID;
 
@@ -111,30 +127,19 @@ CREATE TABLE sync_chain (
 -- audit row that holds it verbatim. status: applied (its record or
 -- version is in the tables), held (kept in the chain, not applied: the
 -- central marked it a conflict, or its UUID is held here with other
--- content, or a kind this build does not apply), pending (waits for the
--- event or person it names).
+-- content, or it breaks a rule of this program), pending (waits for the
+-- event or person it names), kept (a unit, setting or key of that kiosk:
+-- kept in its chain, applied only by that kiosk; see README, "Rules").
+-- audit verify skips every entry that is not applied.
 CREATE TABLE sync_entry (
   kiosk_id  TEXT NOT NULL,
   epoch     TEXT NOT NULL,
   pos       INTEGER NOT NULL,
   audit_seq INTEGER NOT NULL UNIQUE REFERENCES audit(seq),
-  status    TEXT NOT NULL CHECK (status IN ('applied', 'held', 'pending')),
+  status    TEXT NOT NULL CHECK (status IN ('applied', 'held', 'pending', 'kept')),
   PRIMARY KEY (kiosk_id, epoch, pos)
 ) WITHOUT ROWID;
 CREATE INDEX sync_entry_pending ON sync_entry(status) WHERE status = 'pending';
-
--- Signed heads of other kiosks as received (Ed25519 by their key, checked
--- on arrival when the key is known here).
-CREATE TABLE sync_head (
-  kiosk_id  TEXT NOT NULL,
-  epoch     TEXT NOT NULL,
-  pos       INTEGER NOT NULL,
-  hash      TEXT NOT NULL,
-  signed_at INTEGER NOT NULL,
-  signature BLOB NOT NULL CHECK (length(signature) = 64),
-  verified  INTEGER NOT NULL CHECK (verified IN (0, 1)),
-  PRIMARY KEY (kiosk_id, epoch, pos, signature)
-) WITHOUT ROWID;
 
 -- Signature strokes of other kiosks' records, by SHA-256 (the chain names a
 -- record's signature only by its hash).
@@ -157,8 +162,8 @@ CREATE TABLE sync_conflict (
 );
 
 -- 4. Master data versions (every person and event entry, this kiosk's and
---    the others'), by identity: a person is its employee number across
---    kiosks, an event its UUID. The current row is the version with the
+--    the others' applied), by identity: a person is its employee number
+--    across kiosks, an event its UUID. The current row is the version with the
 --    highest (at, kiosk_id, position): the central's rule
 --    (db/central/README.md), so every copy picks the same winner in any
 --    arrival order. The entries of one kiosk are stored here in chain

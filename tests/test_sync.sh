@@ -18,6 +18,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 B=${CK_BIN:-}
 if [ ! -x "$B" ]; then echo "SKIP: CK_BIN not built"; exit 77; fi
 command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 not installed (scripts/setup.sh installs it)"; exit 77; }
+# openssl signs the forged kiosk's chain head below (postgresql-15 brings it)
+command -v openssl >/dev/null || { echo "SKIP: openssl not installed (postgresql-15 depends on it)"; exit 77; }
 # shellcheck source=tests/pg_lib.sh
 . "$HERE/pg_lib.sh"
 pg_start
@@ -64,7 +66,8 @@ central_rows() {
 local_rows() {
     sqlite3 "$T/$1.db" "SELECT (SELECT count(*) FROM audit) || ' ' || (SELECT count(*) FROM attendance) || ' ' ||
                                (SELECT count(*) FROM pledge) || ' ' || (SELECT count(*) FROM person) || ' ' ||
-                               (SELECT count(*) FROM event) || ' ' || (SELECT count(*) FROM sync_head)"
+                               (SELECT count(*) FROM event) || ' ' || (SELECT count(*) FROM signed_head_log
+                                WHERE kiosk_id <> (SELECT value FROM meta WHERE key = 'kiosk_id'))"
 }
 
 # ---- the central, its kiosk logins, three kiosks
@@ -247,13 +250,39 @@ check "... it holds B's records, people and events" \
 check "... and its audit verify passes" "$(ck G audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
 ck G indicators --year 2025 --format json > "$T/ind.G"
 check "... with the same indicators" "$(cmp -s "$T/ind.A" "$T/ind.G" && echo same)" same
+# Chain format 2 on both sides: the kiosk (audit.c's store_chain_hash)
+# and PostgreSQL (ck.chain_hash) compute the same hashes, byte for byte,
+# UTF-8 names included; every entry arrived in format 2.
+KA=$(sqlite3 "$T/A.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+check "format 2 everywhere: ck.chain_hash(2, ...) recomputes every hash at the central" \
+    "$(q -c "SELECT count(*) FILTER (WHERE chain_format <> 2) || ' ' || count(*) FILTER (WHERE hash IS DISTINCT FROM
+             ck.chain_hash(chain_format, kiosk_id, prev_hash, at, kind, uuid, content)) FROM ck.audit_entry")" "0 0"
+check "A's chain as the kiosk hashed it = A's chain at the central" \
+    "$(sqlite3 "$T/A.db" "SELECT format || ':' || pos || ':' || hash FROM audit WHERE kiosk_id = '$KA' ORDER BY seq" | md5sum)" \
+    "$(q -c "SELECT chain_format || ':' || seq || ':' || hash FROM ck.audit_entry WHERE kiosk_id = '$KA' ORDER BY seq" | md5sum)"
+check "... and B's chain as A holds it" \
+    "$(sqlite3 "$T/A.db" "SELECT format || ':' || pos || ':' || hash FROM audit WHERE kiosk_id =
+                          '$(sqlite3 "$T/B.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")' ORDER BY seq" | md5sum)" \
+    "$(sqlite3 "$T/B.db" "SELECT format || ':' || pos || ':' || hash FROM audit WHERE kiosk_id = (SELECT value FROM meta WHERE key = 'kiosk_id') ORDER BY seq" | md5sum)"
 status=$("$B" central status --url "$OWN")
 check "central status lists the three kiosks" "$(grep -cE '^[0-9A-Z]{7} ' <<<"$status")" 3
 check "central audit verify: all in order" "$("$B" central audit verify --url "$OWN" | grep -c 'todo en orden')" 1
 
 # ---- the same UUID with other content: kept aside, never applied. Kiosk F
 # (enrolled, never synced) holds a record forged with the UUID of one of
-# A's, properly chained (its own audit verify passes).
+# A's, properly chained and its head signed with F's own key (whoever
+# holds a kiosk's key file can: SECURITY.md), so its own audit verify
+# passes.
+# sign_head KEYFILE KIOSK EPOCH POS HASH SIGNED_AT: the Ed25519 signature
+# (hex) of that chain head's CKH1 message by the key file's seed (its first
+# 32 bytes), through openssl.
+sign_head() {
+    { printf '302e020100300506032b657004220420'; head -c 32 "$1" | xxd -p | tr -d '\n'; } | xxd -r -p > "$T/seed.der"
+    openssl pkey -inform DER -in "$T/seed.der" -out "$T/seed.pem" 2>/dev/null
+    printf 'CKH1\n%s\n%s\n%s\n%s\n%s\n' "$2" "$3" "$4" "$5" "$6" > "$T/head.msg"
+    openssl pkeyutl -sign -inkey "$T/seed.pem" -rawin -in "$T/head.msg" | xxd -p | tr -d '\n'
+    rm -f "$T/seed.der" "$T/seed.pem" "$T/head.msg"
+}
 "$B" --db "$T/F.db" init --institution "$INST" --unit SCLC >/dev/null
 ck F roster import "$T/a.csv" >/dev/null
 ck F keys export "$T/F.keys" 2>/dev/null
@@ -265,13 +294,17 @@ KA=$(sqlite3 "$T/A.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
 U=$(sqlite3 "$T/A.db" "SELECT uuid FROM attendance WHERE kiosk_id = '$KA' AND employee_no = '1002'")
 held_a=$(sqlite3 "$T/A.db" "SELECT group_concat(at || folio) FROM attendance WHERE uuid = '$U'")
 tick
-prev=$(sqlite3 "$T/F.db" "SELECT hash FROM audit WHERE kiosk_id = '$KF' ORDER BY seq DESC LIMIT 1")
-content=$(sqlite3 "$T/F.db" "SELECT json_array('attendance', '$U', '$KF', '$EF', '1018', NULL, $NOW, 'number', NULL, '$KF-000099')")
-hash=$(printf '%s\n%s\n%s\n%s\n%s\n' "$prev" "$NOW" attendance "$U" "$content" | sha256sum | cut -d' ' -f1)
+IFS='|' read -r ep pos prev < <(sqlite3 "$T/F.db" "SELECT epoch, pos, hash FROM audit WHERE kiosk_id = '$KF' ORDER BY seq DESC LIMIT 1")
+content=$(sqlite3 "$T/F.db" "SELECT json_array('attendance', '$U', '$KF', '$EF', '1018', NULL, $NOW, 'number', NULL, '$KF-000001')")
+hash=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$prev" "$KF" "$NOW" attendance "$U" "$content" | sha256sum | cut -d' ' -f1)
+sig=$(sign_head "$T/F.db.key" "$KF" "$ep" $((pos + 1)) "$hash" "$NOW")
 sqlite3 "$T/F.db" "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, at, method, folio)
-  SELECT '$U', '$KF', id, '1018', $NOW, 'number', '$KF-000099' FROM event WHERE uuid = '$EF';
-  INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash)
-  VALUES ('$KF', $NOW, 'attendance', '$U', '$content', '$prev', '$hash');"
+  SELECT '$U', '$KF', id, '1018', $NOW, 'number', '$KF-000001' FROM event WHERE uuid = '$EF';
+  INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos)
+  VALUES ('$KF', $NOW, 'attendance', '$U', '$content', '$prev', '$hash', 2, '$ep', $((pos + 1)));
+  INSERT INTO meta(key, value) VALUES ('folio_seq', '1') ON CONFLICT(key) DO UPDATE SET value = '1';
+  INSERT OR REPLACE INTO head_sig(kiosk_id, epoch, pos, hash, signed_at, signature)
+  VALUES ('$KF', '$ep', $((pos + 1)), '$hash', $NOW, X'$sig');"
 check "the forged record passes F's own audit verify" "$(ck F audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
 check "F's sync: A's record with that UUID is kept aside here" "$(ck F sync --url "$(url F)" | grep -o '[0-9]* apartados')" "1 apartados"
 check "the central keeps F's as a conflict" "$(q -c "SELECT count(*) || ' ' || min(kiosk_id) FROM ck.conflict WHERE uuid = '$U'")" "1 $KF"
@@ -294,8 +327,9 @@ fails "bundle passed off as another kiosk's refused" "fue modificado" ck A bundl
 check "nothing imported at the kiosk" "$(local_rows A)" "$before_a"
 check "nothing stored at the central" "$(central_rows)" "$before_c"
 "$B" --db "$T/E.db" init --institution "$INST" --unit SCLC >/dev/null
+before_e=$(local_rows E)
 fails "bundle of a kiosk unknown here refused" "desconocido" ck E bundle import "$T/c.bundle"
-check "the unknown kiosk's bundle left nothing" "$(sqlite3 "$T/E.db" "SELECT count(*) FROM audit")" 0
+check "the unknown kiosk's bundle left nothing" "$(local_rows E)" "$before_e"
 cp "$T/c.bundle" "$T/old.bundle"
 tick; ck C checkin "$EC" 1028 >/dev/null
 step C
@@ -308,16 +342,30 @@ check "replay: central audit verify still in order" "$("$B" central audit verify
 
 # ---- tampered kiosk databases after their records reached the central
 ck B sync --url "$(url B)" >/dev/null
-# B: its newest entry (a check-in) deleted by hand and another record
-# written in its place: the same position, other content.
-posB=$(sqlite3 "$T/B.db" "SELECT count(*) FROM audit WHERE kiosk_id = (SELECT value FROM meta WHERE key = 'kiosk_id')")
+own_pos() { sqlite3 "$T/$1.db" "SELECT max(pos) FROM audit WHERE kiosk_id = (SELECT value FROM meta WHERE key = 'kiosk_id')"; }
+# A chain cut by hand (its newest entry deleted): the kiosk's own signed
+# heads tell, and it syncs nothing.
+sqlite3 "$T/B.db" ".backup '$T/B.cut.db'"
+cp "$T/B.db.key" "$T/B.cut.db.key"
+sqlite3 "$T/B.cut.db" "DROP TRIGGER audit_no_delete; DROP TRIGGER attendance_no_delete; DROP TRIGGER pledge_no_delete;
+  CREATE TEMP TABLE gone AS SELECT seq, record_uuid FROM audit
+   WHERE kiosk_id = (SELECT value FROM meta WHERE key = 'kiosk_id') ORDER BY seq DESC LIMIT 1;
+  DELETE FROM attendance WHERE uuid IN (SELECT record_uuid FROM gone);
+  DELETE FROM pledge WHERE uuid IN (SELECT record_uuid FROM gone);
+  DELETE FROM audit WHERE seq IN (SELECT seq FROM gone);"
+before=$(central_rows)
+fails "a chain cut by hand: the sync refuses, one line" "no está cubierta por su firma" \
+    "$B" --db "$T/B.cut.db" sync --url "$(url B)"
+check "... and stores nothing" "$(central_rows)" "$before"
+rm -f "$T/B.cut.db" "$T/B.cut.db.key"
+# B: its database replaced by an older copy of its file (its last check-in
+# gone), and another record written in its place: the same position,
+# other content; the copy is consistent, signed heads and all.
+posB=$(own_pos B)
+sqlite3 "$T/B.db" ".backup '$T/B.old.db'"
 tick; ck B checkin "$EB" 1016 >/dev/null
 ck B sync --url "$(url B)" >/dev/null
-sqlite3 "$T/B.db" "DROP TRIGGER audit_no_delete; DROP TRIGGER attendance_no_delete;
-  DELETE FROM attendance WHERE uuid = (SELECT record_uuid FROM audit ORDER BY seq DESC LIMIT 1);
-  DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);
-  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;
-  CREATE TRIGGER attendance_no_delete BEFORE DELETE ON attendance BEGIN SELECT RAISE(ABORT, 'x'); END;"
+rm -f "$T/B.db-wal" "$T/B.db-shm"; mv "$T/B.old.db" "$T/B.db"
 tick; ck B checkin "$EB" 1017 >/dev/null
 check "B's own audit verify cannot see it" "$(ck B audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
 fails "B's sync: the central keeps the batch aside, one line" "guardó aparte.*fork, posición $((posB + 1))" ck B sync --url "$(url B)"
@@ -326,16 +374,13 @@ out=$("$B" central audit verify --url "$OWN" 2>&1 || true)
 check "central audit verify names B and the position" \
     "$(grep -c "quiosco $KB, posición $((posB + 1)): su base de datos fue reescrita" <<<"$out")" 1
 fails "central audit verify exits non-zero" "hallazgo" "$B" central audit verify --url "$OWN"
-# A: its two newest entries deleted after they reached the central.
+# A: its two newest entries gone after they reached the central (the
+# database replaced by an older copy of its file).
+sqlite3 "$T/A.db" ".backup '$T/A.old.db'"
 tick; ck A checkin "$EA" 1006 >/dev/null; tick; ck A checkin "$EA" 1007 >/dev/null
 ck A sync --url "$(url A)" >/dev/null
-posA=$(sqlite3 "$T/A.db" "SELECT count(*) FROM audit WHERE kiosk_id = (SELECT value FROM meta WHERE key = 'kiosk_id')")
-sqlite3 "$T/A.db" "DROP TRIGGER audit_no_delete; DROP TRIGGER attendance_no_delete;
-  CREATE TEMP TABLE gone AS SELECT seq, record_uuid FROM audit WHERE kiosk_id = '$(sqlite3 "$T/A.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")' ORDER BY seq DESC LIMIT 2;
-  DELETE FROM attendance WHERE uuid IN (SELECT record_uuid FROM gone);
-  DELETE FROM audit WHERE seq IN (SELECT seq FROM gone);
-  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;
-  CREATE TRIGGER attendance_no_delete BEFORE DELETE ON attendance BEGIN SELECT RAISE(ABORT, 'x'); END;"
+posA=$(own_pos A)
+rm -f "$T/A.db-wal" "$T/A.db-shm"; mv "$T/A.old.db" "$T/A.db"
 check "A's sync goes on under a new epoch" "$(ck A sync --url "$(url A)" | grep -c 'época nueva')" 1
 KA=$(sqlite3 "$T/A.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
 out=$("$B" central audit verify --url "$OWN" 2>&1 || true)

@@ -37,10 +37,10 @@ int central_bundle_export(store *s, const char *db_path, const char *path, int64
     char *json = NULL, *file = NULL;
     int rc = -1;
     memset(info, 0, sizeof *info);
-    if (keys_load_secret(db_path, sk, kerr, sizeof kerr) != 0)
+    if (keys_load_secret(db_path, sk, kerr, sizeof kerr) != 0 || keys_signer_install(s, db_path, kerr, sizeof kerr) != 0)
         return central_fail(err, errlen, "sin la clave de firma de este quiosco no se puede firmar el paquete: %s",
                             kerr);
-    if (store_bundle_build(s, sk, now, &json) != STORE_OK) {
+    if (store_bundle_build(s, now, &json) != STORE_OK) {
         central_fail(err, errlen, "no se pudo preparar el paquete: %s", store_errmsg(s));
         goto out;
     }

@@ -82,15 +82,15 @@ static const char *reason_text(const char *reason)
 
 /* Sends one batch in its own transaction; on "accepted" after COMMIT the
  * mark moves. Returns 0, 1 when nothing was left to send, or -1. */
-static int push_one(store *s, central_conn *c, central_sync_result *r, const unsigned char sk[64],
-                    const central_sync_opts *o, int force_head, char *err, size_t errlen)
+static int push_one(store *s, central_conn *c, central_sync_result *r, const central_sync_opts *o, int force_head,
+                    char *err, size_t errlen)
 {
     static const char sql[] =
         "SELECT x->>'status', x->>'ack', x->'stored'->>'entries', x->>'reason', x->>'position', x->>'detail' "
         "FROM ck.ingest($1::jsonb) x";
     char *json = NULL;
     store_sync_batch_info b;
-    int rc = store_sync_batch(s, r->central, o->batch > 0 ? o->batch : 5000, sk, o->now, force_head, &json, &b);
+    int rc = store_sync_batch(s, r->central, o->batch > 0 ? o->batch : 5000, o->now, force_head, &json, &b);
     if (rc == STORE_NOTFOUND)
         return 1;
     if (rc)
@@ -172,13 +172,19 @@ int central_sync(store *s, const char *db_path, const char *url, const central_s
         "E'\\n' ORDER BY x->>'kiosk') FROM jsonb_array_elements(h->'keys') x), h->>'rx' "
         "FROM ck.hello($1, $2, $3::bigint) h";
     central_conn c = {0};
-    unsigned char sk[KEYS_SECRET_BYTES];
     store_chain_head h;
     char pos[32], kerr[512], inst[256], local_inst[256] = "";
     int rc = -1, outcome = 0;
     memset(r, 0, sizeof *r);
-    if (keys_load_secret(db_path, sk, kerr, sizeof kerr) != 0)
+    /* The kiosk key signs the heads pushed (the store's signer). */
+    if (keys_signer_install(s, db_path, kerr, sizeof kerr) != 0)
         return central_fail(err, errlen, "sin la clave de firma de este quiosco no se puede sincronizar: %s", kerr);
+    /* Nothing is sent, and no new epoch begun, on top of a chain this
+     * kiosk's key does not cover (entries deleted or written outside the
+     * program): the coordinator runs audit verify. */
+    if (store_meta_trusted(s, "kiosk_id") != STORE_OK)
+        return central_fail(err, errlen, "la cadena de auditoría de este quiosco no está cubierta por su firma; no se "
+                            "sincronizó nada (ejecute: cepci-kiosk audit verify): %s", store_errmsg(s));
     if (store_sync_head(s, &h) != STORE_OK) {
         central_fail(err, errlen, "no se pudo leer la cadena de este quiosco: %s", store_errmsg(s));
         goto out;
@@ -222,7 +228,7 @@ int central_sync(store *s, const char *db_path, const char *url, const central_s
     /* A new epoch is told to the central at once, even with no entries. */
     int force = r->new_epoch;
     for (;;) {
-        int p = push_one(s, &c, r, sk, o, force, err, errlen);
+        int p = push_one(s, &c, r, o, force, err, errlen);
         force = 0;
         if (p < 0)
             goto out;
@@ -233,7 +239,6 @@ int central_sync(store *s, const char *db_path, const char *url, const central_s
         goto out;
     rc = 0;
 out:
-    sodium_memzero(sk, sizeof sk);
     if (r->central[0])
         store_sync_end(s, r->central, o->now, rc ? err : NULL);
     central_conn_close(&c);

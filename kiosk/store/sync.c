@@ -5,33 +5,37 @@
  * connection (libpq) and the bundle files are kiosk/central/'s.
  *
  * How it holds together:
- * - Push. This kiosk's own chain, position by position (position = the
- *   entry's place in this kiosk's chain, 1, 2, 3, ...), in batches: the
- *   entries after the high-water mark the central acknowledged, verbatim,
- *   the signature strokes they name, the units, and a head signed now.
+ * - Push. This kiosk's own chain in this database's epoch, position by
+ *   position (audit.pos: 1, 2, 3, ... in its kiosk's chain, going on from
+ *   the epoch's base), in batches: the entries after the high-water mark
+ *   the central acknowledged, verbatim with their format, the signature
+ *   strokes they name, the units, and the batch's last position signed now
+ *   with the kiosk key (audit.c's signer; store_head_message).
  *   The mark (sync_central.acked_*) moves only after the central's COMMIT
  *   returned (store_sync_acked), so resending is always safe.
  * - Pull and bundles. Other kiosks' entries go into the local audit table
- *   verbatim, as their kiosk's chain (the store keeps one chain per kiosk,
- *   so databases merge), after checking that each links to the one before
- *   and hashes to itself; sync_entry maps each to its chain position. Then
+ *   verbatim, with their kiosk, format, epoch and position, as their
+ *   kiosk's chain (the store keeps one chain per kiosk, so databases
+ *   merge), after checking that each links to the one before and hashes
+ *   to itself (store_chain_hash, the one function of both formats); their
+ *   signed heads go with them (signed_head_log); sync_entry keeps what
+ *   became of each. Then
  *   each is applied like a record written here, without a new audit entry
  *   (a pulled version is another kiosk's change, never re-emitted as one
  *   of ours): records by UUID (the same UUID with other content is kept
  *   aside in sync_conflict, never applied), a second record of one person
  *   at one event or one Carta stored with dup_key (counted once), master
  *   data by the version rule (sync_version: highest (at, kiosk, position)
- *   wins everywhere). A page or bundle is one transaction: applied whole
- *   or not at all, with the pull cursor.
+ *   wins everywhere); another kiosk's units, settings and keys stay in its
+ *   chain, applied by that kiosk only. A page or bundle is one
+ *   transaction: applied whole or not at all, with the pull cursor.
  * - Each record is applied in a savepoint and its canonical text rebuilt
  *   from the row must equal the entry's content byte for byte, or it is
  *   rolled back and held (so audit verify keeps holding for every row).
  *
- * Chain format: this build writes format 1 (audit.c). Positions are
- * derived from the chain order of this kiosk's rows (own_entries) and
- * epochs from meta "epoch"/"epoch_base"; when the audit table gains
- * epoch/pos columns (chain format 2, /work/briefs/chain-v2.md), own_*
- * read them instead. */
+ * Chain format (/work/briefs/chain-v2.md): this kiosk writes format 2
+ * (audit.c); an entry keeps the format it was written in wherever it goes
+ * (an upgraded kiosk's older entries stay format 1). */
 #include "store_int.h"
 
 #include <sodium.h>
@@ -116,111 +120,21 @@ char *store_col_dup(sqlite3_stmt *st, int i)
     return strdup(t ? (const char *)t : "");
 }
 
-/* ---- chain format ---- */
-
-int store_chain_hash(int fmt, const char *prev, const char *kiosk, int64_t at, const char *kind, const char *uuid,
-                     const char *content, char out[UTIL_SHA256_HEX])
-{
-    crypto_hash_sha256_state h;
-    unsigned char d[crypto_hash_sha256_BYTES];
-    char num[32];
-    if (fmt != 1 && fmt != 2) {
-        out[0] = '\0';
-        return STORE_INVALID;
-    }
-    snprintf(num, sizeof num, "%lld", (long long)at);
-    crypto_hash_sha256_init(&h);
-    const char *parts[] = {prev, kiosk ? kiosk : "", num, kind, uuid, content};
-    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
-        if (i == 1 && fmt == 1)
-            continue; /* format 2 puts the kiosk id under the hash */
-        crypto_hash_sha256_update(&h, (const unsigned char *)parts[i], strlen(parts[i]));
-        crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1);
-    }
-    crypto_hash_sha256_final(&h, d);
-    sodium_bin2hex(out, UTIL_SHA256_HEX, d, sizeof d);
-    return STORE_OK;
-}
-
-size_t store_head_message(const store_head *h, int64_t signed_at, char *out, size_t outlen)
-{
-    int n = snprintf(out, outlen, "CKH1\n%s\n%s\n%lld\n%s\n%lld\n", h->kiosk_id, h->epoch, (long long)h->pos,
-                     h->hash, (long long)signed_at);
-    return n < 0 || (size_t)n >= outlen ? 0 : (size_t)n;
-}
-
-/* The head (kiosk, epoch, pos, hash) as a store_head. */
-static store_head head_of(const char *kiosk, const char *epoch, int64_t pos, const char *hash)
-{
-    store_head h;
-    memset(&h, 0, sizeof h);
-    util_strlcpy(h.kiosk_id, kiosk, sizeof h.kiosk_id);
-    util_strlcpy(h.epoch, epoch, sizeof h.epoch);
-    h.pos = pos;
-    util_strlcpy(h.hash, hash, sizeof h.hash);
-    return h;
-}
-
-int store_head_verify(store *s, const char *kiosk, const char *epoch, int64_t pos, const char *hash,
-                      int64_t signed_at, const unsigned char sig[64])
-{
-    unsigned char pk[32];
-    char msg[512];
-    int rc = store_key_get(s, kiosk, pk);
-    if (rc)
-        return rc;
-    store_head h = head_of(kiosk, epoch, pos, hash);
-    size_t n = store_head_message(&h, signed_at, msg, sizeof msg);
-    if (n == 0 || crypto_sign_verify_detached(sig, (const unsigned char *)msg, n, pk) != 0)
-        return store_fail(s, STORE_INVALID, "the signed head of kiosk %s at position %lld does not verify", kiosk,
-                          (long long)pos);
-    return STORE_OK;
-}
-
 /* ---- this kiosk's chain ----
- * Format 1: the chain is this kiosk's rows of audit in seq order, and an
- * entry's position is its place in that order. (Format 2 stores epoch and
- * pos in each row: these three functions are where that changes.) */
+ * Its entries carry their epoch and position (db/002_chain.sql); the epoch
+ * and its base are the handle's (meta "epoch", "epoch_base"). */
 
-/* The epoch of this kiosk's chain (meta "epoch", created on first use) and
- * its base (meta "epoch_base": "parent-epoch pos hash", "" for a first
- * epoch). Must not run inside a read-only handle's first use. */
-static int own_epoch(store *s, store_chain_head *h)
+/* Seq and hash of this kiosk's entry at position pos (pos >= 1) of epoch,
+ * or STORE_NOTFOUND. */
+static int own_at(store *s, const char *epoch, int64_t pos, int64_t *seq, char hash[UTIL_SHA256_HEX])
 {
-    int rc = store_meta_get(s, "epoch", h->epoch, sizeof h->epoch);
-    if (rc == STORE_NOTFOUND || (rc == STORE_OK && !h->epoch[0])) {
-        util_uuid(h->epoch);
-        if ((rc = store_meta_set(s, "epoch", h->epoch)))
-            return rc;
-    } else if (rc) {
-        return rc;
-    }
-    char base[256] = "";
-    h->base_epoch[0] = '\0';
-    h->base_pos = 0;
-    memcpy(h->base_hash, ZERO_HASH, sizeof ZERO_HASH);
-    if (store_meta_get(s, "epoch_base", base, sizeof base) == STORE_OK && base[0]) {
-        long long p = 0;
-        char e[64] = "", hh[80] = "";
-        if (sscanf(base, "%63s %lld %79s", e, &p, hh) != 3 || strlen(hh) != 64 || p < 1)
-            return store_fail(s, STORE_ERROR, "damaged epoch base '%s' in the settings", base);
-        util_strlcpy(h->base_epoch, e, sizeof h->base_epoch);
-        h->base_pos = p;
-        util_strlcpy(h->base_hash, hh, sizeof h->base_hash);
-    }
-    return STORE_OK;
-}
-
-/* Position, seq and hash of this kiosk's entry at position pos (pos >= 1),
- * or STORE_NOTFOUND past the head. */
-static int own_at(store *s, int64_t pos, int64_t *seq, char hash[UTIL_SHA256_HEX])
-{
-    static const char sql[] = "SELECT seq, hash FROM audit WHERE kiosk_id = ?1 ORDER BY seq LIMIT 1 OFFSET ?2";
+    static const char sql[] = "SELECT seq, hash FROM audit WHERE kiosk_id = ?1 AND epoch = ?2 AND pos = ?3";
     sqlite3_stmt *st = store_stmt(s, sql);
     if (!st)
         return STORE_ERROR;
     store_bind_text(st, 1, s->kiosk_id);
-    sqlite3_bind_int64(st, 2, pos - 1);
+    store_bind_text(st, 2, epoch);
+    sqlite3_bind_int64(st, 3, pos);
     int rc = store_one_row(s, st, "read the audit log");
     if (rc)
         return rc;
@@ -233,33 +147,64 @@ static int own_at(store *s, int64_t pos, int64_t *seq, char hash[UTIL_SHA256_HEX
 
 int store_sync_head(store *s, store_chain_head *out)
 {
-    static const char sql[] = "SELECT count(*), (SELECT hash FROM audit WHERE kiosk_id = ?1 ORDER BY seq DESC "
-                              "LIMIT 1) FROM audit WHERE kiosk_id = ?1";
+    store_head h;
     memset(out, 0, sizeof *out);
-    int rc = own_epoch(s, out);
+    if (!s->epoch[0])
+        return store_fail(s, STORE_ERROR, "the database has no epoch (schema older than 2?)");
+    int rc = store_audit_head(s, &h);
     if (rc)
         return rc;
-    sqlite3_stmt *st = store_stmt(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    store_bind_text(st, 1, s->kiosk_id);
-    if ((rc = store_one_row(s, st, "read the audit log")))
-        return rc;
-    out->pos = sqlite3_column_int64(st, 0);
-    store_col_text(st, 1, out->hash, sizeof out->hash);
-    sqlite3_reset(st);
-    if (!out->hash[0])
-        memcpy(out->hash, ZERO_HASH, sizeof ZERO_HASH);
+    util_strlcpy(out->epoch, s->epoch, sizeof out->epoch);
+    if (s->base_pos > 0) {
+        util_strlcpy(out->base_epoch, s->base_epoch, sizeof out->base_epoch);
+        out->base_pos = s->base_pos;
+        util_strlcpy(out->base_hash, s->base_hash, sizeof out->base_hash);
+    } else {
+        memcpy(out->base_hash, ZERO_HASH, sizeof ZERO_HASH);
+    }
+    out->pos = h.pos;
+    util_strlcpy(out->hash, h.hash, sizeof out->hash);
     return STORE_OK;
 }
 
-int store_sync_hash_at(store *s, int64_t pos, char out[UTIL_SHA256_HEX])
+/* The hash of this kiosk's entry at position pos of this database's
+ * epoch, its base, or zeros at 0. */
+static int own_hash_at(store *s, int64_t pos, int64_t *seq, char out[UTIL_SHA256_HEX])
 {
+    if (seq)
+        *seq = 0; /* the push reads only this epoch's entries: seq 0 = from its start */
     if (pos <= 0) {
         memcpy(out, ZERO_HASH, sizeof ZERO_HASH);
         return STORE_OK;
     }
-    return own_at(s, pos, NULL, out);
+    if (s->base_pos > 0 && pos == s->base_pos) {
+        util_strlcpy(out, s->base_hash, UTIL_SHA256_HEX);
+        return STORE_OK;
+    }
+    if (s->base_pos > 0 && pos < s->base_pos)
+        return store_fail(s, STORE_NOTFOUND, "position %lld is below this epoch's base", (long long)pos);
+    return own_at(s, s->epoch, pos, seq, out);
+}
+
+/* Signs this kiosk's head (epoch, pos, hash) at now with the store's
+ * signer: the signature, base64, into b64. */
+static int sign_own(store *s, const char *epoch, int64_t pos, const char *hash, int64_t now, char b64[128])
+{
+    store_head h;
+    char msg[512];
+    unsigned char sig[64];
+    memset(&h, 0, sizeof h);
+    util_strlcpy(h.kiosk_id, s->kiosk_id, sizeof h.kiosk_id);
+    util_strlcpy(h.epoch, epoch, sizeof h.epoch);
+    h.pos = pos;
+    util_strlcpy(h.hash, hash, sizeof h.hash);
+    size_t n = store_head_message(&h, now, msg, sizeof msg);
+    if (!s->sign)
+        return store_fail(s, STORE_INVALID, "no signing key: this kiosk's chain cannot be sent");
+    if (n == 0 || s->sign(s->sign_ctx, (const unsigned char *)msg, n, sig) != 0)
+        return store_fail(s, STORE_ERROR, "cannot sign the chain head");
+    sodium_bin2base64(b64, 128, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
+    return STORE_OK;
 }
 
 /* ---- state per central ---- */
@@ -340,7 +285,7 @@ int store_sync_begin(store *s, const char *central, const char *label, int64_t n
         return rc;
     store_chain_head h;
     sqlite3_stmt *st;
-    if ((rc = store_sync_head(s, &h))) /* creates the epoch on first use */
+    if ((rc = store_sync_head(s, &h)))
         goto out;
     if (!(st = store_stmt(s, sql))) {
         rc = STORE_ERROR;
@@ -416,14 +361,12 @@ int store_sync_reconcile(store *s, const char *central, int64_t held_pos, const 
         return rc;
     if ((rc = store_sync_head(s, &h)))
         goto out;
-    if (held_pos <= 0) {
+    char epoch[UTIL_UUID_LEN] = "", base[256] = "";
+    if (held_pos <= h.base_pos) {
         /* The central holds nothing of this epoch: from its base. */
-        seq = 0;
-        if (h.base_pos > 0 && (rc = own_at(s, h.base_pos, &seq, mine)))
-            goto out;
-        rc = set_mark(s, central, h.epoch, h.base_pos, seq, h.base_hash, 0);
+        rc = set_mark(s, central, h.epoch, h.base_pos, 0, h.base_hash, 0);
     } else if (held_pos <= h.pos) {
-        if ((rc = own_at(s, held_pos, &seq, mine)))
+        if ((rc = own_hash_at(s, held_pos, &seq, mine)))
             goto out;
         if (strcmp(mine, held_hash) == 0) {
             rc = set_mark(s, central, h.epoch, held_pos, seq, mine, 0);
@@ -431,7 +374,7 @@ int store_sync_reconcile(store *s, const char *central, int64_t held_pos, const 
             /* Our chain differs from the central's: resend from the start,
              * and the central says where (it keeps the batch aside). */
             *outcome = STORE_SYNC_DIVERGED;
-            rc = set_mark(s, central, h.epoch, 0, 0, ZERO_HASH, 0);
+            rc = set_mark(s, central, h.epoch, h.base_pos, 0, h.base_hash, 0);
         }
     } else if (central_hash_here && strcmp(central_hash_here, h.hash) == 0 && h.pos > h.base_pos) {
         /* The central holds more of this epoch than this database, which
@@ -440,21 +383,25 @@ int store_sync_reconcile(store *s, const char *central, int64_t held_pos, const 
          * positions reused from now on are not taken for a fork. What the
          * database lost is still at the central, and comes back as this
          * kiosk's older epoch. */
-        char base[256];
         snprintf(base, sizeof base, "%s %lld %s", h.epoch, (long long)h.pos, h.hash);
-        char epoch[UTIL_UUID_LEN];
         util_uuid(epoch);
-        if ((rc = own_at(s, h.pos, &seq, mine)) || (rc = store_meta_set(s, "epoch", epoch)) ||
-            (rc = store_meta_set(s, "epoch_base", base)) ||
-            (rc = set_mark(s, central, epoch, h.pos, seq, h.hash, 0)))
+        if ((rc = store_meta_set(s, "epoch", epoch)) || (rc = store_meta_set(s, "epoch_base", base)) ||
+            (rc = set_mark(s, central, epoch, h.pos, 0, h.hash, 0)))
             goto out;
         *outcome = STORE_SYNC_NEW_EPOCH;
     } else {
         *outcome = STORE_SYNC_DIVERGED;
-        rc = set_mark(s, central, h.epoch, 0, 0, ZERO_HASH, 0);
+        rc = set_mark(s, central, h.epoch, h.base_pos, 0, h.base_hash, 0);
     }
     if (rc || (rc = store_commit(s)))
         goto out;
+    if (epoch[0]) {
+        /* The handle's lineage (store.c reads it at open). */
+        util_strlcpy(s->base_epoch, h.epoch, sizeof s->base_epoch);
+        s->base_pos = h.pos;
+        util_strlcpy(s->base_hash, h.hash, sizeof s->base_hash);
+        util_strlcpy(s->epoch, epoch, sizeof s->epoch);
+    }
     return STORE_OK;
 out:
     store_rollback(s);
@@ -463,24 +410,25 @@ out:
 
 /* ---- push ---- */
 
-/* The signature strokes named by own entries with seq in (from, to], as a
- * JSON array of {uuid, strokes}, into *out (malloc'd). */
-static int batch_signatures(store *s, int64_t from, int64_t to, char **out)
+/* The signature strokes named by own entries of epoch with seq in (from,
+ * to], as a JSON array of {uuid, strokes}, into *out (malloc'd). */
+static int batch_signatures(store *s, const char *epoch, int64_t from, int64_t to, char **out)
 {
     static const char sql[] =
         "SELECT json_group_array(json_object('uuid', uuid, 'strokes', ck_b64(strokes))) FROM ("
         "SELECT DISTINCT g.uuid, g.strokes FROM audit v JOIN attendance t ON t.uuid = v.record_uuid "
         "JOIN signature g ON g.id = t.signature_id WHERE v.kiosk_id = ?1 AND v.seq > ?2 AND v.seq <= ?3 "
-        "AND v.kind = 'attendance' UNION "
+        "AND v.kind = 'attendance' AND v.epoch = ?4 UNION "
         "SELECT DISTINCT g.uuid, g.strokes FROM audit v JOIN pledge t ON t.uuid = v.record_uuid "
         "JOIN signature g ON g.id = t.signature_id WHERE v.kiosk_id = ?1 AND v.seq > ?2 AND v.seq <= ?3 "
-        "AND v.kind = 'pledge')";
+        "AND v.kind = 'pledge' AND v.epoch = ?4)";
     sqlite3_stmt *st = store_stmt(s, sql);
     if (!st)
         return STORE_ERROR;
     store_bind_text(st, 1, s->kiosk_id);
     sqlite3_bind_int64(st, 2, from);
     sqlite3_bind_int64(st, 3, to);
+    store_bind_text(st, 4, epoch);
     int rc = store_one_row(s, st, "read signatures");
     if (rc)
         return rc;
@@ -504,26 +452,17 @@ static int units_json(store *s, char **out)
     return *out ? STORE_OK : store_fail(s, STORE_ERROR, "out of memory");
 }
 
-void store_sync_sign_head(store *s, const char *epoch, int64_t pos, const char *hash, int64_t now,
-                          const unsigned char sk[64], char b64[128])
+int store_sync_batch(store *s, const char *central, int max, int64_t now, int force_head, char **json,
+                     store_sync_batch_info *info)
 {
-    char msg[512];
-    unsigned char sig[64];
-    store_head h = head_of(s->kiosk_id, epoch, pos, hash);
-    size_t n = store_head_message(&h, now, msg, sizeof msg);
-    crypto_sign_detached(sig, NULL, (const unsigned char *)msg, n, sk);
-    sodium_bin2base64(b64, 128, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
-}
-
-int store_sync_batch(store *s, const char *central, int max, const unsigned char sk[64], int64_t now, int force_head,
-                     char **json, store_sync_batch_info *info)
-{
+    /* This epoch's entries after the mark, by seq (the audit_kiosk index),
+     * each with the position and format it was written with. */
     static const char sql_entries[] =
-        "WITH b AS (SELECT seq, ?2 + row_number() OVER (ORDER BY seq) AS pos, at, kind, record_uuid, content, "
-        "prev_hash, hash FROM audit WHERE kiosk_id = ?1 AND seq > ?3 ORDER BY seq LIMIT ?4) "
-        "SELECT json_group_array(json_object('seq', pos, 'at', at, 'kind', kind, 'uuid', record_uuid, "
-        "'content', content, 'prev_hash', prev_hash, 'hash', hash)), count(*), max(pos), max(seq), "
-        "(SELECT hash FROM b ORDER BY seq DESC LIMIT 1) FROM (SELECT * FROM b ORDER BY seq)";
+        "WITH b AS (SELECT seq, pos, at, kind, record_uuid, content, prev_hash, hash, format FROM audit "
+        "WHERE kiosk_id = ?1 AND seq > ?3 AND epoch = ?2 ORDER BY seq LIMIT ?4) "
+        "SELECT json_group_array(json_object('seq', pos, 'format', format, 'at', at, 'kind', kind, "
+        "'uuid', record_uuid, 'content', content, 'prev_hash', prev_hash, 'hash', hash)), count(*), max(pos), "
+        "max(seq), (SELECT hash FROM b ORDER BY seq DESC LIMIT 1), min(pos) FROM (SELECT * FROM b ORDER BY seq)";
     static const char sql_batch[] =
         "SELECT json_object('format', 1, 'chain_format', ?1, 'kiosk', ?2, 'institution', ?3, 'epoch', ?4, "
         "'epoch_base', json(?5), 'sent_at', ?6, 'audit', json(?7), 'signatures', json(?8), 'units', json(?9), "
@@ -538,7 +477,7 @@ int store_sync_batch(store *s, const char *central, int max, const unsigned char
     store_chain_head h;
     char *entries = NULL, *sigs = NULL, *units = NULL, base[512] = "", inst[256] = "", b64[128];
     char last_hash[UTIL_SHA256_HEX] = "";
-    int64_t count = 0, last_pos = 0, last_seq = 0;
+    int64_t count = 0, last_pos = 0, last_seq = 0, first_pos = 0;
     sqlite3_stmt *st;
     *json = NULL;
     memset(info, 0, sizeof *info);
@@ -574,7 +513,7 @@ int store_sync_batch(store *s, const char *central, int max, const unsigned char
         goto out;
     }
     store_bind_text(st, 1, s->kiosk_id);
-    sqlite3_bind_int64(st, 2, m.pos);
+    store_bind_text(st, 2, h.epoch);
     sqlite3_bind_int64(st, 3, m.seq);
     sqlite3_bind_int(st, 4, max);
     if ((rc = store_one_row(s, st, "read the audit log")))
@@ -585,6 +524,7 @@ int store_sync_batch(store *s, const char *central, int max, const unsigned char
         last_pos = sqlite3_column_int64(st, 2);
         last_seq = sqlite3_column_int64(st, 3);
         store_col_text(st, 4, last_hash, sizeof last_hash);
+        first_pos = sqlite3_column_int64(st, 5);
     }
     sqlite3_reset(st);
     if (count == 0) {
@@ -606,13 +546,15 @@ int store_sync_batch(store *s, const char *central, int max, const unsigned char
         rc = store_fail(s, STORE_ERROR, "out of memory");
         goto out;
     }
-    if ((rc = batch_signatures(s, m.seq, last_seq, &sigs)) || (rc = units_json(s, &units)))
+    /* Signed only on top of a chain head this kiosk's key covers (a chain
+     * written outside the program is not laundered by a push). */
+    if ((rc = store_meta_trusted(s, "kiosk_id")) || (rc = sign_own(s, h.epoch, last_pos, last_hash, now, b64)) ||
+        (rc = batch_signatures(s, h.epoch, m.seq, last_seq, &sigs)) || (rc = units_json(s, &units)))
         goto out;
     store_meta_get(s, "institution", inst, sizeof inst);
     if (h.base_pos > 0)
         snprintf(base, sizeof base, "{\"epoch\":\"%s\",\"seq\":%lld,\"hash\":\"%s\"}", h.base_epoch,
                  (long long)h.base_pos, h.base_hash);
-    store_sync_sign_head(s, h.epoch, last_pos, last_hash, now, sk, b64);
     if (!(st = store_stmt(s, sql_batch))) {
         rc = STORE_ERROR;
         goto out;
@@ -638,7 +580,7 @@ int store_sync_batch(store *s, const char *central, int max, const unsigned char
         goto out;
     }
     info->entries = count;
-    info->first_pos = count ? m.pos + 1 : 0;
+    info->first_pos = first_pos;
     info->last_pos = last_pos;
     info->last_seq = last_seq;
     memcpy(info->last_hash, last_hash, sizeof last_hash);
@@ -670,7 +612,7 @@ int store_sync_acked(store *s, const char *central, const store_sync_batch_info 
         seq = b->last_seq;
         memcpy(hash, b->last_hash, sizeof hash);
     } else if (ack > 0 && ack <= h.pos) {
-        if ((rc = own_at(s, ack, &seq, hash)))
+        if ((rc = own_hash_at(s, ack, &seq, hash)))
             goto out;
     } else {
         rc = store_fail(s, STORE_ERROR, "sync: the central acknowledged position %lld, past this chain's head %lld",

@@ -49,38 +49,53 @@ int store_sync_version_at(store *s, const char *kind, const char *content, int64
     return STORE_OK;
 }
 
-/* Indexes the version in audit row seq. */
-static int version_add(store *s, const char *kind, const char *uuid, const char *content, int64_t at,
-                       const char *kiosk, int64_t seq)
+/* Indexes the version in audit row seq (a person or event entry). */
+static int version_add(store *s, int64_t seq)
 {
     static const char sql[] =
-        "INSERT OR IGNORE INTO sync_version(kind, ident, at, kiosk_id, audit_seq) VALUES "
-        "(?1, CASE ?1 WHEN 'person' THEN json_extract(?2, '$[2]') ELSE ?3 END, ?4, ?5, ?6)";
+        "INSERT OR IGNORE INTO sync_version(kind, ident, at, kiosk_id, audit_seq) SELECT kind, "
+        "CASE kind WHEN 'person' THEN json_extract(content, '$[2]') ELSE record_uuid END, at, kiosk_id, seq "
+        "FROM audit WHERE seq = ?1";
     sqlite3_stmt *st = store_stmt(s, sql);
     if (!st)
         return STORE_ERROR;
-    store_bind_text(st, 1, kind);
-    store_bind_text(st, 2, content);
-    store_bind_text(st, 3, uuid);
-    sqlite3_bind_int64(st, 4, at);
-    store_bind_text(st, 5, kiosk);
-    sqlite3_bind_int64(st, 6, seq);
+    sqlite3_bind_int64(st, 1, seq);
     return store_exec_stmt(s, st, "index version");
 }
 
-int store_sync_version_note(store *s, const char *kind, const char *uuid, const char *content, int64_t at,
-                            int64_t seq)
+int store_sync_version_note(store *s, const char *kind, int64_t seq)
 {
     if (!master_ident_sql(kind))
         return STORE_OK;
-    return version_add(s, kind, uuid, content, at, s->kiosk_id, seq);
+    return version_add(s, seq);
+}
+
+const char *store_sync_current_sql(const char *kind)
+{
+    /* The content of the current version of (kind ?1, key ?2): a person's
+     * by its employee number (that of the row with UUID ?2), an event's by
+     * its UUID. */
+    static const char sql[] =
+        "SELECT v.content FROM sync_version x JOIN audit v ON v.seq = x.audit_seq WHERE x.kind = ?1 AND x.ident = "
+        "CASE ?1 WHEN 'person' THEN (SELECT employee_no FROM person WHERE uuid = ?2) ELSE ?2 END "
+        "ORDER BY x.at DESC, x.kiosk_id DESC, x.audit_seq DESC LIMIT 1";
+    return master_ident_sql(kind) ? sql : NULL;
 }
 
 int store_sync_master_current(store *s, long long **seqs, size_t *n)
 {
+    /* The versions indexed (this kiosk's as written, the others' as
+     * applied), and any entry of a person or event the program did not
+     * index (put in by hand: it competes like any version, so what it
+     * claims is checked against the row), but those a sync kept aside. */
     static const char sql[] =
+        "WITH v AS (SELECT kind, ident, at, kiosk_id, audit_seq FROM sync_version UNION ALL "
+        "SELECT a.kind, CASE a.kind WHEN 'person' THEN json_extract(a.content, '$[2]') ELSE a.record_uuid END, "
+        "a.at, a.kiosk_id, a.seq FROM audit a WHERE a.kind IN ('person', 'event') AND NOT EXISTS (SELECT 1 FROM "
+        "sync_version x WHERE x.audit_seq = a.seq) AND a.seq NOT IN (SELECT audit_seq FROM sync_entry WHERE "
+        "status <> 'applied')) "
         "SELECT audit_seq FROM (SELECT audit_seq, row_number() OVER (PARTITION BY kind, ident "
-        "ORDER BY at DESC, kiosk_id DESC, audit_seq DESC) AS r FROM sync_version) WHERE r = 1 ORDER BY audit_seq";
+        "ORDER BY at DESC, kiosk_id DESC, audit_seq DESC) AS r FROM v) WHERE r = 1 ORDER BY audit_seq";
     sqlite3_stmt *st;
     size_t cap = 0;
     *seqs = NULL;
@@ -122,7 +137,7 @@ static int version_current(store *s, const char *kind, const char *ident, int64_
 
 /* ---- applying an entry of another kiosk ---- */
 
-enum { APPLIED, HELD, PENDING };
+enum { APPLIED, HELD, PENDING, KEPT };
 
 /* An entry as it arrives (pointers valid during one apply). */
 typedef struct in_entry {
@@ -150,13 +165,11 @@ static int note_conflict(store *s, int64_t seq, const char *kiosk, const char *k
     return store_exec_stmt(s, st, "save sync conflict");
 }
 
-/* The kind (attendance, pledge, person, event) that holds uuid here, or "". */
+/* The kind (attendance, pledge, person, event: the UUID registry of
+ * db/002_chain.sql; signature) that holds uuid here, or "". */
 static int uuid_kind(store *s, const char *uuid, char kind[16])
 {
-    static const char sql[] = "SELECT 'attendance' FROM attendance WHERE uuid = ?1 UNION ALL "
-                              "SELECT 'pledge' FROM pledge WHERE uuid = ?1 UNION ALL "
-                              "SELECT 'person' FROM person WHERE uuid = ?1 UNION ALL "
-                              "SELECT 'event' FROM event WHERE uuid = ?1 UNION ALL "
+    static const char sql[] = "SELECT kind FROM record_uuid WHERE uuid = ?1 UNION ALL "
                               "SELECT 'signature' FROM signature WHERE uuid = ?1 LIMIT 1";
     kind[0] = '\0';
     sqlite3_stmt *st = store_stmt(s, sql);
@@ -240,15 +253,23 @@ static int retoken(store *s, sqlite3_int64 id, const char *old_norm, const char 
     return rc;
 }
 
-/* Makes the person row of this version's employee number hold it. */
+/* Makes the person row of this version's employee number hold it. A
+ * person is its employee number across kiosks, but a record keeps its
+ * UUID (db/002_chain.sql: person_uuid_fixed, the UUID registry): when the
+ * winning version carries another UUID (each kiosk's roster import gave
+ * the person one of its own), the row is replaced by one with that UUID,
+ * registered like every record's; the old UUID stays registered. The
+ * records that name the person do so by employee number (the foreign
+ * keys are deferred to the commit for the swap). */
 static int write_person(store *s, const char *content, int64_t at, const char *kiosk)
 {
     static const char sql_get[] = "SELECT id, name_norm, json_extract(?1, '$[3]') || ' ' || json_extract(?1, '$[4]') "
-                                  "|| ' ' || json_extract(?1, '$[5]'), json_extract(?1, '$[6]') "
+                                  "|| ' ' || json_extract(?1, '$[5]'), json_extract(?1, '$[6]'), "
+                                  "uuid IS json_extract(?1, '$[1]') "
                                   "FROM (SELECT 1) LEFT JOIN person ON employee_no = json_extract(?1, '$[2]')";
-    static const char sql_unit[] = "INSERT OR IGNORE INTO unit(code, name) VALUES (?1, ?1)";
+    static const char sql_unit[] = "SELECT 1 FROM unit WHERE code = ?1";
     static const char sql_upd[] =
-        "UPDATE person SET uuid = json_extract(?1, '$[1]'), given_name = json_extract(?1, '$[3]'), "
+        "UPDATE person SET given_name = json_extract(?1, '$[3]'), "
         "surname1 = json_extract(?1, '$[4]'), surname2 = json_extract(?1, '$[5]'), "
         "unit_code = json_extract(?1, '$[6]'), area = json_extract(?1, '$[7]'), "
         "position = json_extract(?1, '$[8]'), email = json_extract(?1, '$[9]'), "
@@ -259,6 +280,11 @@ static int write_person(store *s, const char *content, int64_t at, const char *k
         "json_extract(?1, '$[3]'), json_extract(?1, '$[4]'), json_extract(?1, '$[5]'), json_extract(?1, '$[6]'), "
         "json_extract(?1, '$[7]'), json_extract(?1, '$[8]'), json_extract(?1, '$[9]'), json_extract(?1, '$[10]'), "
         "?2, ?3)";
+    static const char sql_defer[] = "PRAGMA defer_foreign_keys = ON";
+    static const char sql_untoken[] = "DELETE FROM name_token WHERE person_id = ?1";
+    static const char sql_del[] = "DELETE FROM person WHERE id = ?1";
+    static const char sql_uuid[] = "INSERT INTO record_uuid(uuid, kind) VALUES (json_extract(?1, '$[1]'), 'person') "
+                                   "ON CONFLICT(uuid) DO NOTHING";
     char full[1024], norm[512], old[512] = "", unit[STORE_UNIT_CODE_LEN * 2];
     sqlite3_int64 id = 0;
     sqlite3_stmt *st = store_stmt(s, sql_get);
@@ -269,22 +295,35 @@ static int write_person(store *s, const char *content, int64_t at, const char *k
     if (rc)
         return rc;
     int isnew = sqlite3_column_type(st, 0) == SQLITE_NULL;
+    int same_uuid = sqlite3_column_int(st, 4);
     id = sqlite3_column_int64(st, 0);
     store_col_text(st, 1, old, sizeof old);
     store_col_text(st, 2, full, sizeof full);
     store_col_text(st, 3, unit, sizeof unit);
     sqlite3_reset(st);
     util_fold(full, norm, sizeof norm);
-    /* Units are not audited yet: a version may name a unit this kiosk has
-     * not heard of; it is created with its code as name (pulls bring the
-     * central's units first). */
-    if (!util_is_token(unit) || strlen(unit) >= STORE_UNIT_CODE_LEN)
-        return store_fail(s, STORE_INVALID, "bad unit code '%s'", unit);
+    /* The unit must be held here (apply_record made it). */
     if (!(st = store_stmt(s, sql_unit)))
         return STORE_ERROR;
     store_bind_text(st, 1, unit);
-    if ((rc = store_exec_stmt(s, st, "save unit")))
+    if ((rc = store_one_row(s, st, "read unit")) == STORE_NOTFOUND)
+        return store_fail(s, STORE_INVALID, "unknown unit '%s'", unit);
+    if (rc)
         return rc;
+    sqlite3_reset(st);
+    if (!isnew && !same_uuid) {
+        /* Another UUID wins: the row is replaced (see above). */
+        const char *const swap[] = {sql_defer, sql_untoken, sql_del};
+        for (size_t i = 0; i < sizeof swap / sizeof *swap; i++) {
+            if (!(st = store_stmt(s, swap[i])))
+                return STORE_ERROR;
+            if (i > 0)
+                sqlite3_bind_int64(st, 1, id);
+            if ((rc = store_exec_stmt(s, st, "replace person")))
+                return rc;
+        }
+        isnew = 1;
+    }
     if (!(st = store_stmt(s, isnew ? sql_ins : sql_upd)))
         return STORE_ERROR;
     store_bind_text(st, 1, content);
@@ -296,16 +335,21 @@ static int write_person(store *s, const char *content, int64_t at, const char *k
         sqlite3_bind_int64(st, 4, id);
     if ((rc = store_exec_stmt(s, st, "save person")))
         return rc;
-    if (isnew)
-        id = sqlite3_last_insert_rowid(s->db);
-    return retoken(s, id, isnew ? NULL : old, norm);
+    if (isnew) {
+        int64_t nid = sqlite3_last_insert_rowid(s->db);
+        if (!(st = store_stmt(s, sql_uuid)))
+            return STORE_ERROR;
+        store_bind_text(st, 1, content);
+        if ((rc = store_exec_stmt(s, st, "register the person's UUID")))
+            return rc;
+        return retoken(s, nid, NULL, norm);
+    }
+    return retoken(s, id, old, norm);
 }
 
 /* Makes the event row of this version's UUID hold it, topics included. */
 static int write_event(store *s, const char *content, int64_t at)
 {
-    static const char sql_unit[] = "INSERT OR IGNORE INTO unit(code, name) VALUES (json_extract(?1, '$[6]'), "
-                                   "json_extract(?1, '$[6]'))";
     static const char sql_upsert[] =
         "INSERT INTO event(uuid, kiosk_id, title, kind, unit_code, start_local, end_local, place, instructor, "
         "pat_key, signature, state, created_at) VALUES (json_extract(?1, '$[1]'), json_extract(?1, '$[2]'), "
@@ -320,19 +364,44 @@ static int write_event(store *s, const char *content, int64_t at)
                                   "json_extract(?1, '$[1]'))";
     static const char sql_topics[] = "INSERT OR IGNORE INTO event_topic(event_id, topic) SELECT e.id, t.value "
                                      "FROM event e, json_each(?1, '$[5]') t WHERE e.uuid = json_extract(?1, '$[1]')";
-    const char *const sqls[] = {sql_unit, sql_upsert, sql_del, sql_topics};
+    const char *const sqls[] = {sql_upsert, sql_del, sql_topics};
     for (size_t i = 0; i < sizeof sqls / sizeof *sqls; i++) {
         sqlite3_stmt *st = store_stmt(s, sqls[i]);
         if (!st)
             return STORE_ERROR;
         store_bind_text(st, 1, content);
-        if (i == 1)
+        if (i == 0)
             sqlite3_bind_int64(st, 2, at);
         int rc = store_exec_stmt(s, st, "save event");
         if (rc)
             return rc;
     }
     return STORE_OK;
+}
+
+/* The unit a person or event version names (content element 6): made
+ * here when missing, with an entry of this kiosk's chain (units are each
+ * kiosk's own, see take_units). Outside the entry's savepoint: an own
+ * entry is never rolled back alone. A malformed code is left to the
+ * version's checks. */
+static int ensure_unit(store *s, const char *content, int64_t now)
+{
+    static const char sql[] = "SELECT json_extract(?1, '$[6]'), EXISTS (SELECT 1 FROM unit WHERE code = "
+                              "json_extract(?1, '$[6]'))";
+    char unit[STORE_UNIT_CODE_LEN * 2] = "";
+    sqlite3_stmt *st = store_stmt(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, content);
+    int rc = store_one_row(s, st, "read unit");
+    if (rc)
+        return rc;
+    int have = sqlite3_column_int(st, 1);
+    store_col_text(st, 0, unit, sizeof unit);
+    sqlite3_reset(st);
+    if (have || !util_is_token(unit) || strlen(unit) >= STORE_UNIT_CODE_LEN)
+        return STORE_OK;
+    return store_unit_ensure_at(s, unit, now);
 }
 
 /* Applies the entry in audit row seq (kind, uuid, content) to the tables:
@@ -348,20 +417,28 @@ static int apply_record(store *s, int64_t seq, const char *kiosk, const char *ki
     *status = HELD;
     if (conflict)
         return note_conflict(s, seq, kiosk, kind, uuid, "la central lo guardó aparte como conflicto", now);
-    if (!is_master && !is_record)
-        return STORE_OK; /* kept in the chain; this build applies only these four kinds */
+    if (!is_master && !is_record) {
+        *status = KEPT; /* another kiosk's unit, setting or key: kept in its chain, applied by that kiosk */
+        return STORE_OK;
+    }
+    if (is_master && (rc = ensure_unit(s, content, now)))
+        return rc;
     if ((rc = store_exec(s, "SAVEPOINT sync_rec", "apply entry")))
         return rc;
     if ((rc = uuid_kind(s, uuid, held)))
         goto out;
     if (is_record) {
         if (held[0]) {
-            /* Held already: the same record (harmless) or a clash. */
+            /* Held already: a clash, or the same record written again
+             * under another chain position (a copy): a record has one
+             * entry, the first one held. */
             if (strcmp(held, kind) == 0 && (rc = store_audit_canon(s, kind, uuid, &canon)) == STORE_OK && canon &&
                 strcmp(canon, content) == 0)
-                *status = APPLIED;
-            else
+                why = "el mismo registro ya está aquí con otra entrada (una copia)";
+            else if (rc == STORE_OK)
                 why = "el mismo UUID ya está aquí con otro contenido";
+            else
+                goto out;
             goto done;
         }
         int st = HELD;
@@ -382,7 +459,7 @@ static int apply_record(store *s, int64_t seq, const char *kiosk, const char *ki
             why = "el mismo UUID ya está aquí como otro tipo de registro";
             goto done;
         }
-        if ((rc = version_add(s, kind, uuid, content, at, kiosk, seq)))
+        if ((rc = version_add(s, seq)))
             goto out;
         const char *ident = NULL;
         char emp[STORE_EMPLOYEE_NO_LEN * 2] = "";
@@ -538,6 +615,7 @@ typedef struct apply_ctx {
     int64_t now;
     store_sync_counts *n;
     const char *bases;    /* JSON array of {kiosk, epoch, parent, base_seq, base_hash}, or NULL */
+    int bundle;           /* a bundle (1) or a pull page (0) */
 } apply_ctx;
 
 /* Base of a new epoch (kiosk, epoch) from ctx->bases: parent and position. */
@@ -571,22 +649,26 @@ static int epoch_base(store *s, const apply_ctx *x, const char *kiosk, const cha
  * does not), stores it verbatim and applies it. */
 static int take_entry(store *s, apply_ctx *x, const in_entry *e)
 {
-    static const char sql_audit[] = "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash) "
-                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    /* Stored as its kiosk wrote it: kiosk, format, epoch and position. */
+    static const char sql_audit[] = "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, "
+                                    "format, epoch, pos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
     static const char sql_entry[] = "INSERT INTO sync_entry(kiosk_id, epoch, pos, audit_seq, status) "
                                     "VALUES (?1, ?2, ?3, ?4, ?5)";
-    static const char sql_head[] = "UPDATE sync_chain SET head_pos = ?3, head_hash = ?4 WHERE kiosk_id = ?1 "
-                                   "AND epoch = ?2";
-    static const char *const STATUS[] = {"applied", "held", "pending"};
+    static const char sql_head[] = "UPDATE sync_chain SET head_pos = ?3, head_hash = ?4, head_format = ?5 "
+                                   "WHERE kiosk_id = ?1 AND epoch = ?2";
+    /* A kiosk's entries never go back to an older format (audit verify
+     * walks them so, in the order they are stored). */
+    static const char sql_format[] = "SELECT ifnull(max(head_format), 1) FROM sync_chain WHERE kiosk_id = ?1";
+    static const char *const STATUS[] = {"applied", "held", "pending", "kept"};
     chain_row c;
     char want[UTIL_SHA256_HEX];
     int rc;
     if (strcmp(e->kiosk, s->kiosk_id) == 0) {
         /* This kiosk's own chain. Its current epoch is never pulled; an
          * older epoch (this database was restored) holds entries this
-         * database lost. Format 1 has one chain per kiosk in the audit
-         * table, so they cannot be taken back here yet (chain format 2:
-         * epoch columns). They are safe at the central. */
+         * database lost: they are not taken back (their folios would come
+         * back behind this kiosk's folio counter, which goes on from the
+         * copy's). They are safe at the central and at every other kiosk. */
         x->n->own_skipped++;
         return STORE_OK;
     }
@@ -637,11 +719,18 @@ static int take_entry(store *s, apply_ctx *x, const in_entry *e)
     if (strcmp(want, e->hash) != 0)
         return store_fail(s, STORE_INVALID, "kiosk %s, position %lld: the entry does not hash to itself; it was "
                           "altered", e->kiosk, (long long)e->pos);
-    if (e->format != STORE_CHAIN_FORMAT)
-        return store_fail(s, STORE_INVALID, "kiosk %s writes chain format %d; this program keeps format %d "
-                          "(update it)", e->kiosk, e->format, STORE_CHAIN_FORMAT);
-    sqlite3_stmt *st = store_stmt(s, sql_audit);
+    sqlite3_stmt *st = store_stmt(s, sql_format);
     if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, e->kiosk);
+    if ((rc = store_one_row(s, st, "read chains")))
+        return rc;
+    int last_format = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (e->format < last_format)
+        return store_fail(s, STORE_INVALID, "kiosk %s, position %lld: format %d after format %d entries; the entry "
+                          "was altered or slipped in", e->kiosk, (long long)e->pos, e->format, last_format);
+    if (!(st = store_stmt(s, sql_audit)))
         return STORE_ERROR;
     store_bind_text(st, 1, e->kiosk);
     sqlite3_bind_int64(st, 2, e->at);
@@ -650,6 +739,9 @@ static int take_entry(store *s, apply_ctx *x, const in_entry *e)
     store_bind_text(st, 5, e->content);
     store_bind_text(st, 6, e->prev);
     store_bind_text(st, 7, e->hash);
+    sqlite3_bind_int(st, 8, e->format);
+    store_bind_text(st, 9, e->epoch);
+    sqlite3_bind_int64(st, 10, e->pos);
     if ((rc = store_exec_stmt(s, st, "save audit entry")))
         return rc;
     int64_t seq = sqlite3_last_insert_rowid(s->db);
@@ -671,6 +763,7 @@ static int take_entry(store *s, apply_ctx *x, const in_entry *e)
     store_bind_text(st, 2, e->epoch);
     sqlite3_bind_int64(st, 3, e->pos);
     store_bind_text(st, 4, e->hash);
+    sqlite3_bind_int(st, 5, e->format);
     if ((rc = store_exec_stmt(s, st, "save chains")))
         return rc;
     x->n->entries++;
@@ -780,66 +873,93 @@ static int take_signatures(store *s, const char *arr)
     return STORE_OK;
 }
 
-/* Adds the units of a page or bundle this database lacks (never changes
- * one it has: units are not audited yet, see db/central/README.md). */
-static int take_units(store *s, const char *arr)
+/* Adds the units of a page or bundle this database lacks, each with an
+ * entry of this kiosk's chain (store_unit_put_at). A unit this database
+ * holds is never changed: a unit (its name and time zone) is each kiosk's
+ * own setting, and another kiosk's unit entries are kept in its chain, not
+ * applied (README, "Rules"; the central flags a kiosk whose unit differs
+ * from the one it holds). */
+static int take_units(store *s, const char *arr, int64_t now)
 {
-    static const char sql[] = "INSERT OR IGNORE INTO unit(code, name, timezone) SELECT value->>'code', "
-                              "ifnull(value->>'name', value->>'code'), ifnull(value->>'timezone', ?2) "
-                              "FROM json_each(?1) WHERE value->>'code' IS NOT NULL";
+    static const char sql[] = "SELECT value->>'code', ifnull(value->>'name', value->>'code'), "
+                              "ifnull(value->>'timezone', '') FROM json_each(?1) j WHERE value->>'code' IS NOT NULL "
+                              "AND NOT EXISTS (SELECT 1 FROM unit u WHERE u.code = j.value->>'code') ORDER BY 1";
+    struct unit_row {
+        char code[STORE_UNIT_CODE_LEN * 2], name[STORE_UNIT_NAME_LEN * 2], tz[STORE_TZ_LEN * 2];
+    } *units = NULL;
+    size_t n = 0, cap = 0;
     if (!arr)
         return STORE_OK;
-    sqlite3_stmt *st = store_stmt(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    store_bind_text(st, 1, arr);
-    store_bind_text(st, 2, CK_DEFAULT_TZ);
-    return store_exec_stmt(s, st, "save units");
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), code = STORE_OK;
+    if (rc != SQLITE_OK)
+        return store_sqlerr(s, rc, "read units");
+    sqlite3_bind_text(st, 1, arr, -1, SQLITE_STATIC);
+    /* Read first, then write (an append must not run inside the walk). */
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            void *g = realloc(units, (cap = cap ? cap * 2 : 8) * sizeof *units);
+            if (!g) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            units = g;
+        }
+        store_col_text(st, 0, units[n].code, sizeof units[n].code);
+        store_col_text(st, 1, units[n].name, sizeof units[n].name);
+        store_col_text(st, 2, units[n].tz, sizeof units[n].tz);
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        code = rc == SQLITE_NOMEM ? store_fail(s, STORE_ERROR, "out of memory") : store_sqlerr(s, rc, "read units");
+    for (size_t i = 0; code == STORE_OK && i < n; i++)
+        code = store_unit_put_at(s, units[i].code, units[i].name, units[i].tz, now);
+    free(units);
+    return code;
 }
 
-/* Takes a signed head of another kiosk: its signature must verify when the
- * key is known here; its hash must be the one held at its position. */
+/* Takes a signed head of another kiosk: its signature must verify with
+ * the key held here (a head of a kiosk whose key is unknown here is
+ * counted, not stored); its hash must be the one held at its position. It
+ * is kept for good (signed_head_log, source "sync" or "bundle"): audit
+ * verify wants every other kiosk's chain to end at a head its key signed. */
 static int take_head(store *s, apply_ctx *x, const char *kiosk, const char *epoch, int64_t pos, const char *hash,
                      int64_t signed_at, const char *sig_b64)
 {
-    static const char sql[] = "INSERT OR IGNORE INTO sync_head(kiosk_id, epoch, pos, hash, signed_at, signature, "
-                              "verified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-    unsigned char sig[64], pk[32];
+    store_signed_head h;
+    unsigned char pk[32];
     size_t len = 0;
     char held[UTIL_SHA256_HEX];
     if (strcmp(kiosk, s->kiosk_id) == 0)
         return STORE_OK;
-    if (!sig_b64 || sodium_base642bin(sig, sizeof sig, sig_b64, strlen(sig_b64), "\r\n ", &len, NULL,
-                                      sodium_base64_VARIANT_ORIGINAL) != 0 || len != 64 || strlen(hash) != 64)
+    memset(&h, 0, sizeof h);
+    if (!sig_b64 || sodium_base642bin(h.sig, sizeof h.sig, sig_b64, strlen(sig_b64), "\r\n ", &len, NULL,
+                                      sodium_base64_VARIANT_ORIGINAL) != 0 || len != 64 || strlen(hash) != 64 ||
+        strlen(epoch) != 36 || pos < 0 || !util_is_token(kiosk) || strlen(kiosk) >= STORE_KIOSK_ID_LEN)
         return store_fail(s, STORE_INVALID, "kiosk %s: malformed signed head at position %lld", kiosk, (long long)pos);
-    int verified = 0, rc = store_key_get(s, kiosk, pk);
-    if (rc == STORE_OK) {
-        if ((rc = store_head_verify(s, kiosk, epoch, pos, hash, signed_at, sig)))
-            return rc;
-        verified = 1;
-    } else if (rc != STORE_NOTFOUND) {
-        return rc;
-    } else {
+    util_strlcpy(h.h.kiosk_id, kiosk, sizeof h.h.kiosk_id);
+    util_strlcpy(h.h.epoch, epoch, sizeof h.h.epoch);
+    h.h.pos = pos;
+    util_strlcpy(h.h.hash, hash, sizeof h.h.hash);
+    h.signed_at = signed_at;
+    util_strlcpy(h.source, x->bundle ? "bundle" : "sync", sizeof h.source);
+    int rc = store_key_get(s, kiosk, pk);
+    if (rc == STORE_NOTFOUND) {
         x->n->unverified++;
+        return STORE_OK;
     }
+    if (rc)
+        return rc;
     if ((rc = held_hash(s, kiosk, epoch, pos, held)))
         return rc;
     if (held[0] && strcmp(held, hash) != 0)
         return store_fail(s, STORE_INVALID, "kiosk %s signed a head at position %lld that differs from the chain "
                           "held here", kiosk, (long long)pos);
-    sqlite3_stmt *st = store_stmt(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    store_bind_text(st, 1, kiosk);
-    store_bind_text(st, 2, epoch);
-    sqlite3_bind_int64(st, 3, pos);
-    store_bind_text(st, 4, hash);
-    sqlite3_bind_int64(st, 5, signed_at);
-    sqlite3_bind_blob(st, 6, sig, 64, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 7, verified);
-    if ((rc = store_exec_stmt(s, st, "save signed head")))
+    int64_t before = sqlite3_total_changes(s->db);
+    if ((rc = store_signed_head_put(s, &h)))
         return rc;
-    x->n->heads += sqlite3_changes(s->db);
+    x->n->heads += sqlite3_total_changes(s->db) > before;
     return STORE_OK;
 }
 
@@ -938,7 +1058,7 @@ int store_sync_apply(store *s, const char *central, const char *page, int64_t no
         goto out;
     }
     x.bases = bases;
-    if ((rc = take_units(s, units)) || (rc = take_signatures(s, sigs)) ||
+    if ((rc = take_units(s, units, now)) || (rc = take_signatures(s, sigs)) ||
         (rc = take_entries(s, &x, sql_entries, page)) || (rc = retry_pending(s, &x)) ||
         (rc = take_heads(s, &x, sql_heads, page)))
         goto out;
@@ -964,27 +1084,39 @@ out:
 
 /* ---- bundles ---- */
 
-int store_bundle_build(store *s, const unsigned char sk[64], int64_t now, char **json)
+int store_bundle_build(store *s, int64_t now, char **json)
 {
-    /* This kiosk's chain (all of it, with a head signed now), then every
-     * chain of another kiosk held here with its signed heads. */
+    /* This kiosk's chains: every epoch of it held here, oldest first, each
+     * with the base it continues from and the signed heads held of it (the
+     * current epoch with its head signed now, up to that head), then every
+     * chain of another kiosk held here with its signed heads. Entries with
+     * their position and format. */
     static const char sql[] =
+        "WITH own AS (SELECT epoch, min(seq) AS first FROM audit WHERE kiosk_id = ?1 GROUP BY epoch "
+        "UNION ALL SELECT ?5, 9223372036854775807 WHERE NOT EXISTS (SELECT 1 FROM audit WHERE kiosk_id = ?1 "
+        "AND epoch = ?5)), "
+        "ownc AS (SELECT o.epoch, o.first, CASE WHEN o.epoch = ?5 THEN json(?6) ELSE (SELECT json_object('epoch', "
+        "p.epoch, 'seq', p.pos, 'hash', p.hash) FROM audit f JOIN audit p ON p.kiosk_id = f.kiosk_id AND p.pos = "
+        "f.pos - 1 AND p.hash = f.prev_hash WHERE f.seq = o.first AND f.pos > 1 LIMIT 1) END AS base FROM own o) "
         "SELECT json_object('format', 1, 'type', 'cepci-bundle', 'kiosk', ?1, 'institution', ?2, 'created_at', ?3, "
         "'chain_format', ?4, 'chains', (SELECT json_group_array(json(c)) FROM ("
-        "SELECT 0 AS o, '' AS k, 0 AS b, json_object('kiosk', ?1, 'epoch', ?5, 'epoch_base', json(?6), "
-        "'entries', (SELECT json_group_array(json_object('seq', pos, 'at', at, 'kind', kind, 'uuid', record_uuid, "
-        "'content', content, 'prev_hash', prev_hash, 'hash', hash)) FROM (SELECT row_number() OVER (ORDER BY seq) "
-        "AS pos, * FROM audit WHERE kiosk_id = ?1 ORDER BY seq) WHERE pos > ?9), "
-        "'heads', json_array(json_object('seq', ?7, 'hash', ?8, 'signed_at', ?3, 'signature', ?10))) AS c "
+        "SELECT 0 AS o, o.first AS k, 0 AS b, json_object('kiosk', ?1, 'epoch', o.epoch, 'epoch_base', json(o.base), "
+        "'entries', (SELECT json_group_array(json_object('seq', pos, 'format', format, 'at', at, 'kind', kind, "
+        "'uuid', record_uuid, 'content', content, 'prev_hash', prev_hash, 'hash', hash)) FROM (SELECT * FROM audit "
+        "WHERE kiosk_id = ?1 AND epoch = o.epoch AND (o.epoch <> ?5 OR pos <= ?7) ORDER BY seq)), "
+        "'heads', (SELECT json_group_array(json_object('seq', h.pos, 'hash', h.hash, 'signed_at', h.signed_at, "
+        "'signature', ck_b64(h.signature))) FROM (SELECT pos, hash, signed_at, signature FROM signed_head "
+        "WHERE kiosk_id = ?1 AND epoch = o.epoch AND o.epoch <> ?5 UNION ALL SELECT ?7, ?8, ?3, ck_unb64(?10) "
+        "WHERE o.epoch = ?5 ORDER BY 1, 3) h)) AS c FROM ownc o "
         "UNION ALL SELECT 1, k.kiosk_id || ' ' || k.epoch, k.base_pos, json_object('kiosk', k.kiosk_id, "
         "'epoch', k.epoch, 'epoch_base', CASE WHEN k.base_pos > 0 THEN json_object('epoch', k.parent_epoch, "
         "'seq', k.base_pos, 'hash', k.base_hash) END, "
-        "'entries', (SELECT json_group_array(json_object('seq', x.pos, 'at', v.at, 'kind', v.kind, 'uuid', "
-        "v.record_uuid, 'content', v.content, 'prev_hash', v.prev_hash, 'hash', v.hash)) FROM (SELECT * FROM "
-        "sync_entry x WHERE x.kiosk_id = k.kiosk_id AND x.epoch = k.epoch ORDER BY x.pos) x JOIN audit v ON "
-        "v.seq = x.audit_seq), "
+        "'entries', (SELECT json_group_array(json_object('seq', x.pos, 'format', v.format, 'at', v.at, "
+        "'kind', v.kind, 'uuid', v.record_uuid, 'content', v.content, 'prev_hash', v.prev_hash, 'hash', v.hash)) "
+        "FROM (SELECT * FROM sync_entry x WHERE x.kiosk_id = k.kiosk_id AND x.epoch = k.epoch ORDER BY x.pos) x "
+        "JOIN audit v ON v.seq = x.audit_seq), "
         "'heads', (SELECT json_group_array(json_object('seq', h.pos, 'hash', h.hash, 'signed_at', h.signed_at, "
-        "'signature', ck_b64(h.signature))) FROM (SELECT * FROM sync_head h WHERE h.kiosk_id = k.kiosk_id AND "
+        "'signature', ck_b64(h.signature))) FROM (SELECT * FROM signed_head h WHERE h.kiosk_id = k.kiosk_id AND "
         "h.epoch = k.epoch ORDER BY h.pos, h.signed_at) h)) "
         "FROM sync_chain k ORDER BY 1, 3, 2)), "
         "'signatures', (SELECT json_group_array(json_object('uuid', g.uuid, 'kiosk', g.kiosk_id, "
@@ -995,27 +1127,22 @@ int store_bundle_build(store *s, const unsigned char sk[64], int64_t now, char *
         "(SELECT * FROM unit ORDER BY code)), "
         "'keys', (SELECT json_group_array(json_object('kiosk', kiosk_id, 'public_key', ck_b64(public_key), "
         "'institution', institution, 'unit', unit_code)) FROM (SELECT * FROM kiosk_key ORDER BY kiosk_id)))";
-    store_chain_head h;
+    store_signed_head sh;
     char inst[256] = "", base[512] = "", b64[128];
     *json = NULL;
     int rc = store_sync_ready(s);
     if (rc)
         return rc;
-    /* The epoch is created on first use: a write. */
-    if ((rc = store_begin(s)))
+    /* The head handed out, signed and kept like an export's: refused on
+     * top of a chain head this kiosk's key does not cover. */
+    if ((rc = store_audit_sign_head(s, "sync", now, &sh)))
         return rc;
-    if ((rc = store_sync_head(s, &h)) || (rc = store_commit(s))) {
-        store_rollback(s);
-        return rc;
-    }
+    sodium_bin2base64(b64, sizeof b64, sh.sig, sizeof sh.sig, sodium_base64_VARIANT_ORIGINAL);
     store_snapshot_begin(s);
-    if ((rc = store_sync_head(s, &h)))
-        goto out;
     store_meta_get(s, "institution", inst, sizeof inst);
-    if (h.base_pos > 0)
-        snprintf(base, sizeof base, "{\"epoch\":\"%s\",\"seq\":%lld,\"hash\":\"%s\"}", h.base_epoch,
-                 (long long)h.base_pos, h.base_hash);
-    store_sync_sign_head(s, h.epoch, h.pos, h.hash, now, sk, b64);
+    if (s->base_pos > 0)
+        snprintf(base, sizeof base, "{\"epoch\":\"%s\",\"seq\":%lld,\"hash\":\"%s\"}", s->base_epoch,
+                 (long long)s->base_pos, s->base_hash);
     sqlite3_stmt *st;
     if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK) {
         rc = store_sqlerr(s, rc, "build the bundle");
@@ -1025,11 +1152,10 @@ int store_bundle_build(store *s, const unsigned char sk[64], int64_t now, char *
     store_bind_text(st, 2, inst);
     sqlite3_bind_int64(st, 3, now);
     sqlite3_bind_int(st, 4, STORE_CHAIN_FORMAT);
-    store_bind_text(st, 5, h.epoch);
+    store_bind_text(st, 5, sh.h.epoch);
     store_bind_text(st, 6, base[0] ? base : NULL);
-    sqlite3_bind_int64(st, 7, h.pos);
-    store_bind_text(st, 8, h.hash);
-    sqlite3_bind_int64(st, 9, h.base_pos);
+    sqlite3_bind_int64(st, 7, sh.h.pos);
+    store_bind_text(st, 8, sh.h.hash);
     store_bind_text(st, 10, b64);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && !(*json = store_col_dup(st, 0)))
@@ -1041,34 +1167,75 @@ out:
     return rc;
 }
 
-/* This kiosk's own chain in a bundle: every entry must be the one held
- * here (a bundle made from this database, or from one that imported it). */
+/* The public keys of a bundle this database lacks, each trusted with an
+ * entry of this kiosk's chain (store_key_put). */
+static int take_keys(store *s, const char *json, int64_t now)
+{
+    static const char sql[] =
+        "SELECT value->>'kiosk', ck_unb64(value->>'public_key'), ifnull(value->>'institution', ''), "
+        "ifnull(value->>'unit', '') FROM json_each(?1, '$.keys') j WHERE length(value->>'kiosk') = 7 "
+        "AND length(ck_unb64(value->>'public_key')) = 32 AND NOT EXISTS (SELECT 1 FROM kiosk_key k "
+        "WHERE k.kiosk_id = j.value->>'kiosk') ORDER BY 1";
+    struct key_row {
+        char kiosk[STORE_KIOSK_ID_LEN];
+        unsigned char pk[32];
+        char inst[256], unit[STORE_UNIT_CODE_LEN * 2];
+    } *keys = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), code = STORE_OK;
+    if (rc != SQLITE_OK)
+        return store_sqlerr(s, rc, "read the bundle");
+    sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+    /* Read first, then write (an append must not run inside the walk). */
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            void *g = realloc(keys, (cap = cap ? cap * 2 : 8) * sizeof *keys);
+            if (!g) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            keys = g;
+        }
+        store_col_text(st, 0, keys[n].kiosk, sizeof keys[n].kiosk);
+        memcpy(keys[n].pk, sqlite3_column_blob(st, 1), 32);
+        store_col_text(st, 2, keys[n].inst, sizeof keys[n].inst);
+        store_col_text(st, 3, keys[n].unit, sizeof keys[n].unit);
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        code = rc == SQLITE_NOMEM ? store_fail(s, STORE_ERROR, "out of memory") : store_sqlerr(s, rc, "read the bundle");
+    for (size_t i = 0; code == STORE_OK && i < n; i++)
+        code = store_key_put(s, keys[i].kiosk, keys[i].pk, keys[i].inst, keys[i].unit, now);
+    free(keys);
+    return code;
+}
+
+/* This kiosk's own chains in a bundle: every entry held here must be the
+ * one in the bundle (a bundle made from this database, or from one that
+ * imported it); those not held here (this database is an older copy of
+ * its chain) are skipped. */
 static int check_own(store *s, const char *json, store_sync_counts *n)
 {
     static const char sql[] =
-        "SELECT e.value->>'seq', e.value->>'hash', c.value->>'epoch' FROM json_each(?1, '$.chains') c, "
-        "json_each(c.value, '$.entries') e WHERE c.value->>'kiosk' = ?2";
-    store_chain_head h;
-    int rc = store_sync_head(s, &h);
-    if (rc)
-        return rc;
+        "SELECT e.value->>'seq', e.value->>'hash', v.hash FROM json_each(?1, '$.chains') c, "
+        "json_each(c.value, '$.entries') e LEFT JOIN audit v ON v.kiosk_id = ?2 AND v.epoch = c.value->>'epoch' "
+        "AND v.pos = CAST(e.value->>'seq' AS INTEGER) WHERE c.value->>'kiosk' = ?2";
     sqlite3_stmt *st;
-    if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK)
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), code = STORE_OK;
+    if (rc != SQLITE_OK)
         return store_sqlerr(s, rc, "read the bundle");
     sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
     store_bind_text(st, 2, s->kiosk_id);
-    int code = STORE_OK;
     while (!code && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t pos = sqlite3_column_int64(st, 0);
         const char *hash = (const char *)sqlite3_column_text(st, 1);
-        char mine[UTIL_SHA256_HEX];
-        if (pos > h.pos) {
-            n->own_skipped++; /* this database is an older copy of its chain */
-            continue;
-        }
-        if ((code = store_sync_hash_at(s, pos, mine)) == STORE_OK && (!hash || strcmp(hash, mine) != 0))
+        const char *mine = (const char *)sqlite3_column_text(st, 2);
+        if (!mine)
+            n->own_skipped++;
+        else if (!hash || strcmp(hash, mine) != 0)
             code = store_fail(s, STORE_INVALID, "the bundle holds this kiosk's own chain (%s), different at "
-                              "position %lld", s->kiosk_id, (long long)pos);
+                              "position %lld", s->kiosk_id, (long long)sqlite3_column_int64(st, 0));
     }
     sqlite3_finalize(st);
     if (code)
@@ -1089,11 +1256,6 @@ int store_bundle_apply(store *s, const char *json, const char *exporter, int64_t
     static const char sql_keydiff[] =
         "SELECT k.kiosk_id FROM json_each(?1, '$.keys') j JOIN kiosk_key k ON k.kiosk_id = j.value->>'kiosk' "
         "WHERE k.public_key IS NOT ck_unb64(j.value->>'public_key') LIMIT 1";
-    static const char sql_keys[] =
-        "INSERT OR IGNORE INTO kiosk_key(kiosk_id, public_key, institution, unit_code, added_at) "
-        "SELECT value->>'kiosk', ck_unb64(value->>'public_key'), ifnull(value->>'institution', ''), "
-        "ifnull(value->>'unit', ''), ?2 FROM json_each(?1, '$.keys') WHERE length(value->>'kiosk') = 7 "
-        "AND length(ck_unb64(value->>'public_key')) = 32";
     static const char sql_unknown[] =
         "SELECT DISTINCT value->>'kiosk' FROM json_each(?1, '$.chains') WHERE value->>'kiosk' <> ?2 AND "
         "NOT EXISTS (SELECT 1 FROM kiosk_key k WHERE k.kiosk_id = value->>'kiosk') LIMIT 1";
@@ -1108,7 +1270,7 @@ int store_bundle_apply(store *s, const char *json, const char *exporter, int64_t
         "h.value->>'signature' FROM json_each(?1, '$.chains') c, json_each(c.value, '$.heads') h "
         "ORDER BY c.key, h.key";
     char *sigs = NULL, *units = NULL, *bases = NULL;
-    apply_ctx x = {.now = now, .n = n};
+    apply_ctx x = {.now = now, .n = n, .bundle = 1};
     int rc = store_sync_ready(s);
     if (rc || (rc = store_begin(s)))
         return rc;
@@ -1151,13 +1313,7 @@ int store_bundle_apply(store *s, const char *json, const char *exporter, int64_t
     }
     if (rc != STORE_NOTFOUND)
         goto out;
-    if (!(st = store_stmt(s, sql_keys))) {
-        rc = STORE_ERROR;
-        goto out;
-    }
-    sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    if ((rc = store_exec_stmt(s, st, "save public keys")))
+    if ((rc = take_keys(s, json, now)))
         goto out;
     /* Every chain's kiosk must be known here, or nothing is taken. */
     if (!(st = store_stmt(s, sql_unknown))) {
@@ -1187,7 +1343,7 @@ int store_bundle_apply(store *s, const char *json, const char *exporter, int64_t
     sqlite3_reset(st);
     x.bases = bases;
     if ((rc = json_member(s, json, "$.signatures", &sigs)) || (rc = json_member(s, json, "$.units", &units)) ||
-        (rc = check_own(s, json, n)) || (rc = take_units(s, units)) || (rc = take_signatures(s, sigs)) ||
+        (rc = check_own(s, json, n)) || (rc = take_units(s, units, now)) || (rc = take_signatures(s, sigs)) ||
         (rc = take_entries(s, &x, sql_entries, json)) || (rc = retry_pending(s, &x)) ||
         (rc = take_heads(s, &x, sql_heads, json)) || (rc = store_commit(s)))
         goto out;
