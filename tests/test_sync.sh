@@ -340,6 +340,34 @@ check "replay: kiosk rows unchanged" "$(local_rows A)" "$before_a"
 check "replay: central rows unchanged but the late head" "$(central_rows | cut -d' ' -f1-5)" "$(cut -d' ' -f1-5 <<<"$before_c")"
 check "replay: central audit verify still in order" "$("$B" central audit verify --url "$OWN" | grep -c 'todo en orden')" 1
 
+# ---- a database restored from a backup made before its records reached
+# the central: its new epoch continues from the copy's head, which the
+# central does not hold yet; the sync sends the parent epoch up to there
+# first, then the new one. What the lost database recorded after the copy
+# and never sent is lost (the backup is older); nothing else.
+"$B" --db "$T/H.db" init --institution "$INST" --unit SCLC >/dev/null
+ck H roster import "$T/a.csv" >/dev/null
+ck H keys export "$T/H.keys" 2>/dev/null
+psql_as ck_admin postgres -q -c "CREATE ROLE k_h LOGIN IN ROLE cepci_kiosk"
+"$B" central enroll "$T/H.keys" --role k_h --url "$OWN" >/dev/null
+KH=$(sqlite3 "$T/H.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+tick; EH=$(ck H event add --title "Respaldo" --kind taller --topics etica --unit SCLC --start "2025-09-01 10:00" --no-signature)
+ck H event open "$EH" >/dev/null
+tick; ck H checkin "$EH" 1001 >/dev/null
+mkdir -p "$T/respaldos"
+ck H backup "$T/respaldos" >/dev/null
+tick; ck H checkin "$EH" 1002 >/dev/null       # after the copy: lost with the database
+rm -f "$T/H.db" "$T/H.db-wal" "$T/H.db-shm"
+cp "$(ls "$T"/respaldos/*.db | head -n 1)" "$T/H.db"
+check "the restored database verifies" "$(ck H audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
+tick; ck H checkin "$EH" 1003 >/dev/null
+check "its first sync sends the parent epoch, then the new one" \
+    "$(ck H sync --url "$(url H)" >/dev/null && q -c "SELECT count(*) || ' ' || count(DISTINCT epoch_no) FROM ck.audit_entry WHERE kiosk_id = '$KH'")" \
+    "$(sqlite3 "$T/H.db" "SELECT count(*) || ' ' || count(DISTINCT epoch) FROM audit WHERE kiosk_id = '$KH'")"
+check "... the central holds its check-ins before and after the copy" \
+    "$(q -c "SELECT string_agg(employee_no, ' ' ORDER BY employee_no) FROM ck.attendance WHERE kiosk_id = '$KH'")" "1001 1003"
+check "... and central audit verify finds nothing" "$("$B" central audit verify --url "$OWN" | grep -c 'todo en orden')" 1
+
 # ---- tampered kiosk databases after their records reached the central
 ck B sync --url "$(url B)" >/dev/null
 own_pos() { sqlite3 "$T/$1.db" "SELECT max(pos) FROM audit WHERE kiosk_id = (SELECT value FROM meta WHERE key = 'kiosk_id')"; }
@@ -377,6 +405,7 @@ fails "central audit verify exits non-zero" "hallazgo" "$B" central audit verify
 # A: its two newest entries gone after they reached the central (the
 # database replaced by an older copy of its file).
 sqlite3 "$T/A.db" ".backup '$T/A.old.db'"
+posA0=$(own_pos A)
 tick; ck A checkin "$EA" 1006 >/dev/null; tick; ck A checkin "$EA" 1007 >/dev/null
 ck A sync --url "$(url A)" >/dev/null
 posA=$(own_pos A)
@@ -385,7 +414,7 @@ check "A's sync goes on under a new epoch" "$(ck A sync --url "$(url A)" | grep 
 KA=$(sqlite3 "$T/A.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
 out=$("$B" central audit verify --url "$OWN" 2>&1 || true)
 check "central audit verify names A and the lost positions" \
-    "$(grep -c "quiosco $KA, posición $((posA - 1)): su base de datos perdió las posiciones $((posA - 1)) a $posA" <<<"$out")" 1
+    "$(grep -c "quiosco $KA, posición $((posA0 + 1)): su base de datos perdió las posiciones $((posA0 + 1)) a $posA" <<<"$out")" 1
 check "the deleted records are still at the central" \
     "$(q -c "SELECT count(*) FROM ck.attendance WHERE employee_no IN ('1006', '1007')")" 2
 

@@ -80,21 +80,15 @@ static const char *reason_text(const char *reason)
     return reason;
 }
 
-/* Sends one batch in its own transaction; on "accepted" after COMMIT the
- * mark moves. Returns 0, 1 when nothing was left to send, or -1. */
-static int push_one(store *s, central_conn *c, central_sync_result *r, const central_sync_opts *o, int force_head,
-                    char *err, size_t errlen)
+/* Sends batch json (freed here) in its own transaction: BEGIN; ingest;
+ * COMMIT. Returns 0 with *ack and *stored once COMMIT returned and the
+ * central accepted it, or -1 with one line (a batch kept aside names its
+ * reason and position). */
+static int send_batch(store *s, central_conn *c, char *json, int64_t *ack, int64_t *stored, char *err, size_t errlen)
 {
     static const char sql[] =
         "SELECT x->>'status', x->>'ack', x->'stored'->>'entries', x->>'reason', x->>'position', x->>'detail' "
         "FROM ck.ingest($1::jsonb) x";
-    char *json = NULL;
-    store_sync_batch_info b;
-    int rc = store_sync_batch(s, r->central, o->batch > 0 ? o->batch : 5000, o->now, force_head, &json, &b);
-    if (rc == STORE_NOTFOUND)
-        return 1;
-    if (rc)
-        return central_fail(err, errlen, "no se pudo preparar el envío: %s", store_errmsg(s));
     if (central_command(c, "BEGIN", err, errlen) != 0) {
         free(json);
         return -1;
@@ -112,13 +106,12 @@ static int push_one(store *s, central_conn *c, central_sync_result *r, const cen
                          "central enroll ARCHIVO (de keys export); no se guardó nada", store_kiosk_id(s));
         return -1;
     }
-    char status[16], reason[32], detail[256];
+    char status[16], reason[32];
     util_strlcpy(status, central_val(res, 0, 0), sizeof status);
-    int64_t ack = strtoll(central_val(res, 0, 1), NULL, 10);
-    int64_t stored = strtoll(central_val(res, 0, 2), NULL, 10);
+    *ack = strtoll(central_val(res, 0, 1), NULL, 10);
+    *stored = strtoll(central_val(res, 0, 2), NULL, 10);
     long long position = strtoll(central_val(res, 0, 4), NULL, 10);
     util_strlcpy(reason, central_val(res, 0, 3), sizeof reason);
-    util_strlcpy(detail, central_val(res, 0, 5), sizeof detail);
     PQclear(res);
     /* The answer counts only once COMMIT returned. */
     if (central_command(c, "COMMIT", err, errlen) != 0)
@@ -127,12 +120,73 @@ static int push_one(store *s, central_conn *c, central_sync_result *r, const cen
         return central_fail(err, errlen, "la central guardó aparte el envío de este quiosco (%s, posición %lld): "
                             "%s; no se aplicó nada de él. Avise a la persona coordinadora (cepci-kiosk central "
                             "audit verify)", reason, position, reason_text(reason));
+    return 0;
+}
+
+/* Sends one batch of this epoch; on "accepted" after COMMIT the mark
+ * moves. Returns 0, 1 when nothing was left to send, or -1. */
+static int push_one(store *s, central_conn *c, central_sync_result *r, const central_sync_opts *o, int force_head,
+                    char *err, size_t errlen)
+{
+    char *json = NULL;
+    store_sync_batch_info b;
+    int64_t ack = 0, stored = 0;
+    int rc = store_sync_batch(s, r->central, o->batch > 0 ? o->batch : 5000, o->now, force_head, &json, &b);
+    if (rc == STORE_NOTFOUND)
+        return 1;
+    if (rc)
+        return central_fail(err, errlen, "no se pudo preparar el envío: %s", store_errmsg(s));
+    if (send_batch(s, c, json, &ack, &stored, err, errlen) != 0)
+        return -1;
     if (store_sync_acked(s, r->central, &b, ack) != STORE_OK)
         return central_fail(err, errlen, "la central confirmó la posición %lld pero no se pudo anotar aquí: %s; se "
                             "reenviará (sin duplicar)", (long long)ack, store_errmsg(s));
     r->pushed += stored;
     r->batches++;
     return b.entries == 0 ? 1 : 0;
+}
+
+/* A database restored from a backup continues its chain under a new epoch
+ * from a position of its parent epoch: the central takes the new epoch
+ * only once it holds the parent up to there (CK003 otherwise). So the
+ * epochs it continues from go first, oldest first, each from what the
+ * central holds of it up to the position the next one starts from. */
+static int push_ancestors(store *s, central_conn *c, central_sync_result *r, const central_sync_opts *o, char *err,
+                          size_t errlen)
+{
+    static const char sql_held[] = "SELECT h->'held'->>'seq' FROM ck.hello($1, $2, NULL) h";
+    store_sync_epoch anc[16];
+    int n = 0;
+    if (store_sync_ancestors(s, anc, 16, &n) != STORE_OK)
+        return central_fail(err, errlen, "no se pudo leer la cadena de este quiosco: %s", store_errmsg(s));
+    for (int i = 0; i < n; i++) {
+        const char *hp[] = {store_kiosk_id(s), anc[i].epoch};
+        PGresult *res = central_query(c, sql_held, 2, hp, err, errlen);
+        if (!res)
+            return -1;
+        int64_t held = strtoll(central_val(res, 0, 0), NULL, 10);
+        PQclear(res);
+        for (;;) {
+            char *json = NULL;
+            store_sync_batch_info b;
+            int64_t ack = 0, stored = 0;
+            int rc = store_sync_batch_ancestor(s, &anc[i], held, o->batch > 0 ? o->batch : 5000, o->now, &json, &b);
+            if (rc == STORE_NOTFOUND)
+                break;
+            if (rc)
+                return central_fail(err, errlen, "no se pudo preparar el envío de la época anterior: %s",
+                                    store_errmsg(s));
+            if (send_batch(s, c, json, &ack, &stored, err, errlen) != 0)
+                return -1;
+            if (ack <= held)
+                return central_fail(err, errlen, "la central no avanzó en la época anterior %s (posición %lld)",
+                                    anc[i].epoch, (long long)ack);
+            held = ack;
+            r->pushed += stored;
+            r->batches++;
+        }
+    }
+    return 0;
 }
 
 static int pull_all(store *s, central_conn *c, central_sync_result *r, const central_sync_opts *o, char *err,
@@ -205,16 +259,17 @@ int central_sync(store *s, const char *db_path, const char *url, const central_s
     util_strlcpy(here, central_val(res, 0, 4), sizeof here);
     util_strlcpy(inst, central_val(res, 0, 5), sizeof inst);
     int64_t central_rx = strtoll(central_val(res, 0, 7), NULL, 10);
-    rc = take_keys(s, central_val(res, 0, 6), inst, o->now, err, errlen);
+    char *keys = strdup(central_val(res, 0, 6));
     PQclear(res);
-    rc = rc ? -1 : 0;
-    if (rc)
+    if (!keys) {
+        central_fail(err, errlen, "sin memoria");
         goto out;
-    rc = -1;
+    }
     store_meta_get(s, "institution", local_inst, sizeof local_inst);
     if (strcmp(inst, local_inst) != 0) {
         central_fail(err, errlen, "este quiosco es de \"%s\" y la central lo tiene inscrito en \"%s\"; no se "
                      "sincronizó nada", local_inst, inst);
+        free(keys);
         goto out;
     }
     r->skew = o->now - central_now;
@@ -222,9 +277,23 @@ int central_sync(store *s, const char *db_path, const char *url, const central_s
         store_sync_cursor_check(s, r->central, central_rx) != STORE_OK ||
         store_sync_reconcile(s, r->central, held, held_hash, here, &outcome) != STORE_OK) {
         central_fail(err, errlen, "no se pudo anotar el estado de sincronización: %s", store_errmsg(s));
+        free(keys);
         goto out;
     }
     r->new_epoch = outcome == STORE_SYNC_NEW_EPOCH;
+    /* The institution's keys, each new one trusted with an entry of this
+     * chain: only now, after the reconcile (a database that is an older
+     * copy of its chain has begun its new epoch: a write before would fork
+     * the chain the central holds). */
+    rc = take_keys(s, keys, inst, o->now, err, errlen);
+    free(keys);
+    if (rc) {
+        rc = -1;
+        goto out;
+    }
+    rc = -1;
+    if (push_ancestors(s, &c, r, o, err, errlen) != 0)
+        goto out;
     /* A new epoch is told to the central at once, even with no entries. */
     int force = r->new_epoch;
     for (;;) {

@@ -598,6 +598,28 @@ typedef struct store_sync_batch_info {
 } store_sync_batch_info;
 int store_sync_batch(store *s, const char *central, int max, int64_t now, int force_head, char **json,
                      store_sync_batch_info *info);
+/* The epochs of this kiosk's chain that this database's epoch continues
+ * from (a database restored from a backup: its epoch's base is in its
+ * parent), oldest first, at most max, each with the position and hash the
+ * next one's base takes from it (end) and its own base (base_epoch "" and
+ * base_pos 0 for a first epoch). Only epochs this database holds entries
+ * of. The central must hold each up to its end before it takes the next
+ * (CK003): central_sync pushes them first with store_sync_batch_ancestor. */
+typedef struct store_sync_epoch {
+    char epoch[UTIL_UUID_LEN];
+    char base_epoch[UTIL_UUID_LEN];
+    int64_t base_pos;
+    char base_hash[UTIL_SHA256_HEX];
+    int64_t end_pos;
+    char end_hash[UTIL_SHA256_HEX];
+} store_sync_epoch;
+int store_sync_ancestors(store *s, store_sync_epoch *out, int max, int *n);
+/* A push batch of ancestor epoch e's entries after position from (the
+ * central holds up to there; at least its base), up to its end, at most
+ * max, as store_sync_batch; STORE_NOTFOUND when from is at the end. No
+ * mark moves (the central's answer says where it stands). */
+int store_sync_batch_ancestor(store *s, const store_sync_epoch *e, int64_t from, int max, int64_t now, char **json,
+                              store_sync_batch_info *info);
 /* After the central COMMITted batch b and answered ack: the mark moves. */
 int store_sync_acked(store *s, const char *central, const store_sync_batch_info *b, int64_t ack);
 

@@ -452,21 +452,88 @@ static int units_json(store *s, char **out)
     return *out ? STORE_OK : store_fail(s, STORE_ERROR, "out of memory");
 }
 
-int store_sync_batch(store *s, const char *central, int max, int64_t now, int force_head, char **json,
-                     store_sync_batch_info *info)
+/* The batch JSON of entries (a JSON array, its last at last_pos with
+ * last_hash; seq range (from_seq, last_seq] of this kiosk for the strokes)
+ * of epoch (base: its epoch_base JSON or ""), with the head at last_pos
+ * signed at now, into *json. */
+static int batch_build(store *s, const char *epoch, const char *base, const char *entries, int64_t from_seq,
+                       int64_t last_seq, int64_t last_pos, const char *last_hash, int64_t now, char **json)
 {
-    /* This epoch's entries after the mark, by seq (the audit_kiosk index),
-     * each with the position and format it was written with. */
-    static const char sql_entries[] =
-        "WITH b AS (SELECT seq, pos, at, kind, record_uuid, content, prev_hash, hash, format FROM audit "
-        "WHERE kiosk_id = ?1 AND seq > ?3 AND epoch = ?2 ORDER BY seq LIMIT ?4) "
-        "SELECT json_group_array(json_object('seq', pos, 'format', format, 'at', at, 'kind', kind, "
-        "'uuid', record_uuid, 'content', content, 'prev_hash', prev_hash, 'hash', hash)), count(*), max(pos), "
-        "max(seq), (SELECT hash FROM b ORDER BY seq DESC LIMIT 1), min(pos) FROM (SELECT * FROM b ORDER BY seq)";
     static const char sql_batch[] =
         "SELECT json_object('format', 1, 'chain_format', ?1, 'kiosk', ?2, 'institution', ?3, 'epoch', ?4, "
         "'epoch_base', json(?5), 'sent_at', ?6, 'audit', json(?7), 'signatures', json(?8), 'units', json(?9), "
         "'head', json_object('seq', ?10, 'hash', ?11, 'signed_at', ?6, 'signature', ?12))";
+    char *sigs = NULL, *units = NULL, inst[256] = "", b64[128];
+    sqlite3_stmt *st;
+    /* Signed only on top of a chain head this kiosk's key covers (a chain
+     * written outside the program is not laundered by a push). */
+    int rc = store_meta_trusted(s, "kiosk_id");
+    if (rc || (rc = sign_own(s, epoch, last_pos, last_hash, now, b64)) ||
+        (rc = batch_signatures(s, epoch, from_seq, last_seq, &sigs)) || (rc = units_json(s, &units)))
+        goto out;
+    store_meta_get(s, "institution", inst, sizeof inst);
+    if (!(st = store_stmt(s, sql_batch))) {
+        rc = STORE_ERROR;
+        goto out;
+    }
+    sqlite3_bind_int(st, 1, STORE_CHAIN_FORMAT);
+    store_bind_text(st, 2, s->kiosk_id);
+    store_bind_text(st, 3, inst);
+    store_bind_text(st, 4, epoch);
+    store_bind_text(st, 5, base[0] ? base : NULL);
+    sqlite3_bind_int64(st, 6, now);
+    store_bind_text(st, 7, entries);
+    store_bind_text(st, 8, sigs);
+    store_bind_text(st, 9, units);
+    sqlite3_bind_int64(st, 10, last_pos);
+    store_bind_text(st, 11, last_hash);
+    store_bind_text(st, 12, b64);
+    if ((rc = store_one_row(s, st, "build the batch")))
+        goto out;
+    *json = store_col_dup(st, 0);
+    sqlite3_reset(st);
+    if (!*json)
+        rc = store_fail(s, STORE_ERROR, "out of memory");
+out:
+    free(sigs);
+    free(units);
+    return rc;
+}
+
+/* Reads up to max entries of this kiosk's epoch by the statement st
+ * (bound by the caller; columns: the JSON array, count, max(pos),
+ * max(seq), last hash, min(pos)) into the batch fields. */
+static int batch_entries(store *s, sqlite3_stmt *st, char **entries, int64_t *count, int64_t *first_pos,
+                         int64_t *last_pos, int64_t *last_seq, char last_hash[UTIL_SHA256_HEX])
+{
+    int rc = store_one_row(s, st, "read the audit log");
+    if (rc)
+        return rc;
+    *count = sqlite3_column_int64(st, 1);
+    if (*count > 0) {
+        *entries = store_col_dup(st, 0);
+        *last_pos = sqlite3_column_int64(st, 2);
+        *last_seq = sqlite3_column_int64(st, 3);
+        store_col_text(st, 4, last_hash, UTIL_SHA256_HEX);
+        *first_pos = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_reset(st);
+    return *count > 0 && !*entries ? store_fail(s, STORE_ERROR, "out of memory") : STORE_OK;
+}
+
+/* The entries' JSON of a batch: position, format and the entry verbatim. */
+#define BATCH_ENTRIES                                                                                       \
+    "SELECT json_group_array(json_object('seq', pos, 'format', format, 'at', at, 'kind', kind, "            \
+    "'uuid', record_uuid, 'content', content, 'prev_hash', prev_hash, 'hash', hash)), count(*), max(pos), " \
+    "max(seq), (SELECT hash FROM b ORDER BY seq DESC LIMIT 1), min(pos) FROM (SELECT * FROM b ORDER BY seq)"
+
+int store_sync_batch(store *s, const char *central, int max, int64_t now, int force_head, char **json,
+                     store_sync_batch_info *info)
+{
+    /* This epoch's entries after the mark, by seq (the audit_kiosk index). */
+    static const char sql_entries[] =
+        "WITH b AS (SELECT seq, pos, at, kind, record_uuid, content, prev_hash, hash, format FROM audit "
+        "WHERE kiosk_id = ?1 AND seq > ?3 AND epoch = ?2 ORDER BY seq LIMIT ?4) " BATCH_ENTRIES;
     static const char sql_mark[] =
         "SELECT epoch, acked_pos, acked_seq, acked_hash FROM sync_central WHERE central = ?1";
     struct {
@@ -475,7 +542,7 @@ int store_sync_batch(store *s, const char *central, int max, int64_t now, int fo
         char hash[UTIL_SHA256_HEX];
     } m = {"", 0, 0, ""};
     store_chain_head h;
-    char *entries = NULL, *sigs = NULL, *units = NULL, base[512] = "", inst[256] = "", b64[128];
+    char *entries = NULL, base[512] = "";
     char last_hash[UTIL_SHA256_HEX] = "";
     int64_t count = 0, last_pos = 0, last_seq = 0, first_pos = 0;
     sqlite3_stmt *st;
@@ -516,17 +583,8 @@ int store_sync_batch(store *s, const char *central, int max, int64_t now, int fo
     store_bind_text(st, 2, h.epoch);
     sqlite3_bind_int64(st, 3, m.seq);
     sqlite3_bind_int(st, 4, max);
-    if ((rc = store_one_row(s, st, "read the audit log")))
+    if ((rc = batch_entries(s, st, &entries, &count, &first_pos, &last_pos, &last_seq, last_hash)))
         goto out;
-    count = sqlite3_column_int64(st, 1);
-    if (count > 0) {
-        entries = store_col_dup(st, 0);
-        last_pos = sqlite3_column_int64(st, 2);
-        last_seq = sqlite3_column_int64(st, 3);
-        store_col_text(st, 4, last_hash, sizeof last_hash);
-        first_pos = sqlite3_column_int64(st, 5);
-    }
-    sqlite3_reset(st);
     if (count == 0) {
         if (!force_head) {
             rc = STORE_NOTFOUND;
@@ -541,44 +599,16 @@ int store_sync_batch(store *s, const char *central, int max, int64_t now, int fo
             last_pos = h.base_pos;
             memcpy(last_hash, h.base_hash, sizeof last_hash);
         }
+        if (!entries) {
+            rc = store_fail(s, STORE_ERROR, "out of memory");
+            goto out;
+        }
     }
-    if (!entries) {
-        rc = store_fail(s, STORE_ERROR, "out of memory");
-        goto out;
-    }
-    /* Signed only on top of a chain head this kiosk's key covers (a chain
-     * written outside the program is not laundered by a push). */
-    if ((rc = store_meta_trusted(s, "kiosk_id")) || (rc = sign_own(s, h.epoch, last_pos, last_hash, now, b64)) ||
-        (rc = batch_signatures(s, h.epoch, m.seq, last_seq, &sigs)) || (rc = units_json(s, &units)))
-        goto out;
-    store_meta_get(s, "institution", inst, sizeof inst);
     if (h.base_pos > 0)
         snprintf(base, sizeof base, "{\"epoch\":\"%s\",\"seq\":%lld,\"hash\":\"%s\"}", h.base_epoch,
                  (long long)h.base_pos, h.base_hash);
-    if (!(st = store_stmt(s, sql_batch))) {
-        rc = STORE_ERROR;
+    if ((rc = batch_build(s, h.epoch, base, entries, m.seq, last_seq, last_pos, last_hash, now, json)))
         goto out;
-    }
-    sqlite3_bind_int(st, 1, STORE_CHAIN_FORMAT);
-    store_bind_text(st, 2, s->kiosk_id);
-    store_bind_text(st, 3, inst);
-    store_bind_text(st, 4, h.epoch);
-    store_bind_text(st, 5, base[0] ? base : NULL);
-    sqlite3_bind_int64(st, 6, now);
-    store_bind_text(st, 7, entries);
-    store_bind_text(st, 8, sigs);
-    store_bind_text(st, 9, units);
-    sqlite3_bind_int64(st, 10, last_pos);
-    store_bind_text(st, 11, last_hash);
-    store_bind_text(st, 12, b64);
-    if ((rc = store_one_row(s, st, "build the batch")))
-        goto out;
-    *json = store_col_dup(st, 0);
-    sqlite3_reset(st);
-    if (!*json) {
-        rc = store_fail(s, STORE_ERROR, "out of memory");
-        goto out;
-    }
     info->entries = count;
     info->first_pos = first_pos;
     info->last_pos = last_pos;
@@ -589,8 +619,122 @@ int store_sync_batch(store *s, const char *central, int max, int64_t now, int fo
 out:
     store_snapshot_end(s);
     free(entries);
-    free(sigs);
-    free(units);
+    return rc;
+}
+
+int store_sync_ancestors(store *s, store_sync_epoch *out, int max, int *n)
+{
+    static const char sql_first[] = "SELECT pos, prev_hash FROM audit WHERE kiosk_id = ?1 AND epoch = ?2 "
+                                    "ORDER BY seq LIMIT 1";
+    static const char sql_parent[] = "SELECT epoch FROM audit WHERE kiosk_id = ?1 AND pos = ?2 AND hash = ?3 "
+                                     "AND epoch <> ?4 LIMIT 1";
+    char epoch[UTIL_UUID_LEN], hash[UTIL_SHA256_HEX];
+    int64_t pos = s->base_pos;
+    *n = 0;
+    util_strlcpy(epoch, s->base_epoch, sizeof epoch);
+    util_strlcpy(hash, s->base_hash, sizeof hash);
+    while (pos > 0 && epoch[0] && *n < max) {
+        store_sync_epoch *e = &out[*n];
+        memset(e, 0, sizeof *e);
+        util_strlcpy(e->epoch, epoch, sizeof e->epoch);
+        e->end_pos = pos;
+        util_strlcpy(e->end_hash, hash, sizeof e->end_hash);
+        sqlite3_stmt *st = store_stmt(s, sql_first);
+        if (!st)
+            return STORE_ERROR;
+        store_bind_text(st, 1, s->kiosk_id);
+        store_bind_text(st, 2, epoch);
+        int rc = store_one_row(s, st, "read the audit log");
+        if (rc == STORE_NOTFOUND)
+            break; /* an epoch this database does not hold: nothing to send of it */
+        if (rc)
+            return rc;
+        int64_t first = sqlite3_column_int64(st, 0);
+        char prev[UTIL_SHA256_HEX];
+        store_col_text(st, 1, prev, sizeof prev);
+        sqlite3_reset(st);
+        (*n)++;
+        pos = 0;
+        if (first > 1) {
+            /* It continues another epoch: the one holding its first
+             * entry's predecessor. */
+            if (!(st = store_stmt(s, sql_parent)))
+                return STORE_ERROR;
+            store_bind_text(st, 1, s->kiosk_id);
+            sqlite3_bind_int64(st, 2, first - 1);
+            store_bind_text(st, 3, prev);
+            store_bind_text(st, 4, epoch);
+            if ((rc = store_one_row(s, st, "read the audit log")) && rc != STORE_NOTFOUND)
+                return rc;
+            if (rc == STORE_OK) {
+                store_col_text(st, 0, e->base_epoch, sizeof e->base_epoch);
+                sqlite3_reset(st);
+            }
+            e->base_pos = first - 1;
+            util_strlcpy(e->base_hash, prev, sizeof e->base_hash);
+            util_strlcpy(epoch, e->base_epoch, sizeof epoch);
+            util_strlcpy(hash, prev, sizeof hash);
+            pos = e->base_epoch[0] ? first - 1 : 0;
+        }
+    }
+    /* Oldest first. */
+    for (int i = 0, j = *n - 1; i < j; i++, j--) {
+        store_sync_epoch t = out[i];
+        out[i] = out[j];
+        out[j] = t;
+    }
+    return STORE_OK;
+}
+
+int store_sync_batch_ancestor(store *s, const store_sync_epoch *e, int64_t from, int max, int64_t now, char **json,
+                              store_sync_batch_info *info)
+{
+    static const char sql_entries[] =
+        "WITH b AS (SELECT seq, pos, at, kind, record_uuid, content, prev_hash, hash, format FROM audit "
+        "WHERE kiosk_id = ?1 AND epoch = ?2 AND pos > ?3 AND pos <= ?5 ORDER BY seq LIMIT ?4) " BATCH_ENTRIES;
+    char *entries = NULL, base[512] = "", last_hash[UTIL_SHA256_HEX] = "";
+    int64_t count = 0, first_pos = 0, last_pos = 0, last_seq = 0;
+    *json = NULL;
+    memset(info, 0, sizeof *info);
+    if (from < e->base_pos)
+        from = e->base_pos;
+    if (from >= e->end_pos)
+        return STORE_NOTFOUND;
+    int rc = store_sync_ready(s);
+    if (rc)
+        return rc;
+    store_snapshot_begin(s);
+    sqlite3_stmt *st = store_stmt(s, sql_entries);
+    if (!st) {
+        rc = STORE_ERROR;
+        goto out;
+    }
+    store_bind_text(st, 1, s->kiosk_id);
+    store_bind_text(st, 2, e->epoch);
+    sqlite3_bind_int64(st, 3, from);
+    sqlite3_bind_int(st, 4, max < 1 ? 1 : max);
+    sqlite3_bind_int64(st, 5, e->end_pos);
+    if ((rc = batch_entries(s, st, &entries, &count, &first_pos, &last_pos, &last_seq, last_hash)))
+        goto out;
+    if (count == 0 || first_pos != from + 1 || (last_pos == e->end_pos && strcmp(last_hash, e->end_hash) != 0)) {
+        rc = store_fail(s, STORE_INVALID, "this database does not hold epoch %s of its chain from position %lld "
+                        "to %lld as its newer epoch says", e->epoch, (long long)from + 1, (long long)e->end_pos);
+        goto out;
+    }
+    if (e->base_pos > 0)
+        snprintf(base, sizeof base, "{\"epoch\":\"%s\",\"seq\":%lld,\"hash\":\"%s\"}", e->base_epoch,
+                 (long long)e->base_pos, e->base_hash);
+    if ((rc = batch_build(s, e->epoch, base, entries, 0, last_seq, last_pos, last_hash, now, json)))
+        goto out;
+    info->entries = count;
+    info->first_pos = first_pos;
+    info->last_pos = last_pos;
+    info->last_seq = last_seq;
+    memcpy(info->last_hash, last_hash, sizeof last_hash);
+    util_strlcpy(info->epoch, e->epoch, sizeof info->epoch);
+out:
+    store_snapshot_end(s);
+    free(entries);
     return rc;
 }
 
