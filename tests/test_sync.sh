@@ -8,11 +8,14 @@
 # signed" hold across kiosks; a person checked in on two offline kiosks is
 # two records, marked, counted once; bundles with a byte changed, from an
 # unknown kiosk or replayed change nothing; a kiosk that is not enrolled
-# stores nothing; kiosk databases tampered with after their records
-# reached the central are reported by `central audit verify` with the
-# kiosk and the position.
+# stores nothing; chain format 2 hashes the same on the kiosk (audit.c)
+# and at the central (ck.chain_hash); a database restored from a backup
+# made before its records reached the central sends its parent epoch
+# first; a chain cut by hand syncs nothing; kiosk databases replaced by
+# older copies after their records reached the central are reported by
+# `central audit verify` with the kiosk and the position.
 #   CK_SEED  seed of the random orders (printed; the same seed replays them)
-# Exits 77 (skipped) without PostgreSQL 15, the program or sqlite3.
+# Exits 77 (skipped) without PostgreSQL 15, the program, sqlite3 or openssl.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 B=${CK_BIN:-}
