@@ -161,15 +161,15 @@ CREATE TABLE sync_conflict (
   found_at  INTEGER NOT NULL
 );
 
--- 4. Master data versions (every person and event entry, this kiosk's and
---    the others' applied), by identity: a person is its employee number
---    across kiosks, an event its UUID. The current row is the version with the
---    highest (at, kiosk_id, position): the central's rule
---    (db/central/README.md), so every copy picks the same winner in any
---    arrival order. The entries of one kiosk are stored here in chain
---    order, so audit_seq orders them as their positions do. This kiosk's
---    own versions are indexed when written (store_sync_version_note),
---    other kiosks' when they arrive.
+-- 4. Master data versions of other kiosks (every person and event entry
+--    a sync applied), by identity: a person is its employee number across
+--    kiosks, an event its UUID. The current row is the version with the
+--    highest (at, kiosk_id, position) of these and this database's own
+--    entries of the record (found through audit_record: nothing is indexed
+--    when this kiosk writes): the central's rule (db/central/README.md), so
+--    every copy picks the same winner in any arrival order. The entries of
+--    one kiosk are stored here in chain order, so audit_seq orders them as
+--    their positions do (kiosk/store/sync_apply.c).
 CREATE TABLE sync_version (
   kind      TEXT NOT NULL CHECK (kind IN ('person', 'event')),
   ident     TEXT NOT NULL,
@@ -178,7 +178,3 @@ CREATE TABLE sync_version (
   audit_seq INTEGER NOT NULL UNIQUE REFERENCES audit(seq),
   PRIMARY KEY (kind, ident, at, kiosk_id, audit_seq)
 ) WITHOUT ROWID;
--- Versions written before this migration.
-INSERT INTO sync_version (kind, ident, at, kiosk_id, audit_seq)
-  SELECT kind, CASE kind WHEN 'person' THEN json_extract(content, '$[2]') ELSE record_uuid END, at, kiosk_id, seq
-    FROM audit WHERE kind IN ('person', 'event');

@@ -149,18 +149,17 @@ int store_one_row(store *s, sqlite3_stmt *st, const char *what);
 char *store_col_dup(sqlite3_stmt *st, int i);
 
 /* Master data with versions (person, event): before this kiosk's audit
- * entry is hashed, *at moves past every version of the same record held
- * here (so a change made after seeing a version always wins the version
- * rule, whatever this kiosk's clock says); after the entry is stored
- * (audit row seq), the version is indexed. No-ops for other kinds. */
+ * entry of content is hashed, *at moves past every version of the same
+ * record held here (so a change made after seeing a version always wins
+ * the version rule, whatever this kiosk's clock says). No-op for other
+ * kinds. */
 int store_sync_version_at(store *s, const char *kind, const char *content, int64_t *at);
-int store_sync_version_note(store *s, const char *kind, int64_t seq);
 
 /* For audit.c: the audit rows (sorted seq) of the current version of every
- * person and event by the version rule, into malloc'd *seqs (verify); and
+ * person or event (kind) by the version rule, into malloc'd *seqs (verify); and
  * the SQL that reads the content of the current version of (kind ?1, key
  * ?2), or NULL for a kind without versions (store_audit_check_current). */
-int store_sync_master_current(store *s, long long **seqs, size_t *n);
+int store_sync_master_current(store *s, const char *kind, long long **seqs, size_t *n);
 const char *store_sync_current_sql(const char *kind);
 
 /* ---- events (events.c) ---- */

@@ -13,7 +13,14 @@
 
 #define ZERO_HASH STORE_ZERO_HASH
 
-/* ---- master data versions ---- */
+/* ---- master data versions ----
+ * The versions of a person (by employee number) or event (by UUID): the
+ * entries of other kiosks applied here (sync_version, indexed as they
+ * arrive) and this database's own entries of the record (its audit
+ * entries that no sync brought, found through audit_record by the
+ * record's UUID here: nothing is indexed when this kiosk writes). The
+ * current one is the highest (at, kiosk, seq) of them: the central's rule
+ * (db/central/README.md). */
 
 /* The identity of a master-data entry: a person's employee number (content
  * field 2), an event's UUID. NULL for other kinds. */
@@ -26,10 +33,19 @@ static const char *master_ident_sql(const char *kind)
     return NULL;
 }
 
+/* The versions of kind ?1 with identity IDENT whose own entries are those
+ * of the record UUID: rows (seq, at, kiosk_id). */
+#define VERSIONS_OF(IDENT, UUID)                                                                            \
+    "SELECT x.audit_seq AS seq, x.at AS at, x.kiosk_id AS kiosk_id FROM sync_version x WHERE x.kind = ?1 "  \
+    "AND x.ident = " IDENT " UNION ALL SELECT a.seq, a.at, a.kiosk_id FROM audit a WHERE a.kind = ?1 AND "  \
+    "a.record_uuid = " UUID " AND NOT EXISTS (SELECT 1 FROM sync_entry e WHERE e.audit_seq = a.seq)"
+#define VERSION_ORDER " ORDER BY at DESC, kiosk_id DESC, seq DESC"
+
 int store_sync_version_at(store *s, const char *kind, const char *content, int64_t *at)
 {
-    static const char sql[] = "SELECT max(at) FROM sync_version WHERE kind = ?1 AND ident = "
-                              "CASE ?1 WHEN 'person' THEN json_extract(?2, '$[2]') ELSE json_extract(?2, '$[1]') END";
+    static const char sql[] =
+        "SELECT max(at) FROM (" VERSIONS_OF("CASE ?1 WHEN 'person' THEN json_extract(?2, '$[2]') "
+                                            "ELSE json_extract(?2, '$[1]') END", "json_extract(?2, '$[1]')") ")";
     if (!master_ident_sql(kind))
         return STORE_OK;
     sqlite3_stmt *st = store_stmt(s, sql);
@@ -49,7 +65,8 @@ int store_sync_version_at(store *s, const char *kind, const char *content, int64
     return STORE_OK;
 }
 
-/* Indexes the version in audit row seq (a person or event entry). */
+/* Indexes the version in audit row seq (a person or event entry of
+ * another kiosk). */
 static int version_add(store *s, int64_t seq)
 {
     static const char sql[] =
@@ -63,38 +80,29 @@ static int version_add(store *s, int64_t seq)
     return store_exec_stmt(s, st, "index version");
 }
 
-int store_sync_version_note(store *s, const char *kind, int64_t seq)
-{
-    if (!master_ident_sql(kind))
-        return STORE_OK;
-    return version_add(s, seq);
-}
-
 const char *store_sync_current_sql(const char *kind)
 {
-    /* The content of the current version of (kind ?1, key ?2): a person's
-     * by its employee number (that of the row with UUID ?2), an event's by
-     * its UUID. */
+    /* The content of the current version of (kind ?1, key ?2 = the row's
+     * UUID). */
     static const char sql[] =
-        "SELECT v.content FROM sync_version x JOIN audit v ON v.seq = x.audit_seq WHERE x.kind = ?1 AND x.ident = "
-        "CASE ?1 WHEN 'person' THEN (SELECT employee_no FROM person WHERE uuid = ?2) ELSE ?2 END "
-        "ORDER BY x.at DESC, x.kiosk_id DESC, x.audit_seq DESC LIMIT 1";
+        "SELECT v.content FROM (" VERSIONS_OF("CASE ?1 WHEN 'person' THEN (SELECT employee_no FROM person "
+                                              "WHERE uuid = ?2) ELSE ?2 END", "?2") VERSION_ORDER " LIMIT 1) c "
+        "JOIN audit v ON v.seq = c.seq";
     return master_ident_sql(kind) ? sql : NULL;
 }
 
-int store_sync_master_current(store *s, long long **seqs, size_t *n)
+int store_sync_master_current(store *s, const char *kind, long long **seqs, size_t *n)
 {
-    /* The versions indexed (this kiosk's as written, the others' as
-     * applied), and any entry of a person or event the program did not
-     * index (put in by hand: it competes like any version, so what it
-     * claims is checked against the row), but those a sync kept aside. */
+    /* Every version of the kind: those applied from other kiosks, and
+     * every entry no sync brought (this kiosk's; and one put in by hand,
+     * which competes like any version, so what it claims is checked
+     * against the row). */
     static const char sql[] =
-        "WITH v AS (SELECT kind, ident, at, kiosk_id, audit_seq FROM sync_version UNION ALL "
-        "SELECT a.kind, CASE a.kind WHEN 'person' THEN json_extract(a.content, '$[2]') ELSE a.record_uuid END, "
-        "a.at, a.kiosk_id, a.seq FROM audit a WHERE a.kind IN ('person', 'event') AND NOT EXISTS (SELECT 1 FROM "
-        "sync_version x WHERE x.audit_seq = a.seq) AND a.seq NOT IN (SELECT audit_seq FROM sync_entry WHERE "
-        "status <> 'applied')) "
-        "SELECT audit_seq FROM (SELECT audit_seq, row_number() OVER (PARTITION BY kind, ident "
+        "WITH v AS (SELECT ident, at, kiosk_id, audit_seq FROM sync_version WHERE kind = ?1 UNION ALL "
+        "SELECT CASE a.kind WHEN 'person' THEN json_extract(a.content, '$[2]') ELSE a.record_uuid END, "
+        "a.at, a.kiosk_id, a.seq FROM audit a WHERE a.kind = ?1 AND NOT EXISTS (SELECT 1 FROM sync_entry e "
+        "WHERE e.audit_seq = a.seq)) "
+        "SELECT audit_seq FROM (SELECT audit_seq, row_number() OVER (PARTITION BY ident "
         "ORDER BY at DESC, kiosk_id DESC, audit_seq DESC) AS r FROM v) WHERE r = 1 ORDER BY audit_seq";
     sqlite3_stmt *st;
     size_t cap = 0;
@@ -103,6 +111,7 @@ int store_sync_master_current(store *s, long long **seqs, size_t *n)
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
         return store_sqlerr(s, rc, "read versions");
+    store_bind_text(st, 1, kind);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == cap) {
             long long *g = realloc(*seqs, (cap = cap ? cap * 2 : 1024) * sizeof **seqs);
@@ -118,11 +127,13 @@ int store_sync_master_current(store *s, long long **seqs, size_t *n)
     return rc == SQLITE_DONE ? STORE_OK : store_sqlerr(s, rc, "read versions");
 }
 
-/* 1 if the version in audit row seq is the current one of its record. */
+/* 1 if the version in audit row seq is the current one of its record
+ * (identity ident). */
 static int version_current(store *s, const char *kind, const char *ident, int64_t seq, int *yes)
 {
-    static const char sql[] = "SELECT audit_seq FROM sync_version WHERE kind = ?1 AND ident = ?2 "
-                              "ORDER BY at DESC, kiosk_id DESC, audit_seq DESC LIMIT 1";
+    static const char sql[] =
+        "SELECT seq FROM (" VERSIONS_OF("?2", "CASE ?1 WHEN 'person' THEN (SELECT uuid FROM person WHERE "
+                                        "employee_no = ?2) ELSE ?2 END") ")" VERSION_ORDER " LIMIT 1";
     sqlite3_stmt *st = store_stmt(s, sql);
     if (!st)
         return STORE_ERROR;
