@@ -9,7 +9,7 @@ SECONDS_EACH=${1:-30}
 BUILD_DIR=build-fuzz CMAKE_ARGS="-DCMAKE_C_COMPILER=clang -DCK_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug" \
   bash scripts/setup.sh >/dev/null
 work=$(mktemp -d /tmp/ck-fuzz-XXXXXX)
-trap 'rm -rf "$work" /tmp/ck-fuzz-roster-* /tmp/ck-fuzz-config-* /tmp/ck-fuzz-verify-*' EXIT
+trap 'rm -rf "$work" /tmp/ck-fuzz-roster-* /tmp/ck-fuzz-config-* /tmp/ck-fuzz-verify-* /tmp/ck-fuzz-sheet-*' EXIT
 status=0
 seed=()
 [ -n "${CK_SEED:-}" ] && seed=(-seed="$CK_SEED")

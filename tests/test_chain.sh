@@ -106,28 +106,28 @@ sqlite3 a1.db "DROP TRIGGER event_uuid; DROP TRIGGER attendance_uuid;
   INSERT INTO event(uuid, kiosk_id, title, kind, unit_code, start_local, state, created_at)
   VALUES ('$ATT', (SELECT value FROM meta WHERE key='kiosk_id'), 'Falso', 'curso', 'SCLC', '2025-01-01 10:00',
           'closed', 1);"
-expect_broken "an event reusing an attendance's UUID (triggers dropped) is reported" "event $ATT" \
+expect_broken "an event reusing an attendance's UUID (triggers dropped) is reported" "evento $ATT" \
   "$B" --db a1.db audit verify
 copy_db k.db a2.db
 sqlite3 a2.db "DROP TRIGGER attendance_uuid;
   INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, at, method, folio)
   VALUES ('$P1', (SELECT value FROM meta WHERE key='kiosk_id'), (SELECT id FROM event), '1004', 1, 'keyed', 'X-1');"
-expect_broken "an attendance reusing a person's UUID is reported" "attendance $P1" "$B" --db a2.db audit verify
+expect_broken "an attendance reusing a person's UUID is reported" "registro de asistencia $P1" "$B" --db a2.db audit verify
 
 copy_db k.db a3.db
 sqlite3 a3.db "INSERT INTO person(uuid, kiosk_id, employee_no, surname1, unit_code, name_norm, updated_at)
   VALUES ('$ATT', (SELECT value FROM meta WHERE key='kiosk_id'), '9999', 'Falsa', 'SCLC', 'falsa', 1)"
-expect_broken "a person put in by hand with an attendance's UUID is reported" "person $ATT" \
+expect_broken "a person put in by hand with an attendance's UUID is reported" "persona $ATT" \
   "$B" --db a3.db audit verify
 
 # ---- 2. master data cannot be laundered ----
 copy_db k.db m.db
 sqlite3 m.db "UPDATE event SET start_local = '2024-11-24 10:00'"
-expect_broken "a new version over an event edited by hand is refused" "no longer matches its audit entry" \
+expect_broken "a new version over an event edited by hand is refused" "evento $E: se modificó por fuera del programa (ya no coincide con su entrada de auditoría)" \
   "$B" --db m.db event close "$E"
-expect_broken "the edited event is reported" "event $E was edited" "$B" --db m.db audit verify
+expect_broken "the edited event is reported" "evento $E: se modificó después de registrarse" "$B" --db m.db audit verify
 "$B" --db m.db checkin "$E" 1004 >/dev/null 2>&1
-expect_broken "... whatever was written after it" "event $E was edited" "$B" --db m.db audit verify
+expect_broken "... whatever was written after it" "evento $E: se modificó después de registrarse" "$B" --db m.db audit verify
 # ... and a forged version entry (correct hash, chain intact) does not
 # launder it: an event's versions differ only in its state. (Dated after
 # every version held: the version rule makes the latest time current.)
@@ -140,14 +140,14 @@ content=$(sqlite3 m3.db "SELECT json_array('event', t.uuid, t.kiosk_id, t.title,
 h=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$prev" "$kid" 4102444800 event "$E" "$content" | sha256sum | cut -c1-64)
 sqlite3 m3.db "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos)
   VALUES ('$kid', 4102444800, 'event', '$E', '$(printf '%s' "$content" | sed "s/'/''/g")', '$prev', '$h', 2, '$ep', $((pos + 1)))"
-expect_broken "a forged event version with a correct hash is reported" "changes more than the event's state" \
+expect_broken "a forged event version with a correct hash is reported" "cambia algo más que el estado del evento" \
   "$B" --db m3.db audit verify
 copy_db k.db m2.db
 sqlite3 m2.db "UPDATE person SET unit_code = 'CHE' WHERE employee_no = '1001'"
 printf '%s\n' 'numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area' '1001,José,Peña,Íñiguez,CHE,Otra' > r2.csv
-expect_broken "a roster import over a person edited by hand is refused" "no longer matches its audit entry" \
+expect_broken "a roster import over a person edited by hand is refused" "no se importó nada: persona $P1: se modificó por fuera del programa" \
   "$B" --db m2.db roster import r2.csv
-expect_broken "the edited person is reported" "person $P1 was edited" "$B" --db m2.db audit verify
+expect_broken "the edited person is reported" "persona $P1: se modificó después de registrarse" "$B" --db m2.db audit verify
 
 # ---- 3. the chain head is signed ----
 copy_db k.db t.db
@@ -165,25 +165,25 @@ intact "receipts, export, backup and a kept head all verify before the attack" t
 sqlite3 t.db "DROP TRIGGER pledge_no_delete; DROP TRIGGER audit_no_delete;
   DELETE FROM pledge WHERE folio = (SELECT max(folio) FROM pledge);
   DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);"
-expect_broken "the newest record deleted: the folio gap is reported" "are missing" "$B" --db t.db audit verify
+expect_broken "the newest record deleted: the folio gap is reported" "faltan los folios" "$B" --db t.db audit verify
 sqlite3 t.db "UPDATE meta SET value = value - 1 WHERE key = 'folio_seq'"
-expect_broken "... and with the counter wound back, the signed heads kept in the database" "ends at" \
+expect_broken "... and with the counter wound back, the signed heads kept in the database" "termina en la" \
   "$B" --db t.db audit verify
 sqlite3 t.db "DROP TRIGGER signed_head_no_delete; DELETE FROM signed_head_log WHERE pos > (SELECT max(pos) FROM audit)"
 expect_broken "... and with the counter and the kept heads wound back, the last write's signed head" \
-  "ends at" "$B" --db t.db audit verify
+  "termina en la" "$B" --db t.db audit verify
 # The attacker puts back the last write's signed head of an older copy of
 # the file (here the backup's): the database alone then cannot tell.
 sqlite3 t.db "ATTACH '$(cat backup.txt)' AS old; DELETE FROM head_sig; INSERT INTO head_sig SELECT * FROM old.head_sig;"
 intact "with its signed heads wound back too, the database alone cannot tell" t.db
 copy_db t.db t1.db
-expect_broken "... the receipt of the deleted record tells" "ends at" "$B" --db t.db audit verify --head "$R4"
+expect_broken "... the receipt of the deleted record tells" "termina en la" "$B" --db t.db audit verify --head "$R4"
 if [ -s lista.txt ]; then
-  expect_broken "... so does the head printed in an export (pdftotext)" "ends at" \
+  expect_broken "... so does the head printed in an export (pdftotext)" "termina en la" \
     "$B" --db t1.db audit verify --head lista.txt
   copy_db t.db t1.db
   "$B" --db t1.db pledge 1001 --keyed >/dev/null || bad "a new record at the deleted position"
-  expect_broken "... also once another record took its position" "this chain was rewritten" \
+  expect_broken "... also once another record took its position" "esta cadena fue reescrita" \
     "$B" --db t1.db audit verify --head lista.txt
 else
   echo "skipped: pdftotext missing (export head checks)"
@@ -196,9 +196,9 @@ sqlite3 t2.db "DROP TRIGGER pledge_no_delete; DROP TRIGGER audit_no_delete; DROP
   DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);
   UPDATE meta SET value = value - 1 WHERE key = 'folio_seq';
   DELETE FROM signed_head_log WHERE pos > (SELECT max(pos) FROM audit); DELETE FROM head_sig;"
-expect_broken "a backup made before the deletion tells (its signed head)" "ends at" \
+expect_broken "a backup made before the deletion tells (its signed head)" "termina en la" \
   "$B" --db t2.db audit verify --head "$(cat backup2.txt)"
-expect_broken "once shown a newer head, the kiosk refuses to write on the shorter chain" "entries were deleted" \
+expect_broken "once shown a newer head, the kiosk refuses to write on the shorter chain" "se eliminaron o reescribieron entradas" \
   "$B" --db t2.db checkin "$E" 1004 --keyed
 # Entries hand-appended by someone without the key (hashes recomputed).
 copy_db k.db f.db
@@ -209,36 +209,36 @@ content=$(sqlite3 f.db "SELECT json_array('person', uuid, employee_no, given_nam
 h=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$prev" "$kid" 4102444800 person "$P1" "$content" | sha256sum | cut -c1-64)
 sqlite3 f.db "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos)
   VALUES ('$kid', 4102444800, 'person', '$P1', '$(printf '%s' "$content" | sed "s/'/''/g")', '$prev', '$h', 2, '$ep', $((pos + 1)))"
-expect_broken "a version forged with a correct hash carries no signature" "carry no signature" \
+expect_broken "a version forged with a correct hash carries no signature" "no llevan firma de su llave" \
   "$B" --db f.db audit verify
-expect_broken "... and the kiosk refuses to write on top of it" "carries no signature" \
+expect_broken "... and the kiosk refuses to write on top of it" "no lleva firma de su llave" \
   "$B" --db f.db checkin "$E" 1004 --keyed
 # Without the key file, nothing is written to a signed database (it could
 # not be signed after, and the kiosk would refuse to write on top of it).
 copy_db k.db nk.db
 rm -f nk.db.key
-expect_broken "without its key file, a signed database is not written" "written only with that key" \
+expect_broken "without its key file, a signed database is not written" "solo se escribe con esa llave" \
   "$B" --db nk.db event close "$E"
 intact "... and still verifies" nk.db
 # Unknown or forged signed heads.
 forged=$(printf '%s' "$H" | sed 's/:\([0-9a-f]\)\([0-9a-f]*\)$/:0\2/')
 [ "$forged" = "$H" ] && forged=$(printf '%s' "$H" | sed 's/:\([0-9a-f]\)\([0-9a-f]*\)$/:1\2/')
-expect_broken "a signed head with a changed signature is refused" "bad signature" \
+expect_broken "a signed head with a changed signature is refused" "firma no válida" \
   "$B" --db k.db audit verify --head "$forged"
 
 # ---- 4. the kiosk id, units and settings are covered ----
 copy_db k.db u.db
 sqlite3 u.db "UPDATE unit SET timezone = 'America/Tijuana' WHERE code = 'SCLC'"
-expect_broken "a unit's time zone changed by hand is reported" "unit SCLC was edited" "$B" --db u.db audit verify
+expect_broken "a unit's time zone changed by hand is reported" "unidad SCLC: se modificó después de registrarse" "$B" --db u.db audit verify
 copy_db k.db u2.db
 sqlite3 u2.db "UPDATE meta SET value = 'Otra institución' WHERE key = 'institution'"
-expect_broken "the institution changed by hand is reported" "meta institution was edited" "$B" --db u2.db audit verify
+expect_broken "the institution changed by hand is reported" "ajuste institution: se modificó después de registrarse" "$B" --db u2.db audit verify
 copy_db k.db u3.db
 sqlite3 u3.db "UPDATE meta SET value = '\$argon2id\$v=19\$m=65536,t=2,p=1\$forged' WHERE key = 'pin_hash'"
-expect_broken "a PIN hash replaced by hand is reported" "meta pin_hash was edited" "$B" --db u3.db audit verify
+expect_broken "a PIN hash replaced by hand is reported" "ajuste pin_hash: se modificó después de registrarse" "$B" --db u3.db audit verify
 copy_db k.db u4.db
 sqlite3 u4.db "DROP TRIGGER audit_no_update; UPDATE audit SET kiosk_id = 'ZZZZZZZ' WHERE seq = (SELECT max(seq) FROM audit)"
-expect_broken "an entry moved to another kiosk's chain breaks its hash (the kiosk id is under it)" "hash mismatch" "$B" --db u4.db audit verify
+expect_broken "an entry moved to another kiosk's chain breaks its hash (the kiosk id is under it)" "la huella no coincide" "$B" --db u4.db audit verify
 
 # ---- records under a made-up kiosk id, or a key put in by hand ----
 copy_db k.db z.db
@@ -254,9 +254,9 @@ sqlite3 z.db "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_h
           '0000000000000000000000000000000000000000000000000000000000000000', '$zh', 2,
           '00000000-0000-4000-8000-00000000000e', 1)"
 expect_broken "an attendance under a made-up kiosk with its own consistent chain is reported" \
-  "whose public key this database does not hold" "$B" --db z.db audit verify
+  "cuya llave pública no está en esta base de datos" "$B" --db z.db audit verify
 sqlite3 z.db "INSERT INTO kiosk_key(kiosk_id, public_key, added_at) VALUES ('ZZZZZZZ', randomblob(32), 1)"
-expect_broken "... and so is a public key put in by hand to vouch for it" "key ZZZZZZZ is not in the audit log" \
+expect_broken "... and so is a public key put in by hand to vouch for it" "llave pública ZZZZZZZ no está en la bitácora de auditoría" \
   "$B" --db z.db audit verify
 
 # ---- a backup copy continues under a fresh epoch ----

@@ -46,7 +46,7 @@ kiosk=$(ck init --institution "El Colegio de la Frontera Sur" --unit SCLC) || ba
 [ "$(stat -c %a "$DB")" = 600 ] && ok || bad "db mode $(stat -c %a "$DB")"
 [ "$(stat -c %a "$DB.key")" = 600 ] && ok || bad "key mode"
 umask 022
-expect_error "init twice" "already exists" -- ck init --institution X --unit SCLC
+expect_error "init twice" "ya existe" -- ck init --institution X --unit SCLC
 
 # A roster as Spanish-locale Excel saves it: ';', Windows-1252, CRLF, quotes.
 printf 'N\xfamero de Empleado;Nombre;Primer Apellido;Segundo Apellido;Unidad;\xc1rea;Puesto;Activo\r\n' > "$T/padron.csv"
@@ -70,33 +70,33 @@ expect_error "missing surname" "noname.csv:2:" -- ck roster import "$T/noname.cs
 expect_error "missing file" "nope.csv" -- ck roster import "$T/nope.csv"
 
 # Events.
-expect_error "bad kind" "unknown kind" -- ck event add --title T --kind fiesta --topics etica --unit SCLC --start "2020-11-25 10:00"
-expect_error "bad topic" "unknown topic" -- ck event add --title T --kind taller --topics chismes --unit SCLC --start "2020-11-25 10:00"
-expect_error "bad unit" "unknown unit" -- ck event add --title T --kind taller --topics etica --unit MARS --start "2020-11-25 10:00"
-expect_error "bad date" "bad start" -- ck event add --title T --kind taller --topics etica --unit SCLC --start "2020-02-30 10:00"
-expect_error "missing title" "needs --title" -- ck event add --kind taller --topics etica --unit SCLC --start "2020-11-25 10:00"
+expect_error "bad kind" "tipo desconocido" -- ck event add --title T --kind fiesta --topics etica --unit SCLC --start "2020-11-25 10:00"
+expect_error "bad topic" "tema desconocido" -- ck event add --title T --kind taller --topics chismes --unit SCLC --start "2020-11-25 10:00"
+expect_error "bad unit" "unidad desconocida" -- ck event add --title T --kind taller --topics etica --unit MARS --start "2020-11-25 10:00"
+expect_error "bad date" "inicio no válido" -- ck event add --title T --kind taller --topics etica --unit SCLC --start "2020-02-30 10:00"
+expect_error "missing title" "necesita --title" -- ck event add --kind taller --topics etica --unit SCLC --start "2020-11-25 10:00"
 E=$(ck event add --title "Taller de ética pública" --kind taller --topics etica,integridad --unit SCLC \
       --start "2020-11-25 10:00" --end "2020-11-25 12:00" --place Auditorio --pat 1.2.3 --no-signature) || bad "event add"
 [[ $E =~ ^[0-9a-f-]{36}$ ]] && ok || bad "event id '$E'"
-expect_error "check-in before open" "not open yet" -- ck checkin "$E" 1001
+expect_error "check-in before open" "todavía no está abierto" -- ck checkin "$E" 1001
 ck event open "$E" && ok || bad "event open"
-expect_error "unknown event" "no event" -- ck event open ffffffff
+expect_error "unknown event" "no hay un evento" -- ck event open ffffffff
 
 # Check-ins: folio then QR payload; duplicate; unknown; inactive.
 out=$(ck checkin "$E" 1001) || bad "checkin 1001"
 folio=$(echo "$out" | head -1)
 [[ $folio =~ ^$kiosk-000001$ ]] && ok || bad "folio '$folio'"
 ck checkin "$E" 1003 >/dev/null || bad "checkin 1003"
-expect_error "duplicate check-in" "already registered at this event since 2" -- ck checkin "$E" 1001
-expect_error "unknown person" "not in the roster" -- ck checkin "$E" 9999
-expect_error "inactive person" "inactive" -- ck checkin "$E" 1004
+expect_error "duplicate check-in" "ya está registrada en este evento desde 2" -- ck checkin "$E" 1001
+expect_error "unknown person" "no está en el padrón" -- ck checkin "$E" 9999
+expect_error "inactive person" "inactivo" -- ck checkin "$E" 1004
 ck event close "$E"
-expect_error "closed event" "closed" -- ck checkin "$E" 1002
+expect_error "closed event" "está cerrado" -- ck checkin "$E" 1002
 ck checkin "$E" 1002 --keyed >/dev/null && ok || bad "keyed on a closed event"
 
 # Without a usable signing key nothing is recorded (a record must get its QR).
 chmod 644 "$DB.key"
-expect_error "key readable by others" "nothing was recorded" -- ck checkin "$E" 1005 --keyed
+expect_error "key readable by others" "no se registró nada" -- ck checkin "$E" 1005 --keyed
 chmod 600 "$DB.key"
 
 # An init that fails (file size limit) leaves nothing behind to block a retry.
@@ -105,9 +105,9 @@ chmod 600 "$DB.key"
 
 # Pledges typed in from paper.
 ck pledge 1001 --keyed --date 2020-02-01 >/dev/null && ok || bad "pledge"
-expect_error "pledge twice" "already signed" -- ck pledge 1001 --keyed
-expect_error "pledge bad date" "bad --date" -- ck pledge 1002 --keyed --date 2020-13-01
-expect_error "pledge unsigned at the CLI" "usage" -- ck pledge 1002
+expect_error "pledge twice" "ya firmó" -- ck pledge 1001 --keyed
+expect_error "pledge bad date" "--date no válida" -- ck pledge 1002 --keyed --date 2020-13-01
+expect_error "pledge unsigned at the CLI" "uso" -- ck pledge 1002
 ck pledge 1005 --keyed --date 2021-03-01 >/dev/null && ok || bad "pledge 2021"
 
 # Indicators (by hand): active staff 4 (1001, 1002 SCLC; 1003 CHE; 1005 TAP).
@@ -131,20 +131,20 @@ got=$(ck indicators --year 2020 --format json)
 [ "$got" = "$want" ] && ok || bad "indicators json: $got"
 ck indicators --year 2020 | grep -q "Todas las unidades" && ok || bad "indicators text"
 ck indicators --year 2020 --format csv | grep -q $'2020,TOTAL,Todas las unidades,4,3,75,15,1,25,50,1 de 3 unidades\r' && ok || bad "indicators csv"
-expect_error "indicators bad format" "bad --format" -- ck indicators --format xml
-expect_error "indicators bad year" "bad --year" -- ck indicators --year 20x0
+expect_error "indicators bad format" "--format no válido" -- ck indicators --format xml
+expect_error "indicators bad year" "--year no válido" -- ck indicators --year 20x0
 
 # Exports: the attendance list's fingerprint QR verifies with `verify`.
 ck export attendance "$E" --format pdf -o "$T/lista.pdf" >/dev/null && ok || bad "export pdf"
-pdftoppm -r 150 -png "$T/lista.pdf" "$T/page" && qr=$(zbarimg --raw -q "$T"/page-*.png 2>/dev/null | grep '^CKL1:' | head -1)
+pdftoppm -r 150 -png "$T/lista.pdf" "$T/page" && qr=$(zbarimg --raw -q "$T"/page-*.png 2>/dev/null | grep '^CKL2:' | head -1)
 [ -n "$qr" ] && ok || bad "no fingerprint QR in the PDF"
-ck verify "$qr" | grep -q "genuine: document signed by kiosk $kiosk" && ok || bad "verify CKL1"
+ck verify "$qr" | grep -q "auténtica: lista de asistencia firmada por el quiosco $kiosk" && ok || bad "verify CKL2"
 mutated="${qr:0:20}$( [ "${qr:20:1}" = A ] && echo B || echo A )${qr:21}"
-expect_error "tampered fingerprint" 'NOT valid\|malformed' -- ck verify "$mutated"
+expect_error "tampered fingerprint" 'NO es válida\|mal formada' -- ck verify "$mutated"
 ck export attendance "$E" --format csv -o "$T/lista.csv" >/dev/null && head -c 3 "$T/lista.csv" | od -An -tx1 | grep -q "ef bb bf" && ok || bad "csv export"
 
 # Audit and backup.
-ck audit verify | grep -q "audit chain intact" && ok || bad "audit verify"
+ck audit verify | grep -q "cadena de auditoría íntegra" && ok || bad "audit verify"
 (cd / && "$B" --db "$DB" backup >/dev/null) && [ -n "$(ls "$T/backups/")" ] && ok || bad "default backup folder is not beside the database"
 bk=$(ck backup "$T/bk") && ok || bad "backup"
 [ -f "$bk" ] && [ "$(stat -c %a "$bk")" = 600 ] && ok || bad "backup file mode"
@@ -153,8 +153,8 @@ bk=$(ck backup "$T/bk") && ok || bad "backup"
 # Configuration errors name the file and line.
 printf '[kiosk]\nidle_timeout = soon\n' > "$T/bad.ini"
 expect_error "bad config" "bad.ini:2:" -- "$B" --db "$DB" --config "$T/bad.ini" event list
-expect_error "unknown command" "unknown command" -- ck fly
-expect_error "missing database" "no such database" -- "$B" --db "$T/none.db" event list
+expect_error "orden desconocida" "orden desconocida" -- ck fly
+expect_error "missing database" "no existe la base de datos" -- "$B" --db "$T/none.db" event list
 
 echo "$pass passed, $fails failed"
 [ $fails -eq 0 ]

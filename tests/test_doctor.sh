@@ -102,7 +102,7 @@ done
 printf '%s\n' "$out" | grep -qE "^(OK|AVISO) +disco  " || fail "disk:"$'\n'"$out"
 [ "$rc" = 0 ] || fail "healthy kiosk: exit $rc"
 expect OK "base de datos" "íntegra, esquema $(find "$SRC/db" -maxdepth 1 -name '*.sql' | wc -l), quiosco $kiosk_id" 0
-entries=$(ck audit verify | sed -n 's/^audit chain intact: \([0-9]*\) entries verified$/\1/p')
+entries=$(ck audit verify | sed -n 's/^cadena de auditoría íntegra: \([0-9]*\) entradas verificadas$/\1/p')
 expect OK auditoría "cadena íntegra: $entries entradas verificadas" 0
 expect OK llave "corresponde al quiosco $kiosk_id" 0
 ok "healthy: every check OK, exit 0, nothing changed"

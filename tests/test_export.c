@@ -176,12 +176,12 @@ static void attendance_pdf_has_accented_names(void **state)
     assert_non_null(strstr(text, "Ana Núñez Gómez"));
     assert_non_null(strstr(text, "Lucía Invitada Ramírez"));
     assert_non_null(strstr(text, "Invitado(a)"));
-    assert_non_null(strstr(text, "Captura de lista en papel"));
+    assert_non_null(strstr(text, "lista en papel capturada"));
     assert_non_null(strstr(text, "Lista de asistencia"));
     assert_non_null(strstr(text, "Taller de ética pública"));
     assert_non_null(strstr(text, "Página 1 de 1"));
     assert_non_null(strstr(text, "Personas servidoras públicas registradas: 3"));
-    assert_non_null(strstr(text, "Invitados(as) registrados(as): 1"));
+    assert_non_null(strstr(text, "Invitados(as): 1"));
     assert_non_null(strstr(text, "Cadena de auditoría verificada"));
     free(text);
     /* No temporary file left beside it. */
@@ -300,7 +300,7 @@ static void fingerprint_qr_decodes_and_verifies(void **state)
     char *nl = strchr(payload, '\n');
     if (nl)
         *nl = '\0';
-    assert_true(strncmp(payload, "CKL1:", 5) == 0);
+    assert_true(strncmp(payload, "CKL2:", 5) == 0);
     export_fingerprint fp;
     if (export_fingerprint_verify(f->s, payload, &fp, err, sizeof err) != 0)
         fail_msg("verify: %s", err);
@@ -394,24 +394,26 @@ static void attendance_csv_reads_back(void **state)
     struct csv_rows r;
     csv_read(csv, &r);
     assert_int_equal(r.rows, 4);
-    assert_string_equal(r.cell[0][0], "no");
-    assert_string_equal(r.cell[0][2], "nombre");
+    assert_string_equal(r.cell[0][0], "No.");              /* Spanish words (issue 14) */
+    assert_string_equal(r.cell[0][2], "Nombre completo");
     assert_string_equal(r.cell[1][0], "1");
     assert_string_equal(r.cell[1][1], "1001");
     assert_string_equal(r.cell[1][2], "José Peña Íñiguez");
     assert_string_equal(r.cell[1][3], "SCLC");
     assert_string_equal(r.cell[1][4], "Área de pruebas");
-    assert_string_equal(r.cell[1][6], "2020-03-12 10:15:00");
-    assert_string_equal(r.cell[1][8], "personal");
-    assert_string_equal(r.cell[1][9], "sí");
+    assert_string_equal(r.cell[1][6], "2020-03-12 10:15"); /* the minute, as printed */
+    assert_string_equal(r.cell[1][7], "quiosco: búsqueda por nombre");
+    assert_string_equal(r.cell[1][8], "sí");
+    assert_string_equal(r.cell[1][10], "al registro");
     /* The formula comes back as text, neutralised. */
     assert_string_equal(r.cell[2][2], "'=HYPERLINK(\"x\")");
-    assert_string_equal(r.cell[2][8], "invitado(a)");
+    assert_string_equal(r.cell[2][7], "quiosco: invitado(a)");
+    assert_string_equal(r.cell[2][10], "");
     assert_string_equal(r.cell[3][2], "María José López Ruiz");
-    assert_string_equal(r.cell[3][7], "lista en papel");
-    assert_string_equal(r.cell[3][9], "no");
+    assert_string_equal(r.cell[3][7], "lista en papel capturada");
+    assert_string_equal(r.cell[3][8], "no");
     store_record rec;
-    assert_int_equal(store_record_by_folio(f->s, r.cell[1][10], &rec), STORE_OK);
+    assert_int_equal(store_record_by_folio(f->s, r.cell[1][9], &rec), STORE_OK);
     assert_string_equal(rec.employee_no, "1001");
     csv_free_rows(&r);
     free(csv);
@@ -440,7 +442,7 @@ static void attendance_xlsx_is_zip_with_rows(void **state)
     char *sheet = sh("unzip -p '%s' xl/worksheets/sheet1.xml", x);
     assert_non_null(strstr(sheet, "José Peña Íñiguez"));
     assert_non_null(strstr(sheet, "Juan Pérez"));
-    assert_non_null(strstr(sheet, "numero_empleado"));
+    assert_non_null(strstr(sheet, "Número de empleado"));   /* headers in Spanish words (issue 14) */
     assert_non_null(strstr(sheet, "ySplit=\"1\""));     /* header row frozen */
     assert_non_null(strstr(sheet, "<col "));            /* column widths */
     /* 2020-03-12 10:15 as an Excel serial date (43902.42708...). */
@@ -484,11 +486,11 @@ static void pledges_pdf_csv_xlsx(void **state)
     assert_int_equal(r.rows, 3); /* header + 2 signatories up to 2020 */
     assert_string_equal(r.cell[1][2], "José Peña Íñiguez");
     assert_string_equal(r.cell[1][3], "SCLC");
-    assert_string_equal(r.cell[1][7], "2020-03-12 10:15:00");
-    assert_int_equal(strlen(r.cell[1][8]), 12);
+    assert_string_equal(r.cell[1][6], "2020-03-12 10:15");
+    assert_int_equal(strlen(r.cell[1][7]), 12);
     assert_string_equal(r.cell[2][2], "Juan Pérez");
-    assert_string_equal(r.cell[2][7], "2020-03-12 12:15:00"); /* Chetumal: America/Cancun */
-    assert_string_equal(r.cell[2][9], "carta en papel");
+    assert_string_equal(r.cell[2][6], "2020-03-12 12:15"); /* Chetumal: America/Cancun */
+    assert_string_equal(r.cell[2][8], "carta en papel capturada");
     csv_free_rows(&r);
     export_ok(export_pledges(f->s, &f->cfg, f->db, 0, "csv", csv, NOW, err, sizeof err), err);
     csv_read(csv, &r);
@@ -668,7 +670,7 @@ static void unwritable_folder_fails_cleanly(void **state)
     snprintf(dbp, sizeof dbp, "%s", f->db);
     assert_int_not_equal(rc, 0);
     assert_string_equal(out, "");
-    assert_non_null(strstr(errs, "cannot write"));
+    assert_non_null(strstr(errs, "no se puede escribir")); /* the command line speaks Spanish */
     assert_int_equal((int)(strchr(errs, '\n') - errs), (int)strlen(errs) - 1); /* exactly one line */
     free(out);
     free(errs);

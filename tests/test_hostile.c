@@ -577,8 +577,8 @@ static void cli_event_title_metacharacters(void **state)
     const char *list[] = {"--db", c->db, "event", "list", NULL};
     assert_int_equal(tu_run(&out, NULL, list), 0);
     for (int i = 0; SQLMETA[i]; i++) {
-        char want[128];
-        snprintf(want, sizeof want, "\t%s\t0\n", SQLMETA[i]);
+        char want[256]; /* title, place (the same text), no instructor, no PAT key, 0 counted, 0 attendees */
+        snprintf(want, sizeof want, "\t%s\t%s\t\t\t0\t0\n", SQLMETA[i], SQLMETA[i]);
         assert_non_null(strstr(out, want));
     }
     free(out);

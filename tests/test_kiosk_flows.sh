@@ -185,12 +185,27 @@ for f in asistencia-*-"${E:0:8}".pdf asistencia-*-"${E:0:8}".csv cartas-compromi
     [ "$(stat -c %a "$f")" = 600 ] || fail "coord: $f has mode $(stat -c %a "$f")"
 done
 grep -q "Núñez" asistencia-*-"${E:0:8}".csv || fail "coord: the exported list lacks an attendee"
+# The pledge signed at the kiosk shows its drawn signature in the pledge
+# PDF (issue 14, item 6): strokes in the signature ink (palette.h
+# PALETTE_SIGNATURE, 0x14246B) on its page.
+python3 - cartas-compromiso-*.pdf <<'PY' || fail "coord: the pledge PDF does not draw the kiosk signature"
+import re, sys, zlib
+pdf = open(sys.argv[1], 'rb').read()
+ink = False
+for m in re.finditer(rb'stream\r?\n(.*?)\r?\nendstream', pdf, re.S):
+    try:
+        data = zlib.decompress(m.group(1))
+    except zlib.error:
+        continue
+    ink |= re.search(rb'0\.0784\d* 0\.1411\d* 0\.4196\d* RG', data) is not None
+sys.exit(0 if ink else 1)
+PY
 echo "ok - coordinator"
 # 10. Daily backup: made while the kiosk idles on home (never mid-flow), in
 #     the configured folder, mode 0600, at most once per calendar day (the
 #     day is remembered in the database, so a restart does not copy again).
 mkdir bk
-"$B" --db k.db event open "$E"
+"$B" --db k.db event open "$E" --reopen --reason "Pruebas de las copias de seguridad"
 printf '[kiosk]\nunit = SCLC\n[backup]\ndir = %s/bk\nkeep = 3\n' "$T" > bk.ini
 # The earlier runs idled on home with the default config and so made today's
 # copy already: these run three days later.

@@ -198,14 +198,14 @@ ck --db k.db --config empty.ini event open "$E"
 # (cli_now() reads CEPCI_NOW only in a CK_TEST_HOOKS build.)
 ck CEPCI_NOW=-100 --db k.db --config empty.ini checkin "$E" 100001 > checkin.out 2>&1 ||
     fail "CEPCI_NOW=-100 was obeyed (the package has test hooks): $(cat checkin.out)"
-when=$(ck --db k.db --config empty.ini verify "$(sed -n 2p checkin.out)" | sed -n 's/^time: //p')
+when=$(ck --db k.db --config empty.ini verify "$(sed -n 2p checkin.out)" | sed -n 's/^hora: //p')
 [[ $when == "$today "* || $when == "$(day) "* ]] ||
     fail "CEPCI_NOW=-100 was obeyed (the package has test hooks): the check-in is dated '$when', not today ($today)"
 ok "CEPCI_NOW ignored (check-in dated $when)"
 
 # The pledge signs the SHA-256 of the Carta it read: the unpacked, marked one.
 payload=$(ck --db k.db --config empty.ini pledge 100002 --keyed | sed -n 2p)
-signed=$(ck --db k.db --config empty.ini verify "$payload" | sed -n 's/^carta: //p')
+signed=$(ck --db k.db --config empty.ini verify "$payload" | sed -n 's/^versión de la Carta: //p')
 [ "$signed" = "$carta_sha" ] || fail "pledge signed Carta $signed, not the unpacked one ($carta_sha)"
 ok "the Carta comes from the unpacked data dir ($signed)"
 
@@ -230,7 +230,7 @@ if [ ! -e /usr/share/cepci-kiosk ]; then
     if ck --db k.db --config empty.ini pledge 100001 --keyed > pledge.out 2> pledge.err; then
         fail "a pledge was recorded without any Carta"
     fi
-    grep -qF ": /usr/share/cepci-kiosk/assets/carta-compromiso.txt: cannot read" pledge.err ||
+    grep -qF ": /usr/share/cepci-kiosk/assets/carta-compromiso.txt: no se puede leer" pledge.err ||
         fail "no-data error: $(cat pledge.err)"
     kiosk_script nodata "tap Aviso de privacidad
 expect-text El aviso de privacidad no está disponible." || { cat nodata.err; fail "without assets"; }

@@ -885,7 +885,7 @@ static void test_cli_two_kiosks(void **state)
     free(out), free(err);
     /* The other kiosk does not know the key yet. */
     assert_int_equal(run_verify(b, payload, &out, &err), 1);
-    assert_non_null(strstr(err, "unknown kiosk key"));
+    assert_non_null(strstr(err, "llave de quiosco desconocida")); /* the command line speaks Spanish */
     assert_int_equal(strchr(err, '\n') - err, (long)strlen(err) - 1); /* one line */
     free(out), free(err);
 
@@ -954,7 +954,7 @@ static void test_cli_two_kiosks(void **state)
     const char *imp2[] = {"--db", b, "keys", "import", forgedpath, NULL};
     assert_int_equal(tu_run(NULL, &err, imp2), 1);
     assert_non_null(strstr(err, ":1: "));
-    assert_non_null(strstr(err, "refusing"));
+    assert_non_null(strstr(err, "no se reemplaza"));
     free(err);
     assert_int_equal(run_verify(b, payload, &out, &err), 0); /* still the genuine key */
     free(out), free(err);
@@ -991,7 +991,7 @@ static void test_cli_two_kiosks(void **state)
     cfgp = tu_write(dir, "kiosk.ini", cfg, strlen(cfg));
     const char *pr[] = {"--db", a, "--config", cfgp, "receipt", folio, "--print", NULL};
     assert_int_equal(tu_run(NULL, &err, pr), 1);
-    assert_non_null(strstr(err, "printer: "));
+    assert_non_null(strstr(err, "impresora: "));
     free(err);
     /* The record is still there to reprint. */
     out = run_ok((const char *[]){"--db", a, "receipt", folio, NULL});

@@ -489,6 +489,104 @@ static void unusable_files(void **state)
     assert_int_equal(f->st.rows, 0);
 }
 
+/* ---- issue 12: partial files, mixed encodings, leading zeros, bidi ---- */
+
+/* A file without the area and puesto columns leaves them as they were for
+ * everyone it names (the issue: it blanked them); other fields update, and
+ * a new person gets them empty. */
+static void absent_columns_leave_fields_unchanged(void **state)
+{
+    fixture *f = *state;
+    import_ok(f, "full.csv", HEADER
+              "1001,José,Peña,Íñiguez,SCLC,Dirección General,Investigadora,jose@ejemplo.mx,sí\n"
+              "1002,Ana,López,,CHE,Finanzas,Analista,,no\n");
+    import_ok(f, "partial.csv", "numero_empleado,primer_apellido,unidad,nombre\n"
+              "1001,Peña,CHE,José Luis\n"
+              "1002,López,CHE,Ana\n"
+              "1003,Ruiz,SCLC,Eva\n");
+    assert_int_equal(f->st.updated, 1);
+    assert_int_equal(f->st.unchanged, 1);
+    assert_int_equal(f->st.added, 1);
+    store_person p = get(f, "1001");
+    assert_string_equal(p.given_name, "José Luis");
+    assert_string_equal(p.unit, "CHE");
+    assert_string_equal(p.area, "Dirección General");     /* no column: unchanged */
+    assert_string_equal(p.position, "Investigadora");
+    assert_string_equal(p.email, "jose@ejemplo.mx");
+    assert_string_equal(p.surname2, "Íñiguez");
+    assert_int_equal(p.active, 1);
+    p = get(f, "1002");
+    assert_string_equal(p.area, "Finanzas");
+    assert_int_equal(p.active, 0);                          /* no activo column: unchanged */
+    p = get(f, "1003");
+    assert_string_equal(p.area, "");
+    assert_int_equal(p.active, 1);
+    /* A column present but empty does blank the field. */
+    import_ok(f, "blank.csv", "numero_empleado,primer_apellido,unidad,area\n1001,Peña,CHE,\n");
+    assert_string_equal(get(f, "1001").area, "");
+    assert_string_equal(get(f, "1001").position, "Investigadora");
+    long n;
+    assert_int_equal(store_audit_verify(f->s, &n), STORE_OK);
+}
+
+/* One Windows-1252 line in a UTF-8 file is refused at that line (the issue:
+ * the whole file was taken as Windows-1252 and every name garbled); a file
+ * that is all Windows-1252 still imports. */
+static void mixed_utf8_and_windows1252_is_refused(void **state)
+{
+    fixture *f = *state;
+    static const char mixed[] = HEADER "1001,Inés,Chávez,,SCLC,,,,\n1002,María,Núñez,,SCLC,,,,\n"
+                                       "1003,Jos\xe9,Pe\xf1" "a,,SCLC,,,,\n1004,Raúl,Díaz,,SCLC,,,,\n";
+    import_fails(f, "mixed.csv", mixed, sizeof mixed - 1, STORE_INVALID, 4, "mixes UTF-8");
+    static const char cp1252[] = HEADER "1001,In\xe9s,Ch\xe1vez,,SCLC,,,,\n1003,Jos\xe9,Pe\xf1" "a,,SCLC,,,,\n";
+    if (import_bytes(f, "cp1252.csv", cp1252, sizeof cp1252 - 1) != STORE_OK)
+        fail_msg("a Windows-1252 file: %s", f->err);
+    assert_string_equal(get(f, "1001").given_name, "Inés");
+    assert_string_equal(get(f, "1003").surname1, "Peña");
+}
+
+/* "007", "7" and "0007" are one person: stored as "7", found by any form,
+ * and twice in one file is a duplicate. */
+static void leading_zeros_name_one_person(void **state)
+{
+    fixture *f = *state;
+    import_ok(f, "z.csv", HEADER "007,Ana,Peña,,SCLC,,,,\n0008,Eva,Ruiz,,SCLC,,,,\n000,Cero,Ceros,,SCLC,,,,\n"
+              "A007,Luis,Soto,,SCLC,,,,\n");
+    assert_int_equal(f->st.added, 4);
+    assert_string_equal(get(f, "7").employee_no, "7");
+    assert_string_equal(get(f, "007").employee_no, "7");
+    assert_string_equal(get(f, "0000007").employee_no, "7");
+    assert_string_equal(get(f, "8").surname1, "Ruiz");
+    assert_string_equal(get(f, "0").surname1, "Ceros");
+    assert_string_equal(get(f, "A007").surname1, "Soto");  /* not all digits: kept as it is */
+    store_person p;
+    assert_int_equal(store_person_get(f->s, "A7", &p), STORE_NOTFOUND);
+    /* Another form of the same number updates the same person. */
+    import_ok(f, "z2.csv", HEADER "7,Ana María,Peña,,SCLC,,,,\n");
+    assert_int_equal(f->st.updated, 1);
+    assert_int_equal(store_person_count(f->s, 0), 4);
+    assert_string_equal(get(f, "07").given_name, "Ana María");
+    static const char dup[] = HEADER "7,Ana,Peña,,SCLC,,,,\n007,Ana,Peña,,SCLC,,,,\n";
+    import_fails(f, "dup.csv", dup, sizeof dup - 1, STORE_INVALID, 3, "employee number 007 appears twice (also on line 2, leading zeros aside)");
+    /* A check-in by any form records the stored number, once. */
+    const char *ev = tu_event(f->s, "Taller", "taller", "etica", "SCLC", "2020-09-13 10:00", 0);
+    char event[64];
+    store_record r;
+    snprintf(event, sizeof event, "%s", ev);
+    assert_int_equal(store_checkin(f->s, event, "0007", NULL, "number", NULL, 0, NOW, &r), STORE_OK);
+    assert_string_equal(r.employee_no, "7");
+    assert_int_equal(store_checkin(f->s, event, "7", NULL, "badge", NULL, 0, NOW, &r), STORE_EXISTS);
+    assert_int_equal(store_attendance_find(f->s, event, "007", &r), STORE_OK);
+}
+
+/* U+202E in a roster field is refused at its line. */
+static void bidi_controls_in_roster_are_refused(void **state)
+{
+    fixture *f = *state;
+    static const char bidi[] = HEADER "1001,Ana,Peña,,SCLC,,,,\n1002,Ana \xE2\x80\xAE" "zeréP,López,,SCLC,,,,\n";
+    import_fails(f, "bidi.csv", bidi, sizeof bidi - 1, STORE_INVALID, 3, "bidirectional");
+}
+
 /* ---- a database that refuses the write ---- */
 
 /* Runs roster_import on the database at db in a child process, after the
@@ -654,6 +752,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(unit_created_from_code, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(unit_resolved_by_name, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(unusable_files, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(absent_columns_leave_fields_unchanged, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(mixed_utf8_and_windows1252_is_refused, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(leading_zeros_name_one_person, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(bidi_controls_in_roster_are_refused, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(readonly_database, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(full_disk, setup, tu_teardown),
     };

@@ -57,7 +57,7 @@ chmod 644 "$DB.key"
 if err=$(ck receipt "$FOLIO" --png "$T/receipt2.png" 2>&1); then
   bad "a world-readable signing key was used"
 else
-  case $err in *"readable by others"*) ok ;; *) bad "world-readable key: unexpected message: $err" ;; esac
+  case $err in *"pueden leer la llave de firma"*) ok ;; *) bad "world-readable key: unexpected message: $err" ;; esac
 fi
 chmod 600 "$DB.key"
 

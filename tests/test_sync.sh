@@ -183,9 +183,9 @@ rec B checkin "$EA" 1016
 round
 
 # ---- "already registered" and "already signed" across kiosks after a sync
-fails "already registered at another kiosk" "already registered" ck B checkin "$EA" 1001
-fails "already signed at another kiosk" "already signed" ck B pledge 1003 --keyed
-fails "already signed at another kiosk (C, by bundle)" "already signed" ck C pledge 1020 --keyed
+fails "already registered at another kiosk" "ya está registrada" ck B checkin "$EA" 1001
+fails "already signed at another kiosk" "ya firmó" ck B pledge 1003 --keyed
+fails "already signed at another kiosk (C, by bundle)" "ya firmó" ck C pledge 1020 --keyed
 
 # Offline at both A and C: 1005 checks in at A's event on both, and
 # pledges on both. Both records are kept everywhere, counted once.
@@ -196,12 +196,17 @@ ck A pledge 1005 --keyed >/dev/null; pledged[1005]=1
 tick
 ck C pledge 1005 --keyed >/dev/null
 
+# A closes its event and opens it again, saying why (schema 3): the
+# reopening is a record of A's chain that every kiosk applies.
+tick; ck A event close "$EA" >/dev/null
+tick; ck A event open "$EA" --reopen --reason "Faltó registrar a dos personas" >/dev/null
+
 # ---- convergence: rounds with nothing new
 round
 round
 round
 for k in A B C; do
-    check "audit verify on $k after the syncs" "$(ck $k audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
+    check "audit verify on $k after the syncs" "$(ck $k audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
 done
 ck A indicators --year 2025 --format json > "$T/ind.A"
 for k in B C; do
@@ -220,11 +225,17 @@ check "hand count: pledged = distinct people who pledged" \
 check "I.2: the units that held a qualifying training, at any kiosk (SCLC, CHE; TAP's was cine)" \
     "$(tr -d '\n' < "$T/ind.A" | grep -o '"units_covered": [0-9]*, "units_total": [0-9]*' | grep -o '[0-9]*' | tr '\n' ' ')" "2 3 "
 for e in "$EA" "$EB" "$EC"; do
-    for k in A B C; do ck $k export attendance "$e" --format csv -o "$T/list.$k.csv" >/dev/null; done
+    for k in A B C; do ck $k export attendance "$e" --format csv --force -o "$T/list.$k.csv" >/dev/null; done
     check "attendance list ${e:0:8}: identical on A, B and C" \
         "$(cmp -s "$T/list.A.csv" "$T/list.B.csv" && cmp -s "$T/list.A.csv" "$T/list.C.csv" && echo same)" same
 done
-ck A export attendance "$EA" --format csv -o "$T/list.csv" >/dev/null
+check "the reopening of A's event is held by every kiosk" \
+    "$(for k in A B C; do sqlite3 "$T/$k.db" "SELECT group_concat(uuid || ':' || at || ':' || reason) FROM event_reopen"; done | sort -u | wc -l) $(sqlite3 "$T/B.db" "SELECT reason FROM event_reopen")" \
+    "1 Faltó registrar a dos personas"
+check "every record's method and snapshot of unit, area and position are the same on every kiosk" \
+    "$(for k in A B C; do sqlite3 "$T/$k.db" "SELECT group_concat(uuid || method || ifnull(snap_unit, '-') || ifnull(snap_area, '-') || ifnull(snap_position, '-'), ' ') FROM (SELECT * FROM attendance ORDER BY uuid)" | md5sum; done | sort -u | wc -l) $(sqlite3 "$T/A.db" "SELECT count(*) FROM attendance WHERE snap_unit IS NOT NULL AND method = 'desk'") " \
+    "1 $(sqlite3 "$T/A.db" "SELECT count(*) FROM attendance") "
+ck A export attendance "$EA" --format csv --force -o "$T/list.csv" >/dev/null
 check "the person checked in on two offline kiosks: two records, one marked" \
     "$(grep -c ',1005,' "$T/list.csv") $(grep -c 'registro repetido' "$T/list.csv")" "2 1"
 check "the central keeps both records and flags them" \
@@ -250,7 +261,7 @@ out=$(ck G bundle import "$T/b.bundle")
 check "a new kiosk from B's bundle alone: nothing left waiting" "$(grep -c 'en espera' <<<"$out")" 0
 check "... it holds B's records, people and events" \
     "$(local_rows G | cut -d' ' -f2-5)" "$(local_rows B | cut -d' ' -f2-5)"
-check "... and its audit verify passes" "$(ck G audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
+check "... and its audit verify passes" "$(ck G audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
 ck G indicators --year 2025 --format json > "$T/ind.G"
 check "... with the same indicators" "$(cmp -s "$T/ind.A" "$T/ind.G" && echo same)" same
 # Chain format 2 on both sides: the kiosk (audit.c's store_chain_hash)
@@ -308,14 +319,14 @@ sqlite3 "$T/F.db" "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no,
   INSERT INTO meta(key, value) VALUES ('folio_seq', '1') ON CONFLICT(key) DO UPDATE SET value = '1';
   INSERT OR REPLACE INTO head_sig(kiosk_id, epoch, pos, hash, signed_at, signature)
   VALUES ('$KF', '$ep', $((pos + 1)), '$hash', $NOW, X'$sig');"
-check "the forged record passes F's own audit verify" "$(ck F audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
+check "the forged record passes F's own audit verify" "$(ck F audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
 check "F's sync: A's record with that UUID is kept aside here" "$(ck F sync --url "$(url F)" | grep -o '[0-9]* apartados')" "1 apartados"
 check "the central keeps F's as a conflict" "$(q -c "SELECT count(*) || ' ' || min(kiosk_id) FROM ck.conflict WHERE uuid = '$U'")" "1 $KF"
 check "central status: F has one conflict" "$("$B" central status --url "$OWN" | awk -v k="$KF" '$1 == k {print $(NF-2)}')" 1
 check "A's sync: F's entry is kept aside" "$(ck A sync --url "$(url A)" | grep -o '[0-9]* apartados')" "1 apartados"
 check "A's record is untouched" "$(sqlite3 "$T/A.db" "SELECT group_concat(at || folio) FROM attendance WHERE uuid = '$U'")" "$held_a"
-check "A's audit verify still passes" "$(ck A audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
-check "F's audit verify still passes" "$(ck F audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
+check "A's audit verify still passes" "$(ck A audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
+check "F's audit verify still passes" "$(ck F audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
 check "A lists the conflict" "$(sqlite3 "$T/A.db" "SELECT kiosk_id || ' ' || uuid FROM sync_conflict")" "$KF $U"
 check "sync --status shows it" "$(ck A sync --status | grep -c "apartado: quiosco $KF, posición [0-9]*, attendance $U")" 1
 
@@ -362,7 +373,7 @@ ck H backup "$T/respaldos" >/dev/null
 tick; ck H checkin "$EH" 1002 >/dev/null       # after the copy: lost with the database
 rm -f "$T/H.db" "$T/H.db-wal" "$T/H.db-shm"
 cp "$(ls "$T"/respaldos/*.db | head -n 1)" "$T/H.db"
-check "the restored database verifies" "$(ck H audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
+check "the restored database verifies" "$(ck H audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
 tick; ck H checkin "$EH" 1003 >/dev/null
 check "its first sync sends the parent epoch, then the new one" \
     "$(ck H sync --url "$(url H)" >/dev/null && q -c "SELECT count(*) || ' ' || count(DISTINCT epoch_no) FROM ck.audit_entry WHERE kiosk_id = '$KH'")" \
@@ -398,7 +409,7 @@ tick; ck B checkin "$EB" 1016 >/dev/null
 ck B sync --url "$(url B)" >/dev/null
 rm -f "$T/B.db-wal" "$T/B.db-shm"; mv "$T/B.old.db" "$T/B.db"
 tick; ck B checkin "$EB" 1017 >/dev/null
-check "B's own audit verify cannot see it" "$(ck B audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
+check "B's own audit verify cannot see it" "$(ck B audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
 fails "B's sync: the central keeps the batch aside, one line" "guardó aparte.*fork, posición $((posB + 1))" ck B sync --url "$(url B)"
 KB=$(sqlite3 "$T/B.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
 out=$("$B" central audit verify --url "$OWN" 2>&1 || true)

@@ -89,7 +89,7 @@ converged() {
         "$(sqlite3 "$T/K.db" "SELECT (SELECT count(*) FROM person) || ' ' || (SELECT count(*) FROM attendance)") $(sqlite3 "$T/K.db" "SELECT (SELECT count(*) FROM person) || ' ' || (SELECT count(*) FROM attendance)")"
     for k in K L; do
         check "$what: $k integrity_check" "$(sqlite3 "$T/$k.db" "PRAGMA integrity_check")" ok
-        check "$what: $k audit verify" "$(ck $k audit verify 2>&1 | cut -d: -f1)" "audit chain intact"
+        check "$what: $k audit verify" "$(ck $k audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
     done
     check "$what: central audit verify" "$("$B" central audit verify --url "$OWN" 2>&1 | grep -c 'todo en orden')" 1
 }

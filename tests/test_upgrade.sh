@@ -197,13 +197,13 @@ set +e
 err=$(ck roster list 2>&1 >/dev/null); rc=$?
 set -e
 [ "$rc" != 0 ] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] &&
-    [[ $err == *"written by a newer version of cepci-kiosk (schema $SN, this program knows $SO)"* ]] ||
+    [[ $err == *"la escribió una versión más nueva de cepci-kiosk (esquema $SN; este programa conoce hasta el $SO)"* ]] ||
     fail "the old binary on the newer database: exit $rc: $err"
 set +e
 runuser -u cepci-kiosk -- env -i PATH=/usr/bin:/bin SDL_VIDEODRIVER=dummy cepci-kiosk run --windowed 800x600 --software \
     > /dev/null 2> "$T/down.err"; rc=$?
 set -e
-[ "$rc" != 0 ] && grep -q "written by a newer version" "$T/down.err" || fail "the old kiosk on the newer database: exit $rc"
+[ "$rc" != 0 ] && grep -q "la escribió una versión más nueva" "$T/down.err" || fail "the old kiosk on the newer database: exit $rc"
 [ "$(sha256sum "$DB" | cut -c1-64)" = "$sum" ] && [ ! -e "$DB-wal" ] || fail "the downgrade changed the database"
 ok "downgrade to $(dpkg-query -W -f='${Version}' cepci-kiosk): refused, unchanged: $err"
 install_deb "$NEW"

@@ -30,30 +30,33 @@ static int cmd_run(cli_ctx *ctx, int argc, char **argv)
 }
 
 static const cli_command COMMANDS[] = {
-    {"run", cmd_run, "run [--windowed WxH]          the kiosk (default when no command is given)"},
-    {"init", cli_cmd_init, "init --institution NAME --unit CODE     new database, kiosk id and signing key"},
+    {"run", cmd_run, "run [--windowed WxH]          el quiosco (sin orden, es lo que se ejecuta)"},
+    {"init", cli_cmd_init, "init --institution NAME --unit CODE     base de datos nueva, identidad y llave de firma"},
     {"roster", cli_cmd_roster, "roster import FILE.csv | roster list [--unit CODE] [--search TEXT]"},
-    {"event", cli_cmd_event, "event add ... | event list [--year Y] | event open ID | event close ID"},
-    {"checkin", cli_cmd_checkin, "checkin EVENT_ID EMPLOYEE_NO [--keyed]   record attendance"},
-    {"pledge", cli_cmd_pledge, "pledge EMPLOYEE_NO --keyed [--date YYYY-MM-DD]   a paper pledge typed in"},
+    {"event", cli_cmd_event, "event add ... | event list [--year Y] [--format text|csv|json] | event open ID "
+                             "[--reopen --reason TEXT] | event close ID | event attach ID FILE [--kind K] [--note T]"},
+    {"attendance", cli_cmd_attendance, "attendance import EVENT FILE.csv|FILE.xlsx   una lista completa capturada de una vez"},
+    {"checkin", cli_cmd_checkin, "checkin EVENT_ID EMPLOYEE_NO [--keyed]   en la mesa de registro, o una lista en papel capturada"},
+    {"pledge", cli_cmd_pledge, "pledge EMPLOYEE_NO --keyed [--date YYYY-MM-DD]   una Carta en papel capturada"},
     {"indicators", cli_cmd_indicators, "indicators [--year Y] [--format text|csv|json]"},
-    {"export", cli_cmd_export, "export attendance|pledges|indicators ... --format F -o FILE"},
+    {"export", cli_cmd_export, "export attendance|pledges|indicators ... --format F -o FILE | "
+                               "export evidence [--year Y] | export certificates EVENT|--person NUM"},
     {"receipt", cli_cmd_receipt, "receipt FOLIO [--png FILE] [--print]"},
-    {"verify", cli_cmd_verify, "verify PAYLOAD"},
+    {"verify", cli_cmd_verify, "verify PAYLOAD [--db FILE] | verify --package FILE.zip [--keys FILE]"},
     {"keys", cli_cmd_keys, "keys export [FILE] | keys import FILE"},
-    {"audit", cli_cmd_audit, "audit verify [--head CKH1:...|CK2:...|FILE]... | audit head   check / sign the chain"},
-    {"backup", cli_cmd_backup, "backup [DIR]                  online copy of the database"},
+    {"audit", cli_cmd_audit, "audit verify [--head CKH1:...|CK2:...|FILE]... | audit head   verificar / firmar la cadena"},
+    {"backup", cli_cmd_backup, "backup [DIR]                  copia de la base de datos en uso (y de sus anexos)"},
     {"admin", cli_cmd_admin, "admin set-pin"},
-    {"sync", cli_cmd_sync, "sync [--url URL] | sync --status   send this kiosk's records to the central, bring the others'"},
-    {"bundle", cli_cmd_bundle, "bundle export FILE | bundle import FILE   the same data on a USB stick"},
-    {"central", cli_cmd_central, "central init|enroll KEYFILE|import FILE|indicators|status|audit verify [--url URL]"},
-    {"doctor", cli_cmd_doctor, "doctor                        check config, database, key, fonts, printer, backups"},
+    {"sync", cli_cmd_sync, "sync [--url URL] | sync --status   envía los registros de este quiosco a la central y trae los de los demás"},
+    {"bundle", cli_cmd_bundle, "bundle export FILE | bundle import FILE   los mismos datos en una memoria USB"},
+    {"central", cli_cmd_central, "central init|enroll KEYFILE|import FILE|indicators|status|audit verify [--url URL]   la central PostgreSQL"},
+    {"doctor", cli_cmd_doctor, "doctor                        revisa configuración, base de datos, llave, tipografías, impresora, respaldos"},
     {NULL, NULL, NULL},
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cepci-kiosk [--db PATH] [--config FILE] COMMAND ... | --version\n");
+    fprintf(f, "uso: cepci-kiosk [--db PATH] [--config FILE] COMMAND ... | --version\n");
     for (const cli_command *c = COMMANDS; c->name; c++)
         fprintf(f, "  %s\n", c->help);
 }

@@ -299,12 +299,15 @@ int cli_cmd_audit(cli_ctx *ctx, int argc, char **argv)
     if (rc && !w.bad)
         cli_error("audit chain BROKEN: %s", store_errmsg(s));
     else if (!rc) {
-        printf("audit chain intact: %ld entries verified\n", n);
+        printf("cadena de auditoría íntegra: %ld entradas verificadas\n", n);
         if (w.n)
-            printf("%zu signed head%s and receipt%s shown: all in the chain\n", w.n, w.n == 1 ? "" : "s",
-                   w.n == 1 ? "" : "s");
+            printf("%zu %s mostrad%s: tod%s en la cadena\n", w.n,
+                   w.n == 1 ? "cabeza firmada o comprobante" : "cabezas firmadas y comprobantes", w.n == 1 ? "o" : "os",
+                   w.n == 1 ? "o" : "os");
     }
     free(w.claims);
+    if (cli_audit_attachments(s) != 0) /* the files kept beside the database (cli_attendance.c) */
+        rc = rc ? rc : 1;
     store_close(s);
     return rc ? 1 : 0;
 }
@@ -322,6 +325,8 @@ int cli_cmd_backup(cli_ctx *ctx, int argc, char **argv)
     store_close(s);
     if (rc)
         return cli_error("%s", err);
+    if (err[0])
+        cli_error("warning: %s", err);
     printf("%s\n", out);
     return 0;
 }

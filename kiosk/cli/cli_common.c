@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,12 +14,13 @@
 
 int cli_error(const char *fmt, ...)
 {
-    char msg[2048];
+    char msg[2048], es[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "cepci-kiosk: %s\n", util_one_line(msg)); /* one line, whatever it quotes */
+    cli_es(msg, es, sizeof es); /* always fills es */
+    fprintf(stderr, "cepci-kiosk: %s\n", util_one_line(es)); /* one line, whatever it quotes */
     return 1;
 }
 
@@ -96,4 +98,18 @@ int cli_current_year(cli_ctx *ctx)
     const config_unit *u = config_find_unit(&ctx->cfg, ctx->cfg.unit);
     util_utc_to_local(u && u->timezone[0] ? u->timezone : CK_DEFAULT_TZ, cli_now(), &tm);
     return tm.tm_year + 1900;
+}
+
+int cli_check_output(const char *path, int force)
+{
+    struct stat st;
+    if (!path || !*path)
+        return cli_error("falta el archivo de salida (-o ARCHIVO)");
+    if (lstat(path, &st) != 0)
+        return 0;
+    if (!S_ISREG(st.st_mode))
+        return cli_error("%s: ya existe y no es un archivo; elija otro nombre", path);
+    if (!force)
+        return cli_error("%s: ya existe; para reemplazarlo añada --force", path);
+    return 0;
 }

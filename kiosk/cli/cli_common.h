@@ -30,9 +30,14 @@ int cli_open(cli_ctx *ctx, store **s);
  * they differ (best effort: a read-only database is fine). */
 void cli_sync_units(cli_ctx *ctx, store *s);
 
-/* Prints "cepci-kiosk: <message>" to stderr on one line; returns 1 (exit
- * status). */
+/* Prints "cepci-kiosk: <message>" to stderr on one line, in Spanish
+ * (cli_es); returns 1 (exit status). */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The Spanish text of a message from the layers below (which write
+ * English), into out; a copy of the message when it is not a known
+ * one (cli_es.c). Returns out. */
+const char *cli_es(const char *msg, char *out, size_t outlen);
 
 /* Current time (Unix seconds). A test build (CK_TEST_HOOKS) lets
  * CEPCI_NOW override it; the installed program never does. */
@@ -47,6 +52,11 @@ int cli_parse_year(const char *v, int *out);
 
 /* The year of now in the kiosk's unit (config [kiosk] unit). */
 int cli_current_year(cli_ctx *ctx);
+
+/* An output path given with -o: 0 when it may be written (it does not
+ * exist, or force is set and it is a regular file), else prints one error
+ * line (Spanish) and returns 1. */
+int cli_check_output(const char *path, int force);
 
 /* getopt_long over argv of a command; argv[0] is the command name. Between
  * the two: `case 'x': ...; break;` lines. A bad option is one error line
@@ -78,6 +88,15 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv);      /* cli_export.c */
 int cli_cmd_receipt(cli_ctx *ctx, int argc, char **argv);     /* cli_receipt.c */
 int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv);      /* cli_receipt.c */
 int cli_cmd_keys(cli_ctx *ctx, int argc, char **argv);        /* cli_keys.c */
+int cli_cmd_attendance(cli_ctx *ctx, int argc, char **argv);  /* cli_attendance.c */
+int cli_event_list(cli_ctx *ctx, int argc, char **argv);      /* cli_attendance.c: event list */
+int cli_event_attach(cli_ctx *ctx, int argc, char **argv);    /* cli_attendance.c: event attach */
+int cli_audit_attachments(store *s);                          /* cli_attendance.c: audit verify's files */
+int cli_export_evidence(cli_ctx *ctx, int argc, char **argv);      /* cli_evidence.c: export evidence */
+int cli_export_certificates(cli_ctx *ctx, int argc, char **argv);  /* cli_evidence.c: export certificates */
+int cli_export_attendance_year(cli_ctx *ctx, int argc, char **argv); /* cli_evidence.c: export attendance --year */
+int cli_verify_package(cli_ctx *ctx, int argc, char **argv);  /* cli_evidence.c: verify --package */
+int cli_verify_certificate(cli_ctx *ctx, const char *payload); /* cli_evidence.c: verify CKC1:... */
 int cli_cmd_sync(cli_ctx *ctx, int argc, char **argv);        /* cli_sync.c */
 int cli_cmd_bundle(cli_ctx *ctx, int argc, char **argv);      /* cli_bundle.c */
 int cli_cmd_central(cli_ctx *ctx, int argc, char **argv);     /* cli_central.c */

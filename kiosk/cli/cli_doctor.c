@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "gfx.h"
 #include "keys.h"
 #include "printer.h"
@@ -508,23 +509,6 @@ static void check_printer(doctor *d)
                    ? " y tiene papel" : "");
 }
 
-/* 1 if name is a routine backup's (cepci-kiosk-YYYYMMDD-HHMMSS.db); its
- * time (UTC) goes to *t. */
-static int backup_time(const char *name, int64_t *t)
-{
-    struct tm tm = {0};
-    char tail[8];
-    if (strlen(name) != 30 ||
-        sscanf(name, "cepci-kiosk-%4d%2d%2d-%2d%2d%2d%3s", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-               &tm.tm_min, &tm.tm_sec, tail) != 7 ||
-        strcmp(tail, ".db") != 0)
-        return 0;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    *t = (int64_t)timegm(&tm);
-    return 1;
-}
-
 /* "3 h", "2 días", ... */
 static void format_age(int64_t s, char *out, size_t outlen)
 {
@@ -553,15 +537,19 @@ static void check_backups(doctor *d)
                dir, d->owner_name);
         return;
     }
+    /* The newest copy is the last made (backup_run's creation number),
+     * its age the time in its name. */
     DIR *dp = opendir(dir);
     int64_t newest = INT64_MIN, t;
+    unsigned long last = 0, seq;
     int n = 0;
     struct dirent *e;
     while (dp && (e = readdir(dp)))
-        if (backup_time(e->d_name, &t)) {
-            n++;
-            if (t > newest)
+        if (backup_name_parse(e->d_name, &seq, &t)) {
+            if (!n++ || seq > last || (seq == last && t > newest)) {
+                last = seq;
                 newest = t;
+            }
         }
     if (dp)
         closedir(dp);

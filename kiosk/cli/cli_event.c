@@ -7,14 +7,6 @@
 
 #include "util.h"
 
-static int print_event(const store_event *e, void *arg)
-{
-    (void)arg;
-    printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", e->id, e->start, e->unit, e->state, e->kind, e->topics, e->title,
-           e->attendees);
-    return 0;
-}
-
 static int set_field(char *dst, size_t len, const char *v, const char *what)
 {
     if (util_strlcpy(dst, v, len) != 0 || !util_utf8_valid(v, strlen(v)))
@@ -26,14 +18,19 @@ int cli_cmd_event(cli_ctx *ctx, int argc, char **argv)
 {
     static const char usage[] =
         "event add --title T --kind K --topics a,b --unit U --start 'YYYY-MM-DD HH:MM' [--end ...] "
-        "[--place P] [--pat 1.2.3] [--instructor I] [--no-signature] | event list [--year Y] | "
-        "event open ID | event close ID";
+        "[--place P] [--pat 1.2.3] [--instructor I] [--no-signature] | event list [--year Y] "
+        "[--format text|csv|json] | event open ID [--reopen --reason TEXT] | event close ID | "
+        "event attach ID FILE [--kind K] [--note T]";
     if (argc < 2)
         return cli_error("usage: %s", usage);
     store *s;
     const char *sub = argv[1];
     argc--;
     argv++;
+    if (strcmp(sub, "list") == 0)
+        return cli_event_list(ctx, argc, argv);
+    if (strcmp(sub, "attach") == 0)
+        return cli_event_attach(ctx, argc, argv);
     if (strcmp(sub, "add") == 0) {
         static const struct option lo[] = {
             {"title", required_argument, 0, 't'}, {"kind", required_argument, 0, 'k'},
@@ -72,29 +69,37 @@ int cli_cmd_event(cli_ctx *ctx, int argc, char **argv)
         store_close(s);
         return rc ? 1 : 0;
     }
-    if (strcmp(sub, "list") == 0) {
-        static const struct option lo[] = {{"year", required_argument, 0, 'y'}, {0, 0, 0, 0}};
-        int year = 0;
-        OPTS_BEGIN(lo)
-        case 'y':
-            if (cli_parse_year(optarg, &year))
-                return cli_error("bad --year '%s'", optarg);
-            break;
-        OPTS_END(usage)
+    if (strcmp(sub, "close") == 0) {
+        if (argc != 2)
+            return cli_error("usage: event close ID");
         if (cli_open(ctx, &s))
             return 1;
-        int rc = store_event_each(s, year, 0, print_event, NULL);
+        int rc = store_event_set_state(s, argv[1], "closed", cli_now());
         if (rc)
             cli_error("%s", store_errmsg(s));
         store_close(s);
         return rc ? 1 : 0;
     }
-    if (strcmp(sub, "open") == 0 || strcmp(sub, "close") == 0) {
-        if (argc != 2)
-            return cli_error("usage: event %s ID", sub);
+    if (strcmp(sub, "open") == 0) {
+        /* A closed event's list has been handed in: opening it again needs
+         * --reopen and a reason, which is audited and printed on the list. */
+        static const struct option lo[] = {
+            {"reopen", no_argument, 0, 'r'}, {"reason", required_argument, 0, 'w'}, {0, 0, 0, 0}};
+        static const char open_usage[] = "event open ID [--reopen --reason TEXT]";
+        int reopen = 0;
+        const char *reason = NULL;
+        OPTS_BEGIN(lo)
+        case 'r': reopen = 1; break;
+        case 'w': reason = optarg; break;
+        OPTS_END(open_usage)
+        if (argc - optind != 1 || (reason && !reopen))
+            return cli_error("usage: %s", open_usage);
+        if (reopen && (!reason || !*reason))
+            return cli_error("event open --reopen needs --reason TEXT: why the closed event is opened again");
         if (cli_open(ctx, &s))
             return 1;
-        int rc = store_event_set_state(s, argv[1], strcmp(sub, "open") == 0 ? "open" : "closed", cli_now());
+        const char *id = argv[optind];
+        int rc = reopen ? store_event_reopen(s, id, reason, cli_now()) : store_event_set_state(s, id, "open", cli_now());
         if (rc)
             cli_error("%s", store_errmsg(s));
         store_close(s);

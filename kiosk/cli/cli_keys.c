@@ -32,11 +32,16 @@ static int key_line_out(const store_key_row *k, void *ctx)
     if (k->pklen != 32)
         return 0;
     sodium_bin2base64(b64, sizeof b64, k->pk, 32, sodium_base64_VARIANT_ORIGINAL);
+    char fp[UTIL_SHA256_HEX];
     snprintf(inst, sizeof inst, "%s", k->institution);
     snprintf(unit, sizeof unit, "%s", k->unit);
     for (char *c = inst; *c; c++)
         if (*c == '\t' || *c == '\r' || *c == '\n')
             *c = ' ';
+    util_one_line(inst); /* a key stored before escapes were refused prints as '?' */
+    util_one_line(unit);
+    util_sha256_hex(k->pk, 32, fp); /* as the lists print it */
+    fprintf(out->f, "# %s: huella SHA-256 de la llave pública %s\n", k->kiosk_id, fp);
     fprintf(out->f, "%s\t%s\t%s\t%s\t%s\n", KEYFILE_TAG, k->kiosk_id, b64, unit, inst);
     out->n++;
     return 0;
@@ -74,7 +79,7 @@ static int keys_export(cli_ctx *ctx, const char *path)
             cli_error("%s: cannot write: %s", path, strerror(errno));
             goto cleanup;
         }
-        fprintf(stderr, "%d public keys written to %s\n", out.n, path);
+        fprintf(stderr, "%d %s en %s\n", out.n, out.n == 1 ? "llave pública escrita" : "llaves públicas escritas", path);
     }
     rc = 0;
 cleanup:
@@ -131,7 +136,12 @@ static const char *parse_key_line(char *line, key_line *k)
     if (n > 4) {
         if (!util_utf8_valid(field[4], strlen(field[4])))
             return "the institution is not valid UTF-8";
-        util_strlcpy(k->institution, field[4], sizeof k->institution);
+        /* Escape sequences would reach the terminal of whoever lists or
+         * verifies keys, bidirectional controls would disguise the name. */
+        if (util_has_control(field[4]))
+            return "the institution holds control characters (terminal escapes or bidirectional controls)";
+        if (util_strlcpy(k->institution, field[4], sizeof k->institution) != 0)
+            return "the institution is too long (at most 159 bytes)";
     }
     return NULL;
 }

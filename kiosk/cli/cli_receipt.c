@@ -72,45 +72,119 @@ out:
     return rc;
 }
 
-/* ---- verify PAYLOAD ---- */
+/* ---- verify PAYLOAD [--db FILE] ---- */
+
+static const char *state_text(const export_fingerprint *fp)
+{
+    if (fp->state == EXPORT_STATE_CLOSED)
+        return fp->kind != EXPORT_FP_ATTENDANCE ? "definitiva (el periodo había concluido)" : "definitiva (evento cerrado)";
+    if (fp->kind != EXPORT_FP_ATTENDANCE)
+        return "PRELIMINAR (el periodo no había concluido)";
+    return fp->state == EXPORT_STATE_OPEN ? "PRELIMINAR (evento abierto)" : "PRELIMINAR (evento en borrador)";
+}
 
 /* verify for the fingerprint QR of an exported document (attendance list
- * CKL1:, pledge database CKP1:). Closes s; returns the exit status. */
-static int verify_document(store *s, const char *payload)
+ * CKL2:, pledge database CKP2:, or the first format CKL1:/CKP1:); with
+ * compare, the list is recomputed from the records of s. Closes s;
+ * returns the exit status (1 also when the records do not match). */
+static int verify_document(cli_ctx *ctx, store *s, const char *payload, const char *compare)
 {
     export_fingerprint fp;
-    char err[1024];
+    char err[1024], date[96];
     int rc = export_fingerprint_verify(s, payload, &fp, err, sizeof err);
+    if (rc != 0) {
+        store_close(s);
+        return cli_error("%s", err);
+    }
+    printf("auténtica: %s firmada por el quiosco %s\n",
+           fp.kind == EXPORT_FP_ATTENDANCE   ? "lista de asistencia"
+           : fp.kind == EXPORT_FP_INDICATORS ? "huella del informe de indicadores"
+                                             : "base de firmantes de la Carta Compromiso",
+           fp.kiosk_id);
+    printf("llave del quiosco (SHA-256): %s\n", fp.key_sha256);
+    if (fp.version >= 2) {
+        printf("institución: %s\n", fp.institution);
+        if (fp.kind == EXPORT_FP_ATTENDANCE) {
+            export_long_date(fp.event_start, date, sizeof date);
+            printf("evento: %s\n", fp.event_title);
+            printf("fecha: %s, %s h\n", date, fp.event_start + 11);
+            printf("unidad: %s\n", fp.event_unit);
+            printf("id del evento: %s\n", fp.event_id);
+        } else if (fp.kind == EXPORT_FP_INDICATORS) {
+            printf("año: %d (indicadores I.1, I.2 e IV.3)\n", fp.year);
+        } else if (fp.year) {
+            printf("periodo: firmas hasta el 31 de diciembre de %d\n", fp.year);
+        } else {
+            printf("periodo: todas las firmas\n");
+        }
+        printf("filas: %ld\n", fp.rows);
+        printf("estado: %s\n", state_text(&fp));
+    } else {
+        printf("formato anterior (CKL1/CKP1): la huella no nombra la lista\n");
+    }
+    printf("huella SHA-256: %s\n", fp.sha256);
+    if (!compare) {
+        store_close(s);
+        return 0;
+    }
+    long rows, differ;
+    int exact;
+    rc = export_fingerprint_compare(s, &ctx->cfg, &fp, &rows, &differ, &exact, err, sizeof err);
     store_close(s);
     if (rc != 0)
-        return cli_error("%s", err);
-    printf("genuine: document signed by kiosk %s\n", fp.kiosk_id);
-    printf("type: %s\n", strncmp(payload, "CKL1:", 5) == 0 ? "attendance list" : "pledge database");
-    printf("sha256: %s\n", fp.sha256);
-    return 0;
+        return cli_error("%s: %s", compare, err);
+    if (differ == 0) {
+        printf("registros de %s: coincide (%ld filas)\n", compare, rows);
+        return 0;
+    }
+    if (exact)
+        printf("registros de %s: no coincide (%ld filas difieren: %ld registros posteriores a la firma; hoy %ld "
+               "filas)\n", compare, differ, differ, rows);
+    else
+        printf("registros de %s: no coincide (al menos %ld filas difieren; firmada con %ld filas, hoy %ld)\n",
+               compare, differ, fp.rows, rows);
+    return 1;
 }
 
 int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
 {
-    char line[RECEIPT_PAYLOAD_MAX + 2], err[1024], tz[STORE_TZ_LEN] = CK_DEFAULT_TZ, when[64];
-    const char *payload;
-    if (argc > 2)
-        return cli_error("usage: verify PAYLOAD (the payload contains spaces: quote it, or use - to read it from "
-                         "standard input)");
-    if (argc != 2)
-        return cli_error("usage: verify PAYLOAD | verify -");
-    payload = argv[1];
+    char line[EXPORT_PAYLOAD_MAX + 2], err[1024], tz[STORE_TZ_LEN] = CK_DEFAULT_TZ, when[64];
+    const char *payload = NULL, *compare = NULL;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--package") == 0 || strncmp(argv[i], "--package=", 10) == 0)
+            return cli_verify_package(ctx, argc, argv); /* cli_evidence.c */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc && !compare)
+            compare = argv[++i];
+        else if (!payload && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0))
+            payload = argv[i];
+        else
+            return cli_error("usage: verify PAYLOAD [--db FILE] (the payload contains spaces: quote it, or use - "
+                             "to read it from standard input)");
+    }
+    if (!payload)
+        return cli_error("usage: verify PAYLOAD [--db FILE] | verify - [--db FILE]");
     if (strcmp(payload, "-") == 0) {
         if (!fgets(line, sizeof line, stdin))
             return cli_error("verify: no payload on standard input");
         line[strcspn(line, "\r\n")] = '\0';
         payload = line;
     }
+    if (strncmp(payload, "CKC1:", 5) == 0)
+        return cli_verify_certificate(ctx, payload); /* a certificate (cli_evidence.c) */
     store *s;
-    if (cli_open(ctx, &s))
+    int list = strncmp(payload, "CKL", 3) == 0 || strncmp(payload, "CKP", 3) == 0 || strncmp(payload, "CKI", 3) == 0;
+    if (compare && !list)
+        return cli_error("verify --db compares a list's fingerprint (CKL2:/CKP2:) with the records of a database");
+    if (compare) {
+        /* The records to compare with, and the keys they hold. */
+        if (store_open(&s, compare, 0, err, sizeof err) != STORE_OK)
+            return cli_error("%s", err);
+    } else if (cli_open(ctx, &s)) {
         return 1;
-    if (strncmp(payload, "CKL1:", 5) == 0 || strncmp(payload, "CKP1:", 5) == 0)
-        return verify_document(s, payload);
+    }
+    if (list)
+        return verify_document(ctx, s, payload, compare);
     receipt_fields f;
     if (receipt_verify(s, payload, &f, err, sizeof err) != 0) {
         store_close(s);
@@ -123,45 +197,45 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
     if (have_event && store_unit_get(s, e.unit, &u) == STORE_OK)
         snprintf(tz, sizeof tz, "%s", u.timezone);
     util_format_time(tz, f.at, "%Y-%m-%d %H:%M:%S", when, sizeof when);
-    printf("genuine: signed by kiosk %s\n", f.kiosk_id);
-    printf("type: %s\n", f.type == RECEIPT_PLEDGE ? "pledge" : "attendance");
+    printf("auténtico: firmado por el quiosco %s\n", f.kiosk_id);
+    printf("tipo: %s\n", f.type == RECEIPT_PLEDGE ? "firma de la Carta Compromiso" : "asistencia");
     printf("folio: %s\n", f.folio);
-    printf("record: %s\n", f.record_uuid);
+    printf("registro: %s\n", f.record_uuid);
     if (!f.employee_no[0]) {
-        printf("employee: (guest)\n");
+        printf("persona: (invitada)\n");
     } else if (store_person_get(s, f.employee_no, &p) == STORE_OK) {
         char name[512];
         store_person_fullname(&p, name, sizeof name);
-        printf("employee: %s (%s)\n", f.employee_no, name);
+        printf("persona: %s (%s)\n", f.employee_no, name);
     } else {
-        printf("employee: %s\n", f.employee_no);
+        printf("persona: %s\n", f.employee_no);
     }
     if (f.type == RECEIPT_ATTENDANCE) {
         if (have_event)
-            printf("event: %s (%s, %s)\n", f.event_id, e.title, e.start);
+            printf("evento: %s (%s, %s)\n", f.event_id, e.title, e.start);
         else
-            printf("event: %s\n", f.event_id);
+            printf("evento: %s\n", f.event_id);
     } else {
-        printf("carta: %s\n", f.carta_prefix);
+        printf("versión de la Carta: %s\n", f.carta_prefix);
     }
-    printf("time: %s %s\n", when, tz);
+    printf("hora: %s (%s)\n", when, tz);
     int rc = 0;
     if (f.version >= 2) {
         /* The receipt is a signed head of its kiosk's chain at its own
          * entry: the database, if it holds the record, must agree. */
         store_head entry;
-        printf("chain: position %lld, hash %s…\n", (long long)f.chain_pos, f.chain_hash);
+        printf("cadena: posición %lld, hash %s…\n", (long long)f.chain_pos, f.chain_hash);
         if (store_record_entry(s, f.type == RECEIPT_PLEDGE ? "pledge" : "attendance", f.record_uuid, &entry) ==
             STORE_OK) {
             if (entry.pos == f.chain_pos && strncmp(entry.hash, f.chain_hash, strlen(f.chain_hash)) == 0 &&
                 strcmp(entry.kiosk_id, f.kiosk_id) == 0)
-                printf("chain: matches this database\n");
+                printf("cadena: coincide con esta base de datos\n");
             else
                 rc = cli_error("this database's audit chain does not hold this receipt's record at position %lld "
                                "(it is at %lld, hash %.16s): the chain was rewritten", (long long)f.chain_pos,
                                (long long)entry.pos, entry.hash);
         } else {
-            printf("chain: the record is not in this database\n");
+            printf("cadena: el registro no está en esta base de datos\n");
         }
     }
     store_close(s);

@@ -74,7 +74,13 @@ int cli_cmd_checkin(cli_ctx *ctx, int argc, char **argv)
     if (require_key(ctx) || cli_open(ctx, &s))
         return 1;
     store_record r;
-    int rc = store_checkin(s, event, emp, NULL, keyed ? "keyed" : "number", NULL, 0, cli_now(), &r);
+    store_person who;
+    /* Without --keyed the person is at the coordinator's desk now ("desk");
+     * --keyed types in a paper list, also of people who have since left. */
+    int rc = store_checkin(s, event, emp, NULL, keyed ? "keyed" : "desk", NULL, 0, cli_now(), &r);
+    if (rc == STORE_OK && store_person_get(s, emp, &who) == STORE_OK && !who.active)
+        fprintf(stderr, "cepci-kiosk: aviso: %s está marcado como inactivo en el padrón; el registro se guardó "
+                        "(los indicadores cuentan solo al personal activo)\n", r.employee_no);
     if (rc == STORE_INVALID && !keyed && strstr(store_errmsg(s), "signature"))
         cli_error("this event asks for a signature at the kiosk; a paper list typed in uses --keyed");
     else if (rc == STORE_EXISTS) {
@@ -146,6 +152,9 @@ int cli_cmd_pledge(cli_ctx *ctx, int argc, char **argv)
     }
     store_record r;
     int rc = store_pledge(s, emp, carta, privacy, "keyed", NULL, 0, at, cli_now(), &r);
+    if (rc == STORE_OK && store_person_get(s, emp, &p) == STORE_OK && !p.active)
+        fprintf(stderr, "cepci-kiosk: aviso: %s está marcado como inactivo en el padrón; la carta se guardó "
+                        "(los indicadores cuentan solo al personal activo)\n", r.employee_no);
     if (rc == STORE_EXISTS) {
         char when[64];
         util_format_time(CK_DEFAULT_TZ, r.at, "%Y-%m-%d", when, sizeof when);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "roster.h"
+#include "util.h"
 
 struct list_ctx {
     int n;
@@ -38,10 +39,16 @@ int cli_cmd_roster(cli_ctx *ctx, int argc, char **argv)
         roster_stats st;
         char err[1024];
         int rc = roster_import(s, argv[2], cli_now(), &st, err, sizeof err);
+        int clashes = rc ? 0 : store_person_clashes(s);
         store_close(s);
         if (rc)
             return cli_error("%s", err);
         printf("%d filas: %d altas, %d cambios, %d sin cambios\n", st.rows, st.added, st.updated, st.unchanged);
+        if (clashes > 0)
+            fprintf(stderr, "cepci-kiosk: aviso: %d persona(s) del padrón tienen un número de empleado igual al de "
+                            "otra salvo por ceros a la izquierda (base anterior a la versión 3); se conservan por "
+                            "separado y se encuentran por su número exacto (README, «Números de empleado»)\n",
+                    clashes);
         return 0;
     }
     if (strcmp(argv[1], "list") == 0) {
@@ -62,10 +69,15 @@ int cli_cmd_roster(cli_ctx *ctx, int argc, char **argv)
         int rc;
         if (search) {
             enum { MAX = 50 };
-            store_person *res = calloc(MAX, sizeof *res);
+            store_person *res = calloc(MAX, sizeof *res), byno;
+            /* An employee number (any leading zeros) finds its person too. */
+            int have_no = util_is_token(search) && store_person_get(s, search, &byno) == STORE_OK;
+            if (have_no && (!unit || strcmp(byno.unit, unit) == 0))
+                print_person(&byno, &lc);
             rc = res ? store_search(s, search, res, MAX) : STORE_ERROR;
             for (int i = 0; i < rc; i++)
-                if (!unit || strcmp(res[i].unit, unit) == 0)
+                if ((!unit || strcmp(res[i].unit, unit) == 0) &&
+                    !(have_no && strcmp(res[i].employee_no, byno.employee_no) == 0))
                     print_person(&res[i], &lc);
             free(res);
             rc = rc < 0 ? rc : 0;

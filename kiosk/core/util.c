@@ -405,9 +405,20 @@ char *util_one_line(char *s)
 
 int util_has_control(const char *s)
 {
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
             return 1;
+        /* Bidirectional controls (UTF-8 of U+061C, U+200E, U+200F,
+         * U+202A..U+202E, U+2066..U+2069): they reorder how the text
+         * around them is shown, so "Ana" + U+202E + "zeréP" reads as
+         * another name on a list. */
+        if (p[0] == 0xD8 && p[1] == 0x9C)
+            return 1;
+        if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE)))
+            return 1;
+        if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+            return 1;
+    }
     return 0;
 }
 

@@ -84,7 +84,9 @@ int util_write_file_atomic(const char *path, const void *data, size_t len);
  * so a message quoting user input stays one printable line. Returns s. */
 char *util_one_line(char *s);
 
-/* 1 if s holds an ASCII control character (or DEL), else 0. */
+/* 1 if s holds an ASCII control character (or DEL) or a Unicode
+ * bidirectional control (U+061C, U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069), else 0. */
 int util_has_control(const char *s);
 
 /* 1 if s is a non-empty string of ASCII digits and letters, '-' or '_'

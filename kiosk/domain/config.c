@@ -15,12 +15,17 @@ static const char *const DEFAULT_TOPICS[] = {
     "violencia-genero", "hsas", "discriminacion", NULL,
 };
 
-static void join_path(char *out, size_t outlen, const char *base, const char *rel)
+/* rel, or base/rel when rel is relative, into out. Returns 0, or -1 when
+ * it does not fit (out then holds nothing usable: never a cut path). */
+static int join_path(char *out, size_t outlen, const char *base, const char *rel)
 {
-    if (rel[0] == '/' || !base || !*base)
-        snprintf(out, outlen, "%s", rel);
-    else
-        snprintf(out, outlen, "%s/%s", base, rel);
+    int n = rel[0] == '/' || !base || !*base ? snprintf(out, outlen, "%s", rel)
+                                              : snprintf(out, outlen, "%s/%s", base, rel);
+    if (n < 0 || (size_t)n >= outlen) {
+        out[0] = '\0';
+        return -1;
+    }
+    return 0;
 }
 
 void config_defaults(config *c, const char *base_dir)
@@ -34,6 +39,10 @@ void config_defaults(config *c, const char *base_dir)
     c->printer_width = 80;
     snprintf(c->export_dir, sizeof c->export_dir, ".");
     snprintf(c->paper, sizeof c->paper, "letter");
+    c->cert_margin_top = 25;
+    c->cert_margin_bottom = 20;
+    c->cert_margin_side = 25;
+    snprintf(c->cert_signer_role, sizeof c->cert_signer_role, "Secretaría Técnica del Comité");
     c->goal_trained = 15;
     c->goal_units = 100;
     c->goal_pledged = 50;
@@ -90,7 +99,8 @@ static config_unit *unit_slot(config *c, const char *code)
 
 #define KEY(s, k) (strcmp(section, s) == 0 && strcmp(name, k) == 0)
 #define STR(field) (util_strlcpy(field, value, sizeof field) == 0 ? 1 : (bad = "value too long", 1))
-#define PATH(field) (join_path(field, sizeof field, x->dir, value), 1)
+#define PATH(field) (join_path(field, sizeof field, x->dir, value) == 0 ? 1 : \
+    (bad = "path too long (at most 511 bytes, with the config file's folder for a relative path)", 1))
 
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
@@ -128,6 +138,15 @@ static int on_key(void *user, const char *section, const char *name, const char 
         else
             STR(c->paper);
     }
+    else if (KEY("certificates", "margin_top") || KEY("certificates", "margin_bottom") ||
+             KEY("certificates", "margin_side")) {
+        int *m = name[7] == 't' ? &c->cert_margin_top : name[7] == 'b' ? &c->cert_margin_bottom : &c->cert_margin_side;
+        ok = 1;
+        if (parse_int(value, 5, 100, m))
+            bad = "certificate margins are millimetres between 5 and 100";
+    }
+    else if (KEY("certificates", "signer")) ok = STR(c->cert_signer);
+    else if (KEY("certificates", "signer_role")) ok = STR(c->cert_signer_role);
     else if (KEY("goals", "trained_pct")) { ok = 1; if (parse_pct(value, &c->goal_trained)) bad = "goal must be a percentage 0-100"; }
     else if (KEY("goals", "units_covered_pct")) { ok = 1; if (parse_pct(value, &c->goal_units)) bad = "goal must be a percentage 0-100"; }
     else if (KEY("goals", "pledged_pct")) { ok = 1; if (parse_pct(value, &c->goal_pledged)) bad = "goal must be a percentage 0-100"; }
@@ -179,18 +198,51 @@ static int on_key(void *user, const char *section, const char *name, const char 
     return 1;
 }
 
+/* libinih reads at most this many bytes of a line (its INI_MAX_LINE, 200 as
+ * Debian builds it, NUL and line break included); the rest of a longer
+ * line would be parsed as a line of its own. */
+#define CONFIG_MAX_LINE 198
+
+/* The first line of f longer than CONFIG_MAX_LINE bytes, or 0. Rewinds f. */
+static int long_line(FILE *f)
+{
+    int c, line = 1;
+    long len = 0;
+    while ((c = getc(f)) != EOF) {
+        if (c == '\n') {
+            line++;
+            len = 0;
+        } else if (c != '\r' && ++len > CONFIG_MAX_LINE) {
+            rewind(f);
+            return line;
+        }
+    }
+    rewind(f);
+    return 0;
+}
+
 int config_load(config *c, const char *path, char *err, size_t errlen)
 {
     struct load_ctx x = {.c = c};
-    snprintf(x.dir, sizeof x.dir, "%s", path);
-    char *slash = strrchr(x.dir, '/');
+    const char *slash = strrchr(path, '/');
+    if (slash && (size_t)(slash - path) >= sizeof x.dir) {
+        snprintf(err, errlen, "%.200s...: the config file's folder is too long a path (at most %zu bytes)", path,
+                 sizeof x.dir - 1);
+        return -1;
+    }
     if (slash)
-        *slash = '\0';
+        snprintf(x.dir, sizeof x.dir, "%.*s", (int)(slash - path), path);
     else
         snprintf(x.dir, sizeof x.dir, ".");
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    int longl = long_line(f);
+    if (longl) {
+        fclose(f);
+        snprintf(err, errlen, "%s:%d: line too long (at most %d bytes)", path, longl, CONFIG_MAX_LINE);
         return -1;
     }
     int line = ini_parse_file(f, on_key, &x);

@@ -28,6 +28,13 @@ typedef struct config {
     int printer_width;         /* [printer] 58 or 80 (mm) */
     char export_dir[512];      /* [export] dir */
     char paper[8];             /* [export] letter | a4 */
+    /* [certificates]: for paper with a printed letterhead, the blank
+     * margins (mm) the certificates leave; who signs them. */
+    int cert_margin_top;       /* [certificates] margin_top, default 25 */
+    int cert_margin_bottom;    /* [certificates] margin_bottom, default 20 */
+    int cert_margin_side;      /* [certificates] margin_side, default 25 */
+    char cert_signer[160];     /* [certificates] signer (a name), optional */
+    char cert_signer_role[160]; /* [certificates] signer_role, default "Secretaría Técnica del Comité" */
     double goal_trained;       /* [goals] trained_pct */
     double goal_units;         /* [goals] units_covered_pct */
     double goal_pledged;       /* [goals] pledged_pct */

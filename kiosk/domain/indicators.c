@@ -7,6 +7,7 @@
  * event's local row number. */
 #include "indicators.h"
 #include "csvout.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -262,8 +263,11 @@ static void write_json(const indicators *ind, FILE *f)
 static void write_csv(const indicators *ind, FILE *f)
 {
     static const char *const head[] = {
-        "año", "unidad", "nombre", "personal", "capacitadas", "porcentaje_capacitadas", "meta_capacitadas",
-        "firmantes_carta", "porcentaje_firmantes", "meta_firmantes", "con_capacitacion", NULL,
+        /* Spanish words, as a spreadsheet shows them (issue 14, item 7); json
+         * has the codes scripts read. */
+        "Año", "Unidad", "Nombre de la unidad", "Personal", "Personas capacitadas (I.1)",
+        "Porcentaje de personal capacitado", "Meta de capacitación (%)", "Firmantes de la Carta (IV.3)",
+        "Porcentaje de firmantes", "Meta de firmantes (%)", "Con capacitación (I.2)", NULL,
     };
     char a[32], b[32], g1[32], g3[32], cov[32];
     num(g1, sizeof g1, ind->goal_trained);
@@ -296,10 +300,7 @@ static void write_csv(const indicators *ind, FILE *f)
 /* Display width of UTF-8 text (code points; the table's text is Latin). */
 static int width(const char *s)
 {
-    int w = 0;
-    for (; *s; s++)
-        w += ((unsigned char)*s & 0xc0) != 0x80;
-    return w;
+    return (int)text_utf8_count(s, strlen(s));
 }
 
 static void pad(FILE *f, const char *s, int w)

@@ -14,15 +14,28 @@
  *
  * The first non-empty record is the header. Every later record is checked
  * and upserted inside one transaction; the first problem rolls it back, so a
- * bad file changes nothing. store_person_upsert leaves an unchanged person
- * alone, which makes a second import of the same file a no-op.
+ * bad file changes nothing. store_person_merge leaves an unchanged person
+ * alone, which makes a second import of the same file a no-op, and leaves
+ * the fields of a column the file does not have as they were.
  *
  * Decisions worth knowing:
  *  - Fields are trimmed, control characters (line breaks inside quoted
  *    fields included) and no-break spaces become spaces, and runs of spaces
  *    collapse to one: a name never carries a line break onto a receipt.
  *  - Unknown columns are ignored; a missing required column is an error
- *    naming it and listing the headers found. A few common Mexican aliases
+ *    naming it and listing the headers found. An optional column absent
+ *    from the file (area, puesto, correo, nombre, segundo_apellido, activo)
+ *    leaves that field of the people already in the roster unchanged; new
+ *    people get it empty (activo: sí).
+ *  - Employee numbers are compared in their canonical form
+ *    (store_employee_canon): "007" and "7" on two rows are the same number
+ *    twice, and "007" updates the person stored as "7".
+ *  - A file that is valid UTF-8 except for some lines is refused at the
+ *    first bad line (a Windows-1252 line pasted into a UTF-8 file would
+ *    otherwise garble every name); a file with no valid multi-byte UTF-8
+ *    sequence at all is read as Windows-1252.
+ *  - Bidirectional control characters (U+202E and the like) in any field
+ *    are refused: they make a name read as another. A few common Mexican aliases
  *    are accepted (Apellido Paterno/Materno, Adscripción, Correo
  *    electrónico, Nombre(s), No. de empleado).
  *  - A row shorter than the header is padded with empty fields (required
@@ -48,6 +61,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "text.h"
 #include "util.h"
 
 #define ROSTER_MAX_FILE (512u * 1024u * 1024u) /* refuse absurd inputs */
@@ -118,6 +132,7 @@ typedef struct roster_ctx {
     long header_line;
     int ncols;              /* fields in the header */
     int col[COL_COUNT];     /* field index of each known column, -1 if absent */
+    unsigned fields;        /* STORE_PF_* of the optional columns present */
 
     roster_seen *seen;      /* open-addressing set of employee numbers */
     size_t seen_cap, seen_n;
@@ -143,9 +158,7 @@ static const char *roster_echo(const char *v, char *out, size_t outlen)
         snprintf(out, outlen, "%s", v);
         return out;
     }
-    n = max;
-    while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
-        n--;
+    n = text_utf8_floor(v, n, max);
     snprintf(out, outlen, "%.*s...", (int)n, v);
     return out;
 }
@@ -330,6 +343,14 @@ static void roster_on_header(roster_ctx *c)
             c->col[k] = i;
         }
     }
+    static const unsigned present[COL_COUNT] = {
+        [COL_GIVEN] = STORE_PF_GIVEN,   [COL_SURNAME2] = STORE_PF_SURNAME2, [COL_AREA] = STORE_PF_AREA,
+        [COL_POSITION] = STORE_PF_POSITION, [COL_EMAIL] = STORE_PF_EMAIL, [COL_ACTIVE] = STORE_PF_ACTIVE,
+    };
+    c->fields = 0;
+    for (int k = 0; k < COL_COUNT; k++)
+        if (c->col[k] >= 0)
+            c->fields |= present[k];
     for (int k = 0; k < COL_COUNT; k++) {
         if (ROSTER_COLUMNS[k].required && c->col[k] < 0) {
             char found[400];
@@ -504,6 +525,14 @@ static void roster_on_row(roster_ctx *c)
             return;
         }
     }
+    for (int k = 0; k < COL_COUNT; k++) {
+        if (util_has_control(roster_field(c, c->col[k]))) {
+            roster_fail(c, STORE_INVALID, c->rec_line,
+                        "%s holds bidirectional control characters (such as U+202E), which disguise text",
+                        ROSTER_COLUMNS[k].name);
+            return;
+        }
+    }
     if (roster_copy(c, COL_NUMBER, p.employee_no, sizeof p.employee_no) ||
         roster_copy(c, COL_GIVEN, p.given_name, sizeof p.given_name) ||
         roster_copy(c, COL_SURNAME1, p.surname1, sizeof p.surname1) ||
@@ -525,16 +554,18 @@ static void roster_on_row(roster_ctx *c)
                     roster_echo(act, echo, sizeof echo));
         return;
     }
-    long earlier = roster_seen_add(c, p.employee_no, c->rec_line);
+    char canon[STORE_EMPLOYEE_NO_LEN];
+    store_employee_canon(p.employee_no, canon, sizeof canon);
+    long earlier = roster_seen_add(c, canon, c->rec_line);
     if (earlier > 0) {
-        roster_fail(c, STORE_INVALID, c->rec_line, "employee number %s appears twice (also on line %ld)",
-                    p.employee_no, earlier);
+        roster_fail(c, STORE_INVALID, c->rec_line, "employee number %s appears twice (also on line %ld%s)",
+                    p.employee_no, earlier, strcmp(canon, p.employee_no) ? ", leading zeros aside" : "");
         return;
     }
     if (earlier < 0 || roster_unit(c, roster_field(c, c->col[COL_UNIT]), p.unit))
         return;
     int what = STORE_PERSON_UNCHANGED;
-    int rc = store_person_upsert(c->s, &p, c->now, &what);
+    int rc = store_person_merge(c->s, &p, c->fields, c->now, &what);
     if (rc == STORE_INVALID) {
         roster_fail(c, rc, c->rec_line, "%s", store_errmsg(c->s));
         return;
@@ -628,6 +659,24 @@ static size_t roster_first_bad_utf8(const char *text, size_t len)
     return len;
 }
 
+/* 1 if text holds at least one valid multi-byte UTF-8 sequence: then it
+ * was written as UTF-8, and bytes that are not UTF-8 are not Windows-1252
+ * text to convert but a mix to refuse. (Windows-1252 text could form such
+ * a sequence only with a letter like Ã followed by a symbol like ©, which
+ * names do not have.) */
+static int roster_has_utf8_sequence(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)text[i] < 0x80)
+            continue;
+        uint32_t cp;
+        size_t n = text_utf8_decode(text + i, len - i, &cp);
+        if (n > 1)
+            return 1;
+    }
+    return 0;
+}
+
 /* Reads path and settles its encoding: *text gets malloc'd UTF-8 without a
  * BOM (caller frees *raw and *text; they may be the same buffer, then *text
  * points inside *raw) and *len its length. Refuses files that are clearly
@@ -667,6 +716,10 @@ static int roster_load(roster_ctx *c, char **raw, char **conv, const char **text
         if (bom)
             return roster_fail(c, STORE_INVALID, roster_line_of(t, roster_first_bad_utf8(t, tl)),
                                "the file is marked as UTF-8 but this line is not valid UTF-8");
+        if (roster_has_utf8_sequence(t, tl))
+            return roster_fail(c, STORE_INVALID, roster_line_of(t, roster_first_bad_utf8(t, tl)),
+                               "the file mixes UTF-8 with another encoding: this line is not valid UTF-8 "
+                               "(re-save the whole file as \"CSV UTF-8\")");
         *conv = util_cp1252_to_utf8(t, tl, &tl);
         if (!*conv)
             return roster_fail(c, STORE_ERROR, 0, "out of memory");

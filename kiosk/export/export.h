@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "store.h"
+#include "util.h"
 
 /* Attendance list of event_id (id or unique prefix) as format "pdf", "csv"
  * or "xlsx" into path. db_path locates the kiosk signing key for the PDF's
@@ -25,37 +26,83 @@ int export_attendance(store *s, const config *c, const char *db_path, const char
 int export_pledges(store *s, const config *c, const char *db_path, int year, const char *format,
                    const char *path, int64_t now, char *err, size_t errlen);
 
+/* "12 de marzo de 2020" from 'YYYY-MM-DD...' (copies ymd if it cannot parse). */
+void export_long_date(const char *ymd, char *out, size_t outlen);
+
 /* Indicator report for year as "pdf" or "csv". Returns 0 or -1. */
 int export_indicators(store *s, const config *c, const char *db_path, int year, const char *format,
                       const char *path, int64_t now, char *err, size_t errlen);
 
 /* ---- signed list fingerprints ----
- * The attendance list PDF (and the pledge database PDF) carries the SHA-256
- * of a canonical text of its content, signed with Ed25519 by the kiosk key,
- * printed and as a QR code whose payload is
- *   "CKL1:" (attendance list) or "CKP1:" (pledge database)
- *   + base45(sha256[32] || kiosk id[7] || signature[64])
- * The signature covers the 4-character tag, the hash and the kiosk id. */
+ * A list (the attendance list of an event, the pledge database of a
+ * period) has one canonical form: its CSV export, byte for byte (UTF-8 with
+ * BOM, CRLF, one row per printed row, exactly the columns the PDF prints).
+ * Its fingerprint is the SHA-256 of that file, so anyone recomputes it with
+ * `sha256sum lista.csv`. The PDF prints the fingerprint, the signing
+ * kiosk's public-key fingerprint and a QR code whose payload is
+ *   "CKL2:" (attendance list) or "CKP2:" (pledge database)
+ *   + base45(record || Ed25519 signature by the kiosk key)
+ * where the record holds the fingerprint, the kiosk, the row count, the
+ * state and what the list is of: the event (id, start, unit, title) or the
+ * period, and the institution (long texts cut to 100 bytes with "…").
+ * The signature covers the tag and the record. Payloads of the first
+ * format ("CKL1:"/"CKP1:", a hash of fields not all printed) still verify,
+ * and name only the kiosk. */
+
+#define EXPORT_PAYLOAD_MAX 1024  /* bytes of a list fingerprint's QR payload, NUL included */
 
 #define EXPORT_FP_ATTENDANCE 1
 #define EXPORT_FP_PLEDGES 2
+/* The indicator report (issue 14): "CKI2:", recorded like the pledge
+ * database (the year, the institution); its fingerprint is the SHA-256 of
+ * the report's CSV (`export indicators --format csv`), its rows the units
+ * and the total. */
+#define EXPORT_FP_INDICATORS 3
+#define EXPORT_FP_TEXT 104   /* bytes of a text field of a payload, NUL included */
+
+/* State of a list when it was signed. Attendance: the event's state (a list
+ * of a draft or open event is PRELIMINAR). Pledges: OPEN while the period
+ * had not ended (PRELIMINAR), CLOSED after. */
+enum { EXPORT_STATE_DRAFT = 0, EXPORT_STATE_OPEN = 1, EXPORT_STATE_CLOSED = 2 };
 
 typedef struct export_fingerprint {
     int kind;                               /* EXPORT_FP_* */
+    int version;                            /* 1: CKL1/CKP1 (hash and kiosk only); 2 */
     char sha256[65];                        /* hex */
     char kiosk_id[STORE_KIOSK_ID_LEN];
+    char key_sha256[65];                    /* SHA-256 of the public key that verified it */
+    /* version 2 */
+    long rows;
+    int state;                              /* EXPORT_STATE_* */
+    char event_id[UTIL_UUID_LEN];           /* attendance */
+    char event_start[17];                   /* 'YYYY-MM-DD HH:MM' */
+    char event_unit[STORE_UNIT_CODE_LEN];
+    char event_title[EXPORT_FP_TEXT];
+    int year;                               /* pledges: the period's year, 0 = all */
+    char institution[EXPORT_FP_TEXT];
 } export_fingerprint;
 
 /* Verifies a fingerprint payload (as read from the QR) against the public
  * keys in the store (store_key_get). Returns 0 and fills *out (may be NULL)
  * when genuine; -1 with a one-line reason in err when malformed, signed by
- * an unknown kiosk, or when any character was changed. */
+ * an unknown kiosk, or when any character was changed. The texts in *out
+ * are valid UTF-8 without control characters. */
 int export_fingerprint_verify(store *s, const char *payload, export_fingerprint *out, char *err,
                               size_t errlen);
 
+/* Recomputes the list a verified version 2 fingerprint names from the
+ * records in s (c may be NULL): *rows gets its row count now and *differ
+ * the rows that differ from the signed list (0 when it matches). When the
+ * signed rows are the first rows of today's list, *differ counts the rows
+ * added since and *exact is 1; otherwise *differ is a lower bound (at
+ * least one) and *exact 0. Returns 0, or -1 with err (the event is not in
+ * this database, a version 1 payload, a read error). */
+int export_fingerprint_compare(store *s, const config *c, const export_fingerprint *fp, long *rows, long *differ,
+                               int *exact, char *err, size_t errlen);
+
 /* The fingerprint (SHA-256 hex) the attendance list of event_id would carry
- * if exported now, so a verifier can tell whether a document still matches
- * the database. Returns 0 or -1 with err. */
+ * if exported now: the SHA-256 of its CSV export. Returns 0 or -1 with
+ * err. */
 int export_attendance_fingerprint(store *s, const char *event_id, char sha256_hex[65], char *err,
                                   size_t errlen);
 

@@ -14,23 +14,52 @@
 #include <sodium.h>
 
 #include "config.h"
+#include "export.h"
 #include "store.h"
 
-#define EXPORT_PAYLOAD_MAX 256   /* bytes of a list fingerprint's QR payload */
+/* ---- hashing streams ---- */
+
+/* A stdio stream whose bytes are hashed (SHA-256) as they are written and,
+ * with a file descriptor, also written to it (never closing it): the
+ * canonical CSV of a list goes through one, so the fingerprint is the hash
+ * of exactly the bytes of the CSV file. Lives at a fixed address while
+ * open (the stream points to it). */
+typedef struct export_sink {
+    FILE *f;
+    crypto_hash_sha256_state h;
+    int fd;        /* -1: hash only */
+    int err;       /* first write error (errno) */
+} export_sink;
+
+/* Opens the stream (fully buffered). Returns 0, or -1 with errno set. */
+int export_sink_open(export_sink *k, int fd);
+/* The SHA-256 of everything written so far (the stream is flushed; it may
+ * go on). Returns 0, or -1 when a write failed (errno set). */
+int export_sink_digest(export_sink *k, unsigned char sha[32]);
+/* Flushes and closes the stream (safe to call twice). Returns 0, or -1
+ * when a write failed (errno set). */
+int export_sink_close(export_sink *k);
 
 /* ---- atomic output file ---- */
 
-/* A file being written under a temporary name (mode 0600) in the folder of
- * its final path; commit renames it into place, abort removes it. */
+/* A file being written under a temporary name "<path>.tmpXXXXXX" (mode
+ * 0600) in the folder of its final path, held with an exclusive flock(2)
+ * for as long as it exists; commit renames it into place, abort removes
+ * it. Opening one first removes the temporary files that earlier exports
+ * into that folder left behind when they were killed (export_file_sweep). */
 typedef struct export_file {
     char path[4096];
     char tmp[4128];
-    FILE *f;       /* open stream on tmp (NULL once closed) */
+    int fd;              /* the temporary file, locked; -1 once closed */
+    FILE *f;             /* stream on it (NULL once closed, or when hashed: sink.f) */
+    int hashed;          /* 1: f is sink.f, which hashes what it writes */
+    export_sink sink;
 } export_file;
 
-/* Creates the temporary file next to path. Returns 0, or -1 with one line
- * in err (e.g. the folder is not writable). */
-int export_file_open(export_file *o, const char *path, char *err, size_t errlen);
+/* Creates the temporary file next to path; with hashed=1 its stream also
+ * hashes every byte (export_sink_digest(&o->sink, ...)). Returns 0, or -1
+ * with one line in err (e.g. the folder is not writable). */
+int export_file_open(export_file *o, const char *path, int hashed, char *err, size_t errlen);
 /* Flushes, fsyncs, closes and renames into place. On failure the temporary
  * file is removed and err holds one line. Returns 0 or -1. */
 int export_file_commit(export_file *o, char *err, size_t errlen);
@@ -38,6 +67,11 @@ int export_file_commit(export_file *o, char *err, size_t errlen);
 void export_file_abort(export_file *o);
 /* Fills err with "PATH: cannot write: <errno text>" (disk full etc.). */
 void export_io_error(const char *path, int e, char *err, size_t errlen);
+/* Removes, in the folder of path, what killed exports left: files named
+ * "<name>.pdf|csv|xlsx|txt.tmpXXXXXX" (six letters or digits), regular,
+ * owned by this user, mode 0600 and not locked by a running export.
+ * Nothing else is touched. Returns how many were removed. */
+int export_file_sweep(const char *path);
 
 /* ---- time ---- */
 
@@ -51,8 +85,6 @@ void export_localtime(export_clock *k, const char *tz, int64_t t, struct tm *out
 
 /* "dd/mm/aaaa" and friends in Spanish. month is 1..12. */
 const char *export_month_name(int month);
-/* "12 de marzo de 2020" from 'YYYY-MM-DD...' (copies s if it cannot parse). */
-void export_long_date(const char *ymd, char *out, size_t outlen);
 
 /* ---- common document facts ---- */
 
@@ -66,9 +98,10 @@ void export_audit_check(store *s, export_audit *a);
 /* One Spanish sentence describing a. */
 void export_audit_text(const export_audit *a, char *out, size_t outlen);
 
-/* Institution name: meta 'institution', else c->institution. */
+/* Institution name: meta 'institution', else c->institution (c may be NULL). */
 void export_institution(store *s, const config *c, char *out, size_t outlen);
-/* Time zone for unit code (store, then config, then CK_DEFAULT_TZ). */
+/* Time zone for unit code (store, then config when c is not NULL, then
+ * CK_DEFAULT_TZ). */
 void export_unit_tz(store *s, const config *c, const char *unit, char *out, size_t outlen);
 
 /* What every PDF states about itself: who exports it, when, the audit
@@ -94,6 +127,7 @@ void export_facts_fill(store *s, const config *c, const char *tz, int64_t now, e
 typedef struct export_att_row {
     int n;                  /* 1-based position in the list */
     int guest;              /* 1 = a guest (not staff, not counted) */
+    int snapshot;           /* 1: unit, area, position as at the check-in; 0: today's roster */
     int64_t at;
     const char *uuid, *folio, *method, *kiosk;
     const char *employee_no;   /* "" for a guest */
@@ -111,6 +145,7 @@ int export_att_each(store *s, const store_event *ev, int want_sig,
 
 typedef struct export_pledge_row {
     int n;
+    int snapshot;           /* as in export_att_row */
     int64_t at;
     const char *uuid, *folio, *method, *kiosk;
     const char *employee_no, *name, *unit, *unit_name, *tz, *area, *position;
@@ -123,28 +158,35 @@ typedef struct export_pledge_row {
 int export_pledge_each(store *s, int year, export_clock *k,
                        int (*fn)(const export_pledge_row *, void *), void *ctx);
 
-/* ---- fingerprints ---- */
+/* ---- signed list fingerprints (export.h) ---- */
 
-/* Streaming canonical text hash: export_canon_* append fields escaped
- * ('\\', '|' and newlines), separated by '|', rows ended by '\n'. */
-typedef struct export_canon {
-    crypto_hash_sha256_state state;
-    int first;
-} export_canon;
-void export_canon_init(export_canon *h, const char *tag);
-void export_canon_field(export_canon *h, const char *s);
-void export_canon_int(export_canon *h, long long v);
-void export_canon_end_row(export_canon *h);
-void export_canon_final(export_canon *h, unsigned char sha[32]);
+/* What a version 2 list payload (CKL2 / CKP2) signs, besides the hash. */
+typedef struct export_list_id {
+    int kind;               /* EXPORT_FP_ATTENDANCE, EXPORT_FP_PLEDGES or EXPORT_FP_INDICATORS */
+    long rows;
+    int state;              /* EXPORT_STATE_* */
+    const store_event *ev;  /* attendance */
+    int year;               /* pledges (0 = all) */
+    const char *institution;
+} export_list_id;
 
-/* Canonical rows shared by the PDF writer and export_attendance_fingerprint. */
-void export_canon_event(export_canon *h, const store_event *ev);
-void export_canon_att_row(export_canon *h, const export_att_row *r);
+/* Signs the list: sha (the canonical CSV's SHA-256) and id, with the kiosk
+ * key of db_path, into the QR payload ("CKL2:"/"CKP2:" + base45(record ||
+ * signature), payload[EXPORT_PAYLOAD_MAX]); sig_hex gets the signature's
+ * 128 hex digits and key_hex the SHA-256 of the kiosk's public key (65
+ * bytes each at least). Deterministic: the same list signs the same.
+ * Returns 0 or -1 with err. */
+int export_sign_list(store *s, const char *db_path, const export_list_id *id, const unsigned char sha[32],
+                     char *payload, size_t payload_len, char sig_hex[129], char key_hex[65], char *err,
+                     size_t errlen);
 
-/* Signs sha with the kiosk key of db_path and builds the QR payload
- * ("CKL1:" / "CKP1:" + base45(sha || kiosk id || signature)) into
- * payload[EXPORT_PAYLOAD_MAX]. sig_hex gets the 128 hex digits. */
-int export_sign(store *s, const char *db_path, const char *tag, const unsigned char sha[32],
-                char *payload, size_t payload_len, char sig_hex[129], char *err, size_t errlen);
+/* export_fingerprint_verify (export.h) against the public key pk instead
+ * of the database's keys (the caller knows whose key it is: the evidence
+ * package's manifest names it). */
+int export_fingerprint_verify_key(const unsigned char pk[32], const char *payload, export_fingerprint *out, char *err,
+                                  size_t errlen);
+
+/* SHA-256 (hex) of a public key, as the PDFs and `keys export` print it. */
+void export_key_fingerprint(const unsigned char pk[32], char hex[65]);
 
 #endif

@@ -7,18 +7,34 @@
 
 #include <cairo.h>
 #include <math.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "evidence.h"
+#include "export_labels.h"
 #include "indicators.h"
 #include "palette.h"
 #include "util.h"
+
+/* An event that counted, as the report lists it. */
+typedef struct ind_event {
+    store_event e;
+    int counted;
+    char link[EXPORT_FOLDER_LEN + 300];   /* its list in the package, from indicadores/; "" outside one */
+} ind_event;
 
 typedef struct ind_doc {
     const config *c;
     indicators ind;
     char tz[64];
     export_facts f;
+    /* The report's own fingerprint: the SHA-256 of its CSV, signed (CKI2:). */
+    char sha_hex[65], sig_hex[129], key_hex[65], payload[EXPORT_PAYLOAD_MAX];
+    char kiosk[STORE_KIOSK_ID_LEN];
+    int months;               /* months of the year shown on the curve (the year up to the export) */
+    ind_event *events;
+    int nevents, cap, oom;
 } ind_doc;
 
 static void ind_page_head(export_pdf *p, void *ctx)
@@ -255,6 +271,7 @@ static void monthly_chart(export_pdf *p, ind_doc *d)
     const double *series[2] = {tr, pl};
     const unsigned colour[2] = {PALETTE_TRAINED, PALETTE_PLEDGED};
     const double goals[2] = {ind->goal_trained, ind->goal_pledged};
+    int last = d->months; /* no point after the export date */
     for (int s = 0; s < 2 && p->draw; s++) {
         static const double dash[] = {5, 3};
         double gy = bottom - ch * fmin(goals[s], ymax) / ymax;
@@ -266,7 +283,7 @@ static void monthly_chart(export_pdf *p, ind_doc *d)
         cairo_stroke(p->cr);
         cairo_set_dash(p->cr, NULL, 0, 0);
         cairo_set_line_width(p->cr, 2);
-        for (int k = 0; k < 12; k++) {
+        for (int k = 0; k < last; k++) {
             double px = ax + step * (k + 0.5), py = bottom - ch * series[s][k] / ymax;
             if (k == 0)
                 cairo_move_to(p->cr, px, py);
@@ -274,7 +291,7 @@ static void monthly_chart(export_pdf *p, ind_doc *d)
                 cairo_line_to(p->cr, px, py);
         }
         cairo_stroke(p->cr);
-        for (int k = 0; k < 12; k++) {
+        for (int k = 0; k < last; k++) {
             cairo_arc(p->cr, ax + step * (k + 0.5), bottom - ch * series[s][k] / ymax, 2.4, 0, 2 * M_PI);
             cairo_fill(p->cr);
         }
@@ -285,10 +302,20 @@ static void monthly_chart(export_pdf *p, ind_doc *d)
         export_pdf_rgb(p, colour[s]);
         export_pdf_font(p, 7, EXPORT_BOLD);
         export_pdf_text(p, ax + aw - 2, gy - 3, t, 2);
-        /* Year-end value at the right of the curve. */
-        snprintf(t, sizeof t, "%.2f %%", series[s][11]);
-        double py = bottom - ch * series[s][11] / ymax;
-        export_pdf_text(p, ax + step * 11.5 - 4, py - 5, t, 2);
+        /* The last value, at the end of the curve. */
+        if (last > 0) {
+            snprintf(t, sizeof t, "%.2f %%", series[s][last - 1]);
+            double py = bottom - ch * series[s][last - 1] / ymax;
+            export_pdf_text(p, ax + step * (last - 0.5) - 4, py - 5, t, 2);
+        }
+    }
+    if (last < 12) {
+        snprintf(t, sizeof t, last ? "La curva llega hasta %s, el mes de esta exportación." :
+                                     "El año aún no empieza: no hay avance que mostrar.",
+                 last ? export_month_name(last) : "");
+        export_pdf_rgb(p, PALETTE_NOTE);
+        export_pdf_font(p, 7, EXPORT_ITALIC);
+        export_pdf_text(p, ax + aw - 2, top + 10, t, 2);
     }
     (void)top;
     p->y = bottom + 18;
@@ -410,17 +437,100 @@ static void table(export_pdf *p, ind_doc *d)
     p->y += 10;
 }
 
+/* The events that counted, each with its list in the package (a link). */
+static void events_section(export_pdf *p, ind_doc *d)
+{
+    const double cx[] = {0, 0.11, 0.50, 0.58, 0.70, 0.79, 0.89};
+    const char *hd[] = {"Fecha", "Evento", "Unidad", "Tipo", "Clave PAT", "Personal", "Lista"};
+    double x = p->margin, w = p->w - 2 * p->margin;
+    char line[300];
+    export_pdf_need(p, 60);
+    export_pdf_rgb(p, PALETTE_INK);
+    export_pdf_font(p, 10.5, EXPORT_BOLD);
+    snprintf(line, sizeof line, "Eventos que cuentan para los indicadores en %d (%d)", d->ind.year, d->nevents);
+    export_pdf_text(p, x, p->y + 11, line, 0);
+    p->y += 16;
+    export_pdf_rgb(p, PALETTE_INK_SOFT);
+    export_pdf_font(p, 7.5, 0);
+    p->y += export_pdf_para(p, x, p->y + 8, w, 9.5, 3,
+                            "Eventos con algún tema que cuenta, no en borrador, con personal registrado. \"Personal\" "
+                            "es quienes asistieron y están activos en el padrón; una persona cuenta una sola vez en "
+                            "el indicador aunque asista a varios eventos.") * 9.5 + 4;
+    if (d->nevents == 0) {
+        export_pdf_font(p, 8.5, EXPORT_ITALIC);
+        export_pdf_text(p, x, p->y + 10, "Ningún evento cuenta todavía.", 0);
+        p->y += 18;
+        return;
+    }
+    int repeat = -1;
+    for (int i = -1; i < d->nevents; i++) {
+        const ind_event *v = i >= 0 ? &d->events[i] : NULL;
+        char date[16], cnt[16], lines[3][EXPORT_LINE];
+        const char *cells[7];
+        if (v) {
+            snprintf(date, sizeof date, "%.2s/%.2s/%.4s", v->e.start + 8, v->e.start + 5, v->e.start);
+            snprintf(cnt, sizeof cnt, "%d", v->counted);
+            const char *c7[7] = {date, v->e.title, v->e.unit, export_kind_label(v->e.kind), v->e.pat[0] ? v->e.pat : "—",
+                                 cnt, v->link[0] ? "Ver lista" : "—"};
+            memcpy(cells, c7, sizeof c7);
+        } else {
+            memcpy(cells, hd, sizeof hd);
+        }
+        export_pdf_font(p, 7.5, v ? 0 : EXPORT_BOLD);
+        int n = export_pdf_wrap(p, cells[1], (cx[2] - cx[1]) * w - 6, 3, lines);
+        double h = 5 + n * 9.5;
+        if (v && p->y + h > p->bottom) {
+            export_pdf_new_page(p);
+            repeat = i; /* the header again, then this row */
+            i = -2;
+            continue;
+        }
+        if (!v && p->y + 2 * h > p->bottom)
+            export_pdf_new_page(p);
+        if (!v && p->draw) {
+            export_pdf_rgb(p, PALETTE_HEAD_BAND);
+            cairo_rectangle(p->cr, x, p->y, w, h);
+            cairo_fill(p->cr);
+        }
+        export_pdf_rgb(p, v ? PALETTE_INK : PALETTE_HEAD_INK);
+        for (int k = 0; k < 7; k++) {
+            double cw = (k < 6 ? cx[k + 1] : 1.0) * w - cx[k] * w - 6;
+            int link = k == 6 && v && v->link[0];
+            if (link) {
+                export_pdf_rgb(p, PALETTE_TRAINED);
+                if (p->draw) {
+                    char attr[EXPORT_FOLDER_LEN + 400];
+                    /* A relative URI: viewers resolve it from the report's folder (cairo
+                     * 1.16 writes a GoToR link without a valid destination). */
+                    snprintf(attr, sizeof attr, "uri='%s'", v->link);
+                    cairo_tag_begin(p->cr, CAIRO_TAG_LINK, attr);
+                }
+            }
+            export_pdf_para(p, x + cx[k] * w + 3, p->y + 9, cw, 9.5, 3, cells[k]);
+            if (link && p->draw)
+                cairo_tag_end(p->cr, CAIRO_TAG_LINK);
+        }
+        p->y += h;
+        export_pdf_hline(p, x, x + w, p->y, 0.3, PALETTE_ROW_RULE);
+        if (!v && repeat >= 0) {
+            i = repeat - 1; /* back to the row that did not fit */
+            repeat = -1;
+        }
+    }
+    p->y += 10;
+}
+
 static void notes(export_pdf *p, ind_doc *d)
 {
-    char topics[400] = "";
+    char topics[800] = "";
     size_t n = 0;
     for (int i = 0; i < d->c->ntopics; i++) {
-        int w = snprintf(topics + n, sizeof topics - n, "%s%s", i ? ", " : "", d->c->topics[i]);
+        int w = snprintf(topics + n, sizeof topics - n, "%s%s", i ? ", " : "", export_topic_label(d->c->topics[i]));
         if (w < 0 || (size_t)w >= sizeof topics - n)
             break;
         n += (size_t)w;
     }
-    char line[1600];
+    char line[2000];
     snprintf(line, sizeof line,
              "Método: capacitadas son las personas del padrón activo que asistieron al menos a un evento iniciado en "
              "%d con alguno de los temas que cuentan (%s). Firmantes son quienes firmaron cualquier versión de la "
@@ -441,6 +551,39 @@ static void notes(export_pdf *p, ind_doc *d)
     }
 }
 
+/* The report's own fingerprint, as a list's: hex, how to check it, and
+ * the signed QR (first page, under the charts). */
+static void fingerprint(export_pdf *p, ind_doc *d)
+{
+    const double qr = 96;
+    double x = p->margin, tw = p->w - 2 * p->margin - qr - 16;
+    export_pdf_need(p, qr + 20);
+    double y = p->y + 10, top = y;
+    char how[600], by[400];
+    snprintf(how, sizeof how, "Es el SHA-256 del CSV de este informe (cepci-kiosk export indicators --year %d --format "
+             "csv; en el paquete de evidencias, indicadores/indicadores_%d.csv): compruébelo con «sha256sum».",
+             d->ind.year, d->ind.year);
+    snprintf(by, sizeof by, "Firmada con Ed25519 por el quiosco %s; el código QR nombra el año, las %d filas y el estado, "
+             "y se comprueba con «cepci-kiosk verify». Llave pública del quiosco (SHA-256): %s",
+             d->kiosk, d->ind.nunits + 1, d->key_hex);
+    export_pdf_rgb(p, PALETTE_INK);
+    export_pdf_font(p, 9, EXPORT_BOLD);
+    export_pdf_text(p, x, y + 9, "Huella digital SHA-256 del informe:", 0);
+    y += 12;
+    export_pdf_font(p, 7.5, EXPORT_MONO);
+    y += export_pdf_para(p, x, y + 8, tw, 9.5, 2, d->sha_hex) * 9.5 + 2;
+    export_pdf_font(p, 7.5, EXPORT_ITALIC);
+    export_pdf_rgb(p, PALETTE_INK_SOFT);
+    y += export_pdf_para(p, x, y + 8, tw, 9.5, 4, how) * 9.5 + 2;
+    export_pdf_font(p, 7.5, 0);
+    y += export_pdf_para(p, x, y + 8, tw, 9.5, 5, by) * 9.5;
+    export_pdf_qr(p, p->w - p->margin - qr, top, qr, d->payload);
+    export_pdf_font(p, 6.5, 0);
+    export_pdf_rgb(p, PALETTE_NOTE);
+    export_pdf_text(p, p->w - p->margin - qr / 2, top + qr + 8, "Huella firmada del informe", 1);
+    p->y = fmax(y, top + qr + 12);
+}
+
 static void ind_layout(export_pdf *p, void *ctx)
 {
     ind_doc *d = ctx;
@@ -450,16 +593,84 @@ static void ind_layout(export_pdf *p, void *ctx)
     bar_chart(p, d, 0);
     bar_chart(p, d, 1);
     legend(p);
+    fingerprint(p, d);
     export_pdf_new_page(p);
     monthly_chart(p, d);
     coverage(p, d);
     table(p, d);
+    events_section(p, d);
     notes(p, d);
     export_pdf_finish_pages(p);
 }
 
-int export_indicators_pdf(store *s, const config *c, int year, const char *path, int64_t now, char *err,
-                          size_t errlen)
+static int collect_counted(const store_event *e, int counted, void *arg)
+{
+    ind_doc *d = arg;
+    if (d->nevents == d->cap) {
+        int cap = d->cap ? d->cap * 2 : 32;
+        ind_event *ne = realloc(d->events, (size_t)cap * sizeof *ne);
+        if (!ne) {
+            d->oom = 1;
+            return 1;
+        }
+        d->events = ne;
+        d->cap = cap;
+    }
+    ind_event *v = &d->events[d->nevents++];
+    memset(v, 0, sizeof *v);
+    v->e = *e;
+    v->counted = counted;
+    return 0;
+}
+
+/* The link of each counted event to its list: "../<folder>/<list>.pdf". */
+static int link_folder(const store_event *e, const char *folder, void *arg)
+{
+    ind_doc *d = arg;
+    for (int i = 0; i < d->nevents; i++) {
+        if (strcmp(d->events[i].e.id, e->id) == 0) {
+            char name[600];
+            export_event_filename(e, "lista-asistencia", "pdf", name, sizeof name);
+            snprintf(d->events[i].link, sizeof d->events[i].link, "../%s/%s", folder, name);
+        }
+    }
+    return 0;
+}
+
+/* The digest of computed indicators: the SHA-256 of their CSV. 0 or -1. */
+static int digest_of(const indicators *ind, export_digest *d)
+{
+    char *csv = NULL;
+    size_t len = 0;
+    memset(d, 0, sizeof *d);
+    FILE *m = open_memstream(&csv, &len);
+    int rc = !m || indicators_write(ind, "csv", m) != 0;
+    if (m && fclose(m) != 0)
+        rc = 1;
+    if (!rc) {
+        crypto_hash_sha256(d->sha, (const unsigned char *)csv, len);
+        d->rows = ind->nunits + 1;
+    }
+    free(csv);
+    return rc ? -1 : 0;
+}
+
+int export_indicators_digest(store *s, const config *c, int year, export_digest *d, char *err, size_t errlen)
+{
+    indicators ind;
+    if (!c || indicators_compute(s, c, year, &ind) != STORE_OK) {
+        snprintf(err, errlen, "cannot compute the indicators: %s", c ? store_errmsg(s) : "no configuration");
+        return -1;
+    }
+    int rc = digest_of(&ind, d);
+    if (rc)
+        snprintf(err, errlen, "export: out of memory");
+    indicators_free(&ind);
+    return rc;
+}
+
+static int indicators_pdf(store *s, const config *c, const char *db_path, int year, const char *path, int64_t now,
+                          int links, char *err, size_t errlen)
 {
     ind_doc *d = calloc(1, sizeof *d);
     export_pdf p;
@@ -475,7 +686,33 @@ int export_indicators_pdf(store *s, const config *c, int year, const char *path,
         return -1;
     }
     export_unit_tz(s, c, c->unit, d->tz, sizeof d->tz);
+    struct tm tm;
+    util_utc_to_local(d->tz, now, &tm);
+    d->months = tm.tm_year + 1900 > year ? 12 : tm.tm_year + 1900 < year ? 0 : tm.tm_mon + 1;
+    if (export_counted_events(s, c, year, collect_counted, d, err, errlen) != 0 || d->oom ||
+        (links && export_package_folders(s, c, year, link_folder, d) != STORE_OK)) {
+        if (d->oom || !err[0])
+            snprintf(err, errlen, "cannot list the events that counted: %s", d->oom ? "out of memory" : store_errmsg(s));
+        indicators_free(&d->ind);
+        free(d->events);
+        free(d);
+        return -1;
+    }
     export_facts_fill(s, c, d->tz, now, &d->f);
+    /* Signed as the lists are: the same record, deterministic. */
+    export_digest dg;
+    util_strlcpy(d->kiosk, store_kiosk_id(s), sizeof d->kiosk);
+    export_list_id id = {EXPORT_FP_INDICATORS, d->ind.nunits + 1, export_pledges_state(year, now, d->tz), NULL, year,
+                         d->f.inst};
+    if ((digest_of(&d->ind, &dg) != 0 && snprintf(err, errlen, "export: out of memory") > 0) ||
+        export_sign_list(s, db_path, &id, dg.sha, d->payload, sizeof d->payload, d->sig_hex, d->key_hex, err,
+                         errlen) != 0) {
+        indicators_free(&d->ind);
+        free(d->events);
+        free(d);
+        return -1;
+    }
+    sodium_bin2hex(d->sha_hex, sizeof d->sha_hex, dg.sha, sizeof dg.sha);
     double w, h;
     char title[200];
     snprintf(title, sizeof title, "Informe de indicadores %d", year);
@@ -488,6 +725,19 @@ int export_indicators_pdf(store *s, const config *c, int year, const char *path,
         rc = export_pdf_close(&p, 1, err, errlen);
     }
     indicators_free(&d->ind);
+    free(d->events);
     free(d);
     return rc;
+}
+
+int export_indicators_pdf(store *s, const config *c, const char *db_path, int year, const char *path, int64_t now,
+                          char *err, size_t errlen)
+{
+    return indicators_pdf(s, c, db_path, year, path, now, 0, err, errlen);
+}
+
+int export_indicators_pdf_linked(store *s, const config *c, const char *db_path, int year, const char *path, int64_t now,
+                                 char *err, size_t errlen)
+{
+    return indicators_pdf(s, c, db_path, year, path, now, 1, err, errlen);
 }

@@ -1,10 +1,13 @@
 /* export_int.h — internals shared by the export_*.c files (not a public
  * interface: other modules use export.h).
  *
- * export.c         dispatch by format (calls the writers; nothing calls it)
+ * export.c         dispatch by format, fingerprint checks (calls the
+ *                  writers; nothing calls it)
  * export_sheets.c  the attendance and pledge tables (CSV, XLSX), the
  *                  indicators as CSV
- * export_tab.c     CSV and XLSX table writer
+ * export_canon.c   the lists' canonical columns and rows (what the CSV
+ *                  holds and the PDF prints) and their SHA-256
+ * export_tab.c     CSV, XLSX and hash-only table writer
  * export_pdf.c     PDF primitives (fonts, wrapping, QR, signatures, footers)
  * export_list.c    the attendance list / pledge database documents
  * export_ind.c     the indicator report (charts)
@@ -40,19 +43,70 @@ typedef struct export_cell {
 
 typedef struct export_table export_table;
 
-/* Starts a table in format "csv" or "xlsx" at path (atomic). sheet names the
- * first worksheet. Returns NULL with err filled on failure. */
+/* Starts a table in format "csv" or "xlsx" at path (atomic), or "sha256"
+ * (path NULL): only the hash of the CSV it would be. sheet names the first
+ * worksheet. Returns NULL with err filled on failure. */
 export_table *export_table_begin(const char *format, const char *path, const char *sheet,
                                  const export_col *cols, int ncols, char *err, size_t errlen);
 /* Writes one row of ncols cells. Returns 0 or -1. */
 int export_table_row(export_table *t, const export_cell *cells);
+/* The SHA-256 of the table as CSV so far (header and rows written; for a
+ * "csv" table, of the file's bytes). Returns 0 or -1 (a write failed). */
+int export_table_digest(export_table *t, unsigned char sha[32]);
 /* XLSX only (ignored for CSV): a further worksheet of label/value pairs
  * or a small grid; rows of ncols text cells. Returns 0 or -1. */
 int export_table_sheet(export_table *t, const char *name, const char *const *header, int ncols);
 int export_table_sheet_row(export_table *t, const char *const *cells, int ncols);
 /* Finishes and renames into place (commit=1) or discards (commit=0).
- * Frees t. Returns 0 or -1 with err. */
+ * Frees t. Returns 0 or -1 with err (may be NULL). */
 int export_table_end(export_table *t, int commit, char *err, size_t errlen);
+
+/* ---- the lists' canonical form (export_canon.c) ----
+ * The columns of the attendance list and of the pledge database, in the
+ * order the CSV has them and the PDF prints them, and one row's cells. */
+
+#define EXPORT_ATT_NCOLS 11
+#define EXPORT_PL_NCOLS 11
+extern const export_col EXPORT_ATT_COLS[EXPORT_ATT_NCOLS];
+extern const export_col EXPORT_PL_COLS[EXPORT_PL_NCOLS];
+
+/* How an attendance was recorded, as the list says it ("quiosco: gafete",
+ * "lista en papel capturada", "mesa de registro", ...). */
+const char *export_method_label(const char *method);
+/* The same, for a person's second record at one event (merged by a sync). */
+const char *export_method_label_repeated(const char *method);
+/* "al registro" (unit, area and position as at the record) or "padrón
+ * actual" (a record older than snapshots: today's roster); "" for a guest. */
+const char *export_origin_label(int snapshot, int guest);
+
+/* The cells of attendance row r (times in zone tz). Pointers into r and
+ * static strings: valid while r is. */
+void export_att_cells(const export_att_row *r, export_clock *k, const char *tz, export_cell c[EXPORT_ATT_NCOLS]);
+/* The cells of pledge row r; ver[16] gets the Carta version (12 hex). */
+void export_pl_cells(const export_pledge_row *r, export_clock *k, export_cell c[EXPORT_PL_NCOLS], char ver[16]);
+
+/* The canonical CSV of a list, hashed: sha of the whole list, rows, and
+ * (when prefix >= 0 and the list has that many rows) prefix_sha of the
+ * header and its first prefix rows. */
+typedef struct export_digest {
+    unsigned char sha[32], prefix_sha[32];
+    long rows;
+    int have_prefix;
+} export_digest;
+/* Of the attendance list of ev / the pledge database of year (0 = all).
+ * Return 0 or -1 with err. */
+int export_attendance_digest(store *s, const config *c, const store_event *ev, long prefix, export_digest *d,
+                             char *err, size_t errlen);
+int export_pledges_digest(store *s, int year, long prefix, export_digest *d, char *err, size_t errlen);
+/* Of the indicator report of year: the SHA-256 of its CSV, rows = units +
+ * the total (export_ind.c; c is needed: topics and goals). */
+int export_indicators_digest(store *s, const config *c, int year, export_digest *d, char *err, size_t errlen);
+
+/* The state a list is signed with (export.h EXPORT_STATE_*): the event's,
+ * or for the pledges of year (0 = all) OPEN until the year has ended at now
+ * in zone tz, then CLOSED. */
+int export_event_state(const store_event *ev);
+int export_pledges_state(int year, int64_t now, const char *tz);
 
 /* ---- PDF primitives (export_pdf.c) ---- */
 
@@ -148,7 +202,7 @@ int export_attendance_pdf(store *s, const config *c, const char *db_path, const 
                           const char *path, int64_t now, char *err, size_t errlen);
 int export_pledges_pdf(store *s, const config *c, const char *db_path, int year, const char *path,
                        int64_t now, char *err, size_t errlen);
-int export_indicators_pdf(store *s, const config *c, int year, const char *path, int64_t now, char *err,
-                          size_t errlen);
+int export_indicators_pdf(store *s, const config *c, const char *db_path, int year, const char *path, int64_t now,
+                          char *err, size_t errlen);
 
 #endif

@@ -10,57 +10,106 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export_labels.h"
 #include "indicators.h"
 #include "palette.h"
+#include "store_evidence.h"
 #include "util.h"
 
 /* ================= list documents (attendance, pledges) ================= */
 
-/* The signed part of a list document: the export facts, the fingerprint of
- * the rows and its signature. */
+/* The signed part of a list document: the export facts, the fingerprint
+ * (SHA-256 of the list's canonical CSV, export_canon.c), its signature and
+ * the signing key's fingerprint. */
 typedef struct list_seal {
     export_facts f;
-    char sha_hex[65], sig_hex[129], payload[EXPORT_PAYLOAD_MAX];
+    char sha_hex[65], sig_hex[129], key_hex[65], payload[EXPORT_PAYLOAD_MAX];
     char kiosk[STORE_KIOSK_ID_LEN];
+    int preliminary;        /* the list may still change: PRELIMINAR on every page */
+    export_table *canon;    /* the canonical CSV being hashed while the rows are read */
 } list_seal;
 
-/* Finishes the fingerprint h and signs it as tag ("CKL1", "CKP1") with the
- * kiosk key of db_path. Returns 0 or -1 with err. */
-static int list_sign(list_seal *z, store *s, const char *db_path, const char *tag, export_canon *h, char *err,
+/* Starts hashing the canonical CSV of a list with columns cols. */
+static int list_canon_begin(list_seal *z, const export_col *cols, int ncols, char *err, size_t errlen)
+{
+    z->canon = export_table_begin("sha256", NULL, "", cols, ncols, err, errlen);
+    return z->canon ? 0 : -1;
+}
+
+/* Finishes the canonical CSV's hash and signs it with what id says of the
+ * list, with the kiosk key of db_path. Returns 0 or -1 with err. */
+static int list_sign(list_seal *z, store *s, const char *db_path, const export_list_id *id, char *err,
                      size_t errlen)
 {
     unsigned char sha[32];
-    export_canon_final(h, sha);
+    int ok = export_table_digest(z->canon, sha) == 0;
+    export_table_end(z->canon, 0, NULL, 0);
+    z->canon = NULL;
+    if (!ok) {
+        snprintf(err, errlen, "export: cannot compute the list's fingerprint");
+        return -1;
+    }
     sodium_bin2hex(z->sha_hex, sizeof z->sha_hex, sha, sizeof sha);
-    return export_sign(s, db_path, tag, sha, z->payload, sizeof z->payload, z->sig_hex, err, errlen) != 0 ? -1 : 0;
+    z->preliminary = id->state != EXPORT_STATE_CLOSED;
+    return export_sign_list(s, db_path, id, sha, z->payload, sizeof z->payload, z->sig_hex, z->key_hex, err,
+                            errlen);
 }
 
 /* Footer of every page: export facts, audit and the short fingerprint. */
 static void list_footer(export_pdf *p, const list_seal *z)
 {
     char fp[96];
-    snprintf(fp, sizeof fp, "Huella SHA-256: %.16s…", z->sha_hex);
+    snprintf(fp, sizeof fp, "%sHuella SHA-256: %.16s…", z->preliminary ? "PRELIMINAR · " : "", z->sha_hex);
     export_pdf_footer_text(p, z->f.exported, z->f.audit_short, fp);
 }
 
+/* A list that may still change: a large light "PRELIMINAR" behind the
+ * page and the word in red at its top right, on every page. */
+static void list_preliminary_mark(export_pdf *p, const list_seal *z, const char *why)
+{
+    if (!z->preliminary || !p->draw)
+        return;
+    cairo_t *cr = p->cr;
+    cairo_save(cr);
+    export_pdf_rgb(p, PALETTE_WATERMARK);
+    export_pdf_font(p, p->w > p->h ? 110 : 90, EXPORT_BOLD);
+    double tw = export_pdf_width(p, "PRELIMINAR");
+    cairo_translate(cr, p->w / 2, p->h / 2);
+    cairo_rotate(cr, -atan2(p->h, p->w));
+    cairo_move_to(cr, -tw / 2, 30);
+    cairo_show_text(cr, "PRELIMINAR");
+    cairo_restore(cr);
+    export_pdf_rgb(p, PALETTE_PRELIMINARY);
+    export_pdf_font(p, 8, EXPORT_BOLD);
+    char line[160];
+    snprintf(line, sizeof line, "PRELIMINAR — %s", why);
+    export_pdf_text(p, p->w - p->margin, p->top - 8, line, 2);
+}
+
 /* Running head of the pages after the first: institution and committee on
- * the left; the document (cut to one line) and its date or period on the
- * right. Sets p->y below it. */
+ * the left; the document and its date or period on the right, each
+ * wrapped in full (never cut). Sets p->y below it. */
 static void list_running_head(export_pdf *p, const config *c, const char *inst, const char *doc, const char *when)
 {
-    double right = p->w - p->margin;
-    char lines[1][EXPORT_LINE];
-    export_pdf_rgb(p, PALETTE_INK);
+    double right = p->w - p->margin, span = right - p->margin;
+    char l[6][EXPORT_LINE], r[6][EXPORT_LINE];
     export_pdf_font(p, 9, EXPORT_BOLD);
-    export_pdf_text(p, p->margin, p->top + 10, inst, 0);
-    export_pdf_wrap(p, doc, (right - p->margin) * 0.55, 1, lines);
-    export_pdf_text(p, right, p->top + 10, lines[0], 2);
+    int nl = export_pdf_wrap(p, inst, span * 0.42, 6, l), nr = export_pdf_wrap(p, doc, span * 0.55, 6, r);
+    export_pdf_rgb(p, PALETTE_INK);
+    for (int i = 0; i < nl; i++)
+        export_pdf_text(p, p->margin, p->top + 10 + i * 10, l[i], 0);
+    for (int i = 0; i < nr; i++)
+        export_pdf_text(p, right, p->top + 10 + i * 10, r[i], 2);
     export_pdf_font(p, 8, 0);
     export_pdf_rgb(p, PALETTE_INK_SOFT);
-    export_pdf_text(p, right, p->top + 21, when, 2);
-    export_pdf_text(p, p->margin, p->top + 21, c->committee, 0);
-    export_pdf_hline(p, p->margin, right, p->top + 27, 1, PALETTE_HEAD_INK);
-    p->y = p->top + 36;
+    int cl = export_pdf_wrap(p, c->committee, span * 0.42, 6, l), wl = export_pdf_wrap(p, when, span * 0.55, 6, r);
+    for (int i = 0; i < cl; i++)
+        export_pdf_text(p, p->margin, p->top + 11 + nl * 10 + i * 9, l[i], 0);
+    for (int i = 0; i < wl; i++)
+        export_pdf_text(p, right, p->top + 11 + nr * 10 + i * 9, r[i], 2);
+    double below = fmax(nl * 10 + cl * 9, nr * 10 + wl * 9);
+    export_pdf_hline(p, p->margin, right, p->top + 8 + below, 1, PALETTE_HEAD_INK);
+    p->y = p->top + 17 + below;
 }
 
 /* The table's header band, hh high, at p->y: each column name in at most
@@ -90,22 +139,33 @@ static void list_table_head(export_pdf *p, const char *const *head, const double
 }
 
 /* The proof lines of a list's summary, in width tw from y: the audit
- * sentence, the SHA-256 fingerprint under heading, signed_by, and the
- * signature in hex (in colour sig_rgb). Returns the y below them. */
+ * sentence, the SHA-256 fingerprint under heading, how to recompute it,
+ * signed_by, the signature in hex (in colour sig_rgb), the signing key's
+ * fingerprint and, when there is one, the chain head signed at this export
+ * (export_facts.head_line). Returns the y below them. */
 static double list_proof(export_pdf *p, const list_seal *z, double x, double y, double tw, const char *heading,
-                         const char *signed_by, unsigned sig_rgb)
+                         const char *how, const char *signed_by, unsigned sig_rgb)
 {
-    char line[80];
+    char line[200];
     export_pdf_rgb(p, z->f.audit.ok ? PALETTE_AUDIT_OK : PALETTE_AUDIT_BROKEN);
     export_pdf_font(p, 8.5, EXPORT_BOLD);
-    y += export_pdf_para(p, x, y + 9, tw, 11, 4, z->f.audit_line) * 11 + 6;
+    y += export_pdf_para(p, x, y + 9, tw, 11, 4, z->f.audit_line) * 11 + 5;
     export_pdf_rgb(p, PALETTE_INK);
-    export_pdf_text(p, x, y + 9, heading, 0);
-    y += 12;
+    /* The fingerprint after its heading when both fit on one line (a
+     * landscape list), else below it. */
+    snprintf(line, sizeof line, "%s: ", heading);
+    double hw = export_pdf_width(p, line);
+    export_pdf_text(p, x, y + 9, line, 0);
     export_pdf_font(p, 8, EXPORT_MONO);
     snprintf(line, sizeof line, "%.32s %.32s", z->sha_hex, z->sha_hex + 32);
-    export_pdf_text(p, x, y + 9, line, 0);
+    if (hw + export_pdf_width(p, line) > tw) {
+        hw = 0;
+        y += 12;
+    }
+    export_pdf_text(p, x + hw, y + 9, line, 0);
     y += 13;
+    export_pdf_font(p, 8, EXPORT_ITALIC);
+    y += export_pdf_para(p, x, y + 9, tw, 10.5, 3, how) * 10.5 + 2;
     export_pdf_font(p, 8.5, 0);
     y += export_pdf_para(p, x, y + 9, tw, 11, 3, signed_by) * 11;
     export_pdf_font(p, 6.5, EXPORT_MONO);
@@ -115,14 +175,31 @@ static double list_proof(export_pdf *p, const list_seal *z, double x, double y, 
         export_pdf_text(p, x, y + 8, line, 0);
         snprintf(line, sizeof line, "%.64s", z->sig_hex + 64);
         export_pdf_text(p, x, y + 16, line, 0);
-        return y + 20;
+        y += 20;
+    } else {
+        y += export_pdf_para(p, x, y + 8, tw, 8, 2, z->sig_hex) * 8 + 3;
     }
-    /* With the chain head signed at this export, in the same two lines'
-     * room: the signature on one line, the head below. */
-    y += export_pdf_para(p, x, y + 8, tw, 8, 2, z->sig_hex) * 8;
+    export_pdf_rgb(p, PALETTE_INK);
+    export_pdf_font(p, 7.5, 0);
+    snprintf(line, sizeof line, "Llave pública del quiosco %s (SHA-256): ", z->kiosk);
+    export_pdf_text(p, x, y + 9, line, 0);
+    double kx = x + export_pdf_width(p, line);
+    export_pdf_font(p, 7.5, EXPORT_MONO);
+    snprintf(line, sizeof line, "%.8s %.8s %.8s %.8s %.8s %.8s %.8s %.8s", z->key_hex, z->key_hex + 8,
+             z->key_hex + 16, z->key_hex + 24, z->key_hex + 32, z->key_hex + 40, z->key_hex + 48, z->key_hex + 56);
+    if (kx + export_pdf_width(p, line) > x + tw) { /* on a line of its own */
+        kx = x;
+        y += 10;
+    }
+    export_pdf_text(p, kx, y + 9, line, 0);
+    y += 12;
+    if (!z->f.head_line[0])
+        return y;
+    /* The chain head signed at this export (audit verify --head). */
+    export_pdf_rgb(p, sig_rgb);
     export_pdf_font(p, 5.5, EXPORT_MONO);
     y += export_pdf_para(p, x, y + 7, tw, 6.5, 4, z->f.head_line) * 6.5;
-    return y + 5;
+    return y + 2;
 }
 
 /* A list document laid out by list_layout: rows are never split across
@@ -180,7 +257,7 @@ enum { ATT_COLS = 8 };
 
 typedef struct att_item {
     char *name, *employee_no, *unit, *area, *position, *folio, *method, *uuid;
-    int guest;
+    int guest, snapshot;
     int repeated;   /* a second record of the same person (synced): marked, counted once */
     int64_t at;
     unsigned char *sig;
@@ -194,10 +271,21 @@ typedef struct att_doc {
     char tz[64];
     list_seal z;
     att_item *items;
-    int n, cap, staff, guests, keyed, summary_page;
+    int n, cap, staff, guests, keyed, desk, roster_rows, summary_page;
     double colw[ATT_COLS];
-    export_clock clock;
+    export_clock clock, canon_clock;
+    char reopens[2048];     /* "dd/mm/aaaa hh:mm: reason; ..." */
+    int annex[4];           /* attachments by kind (export_attachment_kind_index) */
+    char tzline[160];       /* export_tz_text */
 } att_doc;
+
+/* Counts the event's attachments by kind, for the "Anexos: ..." line. */
+static int att_annex(const store_attachment *a, void *arg)
+{
+    att_doc *d = arg;
+    d->annex[export_attachment_kind_index(a->kind)]++;
+    return 0;
+}
 
 static char *dupstr(const char *s)
 {
@@ -207,6 +295,10 @@ static char *dupstr(const char *s)
 static int att_collect(const export_att_row *r, void *arg)
 {
     att_doc *d = arg;
+    export_cell cells[EXPORT_ATT_NCOLS];
+    export_att_cells(r, &d->canon_clock, d->tz, cells);
+    if (export_table_row(d->z.canon, cells) != 0)
+        return 1;
     if (d->n == d->cap) {
         int cap = d->cap ? d->cap * 2 : 64;
         att_item *ni = realloc(d->items, (size_t)cap * sizeof *ni);
@@ -226,6 +318,7 @@ static int att_collect(const export_att_row *r, void *arg)
     it->method = dupstr(r->method);
     it->uuid = dupstr(r->uuid);
     it->guest = r->guest;
+    it->snapshot = r->snapshot;
     it->repeated = r->repeated;
     it->at = r->at;
     if (r->sig && r->siglen) {
@@ -242,7 +335,27 @@ static int att_collect(const export_att_row *r, void *arg)
     d->guests += r->guest;
     d->staff += !r->guest && !r->repeated;
     d->keyed += strcmp(r->method, "keyed") == 0;
+    d->desk += strcmp(r->method, "desk") == 0;
+    d->roster_rows += !r->guest && !r->snapshot;
     return 0;
+}
+
+/* Appends one reopening to d->reopens. */
+static int att_reopen(int64_t at, const char *reason, void *arg)
+{
+    att_doc *d = arg;
+    char when[32];
+    size_t n = strlen(d->reopens);
+    util_format_time(d->tz, at, "%d/%m/%Y %H:%M", when, sizeof when);
+    snprintf(d->reopens + n, sizeof d->reopens - n, "%s%s h: «%s»", n ? "; " : "", when, reason);
+    return 0;
+}
+
+static const char *event_state_text(const store_event *e)
+{
+    return strcmp(e->state, "closed") == 0 ? "Cerrado"
+           : strcmp(e->state, "open") == 0 ? "Abierto: lista PRELIMINAR"
+                                           : "En borrador: lista PRELIMINAR";
 }
 
 static void att_free(att_doc *d)
@@ -262,49 +375,6 @@ static void att_free(att_doc *d)
     free(d->items);
 }
 
-static const char *kind_label(const char *k)
-{
-    static const char *const map[][2] = {
-        {"curso", "Curso"}, {"taller", "Taller"}, {"conferencia", "Conferencia"},
-        {"conversatorio", "Conversatorio"}, {"cine-debate", "Cine-debate"}, {"platica", "Plática"},
-        {"protesta", "Protesta del Código de Conducta"}, {"otro", "Otro"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (strcmp(map[i][0], k) == 0)
-            return map[i][1];
-    return k;
-}
-
-static const char *topic_label(const char *t)
-{
-    static const char *const map[][2] = {
-        {"etica", "ética"}, {"integridad", "integridad pública"}, {"conflicto-intereses", "conflicto de intereses"},
-        {"igualdad-genero", "igualdad de género"}, {"violencia-genero", "violencia de género"},
-        {"hsas", "hostigamiento y acoso sexual"}, {"discriminacion", "no discriminación"},
-        {"codigo-conducta", "Código de Conducta"}, {"otro", "otro"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (strcmp(map[i][0], t) == 0)
-            return map[i][1];
-    return t;
-}
-
-static void topics_text(const char *topics, char *out, size_t outlen)
-{
-    char buf[256];
-    size_t n = 0;
-    util_strlcpy(buf, topics, sizeof buf);
-    out[0] = '\0';
-    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        int w = snprintf(out + n, outlen - n, "%s%s", n ? ", " : "", topic_label(t));
-        if (w < 0 || (size_t)w >= outlen - n)
-            break;
-        n += (size_t)w;
-    }
-    if (out[0] >= 'a' && out[0] <= 'z')
-        out[0] = (char)(out[0] - 'a' + 'A');
-}
-
 /* A label over a value inside a grid cell; returns the height used. */
 static double field(export_pdf *p, double x, double y, double w, const char *label, const char *value,
                     int maxlines)
@@ -315,7 +385,7 @@ static double field(export_pdf *p, double x, double y, double w, const char *lab
     export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 9, 0);
     int n = export_pdf_para(p, x, y + 18, w, 11, maxlines, value && *value ? value : "\xE2\x80\x94");
-    return 10 + n * 11 + 3;
+    return 10 + n * 11;
 }
 
 /* The event block of page 1; returns its height. */
@@ -323,7 +393,7 @@ static double att_event_block(export_pdf *p, att_doc *d, double y)
 {
     double x = p->margin, w = p->w - 2 * p->margin, pad = 8;
     double cw = (w - 2 * pad) / 4;
-    char date[96], hours[64], topics[400], unit[200], sigtxt[64];
+    char date[160], hours[64], topics[400], unit[200], sigtxt[96];
     store_event *e = &d->ev;
     export_long_date(e->start, date, sizeof date);
     if (e->end[0] && strncmp(e->start, e->end, 10) != 0) {
@@ -334,9 +404,11 @@ static double att_event_block(export_pdf *p, att_doc *d, double y)
     }
     snprintf(hours, sizeof hours, "%s%s%s h", strlen(e->start) > 11 ? e->start + 11 : "", e->end[0] ? " a " : "",
              strlen(e->end) > 11 ? e->end + 11 : "");
-    topics_text(e->topics, topics, sizeof topics);
+    size_t dl = strlen(date);
+    snprintf(date + dl, sizeof date - dl, ", %s", hours);
+    export_topics_text(e->topics, topics, sizeof topics);
     snprintf(unit, sizeof unit, "%s (%s)", d->unit.name[0] ? d->unit.name : e->unit, e->unit);
-    snprintf(sigtxt, sizeof sigtxt, "%s", e->signature ? "Sí, en el quiosco" : "No (registro en quiosco)");
+    snprintf(sigtxt, sizeof sigtxt, "%s", e->signature ? "Sí, capturada en pantalla" : "No");
     double yy = y + pad;
     /* Title row, full width. */
     export_pdf_rgb(p, PALETTE_LABEL);
@@ -344,26 +416,28 @@ static double att_event_block(export_pdf *p, att_doc *d, double y)
     export_pdf_text(p, x + pad, yy + 7, "EVENTO", 0);
     export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 12, EXPORT_BOLD);
-    int n = export_pdf_para(p, x + pad, yy + 20, w - 2 * pad, 14, 2, e->title);
-    yy += 10 + n * 14 + 6;
-    const char *labels[2][4] = {{"TIPO", "TEMAS", "CLAVE DE ACTIVIDAD PAT", "FECHA"},
-                                {"HORARIO", "LUGAR", "UNIDAD", "INSTRUCTOR(A)"}};
-    const char *values[2][4] = {{kind_label(e->kind), topics, e->pat, date},
-                                {hours, e->place, unit, e->instructor}};
+    int n = export_pdf_para(p, x + pad, yy + 20, w - 2 * pad, 14, 8, e->title);
+    yy += 10 + n * 14 + 3;
+    const char *labels[2][4] = {{"TIPO", "TEMAS", "CLAVE DE ACTIVIDAD PAT", "FECHA Y HORARIO"},
+                                {"ESTADO DEL EVENTO", "LUGAR", "UNIDAD", "INSTRUCTOR(A)"}};
+    const char *values[2][4] = {{export_kind_label(e->kind), topics, e->pat, date},
+                                {event_state_text(e), e->place, unit, e->instructor}};
     for (int r = 0; r < 2; r++) {
         double hmax = 0;
         for (int k = 0; k < 4; k++) {
-            double hh = field(p, x + pad + k * cw, yy, cw - 10, labels[r][k], values[r][k], 2);
+            double hh = field(p, x + pad + k * cw, yy, cw - 10, labels[r][k], values[r][k], 16);
             if (hh > hmax)
                 hmax = hh;
         }
-        yy += hmax + 2;
+        yy += hmax + 1;
     }
-    double hmax = field(p, x + pad, yy, cw - 10, "FIRMA AL REGISTRARSE", sigtxt, 1);
+    double hmax = field(p, x + pad, yy, cw - 10, "FIRMA MANUSCRITA AL REGISTRARSE", sigtxt, 3);
     char ident[128];
     snprintf(ident, sizeof ident, "%s", e->id);
     field(p, x + pad + cw, yy, 2 * cw - 10, "IDENTIFICADOR DEL EVENTO", ident, 1);
-    field(p, x + pad + 3 * cw, yy, cw - 10, "ZONA HORARIA DE LAS HORAS", d->tz, 1);
+    double tzh = field(p, x + pad + 3 * cw, yy, cw - 10, "HORAS DE ESTA LISTA", d->tzline, 4);
+    if (tzh > hmax)
+        hmax = tzh;
     yy += hmax + pad - 4;
     double hgt = yy - y;
     if (p->draw) {
@@ -377,13 +451,15 @@ static double att_event_block(export_pdf *p, att_doc *d, double y)
 
 static const char *const ATT_HEAD[ATT_COLS] = {
     "No.", "Nombre completo", "Número de empleado", "Unidad", "Área de adscripción", "Puesto",
-    "Hora de registro", "Firma",
+    "Hora (o fecha) de registro", "Firma · folio · registro",
 };
 
 static void att_page_head(export_pdf *p, void *ctx)
 {
     att_doc *d = ctx;
     char sub[200];
+    list_preliminary_mark(p, &d->z, strcmp(d->ev.state, "open") == 0 ? "evento abierto: la lista puede cambiar"
+                                                                      : "evento en borrador: la lista puede cambiar");
     if (p->page == 1) {
         snprintf(sub, sizeof sub, "Evidencia del Programa Anual de Trabajo%s%s", d->ev.pat[0] ? " · actividad " : "",
                  d->ev.pat);
@@ -411,19 +487,24 @@ static double att_row(export_pdf *p, void *ctx, int i)
     att_doc *d = ctx;
     const double lh = 9.6, pad = 4;
     att_item *it = &d->items[i];
-    char no[16], hour[32], name[420], empno[80];
+    char no[16], hour[32], name[420], empno[80], unit[80];
     struct tm tm;
     snprintf(no, sizeof no, "%d", i + 1);
+    /* A record older than snapshots shows today's roster: marked † (the
+     * "adscripcion" column of the CSV says "padrón actual"). */
+    snprintf(unit, sizeof unit, "%s%s", it->unit, it->guest || it->snapshot ? "" : " †");
     export_localtime(&d->clock, d->tz, it->at, &tm);
-    if (strncmp(d->ev.start, "0000", 4) != 0 && tm.tm_mday == atoi(d->ev.start + 8) &&
-        tm.tm_mon + 1 == atoi(d->ev.start + 5))
+    if (strcmp(it->method, "keyed") == 0) /* a paper list typed in: the day it happened, not the typing */
+        export_keyed_day(&tm, d->ev.start, d->ev.end, hour, sizeof hour);
+    else if (strncmp(d->ev.start, "0000", 4) != 0 && tm.tm_mday == atoi(d->ev.start + 8) &&
+             tm.tm_mon + 1 == atoi(d->ev.start + 5))
         snprintf(hour, sizeof hour, "%02d:%02d", tm.tm_hour, tm.tm_min);
     else
         snprintf(hour, sizeof hour, "%02d/%02d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_hour, tm.tm_min);
     snprintf(name, sizeof name, "%s", it->name);
     snprintf(empno, sizeof empno, "%s%s", it->guest ? "Invitado(a)" : it->employee_no,
              it->repeated ? " (repetido)" : "");
-    const char *cells[ATT_COLS - 1] = {no, name, empno, it->guest ? "\xE2\x80\x94" : it->unit,
+    const char *cells[ATT_COLS - 1] = {no, name, empno, it->guest ? "\xE2\x80\x94" : unit,
                                        it->guest ? "\xE2\x80\x94" : it->area,
                                        it->guest ? "\xE2\x80\x94" : it->position, hour};
     /* Measure. */
@@ -458,22 +539,22 @@ static double att_row(export_pdf *p, void *ctx, int i)
     }
     /* The signature cell. */
     double sw = d->colw[ATT_COLS - 1];
-    char fol[64];
-    snprintf(fol, sizeof fol, "Folio %s", it->folio);
-    int keyed = strcmp(it->method, "keyed") == 0;
+    char fol[160];
+    const char *how = export_method_label(it->method);
+    snprintf(fol, sizeof fol, "Folio %s · %s", it->folio, how);
     if (it->sig && export_pdf_signature(p, x + pad, y + 2, sw - 2 * pad, h - 11, it->sig, it->siglen) == 0) {
         export_pdf_font(p, 5.5, 0);
         export_pdf_rgb(p, PALETTE_FAINT);
         export_pdf_text(p, x + sw - pad, y + h - 3, fol, 2);
     } else {
-        const char *why = keyed ? "Captura de lista en papel"
-                          : !d->ev.signature ? "Registro en quiosco"
-                          : it->sig ? "Firma ilegible en el registro" : "Sin firma";
+        const char *why = it->sig                               ? "Firma ilegible en el registro"
+                          : strcmp(it->method, "keyed") == 0 ? "Firmó la lista en papel"
+                                                              : "Sin firma";
         export_pdf_font(p, 7.5, EXPORT_ITALIC);
         export_pdf_rgb(p, PALETTE_NOTE);
         export_pdf_text(p, x + pad, y + pad + 7.5, why, 0);
-        export_pdf_font(p, 7.5, 0);
-        export_pdf_text(p, x + pad, y + pad + 7.5 + lh, fol, 0);
+        export_pdf_font(p, 7, 0);
+        export_pdf_para(p, x + pad, y + pad + 7.5 + lh, sw - 2 * pad, lh, 2, fol);
     }
     /* Row rule. */
     export_pdf_hline(p, p->margin, p->w - p->margin, y + h, 0.3, PALETTE_ROW_RULE);
@@ -484,30 +565,57 @@ static double att_row(export_pdf *p, void *ctx, int i)
 static double att_summary(export_pdf *p, void *ctx)
 {
     att_doc *d = ctx;
-    const double qr = 104;
+    const double qr = 120;
     double x = p->margin, w = p->w - 2 * p->margin, y = p->y + 12;
     double tw = w - qr - 24;
-    char line[800];
+    char line[2400];
     export_pdf_rgb(p, PALETTE_INK);
     export_pdf_font(p, 10, EXPORT_BOLD);
     export_pdf_text(p, x, y + 10, "Resumen", 0);
     y += 16;
-    export_pdf_font(p, 8.5, 0);
-    const int kiosk_rows = d->n - d->keyed;
+    const int kiosk_rows = d->n - d->keyed - d->desk;
     snprintf(line, sizeof line, "Personas servidoras públicas registradas: %d", d->staff);
     export_pdf_font(p, 9, EXPORT_BOLD);
     export_pdf_text(p, x, y + 9, line, 0);
     y += 12;
     export_pdf_font(p, 8.5, 0);
     snprintf(line, sizeof line,
-             "Invitados(as) registrados(as): %d (no cuentan en los indicadores). Total de registros: %d "
-             "(%d en quiosco, %d capturados de lista en papel).",
-             d->guests, d->n, kiosk_rows, d->keyed);
+             "Invitados(as): %d (no cuentan en los indicadores). Registros: %d (%d en el quiosco, %d en la mesa "
+             "de registro, %d de lista en papel).",
+             d->guests, d->n, kiosk_rows, d->desk, d->keyed);
     y += export_pdf_para(p, x, y + 9, tw, 11, 3, line) * 11;
+    char annex[400];
+    export_attachments_text(d->annex, annex, sizeof annex);
+    if (annex[0]) {
+        size_t al = strlen(annex);
+        snprintf(annex + al, sizeof annex - al, " (en el paquete de evidencias, junto a esta lista).");
+        export_pdf_font(p, 8.5, EXPORT_BOLD);
+        y += export_pdf_para(p, x, y + 9, tw, 11, 3, annex) * 11;
+        export_pdf_font(p, 8.5, 0);
+    }
+    if (d->roster_rows) {
+        snprintf(line, sizeof line,
+                 "† %d registro(s) anteriores a que el programa guardara la adscripción: su unidad, área y "
+                 "puesto son los del padrón actual, no necesariamente los de ese día.", d->roster_rows);
+        export_pdf_font(p, 8, EXPORT_ITALIC);
+        y += export_pdf_para(p, x, y + 9, tw, 10.5, 3, line) * 10.5;
+        export_pdf_font(p, 8.5, 0);
+    }
+    if (d->reopens[0]) {
+        snprintf(line, sizeof line, "Evento reabierto después de cerrarse: %s.", d->reopens);
+        export_pdf_font(p, 8.5, EXPORT_BOLD);
+        y += export_pdf_para(p, x, y + 9, tw, 11, 6, line) * 11;
+        export_pdf_font(p, 8.5, 0);
+    }
+    y += 4;
     snprintf(line, sizeof line,
-             "Firmada con Ed25519 por el quiosco %s. El código QR contiene la huella y la firma; se comprueba "
-             "con «cepci-kiosk verify» y la llave pública del quiosco. Firma:", d->z.kiosk);
-    y = list_proof(p, &d->z, x, y, tw, "Huella digital SHA-256 del contenido de la lista", line, PALETTE_INK_SOFT);
+             "Es el SHA-256 del CSV de esta lista (cepci-kiosk export attendance %.8s --format csv): compruébelo "
+             "con «sha256sum».", d->ev.id);
+    char signed_by[400];
+    snprintf(signed_by, sizeof signed_by,
+             "Firmada con Ed25519 por el quiosco %s; el QR nombra el evento, %d filas y el estado («cepci-kiosk "
+             "verify»). Firma:", d->z.kiosk, d->n);
+    y = list_proof(p, &d->z, x, y, tw, "Huella digital SHA-256 de la lista", line, signed_by, PALETTE_INK_SOFT);
     double qy = p->y + 12;
     export_pdf_qr(p, x + w - qr, qy, qr, d->z.payload);
     export_pdf_font(p, 6.5, 0);
@@ -516,7 +624,7 @@ static double att_summary(export_pdf *p, void *ctx)
     if (y < qy + qr + 12)
         y = qy + qr + 12;
     /* Signature lines for the people who vouch for the list. */
-    y += 30;
+    y += 26;
     const char *who[] = {"Nombre y firma de la persona instructora", "Nombre y firma de la Secretaría Técnica del Comité"};
     double lw = (w - 60) / 2;
     for (int k = 0; k < 2; k++) {
@@ -535,8 +643,7 @@ int export_attendance_pdf(store *s, const config *c, const char *db_path, const 
 {
     att_doc *d = calloc(1, sizeof *d);
     export_pdf p;
-    export_canon h;
-    int rc = -1, opened = 0;
+    int rc = -1, opened = 0, snap = 0;
     if (!d) {
         snprintf(err, errlen, "export: out of memory");
         return -1;
@@ -546,25 +653,33 @@ int export_attendance_pdf(store *s, const config *c, const char *db_path, const 
     if (store_unit_get(s, ev->unit, &d->unit) != STORE_OK)
         memset(&d->unit, 0, sizeof d->unit);
     export_unit_tz(s, c, ev->unit, d->tz, sizeof d->tz);
+    export_tz_text(d->tz, d->tzline, sizeof d->tzline);
     util_strlcpy(d->z.kiosk, store_kiosk_id(s), sizeof d->z.kiosk);
+    if (list_canon_begin(&d->z, EXPORT_ATT_COLS, EXPORT_ATT_NCOLS, err, errlen) != 0)
+        goto cleanup;
+    /* One state of the records for the rows, their fingerprint and the
+     * reopenings, whatever the kiosk writes meanwhile. */
+    store_snapshot_begin(s);
+    snap = 1;
     int r = export_att_each(s, ev, 1, att_collect, d);
     if (r) {
         snprintf(err, errlen, r == STORE_ERROR ? "cannot read the attendance list" : "export: out of memory");
         goto cleanup;
     }
-    /* Fingerprint of exactly what the document lists. */
-    export_canon_init(&h, "CKL1");
-    export_canon_event(&h, ev);
-    for (int i = 0; i < d->n; i++) {
-        att_item *it = &d->items[i];
-        export_att_row row = {i + 1, it->guest, it->at, it->uuid, it->folio, it->method, d->z.kiosk,
-                              it->employee_no, it->name, it->unit, it->area, it->position, it->sig, it->siglen,
-                              it->repeated};
-        export_canon_att_row(&h, &row);
-    }
-    if (list_sign(&d->z, s, db_path, "CKL1", &h, err, errlen) != 0)
+    if (store_event_reopen_each(s, ev->id, att_reopen, d) != STORE_OK) {
+        snprintf(err, errlen, "cannot read the attendance list: %s", store_errmsg(s));
         goto cleanup;
+    }
+    if (store_attachment_each(s, ev->id, 0, att_annex, d) != STORE_OK) {
+        snprintf(err, errlen, "cannot read the attachments: %s", store_errmsg(s));
+        goto cleanup;
+    }
     export_facts_fill(s, c, d->tz, now, &d->z.f);
+    store_snapshot_end(s);
+    snap = 0;
+    export_list_id id = {EXPORT_FP_ATTENDANCE, d->n, export_event_state(ev), ev, 0, d->z.f.inst};
+    if (list_sign(&d->z, s, db_path, &id, err, errlen) != 0)
+        goto cleanup;
     double w, hgt;
     export_pdf_paper(c, 1, &w, &hgt);
     char title[400];
@@ -573,7 +688,7 @@ int export_attendance_pdf(store *s, const config *c, const char *db_path, const 
         goto cleanup;
     opened = 1;
     /* Column widths for a 720 pt table (Letter landscape), scaled. */
-    static const double base[ATT_COLS] = {24, 150, 62, 46, 104, 104, 42, 188};
+    static const double base[ATT_COLS] = {24, 146, 62, 44, 100, 100, 60, 184};
     double scale = (w - 2 * p.margin) / 720.0;
     for (int k = 0; k < ATT_COLS; k++)
         d->colw[k] = base[k] * scale;
@@ -586,8 +701,12 @@ int export_attendance_pdf(store *s, const config *c, const char *db_path, const 
     rc = export_pdf_close(&p, 1, err, errlen);
     opened = 0;
 cleanup:
+    if (snap)
+        store_snapshot_end(s);
     if (opened)
         export_pdf_close(&p, 0, NULL, 0);
+    if (d->z.canon)
+        export_table_end(d->z.canon, 0, NULL, 0);
     att_free(d);
     free(d);
     return rc;
@@ -598,10 +717,11 @@ cleanup:
 enum { PL_COLS = 8 };
 
 typedef struct pl_item {
-    char *name, *employee_no, *unit, *folio;
+    char *name, *employee_no, *unit, *folio, *detail; /* detail: "area · position" */
     char when[20];
     char version[16];
-    int keyed;
+    char uuid[UTIL_UUID_LEN];
+    int keyed, snapshot, has_sig;
 } pl_item;
 
 typedef struct pl_doc {
@@ -610,11 +730,11 @@ typedef struct pl_doc {
     indicators ind;
     char tz[64], period[160];
     list_seal z;
-    export_canon h;
     pl_item *items;
-    int n, cap, keyed, summary_page;
+    int n, cap, keyed, roster_rows, summary_page;
     double colw[PL_COLS];
-    export_clock *clock;
+    export_clock *clock, *canon_clock;
+    store *s;               /* each drawn signature is read as its row is drawn */
 } pl_doc;
 
 static int pl_collect(const export_pledge_row *r, void *arg)
@@ -630,26 +750,31 @@ static int pl_collect(const export_pledge_row *r, void *arg)
     }
     pl_item *it = &d->items[d->n++];
     struct tm tm;
+    export_cell cells[EXPORT_PL_NCOLS];
+    char ver[16], detail[2 * STORE_TEXT_LEN + 8];
+    export_pl_cells(r, d->canon_clock, cells, ver);
     memset(it, 0, sizeof *it);
     it->name = dupstr(r->name);
     it->employee_no = dupstr(r->employee_no);
     it->unit = dupstr(r->unit);
     it->folio = dupstr(r->folio);
+    snprintf(detail, sizeof detail, "%s%s%s", r->area, r->area[0] && r->position[0] ? " · " : "", r->position);
+    it->detail = dupstr(detail);
     export_localtime(d->clock, r->tz, r->at, &tm);
-    snprintf(it->when, sizeof it->when, "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1,
-             tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
-    snprintf(it->version, sizeof it->version, "%.12s", r->carta);
+    if (strcmp(r->method, "keyed") == 0) /* a paper Carta typed in: the day it was signed */
+        snprintf(it->when, sizeof it->when, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+    else
+        snprintf(it->when, sizeof it->when, "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1,
+                 tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+    snprintf(it->version, sizeof it->version, "%s", ver);
     it->keyed = strcmp(r->method, "keyed") == 0;
+    it->snapshot = r->snapshot;
+    it->has_sig = r->has_sig;
+    util_strlcpy(it->uuid, r->uuid, sizeof it->uuid);
     d->keyed += it->keyed;
-    export_canon_int(&d->h, r->n);
-    const char *f[] = {r->uuid, r->folio, r->method, r->employee_no, r->name, r->unit, r->carta, r->privacy,
-                       r->kiosk};
-    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
-        export_canon_field(&d->h, f[i]);
-    export_canon_int(&d->h, r->at);
-    export_canon_int(&d->h, r->has_sig);
-    export_canon_end_row(&d->h);
-    return !it->name || !it->employee_no || !it->unit || !it->folio;
+    d->roster_rows += !r->snapshot;
+    return !it->name || !it->employee_no || !it->unit || !it->folio || !it->detail ||
+           export_table_row(d->z.canon, cells) != 0;
 }
 
 static void pl_free(pl_doc *d)
@@ -659,14 +784,15 @@ static void pl_free(pl_doc *d)
         free(d->items[i].employee_no);
         free(d->items[i].unit);
         free(d->items[i].folio);
+        free(d->items[i].detail);
     }
     free(d->items);
     indicators_free(&d->ind);
 }
 
 static const char *const PL_HEAD[PL_COLS] = {
-    "No.", "Nombre completo", "Número de empleado", "Unidad", "Fecha y hora de firma", "Versión de la Carta",
-    "Folio", "Medio",
+    "No.", "Nombre completo · área y puesto", "Número de empleado", "Unidad", "Fecha y hora de firma",
+    "Versión de la Carta", "Folio", "Firma",
 };
 
 /* Per-unit IV.3 summary table with small bars; returns its height. */
@@ -734,6 +860,7 @@ static double pl_unit_summary(export_pdf *p, pl_doc *d)
 static void pl_page_head(export_pdf *p, void *ctx)
 {
     pl_doc *d = ctx;
+    list_preliminary_mark(p, &d->z, "el periodo no ha concluido: la base puede cambiar");
     if (p->page == 1) {
         p->y = export_pdf_letterhead(p, d->c, d->z.f.inst, "Carta Compromiso", "Base de datos de firmantes");
         export_pdf_rgb(p, PALETTE_INK);
@@ -763,14 +890,18 @@ static double pl_row(export_pdf *p, void *ctx, int i)
     pl_doc *d = ctx;
     const double pad = 3, lh = 9.4;
     pl_item *it = &d->items[i];
-    char no[16];
+    char no[16], unit[80];
     snprintf(no, sizeof no, "%d", i + 1);
-    const char *cells[PL_COLS] = {no, it->name, it->employee_no, it->unit, it->when, it->version, it->folio,
-                                  it->keyed ? "Papel" : "Quiosco"};
+    snprintf(unit, sizeof unit, "%s%s", it->unit, it->snapshot ? "" : " †");
+    const char *cells[PL_COLS] = {no, it->name, it->employee_no, unit, it->when, it->version, it->folio, ""};
     export_pdf_font(p, 8, 0);
-    char lines[3][EXPORT_LINE];
-    int n = export_pdf_wrap(p, it->name, d->colw[1] - 2 * pad, 3, lines);
-    double h = 2 * pad + 2 + n * lh;
+    char lines[6][EXPORT_LINE], dl[6][EXPORT_LINE]; /* wrapped in full, never cut */
+    int n = export_pdf_wrap(p, it->name, d->colw[1] - 2 * pad, 6, lines);
+    export_pdf_font(p, 6.5, 0);
+    int nd = it->detail[0] ? export_pdf_wrap(p, it->detail, d->colw[1] - 2 * pad, 6, dl) : 0;
+    double h = 2 * pad + 2 + n * lh + nd * 7.5;
+    if (it->has_sig && h < 30)
+        h = 30; /* room for the drawn signature */
     if (!p->draw)
         return h;
     double x = p->margin;
@@ -782,11 +913,32 @@ static double pl_row(export_pdf *p, void *ctx, int i)
     export_pdf_rgb(p, PALETTE_INK);
     for (int k = 0; k < PL_COLS; k++) {
         export_pdf_font(p, 8, k == 5 ? EXPORT_MONO : 0);
-        if (k == 1)
+        if (k == 1) {
             for (int l = 0; l < n; l++)
                 export_pdf_text(p, x + pad, p->y + pad + 8 + l * lh, lines[l], 0);
-        else
+            export_pdf_font(p, 6.5, 0);
+            export_pdf_rgb(p, PALETTE_NOTE);
+            for (int l = 0; l < nd; l++)
+                export_pdf_text(p, x + pad, p->y + pad + 8 + n * lh + l * 7.5, dl[l], 0);
+            export_pdf_rgb(p, PALETTE_INK);
+        } else if (k == PL_COLS - 1) {
+            /* The signature drawn at the kiosk, as on the attendance list;
+             * a paper Carta says so. */
+            void *blob = NULL;
+            size_t bl = 0;
+            int drawn = it->has_sig && store_pledge_signature(d->s, it->uuid, &blob, &bl) == STORE_OK &&
+                        export_pdf_signature(p, x + 2, p->y + 2, d->colw[k] - 4, h - 4, blob, bl) == 0;
+            free(blob);
+            if (!drawn) {
+                export_pdf_font(p, 7, EXPORT_ITALIC);
+                export_pdf_rgb(p, PALETTE_NOTE);
+                export_pdf_para(p, x + pad, p->y + pad + 8, d->colw[k] - 2 * pad, 8, 2,
+                                it->keyed ? "Carta en papel" : it->has_sig ? "Firma ilegible" : "Sin firma");
+                export_pdf_rgb(p, PALETTE_INK);
+            }
+        } else {
             export_pdf_para(p, x + pad, p->y + pad + 8, d->colw[k] - 2 * pad, lh, 1, cells[k]);
+        }
         x += d->colw[k];
     }
     export_pdf_hline(p, p->margin, p->w - p->margin, p->y + h, 0.3, PALETTE_ROW_RULE);
@@ -796,7 +948,7 @@ static double pl_row(export_pdf *p, void *ctx, int i)
 static double pl_summary(export_pdf *p, void *ctx)
 {
     pl_doc *d = ctx;
-    const double qr = 110;
+    const double qr = 120;
     double x = p->margin, w = p->w - 2 * p->margin, y = p->y + 14, tw = w - qr - 20;
     char line[800];
     export_pdf_rgb(p, PALETTE_INK);
@@ -804,12 +956,24 @@ static double pl_summary(export_pdf *p, void *ctx)
     export_pdf_text(p, x, y + 10, "Resumen", 0);
     y += 16;
     export_pdf_font(p, 9, EXPORT_BOLD);
-    snprintf(line, sizeof line, "Firmas registradas: %d (%d en quiosco con firma autógrafa digital, %d de cartas en papel).",
+    snprintf(line, sizeof line, "Firmas registradas: %d (%d en el quiosco, con firma manuscrita capturada en pantalla; %d de "
+             "cartas en papel capturadas).",
              d->n, d->n - d->keyed, d->keyed);
     y += export_pdf_para(p, x, y + 9, tw, 11, 3, line) * 11 + 2;
-    snprintf(line, sizeof line, "Firmada con Ed25519 por el quiosco %s; el código QR se comprueba con "
-             "«cepci-kiosk verify». Firma:", d->z.kiosk);
-    y = list_proof(p, &d->z, x, y, tw, "Huella digital SHA-256 de la base de firmantes", line, PALETTE_INK);
+    if (d->roster_rows) {
+        snprintf(line, sizeof line,
+                 "† %d firma(s) anteriores a que el programa guardara la adscripción: su unidad, área y puesto "
+                 "son los del padrón actual.", d->roster_rows);
+        export_pdf_font(p, 8, EXPORT_ITALIC);
+        y += export_pdf_para(p, x, y + 9, tw, 10.5, 3, line) * 10.5 + 2;
+    }
+    char how[300], signed_by[300];
+    snprintf(how, sizeof how,
+             "Es el SHA-256 del CSV de esta base (cepci-kiosk export pledges%s%.0d --format csv): compruébelo con "
+             "«sha256sum».", d->year ? " --year " : "", d->year);
+    snprintf(signed_by, sizeof signed_by, "Firmada con Ed25519 por el quiosco %s; el código QR nombra el periodo, "
+             "las %d filas y el estado, y se comprueba con «cepci-kiosk verify». Firma:", d->z.kiosk, d->n);
+    y = list_proof(p, &d->z, x, y, tw, "Huella digital SHA-256 de la base de firmantes", how, signed_by, PALETTE_INK);
     export_pdf_qr(p, x + w - qr, p->y + 14, qr, d->z.payload);
     if (y < p->y + 14 + qr + 6)
         y = p->y + 14 + qr + 6;
@@ -820,9 +984,9 @@ int export_pledges_pdf(store *s, const config *c, const char *db_path, int year,
                        char *err, size_t errlen)
 {
     pl_doc *d = calloc(1, sizeof *d);
-    export_clock *clock = calloc(1, sizeof *clock);
+    export_clock *clock = calloc(2, sizeof *clock);
     export_pdf p;
-    int rc = -1, opened = 0;
+    int rc = -1, opened = 0, snap = 0;
     if (!d || !clock) {
         snprintf(err, errlen, "export: out of memory");
         goto cleanup;
@@ -830,38 +994,43 @@ int export_pledges_pdf(store *s, const config *c, const char *db_path, int year,
     d->c = c;
     d->year = year;
     d->clock = clock;
+    d->canon_clock = clock + 1;
     export_unit_tz(s, c, c->unit, d->tz, sizeof d->tz);
     util_strlcpy(d->z.kiosk, store_kiosk_id(s), sizeof d->z.kiosk);
     struct tm tm;
     util_utc_to_local(d->tz, now, &tm);
     d->ind_year = year ? year : tm.tm_year + 1900;
-    if (indicators_compute(s, c, d->ind_year, &d->ind) != STORE_OK) {
-        snprintf(err, errlen, "cannot compute the indicators: %s", store_errmsg(s));
-        goto cleanup;
-    }
     if (year)
         snprintf(d->period, sizeof d->period, "Firmas registradas hasta el 31 de diciembre de %d", year);
     else
         snprintf(d->period, sizeof d->period, "Todas las firmas registradas");
-    export_canon_init(&d->h, "CKP1");
-    export_canon_field(&d->h, "period");
-    export_canon_int(&d->h, year);
-    export_canon_end_row(&d->h);
+    if (list_canon_begin(&d->z, EXPORT_PL_COLS, EXPORT_PL_NCOLS, err, errlen) != 0)
+        goto cleanup;
+    store_snapshot_begin(s);
+    snap = 1;
+    if (indicators_compute(s, c, d->ind_year, &d->ind) != STORE_OK) {
+        snprintf(err, errlen, "cannot compute the indicators: %s", store_errmsg(s));
+        goto cleanup;
+    }
+    d->s = s;
     int r = export_pledge_each(s, year, clock, pl_collect, d);
     if (r) {
         snprintf(err, errlen, r == STORE_ERROR ? "cannot read the pledges" : "export: out of memory");
         goto cleanup;
     }
-    if (list_sign(&d->z, s, db_path, "CKP1", &d->h, err, errlen) != 0)
-        goto cleanup;
     export_facts_fill(s, c, d->tz, now, &d->z.f);
+    store_snapshot_end(s);
+    snap = 0;
+    export_list_id id = {EXPORT_FP_PLEDGES, d->n, export_pledges_state(year, now, d->tz), NULL, year, d->z.f.inst};
+    if (list_sign(&d->z, s, db_path, &id, err, errlen) != 0)
+        goto cleanup;
     double w, hgt;
     export_pdf_paper(c, 0, &w, &hgt);
     if (export_pdf_open(&p, path, w, hgt, "Carta Compromiso — base de datos de firmantes", d->z.f.inst, now, err,
                         errlen) != 0)
         goto cleanup;
     opened = 1;
-    static const double base[PL_COLS] = {30, 140, 62, 46, 76, 62, 84, 40};
+    static const double base[PL_COLS] = {24, 126, 56, 40, 72, 68, 80, 74};
     double scale = (w - 2 * p.margin) / 540.0;
     for (int k = 0; k < PL_COLS; k++)
         d->colw[k] = base[k] * scale;
@@ -873,10 +1042,15 @@ int export_pledges_pdf(store *s, const config *c, const char *db_path, int year,
     rc = export_pdf_close(&p, 1, err, errlen);
     opened = 0;
 cleanup:
+    if (snap)
+        store_snapshot_end(s);
     if (opened)
         export_pdf_close(&p, 0, NULL, 0);
-    if (d)
+    if (d) {
+        if (d->z.canon)
+            export_table_end(d->z.canon, 0, NULL, 0);
         pl_free(d);
+    }
     free(d);
     free(clock);
     return rc;

@@ -217,7 +217,7 @@ int export_pdf_open(export_pdf *p, const char *path, double w, double h, const c
                     int64_t now, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
-    if (export_file_open(&p->out, path, err, errlen) != 0)
+    if (export_file_open(&p->out, path, 0, err, errlen) != 0)
         return -1;
     p->w = w;
     p->h = h;

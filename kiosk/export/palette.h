@@ -34,6 +34,8 @@
 #define PALETTE_BAD          0xC62828  /* a goal not met */
 #define PALETTE_AUDIT_OK     0x1E6B33  /* the audit chain verifies */
 #define PALETTE_AUDIT_BROKEN 0xB00020  /* the audit chain is broken */
+#define PALETTE_PRELIMINARY  0xB00020  /* "PRELIMINAR" on every page of a list that may still change */
+#define PALETTE_WATERMARK    0xF3DCE0  /* the large "PRELIMINAR" behind such a page */
 
 /* Charts. */
 #define PALETTE_TRAINED      0x1F5C99  /* series: people trained (I.1) */

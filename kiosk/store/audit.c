@@ -28,15 +28,20 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
  * that appending and verifying derive it the same way. Each is an
  * expression over a FROM clause whose main table is aliased t, keyed by
  * the column KEY_*. The layouts of attendance, pledge, person and event are
- * those of format 1 (db/central checks them). */
-#define CANON_ATTENDANCE                                                                              \
-    "json_array('attendance', t.uuid, t.kiosk_id, e.uuid, t.employee_no, t.guest_name, t.at, t.method, " \
-    "ck_sha256(g.strokes), t.folio)"
+ * those of format 1 (db/central checks them). Attendance and pledges
+ * written since schema 3 add the snapshot of the person's unit, area and
+ * position (NULL in older rows, whose content stays as it was). */
+#define CANON_SNAP(fields) \
+    "CASE WHEN t.snap_unit IS NULL THEN json_array(" fields ") " \
+    "ELSE json_array(" fields ", t.snap_unit, t.snap_area, t.snap_position) END"
+#define CANON_ATTENDANCE CANON_SNAP(                                                                    \
+    "'attendance', t.uuid, t.kiosk_id, e.uuid, t.employee_no, t.guest_name, t.at, t.method, "           \
+    "ck_sha256(g.strokes), t.folio")
 #define FROM_ATTENDANCE \
     "attendance t LEFT JOIN event e ON e.id = t.event_id LEFT JOIN signature g ON g.id = t.signature_id"
-#define CANON_PLEDGE                                                                                  \
-    "json_array('pledge', t.uuid, t.kiosk_id, t.employee_no, t.at, t.carta_sha256, t.privacy_sha256, "  \
-    "t.method, ck_sha256(g.strokes), t.folio)"
+#define CANON_PLEDGE CANON_SNAP(                                                                        \
+    "'pledge', t.uuid, t.kiosk_id, t.employee_no, t.at, t.carta_sha256, t.privacy_sha256, "             \
+    "t.method, ck_sha256(g.strokes), t.folio")
 #define FROM_PLEDGE "pledge t LEFT JOIN signature g ON g.id = t.signature_id"
 #define CANON_PERSON                                                                                  \
     "json_array('person', t.uuid, t.employee_no, t.given_name, t.surname1, t.surname2, t.unit_code, "   \
@@ -47,6 +52,9 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
     "(SELECT topic FROM event_topic x WHERE x.event_id = t.id ORDER BY topic)), t.unit_code, "          \
     "t.start_local, t.end_local, t.place, t.instructor, t.pat_key, t.signature, t.state)"
 #define FROM_EVENT "event t"
+/* Why a closed event was opened again (schema 3; written once). */
+#define CANON_REOPEN "json_array('reopen', t.uuid, t.kiosk_id, e.uuid, t.at, t.reason)"
+#define FROM_REOPEN "event_reopen t LEFT JOIN event e ON e.id = t.event_id"
 #define CANON_UNIT "json_array('unit', t.code, t.name, t.timezone)"
 #define FROM_UNIT "unit t"
 /* The PIN hash is audited by its SHA-256: the chain reaches the central. */
@@ -57,6 +65,17 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
 /* The public keys this kiosk trusts (its own, and those it imported). */
 #define CANON_KEY "json_array('key', t.kiosk_id, lower(hex(t.public_key)), t.institution, t.unit_code)"
 #define FROM_KEY "kiosk_key t"
+/* Evidence (db/005): an attachment, and an import batch with the UUIDs and
+ * notes of the rows it added (so a link removed or slipped in shows). */
+#define CANON_ATTACHMENT                                                                              \
+    "json_array('attachment', t.uuid, t.kiosk_id, e.uuid, t.kind, t.media_type, t.sha256, t.size, "     \
+    "t.name, t.note, t.at)"
+#define FROM_ATTACHMENT "attachment t LEFT JOIN event e ON e.id = t.event_id"
+#define CANON_IMPORT                                                                                  \
+    "json_array('import', t.uuid, t.kiosk_id, e.uuid, t.sha256, t.name, t.rows, t.at, (SELECT "         \
+    "json_group_array(json_array(u, n)) FROM (SELECT y.uuid AS u, x.note AS n FROM attendance_import x " \
+    "JOIN attendance y ON y.id = x.attendance_id WHERE x.batch_id = t.id ORDER BY y.uuid)))"
+#define FROM_IMPORT "import_batch t LEFT JOIN event e ON e.id = t.event_id"
 
 /* Entries of a kind whose row is gone or differs, by seq (?1 = this kiosk
  * for meta: only its entries count); for master data, verify keeps only a
@@ -78,6 +97,7 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
     " IS NOT v.content)" NOT_KEPT_ASIDE("v.seq") " ORDER BY v.seq"
 #define JOINS_ATTENDANCE "LEFT JOIN event e ON e.id = t.event_id LEFT JOIN signature g ON g.id = t.signature_id"
 #define JOINS_PLEDGE "LEFT JOIN signature g ON g.id = t.signature_id"
+#define JOINS_REOPEN "LEFT JOIN event e ON e.id = t.event_id"
 /* Rows of a kind without an entry of that kind and key. */
 #define UNLOGGED(kind, table, key, where, extra)                                                      \
     "SELECT t." key " FROM " table " t WHERE " where " NOT EXISTS (SELECT 1 FROM audit v WHERE v.kind = '" \
@@ -104,6 +124,9 @@ static const audit_kind KINDS[] = {
     {"event", "SELECT " CANON_EVENT " FROM " FROM_EVENT " WHERE t.uuid = ?1",
      MISMATCH("event", CANON_EVENT, "event", "", "uuid", "", ""),
      UNLOGGED("event", "event", "uuid", "", ""), 1, 0},
+    {"reopen", "SELECT " CANON_REOPEN " FROM " FROM_REOPEN " WHERE t.uuid = ?1",
+     MISMATCH("reopen", CANON_REOPEN, "event_reopen", JOINS_REOPEN, "uuid", "", ""),
+     UNLOGGED("reopen", "event_reopen", "uuid", "", ""), 0, 0},
     {"unit", "SELECT " CANON_UNIT " FROM " FROM_UNIT " WHERE t.code = ?1",
      MISMATCH("unit", CANON_UNIT, "unit", "", "code", "", ""), UNLOGGED("unit", "unit", "code", "", ""),
      1, 0},
@@ -116,10 +139,19 @@ static const audit_kind KINDS[] = {
     {"key", "SELECT " CANON_KEY " FROM " FROM_KEY " WHERE t.kiosk_id = ?1",
      MISMATCH("key", CANON_KEY, "kiosk_key", "", "kiosk_id", "", " AND +v.kiosk_id = ?1"),
      UNLOGGED("key", "kiosk_key", "kiosk_id", "", " AND v.kiosk_id = ?1"), 1, 1},
+    {"attachment", "SELECT " CANON_ATTACHMENT " FROM " FROM_ATTACHMENT " WHERE t.uuid = ?1",
+     MISMATCH("attachment", CANON_ATTACHMENT, "attachment", "LEFT JOIN event e ON e.id = t.event_id", "uuid", "", ""),
+     UNLOGGED("attachment", "attachment", "uuid", "", ""), 0, 0},
+    {"import", "SELECT " CANON_IMPORT " FROM " FROM_IMPORT " WHERE t.uuid = ?1",
+     MISMATCH("import", CANON_IMPORT, "import_batch", "LEFT JOIN event e ON e.id = t.event_id", "uuid", "", ""),
+     UNLOGGED("import", "import_batch", "uuid", "", ""), 0, 0},
 };
 #define NKINDS (sizeof KINDS / sizeof *KINDS)
 
-static const audit_kind *find_kind(const char *name)
+/* (Not inlined: GCC 12 at -O2 would compare each constant name it is
+ * called with against every entry and warn, -Wstring-compare, that the
+ * longer names cannot match.) */
+static __attribute__((noinline)) const audit_kind *find_kind(const char *name)
 {
     for (size_t i = 0; i < NKINDS; i++)
         if (strcmp(KINDS[i].name, name) == 0)
@@ -477,7 +509,7 @@ static int first_signature(store *s, int init, int *err)
 {
     static const char sql_signed[] = "SELECT 1 FROM signed_head WHERE kiosk_id = ?1 LIMIT 1";
     static const char sql_records[] = "SELECT 1 FROM audit WHERE kiosk_id = ?1 AND format >= 2 AND kind IN "
-                                      "('attendance', 'pledge', 'person', 'event') LIMIT 1";
+                                      "('attendance', 'pledge', 'person', 'event', 'attachment', 'import') LIMIT 1";
     const char *sqls[] = {sql_signed, sql_records};
     *err = 0;
     for (int i = 0; i < (init ? 1 : 2); i++) {
@@ -1312,12 +1344,16 @@ static int check_rows(store *s, finding *f)
         VERSIONS("person", "json_extract(content, '$[2]') IS NOT json_extract(prev, '$[2]')"),
     };
 #undef VERSIONS
-    static const char *const twice[] = {
-        "SELECT max(seq), record_uuid FROM audit WHERE kind = 'attendance'" NOT_KEPT_ASIDE("seq")
-        " GROUP BY record_uuid HAVING count(*) > 1 ORDER BY 1 LIMIT 1",
-        "SELECT max(seq), record_uuid FROM audit WHERE kind = 'pledge'" NOT_KEPT_ASIDE("seq")
-        " GROUP BY record_uuid HAVING count(*) > 1 ORDER BY 1 LIMIT 1",
+    /* The kinds written once (KINDS[i].master == 0). */
+#define TWICE(kind) \
+    "SELECT max(seq), record_uuid FROM audit WHERE kind = '" kind "'" NOT_KEPT_ASIDE("seq")                      \
+    " GROUP BY record_uuid HAVING count(*) > 1 ORDER BY 1 LIMIT 1"
+    static const char *const twice[][2] = {
+        {"attendance", TWICE("attendance")},
+        {"pledge", TWICE("pledge")},
+        {"reopen", TWICE("reopen")},
     };
+#undef TWICE
     static const char uuids[] =
         "SELECT 'attendance', t.uuid, r.kind FROM attendance t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
         "WHERE r.kind IS NOT 'attendance' UNION ALL "
@@ -1326,7 +1362,13 @@ static int check_rows(store *s, finding *f)
         "SELECT 'person', t.uuid, r.kind FROM person t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
         "WHERE r.kind IS NOT 'person' UNION ALL "
         "SELECT 'event', t.uuid, r.kind FROM event t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
-        "WHERE r.kind IS NOT 'event' LIMIT 1";
+        "WHERE r.kind IS NOT 'event' UNION ALL "
+        "SELECT 'reopen', t.uuid, r.kind FROM event_reopen t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
+        "WHERE r.kind IS NOT 'reopen' UNION ALL "
+        "SELECT 'attachment', t.uuid, r.kind FROM attachment t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
+        "WHERE r.kind IS NOT 'attachment' UNION ALL "
+        "SELECT 'import', t.uuid, r.kind FROM import_batch t LEFT JOIN record_uuid r ON r.uuid = t.uuid "
+        "WHERE r.kind IS NOT 'import' LIMIT 1";
     int rc;
     for (size_t i = 0; i < NKINDS; i++) {
         struct kind_ctx c = {f, &KINDS[i]};
@@ -1340,8 +1382,10 @@ static int check_rows(store *s, finding *f)
         struct kind_ctx c = {f, find_kind(i == 0 ? "event" : "person")};
         if ((rc = first_row(s, versions[i], on_version, &c)))
             return rc;
-        c.k = find_kind(i == 0 ? "attendance" : "pledge");
-        if ((rc = first_row(s, twice[i], on_twice, &c)))
+    }
+    for (size_t i = 0; i < sizeof twice / sizeof *twice; i++) {
+        struct kind_ctx c = {f, find_kind(twice[i][0])};
+        if ((rc = first_row(s, twice[i][1], on_twice, &c)))
             return rc;
     }
     return first_row(s, uuids, on_uuid, f);
@@ -1602,5 +1646,26 @@ int store_audit_verify_ex(store *s, const store_head_claim *claims, size_t nclai
 
 int store_audit_verify(store *s, long *entries)
 {
-    return store_audit_verify_ex(s, NULL, 0, entries);
+    /* Within a read snapshot this handle opened, the records and the chain
+     * stay as they were (the only writes are signed heads of the current
+     * head, which change no finding): the first result serves the rest. */
+    int frozen = s->snapshot_depth > 0 && s->snapshot_own;
+    if (frozen && s->verify_memo) {
+        if (entries)
+            *entries = s->verify_entries;
+        if (s->verify_rc == STORE_INVALID)
+            return store_fail(s, STORE_INVALID, "%s", s->verify_err);
+        return s->verify_rc;
+    }
+    long n = 0;
+    int rc = store_audit_verify_ex(s, NULL, 0, &n);
+    if (entries)
+        *entries = n;
+    if (frozen && (rc == STORE_OK || rc == STORE_INVALID)) {
+        s->verify_memo = 1;
+        s->verify_rc = rc;
+        s->verify_entries = n;
+        util_strlcpy(s->verify_err, rc == STORE_INVALID ? s->err : "", sizeof s->verify_err);
+    }
+    return rc;
 }

@@ -203,6 +203,11 @@ int store_event_set_state(store *s, const char *id, const char *state, int64_t n
         return rc;
     if (strcmp(e.state, state) == 0)
         return STORE_OK;
+    if (strcmp(e.state, "closed") == 0)
+        return store_fail(s, STORE_CLOSED, "the event '%s' is closed; to open it again give the reason "
+                          "(event open ID --reopen --reason TEXT)", e.title);
+    if (strcmp(state, "draft") == 0)
+        return store_fail(s, STORE_INVALID, "an event goes from draft to open to closed, never back to draft");
     if ((rc = store_begin(s)))
         return rc;
     /* Never a new version over a row changed behind our back. */
@@ -241,3 +246,75 @@ int store_event_each(store *s, int year, int open_only, int (*fn)(const store_ev
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : store_sqlerr(s, rc, "list events");
 }
 
+
+int store_event_reopen(store *s, const char *id, const char *reason, int64_t now)
+{
+    static const char sql_state[] = "UPDATE event SET state = 'open' WHERE uuid = ?1 AND state = 'closed'";
+    static const char sql_ins[] =
+        "INSERT INTO event_reopen(uuid, kiosk_id, event_id, at, reason) VALUES (?1, ?2, ?3, ?4, ?5)";
+    struct store_event_light e;
+    char uuid[UTIL_UUID_LEN];
+    if (!reason || !*reason || strlen(reason) >= STORE_TEXT_LEN || !util_utf8_valid(reason, strlen(reason)) ||
+        util_has_control(reason))
+        return store_fail(s, STORE_INVALID, "give the reason for reopening: 1 to %d bytes of text, without "
+                          "control characters", STORE_TEXT_LEN - 1);
+    if (!s->kiosk_id[0])
+        return store_fail(s, STORE_INVALID, "the database has no kiosk identity (run: cepci-kiosk init)");
+    int rc = store_begin(s);
+    if (rc)
+        return rc;
+    if ((rc = store_event_find(s, id, 0, NULL, &e)))
+        goto out;
+    if (strcmp(e.state, "closed") != 0) {
+        rc = store_fail(s, STORE_INVALID, "the event '%s' is not closed (it is %s); open it without --reopen",
+                        e.title, e.state);
+        goto out;
+    }
+    /* Never a new version over a row changed behind our back. */
+    if ((rc = store_audit_check_current(s, "event", e.id)))
+        goto out;
+    util_uuid(uuid);
+    sqlite3_stmt *st = store_stmt(s, sql_ins);
+    if (!st) {
+        rc = STORE_ERROR;
+        goto out;
+    }
+    store_bind_text(st, 1, uuid);
+    store_bind_text(st, 2, s->kiosk_id);
+    sqlite3_bind_int64(st, 3, e.row);
+    sqlite3_bind_int64(st, 4, now);
+    store_bind_text(st, 5, reason);
+    if ((rc = store_exec_stmt(s, st, "save the reopening")) || (rc = store_audit_append(s, "reopen", uuid, now)))
+        goto out;
+    if (!(st = store_stmt(s, sql_state))) {
+        rc = STORE_ERROR;
+        goto out;
+    }
+    store_bind_text(st, 1, e.id);
+    if ((rc = store_exec_stmt(s, st, "change event state")) || (rc = store_audit_append(s, "event", e.id, now)) ||
+        (rc = store_commit(s)))
+        goto out;
+    return STORE_OK;
+out:
+    store_rollback(s);
+    return rc;
+}
+
+int store_event_reopen_each(store *s, const char *event_uuid, int (*fn)(int64_t at, const char *reason, void *ctx),
+                            void *ctx)
+{
+    static const char sql[] = "SELECT r.at, r.reason FROM event_reopen r JOIN event e ON e.id = r.event_id "
+                              "WHERE e.uuid = ?1 ORDER BY r.at, r.id";
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return store_sqlerr(s, rc, "list reopenings");
+    store_bind_text(st, 1, event_uuid);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *r = sqlite3_column_text(st, 1);
+        if (fn(sqlite3_column_int64(st, 0), r ? (const char *)r : "", ctx))
+            break;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : store_sqlerr(s, rc, "list reopenings");
+}

@@ -31,13 +31,37 @@ void store_person_fullname(const store_person *p, char *out, size_t outlen)
              p->surname2[0] ? " " : "", p->surname2);
 }
 
+void store_employee_canon(const char *in, char *out, size_t outlen)
+{
+    if (outlen == 0)
+        return;
+    if (*in && strspn(in, "0123456789") == strlen(in)) {
+        while (in[0] == '0' && in[1])
+            in++;
+    }
+    util_strlcpy(out, in, outlen);
+}
+
+/* The row stored under exactly ?1 first, else the one whose canonical
+ * number (employee_key) is ?2. */
+#define PERSON_BY_NUMBER "(employee_no = ?1 OR employee_key = ?2) ORDER BY employee_no = ?1 DESC LIMIT 1"
+
+/* Binds ?1 (the number as given) and ?2 (its canonical form). */
+static void bind_number(sqlite3_stmt *st, const char *employee_no)
+{
+    char key[STORE_EMPLOYEE_NO_LEN * 2];
+    store_bind_text(st, 1, employee_no);
+    store_employee_canon(employee_no ? employee_no : "", key, sizeof key);
+    store_bind_text(st, 2, key);
+}
+
 int store_person_get(store *s, const char *employee_no, store_person *out)
 {
-    static const char sql[] = "SELECT " PERSON_COLS " FROM person WHERE employee_no = ?1";
+    static const char sql[] = "SELECT " PERSON_COLS " FROM person WHERE " PERSON_BY_NUMBER;
     sqlite3_stmt *st = store_stmt(s, sql);
     if (!st)
         return STORE_ERROR;
-    store_bind_text(st, 1, employee_no);
+    bind_number(st, employee_no);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         read_person(st, 0, out);
@@ -89,16 +113,21 @@ static int index_name(store *s, sqlite3_int64 id, const char *old_norm, const ch
     return rc ? rc : each_token(s, sql_ins, id, new_norm);
 }
 
-static int person_upsert(store *s, const store_person *p, int64_t now, int *what);
+static int person_merge(store *s, const store_person *p, unsigned fields, int64_t now, int *what);
 
 int store_person_upsert(store *s, const store_person *p, int64_t now, int *what)
 {
+    return store_person_merge(s, p, STORE_PF_ALL, now, what);
+}
+
+int store_person_merge(store *s, const store_person *p, unsigned fields, int64_t now, int *what)
+{
     /* The row, its search tokens and its audit entry go together. */
     if (s->in_tx)
-        return person_upsert(s, p, now, what);
+        return person_merge(s, p, fields, now, what);
     int rc = store_begin(s);
     if (!rc)
-        rc = person_upsert(s, p, now, what);
+        rc = person_merge(s, p, fields, now, what);
     if (!rc)
         rc = store_commit(s);
     if (rc)
@@ -106,27 +135,72 @@ int store_person_upsert(store *s, const store_person *p, int64_t now, int *what)
     return rc;
 }
 
-static int person_upsert(store *s, const store_person *p, int64_t now, int *what)
+int store_person_clashes(store *s)
 {
-    static const char sql_find[] = "SELECT id, uuid, " PERSON_COLS ", name_norm FROM person WHERE employee_no = ?1";
+    static const char sql[] = "SELECT count(*) FROM person WHERE employee_key IS NULL";
+    sqlite3_stmt *st = store_stmt(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_reset(st);
+    return n < 0 ? store_sqlerr(s, rc, "count people") : n;
+}
+
+/* 1 if t is text a name or a roster field may hold: valid UTF-8 without
+ * control characters (bidirectional controls included, util_has_control). */
+static int person_text_ok(const char *t)
+{
+    return util_utf8_valid(t, strlen(t)) && !util_has_control(t);
+}
+
+/* Copies into m the fields of old that fields does not name. */
+static void keep_fields(store_person *m, const store_person *old, unsigned fields)
+{
+    if (!(fields & STORE_PF_GIVEN))
+        memcpy(m->given_name, old->given_name, sizeof m->given_name);
+    if (!(fields & STORE_PF_SURNAME2))
+        memcpy(m->surname2, old->surname2, sizeof m->surname2);
+    if (!(fields & STORE_PF_AREA))
+        memcpy(m->area, old->area, sizeof m->area);
+    if (!(fields & STORE_PF_POSITION))
+        memcpy(m->position, old->position, sizeof m->position);
+    if (!(fields & STORE_PF_EMAIL))
+        memcpy(m->email, old->email, sizeof m->email);
+    if (!(fields & STORE_PF_ACTIVE))
+        m->active = old->active;
+}
+
+static int person_merge(store *s, const store_person *given, unsigned fields, int64_t now, int *what)
+{
+    static const char sql_find[] =
+        "SELECT id, uuid, " PERSON_COLS ", name_norm FROM person WHERE " PERSON_BY_NUMBER;
     static const char sql_ins[] =
         "INSERT INTO person(uuid, kiosk_id, employee_no, given_name, surname1, surname2, unit_code, area, "
-        "position, email, active, name_norm, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)";
+        "position, email, active, name_norm, updated_at, employee_key) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?3)";
     static const char sql_upd[] =
         "UPDATE person SET given_name=?4, surname1=?5, surname2=?6, unit_code=?7, area=?8, position=?9, "
         "email=?10, active=?11, name_norm=?12, updated_at=?13 WHERE uuid=?1";
+    store_person merged = *given;
+    store_person *p = &merged;
     if (what)
         *what = STORE_PERSON_UNCHANGED;
     if (!util_is_token(p->employee_no))
         return store_fail(s, STORE_INVALID, "bad employee number '%s' (letters, digits, - or _)", p->employee_no);
     if (!p->surname1[0])
         return store_fail(s, STORE_INVALID, "the first surname is empty");
+    const char *texts[] = {p->given_name, p->surname1, p->surname2, p->area, p->position, p->email};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        if (!person_text_ok(texts[i]))
+            return store_fail(s, STORE_INVALID, "employee %s: a name or field is not valid text (control or "
+                              "bidirectional characters?)", p->employee_no);
     if (!s->kiosk_id[0])
         return store_fail(s, STORE_INVALID, "the database has no kiosk identity (run: cepci-kiosk init)");
     sqlite3_stmt *st = store_stmt(s, sql_find);
     if (!st)
         return STORE_ERROR;
-    store_bind_text(st, 1, p->employee_no);
+    bind_number(st, p->employee_no);
     char uuid[UTIL_UUID_LEN] = "", old_norm[512] = "";
     sqlite3_int64 id = 0;
     int rc = sqlite3_step(st);
@@ -137,6 +211,8 @@ static int person_upsert(store *s, const store_person *p, int64_t now, int *what
         read_person(st, 2, &old);
         store_col_text(st, 11, old_norm, sizeof old_norm);
         sqlite3_reset(st);
+        keep_fields(p, &old, fields);
+        memcpy(p->employee_no, old.employee_no, sizeof p->employee_no); /* as stored */
         if (same_person(&old, p))
             return STORE_OK;
     } else {
@@ -145,10 +221,14 @@ static int person_upsert(store *s, const store_person *p, int64_t now, int *what
             return store_sqlerr(s, rc, "read person");
     }
     int isnew = uuid[0] == '\0';
-    if (isnew)
+    if (isnew) {
         util_uuid(uuid);
-    else if ((rc = store_audit_check_current(s, "person", uuid)))
+        store_employee_canon(given->employee_no, p->employee_no, sizeof p->employee_no);
+        if (!(fields & STORE_PF_ACTIVE))
+            p->active = 1;
+    } else if ((rc = store_audit_check_current(s, "person", uuid))) {
         return rc; /* never a new version over a row changed behind our back */
+    }
     char full[512], norm[512];
     snprintf(full, sizeof full, "%s %s %s", p->given_name, p->surname1, p->surname2);
     util_fold(full, norm, sizeof norm);

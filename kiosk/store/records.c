@@ -61,21 +61,36 @@ int store_record_by_folio(store *s, const char *folio, store_record *out)
     return rc;
 }
 
+/* The number employee_no is stored under (store_person_get: leading zeros
+ * aside), into out; employee_no itself when nobody has it. */
+static void stored_number(store *s, const char *employee_no, char out[STORE_EMPLOYEE_NO_LEN])
+{
+    store_person p;
+    if (store_person_get(s, employee_no, &p) == STORE_OK)
+        memcpy(out, p.employee_no, STORE_EMPLOYEE_NO_LEN);
+    else
+        util_strlcpy(out, employee_no, STORE_EMPLOYEE_NO_LEN);
+}
+
 int store_attendance_find(store *s, const char *event_id, const char *employee_no, store_record *out)
 {
     static const char sql[] = RECORD_SELECT "WHERE e.uuid = ?1 AND a.employee_no = ?2";
     store_event e;
+    char no[STORE_EMPLOYEE_NO_LEN];
     int rc = store_event_find(s, event_id, 1, &e, NULL);
     if (rc)
         return rc;
-    rc = one_record(s, sql, e.id, employee_no, out);
+    stored_number(s, employee_no, no);
+    rc = one_record(s, sql, e.id, no, out);
     return rc == STORE_NOTFOUND ? store_fail(s, rc, "employee %s is not registered at this event", employee_no) : rc;
 }
 
 int store_pledge_find(store *s, const char *employee_no, const char *carta_sha256, store_record *out)
 {
     static const char sql[] = PLEDGE_SELECT "WHERE p.employee_no = ?1 AND p.carta_sha256 = ?2";
-    int rc = one_record(s, sql, employee_no, carta_sha256, out);
+    char no[STORE_EMPLOYEE_NO_LEN];
+    stored_number(s, employee_no, no);
+    int rc = one_record(s, sql, no, carta_sha256, out);
     return rc == STORE_NOTFOUND ? store_fail(s, rc, "employee %s has not signed this Carta", employee_no) : rc;
 }
 
@@ -91,8 +106,9 @@ int store_attendance_each(store *s, const char *event_id, int newest,
     snprintf(sql, sizeof sql,
              "SELECT 'attendance', a.uuid, a.folio, a.at, a.method, ifnull(a.employee_no, ''), "
              "ifnull(a.guest_name, ''), e.uuid, '', '', a.kiosk_id, a.signature_id IS NOT NULL, "
-             "ifnull(p.given_name, ''), ifnull(p.surname1, ''), ifnull(p.surname2, ''), ifnull(p.unit_code, ''), "
-             "ifnull(p.area, ''), ifnull(p.position, '') "
+             "ifnull(p.given_name, ''), ifnull(p.surname1, ''), ifnull(p.surname2, ''), "
+             "ifnull(a.snap_unit, ifnull(p.unit_code, '')), ifnull(a.snap_area, ifnull(p.area, '')), "
+             "ifnull(a.snap_position, ifnull(p.position, '')) "
              "FROM attendance a JOIN event e ON e.id = a.event_id "
              "LEFT JOIN person p ON p.employee_no = a.employee_no WHERE e.uuid = ?1 ORDER BY a.at %s, a.id %s",
              newest ? "DESC" : "ASC", newest ? "DESC" : "ASC");
@@ -201,7 +217,7 @@ static int put_signature(store *s, const void *sig, size_t siglen, sqlite3_int64
 
 static int valid_method(const char *m)
 {
-    static const char *const methods[] = {"badge", "number", "search", "guest", "keyed", NULL};
+    static const char *const methods[] = {"badge", "number", "search", "guest", "keyed", "desk", NULL};
     return m && store_in_list(methods, m);
 }
 
@@ -211,7 +227,8 @@ static int valid_method(const char *m)
  * IMMEDIATE transaction it runs the kind's checks (so an event closed or a
  * person made inactive by another process a moment ago is seen as such),
  * stores the signature, takes the next folio and a new UUID, inserts the
- * row and appends its audit entry. A second record of the same person is
+ * row (with a snapshot of the person's unit, area and position, read in
+ * the same transaction) and appends its audit entry. A second record of the same person is
  * caught by the table's unique index at insert time, however it raced in
  * (another kiosk process, the command line): the transaction rolls back,
  * folio counter included, and the record already saved comes back with
@@ -224,7 +241,8 @@ typedef struct record_new {
     int kind;                     /* RECORD_* */
     const char *event_id;         /* attendance: id or unique prefix, as given */
     struct store_event_light ev;  /* attendance: filled by the checks */
-    const char *employee_no;      /* NULL for a guest */
+    const char *employee_no;      /* NULL for a guest; as given */
+    store_person person;          /* staff: filled by the checks (employee_no as stored) */
     const char *guest_name;       /* attendance by a guest */
     const char *method;
     const char *carta, *privacy;  /* pledge: SHA-256 hex of the texts */
@@ -235,10 +253,11 @@ typedef struct record_new {
 } record_new;
 
 /* The checks of a check-in, inside the transaction: the event exists and
- * accepts it, the person is active staff, a signature is there if asked. */
+ * accepts it, the person is staff (active, unless a paper list is typed
+ * in), a signature is there if asked. */
 static int checkin_allowed(store *s, record_new *n)
 {
-    store_person p;
+    store_person *p = &n->person;
     int keyed = strcmp(n->method, "keyed") == 0;
     int rc = store_event_find(s, n->event_id, 0, NULL, &n->ev);
     if (rc)
@@ -247,9 +266,9 @@ static int checkin_allowed(store *s, record_new *n)
         return store_fail(s, STORE_CLOSED, "the event '%s' is %s; it does not accept check-ins", n->ev.title,
                           strcmp(n->ev.state, "draft") == 0 ? "not open yet" : "closed");
     if (n->employee_no) {
-        if (store_person_get(s, n->employee_no, &p) != STORE_OK)
+        if (store_person_get(s, n->employee_no, p) != STORE_OK)
             return store_fail(s, STORE_NOTFOUND, "employee number %s is not in the roster", n->employee_no);
-        if (!p.active)
+        if (!p->active && !keyed)
             return store_fail(s, STORE_NOTFOUND, "employee number %s is marked inactive in the roster",
                               n->employee_no);
     }
@@ -258,14 +277,14 @@ static int checkin_allowed(store *s, record_new *n)
     return STORE_OK;
 }
 
-/* The checks of a pledge, inside the transaction: the person is active. */
+/* The checks of a pledge, inside the transaction: the person is in the
+ * roster, and active unless a paper letter is typed in. */
 static int pledge_allowed(store *s, record_new *n)
 {
-    store_person p;
-    int rc = store_person_get(s, n->employee_no, &p);
+    int rc = store_person_get(s, n->employee_no, &n->person);
     if (rc)
         return rc;
-    if (!p.active)
+    if (!n->person.active && strcmp(n->method, "keyed") != 0)
         return store_fail(s, STORE_NOTFOUND, "employee number %s is marked inactive in the roster", n->employee_no);
     return STORE_OK;
 }
@@ -277,12 +296,13 @@ static int record_existing(store *s, const record_new *n, store_record *out)
 {
     static const char sql_att[] = RECORD_SELECT "WHERE e.uuid = ?1 AND a.employee_no = ?2";
     static const char sql_pledge[] = PLEDGE_SELECT "WHERE p.employee_no = ?1 AND p.carta_sha256 = ?2";
+    const char *no = n->person.employee_no;
     if (n->kind == RECORD_ATTENDANCE) {
-        if (n->employee_no && one_record(s, sql_att, n->ev.id, n->employee_no, out) == STORE_OK)
+        if (n->employee_no && one_record(s, sql_att, n->ev.id, no, out) == STORE_OK)
             return store_fail(s, STORE_EXISTS, "employee %s is already registered at this event", n->employee_no);
         return store_fail(s, STORE_ERROR, "save attendance: identifier clash; try again");
     }
-    if (one_record(s, sql_pledge, n->employee_no, n->carta, out) == STORE_OK)
+    if (one_record(s, sql_pledge, no, n->carta, out) == STORE_OK)
         return store_fail(s, STORE_EXISTS, "employee %s already signed this version of the Carta Compromiso",
                           n->employee_no);
     return store_fail(s, STORE_ERROR, "save pledge: identifier clash; try again");
@@ -293,18 +313,20 @@ static int record_existing(store *s, const record_new *n, store_record *out)
 static int record_write(store *s, record_new *n, store_record *out)
 {
     /* Both inserts take ?1 uuid, ?2 kiosk, ?3 employee, ?4 at, ?5 method,
-     * ?6 signature, ?7 folio, then the kind's own ?8 and ?9. */
+     * ?6 signature, ?7 folio, the kind's own ?8 and ?9, then the snapshot
+     * ?10 unit, ?11 area, ?12 position. */
     static const char sql_att[] =
-        "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, guest_name, at, method, signature_id, folio) "
-        "VALUES (?1, ?2, ?8, ?3, ?9, ?4, ?5, ?6, ?7)";
+        "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, guest_name, at, method, signature_id, folio, "
+        "snap_unit, snap_area, snap_position) VALUES (?1, ?2, ?8, ?3, ?9, ?4, ?5, ?6, ?7, ?10, ?11, ?12)";
     static const char sql_pledge[] =
         "INSERT INTO pledge(uuid, kiosk_id, employee_no, at, carta_sha256, privacy_sha256, method, signature_id, "
-        "folio) VALUES (?1, ?2, ?3, ?4, ?8, ?9, ?5, ?6, ?7)";
+        "folio, snap_unit, snap_area, snap_position) VALUES (?1, ?2, ?3, ?4, ?8, ?9, ?5, ?6, ?7, ?10, ?11, ?12)";
     int pledge = n->kind == RECORD_PLEDGE;
+    int own = !s->in_tx; /* else part of the caller's transaction (a bulk import) */
     sqlite3_int64 sigid = 0;
     char uuid[UTIL_UUID_LEN], folio[STORE_FOLIO_LEN];
     sqlite3_stmt *st;
-    int rc = store_begin(s);
+    int rc = own ? store_begin(s) : STORE_OK;
     if (rc)
         return rc;
     if ((rc = pledge ? pledge_allowed(s, n) : checkin_allowed(s, n)) ||
@@ -315,9 +337,10 @@ static int record_write(store *s, record_new *n, store_record *out)
         rc = STORE_ERROR;
         goto out;
     }
+    const store_person *p = &n->person; /* all "" for a guest */
     store_bind_text(st, 1, uuid);
     store_bind_text(st, 2, s->kiosk_id);
-    store_bind_text(st, 3, n->employee_no);
+    store_bind_text(st, 3, n->employee_no ? p->employee_no : NULL);
     sqlite3_bind_int64(st, 4, n->at);
     store_bind_text(st, 5, n->method);
     if (sigid)
@@ -330,8 +353,13 @@ static int record_write(store *s, record_new *n, store_record *out)
         sqlite3_bind_int64(st, 8, n->ev.row);
         store_bind_text(st, 9, n->guest_name);
     }
+    store_bind_text(st, 10, p->unit);
+    store_bind_text(st, 11, p->area);
+    store_bind_text(st, 12, p->position);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE && !own)
+        return store_fail(s, STORE_EXISTS, "a record of employee %s clashes with one saved before", n->employee_no);
     if (rc == SQLITE_CONSTRAINT_UNIQUE) {
         store_rollback(s);
         return record_existing(s, n, out);
@@ -340,7 +368,7 @@ static int record_write(store *s, record_new *n, store_record *out)
         rc = store_sqlerr(s, rc, pledge ? "save pledge" : "save attendance");
         goto out;
     }
-    if ((rc = store_audit_append(s, pledge ? "pledge" : "attendance", uuid, n->now)) || (rc = store_commit(s)))
+    if ((rc = store_audit_append(s, pledge ? "pledge" : "attendance", uuid, n->now)) || (own && (rc = store_commit(s))))
         goto out;
     memset(out, 0, sizeof *out);
     snprintf(out->type, sizeof out->type, "%s", pledge ? "pledge" : "attendance");
@@ -348,7 +376,7 @@ static int record_write(store *s, record_new *n, store_record *out)
     memcpy(out->folio, folio, sizeof folio);
     out->at = n->at;
     util_strlcpy(out->method, n->method, sizeof out->method);
-    util_strlcpy(out->employee_no, n->employee_no ? n->employee_no : "", sizeof out->employee_no);
+    util_strlcpy(out->employee_no, n->employee_no ? p->employee_no : "", sizeof out->employee_no);
     util_strlcpy(out->guest_name, n->guest_name ? n->guest_name : "", sizeof out->guest_name);
     if (!pledge)
         memcpy(out->event_id, n->ev.id, sizeof n->ev.id);
@@ -358,7 +386,8 @@ static int record_write(store *s, record_new *n, store_record *out)
     out->has_signature = sigid != 0;
     return STORE_OK;
 out:
-    store_rollback(s);
+    if (own)
+        store_rollback(s);
     return rc;
 }
 
@@ -386,6 +415,22 @@ int store_checkin(store *s, const char *event_id, const char *employee_no, const
         .sig = sig,
         .siglen = siglen,
         .at = now,
+        .now = now,
+    };
+    return record_write(s, &n, out);
+}
+
+int store_record_keyed_at(store *s, const char *event_id, const char *employee_no, int64_t at, int64_t now,
+                          store_record *out)
+{
+    if (!s->in_tx)
+        return store_fail(s, STORE_ERROR, "store_record_keyed_at outside a transaction");
+    record_new n = {
+        .kind = RECORD_ATTENDANCE,
+        .event_id = event_id,
+        .employee_no = employee_no ? employee_no : "",
+        .method = "keyed",
+        .at = at,
         .now = now,
     };
     return record_write(s, &n, out);

@@ -192,14 +192,16 @@ int store_att_rows(store *s, const char *event_uuid, int want_sig, int (*fn)(con
     static const char sql[] =
         "SELECT a.uuid, a.folio, a.at, a.method, a.kiosk_id, ifnull(a.employee_no, ''), "
         "ifnull(a.guest_name, ''), ifnull(p.given_name, ''), ifnull(p.surname1, ''), ifnull(p.surname2, ''), "
-        "ifnull(p.unit_code, ''), ifnull(p.area, ''), ifnull(p.position, ''), "
-        "CASE WHEN ?2 THEN g.strokes END, "
+        "ifnull(a.snap_unit, ifnull(p.unit_code, '')), ifnull(a.snap_area, ifnull(p.area, '')), "
+        "ifnull(a.snap_position, ifnull(p.position, '')), "
+        "CASE WHEN ?2 THEN g.strokes END, a.snap_unit IS NOT NULL, "
         "a.employee_no IS NOT NULL AND EXISTS (SELECT 1 FROM attendance b WHERE b.event_id = a.event_id "
-        "AND b.employee_no = a.employee_no AND (b.at < a.at OR (b.at = a.at AND b.uuid < a.uuid))) "
+        "AND b.employee_no = a.employee_no AND (b.at < a.at OR (b.at = a.at AND (b.folio < a.folio OR "
+        "(b.folio = a.folio AND b.uuid < a.uuid))))) "
         "FROM attendance a JOIN event e ON e.id = a.event_id "
         "LEFT JOIN person p ON p.employee_no = a.employee_no "
         "LEFT JOIN signature g ON g.id = a.signature_id "
-        "WHERE e.uuid = ?1 ORDER BY a.at, a.uuid";
+        "WHERE e.uuid = ?1 ORDER BY a.at, a.folio, a.uuid";
     sqlite3_stmt *st = prepare(s, sql, "list attendees");
     int rc, stop = 0;
     if (!st)
@@ -221,7 +223,8 @@ int store_att_rows(store *s, const char *event_uuid, int want_sig, int (*fn)(con
             .unit = col(st, 10),
             .area = col(st, 11),
             .position = col(st, 12),
-            .repeated = sqlite3_column_int(st, 14),
+            .snapshot = sqlite3_column_int(st, 14),
+            .repeated = sqlite3_column_int(st, 15),
         };
         if (sqlite3_column_type(st, 13) == SQLITE_BLOB) {
             r.sig = sqlite3_column_blob(st, 13);
@@ -236,10 +239,11 @@ int store_pledge_rows(store *s, int64_t before, int (*fn)(const store_pledge_row
 {
     static const char sql[] =
         "SELECT pl.uuid, pl.folio, pl.at, pl.method, pl.kiosk_id, pl.employee_no, p.given_name, p.surname1, "
-        "p.surname2, p.unit_code, ifnull(u.name, p.unit_code), ifnull(u.timezone, '" CK_DEFAULT_TZ "'), "
-        "p.area, p.position, pl.carta_sha256, pl.privacy_sha256, pl.signature_id IS NOT NULL "
+        "p.surname2, ifnull(pl.snap_unit, p.unit_code), ifnull(u.name, ifnull(pl.snap_unit, p.unit_code)), "
+        "ifnull(u.timezone, '" CK_DEFAULT_TZ "'), ifnull(pl.snap_area, p.area), ifnull(pl.snap_position, p.position), "
+        "pl.carta_sha256, pl.privacy_sha256, pl.signature_id IS NOT NULL, pl.snap_unit IS NOT NULL "
         "FROM pledge pl JOIN person p ON p.employee_no = pl.employee_no "
-        "LEFT JOIN unit u ON u.code = p.unit_code "
+        "LEFT JOIN unit u ON u.code = ifnull(pl.snap_unit, p.unit_code) "
         "WHERE ?1 = 0 OR pl.at < ?2 ORDER BY pl.at, pl.id";
     sqlite3_stmt *st = prepare(s, sql, "list pledges");
     int rc, stop = 0;
@@ -266,6 +270,7 @@ int store_pledge_rows(store *s, int64_t before, int (*fn)(const store_pledge_row
             .carta = col(st, 14),
             .privacy = col(st, 15),
             .has_sig = sqlite3_column_int(st, 16),
+            .snapshot = sqlite3_column_int(st, 17),
         };
         stop = fn(&r, ctx);
     }

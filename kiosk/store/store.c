@@ -140,6 +140,7 @@ static void sql_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 /* Forgets what the last transaction knew of the chain head. */
 static void tx_reset(store *s)
 {
+    s->verify_memo = 0;
     s->in_tx = 0;
     s->head_valid = 0;
     s->tx_appended = 0;
@@ -186,6 +187,8 @@ void store_snapshot_end(store *s)
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
         s->snapshot_own = 0;
     }
+    if (s->snapshot_depth == 0)
+        s->verify_memo = 0;
 }
 
 /* Reads this database's kiosk id, epoch and epoch base into s. */

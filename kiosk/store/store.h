@@ -176,11 +176,47 @@ typedef struct store_person {
 
 enum { STORE_PERSON_UNCHANGED = 0, STORE_PERSON_ADDED = 1, STORE_PERSON_UPDATED = 2 };
 
-/* Inserts or updates a person by employee number, keeping the search index
+/* Employee numbers have one canonical form (README, "Employee numbers"): a
+ * number made only of digits loses its leading zeros ("007" -> "7", "000"
+ * -> "0"); any other number is kept as it is. Writes the canonical form of
+ * in into out (cut to outlen - 1 bytes; in is at most STORE_EMPLOYEE_NO_LEN
+ * - 1 bytes in practice). Every lookup by number goes through it, so
+ * "007", "7" and "0007" name one person. */
+void store_employee_canon(const char *in, char *out, size_t outlen);
+
+/* The optional fields of store_person that a partial update may leave
+ * alone (store_person_merge). The number, first surname and unit are
+ * always given. */
+enum {
+    STORE_PF_GIVEN = 1 << 0,
+    STORE_PF_SURNAME2 = 1 << 1,
+    STORE_PF_AREA = 1 << 2,
+    STORE_PF_POSITION = 1 << 3,
+    STORE_PF_EMAIL = 1 << 4,
+    STORE_PF_ACTIVE = 1 << 5,
+    STORE_PF_ALL = (1 << 6) - 1,
+};
+
+/* Inserts or updates a person by employee number (canonical form, see
+ * store_employee_canon; a new person is stored under the canonical form, a
+ * known one keeps the number it was stored with), keeping the search index
  * and audit chain in step. *what (may be NULL) tells which happened. Call
- * inside store_begin/commit for bulk imports. */
+ * inside store_begin/commit for bulk imports. Names, area, position and
+ * e-mail must be valid UTF-8 without control characters (bidirectional
+ * controls included); STORE_INVALID otherwise. */
 int store_person_upsert(store *s, const store_person *p, int64_t now, int *what);
+/* Like store_person_upsert, but an existing person keeps every optional
+ * field not named in fields (STORE_PF_* bits): a roster file without the
+ * `area` column leaves everyone's area as it was. A new person gets the
+ * defaults ("" and active) for the fields not named. */
+int store_person_merge(store *s, const store_person *p, unsigned fields, int64_t now, int *what);
+/* The person with employee number employee_no: the row stored under exactly
+ * that number, else the one whose canonical number is the same. */
 int store_person_get(store *s, const char *employee_no, store_person *out);
+/* People whose number is the canonical number of another person's too
+ * (possible only in a database made before version 3; they keep their rows
+ * and are found by their exact number): the count, or a STORE_* error. */
+int store_person_clashes(store *s);
 /* "Given Surname1 Surname2" into out. */
 void store_person_fullname(const store_person *p, char *out, size_t outlen);
 
@@ -216,8 +252,18 @@ typedef struct store_event {
 int store_event_add(store *s, store_event *e, int64_t now);
 /* Finds an event by its id or a unique prefix of at least 4 characters. */
 int store_event_get(store *s, const char *id, store_event *out);
-/* Changes the state: open or closed. */
+/* Changes the state: draft -> open -> closed. A closed event is opened
+ * again only by store_event_reopen (STORE_CLOSED here). */
 int store_event_set_state(store *s, const char *id, const char *state, int64_t now);
+/* Opens a closed event again, recording why (reason: 1..255 bytes of valid
+ * UTF-8 text without control characters) as an append-only, audited
+ * record that the attendance list prints. STORE_INVALID when the event is
+ * not closed or the reason is bad. */
+int store_event_reopen(store *s, const char *id, const char *reason, int64_t now);
+/* Calls fn(at, reason, ctx) for each reopening of the event (full id), in
+ * time order; stops early when fn returns non-zero. */
+int store_event_reopen_each(store *s, const char *event_uuid, int (*fn)(int64_t at, const char *reason, void *ctx),
+                            void *ctx);
 /* Events whose start is in year (0 = all), or only open ones, by start. */
 int store_event_each(store *s, int year, int open_only,
                      int (*fn)(const store_event *, void *), void *ctx);
@@ -243,21 +289,28 @@ typedef struct store_record {
 } store_record;
 
 /* Records attendance of employee_no (or, for method "guest", of guest_name)
- * at event_id, durably, with the optional signature blob. On success out
- * holds the new record. Errors: STORE_NOTFOUND (event or person unknown or
- * inactive), STORE_EXISTS (out holds the earlier record), STORE_CLOSED (the
- * event is not open; keyed entries are also accepted on closed events),
- * STORE_INVALID, STORE_FULL, STORE_READONLY, STORE_ERROR. */
+ * at event_id, durably, with the optional signature blob and a snapshot of
+ * the person's unit, area and position. method: "badge", "number",
+ * "search" or "guest" at the kiosk; "keyed" for a paper list typed in;
+ * "desk" for someone registered at the coordinator's desk (the command
+ * line). On success out holds the new record (employee_no as stored, which
+ * may differ from the number given in its leading zeros). Errors:
+ * STORE_NOTFOUND (event or person unknown, or inactive: a "keyed" record of
+ * someone now inactive is accepted), STORE_EXISTS (out holds the earlier
+ * record), STORE_CLOSED (the event is not open; keyed entries are also
+ * accepted on closed events), STORE_INVALID, STORE_FULL, STORE_READONLY,
+ * STORE_ERROR. */
 int store_checkin(store *s, const char *event_id, const char *employee_no,
                   const char *guest_name, const char *method,
                   const void *sig, size_t siglen, int64_t now, store_record *out);
 
 /* Records a pledge of employee_no for the Carta text with hash carta_sha256
- * under the privacy notice privacy_sha256. method "kiosk" (sig required) or
- * "keyed" (a paper letter: at is when it was signed, now when it is typed
- * in; the audit entry carries now, so a back-dated letter shows as such).
- * STORE_EXISTS with out filled if this person already signed this Carta
- * version. */
+ * under the privacy notice privacy_sha256, with a snapshot of the person's
+ * unit, area and position. method "kiosk" (sig required, active staff) or
+ * "keyed" (a paper letter, also of someone now inactive: at is when it was
+ * signed, now when it is typed in; the audit entry carries now, so a
+ * back-dated letter shows as such). STORE_EXISTS with out filled if this
+ * person already signed this Carta version. */
 int store_pledge(store *s, const char *employee_no, const char *carta_sha256,
                  const char *privacy_sha256, const char *method,
                  const void *sig, size_t siglen, int64_t at, int64_t now, store_record *out);
@@ -435,7 +488,9 @@ typedef struct store_head_claim {
  * Returns STORE_OK, or STORE_INVALID with the problem in store_errmsg().
  * *entries (may be NULL) gets the number of entries walked. */
 int store_audit_verify_ex(store *s, const store_head_claim *claims, size_t nclaims, long *entries);
-/* store_audit_verify_ex without claims. */
+/* store_audit_verify_ex without claims. Inside a read snapshot
+ * (store_snapshot_begin) the first result is kept until it ends: the
+ * documents of one export state the same finding, verified once. */
 int store_audit_verify(store *s, long *entries);
 
 /* ---- keys ---- */
@@ -495,15 +550,18 @@ typedef struct store_att_row {
     const char *uuid, *folio, *method, *kiosk_id;
     const char *employee_no;   /* "" for a guest */
     const char *guest_name;    /* "" for staff */
-    const char *given_name, *surname1, *surname2, *unit, *area, *position; /* "" if not in the roster */
+    const char *given_name, *surname1, *surname2; /* "" if not in the roster */
+    const char *unit, *area, *position; /* as recorded (snapshot), else the roster's today */
+    int snapshot;              /* 1: unit, area, position as at the record; 0: record older than snapshots */
     const void *sig;           /* the signature blob (when asked for), or NULL */
     size_t siglen;
     int repeated;              /* the same person's second record at this event (two offline
                                   kiosks, merged by a sync): listed, marked, counted once */
 } store_att_row;
 /* The attendance of the event with id event_uuid (the full id) in check-in
- * order (time, then UUID: the same order on every kiosk that holds the same
- * records), with the signatures when want_sig. */
+ * order (time, then folio, then UUID: the same order on every kiosk that
+ * holds the same records, and a bulk import's rows, which share a time, in
+ * the order they were written), with the signatures when want_sig. */
 int store_att_rows(store *s, const char *event_uuid, int want_sig, int (*fn)(const store_att_row *, void *),
                    void *ctx);
 
@@ -511,9 +569,11 @@ int store_att_rows(store *s, const char *event_uuid, int want_sig, int (*fn)(con
 typedef struct store_pledge_row {
     int64_t at;
     const char *uuid, *folio, *method, *kiosk_id, *employee_no;
-    const char *given_name, *surname1, *surname2, *unit, *area, *position;
-    const char *unit_name;     /* the unit's name, else its code */
-    const char *tz;            /* the unit's time zone, else the default */
+    const char *given_name, *surname1, *surname2;
+    const char *unit, *area, *position; /* as recorded (snapshot), else the roster's today */
+    int snapshot;              /* 1: unit, area, position as at the record */
+    const char *unit_name;     /* that unit's name, else its code */
+    const char *tz;            /* that unit's time zone, else the default */
     const char *carta, *privacy;  /* SHA-256 hex */
     int has_sig;
 } store_pledge_row;

@@ -59,6 +59,13 @@ struct store {
      * the outermost one opened its own read transaction. */
     int snapshot_depth;
     int snapshot_own;
+    /* store_audit_verify's result, kept while a snapshot of this handle's
+     * own is open (nothing can change the chain under it): the evidence
+     * package's documents each state it. verify_memo: 0 none, 1 kept. */
+    int verify_memo;
+    int verify_rc;
+    long verify_entries;
+    char verify_err[512];
     struct {
         const char *sql;
         sqlite3_stmt *st;
@@ -136,6 +143,16 @@ int store_meta_audited(const char *key);
  * epoch, or from the base when the epoch has no entries yet. */
 int store_head_of(sqlite3 *db, const char *kiosk, const char *epoch, const char *base_epoch, int64_t base_pos,
                   const char *base_hash, store_head *out);
+
+/* ---- records (records.c) ---- */
+
+/* Writes attendance of employee_no at event_id as a paper list typed in
+ * (method "keyed") that took place at `at`, inside the caller's open
+ * transaction (a bulk import, imports.c): the checks, signature-less
+ * record, folio, snapshot and audit entry of store_checkin. On failure the
+ * caller rolls back (STORE_EXISTS when the person is already registered). */
+int store_record_keyed_at(store *s, const char *event_id, const char *employee_no, int64_t at, int64_t now,
+                          store_record *out);
 
 /* ---- sync (sync.c, sync_apply.c) ---- */
 

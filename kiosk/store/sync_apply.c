@@ -195,32 +195,42 @@ static int uuid_kind(store *s, const char *uuid, char kind[16])
     return rc == STORE_NOTFOUND ? STORE_OK : rc;
 }
 
-/* Inserts a record of another kiosk (attendance or pledge) from its
- * content: *status PENDING when its event, person or signature is not
- * here yet. A second record of one person (event or Carta) or a reused
- * folio is stored with dup_key = its uuid. */
+/* Inserts a record of another kiosk (attendance, pledge with their
+ * snapshots when the content has them, or a reopening) from its content:
+ * *status PENDING when its event, person or signature is not here yet.
+ * A second record of one person (event or Carta) or a reused folio is
+ * stored with dup_key = its uuid. */
 static int insert_record(store *s, const char *kind, const char *content, int *status)
 {
     static const char sql_att[] =
         "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, guest_name, at, method, signature_id, "
-        "folio, dup_key) SELECT json_extract(?1, '$[1]'), json_extract(?1, '$[2]'), e.id, json_extract(?1, '$[4]'), "
-        "json_extract(?1, '$[5]'), json_extract(?1, '$[6]'), json_extract(?1, '$[7]'), g.signature_id, "
-        "json_extract(?1, '$[9]'), CASE ?2 WHEN 0 THEN '' ELSE json_extract(?1, '$[1]') END FROM event e "
+        "folio, snap_unit, snap_area, snap_position, dup_key) SELECT json_extract(?1, '$[1]'), "
+        "json_extract(?1, '$[2]'), e.id, json_extract(?1, '$[4]'), json_extract(?1, '$[5]'), "
+        "json_extract(?1, '$[6]'), json_extract(?1, '$[7]'), g.signature_id, json_extract(?1, '$[9]'), "
+        "json_extract(?1, '$[10]'), json_extract(?1, '$[11]'), json_extract(?1, '$[12]'), "
+        "CASE ?2 WHEN 0 THEN '' ELSE json_extract(?1, '$[1]') END FROM event e "
         "LEFT JOIN sync_signature g ON g.sha256 = json_extract(?1, '$[8]') WHERE e.uuid = json_extract(?1, '$[3]') "
         "AND (json_extract(?1, '$[8]') IS NULL OR g.signature_id IS NOT NULL) "
         "AND (json_extract(?1, '$[4]') IS NULL OR EXISTS (SELECT 1 FROM person p "
         "WHERE p.employee_no = json_extract(?1, '$[4]')))";
     static const char sql_pledge[] =
         "INSERT INTO pledge(uuid, kiosk_id, employee_no, at, carta_sha256, privacy_sha256, method, signature_id, "
-        "folio, dup_key) SELECT json_extract(?1, '$[1]'), json_extract(?1, '$[2]'), json_extract(?1, '$[3]'), "
-        "json_extract(?1, '$[4]'), json_extract(?1, '$[5]'), json_extract(?1, '$[6]'), json_extract(?1, '$[7]'), "
-        "g.signature_id, json_extract(?1, '$[9]'), CASE ?2 WHEN 0 THEN '' ELSE json_extract(?1, '$[1]') END "
+        "folio, snap_unit, snap_area, snap_position, dup_key) SELECT json_extract(?1, '$[1]'), "
+        "json_extract(?1, '$[2]'), json_extract(?1, '$[3]'), json_extract(?1, '$[4]'), json_extract(?1, '$[5]'), "
+        "json_extract(?1, '$[6]'), json_extract(?1, '$[7]'), g.signature_id, json_extract(?1, '$[9]'), "
+        "json_extract(?1, '$[10]'), json_extract(?1, '$[11]'), json_extract(?1, '$[12]'), "
+        "CASE ?2 WHEN 0 THEN '' ELSE json_extract(?1, '$[1]') END "
         "FROM (SELECT 1) LEFT JOIN sync_signature g ON g.sha256 = json_extract(?1, '$[8]') "
         "WHERE (json_extract(?1, '$[8]') IS NULL OR g.signature_id IS NOT NULL) "
         "AND EXISTS (SELECT 1 FROM person p WHERE p.employee_no = json_extract(?1, '$[3]'))";
-    int pledge = strcmp(kind, "pledge") == 0;
-    for (int dup = 0; dup < 2; dup++) {
-        sqlite3_stmt *st = store_stmt(s, pledge ? sql_pledge : sql_att);
+    /* Why a closed event was opened again (schema 3): waits for its event. */
+    static const char sql_reopen[] =
+        "INSERT INTO event_reopen(uuid, kiosk_id, event_id, at, reason) SELECT json_extract(?1, '$[1]'), "
+        "json_extract(?1, '$[2]'), e.id, json_extract(?1, '$[4]'), json_extract(?1, '$[5]') FROM event e "
+        "WHERE e.uuid = json_extract(?1, '$[3]') AND ?2 = 0";
+    int pledge = strcmp(kind, "pledge") == 0, reopen = strcmp(kind, "reopen") == 0;
+    for (int dup = 0; dup < (reopen ? 1 : 2); dup++) {
+        sqlite3_stmt *st = store_stmt(s, reopen ? sql_reopen : pledge ? sql_pledge : sql_att);
         if (!st)
             return STORE_ERROR;
         store_bind_text(st, 1, content);
@@ -424,12 +434,14 @@ static int apply_record(store *s, int64_t seq, const char *kiosk, const char *ki
     const char *why = NULL;
     char held[16], *canon = NULL;
     int rc, is_master = strcmp(kind, "person") == 0 || strcmp(kind, "event") == 0;
-    int is_record = strcmp(kind, "attendance") == 0 || strcmp(kind, "pledge") == 0;
+    int is_record = strcmp(kind, "attendance") == 0 || strcmp(kind, "pledge") == 0 || strcmp(kind, "reopen") == 0;
     *status = HELD;
     if (conflict)
         return note_conflict(s, seq, kiosk, kind, uuid, "la central lo guardó aparte como conflicto", now);
     if (!is_master && !is_record) {
-        *status = KEPT; /* another kiosk's unit, setting or key: kept in its chain, applied by that kiosk */
+        /* Another kiosk's unit, setting, key, attachment or import batch:
+         * kept in its chain, applied by that kiosk (README, "The rules"). */
+        *status = KEPT;
         return STORE_OK;
     }
     if (is_master && (rc = ensure_unit(s, content, now)))
@@ -784,9 +796,8 @@ static int take_entry(store *s, apply_ctx *x, const in_entry *e)
         x->n->people++;
     else if (status == APPLIED && strcmp(e->kind, "event") == 0)
         x->n->events++;
-    if (status == HELD && (e->conflict || strcmp(e->kind, "attendance") == 0 || strcmp(e->kind, "pledge") == 0 ||
-                           strcmp(e->kind, "person") == 0 || strcmp(e->kind, "event") == 0))
-        x->n->conflicts++;
+    if (status == HELD)
+        x->n->conflicts++; /* (kept entries, another kiosk's units, settings and keys, are not) */
     if (status == PENDING)
         x->n->pending++;
     return STORE_OK;

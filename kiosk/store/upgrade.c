@@ -17,7 +17,7 @@
  *      "<db>.schemaN.bak" beside it (N = the old schema; "<db>.schemaN.2.bak"
  *      and so on when one exists already), mode 0600, owned like the
  *      database when run as root, written under a temporary name and renamed
- *      once complete. Routine backups are named cepci-kiosk-YYYYMMDD-HHMMSS.db
+ *      once complete. Routine backups are named cepci-kiosk-[NNNNNN-]YYYYMMDD-HHMMSS.db
  *      (backup.c), so pruning them never deletes this one.
  *   3. logs one line on stderr (the journal under systemd) naming the copy.
  *

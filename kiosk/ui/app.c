@@ -527,7 +527,9 @@ static void daily_backup(app *a, ui_ctx *u)
     if (store_meta_set(a->s, "last_backup_day", today) != STORE_OK) {
         /* The copy exists; at worst another one is made after a restart. */
     }
-    snprintf(a->backup_msg, sizeof a->backup_msg, "Copia de seguridad del día: %s, en %s.", when, path);
+    snprintf(a->backup_msg, sizeof a->backup_msg, "Copia de seguridad del día: %s, en %s.%s", when, path,
+             err[0] ? " Aviso: el reloj retrocedió (una copia anterior tiene fecha posterior a hoy); revise la "
+                      "fecha del quiosco." : "");
 }
 
 /* ---- frame ---- */

@@ -2,11 +2,13 @@
  * the attendees of one, the indicator bars per unit against the goals,
  * and the tools: printer test, export of today's evidence, leave, close. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "app.h"
 #include "theme.h"
+#include "evidence.h"
 #include "export.h"
 #include "indicators.h"
 #include "util.h"
@@ -95,7 +97,9 @@ static void tab_events(app *a, ui_ctx *u, ui_rect r)
         snprintf(id, sizeof id, "%s-%d", lab, i);
         int pressed;
         if (ui_hit(u, b1, id, 1, &pressed)) {
-            store_event_set_state(a->s, e->id, open ? "closed" : "open", u->now_ms / 1000);
+            if (store_event_set_state(a->s, e->id, open ? "closed" : "open", u->now_ms / 1000) == STORE_CLOSED)
+                app_set_message(a, 1, "Este evento ya se cerró. Para reabrirlo hay que dar el motivo, con la línea "
+                                       "de comandos: event open ID --reopen --reason \"...\".");
             app_refresh_open(a, u->now_ms, 1);
             app_coord_load(a, u->now_ms);
             break;
@@ -250,6 +254,44 @@ static void export_today(app *a, ui_ctx *u)
              files, a->export_path);
 }
 
+/* Writes the year's evidence package (evidence.h) to the configured folder,
+ * under a name that says what it is and never over an earlier package. The
+ * result, in plain Spanish, goes to a->export_msg. */
+static void export_package(app *a, ui_ctx *u)
+{
+    char err[512], path[1400], day[16], year[8];
+    int64_t now = u->now_ms / 1000;
+    struct stat st;
+    export_evidence_stats es;
+    a->export_error = 1;
+    if (stat(a->c->export_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(a->export_msg, sizeof a->export_msg,
+                 "No se encontró la carpeta %s. Conecte la memoria USB (o revise [export] dir en la configuración) "
+                 "e inténtelo de nuevo.", a->export_path);
+        return;
+    }
+    util_format_time(a->tz, now, "%Y", year, sizeof year);
+    util_format_time(a->tz, now, "%Y-%m-%d", day, sizeof day);
+    for (int k = 1; k < 100; k++) {
+        char again[8] = "";
+        if (k > 1)
+            snprintf(again, sizeof again, "_%d", k);
+        snprintf(path, sizeof path, "%s/evidencias_%s_%s_%s%s.zip", a->c->export_dir, year, a->unit_code, day, again);
+        if (stat(path, &st) != 0)
+            break;
+    }
+    if (export_evidence(a->s, a->c, a->db_path, atoi(year), path, now, &es, err, sizeof err) != 0) {
+        snprintf(a->export_msg, sizeof a->export_msg,
+                 "No se pudo guardar el paquete de evidencias en %s. Revise que la memoria USB esté conectada, no "
+                 "esté protegida y tenga espacio. Detalle: %.200s", a->export_path, err);
+        return;
+    }
+    a->export_error = 0;
+    snprintf(a->export_msg, sizeof a->export_msg,
+             "Listo: paquete de evidencias %s guardado en %s (%d archivos, %d eventos, firmado). Se comprueba con "
+             "«cepci-kiosk verify --package».", year, a->export_path, es.files, es.events);
+}
+
 /* Starts a test print: a sample receipt through the configured printer. */
 static void print_test(app *a, ui_ctx *u)
 {
@@ -335,6 +377,9 @@ static void tab_tools(app *a, ui_ctx *u, ui_rect r)
     if (tool_row(u, r, &y, "Exportar evidencias de hoy", UI_SECONDARY, 1, ex,
                  !a->export_msg[0] ? t->muted : a->export_error ? t->danger : t->ok, a->export_msg[0] != 0))
         export_today(a, u);
+    if (tool_row(u, r, &y, "Paquete de evidencias del año", UI_SECONDARY, 1,
+                 "Un archivo ZIP con todas las evidencias del año por actividad del PAT, firmado.", t->muted, 0))
+        export_package(a, u);
     if (a->backup_msg[0])
         y += ui_text_wrap(u, (ui_rect){r.x, y, r.w, 0}, a->backup_msg, ui_font(u, THEME_TEXT_BODY), a->backup_error,
                           a->backup_error ? t->danger : t->muted, UI_LEFT, 1) + ui_px(u, THEME_GAP);

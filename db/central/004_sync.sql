@@ -1,4 +1,4 @@
--- cepci-kiosk central schema, version 3: what the kiosk side of issue 11
+-- cepci-kiosk central schema, version 4: what the kiosk side of issue 11
 -- phase 2 needs (kiosk/central/, kiosk/store/sync.c).
 --
 --   * ck.central: this central's id. A kiosk keeps its high-water mark and
@@ -654,4 +654,4 @@ GRANT EXECUTE ON FUNCTION ck.safe_tz(text), ck.pct(bigint, bigint),
   ck.indicators(text, integer, text[], numeric, numeric, numeric) TO cepci_reader;
 GRANT SELECT ON ck.central TO cepci_reader;
 
-INSERT INTO ck.schema_version (version) VALUES (3);
+INSERT INTO ck.schema_version (version) VALUES (4);

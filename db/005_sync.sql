@@ -1,5 +1,5 @@
--- cepci-kiosk schema: syncing with a central PostgreSQL and USB bundles
--- (issue 11). See kiosk/store/sync.c and db/central/README.md.
+-- cepci-kiosk schema, version 5: syncing with a central PostgreSQL and USB
+-- bundles (issue 11). See kiosk/store/sync.c and db/central/README.md.
 --
 -- 1. Records of other kiosks. After a sync a database holds every kiosk's
 --    attendance and pledges, and a business oddity must be kept, not
@@ -12,11 +12,18 @@
 --    what store_checkin/store_pledge rely on for "already registered" and
 --    "already signed", including against records of other kiosks). The
 --    tables are rebuilt (SQLite cannot drop a UNIQUE constraint), keeping
---    row ids and UUIDs, and every index and trigger the earlier migrations
---    put on them is made again after the rebuild: 001's append-only
---    triggers and indexes, 002's UUID registry triggers (the UUIDs are in
---    record_uuid already). dup_key is local bookkeeping, not part of a
---    record's canonical content.
+--    row ids and UUIDs, every column and CHECK of 003 (the method 'desk',
+--    the snapshots snap_unit/snap_area/snap_position), and every index and
+--    trigger the earlier migrations put on them is made again after the
+--    rebuild: 001's append-only triggers and indexes, 002's and 003's UUID
+--    registry triggers (the UUIDs are in record_uuid already). 004's
+--    attendance_import names attendance rows by id: the ids are kept, and
+--    its foreign key is checked at the end of this migration's transaction
+--    (deferred: dropping the old table would otherwise break it for a
+--    moment). dup_key is local bookkeeping, not part of a record's
+--    canonical content.
+
+PRAGMA defer_foreign_keys = ON;
 
 CREATE TABLE attendance_new (
   id           INTEGER PRIMARY KEY,
@@ -26,17 +33,26 @@ CREATE TABLE attendance_new (
   employee_no  TEXT REFERENCES person(employee_no),   -- NULL for a guest
   guest_name   TEXT,
   at           INTEGER NOT NULL,                      -- Unix seconds, UTC
-  method       TEXT NOT NULL CHECK (method IN ('badge','number','search','guest','keyed')),
+  method       TEXT NOT NULL CHECK (method IN ('badge','number','search','guest','keyed','desk')),
   signature_id INTEGER REFERENCES signature(id),
   folio        TEXT NOT NULL,
+  snap_unit     TEXT,                                 -- NULL: written before version 3
+  snap_area     TEXT,
+  snap_position TEXT,
   dup_key      TEXT NOT NULL DEFAULT '',              -- '' or, for a synced duplicate, its uuid
   CHECK ((employee_no IS NULL) = (method = 'guest')),
-  CHECK ((guest_name IS NULL) = (method <> 'guest'))
+  CHECK ((guest_name IS NULL) = (method <> 'guest')),
+  CHECK ((snap_unit IS NULL) = (snap_area IS NULL) AND (snap_unit IS NULL) = (snap_position IS NULL))
 );
-INSERT INTO attendance_new (id, uuid, kiosk_id, event_id, employee_no, guest_name, at, method, signature_id, folio)
-  SELECT id, uuid, kiosk_id, event_id, employee_no, guest_name, at, method, signature_id, folio FROM attendance;
+INSERT INTO attendance_new (id, uuid, kiosk_id, event_id, employee_no, guest_name, at, method, signature_id, folio,
+                            snap_unit, snap_area, snap_position)
+  SELECT id, uuid, kiosk_id, event_id, employee_no, guest_name, at, method, signature_id, folio,
+         snap_unit, snap_area, snap_position FROM attendance;
 DROP TABLE attendance;
+-- Legacy rename, as 003 does: nothing else is rewritten.
+PRAGMA legacy_alter_table = ON;
 ALTER TABLE attendance_new RENAME TO attendance;
+PRAGMA legacy_alter_table = OFF;
 CREATE UNIQUE INDEX attendance_once ON attendance(event_id, employee_no, dup_key)
   WHERE employee_no IS NOT NULL;
 CREATE INDEX attendance_person ON attendance(employee_no, event_id);
@@ -61,12 +77,19 @@ CREATE TABLE pledge_new (
   method         TEXT NOT NULL CHECK (method IN ('kiosk','keyed')),
   signature_id   INTEGER REFERENCES signature(id),
   folio          TEXT NOT NULL,
+  snap_unit      TEXT,                                -- NULL: written before version 3
+  snap_area      TEXT,
+  snap_position  TEXT,
   dup_key        TEXT NOT NULL DEFAULT ''
 );
-INSERT INTO pledge_new (id, uuid, kiosk_id, employee_no, at, carta_sha256, privacy_sha256, method, signature_id, folio)
-  SELECT id, uuid, kiosk_id, employee_no, at, carta_sha256, privacy_sha256, method, signature_id, folio FROM pledge;
+INSERT INTO pledge_new (id, uuid, kiosk_id, employee_no, at, carta_sha256, privacy_sha256, method, signature_id, folio,
+                        snap_unit, snap_area, snap_position)
+  SELECT id, uuid, kiosk_id, employee_no, at, carta_sha256, privacy_sha256, method, signature_id, folio,
+         snap_unit, snap_area, snap_position FROM pledge;
 DROP TABLE pledge;
+PRAGMA legacy_alter_table = ON;
 ALTER TABLE pledge_new RENAME TO pledge;
+PRAGMA legacy_alter_table = OFF;
 CREATE UNIQUE INDEX pledge_once ON pledge(employee_no, carta_sha256, dup_key);
 CREATE UNIQUE INDEX pledge_folio ON pledge(folio, dup_key);
 CREATE TRIGGER pledge_no_update BEFORE UPDATE ON pledge
