@@ -1,5 +1,5 @@
 /* bench.c — the benchmark program: `ck-bench [SECTION ...]` with sections
- * foundation, receipt, export, evidence (default: all). Not part of the test suite:
+ * foundation, receipt, export, evidence, sync (default: all). Not part of the test suite:
  * figures vary with the machine, so they are printed, not asserted. */
 #include "bench.h"
 
@@ -50,6 +50,7 @@ int main(int argc, char **argv)
         {"receipt", bench_receipt},
         {"export", bench_export},
         {"evidence", bench_evidence},
+        {"sync", bench_sync},
     };
     char tmpl[] = "/tmp/ck-bench-XXXXXX";
     const char *dir = mkdtemp(tmpl);

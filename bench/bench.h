@@ -11,6 +11,7 @@ int bench_foundation(const char *workdir) __attribute__((weak));
 int bench_receipt(const char *workdir) __attribute__((weak));
 int bench_export(const char *workdir) __attribute__((weak));
 int bench_evidence(const char *workdir) __attribute__((weak));
+int bench_sync(const char *workdir) __attribute__((weak));
 
 /* Helpers shared by the sections (bench.c). */
 double bench_now_ms(void);                      /* monotonic clock */

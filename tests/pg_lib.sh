@@ -10,6 +10,9 @@
 #   pg_stop              stops the cluster now (the EXIT trap does it too;
 #                        pg_start sets that trap, so a test with cleanup of
 #                        its own calls pg_stop from its own trap)
+#   pg_crash             stops the server at once (-m immediate: no
+#                        shutdown checkpoint, as a power cut would), keeping
+#                        its data; pg_restart starts it again on it
 #
 # After pg_start: PGHOST (the socket folder), PGPORT, PG_BIN, PG_DIR.
 # The cluster is for tests of logic only: fsync=off, full_page_writes=off
@@ -25,6 +28,7 @@
 CK_SOURCE_DIR=${CK_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_DIR=
+PG_OPTS=
 PG_RUN_AS=()
 
 pg_stop() {
@@ -61,10 +65,12 @@ pg_start() {
         exit 1
     fi
     # Only the socket in PG_DIR: no TCP, nothing shared with other clusters.
-    if ! "${PG_RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-            -o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR' -c fsync=off \
+    # (PG_EXTRA_OPTS come last, so "-c fsync=on ..." restores the defaults.)
+    PG_OPTS="-c listen_addresses='' -c unix_socket_directories='$PG_DIR' -c fsync=off \
                 -c full_page_writes=off -c synchronous_commit=off -c max_connections=20 \
-                ${PG_EXTRA_OPTS:-}" start >/dev/null; then
+                ${PG_EXTRA_OPTS:-}"
+    if ! "${PG_RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+            -o "$PG_OPTS" start >/dev/null; then
         cat "$PG_DIR/server.log" >&2
         echo "FAIL: pg_ctl start" >&2
         exit 1
@@ -73,6 +79,15 @@ pg_start() {
     unset PGPASSWORD PGSERVICE PGHOSTADDR
     psql_as ck_admin postgres -q -c "CREATE ROLE cepci_owner LOGIN CREATEROLE" \
         -c "CREATE DATABASE cepci OWNER cepci_owner" >/dev/null
+}
+
+pg_crash() {
+    "${PG_RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null
+}
+
+pg_restart() {
+    "${PG_RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 -o "$PG_OPTS" start \
+        >/dev/null
 }
 
 psql_as() { # psql_as ROLE DB [psql args...]

@@ -44,9 +44,9 @@ stored() {
 }
 
 # ---- 1. schema init, twice
-check "init applies 001, 002 and 003" "$(pg_central_init cepci | tr '\n' ' ')" "1 2 3 "
+check "init applies 001, 002, 003 and 004" "$(pg_central_init cepci | tr '\n' ' ')" "1 2 3 4 "
 check "init again applies nothing" "$(pg_central_init cepci | tr '\n' ' ')" ""
-check "schema_version" "$(q -c 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM ck.schema_version')" "1,2,3"
+check "schema_version" "$(q -c 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM ck.schema_version')" "1,2,3,4"
 if psql_as cepci_owner cepci -1 -f "$CK_SOURCE_DIR/db/central/002_indicators.sql" >/dev/null 2>&1; then
     no "a migration applied twice by hand must fail"
 else
@@ -316,11 +316,21 @@ check "chain not linked to the held head quarantined" \
 ALT=$(q -c "SELECT jsonb_set(b, '{audit,0,content}', to_jsonb(replace(b->'audit'->0->>'content', '\"1002\"', '\"1001\"')))
             FROM t.batch('K1AAAAA', 1, 28, '$H27', jsonb_build_array(t.i(t.att(122, 'K1AAAAA', 15, '1002', 1)))) b")
 check "altered entry quarantined" "$(qk -c "SELECT r->>'reason', r->>'position' FROM ck.ingest('$ALT') r" | tr '|' ' ')" "hash 28"
-# d) the newest entries deleted at the kiosk: a newly signed head at 20
-ROLL=$(q -c "SELECT jsonb_build_object('format', 1, 'kiosk', 'K1AAAAA', 'epoch', t.u(900001), 'sent_at', 1, 'audit', '[]'::jsonb,
-              'head', jsonb_build_object('seq', 20, 'hash', hash, 'signed_at', 2, 'signature', encode(sha512('x'), 'base64')))
+# d) the newest entries deleted at the kiosk: a head at 20 signed after the
+# newest head held (version 4: one signed before is a late bundle, stored)
+LATE=$(q -c "SELECT jsonb_build_object('format', 1, 'kiosk', 'K1AAAAA', 'epoch', t.u(900001), 'sent_at', 1, 'audit', '[]'::jsonb,
+              'head', jsonb_build_object('seq', 20, 'hash', hash, 'signed_at', 2, 'signature', encode(sha512('late'), 'base64')))
              FROM ck.audit_entry a JOIN ck.kiosk_epoch e USING (epoch_no) WHERE e.kiosk_id = 'K1AAAAA' AND seq = 20")
-check "head older than the held one quarantined" \
+heads0=$(q -c "SELECT count(*) FROM ck.chain_head")
+check "a head signed before the newest held (a late bundle) is accepted, nothing applied" \
+    "$(qk -c "SELECT r->>'status', r->>'ack', r->'stored'->>'entries' FROM ck.ingest('$LATE') r" | tr '|' ' ')" "accepted 27 0"
+check "the late head is kept" "$(q -c "SELECT count(*) - $heads0 FROM ck.chain_head")" 1
+before=$(stored)
+ROLL=$(q -c "SELECT jsonb_build_object('format', 1, 'kiosk', 'K1AAAAA', 'epoch', t.u(900001), 'sent_at', 1, 'audit', '[]'::jsonb,
+              'head', jsonb_build_object('seq', 20, 'hash', hash, 'signed_at', extract(epoch FROM now())::bigint + 100,
+                                         'signature', encode(sha512('x'), 'base64')))
+             FROM ck.audit_entry a JOIN ck.kiosk_epoch e USING (epoch_no) WHERE e.kiosk_id = 'K1AAAAA' AND seq = 20")
+check "head older than the held one, signed after it, quarantined" \
     "$(qk -c "SELECT r->>'reason', r->>'position', r->>'ack' FROM ck.ingest('$ROLL') r" | tr '|' ' ')" "rollback 20 27"
 # e) a second chain from position 1 under a new epoch with no base
 ROOT=$(q -c "SELECT t.batch('K1AAAAA', 17, 1, repeat('0', 64), jsonb_build_array(t.i(t.att(123, 'K1AAAAA', 11, '1002', 1))))")

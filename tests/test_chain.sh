@@ -129,16 +129,17 @@ expect_broken "the edited event is reported" "evento $E: se modificó después d
 "$B" --db m.db checkin "$E" 1004 >/dev/null 2>&1
 expect_broken "... whatever was written after it" "evento $E: se modificó después de registrarse" "$B" --db m.db audit verify
 # ... and a forged version entry (correct hash, chain intact) does not
-# launder it: an event's versions differ only in its state.
+# launder it: an event's versions differ only in its state. (Dated after
+# every version held: the version rule makes the latest time current.)
 copy_db k.db m3.db
 sqlite3 m3.db "UPDATE event SET start_local = '2024-11-24 10:00'"
 IFS='|' read -r kid ep pos prev < <(sqlite3 m3.db "SELECT kiosk_id, epoch, pos, hash FROM audit ORDER BY seq DESC LIMIT 1")
 content=$(sqlite3 m3.db "SELECT json_array('event', t.uuid, t.kiosk_id, t.title, t.kind, (SELECT json_group_array(topic)
   FROM (SELECT topic FROM event_topic x WHERE x.event_id = t.id ORDER BY topic)), t.unit_code, t.start_local,
   t.end_local, t.place, t.instructor, t.pat_key, t.signature, t.state) FROM event t")
-h=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$prev" "$kid" 1767225600 event "$E" "$content" | sha256sum | cut -c1-64)
+h=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$prev" "$kid" 4102444800 event "$E" "$content" | sha256sum | cut -c1-64)
 sqlite3 m3.db "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos)
-  VALUES ('$kid', 1767225600, 'event', '$E', '$(printf '%s' "$content" | sed "s/'/''/g")', '$prev', '$h', 2, '$ep', $((pos + 1)))"
+  VALUES ('$kid', 4102444800, 'event', '$E', '$(printf '%s' "$content" | sed "s/'/''/g")', '$prev', '$h', 2, '$ep', $((pos + 1)))"
 expect_broken "a forged event version with a correct hash is reported" "cambia algo más que el estado del evento" \
   "$B" --db m3.db audit verify
 copy_db k.db m2.db
@@ -205,9 +206,9 @@ sqlite3 f.db "UPDATE person SET unit_code = 'CHE' WHERE employee_no = '1001'"
 IFS='|' read -r kid ep pos prev < <(sqlite3 f.db "SELECT kiosk_id, epoch, pos, hash FROM audit ORDER BY seq DESC LIMIT 1")
 content=$(sqlite3 f.db "SELECT json_array('person', uuid, employee_no, given_name, surname1, surname2, unit_code, area,
   position, email, active) FROM person WHERE employee_no = '1001'")
-h=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$prev" "$kid" 1767225600 person "$P1" "$content" | sha256sum | cut -c1-64)
+h=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$prev" "$kid" 4102444800 person "$P1" "$content" | sha256sum | cut -c1-64)
 sqlite3 f.db "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos)
-  VALUES ('$kid', 1767225600, 'person', '$P1', '$(printf '%s' "$content" | sed "s/'/''/g")', '$prev', '$h', 2, '$ep', $((pos + 1)))"
+  VALUES ('$kid', 4102444800, 'person', '$P1', '$(printf '%s' "$content" | sed "s/'/''/g")', '$prev', '$h', 2, '$ep', $((pos + 1)))"
 expect_broken "a version forged with a correct hash carries no signature" "no llevan firma de su llave" \
   "$B" --db f.db audit verify
 expect_broken "... and the kiosk refuses to write on top of it" "no lleva firma de su llave" \

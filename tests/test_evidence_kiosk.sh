@@ -29,7 +29,10 @@ n=$(ls usb/evidencias_*_SCLC_*.zip | wc -l)
 for z in usb/*.zip; do
     [ "$(stat -c %a "$z")" = 600 ] || fail "$z has mode $(stat -c %a "$z")"
     "$B" --db k.db verify --package "$z" | grep -q "Resultado: ÍNTEGRO" || fail "$z does not verify"
-    unzip -l "$z" | grep -q "lista-asistencia_2026-11-24_taller-etica_SCLC.pdf" || fail "$z lacks the list"
+    # (the listing read whole first: grep -q stopping early failed the test under pipefail
+    # whenever unzip was still writing)
+    listing=$(unzip -l "$z")
+    grep -q "lista-asistencia_2026-11-24_taller-etica_SCLC.pdf" <<<"$listing" || fail "$z lacks the list"
 done
 echo "ok - package from coordinator mode"
 rm -rf usb

@@ -200,6 +200,12 @@ static int fill_up(const char *path)
     if (sqlite3_open(path, &db) != SQLITE_OK)
         return -1;
     sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    /* A one-row table for the last, one-page writes (below). */
+    if (sqlite3_exec(db, "CREATE TABLE fill_page(x INTEGER); INSERT INTO fill_page VALUES (0)", NULL, NULL, NULL) !=
+        SQLITE_OK) {
+        sqlite3_close(db);
+        return -1;
+    }
     static char blob[65536];
     int n = 0;
     for (size_t size = sizeof blob; size >= 16; size /= 8) {
@@ -217,6 +223,10 @@ static int fill_up(const char *path)
                 break;
         }
     }
+    /* Then writes of one page each (what a PIN try writes), until not even
+     * one fits: smaller rows may still have found room in a page. */
+    while (sqlite3_exec(db, "UPDATE fill_page SET x = x + 1", NULL, NULL, NULL) == SQLITE_OK)
+        ;
     sqlite3_close(db);
     return 0;
 }

@@ -3,7 +3,8 @@
  *
  * Each command is a function of (context, argc, argv) in a file of its
  * group (cli_admin.c, cli_roster.c, cli_event.c, cli_record.c,
- * cli_indicators.c, cli_export.c, cli_receipt.c, cli_keys.c), all built on
+ * cli_indicators.c, cli_export.c, cli_receipt.c, cli_keys.c, cli_sync.c,
+ * cli_bundle.c, cli_central.c), all built on
  * cli_common.c only. Errors are one line on stderr and a non-zero exit;
  * commands that create something print its identifier on stdout. */
 #include "cli.h"
@@ -46,6 +47,9 @@ static const cli_command COMMANDS[] = {
     {"audit", cli_cmd_audit, "audit verify [--head CKH1:...|CK2:...|FILE]... | audit head   verificar / firmar la cadena"},
     {"backup", cli_cmd_backup, "backup [DIR]                  copia de la base de datos en uso (y de sus anexos)"},
     {"admin", cli_cmd_admin, "admin set-pin"},
+    {"sync", cli_cmd_sync, "sync [--url URL] | sync --status   envía los registros de este quiosco a la central y trae los de los demás"},
+    {"bundle", cli_cmd_bundle, "bundle export FILE | bundle import FILE   los mismos datos en una memoria USB"},
+    {"central", cli_cmd_central, "central init|enroll KEYFILE|import FILE|indicators|status|audit verify [--url URL]   la central PostgreSQL"},
     {"doctor", cli_cmd_doctor, "doctor                        revisa configuración, base de datos, llave, tipografías, impresora, respaldos"},
     {NULL, NULL, NULL},
 };

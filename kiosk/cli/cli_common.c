@@ -71,6 +71,17 @@ int cli_open(cli_ctx *ctx, store **s)
     return 0;
 }
 
+const char *cli_central_url(cli_ctx *ctx, const char *opt)
+{
+    if (opt)
+        return opt;
+    if (ctx->cfg.central_url[0])
+        return ctx->cfg.central_url;
+    cli_error("falta la central: use --url 'host=... dbname=... user=... sslmode=verify-full' o [central] url en "
+              "la configuración");
+    return NULL;
+}
+
 int cli_parse_year(const char *v, int *out)
 {
     char *end;

@@ -43,6 +43,10 @@ const char *cli_es(const char *msg, char *out, size_t outlen);
  * CEPCI_NOW override it; the installed program never does. */
 int64_t cli_now(void);
 
+/* The central's connection string: opt (--url) if given, else the
+ * config's [central] url; NULL (after one error line) when neither. */
+const char *cli_central_url(cli_ctx *ctx, const char *opt);
+
 /* Parses a year argument (1970..2999) into *out. Returns 0 or -1. */
 int cli_parse_year(const char *v, int *out);
 
@@ -93,6 +97,9 @@ int cli_export_certificates(cli_ctx *ctx, int argc, char **argv);  /* cli_eviden
 int cli_export_attendance_year(cli_ctx *ctx, int argc, char **argv); /* cli_evidence.c: export attendance --year */
 int cli_verify_package(cli_ctx *ctx, int argc, char **argv);  /* cli_evidence.c: verify --package */
 int cli_verify_certificate(cli_ctx *ctx, const char *payload); /* cli_evidence.c: verify CKC1:... */
+int cli_cmd_sync(cli_ctx *ctx, int argc, char **argv);        /* cli_sync.c */
+int cli_cmd_bundle(cli_ctx *ctx, int argc, char **argv);      /* cli_bundle.c */
+int cli_cmd_central(cli_ctx *ctx, int argc, char **argv);     /* cli_central.c */
 int cli_cmd_doctor(cli_ctx *ctx, int argc, char **argv);      /* cli_doctor.c */
 
 /* Run as root, the commands that create files beside the database (run,

@@ -51,6 +51,7 @@ void config_defaults(config *c, const char *base_dir)
     join_path(c->attract, sizeof c->attract, base_dir, "assets/attract");
     snprintf(c->backup_dir, sizeof c->backup_dir, "backups");
     c->backup_keep = 7;
+    c->central_interval = 300;
     for (int i = 0; DEFAULT_TOPICS[i]; i++)
         snprintf(c->topics[c->ntopics++], sizeof c->topics[0], "%s", DEFAULT_TOPICS[i]);
 }
@@ -154,6 +155,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
     else if (KEY("texts", "attract")) ok = PATH(c->attract);
     else if (KEY("backup", "dir")) ok = PATH(c->backup_dir);
     else if (KEY("backup", "keep")) { ok = 1; if (parse_int(value, 1, 365, &c->backup_keep)) bad = "backup keep must be 1-365"; }
+    else if (KEY("central", "url")) ok = STR(c->central_url);
+    else if (KEY("central", "interval")) { ok = 1; if (parse_int(value, 30, 86400, &c->central_interval)) bad = "central interval must be 30-86400 seconds"; }
     else if (KEY("indicators", "topics")) {
         ok = 1;
         c->ntopics = 0;

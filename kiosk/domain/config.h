@@ -43,6 +43,8 @@ typedef struct config {
     char attract[512];         /* [texts] attract (folder of messages) */
     char backup_dir[512];      /* [backup] dir (default: "backups" beside the database) */
     int backup_keep;           /* [backup] keep */
+    char central_url[1024];    /* [central] url: libpq connection string ("" = no central) */
+    int central_interval;      /* [central] interval: seconds between background syncs, default 300 */
     /* [indicators] topics: the event topics that count for I.1/I.2 */
     char topics[CONFIG_MAX_TOPICS][32];
     int ntopics;

@@ -45,6 +45,23 @@ const char *export_method_label(const char *m)
     return m;
 }
 
+const char *export_method_label_repeated(const char *m)
+{
+    /* The person's second record at the event (two offline kiosks, merged
+     * by a sync): listed, marked, counted once. */
+    static const char *const map[][2] = {
+        {"badge", "quiosco: gafete (registro repetido)"},
+        {"number", "quiosco: número de empleado (registro repetido)"},
+        {"search", "quiosco: búsqueda por nombre (registro repetido)"},
+        {"keyed", "lista en papel capturada (registro repetido)"},
+        {"desk", "mesa de registro (registro repetido)"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (strcmp(map[i][0], m) == 0)
+            return map[i][1];
+    return "registro repetido";
+}
+
 const char *export_origin_label(int snapshot, int guest)
 {
     return guest ? "" : snapshot ? "al registro" : "padrón actual";
@@ -60,7 +77,7 @@ void export_att_cells(const export_att_row *r, export_clock *k, const char *tz, 
     c[4].s = r->area;
     c[5].s = r->position;
     export_localtime(k, tz, r->at, &c[6].tm);
-    c[7].s = export_method_label(r->method);
+    c[7].s = r->repeated ? export_method_label_repeated(r->method) : export_method_label(r->method);
     c[8].s = r->sig ? "sí" : "no";
     c[9].s = r->folio;
     c[10].s = export_origin_label(r->snapshot, r->guest);

@@ -397,6 +397,7 @@ static int att_row(const store_att_row *a, void *arg)
     r.position = a->position;
     r.sig = a->sig;
     r.siglen = a->siglen;
+    r.repeated = a->repeated;
     return w->fn(&r, w->ctx);
 }
 

@@ -135,6 +135,7 @@ typedef struct export_att_row {
     const char *unit, *area, *position;
     const void *sig;           /* signature blob or NULL */
     size_t siglen;
+    int repeated;              /* the person's second record at this event: marked, counted once */
 } export_att_row;
 
 /* Calls fn for each attendance row of event ev in check-in order; stops when

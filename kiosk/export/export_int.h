@@ -73,6 +73,8 @@ extern const export_col EXPORT_PL_COLS[EXPORT_PL_NCOLS];
 /* How an attendance was recorded, as the list says it ("quiosco: gafete",
  * "lista en papel capturada", "mesa de registro", ...). */
 const char *export_method_label(const char *method);
+/* The same, for a person's second record at one event (merged by a sync). */
+const char *export_method_label_repeated(const char *method);
 /* "al registro" (unit, area and position as at the record) or "padrón
  * actual" (a record older than snapshots: today's roster); "" for a guest. */
 const char *export_origin_label(int snapshot, int guest);

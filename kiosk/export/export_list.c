@@ -258,6 +258,7 @@ enum { ATT_COLS = 8 };
 typedef struct att_item {
     char *name, *employee_no, *unit, *area, *position, *folio, *method, *uuid;
     int guest, snapshot;
+    int repeated;   /* a second record of the same person (synced): marked, counted once */
     int64_t at;
     unsigned char *sig;
     size_t siglen;
@@ -318,6 +319,7 @@ static int att_collect(const export_att_row *r, void *arg)
     it->uuid = dupstr(r->uuid);
     it->guest = r->guest;
     it->snapshot = r->snapshot;
+    it->repeated = r->repeated;
     it->at = r->at;
     if (r->sig && r->siglen) {
         it->sig = malloc(r->siglen);
@@ -331,7 +333,7 @@ static int att_collect(const export_att_row *r, void *arg)
         !it->uuid || (r->sig && !it->sig))
         return 1;
     d->guests += r->guest;
-    d->staff += !r->guest;
+    d->staff += !r->guest && !r->repeated;
     d->keyed += strcmp(r->method, "keyed") == 0;
     d->desk += strcmp(r->method, "desk") == 0;
     d->roster_rows += !r->guest && !r->snapshot;
@@ -500,7 +502,8 @@ static double att_row(export_pdf *p, void *ctx, int i)
     else
         snprintf(hour, sizeof hour, "%02d/%02d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_hour, tm.tm_min);
     snprintf(name, sizeof name, "%s", it->name);
-    snprintf(empno, sizeof empno, "%s", it->guest ? "Invitado(a)" : it->employee_no);
+    snprintf(empno, sizeof empno, "%s%s", it->guest ? "Invitado(a)" : it->employee_no,
+             it->repeated ? " (repetido)" : "");
     const char *cells[ATT_COLS - 1] = {no, name, empno, it->guest ? "\xE2\x80\x94" : unit,
                                        it->guest ? "\xE2\x80\x94" : it->area,
                                        it->guest ? "\xE2\x80\x94" : it->position, hour};

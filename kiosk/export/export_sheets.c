@@ -43,7 +43,7 @@ static int att_tab_row(const export_att_row *r, void *arg)
     export_cell c[EXPORT_ATT_NCOLS];
     export_att_cells(r, &a->clock, a->tz, c);
     a->guests += r->guest;
-    a->staff += !r->guest;
+    a->staff += !r->guest && !r->repeated;
     a->keyed += strcmp(r->method, "keyed") == 0;
     return export_table_row(a->t, c) ? 1 : 0;
 }

@@ -80,17 +80,21 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
 /* Entries of a kind whose row is gone or differs, by seq (?1 = this kiosk
  * for meta: only its entries count); for master data, verify keeps only a
  * record's latest version (master_mismatch). */
+/* Entries of other kiosks that a sync kept aside describe no row here (a
+ * conflict, a record waiting for its event, another kiosk's unit, setting
+ * or key, which only that kiosk applies: sync_apply.c). */
+#define NOT_KEPT_ASIDE(seq) " AND " seq " NOT IN (SELECT audit_seq FROM sync_entry WHERE status <> 'applied')"
 #define MISMATCH(kind, canon, table, joins, key, on, own)                                            \
     "SELECT v.seq, v.record_uuid, t." key " IS NULL FROM audit v LEFT JOIN " table " t ON t." key       \
     " = v.record_uuid" on " " joins " WHERE v.kind = '" kind "'" own " AND (t." key " IS NULL OR "       \
-    canon " IS NOT v.content) ORDER BY v.seq"
+    canon " IS NOT v.content)" NOT_KEPT_ASIDE("v.seq") " ORDER BY v.seq"
 /* The same for the kinds with many entries: the audit table read in order
  * (+ keeps SQLite off the audit_record index, whose order would make it
  * fetch every entry at random). */
 #define MISMATCH_SCAN(kind, canon, table, joins, key)                                                \
     "SELECT v.seq, v.record_uuid, t." key " IS NULL FROM audit v LEFT JOIN " table " t ON t." key       \
     " = v.record_uuid " joins " WHERE +v.kind = '" kind "' AND (t." key " IS NULL OR " canon           \
-    " IS NOT v.content) ORDER BY v.seq"
+    " IS NOT v.content)" NOT_KEPT_ASIDE("v.seq") " ORDER BY v.seq"
 #define JOINS_ATTENDANCE "LEFT JOIN event e ON e.id = t.event_id LEFT JOIN signature g ON g.id = t.signature_id"
 #define JOINS_PLEDGE "LEFT JOIN signature g ON g.id = t.signature_id"
 #define JOINS_REOPEN "LEFT JOIN event e ON e.id = t.event_id"
@@ -127,11 +131,13 @@ static const audit_kind KINDS[] = {
      MISMATCH("unit", CANON_UNIT, "unit", "", "code", "", ""), UNLOGGED("unit", "unit", "code", "", ""),
      1, 0},
     {"meta", "SELECT " CANON_META " FROM " FROM_META " WHERE t.key = ?1 AND t.key IN " META_AUDITED,
+     /* (+: the kind's few entries through audit_record, not every entry
+      * of this kiosk through db/004's audit_kiosk) */
      MISMATCH("meta", CANON_META, "meta", "", "key", " AND t.key IN " META_AUDITED,
-              " AND v.kiosk_id = ?1"),
+              " AND +v.kiosk_id = ?1"),
      UNLOGGED("meta", "meta", "key", "t.key IN " META_AUDITED " AND", " AND v.kiosk_id = ?1"), 1, 1},
     {"key", "SELECT " CANON_KEY " FROM " FROM_KEY " WHERE t.kiosk_id = ?1",
-     MISMATCH("key", CANON_KEY, "kiosk_key", "", "kiosk_id", "", " AND v.kiosk_id = ?1"),
+     MISMATCH("key", CANON_KEY, "kiosk_key", "", "kiosk_id", "", " AND +v.kiosk_id = ?1"),
      UNLOGGED("key", "kiosk_key", "kiosk_id", "", " AND v.kiosk_id = ?1"), 1, 1},
     {"attachment", "SELECT " CANON_ATTACHMENT " FROM " FROM_ATTACHMENT " WHERE t.uuid = ?1",
      MISMATCH("attachment", CANON_ATTACHMENT, "attachment", "LEFT JOIN event e ON e.id = t.event_id", "uuid", "", ""),
@@ -179,6 +185,13 @@ static int canon(store *s, const audit_kind *k, const char *key, char **out)
     if (rc == SQLITE_ROW && !*out)
         return store_fail(s, STORE_ERROR, "out of memory");
     return STORE_OK;
+}
+
+int store_audit_canon(store *s, const char *kind, const char *key, char **out)
+{
+    const audit_kind *k = find_kind(kind);
+    *out = NULL;
+    return k ? canon(s, k, key, out) : store_fail(s, STORE_INVALID, "unknown audit kind '%s'", kind);
 }
 
 /* ---- hashes and heads ---- */
@@ -759,6 +772,12 @@ int store_audit_append(store *s, const char *kind, const char *key, int64_t now)
         memcpy(s->head_hash, h.hash, sizeof s->head_hash);
         s->head_valid = 1;
     }
+    /* People and events: the entry's time moves past every version held
+     * (sync_apply.c: the version rule). */
+    if ((rc = store_sync_version_at(s, kind, content, &now))) {
+        free(content);
+        return rc;
+    }
     store_chain_hash(2, s->head_hash, s->kiosk_id, now, kind, key, content, hash);
     sqlite3_stmt *st = store_stmt(s, sql_ins);
     if (!st) {
@@ -789,8 +808,8 @@ int store_audit_append(store *s, const char *kind, const char *key, int64_t now)
 
 int store_audit_check_current(store *s, const char *kind, const char *key)
 {
-    static const char sql_any[] = "SELECT content FROM audit WHERE kind = ?1 AND record_uuid = ?2 "
-                                  "ORDER BY seq DESC LIMIT 1";
+    static const char sql_any[] = "SELECT content FROM audit WHERE kind = ?1 AND record_uuid = ?2"
+                                  NOT_KEPT_ASIDE("seq") " ORDER BY seq DESC LIMIT 1";
     static const char sql_own[] = "SELECT content FROM audit WHERE kind = ?1 AND record_uuid = ?2 AND kiosk_id = ?3 "
                                   "ORDER BY seq DESC LIMIT 1";
     const audit_kind *k = find_kind(kind);
@@ -800,7 +819,9 @@ int store_audit_check_current(store *s, const char *kind, const char *key)
     int rc = canon(s, k, key, &now_text);
     if (rc || !now_text)
         return rc; /* a new row: nothing to compare */
-    sqlite3_stmt *st = store_stmt(s, k->own ? sql_own : sql_any);
+    /* People and events: the current version by the version rule. */
+    const char *sql_version = store_sync_current_sql(kind);
+    sqlite3_stmt *st = store_stmt(s, sql_version ? sql_version : k->own ? sql_own : sql_any);
     if (!st) {
         free(now_text);
         return STORE_ERROR;
@@ -1237,12 +1258,20 @@ static void on_uuid(sqlite3_stmt *st, void *arg)
              u ? (const char *)u : "");
 }
 
+static int cmp_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
 /* Master data: the entries whose row is gone or differs (older versions
  * of a changed record do: expected), of which only a record's latest
- * version counts (for meta, this kiosk's latest). */
+ * version counts (for meta, this kiosk's latest; for people and events,
+ * the current version by the version rule of the sync). */
 static int master_mismatch(store *s, const audit_kind *k, finding *f)
 {
-    static const char sql_latest[] = "SELECT max(seq) FROM audit WHERE kind = ?1 AND record_uuid = ?2";
+    static const char sql_latest[] = "SELECT max(seq) FROM audit WHERE kind = ?1 AND record_uuid = ?2"
+                                     NOT_KEPT_ASIDE("seq");
     static const char sql_latest_own[] = "SELECT max(seq) FROM audit WHERE kind = ?1 AND record_uuid = ?2 "
                                          "AND kiosk_id = ?3";
     sqlite3_stmt *st;
@@ -1251,9 +1280,23 @@ static int master_mismatch(store *s, const audit_kind *k, finding *f)
         return store_sqlerr(s, rc, "audit verify");
     if (sqlite3_bind_parameter_count(st) >= 1)
         store_bind_text(st, 1, s->kiosk_id);
+    long long *current = NULL; /* read at the first row that needs it */
+    size_t ncurrent = 0;
+    int versioned = store_sync_current_sql(k->name) != NULL, have_current = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         long long seq = sqlite3_column_int64(st, 0);
         const char *key = (const char *)sqlite3_column_text(st, 1);
+        if (versioned) {
+            if (!have_current && (code = store_sync_master_current(s, k->name, &current, &ncurrent)))
+                break;
+            have_current = 1;
+            if (bsearch(&seq, current, ncurrent, sizeof *current, cmp_ll)) {
+                struct kind_ctx c = {f, k};
+                on_mismatch(st, &c);
+                break;
+            }
+            continue;
+        }
         sqlite3_stmt *q = store_stmt(s, k->own ? sql_latest_own : sql_latest);
         if (!q) {
             code = STORE_ERROR;
@@ -1279,6 +1322,7 @@ static int master_mismatch(store *s, const audit_kind *k, finding *f)
     if (code == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
         code = store_sqlerr(s, rc, "audit verify");
     sqlite3_finalize(st);
+    free(current);
     return code;
 }
 
@@ -1289,7 +1333,8 @@ static int check_rows(store *s, finding *f)
      * by a scan of the audit_record index, no sort). */
 #define VERSIONS(kind, differ)                                                                               \
     "SELECT seq, record_uuid FROM (SELECT seq, record_uuid, content, lag(content) OVER (PARTITION BY "        \
-    "record_uuid ORDER BY seq) AS prev FROM audit WHERE kind = '" kind "' AND record_uuid IN (SELECT "         \
+    "record_uuid ORDER BY seq) AS prev FROM audit WHERE kind = '" kind "'" NOT_KEPT_ASIDE("seq") " AND "    \
+    "record_uuid IN (SELECT "                                                                                 \
     "record_uuid FROM audit WHERE kind = '" kind "' GROUP BY record_uuid HAVING count(*) > 1)) WHERE prev IS " \
     "NOT NULL AND " differ " ORDER BY seq LIMIT 1"
     static const char *const versions[] = {
@@ -1301,8 +1346,8 @@ static int check_rows(store *s, finding *f)
 #undef VERSIONS
     /* The kinds written once (KINDS[i].master == 0). */
 #define TWICE(kind) \
-    "SELECT max(seq), record_uuid FROM audit WHERE kind = '" kind "' GROUP BY record_uuid HAVING count(*) > 1 " \
-    "ORDER BY 1 LIMIT 1"
+    "SELECT max(seq), record_uuid FROM audit WHERE kind = '" kind "'" NOT_KEPT_ASIDE("seq")                      \
+    " GROUP BY record_uuid HAVING count(*) > 1 ORDER BY 1 LIMIT 1"
     static const char *const twice[][2] = {
         {"attendance", TWICE("attendance")},
         {"pledge", TWICE("pledge")},

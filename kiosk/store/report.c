@@ -194,11 +194,14 @@ int store_att_rows(store *s, const char *event_uuid, int want_sig, int (*fn)(con
         "ifnull(a.guest_name, ''), ifnull(p.given_name, ''), ifnull(p.surname1, ''), ifnull(p.surname2, ''), "
         "ifnull(a.snap_unit, ifnull(p.unit_code, '')), ifnull(a.snap_area, ifnull(p.area, '')), "
         "ifnull(a.snap_position, ifnull(p.position, '')), "
-        "CASE WHEN ?2 THEN g.strokes END, a.snap_unit IS NOT NULL "
+        "CASE WHEN ?2 THEN g.strokes END, a.snap_unit IS NOT NULL, "
+        "a.employee_no IS NOT NULL AND EXISTS (SELECT 1 FROM attendance b WHERE b.event_id = a.event_id "
+        "AND b.employee_no = a.employee_no AND (b.at < a.at OR (b.at = a.at AND (b.folio < a.folio OR "
+        "(b.folio = a.folio AND b.uuid < a.uuid))))) "
         "FROM attendance a JOIN event e ON e.id = a.event_id "
         "LEFT JOIN person p ON p.employee_no = a.employee_no "
         "LEFT JOIN signature g ON g.id = a.signature_id "
-        "WHERE e.uuid = ?1 ORDER BY a.at, a.id";
+        "WHERE e.uuid = ?1 ORDER BY a.at, a.folio, a.uuid";
     sqlite3_stmt *st = prepare(s, sql, "list attendees");
     int rc, stop = 0;
     if (!st)
@@ -221,6 +224,7 @@ int store_att_rows(store *s, const char *event_uuid, int want_sig, int (*fn)(con
             .area = col(st, 11),
             .position = col(st, 12),
             .snapshot = sqlite3_column_int(st, 14),
+            .repeated = sqlite3_column_int(st, 15),
         };
         if (sqlite3_column_type(st, 13) == SQLITE_BLOB) {
             r.sig = sqlite3_column_blob(st, 13);

@@ -555,9 +555,13 @@ typedef struct store_att_row {
     int snapshot;              /* 1: unit, area, position as at the record; 0: record older than snapshots */
     const void *sig;           /* the signature blob (when asked for), or NULL */
     size_t siglen;
+    int repeated;              /* the same person's second record at this event (two offline
+                                  kiosks, merged by a sync): listed, marked, counted once */
 } store_att_row;
 /* The attendance of the event with id event_uuid (the full id) in check-in
- * order, with the signatures when want_sig. */
+ * order (time, then folio, then UUID: the same order on every kiosk that
+ * holds the same records, and a bulk import's rows, which share a time, in
+ * the order they were written), with the signatures when want_sig. */
 int store_att_rows(store *s, const char *event_uuid, int want_sig, int (*fn)(const store_att_row *, void *),
                    void *ctx);
 
@@ -575,5 +579,146 @@ typedef struct store_pledge_row {
 } store_pledge_row;
 /* The pledges made before the instant before (0 = all), in time order. */
 int store_pledge_rows(store *s, int64_t before, int (*fn)(const store_pledge_row *, void *), void *ctx);
+
+/* ---- sync with a central PostgreSQL, and USB bundles (sync.c) ----
+ * The store's side of issue 11 (the connection and the bundle files are
+ * kiosk/central/'s). A kiosk's chain is its audit entries (see "audit
+ * chain" above): each travels as its kiosk wrote it, with its format,
+ * epoch and position, and is stored so wherever it goes. A database
+ * restored from an older copy continues under a new epoch whose base is
+ * the position it continues from. Pushes, bundles and pulls sign and check
+ * heads with the kiosk key the store was given (store_set_signer). */
+
+#define STORE_CHAIN_FORMAT 2   /* the newest entry format this build reads and writes */
+
+/* This kiosk's chain in this database's epoch: the epoch, its base and the
+ * head (store_audit_head). */
+typedef struct store_chain_head {
+    char epoch[UTIL_UUID_LEN];
+    char base_epoch[UTIL_UUID_LEN];     /* "" for a first epoch */
+    int64_t base_pos;                   /* 0 for a first epoch */
+    char base_hash[UTIL_SHA256_HEX];
+    int64_t pos;                        /* last position (0: empty chain) */
+    char hash[UTIL_SHA256_HEX];         /* its hash (64 zeros when empty) */
+} store_chain_head;
+int store_sync_head(store *s, store_chain_head *out);
+
+/* Where this database stands with one central. */
+typedef struct store_sync_state {
+    char central[64];          /* the central's id (ck.central) */
+    char label[128];           /* its host and database, for people */
+    char epoch[UTIL_UUID_LEN]; /* the epoch acked_pos is of */
+    int64_t acked_pos;         /* positions <= this are committed at the central */
+    int64_t cursor;            /* pull cursor */
+    int64_t last_try, last_ok; /* Unix seconds, 0 = never */
+    char last_error[256];      /* "" after a good sync */
+    int has_skew;
+    int64_t clock_skew;        /* this clock minus the central's, seconds */
+    int64_t pushed, pulled;    /* entries, all time */
+    int64_t pending;           /* own entries the central has not acknowledged */
+    int64_t conflicts;         /* entries kept aside here (sync_conflict) */
+} store_sync_state;
+/* The state with central (NULL: the central synced with most recently).
+ * STORE_NOTFOUND when never synced; out->pending is filled anyway. */
+int store_sync_state_get(store *s, const char *central, store_sync_state *out);
+
+/* Starts a sync with central: its row, the time of the attempt and the
+ * clock skew measured (NULL: not measured). */
+int store_sync_begin(store *s, const char *central, const char *label, int64_t now, const int64_t *skew);
+/* The central's last receive position is rx: a pull cursor past it (the
+ * central was restored from an older copy) starts again from 0 (what is
+ * pulled again is recognised and skipped). */
+int store_sync_cursor_check(store *s, const char *central, int64_t rx);
+/* Records the end of a sync: error "" or NULL for success. */
+int store_sync_end(store *s, const char *central, int64_t now, const char *error);
+
+/* Sets the acknowledged position from what the central says it holds of
+ * this kiosk's current epoch (held_pos, held_hash; central_hash_here = the
+ * hash it holds at this database's head position, NULL or "" if none):
+ * STORE_SYNC_AS_HELD (the mark is the central's), STORE_SYNC_NEW_EPOCH (this
+ * database is an older copy of its chain: a new epoch continues from its
+ * head), STORE_SYNC_DIVERGED (the chains differ: everything is resent and
+ * the central keeps the batch aside, naming the position). */
+enum { STORE_SYNC_AS_HELD = 0, STORE_SYNC_NEW_EPOCH = 1, STORE_SYNC_DIVERGED = 2 };
+int store_sync_reconcile(store *s, const char *central, int64_t held_pos, const char *held_hash,
+                         const char *central_hash_here, int *outcome);
+
+/* The next push: this kiosk's entries of its epoch after the acknowledged
+ * position (at most max, each with its format), the signature strokes
+ * they name, the units, and their last position's head signed at now with
+ * the signer (refused, STORE_TAMPERED, when this kiosk's chain head is not
+ * covered by a signed head of its own), as the JSON batch of
+ * db/central/README.md (*json malloc'd, caller frees). STORE_NOTFOUND
+ * when nothing is left to send (unless force_head: then a batch with the
+ * head alone). STORE_INVALID without a signer. */
+typedef struct store_sync_batch_info {
+    int64_t entries, first_pos, last_pos, last_seq;
+    char last_hash[UTIL_SHA256_HEX];
+    char epoch[UTIL_UUID_LEN];
+} store_sync_batch_info;
+int store_sync_batch(store *s, const char *central, int max, int64_t now, int force_head, char **json,
+                     store_sync_batch_info *info);
+/* The epochs of this kiosk's chain that this database's epoch continues
+ * from (a database restored from a backup: its epoch's base is in its
+ * parent), oldest first, at most max, each with the position and hash the
+ * next one's base takes from it (end) and its own base (base_epoch "" and
+ * base_pos 0 for a first epoch). Only epochs this database holds entries
+ * of. The central must hold each up to its end before it takes the next
+ * (CK003): central_sync pushes them first with store_sync_batch_ancestor. */
+typedef struct store_sync_epoch {
+    char epoch[UTIL_UUID_LEN];
+    char base_epoch[UTIL_UUID_LEN];
+    int64_t base_pos;
+    char base_hash[UTIL_SHA256_HEX];
+    int64_t end_pos;
+    char end_hash[UTIL_SHA256_HEX];
+} store_sync_epoch;
+int store_sync_ancestors(store *s, store_sync_epoch *out, int max, int *n);
+/* A push batch of ancestor epoch e's entries after position from (the
+ * central holds up to there; at least its base), up to its end, at most
+ * max, as store_sync_batch; STORE_NOTFOUND when from is at the end. No
+ * mark moves (the central's answer says where it stands). */
+int store_sync_batch_ancestor(store *s, const store_sync_epoch *e, int64_t from, int max, int64_t now, char **json,
+                              store_sync_batch_info *info);
+/* After the central COMMITted batch b and answered ack: the mark moves. */
+int store_sync_acked(store *s, const char *central, const store_sync_batch_info *b, int64_t ack);
+
+/* What a pull page or bundle brought. */
+typedef struct store_sync_counts {
+    int64_t entries;      /* entries of other kiosks stored */
+    int64_t known;        /* entries already held (skipped) */
+    int64_t records;      /* attendance and pledges applied */
+    int64_t people, events; /* versions that became current */
+    int64_t conflicts;    /* kept aside (sync_conflict) */
+    int64_t pending;      /* waiting for an event or person */
+    int64_t heads;        /* signed heads stored */
+    int64_t unverified;   /* heads of kiosks whose key is unknown here (not stored) */
+    int64_t own_skipped;  /* this kiosk's own entries (never taken back: see sync_apply.c) */
+} store_sync_counts;
+/* Applies one page of ck.pull (JSON text) in one transaction, with the new
+ * cursor: every entry must extend the chain of its kiosk held here (else
+ * STORE_INVALID naming the kiosk and position, and nothing changes).
+ * Adds to *n; *more = the central has more. */
+int store_sync_apply(store *s, const char *central, const char *page, int64_t now, store_sync_counts *n,
+                     int64_t *cursor, int *more);
+
+/* A bundle: every chain held here (this kiosk's epoch with its head signed
+ * at now with the signer, the others' with their signed heads), the
+ * signature strokes, the units and the public keys, as JSON (*json
+ * malloc'd). */
+int store_bundle_build(store *s, int64_t now, char **json);
+/* Imports a bundle's JSON (its file signature already checked: made by
+ * kiosk exporter) in one transaction: all of it or, on any error, nothing.
+ * Every chain's kiosk must have its key here (STORE_NOTFOUND). */
+int store_bundle_apply(store *s, const char *json, const char *exporter, int64_t now, store_sync_counts *n);
+
+/* One entry a sync kept aside. */
+typedef struct store_sync_conflict {
+    const char *kiosk_id;
+    int64_t pos;
+    const char *kind, *uuid, *reason;
+    int64_t found_at;
+} store_sync_conflict;
+int store_sync_conflict_each(store *s, int (*fn)(const store_sync_conflict *, void *), void *ctx);
 
 #endif

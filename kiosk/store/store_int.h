@@ -9,6 +9,8 @@
  * records.c  check-in, pledge, signatures, folios: one record-writing path
  * report.c   read-only walks for indicators, exports and the command line
  * upgrade.c  the copy made before migrating an older database; store_inspect
+ * sync.c     the sync with a central: this kiosk's chain, push, state
+ * sync_apply.c  other kiosks' entries applied; master-data versions; bundles
  *
  * Error convention: a helper that fails leaves the reason on s->err (through
  * store_fail / store_sqlerr) and returns a STORE_* code; callers pass it up. */
@@ -19,7 +21,7 @@
 
 #include "store.h"
 
-#define STORE_STMT_CACHE 96      /* cached statements; sized for every static SQL text of the store */
+#define STORE_STMT_CACHE 128     /* cached statements; sized for every static SQL text of the store */
 
 struct store {
     sqlite3 *db;
@@ -27,6 +29,7 @@ struct store {
     char kiosk_id[STORE_KIOSK_ID_LEN];
     char err[512];
     int in_tx;
+    int sync_ready;   /* sync.c's SQL functions are registered on db */
     /* This database's lineage: meta 'epoch' and its base (meta
      * 'epoch_base' = "parent-epoch pos hash", base_pos -1 when none), read
      * at open (only a backup copy is given a new one, in the copy). */
@@ -119,6 +122,10 @@ int store_audit_append(store *s, const char *kind, const char *key, int64_t now)
  * (or does not exist yet), else STORE_TAMPERED with the reason on s. */
 int store_audit_check_current(store *s, const char *kind, const char *key);
 
+/* Canonical text of the row (kind, key) as the chain hashes it, into a
+ * malloc'd *out (NULL when there is no such row). */
+int store_audit_canon(store *s, const char *kind, const char *key, char **out);
+
 /* Called by store_commit inside the transaction, before COMMIT: when this
  * transaction appended entries of this kiosk and a signer is set, signs
  * the new head and stores it (source "write"). */
@@ -146,6 +153,32 @@ int store_head_of(sqlite3 *db, const char *kiosk, const char *epoch, const char 
  * caller rolls back (STORE_EXISTS when the person is already registered). */
 int store_record_keyed_at(store *s, const char *event_id, const char *employee_no, int64_t at, int64_t now,
                           store_record *out);
+
+/* ---- sync (sync.c, sync_apply.c) ---- */
+
+extern const char STORE_ZERO_HASH[];   /* 64 '0': the hash before a chain's first entry */
+/* Registers the sync's SQL functions (ck_b64, ck_unb64) on s, once. */
+int store_sync_ready(store *s);
+/* Steps a one-row query: STORE_OK with the row ready (the caller resets
+ * st), STORE_NOTFOUND (reset here) or an error. */
+int store_one_row(store *s, sqlite3_stmt *st, const char *what);
+/* A malloc'd copy of column i ("" for NULL), or NULL when out of memory. */
+char *store_col_dup(sqlite3_stmt *st, int i);
+
+/* Master data with versions (person, event): before this kiosk's audit
+ * entry of content is hashed, *at moves past every version of the same
+ * record held here (so a change made after seeing a version always wins
+ * the version rule, whatever this kiosk's clock says). No-op for other
+ * kinds. */
+int store_sync_version_at(store *s, const char *kind, const char *content, int64_t *at);
+
+/* For audit.c: the audit rows (sorted seq) of the current version of every
+ * person or event (kind) by the version rule, into malloc'd *seqs (verify); and
+ * the SQL that reads the content of the current version of (kind ?1, key
+ * ?2), or NULL for a kind without versions (store_audit_check_current). */
+int store_sync_master_current(store *s, const char *kind, long long **seqs, size_t *n);
+const char *store_sync_current_sql(const char *kind);
+
 /* ---- events (events.c) ---- */
 
 /* The few event fields a check-in needs, found by id or unique prefix

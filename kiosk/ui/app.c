@@ -175,6 +175,7 @@ int app_new(app **out, store *s, const config *c, const char *db_path, int64_t n
     a->form_sig = 1;
     store_meta_get(s, "last_backup_day", a->backup_day, sizeof a->backup_day);
     app_refresh_open(a, now_ms, 1);
+    app_sync_start(a);
     *out = a;
     a = NULL;
     rc = 0;
@@ -187,6 +188,7 @@ void app_free(app *a)
 {
     if (!a)
         return;
+    app_sync_stop(a);
     app_print_wait(a);
     free(a->sig);
     free(a->carta);

@@ -70,6 +70,8 @@ typedef struct app_attendee {
 
 /* A print job on the worker thread (app_print.c). */
 struct app_print_job;
+/* The background sync with the central (app_sync.c). */
+struct app_sync;
 
 typedef struct app {
     store *s;
@@ -166,6 +168,8 @@ typedef struct app {
     int64_t backup_tried_ms;
     char backup_msg[600];
     int backup_error;
+
+    struct app_sync *sync;  /* the background sync, when [central] url is set */
 } app;
 
 /* Creates the kiosk state over an open store (not owned) and config (kept by
@@ -210,6 +214,9 @@ void app_print(app *a);
 void app_refresh_open(app *a, int64_t now_ms, int force);
 void app_coord_load(app *a, int64_t now_ms);
 void app_set_message(app *a, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The background sync's one line for the coordinator ("" when there is
+ * no central): the last sync and what is pending (app_sync.c). */
+void app_sync_status(const app *a, char *out, size_t outlen);
 /* The name of the unit with code (the code itself when unknown). */
 const char *app_unit_name(const app *a, const char *code);
 

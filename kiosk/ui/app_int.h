@@ -17,5 +17,9 @@ void app_qr_drop(app *a);
 void app_print_poll(app *a);
 /* Waits for the print job in progress, if any, and frees it. */
 void app_print_wait(app *a);
+/* The background sync with the central (app_sync.c): started by app_new
+ * when [central] url is set, stopped by app_free. */
+void app_sync_start(app *a);
+void app_sync_stop(app *a);
 
 #endif

@@ -383,6 +383,11 @@ static void tab_tools(app *a, ui_ctx *u, ui_rect r)
     if (a->backup_msg[0])
         y += ui_text_wrap(u, (ui_rect){r.x, y, r.w, 0}, a->backup_msg, ui_font(u, THEME_TEXT_BODY), a->backup_error,
                           a->backup_error ? t->danger : t->muted, UI_LEFT, 1) + ui_px(u, THEME_GAP);
+    char sync[900];
+    app_sync_status(a, sync, sizeof sync);
+    if (sync[0])
+        y += ui_text_wrap(u, (ui_rect){r.x, y, r.w, 0}, sync, ui_font(u, THEME_TEXT_BODY), 0,
+                          strstr(sync, "detenida") ? t->danger : t->muted, UI_LEFT, 1) + ui_px(u, THEME_GAP);
     /* Closing the kiosk stays at the bottom, away from the other tools. */
     int yq = r.y + r.h - ui_px(u, THEME_BUTTON_H_FORM) - ui_px(u, THEME_GAP);
     int bw = r.w * 45 / 100 < ui_px(u, 900) ? r.w * 45 / 100 : ui_px(u, 900);

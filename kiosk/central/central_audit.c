@@ -1,0 +1,271 @@
+/* central_audit.c — `central audit verify`: what the central holds of
+ * every kiosk's chain, checked from the kiosk program (PostgreSQL has no
+ * Ed25519). In one read-only snapshot:
+ *   1. each epoch's entries, streamed in position order: continuous from
+ *      the epoch's base, each linking to the one before and hashing to
+ *      itself (chain format per entry), ending at the held head;
+ *   2. every signed head with the kiosk's enrolled key, and its hash
+ *      against the entry at its position;
+ *   3. every batch the central kept aside (a database rewritten, entries
+ *      deleted after they reached the central, a second root chain);
+ *   4. every epoch that continues below what the central already held of
+ *      its parent: the kiosk's database lost entries (restored from an
+ *      older copy, or truncated) — they are still at the central.
+ * Each finding is one line naming the kiosk and the position. */
+#include "central_int.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+typedef struct audit_key {
+    char kiosk[STORE_KIOSK_ID_LEN];
+    unsigned char pk[32];
+} audit_key;
+
+typedef struct audit_epoch {
+    long long no;
+    char kiosk[STORE_KIOSK_ID_LEN];
+    char epoch[UTIL_UUID_LEN];
+    long long base_seq, head_seq;
+    char base_hash[UTIL_SHA256_HEX], head_hash[UTIL_SHA256_HEX];
+} audit_epoch;
+
+typedef struct audit_run {
+    FILE *out;
+    long findings;
+    long long entries, heads;
+} audit_run;
+
+static void finding(audit_run *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void finding(audit_run *a, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    fprintf(a->out, "%s\n", util_one_line(line));
+    a->findings++;
+}
+
+static const audit_epoch *find_epoch(const audit_epoch *e, int n, long long no)
+{
+    for (int i = 0; i < n; i++)
+        if (e[i].no == no)
+            return &e[i];
+    return NULL;
+}
+
+/* 1. The entries of every epoch, streamed through a cursor. */
+static int check_entries(central_conn *c, audit_run *a, const audit_epoch *ep, int nep, char *err, size_t errlen)
+{
+    if (central_command(c, "DECLARE ck_audit NO SCROLL CURSOR FOR SELECT epoch_no, seq, kiosk_id, at, kind, uuid, "
+                           "content, prev_hash, hash, chain_format FROM ck.audit_entry ORDER BY epoch_no, seq",
+                        err, errlen) != 0)
+        return -1;
+    const audit_epoch *cur = NULL;
+    long long expect = 0, last_no = -1;
+    char prev[UTIL_SHA256_HEX] = "";
+    int broken = 0;
+    for (;;) {
+        PGresult *res = central_query(c, "FETCH 5000 FROM ck_audit", 0, NULL, err, errlen);
+        if (!res)
+            return -1;
+        int n = PQntuples(res);
+        for (int i = 0; i < n; i++) {
+            long long no = strtoll(central_val(res, i, 0), NULL, 10), seq = strtoll(central_val(res, i, 1), NULL, 10);
+            const char *kiosk = central_val(res, i, 2), *hash = central_val(res, i, 8);
+            if (no != last_no) {
+                if (cur && !broken && (expect - 1 != cur->head_seq || strcmp(prev, cur->head_hash) != 0))
+                    finding(a, "quiosco %s, época %s: la central marca la posición %lld como la última, y su cadena "
+                            "llega a la %lld", cur->kiosk, cur->epoch, cur->head_seq, expect - 1);
+                cur = find_epoch(ep, nep, no);
+                last_no = no;
+                broken = 0;
+                expect = cur ? cur->base_seq + 1 : 1;
+                util_strlcpy(prev, cur ? cur->base_hash : "", sizeof prev);
+            }
+            a->entries++;
+            if (broken)
+                continue;
+            char want[UTIL_SHA256_HEX];
+            if (seq != expect) {
+                finding(a, "quiosco %s, posición %lld: falta la entrada (la cadena salta a la %lld)", kiosk, expect,
+                        seq);
+                broken = 1;
+            } else if (strcmp(central_val(res, i, 7), prev) != 0) {
+                finding(a, "quiosco %s, posición %lld: la entrada no enlaza con la anterior", kiosk, seq);
+                broken = 1;
+            } else if (store_chain_hash(atoi(central_val(res, i, 9)), prev, kiosk,
+                                        strtoll(central_val(res, i, 3), NULL, 10), central_val(res, i, 4),
+                                        central_val(res, i, 5), central_val(res, i, 6), want) != STORE_OK ||
+                       strcmp(want, hash) != 0) {
+                finding(a, "quiosco %s, posición %lld: la entrada no corresponde a su hash (alterada en la central)",
+                        kiosk, seq);
+                broken = 1;
+            }
+            util_strlcpy(prev, hash, sizeof prev);
+            expect = seq + 1;
+        }
+        PQclear(res);
+        if (n == 0)
+            break;
+    }
+    if (cur && !broken && (expect - 1 != cur->head_seq || strcmp(prev, cur->head_hash) != 0))
+        finding(a, "quiosco %s, época %s: la central marca la posición %lld como la última, y su cadena llega a la "
+                "%lld", cur->kiosk, cur->epoch, cur->head_seq, expect - 1);
+    return central_command(c, "CLOSE ck_audit", err, errlen);
+}
+
+/* 2. Every signed head. */
+static int check_heads(central_conn *c, audit_run *a, const audit_key *keys, int nkeys, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT h.kiosk_id, e.epoch, h.seq, h.hash, h.signed_at, encode(h.signature, 'hex'), "
+        "CASE WHEN h.seq = 0 THEN repeat('0', 64) WHEN h.seq = e.base_seq THEN e.base_hash ELSE x.hash END, "
+        "h.seq < e.base_seq FROM ck.chain_head h JOIN ck.kiosk_epoch e USING (epoch_no) "
+        "LEFT JOIN ck.audit_entry x ON x.epoch_no = h.epoch_no AND x.seq = h.seq ORDER BY h.id";
+    PGresult *res = central_query(c, sql, 0, NULL, err, errlen);
+    if (!res)
+        return -1;
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *kiosk = central_val(res, i, 0), *epoch = central_val(res, i, 1), *hash = central_val(res, i, 3);
+        long long seq = strtoll(central_val(res, i, 2), NULL, 10);
+        const audit_key *k = NULL;
+        for (int j = 0; j < nkeys && !k; j++)
+            if (strcmp(keys[j].kiosk, kiosk) == 0)
+                k = &keys[j];
+        unsigned char sig[64];
+        size_t len = 0;
+        char msg[512];
+        a->heads++;
+        store_head head;
+        util_strlcpy(head.kiosk_id, kiosk, sizeof head.kiosk_id);
+        util_strlcpy(head.epoch, epoch, sizeof head.epoch);
+        head.pos = seq;
+        util_strlcpy(head.hash, hash, sizeof head.hash);
+        size_t m = store_head_message(&head, strtoll(central_val(res, i, 4), NULL, 10), msg, sizeof msg);
+        if (!k) {
+            finding(a, "quiosco %s, posición %lld: cabeza firmada de un quiosco sin clave inscrita", kiosk, seq);
+        } else if (sodium_hex2bin(sig, sizeof sig, central_val(res, i, 5), 128, NULL, &len, NULL) != 0 || len != 64 ||
+                   crypto_sign_verify_detached(sig, (const unsigned char *)msg, m, k->pk) != 0) {
+            finding(a, "quiosco %s, posición %lld: la firma de la cabeza no corresponde a la clave inscrita", kiosk,
+                    seq);
+        } else if (strcmp(central_val(res, i, 7), "t") != 0 && strcmp(central_val(res, i, 6), hash) != 0) {
+            finding(a, "quiosco %s, posición %lld: el quiosco firmó una cabeza que no es la entrada que la central "
+                    "tiene en esa posición", kiosk, seq);
+        }
+    }
+    PQclear(res);
+    return 0;
+}
+
+/* 3. and 4. Batches kept aside; epochs below their parent's head. */
+static int check_batches(central_conn *c, audit_run *a, const audit_epoch *ep, int nep, char *err, size_t errlen)
+{
+    static const char sql_b[] =
+        "SELECT b.kiosk_id, b.reason, coalesce(b.position, 0), coalesce(b.result->>'detail', ''), "
+        "to_char(b.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM ck.batch b "
+        "WHERE b.status = 'quarantined' ORDER BY b.id";
+    static const char sql_e[] =
+        "SELECT e.kiosk_id, e.epoch, e.base_seq, p.head_seq, p.epoch, to_char(e.first_push AT TIME ZONE 'UTC', "
+        "'YYYY-MM-DD HH24:MI') FROM ck.kiosk_epoch e JOIN ck.kiosk_epoch p ON p.epoch_no = e.parent_epoch_no "
+        "WHERE e.base_seq < p.head_seq ORDER BY e.epoch_no";
+    (void)ep, (void)nep;
+    PGresult *res = central_query(c, sql_b, 0, NULL, err, errlen);
+    if (!res)
+        return -1;
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *r = central_val(res, i, 1);
+        const char *what = strcmp(r, "fork") == 0       ? "su base de datos fue reescrita: difiere de lo que la "
+                                                          "central ya tenía"
+                           : strcmp(r, "rollback") == 0 ? "se borraron entradas después de llegar a la central"
+                           : strcmp(r, "root") == 0     ? "otra base de datos tomó su lugar (una cadena nueva desde "
+                                                          "la posición 1)"
+                           : strcmp(r, "link") == 0     ? "la cadena enviada no enlaza"
+                           : strcmp(r, "hash") == 0     ? "una entrada enviada fue alterada"
+                                                        : r;
+        finding(a, "quiosco %s, posición %s: %s (envío guardado aparte el %s UTC: %s)", central_val(res, i, 0),
+                central_val(res, i, 2), what, central_val(res, i, 4), central_val(res, i, 3));
+    }
+    PQclear(res);
+    if (!(res = central_query(c, sql_e, 0, NULL, err, errlen)))
+        return -1;
+    for (int i = 0; i < PQntuples(res); i++) {
+        long long base = strtoll(central_val(res, i, 2), NULL, 10), head = strtoll(central_val(res, i, 3), NULL, 10);
+        char lost[64];
+        if (head == base + 1)
+            snprintf(lost, sizeof lost, "la posición %lld", head);
+        else
+            snprintf(lost, sizeof lost, "las posiciones %lld a %lld", base + 1, head);
+        finding(a, "quiosco %s, posición %lld: su base de datos perdió %s después de que llegaron a la central "
+                "(restaurada de una copia anterior, o borradas); desde el %s UTC sigue en la época %s. Lo perdido "
+                "sigue en la central", central_val(res, i, 0), base + 1, lost, central_val(res, i, 5),
+                central_val(res, i, 1));
+    }
+    PQclear(res);
+    return 0;
+}
+
+int central_audit_verify(const char *url, FILE *out, long *findings, char *err, size_t errlen)
+{
+    central_conn c;
+    audit_key *keys = NULL;
+    audit_epoch *ep = NULL;
+    int nkeys = 0, nep = 0, rc = -1;
+    audit_run a = {.out = out};
+    *findings = 0;
+    if (central_conn_open(&c, url, err, errlen) != 0)
+        return -1;
+    if (central_command(&c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, errlen) != 0)
+        goto out;
+    PGresult *res = central_query(&c, "SELECT id, encode(public_key, 'hex') FROM ck.kiosk ORDER BY id", 0, NULL,
+                                  err, errlen);
+    if (!res)
+        goto out;
+    nkeys = PQntuples(res);
+    keys = calloc((size_t)nkeys + 1, sizeof *keys);
+    for (int i = 0; keys && i < nkeys; i++) {
+        size_t len = 0;
+        util_strlcpy(keys[i].kiosk, central_val(res, i, 0), sizeof keys[i].kiosk);
+        sodium_hex2bin(keys[i].pk, 32, central_val(res, i, 1), 64, NULL, &len, NULL);
+    }
+    PQclear(res);
+    if (!(res = central_query(&c, "SELECT epoch_no, kiosk_id, epoch, base_seq, base_hash, head_seq, head_hash "
+                                  "FROM ck.kiosk_epoch ORDER BY epoch_no", 0, NULL, err, errlen)))
+        goto out;
+    nep = PQntuples(res);
+    ep = calloc((size_t)nep + 1, sizeof *ep);
+    for (int i = 0; ep && i < nep; i++) {
+        ep[i].no = strtoll(central_val(res, i, 0), NULL, 10);
+        util_strlcpy(ep[i].kiosk, central_val(res, i, 1), sizeof ep[i].kiosk);
+        util_strlcpy(ep[i].epoch, central_val(res, i, 2), sizeof ep[i].epoch);
+        ep[i].base_seq = strtoll(central_val(res, i, 3), NULL, 10);
+        util_strlcpy(ep[i].base_hash, central_val(res, i, 4), sizeof ep[i].base_hash);
+        ep[i].head_seq = strtoll(central_val(res, i, 5), NULL, 10);
+        util_strlcpy(ep[i].head_hash, central_val(res, i, 6), sizeof ep[i].head_hash);
+    }
+    PQclear(res);
+    if (!keys || !ep) {
+        central_fail(err, errlen, "sin memoria");
+        goto out;
+    }
+    if (check_entries(&c, &a, ep, nep, err, errlen) != 0 || check_heads(&c, &a, keys, nkeys, err, errlen) != 0 ||
+        check_batches(&c, &a, ep, nep, err, errlen) != 0)
+        goto out;
+    central_command(&c, "COMMIT", err, errlen);
+    fprintf(out, "auditoría de la central %s: %d quiosco%s, %d época%s, %lld entradas, %lld cabezas firmadas: %s\n",
+            c.label, nkeys, nkeys == 1 ? "" : "s", nep, nep == 1 ? "" : "s", a.entries, a.heads,
+            a.findings ? "con hallazgos (arriba)" : "todo en orden");
+    *findings = a.findings;
+    rc = 0;
+out:
+    free(keys);
+    free(ep);
+    central_conn_close(&c);
+    return rc;
+}

@@ -1,0 +1,436 @@
+#!/usr/bin/env bash
+# test_sync.sh — issue 11 end to end with the real program and a real
+# PostgreSQL 15 (tests/pg_lib.sh): three kiosk databases with overlapping
+# rosters record offline and sync in random orders (kiosk C only through
+# USB bundles); after two rounds with nothing new every kiosk and the
+# central give the same indicators (compared as JSON, and against a hand
+# count) and the same attendance lists; "already registered" and "already
+# signed" hold across kiosks; a person checked in on two offline kiosks is
+# two records, marked, counted once; bundles with a byte changed, from an
+# unknown kiosk or replayed change nothing; a kiosk that is not enrolled
+# stores nothing; chain format 2 hashes the same on the kiosk (audit.c)
+# and at the central (ck.chain_hash); a database restored from a backup
+# made before its records reached the central sends its parent epoch
+# first; a chain cut by hand syncs nothing; kiosk databases replaced by
+# older copies after their records reached the central are reported by
+# `central audit verify` with the kiosk and the position.
+#   CK_SEED  seed of the random orders (printed; the same seed replays them)
+# Exits 77 (skipped) without PostgreSQL 15, the program, sqlite3 or openssl.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+B=${CK_BIN:-}
+if [ ! -x "$B" ]; then echo "SKIP: CK_BIN not built"; exit 77; fi
+command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 not installed (scripts/setup.sh installs it)"; exit 77; }
+# openssl signs the forged kiosk's chain head below (postgresql-15 brings it)
+command -v openssl >/dev/null || { echo "SKIP: openssl not installed (postgresql-15 depends on it)"; exit 77; }
+# shellcheck source=tests/pg_lib.sh
+. "$HERE/pg_lib.sh"
+pg_start
+SEED=${CK_SEED:-$(( ($$ + $(date +%s%N)) % 32768 ))}
+[[ $SEED =~ ^[0-9]+$ ]] || { echo "FAIL: CK_SEED='$SEED' is not a number"; exit 1; }
+echo "sync test: seed $SEED (replay: CK_SEED=$SEED)"
+RANDOM=$SEED
+
+T=$PG_DIR/kiosks
+mkdir -p "$T"
+n=0 bad=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+no() { n=$((n + 1)); bad=$((bad + 1)); echo "not ok $n - $1 (seed $SEED)" >&2; }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else no "$1: got [$2], want [$3]"; fi; }
+# fails NAME PATTERN CMD...: the command fails with one line on stderr
+# matching PATTERN.
+fails() {
+    local name=$1 pat=$2 out
+    shift 2
+    if out=$("$@" 2>&1 >/dev/null); then
+        no "$name: succeeded"
+    elif [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ]; then
+        no "$name: not one line: $out"
+    elif grep -q -- "$pat" <<<"$out"; then
+        ok "$name ($(cut -c1-150 <<<"$out"))"
+    else
+        no "$name: wrong message: $out"
+    fi
+}
+NOW=1743500000                       # 2025-04-01: the clock moves on each step
+tick() { NOW=$((NOW + 67)); export CEPCI_NOW=$NOW; }
+tick
+ck() { local k=$1; shift; "$B" --db "$T/$k.db" "$@"; }
+url() { echo "host=$PGHOST port=$PGPORT dbname=cepci user=k_${1,,}"; }
+OWN="host=$PGHOST port=$PGPORT dbname=cepci user=cepci_owner"
+q() { psql_as cepci_owner cepci -At "$@"; }
+jeq() { psql_as cepci_owner cepci -At -v a="$1" -v b="$2" <<<"SELECT :'a'::jsonb = :'b'::jsonb;"; }
+central_rows() {
+    q -c "SELECT (SELECT count(*) FROM ck.audit_entry) || ' ' || (SELECT count(*) FROM ck.attendance) || ' ' ||
+                 (SELECT count(*) FROM ck.pledge) || ' ' || (SELECT count(*) FROM ck.person) || ' ' ||
+                 (SELECT count(*) FROM ck.event) || ' ' || (SELECT count(*) FROM ck.chain_head) || ' ' ||
+                 (SELECT count(*) FROM ck.batch)"
+}
+local_rows() {
+    sqlite3 "$T/$1.db" "SELECT (SELECT count(*) FROM audit) || ' ' || (SELECT count(*) FROM attendance) || ' ' ||
+                               (SELECT count(*) FROM pledge) || ' ' || (SELECT count(*) FROM person) || ' ' ||
+                               (SELECT count(*) FROM event) || ' ' || (SELECT count(*) FROM signed_head_log
+                                WHERE kiosk_id <> (SELECT value FROM meta WHERE key = 'kiosk_id'))"
+}
+
+# ---- the central, its kiosk logins, three kiosks
+check "central init" "$("$B" central init --url "$OWN" | grep -c '^esquema de la central al día (versión')" 1
+check "central init again changes nothing" "$("$B" central init --url "$OWN" | grep -c aplicada || true)" 0
+psql_as ck_admin postgres -q -c "CREATE ROLE k_a LOGIN IN ROLE cepci_kiosk" -c "CREATE ROLE k_b LOGIN IN ROLE cepci_kiosk" \
+    -c "CREATE ROLE k_c LOGIN IN ROLE cepci_kiosk" -c "CREATE ROLE k_d LOGIN IN ROLE cepci_kiosk"
+INST="El Colegio de la Frontera Sur"
+roster() { # roster FILE EMPNO...: the same institution-wide data for each person
+    local f=$1 e u
+    shift
+    echo 'numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area,activo' > "$f"
+    for e in "$@"; do
+        case $((e % 3)) in 0) u=SCLC ;; 1) u=CHE ;; *) u=TAP ;; esac
+        echo "$e,Inés $e,Peña,Íñiguez,$u,Área $((e % 4)),sí" >> "$f"
+    done
+}
+roster "$T/a.csv" $(seq 1001 1020)
+roster "$T/b.csv" $(seq 1010 1030)
+roster "$T/c.csv" $(seq 1001 1005) $(seq 1025 1030)
+for k in A B C; do
+    case $k in A) u=SCLC ;; B) u=CHE ;; C) u=TAP ;; esac
+    ck $k init --institution "$INST" --unit $u >/dev/null
+    tick
+    ck $k roster import "$T/${k,,}.csv" >/dev/null
+    ck $k keys export "$T/$k.keys" 2>/dev/null
+done
+for k in A B C; do
+    "$B" central enroll "$T/$k.keys" --role "k_${k,,}" --url "$OWN" >/dev/null
+done
+check "enrolling again: unchanged" "$("$B" central enroll "$T/A.keys" --role k_a --url "$OWN" | cut -d: -f1)" "sin cambios"
+# B's area for 1015 changes later than A's import: B's version wins everywhere.
+tick
+sed 's/^1015,\(.*\),Área 3,sí$/1015,\1,Área nueva,sí/' "$T/b.csv" > "$T/b2.csv"
+ck B roster import "$T/b2.csv" >/dev/null
+
+# ---- a kiosk that is not enrolled: refused, nothing stored
+ck D init --institution "$INST" --unit SCLC >/dev/null 2>&1 || "$B" --db "$T/D.db" init --institution "$INST" --unit SCLC >/dev/null
+ck D roster import "$T/a.csv" >/dev/null
+before=$(central_rows)
+fails "a kiosk that is not enrolled is refused" "no está inscrito" ck D sync --url "$(url D)"
+check "nothing stored for it" "$(central_rows)" "$before"
+fails "a kiosk pushing with another kiosk's login is refused" "sólo puede" ck A sync --url "$(url B)"
+check "nothing stored for it either" "$(central_rows)" "$before"
+fails "an unreachable central: one line, non-zero" "no se pudo conectar" ck A sync --url "host=$PG_DIR/nowhere dbname=x"
+
+# ---- round 0: A and B online; C gets everything by USB from A
+tick
+ck A sync --url "$(url A)" >/dev/null
+ck B sync --url "$(url B)" >/dev/null
+ck A sync --url "$(url A)" >/dev/null
+ck A keys export "$T/all.keys" 2>/dev/null   # A learned every enrolled key from the central
+ck C keys import "$T/all.keys" >/dev/null 2>&1
+ck A bundle export "$T/a0.bundle" >/dev/null
+check "C imports A's bundle" "$(ck C bundle import "$T/a0.bundle" | cut -d' ' -f1-3)" "paquete del quiosco"
+
+# ---- offline: events and records on each kiosk (who, for the hand count)
+tick
+EA=$(ck A event add --title "Ética pública" --kind taller --topics etica --unit SCLC --start "2025-05-10 10:00" --no-signature)
+EB=$(ck B event add --title "Integridad" --kind curso --topics integridad --unit CHE --start "2025-06-10 10:00" --no-signature)
+EC=$(ck C event add --title "Cine" --kind cine-debate --topics otro --unit TAP --start "2025-07-10 10:00" --no-signature)
+ck A event open "$EA" >/dev/null; ck B event open "$EB" >/dev/null; ck C event open "$EC" >/dev/null
+declare -A trained=() pledged=()
+rec() { # rec KIOSK checkin EVENT EMP | rec KIOSK pledge EMP
+    local k=$1 what=$2
+    tick
+    if [ "$what" = checkin ]; then
+        ck "$k" checkin "$3" "$4" >/dev/null
+        [ "$3" = "$EC" ] || trained[$4]=1
+    else
+        ck "$k" pledge "$3" --keyed >/dev/null
+        pledged[$3]=1
+    fi
+}
+for e in 1001 1002 1003 1004 1012; do rec A checkin "$EA" $e; done
+for e in 1001 1003 1011; do rec A pledge $e; done
+for e in 1013 1014 1015 1020 1025; do rec B checkin "$EB" $e; done
+for e in 1011 1020 1026; do rec B pledge $e; done
+for e in 1002 1026 1027; do rec C checkin "$EC" $e; done
+for e in 1027 1028; do rec C pledge $e; done
+
+# ---- rounds in random order; each kiosk's step: A and B sync; C's bundle
+# goes to the central, then A (the coordinator's hub) syncs and C imports
+# A's bundle.
+step() {
+    case $1 in
+        A | B) ck "$1" sync --url "$(url "$1")" >/dev/null ;;
+        C)
+            ck C bundle export "$T/c.bundle" >/dev/null
+            "$B" central import "$T/c.bundle" --url "$OWN" >/dev/null
+            ck A sync --url "$(url A)" >/dev/null
+            ck A bundle export "$T/a.bundle" >/dev/null
+            ck C bundle import "$T/a.bundle" >/dev/null
+            ;;
+    esac
+}
+round() {
+    local order=(A B C) i j t
+    for ((i = 2; i > 0; i--)); do
+        j=$((RANDOM % (i + 1))); t=${order[i]}; order[i]=${order[j]}; order[j]=$t
+    done
+    echo "# round: ${order[*]}"
+    for k in "${order[@]}"; do step "$k"; done
+}
+round
+# A's event is at the central now (A synced in round 1): B gets it and
+# checks someone in there, so B's chain names an event of A's chain.
+step B
+rec B checkin "$EA" 1016
+round
+
+# ---- "already registered" and "already signed" across kiosks after a sync
+fails "already registered at another kiosk" "ya está registrada" ck B checkin "$EA" 1001
+fails "already signed at another kiosk" "ya firmó" ck B pledge 1003 --keyed
+fails "already signed at another kiosk (C, by bundle)" "ya firmó" ck C pledge 1020 --keyed
+
+# Offline at both A and C: 1005 checks in at A's event on both, and
+# pledges on both. Both records are kept everywhere, counted once.
+tick
+ck A checkin "$EA" 1005 >/dev/null; trained[1005]=1
+ck C checkin "$EA" 1005 >/dev/null
+ck A pledge 1005 --keyed >/dev/null; pledged[1005]=1
+tick
+ck C pledge 1005 --keyed >/dev/null
+
+# A closes its event and opens it again, saying why (schema 3): the
+# reopening is a record of A's chain that every kiosk applies.
+tick; ck A event close "$EA" >/dev/null
+tick; ck A event open "$EA" --reopen --reason "Faltó registrar a dos personas" >/dev/null
+
+# ---- convergence: rounds with nothing new
+round
+round
+round
+for k in A B C; do
+    check "audit verify on $k after the syncs" "$(ck $k audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
+done
+ck A indicators --year 2025 --format json > "$T/ind.A"
+for k in B C; do
+    ck $k indicators --year 2025 --format json > "$T/ind.$k"
+    check "indicators of $k = indicators of A (byte for byte)" "$(cmp -s "$T/ind.A" "$T/ind.$k" && echo same)" same
+done
+"$B" --db "$T/A.db" central indicators --year 2025 --format json --url "$OWN" > "$T/ind.central"
+check "central indicators = kiosk indicators (as JSON)" "$(jeq "$(cat "$T/ind.central")" "$(cat "$T/ind.A")")" t
+check "central indicators printed the same way" "$(cmp -s "$T/ind.A" "$T/ind.central" && echo same)" same
+# Hand count: staff of 2025 = the union of the rosters (1001-1030), all active.
+want_trained=${#trained[@]} want_pledged=${#pledged[@]}
+got=$(grep -o '"overall": {"staff": [0-9]*, "trained": [0-9]*' "$T/ind.A" | grep -o '[0-9]*' | tr '\n' ' ')
+check "hand count: 30 staff, trained = distinct people at qualifying events" "$got" "30 $want_trained "
+check "hand count: pledged = distinct people who pledged" \
+    "$(tr -d '\n' < "$T/ind.A" | grep -o '"pledged": [0-9]*, "pledged_pct"' | head -n 1 | grep -o '[0-9]*')" "$want_pledged"
+check "I.2: the units that held a qualifying training, at any kiosk (SCLC, CHE; TAP's was cine)" \
+    "$(tr -d '\n' < "$T/ind.A" | grep -o '"units_covered": [0-9]*, "units_total": [0-9]*' | grep -o '[0-9]*' | tr '\n' ' ')" "2 3 "
+for e in "$EA" "$EB" "$EC"; do
+    for k in A B C; do ck $k export attendance "$e" --format csv --force -o "$T/list.$k.csv" >/dev/null; done
+    check "attendance list ${e:0:8}: identical on A, B and C" \
+        "$(cmp -s "$T/list.A.csv" "$T/list.B.csv" && cmp -s "$T/list.A.csv" "$T/list.C.csv" && echo same)" same
+done
+check "the reopening of A's event is held by every kiosk" \
+    "$(for k in A B C; do sqlite3 "$T/$k.db" "SELECT group_concat(uuid || ':' || at || ':' || reason) FROM event_reopen"; done | sort -u | wc -l) $(sqlite3 "$T/B.db" "SELECT reason FROM event_reopen")" \
+    "1 Faltó registrar a dos personas"
+check "every record's method and snapshot of unit, area and position are the same on every kiosk" \
+    "$(for k in A B C; do sqlite3 "$T/$k.db" "SELECT group_concat(uuid || method || ifnull(snap_unit, '-') || ifnull(snap_area, '-') || ifnull(snap_position, '-'), ' ') FROM (SELECT * FROM attendance ORDER BY uuid)" | md5sum; done | sort -u | wc -l) $(sqlite3 "$T/A.db" "SELECT count(*) FROM attendance WHERE snap_unit IS NOT NULL AND method = 'desk'") " \
+    "1 $(sqlite3 "$T/A.db" "SELECT count(*) FROM attendance") "
+ck A export attendance "$EA" --format csv --force -o "$T/list.csv" >/dev/null
+check "the person checked in on two offline kiosks: two records, one marked" \
+    "$(grep -c ',1005,' "$T/list.csv") $(grep -c 'registro repetido' "$T/list.csv")" "2 1"
+check "the central keeps both records and flags them" \
+    "$(q -c "SELECT string_agg(employee_no || ':' || records, ' ' ORDER BY employee_no) FROM ck.attendance_duplicate")" \
+    "1005:2"
+check "a person who pledged on two kiosks: both kept, flagged" \
+    "$(q -c "SELECT string_agg(employee_no || ':' || records, ' ' ORDER BY employee_no) FROM ck.pledge_duplicate")" "1005:2 1011:2"
+check "master data: the version rule picked B's later change of 1015 everywhere" \
+    "$(for k in A B C; do sqlite3 "$T/$k.db" "SELECT area FROM person WHERE employee_no = '1015'"; done | sort -u | tr '\n' ' ')$(q -c "SELECT area FROM ck.person WHERE employee_no = '1015'")" \
+    "Área nueva Área nueva"
+check "UTF-8 names survive the round trip" "$(sqlite3 "$T/C.db" "SELECT given_name || ' ' || surname1 || ' ' || surname2 FROM person WHERE employee_no = '1013'")" \
+    "Inés 1013 Peña Íñiguez"
+check "every record of every kiosk at the central, once" \
+    "$(q -c "SELECT count(*) FROM ck.attendance") $(q -c "SELECT count(*) FROM ck.pledge")" \
+    "$(sqlite3 "$T/A.db" "SELECT count(*) FROM attendance") $(sqlite3 "$T/A.db" "SELECT count(*) FROM pledge")"
+# A new kiosk takes everything from B's bundle alone: B's own chain comes
+# first in it, with check-ins at events other kiosks created (further on in
+# the bundle): they wait, then apply.
+"$B" --db "$T/G.db" init --institution "$INST" --unit SCLC >/dev/null
+ck G keys import "$T/all.keys" >/dev/null 2>&1
+ck B bundle export "$T/b.bundle" >/dev/null
+out=$(ck G bundle import "$T/b.bundle")
+check "a new kiosk from B's bundle alone: nothing left waiting" "$(grep -c 'en espera' <<<"$out")" 0
+check "... it holds B's records, people and events" \
+    "$(local_rows G | cut -d' ' -f2-5)" "$(local_rows B | cut -d' ' -f2-5)"
+check "... and its audit verify passes" "$(ck G audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
+ck G indicators --year 2025 --format json > "$T/ind.G"
+check "... with the same indicators" "$(cmp -s "$T/ind.A" "$T/ind.G" && echo same)" same
+# Chain format 2 on both sides: the kiosk (audit.c's store_chain_hash)
+# and PostgreSQL (ck.chain_hash) compute the same hashes, byte for byte,
+# UTF-8 names included; every entry arrived in format 2.
+KA=$(sqlite3 "$T/A.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+check "format 2 everywhere: ck.chain_hash(2, ...) recomputes every hash at the central" \
+    "$(q -c "SELECT count(*) FILTER (WHERE chain_format <> 2) || ' ' || count(*) FILTER (WHERE hash IS DISTINCT FROM
+             ck.chain_hash(chain_format, kiosk_id, prev_hash, at, kind, uuid, content)) FROM ck.audit_entry")" "0 0"
+check "A's chain as the kiosk hashed it = A's chain at the central" \
+    "$(sqlite3 "$T/A.db" "SELECT format || ':' || pos || ':' || hash FROM audit WHERE kiosk_id = '$KA' ORDER BY seq" | md5sum)" \
+    "$(q -c "SELECT chain_format || ':' || seq || ':' || hash FROM ck.audit_entry WHERE kiosk_id = '$KA' ORDER BY seq" | md5sum)"
+check "... and B's chain as A holds it" \
+    "$(sqlite3 "$T/A.db" "SELECT format || ':' || pos || ':' || hash FROM audit WHERE kiosk_id =
+                          '$(sqlite3 "$T/B.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")' ORDER BY seq" | md5sum)" \
+    "$(sqlite3 "$T/B.db" "SELECT format || ':' || pos || ':' || hash FROM audit WHERE kiosk_id = (SELECT value FROM meta WHERE key = 'kiosk_id') ORDER BY seq" | md5sum)"
+status=$("$B" central status --url "$OWN")
+check "central status lists the three kiosks" "$(grep -cE '^[0-9A-Z]{7} ' <<<"$status")" 3
+check "central audit verify: all in order" "$("$B" central audit verify --url "$OWN" | grep -c 'todo en orden')" 1
+
+# ---- the same UUID with other content: kept aside, never applied. Kiosk F
+# (enrolled, never synced) holds a record forged with the UUID of one of
+# A's, properly chained and its head signed with F's own key (whoever
+# holds a kiosk's key file can: SECURITY.md), so its own audit verify
+# passes.
+# sign_head KEYFILE KIOSK EPOCH POS HASH SIGNED_AT: the Ed25519 signature
+# (hex) of that chain head's CKH1 message by the key file's seed (its first
+# 32 bytes), through openssl.
+sign_head() {
+    { printf '302e020100300506032b657004220420'; head -c 32 "$1" | xxd -p | tr -d '\n'; } | xxd -r -p > "$T/seed.der"
+    openssl pkey -inform DER -in "$T/seed.der" -out "$T/seed.pem" 2>/dev/null
+    printf 'CKH1\n%s\n%s\n%s\n%s\n%s\n' "$2" "$3" "$4" "$5" "$6" > "$T/head.msg"
+    openssl pkeyutl -sign -inkey "$T/seed.pem" -rawin -in "$T/head.msg" | xxd -p | tr -d '\n'
+    rm -f "$T/seed.der" "$T/seed.pem" "$T/head.msg"
+}
+"$B" --db "$T/F.db" init --institution "$INST" --unit SCLC >/dev/null
+ck F roster import "$T/a.csv" >/dev/null
+ck F keys export "$T/F.keys" 2>/dev/null
+psql_as ck_admin postgres -q -c "CREATE ROLE k_f LOGIN IN ROLE cepci_kiosk"
+"$B" central enroll "$T/F.keys" --role k_f --url "$OWN" >/dev/null
+EF=$(ck F event add --title "Otro" --kind taller --topics etica --unit SCLC --start "2025-08-01 10:00" --no-signature)
+KF=$(sqlite3 "$T/F.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+KA=$(sqlite3 "$T/A.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+U=$(sqlite3 "$T/A.db" "SELECT uuid FROM attendance WHERE kiosk_id = '$KA' AND employee_no = '1002'")
+held_a=$(sqlite3 "$T/A.db" "SELECT group_concat(at || folio) FROM attendance WHERE uuid = '$U'")
+tick
+IFS='|' read -r ep pos prev < <(sqlite3 "$T/F.db" "SELECT epoch, pos, hash FROM audit WHERE kiosk_id = '$KF' ORDER BY seq DESC LIMIT 1")
+content=$(sqlite3 "$T/F.db" "SELECT json_array('attendance', '$U', '$KF', '$EF', '1018', NULL, $NOW, 'number', NULL, '$KF-000001')")
+hash=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$prev" "$KF" "$NOW" attendance "$U" "$content" | sha256sum | cut -d' ' -f1)
+sig=$(sign_head "$T/F.db.key" "$KF" "$ep" $((pos + 1)) "$hash" "$NOW")
+sqlite3 "$T/F.db" "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, at, method, folio)
+  SELECT '$U', '$KF', id, '1018', $NOW, 'number', '$KF-000001' FROM event WHERE uuid = '$EF';
+  INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos)
+  VALUES ('$KF', $NOW, 'attendance', '$U', '$content', '$prev', '$hash', 2, '$ep', $((pos + 1)));
+  INSERT INTO meta(key, value) VALUES ('folio_seq', '1') ON CONFLICT(key) DO UPDATE SET value = '1';
+  INSERT OR REPLACE INTO head_sig(kiosk_id, epoch, pos, hash, signed_at, signature)
+  VALUES ('$KF', '$ep', $((pos + 1)), '$hash', $NOW, X'$sig');"
+check "the forged record passes F's own audit verify" "$(ck F audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
+check "F's sync: A's record with that UUID is kept aside here" "$(ck F sync --url "$(url F)" | grep -o '[0-9]* apartados')" "1 apartados"
+check "the central keeps F's as a conflict" "$(q -c "SELECT count(*) || ' ' || min(kiosk_id) FROM ck.conflict WHERE uuid = '$U'")" "1 $KF"
+check "central status: F has one conflict" "$("$B" central status --url "$OWN" | awk -v k="$KF" '$1 == k {print $(NF-2)}')" 1
+check "A's sync: F's entry is kept aside" "$(ck A sync --url "$(url A)" | grep -o '[0-9]* apartados')" "1 apartados"
+check "A's record is untouched" "$(sqlite3 "$T/A.db" "SELECT group_concat(at || folio) FROM attendance WHERE uuid = '$U'")" "$held_a"
+check "A's audit verify still passes" "$(ck A audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
+check "F's audit verify still passes" "$(ck F audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
+check "A lists the conflict" "$(sqlite3 "$T/A.db" "SELECT kiosk_id || ' ' || uuid FROM sync_conflict")" "$KF $U"
+check "sync --status shows it" "$(ck A sync --status | grep -c "apartado: quiosco $KF, posición [0-9]*, attendance $U")" 1
+
+# ---- bundles: a byte changed, an unknown kiosk, a replay
+before_a=$(local_rows A) before_c=$(central_rows)
+sed '2s/"at":1/"at":2/' "$T/c.bundle" > "$T/bad1.bundle"
+cmp -s "$T/c.bundle" "$T/bad1.bundle" && no "the tampered bundle differs" || ok "the tampered bundle differs by one byte"
+fails "bundle with one byte changed refused at a kiosk" "fue modificado" ck A bundle import "$T/bad1.bundle"
+fails "bundle with one byte changed refused at the central" "fue modificado" "$B" central import "$T/bad1.bundle" --url "$OWN"
+sed "1s/^CKBUNDLE1 [0-9A-Z]*/CKBUNDLE1 $(sqlite3 "$T/B.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")/" "$T/c.bundle" > "$T/bad2.bundle"
+fails "bundle passed off as another kiosk's refused" "fue modificado" ck A bundle import "$T/bad2.bundle"
+check "nothing imported at the kiosk" "$(local_rows A)" "$before_a"
+check "nothing stored at the central" "$(central_rows)" "$before_c"
+"$B" --db "$T/E.db" init --institution "$INST" --unit SCLC >/dev/null
+before_e=$(local_rows E)
+fails "bundle of a kiosk unknown here refused" "desconocido" ck E bundle import "$T/c.bundle"
+check "the unknown kiosk's bundle left nothing" "$(local_rows E)" "$before_e"
+cp "$T/c.bundle" "$T/old.bundle"
+tick; ck C checkin "$EC" 1028 >/dev/null
+step C
+before_a=$(local_rows A) before_c=$(central_rows)
+check "a replayed old bundle changes nothing at a kiosk" "$(ck A bundle import "$T/old.bundle" | grep -o '[0-9]* entradas nuevas')" "0 entradas nuevas"
+check "... nor at the central" "$("$B" central import "$T/old.bundle" --url "$OWN" | grep -o '[0-9]* entradas nuevas')" "0 entradas nuevas"
+check "replay: kiosk rows unchanged" "$(local_rows A)" "$before_a"
+check "replay: central rows unchanged but the late head" "$(central_rows | cut -d' ' -f1-5)" "$(cut -d' ' -f1-5 <<<"$before_c")"
+check "replay: central audit verify still in order" "$("$B" central audit verify --url "$OWN" | grep -c 'todo en orden')" 1
+
+# ---- a database restored from a backup made before its records reached
+# the central: its new epoch continues from the copy's head, which the
+# central does not hold yet; the sync sends the parent epoch up to there
+# first, then the new one. What the lost database recorded after the copy
+# and never sent is lost (the backup is older); nothing else.
+"$B" --db "$T/H.db" init --institution "$INST" --unit SCLC >/dev/null
+ck H roster import "$T/a.csv" >/dev/null
+ck H keys export "$T/H.keys" 2>/dev/null
+psql_as ck_admin postgres -q -c "CREATE ROLE k_h LOGIN IN ROLE cepci_kiosk"
+"$B" central enroll "$T/H.keys" --role k_h --url "$OWN" >/dev/null
+KH=$(sqlite3 "$T/H.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+tick; EH=$(ck H event add --title "Respaldo" --kind taller --topics etica --unit SCLC --start "2025-09-01 10:00" --no-signature)
+ck H event open "$EH" >/dev/null
+tick; ck H checkin "$EH" 1001 >/dev/null
+mkdir -p "$T/respaldos"
+ck H backup "$T/respaldos" >/dev/null
+tick; ck H checkin "$EH" 1002 >/dev/null       # after the copy: lost with the database
+rm -f "$T/H.db" "$T/H.db-wal" "$T/H.db-shm"
+cp "$(ls "$T"/respaldos/*.db | head -n 1)" "$T/H.db"
+check "the restored database verifies" "$(ck H audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
+tick; ck H checkin "$EH" 1003 >/dev/null
+check "its first sync sends the parent epoch, then the new one" \
+    "$(ck H sync --url "$(url H)" >/dev/null && q -c "SELECT count(*) || ' ' || count(DISTINCT epoch_no) FROM ck.audit_entry WHERE kiosk_id = '$KH'")" \
+    "$(sqlite3 "$T/H.db" "SELECT count(*) || ' ' || count(DISTINCT epoch) FROM audit WHERE kiosk_id = '$KH'")"
+check "... the central holds its check-ins before and after the copy" \
+    "$(q -c "SELECT string_agg(employee_no, ' ' ORDER BY employee_no) FROM ck.attendance WHERE kiosk_id = '$KH'")" "1001 1003"
+check "... and central audit verify finds nothing" "$("$B" central audit verify --url "$OWN" | grep -c 'todo en orden')" 1
+
+# ---- tampered kiosk databases after their records reached the central
+ck B sync --url "$(url B)" >/dev/null
+own_pos() { sqlite3 "$T/$1.db" "SELECT max(pos) FROM audit WHERE kiosk_id = (SELECT value FROM meta WHERE key = 'kiosk_id')"; }
+# A chain cut by hand (its newest entry deleted): the kiosk's own signed
+# heads tell, and it syncs nothing.
+sqlite3 "$T/B.db" ".backup '$T/B.cut.db'"
+cp "$T/B.db.key" "$T/B.cut.db.key"
+sqlite3 "$T/B.cut.db" "DROP TRIGGER audit_no_delete; DROP TRIGGER attendance_no_delete; DROP TRIGGER pledge_no_delete;
+  CREATE TEMP TABLE gone AS SELECT seq, record_uuid FROM audit
+   WHERE kiosk_id = (SELECT value FROM meta WHERE key = 'kiosk_id') ORDER BY seq DESC LIMIT 1;
+  DELETE FROM attendance WHERE uuid IN (SELECT record_uuid FROM gone);
+  DELETE FROM pledge WHERE uuid IN (SELECT record_uuid FROM gone);
+  DELETE FROM audit WHERE seq IN (SELECT seq FROM gone);"
+before=$(central_rows)
+fails "a chain cut by hand: the sync refuses, one line" "no está cubierta por su firma" \
+    "$B" --db "$T/B.cut.db" sync --url "$(url B)"
+check "... and stores nothing" "$(central_rows)" "$before"
+rm -f "$T/B.cut.db" "$T/B.cut.db.key"
+# B: its database replaced by an older copy of its file (its last check-in
+# gone), and another record written in its place: the same position,
+# other content; the copy is consistent, signed heads and all.
+posB=$(own_pos B)
+sqlite3 "$T/B.db" ".backup '$T/B.old.db'"
+tick; ck B checkin "$EB" 1016 >/dev/null
+ck B sync --url "$(url B)" >/dev/null
+rm -f "$T/B.db-wal" "$T/B.db-shm"; mv "$T/B.old.db" "$T/B.db"
+tick; ck B checkin "$EB" 1017 >/dev/null
+check "B's own audit verify cannot see it" "$(ck B audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
+fails "B's sync: the central keeps the batch aside, one line" "guardó aparte.*fork, posición $((posB + 1))" ck B sync --url "$(url B)"
+KB=$(sqlite3 "$T/B.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+out=$("$B" central audit verify --url "$OWN" 2>&1 || true)
+check "central audit verify names B and the position" \
+    "$(grep -c "quiosco $KB, posición $((posB + 1)): su base de datos fue reescrita" <<<"$out")" 1
+fails "central audit verify exits non-zero" "hallazgo" "$B" central audit verify --url "$OWN"
+# A: its two newest entries gone after they reached the central (the
+# database replaced by an older copy of its file).
+sqlite3 "$T/A.db" ".backup '$T/A.old.db'"
+posA0=$(own_pos A)
+tick; ck A checkin "$EA" 1006 >/dev/null; tick; ck A checkin "$EA" 1007 >/dev/null
+ck A sync --url "$(url A)" >/dev/null
+posA=$(own_pos A)
+rm -f "$T/A.db-wal" "$T/A.db-shm"; mv "$T/A.old.db" "$T/A.db"
+check "A's sync goes on under a new epoch" "$(ck A sync --url "$(url A)" | grep -c 'época nueva')" 1
+KA=$(sqlite3 "$T/A.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+out=$("$B" central audit verify --url "$OWN" 2>&1 || true)
+check "central audit verify names A and the lost positions" \
+    "$(grep -c "quiosco $KA, posición $((posA0 + 1)): su base de datos perdió las posiciones $((posA0 + 1)) a $posA" <<<"$out")" 1
+check "the deleted records are still at the central" \
+    "$(q -c "SELECT count(*) FROM ck.attendance WHERE employee_no IN ('1006', '1007')")" 2
+
+echo "$((n - bad)) passed, $bad failed"
+[ "$bad" -eq 0 ]
