@@ -3,7 +3,8 @@
 # software renderer, in a fresh folder ($T, the current directory, removed
 # on exit).
 #   kiosk_setup     k.db with the roster CSV read from stdin and one open
-#                   event without signature (its id in $E)
+#                   event of today without signature (its id in $E)
+#   today           today's date (YYYY-MM-DD) in the units' zone
 #   run NAME TEXT   runs the kiosk with the script TEXT; fails the test if
 #                   the kiosk exits non-zero
 #   count EVENT     prints the event's attendee count
@@ -17,13 +18,15 @@ trap 'rm -rf "$T"' EXIT
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 cd "$T"
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# Today in the units' zone: an event from an earlier day asks to confirm.
+today() { TZ=America/Mexico_City date +%Y-%m-%d; }
 
 kiosk_setup() {
     "$B" --db k.db init --institution "Institución de Prueba" --unit SCLC >/dev/null
     cat > r.csv
     "$B" --db k.db roster import r.csv >/dev/null
     E=$("$B" --db k.db event add --title "Taller de ética" --kind taller --topics etica --unit SCLC \
-          --start "2026-11-24 10:00" --no-signature)
+          --start "$(today) 10:00" --no-signature)
     "$B" --db k.db event open "$E"
 }
 

@@ -4,9 +4,12 @@
  * from the type scale (theme.h) and are scaled by ui_px / ui_font.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "app.h"
+#include "text.h"
 #include "theme.h"
 #include "util.h"
 
@@ -131,6 +134,10 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
         ui_long_press(u, (ui_rect){0, 0, ui_px(u, 140), hh}, "coordinator-corner", APP_CORNER_MS)) {
         app_reset(a, u);
         app_goto(a, u, APP_PIN);
+        char until[32];
+        a->pin_until = store_meta_get(a->s, "pin_locked_until", until, sizeof until) == STORE_OK
+                           ? strtoll(until, NULL, 10)
+                           : 0;
     }
     return (ui_rect){m, hh + m / 2, u->w - 2 * m, u->h - hh - m};
 }
@@ -168,10 +175,11 @@ void app_field(ui_ctx *u, ui_rect r, const char *text, const char *placeholder)
     if (w > in.w) {
         /* Show the end of a long text. */
         const char *p = text;
-        while (*p && ui_text_w(u, p, f, 1) > in.w)
-            do
-                p++;
-            while ((*p & 0xC0) == 0x80);
+        while (*p && ui_text_w(u, p, f, 1) > in.w) {
+            uint32_t cp;
+            size_t k = text_utf8_decode(p, strlen(p), &cp);
+            p += k ? k : 1; /* one character (or one stray byte) at a time */
+        }
         text = p;
         w = ui_text_w(u, text, f, 1);
     }
