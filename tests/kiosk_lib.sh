@@ -11,10 +11,12 @@
 #   fail MESSAGE    ends the test
 #   kiosk_require_test_build DB
 #                   exits 77 (skipped) unless $B is a test build
-set -euo pipefail
+set -Eeuo pipefail
 B=${CK_BIN:?CK_BIN not set}
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'x_cleanup; rm -rf "$T"' EXIT
+# A command that fails outside a test (set -e) says where, never silently.
+trap 'echo "FAIL: ${BASH_SOURCE[0]##*/} line $LINENO: $BASH_COMMAND (status $?)" >&2' ERR
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 cd "$T"
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -72,4 +74,78 @@ kiosk_require_test_build() {
     [ "$hooks" = 1 ] && return 0
     echo "SKIP: $B is not a test build (configure with -DCK_TEST_HOOKS=ON)"
     exit 77
+}
+
+# ---- a real X server (the X11 and door tests) ----
+# The tests below wait for conditions, never for a fixed time, so they hold
+# under load (CI runs them beside the rest of the suite, and under ASan):
+# every wait polls and gives up after a generous limit.
+#   wait_for SECONDS CMD...   polls CMD every 0.05 s; 1 if it never succeeded
+#   x_server WxH              starts Xvfb (DISPLAY exported, pid in XPID)
+#   x_wm                      starts openbox on it (pid in WMPID)
+#   x_screen NAME             waits until the kiosk shows screen NAME and
+#                             takes taps (CK_WIDGETS_FILE, here $T/w)
+#   x_click LABEL             clicks the centre of widget LABEL (a mouse)
+#   x_stop PID SECONDS [SIG]  SIGTERM (or SIG), then waits: the ms it took
+#                             in X_MS, the status in X_RC; 1 if still running
+#   x_cleanup                 ends what these started (by pid)
+XPID= WMPID= KPID=
+wait_for() {
+    local limit=$1 i
+    shift
+    for ((i = 0; i < limit * 20; i++)); do
+        "$@" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+x_server() {
+    command -v Xvfb >/dev/null && command -v xdotool >/dev/null || { echo "SKIP: Xvfb or xdotool missing"; exit 77; }
+    rm -f "$T/display"
+    # Xvfb picks a free display itself (-displayfd): parallel runs never race.
+    Xvfb -displayfd 3 -screen 0 "${1}x24" -nolisten tcp 3> "$T/display" >/dev/null 2>&1 &
+    XPID=$!
+    wait_for 60 test -s "$T/display" || fail "Xvfb did not start"
+    export DISPLAY=:$(head -1 "$T/display")
+    wait_for 60 sh -c 'xdotool getmouselocation >/dev/null' || fail "the X server does not answer"
+    # The real X11 driver, nothing else: SDL must not fall back to another.
+    export SDL_VIDEODRIVER=x11
+}
+x_wm() {
+    command -v openbox >/dev/null || { echo "SKIP: openbox missing"; exit 77; }
+    openbox --sm-disable >/dev/null 2>&1 &
+    WMPID=$!
+    wait_for 60 sh -c 'xprop -root _NET_SUPPORTING_WM_CHECK | grep -q window' || fail "openbox did not start"
+}
+x_screen() {
+    wait_for 120 sh -c "head -1 '$T/w' | grep -q '^screen	$1	1$'" ||
+        { cat "$T/w" >&2 2>/dev/null; fail "screen $1 not reached"; }
+}
+x_click() {
+    local line x y
+    wait_for 60 awk -F'\t' -v l="$1" 'NR == 1 && $3 != 1 { exit 1 } $1 == l && $6 == 1 { f = 1 } END { exit !f }' \
+        "$T/w" || { cat "$T/w" >&2; fail "no widget $1"; }
+    line=$(awk -F'\t' -v l="$1" '$1 == l { print $2, $3; exit }' "$T/w")
+    read -r x y <<< "$line"
+    xdotool mousemove --sync "$x" "$y" click 1
+}
+# alive PID: running (a process that ended but was not waited for is not).
+alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit $3 != "Z" }' "/proc/$1/stat"; }
+gone() { ! alive "$1"; }
+# x_stop PID SECONDS [SIGNAL]: signals PID (TERM) and waits for its end:
+# the ms it took in X_MS, its exit status in X_RC; 1 if still running.
+x_stop() {
+    local t0
+    t0=$(date +%s%N)
+    kill -"${3:-TERM}" "$1"
+    wait_for "$2" gone "$1" || return 1
+    X_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+    X_RC=0
+    wait "$1" || X_RC=$?
+}
+x_cleanup() {
+    local p
+    for p in $KPID $WMPID $XPID; do kill "$p" 2>/dev/null || true; done
+    for p in $KPID $WMPID $XPID; do wait "$p" 2>/dev/null || true; done
+    KPID= WMPID= XPID=
 }

@@ -31,6 +31,7 @@
 #define PLATFORM_WIDTH_SLOTS 4096
 #define PLATFORM_WAIT_MAX_MS 200   /* the longest sleep between two looks at the stop signal */
 #define PLATFORM_DOOR_MAX 1000     /* badge reads a --bench door run can time */
+#define PLATFORM_REFRESH_MS 5000   /* every frame drawn for this long after start or a window change */
 
 typedef struct platform_font {
     int size, bold;
@@ -93,6 +94,7 @@ typedef struct platform {
     int win_w, win_h;        /* the window in screen coordinates (input); w x h are pixels */
     int force_draw;          /* draw the next frame even if unchanged (exposed, resized, a shot) */
     int drawn;               /* this frame was drawn (platform_draw ran) */
+    uint64_t refresh_until, refreshed; /* redraw now and then until (SDL ticks; see the loop) */
     /* systemd (platform_notify.c). */
     int64_t wd_every_ms, wd_last_ms;
     int ready;

@@ -26,12 +26,15 @@
  *   text-times N STRING | text-hex HEXBYTES | badge NUMBER (a scanner:
  *   the characters, then Enter)
  *   key enter|backspace|escape | wait MS | advance MS | shot FILE
- *   expect SCREEN | expect-text TEXT | expect-no-text TEXT | expect-uncut
- *   (no text shortened with "…" or past the screen's edge) | demo SCREEN
- *   | large 0|1 | quit
+ *   expect SCREEN | expect-text TEXT | expect-no-text TEXT | expect-line
+ *   TEXT (a line that is exactly TEXT) | expect-above A|B (widget A above
+ *   widget B) | expect-uncut (no text shortened with "…" or past the
+ *   screen's edge) | demo SCREEN | large 0|1 | quit
+ *   shell CMD (test builds only: runs CMD with sh, fails on non-zero)
  * A command that presses waits first until the screen accepts taps (a
  * screen just shown ignores them for APP_SETTLE_MS), by moving the
- * virtual clock; tap-now LABEL presses at once (a double tap). */
+ * virtual clock; tap-again presses where the last tap did, at once (the
+ * second tap of a double tap). */
 int platform_script_load(platform *p, const char *path)
 {
     size_t len;
@@ -203,11 +206,17 @@ int platform_script_step(platform *p, ui_ctx *u, app *a)
         platform_cmd *c = &p->script[p->pc++];
         p->settle = 2;
         ui_rect r;
-        static const char *const presses[] = {"tap", "touch", "tapxy", "hold", "drag", "scroll-end", "sign", NULL};
+        static const char *const presses[] = {"tap", "touch", "tapxy", "hold", "drag", "scroll-end", "sign", "wheel",
+                                              NULL};
         for (int i = 0; presses[i]; i++)
             if (strcmp(c->op, presses[i]) == 0)
                 settle_clock(p, u);
-        if (strcmp(c->op, "tap") == 0 || strcmp(c->op, "touch") == 0 || strcmp(c->op, "tap-now") == 0) {
+        if (strcmp(c->op, "tap-again") == 0) {
+            push_mouse(SDL_MOUSEBUTTONDOWN, p->up_x, p->up_y, 0);
+            p->up_touch = 0;
+            p->pending_up = 1;
+            return 1;
+        } else if (strcmp(c->op, "tap") == 0 || strcmp(c->op, "touch") == 0) {
             if (!ui_find(u, c->arg, &r))
                 return script_fail(p, "no widget '%s' on screen %s", c->arg, app_screen_name(a->screen));
             p->up_x = r.x + r.w / 2;
@@ -343,6 +352,31 @@ int platform_script_step(platform *p, ui_ctx *u, app *a)
         } else if (strcmp(c->op, "expect-text") == 0) {
             if (!frame_has_text(u, c->arg))
                 return script_fail(p, "text '%s' not on screen %s", c->arg, app_screen_name(a->screen));
+        } else if (strcmp(c->op, "expect-line") == 0) {
+            int found = 0;
+            for (int i = 0; i < u->ncmds && !found; i++)
+                found = u->cmds[i].type == UI_CMD_TEXT && strcmp(u->arena + u->cmds[i].text, c->arg) == 0;
+            if (!found)
+                return script_fail(p, "no line '%s' on screen %s", c->arg, app_screen_name(a->screen));
+        } else if (strcmp(c->op, "expect-above") == 0) {
+            char first[256];
+            const char *bar = strchr(c->arg, '|');
+            ui_rect r2;
+            if (!bar)
+                return script_fail(p, "usage: expect-above LABEL|LABEL");
+            snprintf(first, sizeof first, "%.*s", (int)(bar - c->arg), c->arg);
+            if (!ui_find(u, first, &r) || !ui_find(u, bar + 1, &r2))
+                return script_fail(p, "expect-above: '%s' or '%s' not on screen %s", first, bar + 1,
+                                   app_screen_name(a->screen));
+            if (r.y >= r2.y)
+                return script_fail(p, "'%s' is not above '%s'", first, bar + 1);
+        } else if (strcmp(c->op, "shell") == 0) {
+#ifdef CK_TEST_HOOKS
+            if (system(c->arg) != 0)
+                return script_fail(p, "shell command failed: %s", c->arg);
+#else
+            return script_fail(p, "shell: only in a test build");
+#endif
         } else if (strcmp(c->op, "expect-no-text") == 0) {
             if (frame_has_text(u, c->arg))
                 return script_fail(p, "text '%s' is on screen %s", c->arg, app_screen_name(a->screen));

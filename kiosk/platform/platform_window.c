@@ -358,6 +358,8 @@ static int sleep_ms(platform *p, const app *a, const ui_ctx *u, int script_on)
     int64_t wd = platform_notify_due(p) - (int64_t)SDL_GetTicks64();
     if (wd < ms)
         ms = wd;
+    if (SDL_GetTicks64() < p->refresh_until && ms > 16)
+        ms = 16;
     if (p->door) {
         int k = platform_door_type(p);
         if (k >= 0 && k < ms)
@@ -434,6 +436,7 @@ int platform_run(cli_ctx *ctx, int argc, char **argv)
     uint32_t last_hash = 0;
     uint64_t last_frame = 0;
     p->force_draw = 1;
+    p->refresh_until = SDL_GetTicks64() + PLATFORM_REFRESH_MS;
     rc = 0;
     while (running) {
         /* Sleep until input comes or the screen changes by itself. */
@@ -450,8 +453,10 @@ int platform_run(cli_ctx *ctx, int argc, char **argv)
                 rc = 1;
                 running = 0;
             }
-            if (r == EV_REDRAW)
+            if (r == EV_REDRAW) {
                 p->force_draw = 1;
+                p->refresh_until = SDL_GetTicks64() + PLATFORM_REFRESH_MS;
+            }
             if (ui_input_wants_frame(u))
                 break; /* one tap per frame */
             got = SDL_PollEvent(&ev);
@@ -465,6 +470,16 @@ int platform_run(cli_ctx *ctx, int argc, char **argv)
             platform_door_type(p);
         if (!running)
             break;
+        /* A compositor may show the window only a while after it was
+         * drawn, and what was drawn before is lost: cage maps an Xwayland
+         * window about a second late (measured: a window drawn once stayed
+         * black for good). For PLATFORM_REFRESH_MS after start and after
+         * any change to the window, every frame is drawn (at most 60 a
+         * second), as a kiosk that redraws all the time would. */
+        if (SDL_GetTicks64() < p->refresh_until && SDL_GetTicks64() - p->refreshed >= 16) {
+            p->force_draw = 1;
+            p->refreshed = SDL_GetTicks64();
+        }
         if (!busy && !frame_bench && !script_on && !p->force_draw && u->nevents == 0 &&
             platform_now_ms(p) < due)
             continue; /* woke only to look at the signal or the watchdog */

@@ -900,19 +900,6 @@ static int has_countdown(const app *a)
     return a->screen != APP_HOME && a->screen != APP_ATTRACT && a->screen != APP_DONE && a->screen != APP_ALREADY;
 }
 
-/* The mark after every complete badge read: "Gafete leído" at the top. */
-static void scan_mark(app *a, ui_ctx *u)
-{
-    if (!a->scans || u->now_ms - a->scan_ms >= APP_SCAN_ACK_MS || u->now_ms < a->scan_ms)
-        return;
-    const char *label = "Gafete leído";
-    int f = ui_font(u, THEME_TEXT_BODY), pad = ui_px(u, THEME_PAD);
-    int w = ui_text_w(u, label, f, 1) + 2 * pad, h = ui_line_h(f) + ui_px(u, THEME_SPACE_M);
-    ui_rect r = {(u->w - w) / 2, ui_px(u, THEME_SPACE_XS), w, h};
-    ui_draw_rect(u, r, THEME_OK, h / 2);
-    ui_text(u, r, label, f, 1, THEME_ON_ACCENT, UI_CENTER);
-}
-
 void app_frame(app *a, ui_ctx *u)
 {
     free(a->qr_stale); /* last frame's draw commands are done with it */
@@ -960,7 +947,6 @@ void app_frame(app *a, ui_ctx *u)
         int m = app_margin(u), h = ui_countdown_h(u, u->w - 2 * m, label);
         ui_countdown(u, (ui_rect){m, u->h - h - m / 2, u->w - 2 * m, h}, left, APP_COUNTDOWN_MS, label);
     }
-    scan_mark(a, u);
 }
 
 /* The next multiple of step after now. */

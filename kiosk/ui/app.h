@@ -78,12 +78,13 @@ enum app_print { APP_PRINT_NONE = 0, APP_PRINT_BUSY, APP_PRINT_OK, APP_PRINT_FAI
 /* Lookups that end in no record (a number or badge not in the roster, or a
  * person shown and then not confirmed) slow the next lookups down, per
  * kiosk: the first APP_MISS_FREE are free, then each asks for a wait that
- * doubles from 2 s up to APP_MISS_MAX_WAIT_MS; one is forgiven every
+ * doubles from 2 s up to APP_MISS_MAX_WAIT_MS (a minute: enumerating
+ * the roster this way takes hours at the door); one is forgiven every
  * APP_MISS_DECAY_MS. A queue of people who are found and recorded never
  * adds one. */
 #define APP_MISS_FREE 3
 #define APP_MISS_DECAY_MS 60000
-#define APP_MISS_MAX_WAIT_MS 30000
+#define APP_MISS_MAX_WAIT_MS 60000
 
 /* What a message on screen is about: it goes away when its cause does. */
 enum app_cause {

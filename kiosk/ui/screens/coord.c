@@ -191,7 +191,14 @@ static void tab_indicators(app *a, ui_ctx *u, ui_rect r)
              ind->units_total);
     int f = ui_font(u, THEME_TEXT_BODY);
     int hh = ui_text_wrap(u, (ui_rect){r.x, r.y, r.w, 0}, head, f, 1, t->ink, UI_LEFT, 1) + ui_px(u, THEME_SPACE_M);
-    int bh = ui_px(u, 44), uh = ui_line_h(f) + 2 * bh + ui_px(u, 20);
+    /* A unit that held no training of its own says so on a line of its
+     * own, about the unit (its people may have been trained elsewhere:
+     * the bar beside it counts them). */
+    int fc = ui_font(u, THEME_TEXT_CAPTION), any_untrained = 0;
+    for (int i = 0; i < ind->nunits; i++)
+        any_untrained |= !ind->units[i].has_training;
+    int caph = any_untrained ? ui_line_h(fc) : 0;
+    int bh = ui_px(u, 44), uh = ui_line_h(f) + caph + 2 * bh + ui_px(u, 20);
     int cols = r.w > ui_px(u, 1400) ? 2 : 1, cw = (r.w - (cols - 1) * ui_px(u, THEME_SPACE_XL)) / cols;
     for (int i = 0; i < ind->nunits; i++) {
         const ind_unit *un = &ind->units[i];
@@ -199,12 +206,16 @@ static void tab_indicators(app *a, ui_ctx *u, ui_rect r)
         if (y + uh > r.y + r.h)
             break;
         char name[200];
-        snprintf(name, sizeof name, "%s — %d persona%s%s", un->name, un->staff, un->staff == 1 ? "" : "s",
-                 un->has_training ? "" : " · no ha realizado capacitaciones este año");
+        snprintf(name, sizeof name, "%s — %d persona%s", un->name, un->staff, un->staff == 1 ? "" : "s");
         int fn = ui_fit_size(u, name, cw, f, ui_px(u, THEME_TEXT_CAPTION), 1);
         ui_text(u, (ui_rect){x, y, cw, ui_line_h(f)}, name, fn, 1, t->ink, UI_LEFT);
-        bar(u, (ui_rect){x, y + ui_line_h(f), cw, bh}, un->trained_pct, ind->goal_trained, "Capacitación");
-        bar(u, (ui_rect){x, y + ui_line_h(f) + bh, cw, bh}, un->pledged_pct, ind->goal_pledged, "Carta");
+        if (!un->has_training)
+            ui_text(u, (ui_rect){x, y + ui_line_h(f), cw, caph}, "La unidad no ha realizado capacitaciones este año.",
+                    ui_fit_size(u, "La unidad no ha realizado capacitaciones este año.", cw, fc, ui_px(u, THEME_TEXT_MIN), 0),
+                    0, t->muted, UI_LEFT);
+        int by = y + ui_line_h(f) + caph;
+        bar(u, (ui_rect){x, by, cw, bh}, un->trained_pct, ind->goal_trained, "Capacitación");
+        bar(u, (ui_rect){x, by + bh, cw, bh}, un->pledged_pct, ind->goal_pledged, "Carta");
     }
 }
 
@@ -375,18 +386,22 @@ static void tab_tools(app *a, ui_ctx *u, ui_rect r)
         }
         return;
     }
-    /* Asked once more: "No, seguir" where "Cerrar el quiosco" was, so a
-     * double tap keeps the kiosk running; the closing button beside it. */
+    /* Asked once more: "No, seguir" exactly where "Cerrar el quiosco" was,
+     * so a double tap keeps the kiosk running; the closing button beside
+     * it, or above it when there is no room beside. */
     int gap = ui_px(u, THEME_GAP), bh = ui_px(u, THEME_BUTTON_H_FORM);
     int f = ui_font(u, THEME_TEXT_BODY);
+    int beside = r.w - bw - gap >= ui_px(u, 560);
+    if (!beside)
+        bw = r.w;
+    ui_rect no = {r.x, yq, bw, bh};
+    ui_rect yes = beside ? (ui_rect){r.x + bw + gap, yq, r.w - bw - gap, bh} : (ui_rect){r.x, yq - bh - gap, r.w, bh};
     const char *ask = "¿Cerrar el quiosco? Nadie podrá registrarse hasta que se inicie de nuevo.";
     int ah = ui_text_wrap(u, (ui_rect){r.x, 0, r.w, 0}, ask, f, 1, 0, UI_LEFT, 0);
-    if (yq - ah - gap >= y)
-        ui_text_wrap(u, (ui_rect){r.x, yq - ah - gap, r.w, 0}, ask, f, 1, t->danger, UI_LEFT, 1);
-    int bw2 = (r.w - gap) / 2 < ui_px(u, 900) ? (r.w - gap) / 2 : ui_px(u, 900);
-    if (ui_button(u, (ui_rect){r.x, yq, bw2, bh}, "No, seguir", UI_SECONDARY, 1))
+    ui_text_wrap(u, (ui_rect){r.x, yes.y - ah - ui_px(u, THEME_SPACE_S), r.w, 0}, ask, f, 1, t->danger, UI_LEFT, 1);
+    if (ui_button(u, no, "No, seguir", UI_SECONDARY, 1))
         a->quit_confirm = 0;
-    if (ui_button(u, (ui_rect){r.x + bw2 + gap, yq, bw2, bh}, "Sí, cerrar el quiosco", UI_DANGER, 1))
+    if (ui_button(u, yes, "Sí, cerrar el quiosco", UI_DANGER, 1))
         a->quit = 1;
 }
 

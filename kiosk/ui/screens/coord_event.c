@@ -124,28 +124,30 @@ void app_screen_coord_event(app *a, ui_ctx *u)
         return;
     }
     if (step == 1) {
-        int y = body.y, cols = 4, cw = (body.w - (cols - 1) * gap) / cols;
+        int y = body.y, cols = app_portrait(u) ? 2 : 4, cw = (body.w - (cols - 1) * gap) / cols;
         y += caption(u, body.x, y, body.w, "Tipo de evento");
         for (int i = 0; i < NKINDS; i++) {
             ui_rect br = {body.x + (i % cols) * (cw + gap), y + (i / cols) * (bh + gap), cw, bh};
             if (ui_button(u, br, KINDS[i][1], a->form_kind == i ? UI_PRIMARY : UI_SECONDARY, 1))
                 a->form_kind = i;
         }
-        y += 2 * (bh + gap) + ui_px(u, THEME_SPACE_M);
-        /* The start time, in steps of 5 minutes, and the signature. */
-        int half = (body.w - gap) / 2;
+        y += (NKINDS / cols) * (bh + gap) + ui_px(u, THEME_SPACE_M);
+        /* The start time, in steps of 5 minutes, and the signature: side
+         * by side, or in portrait one above the other. */
+        int portrait = app_portrait(u), half = portrait ? body.w : (body.w - gap) / 2;
         int hy = y + caption(u, body.x, y, half, "Hora de inicio");
-        caption(u, body.x + half + gap, y, half, "Firma en la lista");
-        int sw = ui_px(u, 150);
-        if (ui_button(u, (ui_rect){body.x, hy, sw, bh}, "− 5 min", UI_SECONDARY, 1))
+        int sx = portrait ? body.x : body.x + half + gap, sy = portrait ? hy + bh + gap : y;
+        int shy = sy + caption(u, sx, sy, half, "Firma en la lista");
+        int sw = (half - ui_px(u, 200)) / 2; /* the time between the two buttons */
+        if (ui_button(u, (ui_rect){body.x, hy, sw, bh}, "-5 min", UI_SECONDARY, 1))
             a->form_start = (a->form_start + 1440 - 5) % 1440;
-        if (ui_button(u, (ui_rect){body.x + half - sw, hy, sw, bh}, "+ 5 min", UI_SECONDARY, 1))
+        if (ui_button(u, (ui_rect){body.x + half - sw, hy, sw, bh}, "+5 min", UI_SECONDARY, 1))
             a->form_start = (a->form_start + 5) % 1440;
         char hm[16];
         snprintf(hm, sizeof hm, "%02d:%02d", a->form_start / 60, a->form_start % 60);
         ui_text(u, (ui_rect){body.x + sw, hy, half - 2 * sw, bh}, hm, ui_font(u, THEME_TEXT_LARGE), 1, t->ink,
                 UI_CENTER);
-        if (ui_button(u, (ui_rect){body.x + half + gap, hy, half, bh},
+        if (ui_button(u, (ui_rect){sx, shy, half, bh},
                       a->form_sig ? "Con firma" : "Sin firma", a->form_sig ? UI_PRIMARY : UI_SECONDARY, 1))
             a->form_sig = !a->form_sig;
         if (ui_button(u, back, "Atrás", UI_SECONDARY, 1)) {
@@ -159,10 +161,12 @@ void app_screen_coord_event(app *a, ui_ctx *u)
         }
         return;
     }
+    /* Topic chips tall enough for a label on two lines. */
     int y = body.y, cols = app_portrait(u) ? 2 : 3, cw = (body.w - (cols - 1) * gap) / cols;
+    int th = ui_px(u, THEME_FIELD_H);
     y += caption(u, body.x, y, body.w, "Temas (uno o varios)");
     for (int i = 0; APP_TOPICS[i][0]; i++) {
-        ui_rect br = {body.x + (i % cols) * (cw + gap), y + (i / cols) * (bh + gap), cw, bh};
+        ui_rect br = {body.x + (i % cols) * (cw + gap), y + (i / cols) * (th + gap), cw, th};
         int on = a->form_topics & 1 << i;
         if (ui_button(u, br, APP_TOPICS[i][1], on ? UI_PRIMARY : UI_SECONDARY, 1))
             a->form_topics ^= 1 << i;

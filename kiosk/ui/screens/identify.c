@@ -187,7 +187,9 @@ static void results_list(app *a, ui_ctx *u, ui_rect r)
         int ns = ui_text_nlines(u, sub, row.w - 2 * pad, f2, 0);
         ns = ns > 2 ? 2 : ns;
         int ty = row.y + (rh - ui_line_h(f1) - ns * ui_line_h(f2)) / 2;
-        ui_text(u, (ui_rect){row.x + pad, ty, row.w - 2 * pad, ui_line_h(f1)}, name, f1, 1, t->ink, UI_LEFT);
+        /* A long name shrinks (down to body text) before it is shortened. */
+        int fn = ui_fit_size(u, name, row.w - 2 * pad, f1, ui_font(u, THEME_TEXT_BODY), 1);
+        ui_text(u, (ui_rect){row.x + pad, ty, row.w - 2 * pad, ui_line_h(f1)}, name, fn, 1, t->ink, UI_LEFT);
         ui_text_lines(u, (ui_rect){row.x + pad, ty + ui_line_h(f1), row.w - 2 * pad, 0}, sub, f2, 0, t->muted,
                       UI_LEFT, 2, 1);
     }
