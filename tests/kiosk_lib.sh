@@ -34,7 +34,7 @@ kiosk_setup() {
 
 run() { # run NAME SCRIPT-TEXT
     printf '%s\n' "$2" > "$1.script"
-    if ! "$B" --db k.db run --windowed 1280x800 --software --script "$1.script" 2> "$1.err"; then
+    if ! "$B" --db k.db run --windowed "${SIZE:-1280x800}" --software --script "$1.script" 2> "$1.err"; then
         cat "$1.err" >&2
         fail "$1"
     fi
