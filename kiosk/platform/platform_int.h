@@ -29,7 +29,7 @@
 #define PLATFORM_MOUSE_ID 1000000  /* the ui pointer id of the mouse */
 #define PLATFORM_CORNER_MAX 96     /* largest corner radius drawn round */
 #define PLATFORM_WIDTH_SLOTS 4096
-#define PLATFORM_WAIT_MAX_MS 200   /* the longest sleep between two looks at the stop signal */
+#define PLATFORM_WAIT_MAX_MS 100   /* the longest sleep between two looks at the stop signal */
 #define PLATFORM_DOOR_MAX 1000     /* badge reads a --bench door run can time */
 #define PLATFORM_REFRESH_MS 5000   /* every frame drawn for this long after start or a window change */
 
