@@ -15,7 +15,7 @@ PACKAGES=(
   fonts-noto-core fonts-dejavu-core tzdata
   zbar-tools poppler-utils xvfb xdotool unzip imagemagick sqlite3
   postgresql-15 postgresql-client-15 libpq-dev
-  dpkg-dev file lintian systemd cage xwayland grim openbox
+  dpkg-dev file lintian systemd cage xwayland grim openbox x11-utils
 )
 
 missing=()
