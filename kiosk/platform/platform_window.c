@@ -486,9 +486,19 @@ int platform_run(cli_ctx *ctx, int argc, char **argv)
         if (frame_bench)
             platform_bench_input(p, u, a, o.bench, nframes);
         double c0 = cpu_ms();
+        app_screen before = a->screen;
         ui_begin(u, platform_now_ms(p));
         app_frame(a, u);
         ui_end(u);
+        /* The screen changed during the frame (a tap, a badge read): what
+         * was laid out is the old screen's end. Lay the new one out now
+         * and draw that, rather than draw the old one first. */
+        for (int k = 0; k < 2 && a->screen != before && !frame_bench; k++) {
+            before = a->screen;
+            ui_begin(u, platform_now_ms(p));
+            app_frame(a, u);
+            ui_end(u);
+        }
         double c1 = cpu_ms();
         /* Drawn only when it differs from what is on screen. */
         uint32_t h = ui_frame_hash(u);
