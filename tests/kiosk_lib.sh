@@ -113,13 +113,23 @@ x_server() {
 }
 x_wm() {
     command -v openbox >/dev/null || { echo "SKIP: openbox missing"; exit 77; }
-    openbox --sm-disable >/dev/null 2>&1 &
+    openbox --sm-disable > "$T/wm.err" 2>&1 &
     WMPID=$!
-    wait_for 60 sh -c 'xprop -root _NET_SUPPORTING_WM_CHECK | grep -q window' || fail "openbox did not start"
+    # Wait for the end of its start-up, not its first sign of life: a
+    # window mapped while openbox starts may never be mapped, and SDL 2.26
+    # then waits for ever in SDL_CreateWindow for the MapNotify (under load,
+    # 4 runs in 12 after _NET_SUPPORTING_WM_CHECK appeared, 0 in 12 after
+    # _NET_CLIENT_LIST, which openbox sets later, even when empty).
+    wait_for 60 sh -c 'xprop -root _NET_CLIENT_LIST | grep -q "^_NET_CLIENT_LIST(WINDOW)"' ||
+        fail "openbox did not start"
 }
 x_screen() {
-    wait_for 120 sh -c "head -1 '$T/w' | grep -q '^screen	$1	1$'" ||
-        { cat "$T/w" >&2 2>/dev/null; fail "screen $1 not reached"; }
+    wait_for 120 sh -c "head -1 '$T/w' | grep -q '^screen	$1	1$'" || {
+        cat "$T/w" "$T/kiosk.err" "$T/wm.err" >&2 2>/dev/null || true
+        ps -o pid,stat,wchan:20,etime,args -p "${KPID:-1}" -p "${WMPID:-1}" -p "${XPID:-1}" >&2 || true
+        [ -n "${CK_DEBUG_STACK:-}" ] && [ -n "$KPID" ] && gdb -p "$KPID" -batch -ex "thread apply all bt" 2>/dev/null | grep "^#" >&2
+        fail "screen $1 not reached"
+    }
 }
 x_click() {
     local line x y
