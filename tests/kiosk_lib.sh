@@ -84,7 +84,11 @@ kiosk_require_test_build() {
 #   x_server WxH              starts Xvfb (DISPLAY exported, pid in XPID)
 #   x_wm                      starts openbox on it (pid in WMPID)
 #   x_screen NAME             waits until the kiosk shows screen NAME and
-#                             takes taps (CK_WIDGETS_FILE, here $T/w)
+#                             takes taps (CK_WIDGETS_FILE, here $T/w; a
+#                             dump with no "takes taps" field, from a kiosk
+#                             before the settle time, counts as taking them,
+#                             so a test can be run on an older binary)
+#   x_ready [NAME]            0 when the screen (NAME, if given) takes taps
 #   x_click LABEL             clicks the centre of widget LABEL (a mouse)
 #   x_stop PID SECONDS [SIG]  SIGTERM (or SIG), then waits: the ms it took
 #                             in X_MS, the status in X_RC; 1 if still running
@@ -123,18 +127,25 @@ x_wm() {
     wait_for 60 sh -c 'xprop -root _NET_CLIENT_LIST | grep -q "^_NET_CLIENT_LIST(WINDOW)"' ||
         fail "openbox did not start"
 }
+x_ready() {
+    awk -F'\t' -v s="${1:-}" 'NR == 1 { exit !($1 == "screen" && (s == "" || $2 == s) && ($3 == "" || $3 == 1)) }' \
+        "$T/w" 2>/dev/null
+}
 x_screen() {
-    wait_for 120 sh -c "head -1 '$T/w' | grep -q '^screen	$1	1$'" || {
+    wait_for 120 x_ready "$1" || {
         cat "$T/w" "$T/kiosk.err" "$T/wm.err" >&2 2>/dev/null || true
         ps -o pid,stat,wchan:20,etime,args -p "${KPID:-1}" -p "${WMPID:-1}" -p "${XPID:-1}" >&2 || true
         [ -n "${CK_DEBUG_STACK:-}" ] && [ -n "$KPID" ] && gdb -p "$KPID" -batch -ex "thread apply all bt" 2>/dev/null | grep "^#" >&2
         fail "screen $1 not reached"
     }
 }
+# x_enabled LABEL: the screen takes taps and widget LABEL is there and on.
+x_enabled() {
+    x_ready && awk -F'\t' -v l="$1" '$1 == l && $6 == 1 { f = 1 } END { exit !f }' "$T/w"
+}
 x_click() {
     local line x y
-    wait_for 60 awk -F'\t' -v l="$1" 'NR == 1 && $3 != 1 { exit 1 } $1 == l && $6 == 1 { f = 1 } END { exit !f }' \
-        "$T/w" || { cat "$T/w" >&2; fail "no widget $1"; }
+    wait_for 60 x_enabled "$1" || { cat "$T/w" >&2; fail "no widget $1"; }
     line=$(awk -F'\t' -v l="$1" '$1 == l { print $2, $3; exit }' "$T/w")
     read -r x y <<< "$line"
     xdotool mousemove --sync "$x" "$y" click 1
