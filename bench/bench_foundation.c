@@ -13,6 +13,7 @@
 #include "config.h"
 #include "gen_roster.h"
 #include "indicators.h"
+#include "keys.h"
 #include "roster.h"
 #include "store.h"
 
@@ -21,11 +22,15 @@
 
 static store *fresh_store(const char *dir, const char *name)
 {
-    char path[4096], err[512];
+    char path[4096], key[4200], err[512];
     store *s;
     snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(key, sizeof key, "%s.key", path);
     unlink(path);
-    if (store_open(&s, path, 1, err, sizeof err) || store_init_identity(s, "Bench", "SCLC", 1600000000)) {
+    unlink(key);
+    /* With its key, as the kiosk: every write signs the chain head. */
+    if (store_open(&s, path, 1, err, sizeof err) || store_init_identity(s, "Bench", "SCLC", 1600000000) ||
+        keys_create(s, path, 1600000000, err, sizeof err)) {
         fprintf(stderr, "bench: %s\n", err);
         return NULL;
     }

@@ -86,8 +86,17 @@ foreach(pair "../assets/|${CK_DATADIR}/assets/" "../exports|${CK_STATEDIR}/expor
 endforeach()
 file(WRITE ${CMAKE_BINARY_DIR}/kiosk.ini "${CK_INI}")
 
-# The unit names the installed binary and data folder.
+# The unit names the installed binary and data folder. It waits for the
+# kiosk's READY=1 and watches its WATCHDOG=1 when the kiosk can send them:
+# when the platform layer links libsystemd (PkgConfig::SYSTEMD, issue 10).
+# tests/test_package.sh listens on a notify socket and checks that the unit
+# and the binary agree.
 set(CK_BINDIR "${CMAKE_INSTALL_FULL_BINDIR}")
+if(TARGET PkgConfig::SYSTEMD)
+  set(CK_UNIT_TYPE "Type=notify\nNotifyAccess=all\nWatchdogSec=30")
+else()
+  set(CK_UNIT_TYPE "Type=simple")
+endif()
 configure_file(${CMAKE_SOURCE_DIR}/packaging/cepci-kiosk.service.in ${CMAKE_BINARY_DIR}/cepci-kiosk.service @ONLY)
 
 install(TARGETS cepci-kiosk RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -39,7 +39,10 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CK_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
+# The Debian revision: 1 for a release; tests/test_upgrade.sh builds a
+# "newer" package of the same version with 2.
+set(CK_DEB_RELEASE 1 CACHE STRING "Debian revision of the package (VERSION-REVISION)")
+set(CPACK_DEBIAN_PACKAGE_RELEASE ${CK_DEB_RELEASE})
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)   # cepci-kiosk_VERSION-RELEASE_ARCH.deb
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, cage, xwayland, libpam-systemd, fonts-noto-core, tzdata")

@@ -7,10 +7,12 @@
 #   - no trace of the source or build tree in it, and it reads its texts from
 #     the unpacked data dir (the root's copies are marked, and the marks are
 #     what the kiosk shows and signs; with them moved away it finds none);
-#   - --version, the installed kiosk.ini, the default --db, UTF-8 names;
+#   - --version, doctor, the installed kiosk.ini, the default --db, UTF-8 names;
 #   - no test hooks: CEPCI_NOW and CK_WIDGETS_FILE are ignored;
 #   - systemd-analyze verify on the unit (no message at all), lintian (no
 #     error);
+#   - the kiosk on a notify socket: READY=1, WATCHDOG=1 often enough,
+#     STOPPING=1 on SIGTERM, exactly when the unit is Type=notify;
 #   - the kiosk under cage (headless wlroots, pixman, as the user nobody, in
 #     its own PID namespace), a grim screenshot that the kiosk fills, then
 #     SIGTERM to every process as `systemctl stop` does (KillMode=
@@ -30,6 +32,12 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok - $*"; }
 skip() { echo "SKIP - $*"; }
+# A private mount namespace (the maintainer scripts, the cage run) needs root
+# and a / that is a mount point: not so in a plain chroot (fresh-debian.sh).
+private_ns=""
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+    unshare --mount --propagation private true 2>/dev/null && private_ns=1
+fi
 
 # ---- the package ----
 # (niced: the timing-sensitive kiosk tests run beside it)
@@ -64,7 +72,7 @@ ok "conffiles and maintainer scripts"
 # The maintainer scripts for real, in a private mount namespace where /etc is
 # a copy and /var/lib is empty: the real adduser, chown and chmod run, and
 # this machine is left as it was.
-if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && ! getent passwd cepci-kiosk >/dev/null; then
+if [ -n "$private_ns" ] && ! getent passwd cepci-kiosk >/dev/null; then
     mkdir "$T/ns"
     cat > "$T/ns/run.sh" <<'EOF'
 set -eu
@@ -93,7 +101,7 @@ EOF
     grep -q '/var/lib/cepci-kiosk' "$T/ns/purge.msg" || fail "purge does not say where the data is"
     ok "postinst (twice), prerm, postrm remove and purge: data and user kept; purge says: $(cat "$T/ns/purge.msg")"
 else
-    skip "maintainer scripts: need root, unshare and no cepci-kiosk user on this machine"
+    skip "maintainer scripts: need root, a private mount namespace (unshare; / a mount point) and no cepci-kiosk user on this machine"
 fi
 
 # ---- unpacked into a throwaway root ----
@@ -173,6 +181,13 @@ printf 'numero_empleado,nombre,primer_apellido,segundo_apellido,unidad\n100001,J
 ck --db k.db --config empty.ini roster import r.csv >/dev/null
 ck --db k.db --config empty.ini roster list --search Peña | grep -q $'\tJosé Peña Íñiguez\t' ||
     fail "UTF-8 name: $(ck --db k.db --config empty.ini roster list)"
+# doctor, from the unpacked tree: every check runs, the texts are the
+# unpacked ones, nothing is an ERROR.
+ck --db k.db --config empty.ini doctor > doctor.out 2>&1 || { cat doctor.out; fail "doctor in the unpacked root"; }
+grep -qE "^OK +textos +.* en $R/usr/share/cepci-kiosk/assets$" doctor.out || { cat doctor.out; fail "doctor's texts"; }
+[ "$(grep -cE '^(OK|AVISO|ERROR) ' doctor.out)" -ge 12 ] || { cat doctor.out; fail "doctor: fewer than 12 checks"; }
+ok "doctor: $(grep -c '^OK ' doctor.out) OK, $(grep -c '^AVISO ' doctor.out) AVISO, exit 0"
+
 day() { TZ=America/Mexico_City date +%F; }
 today=$(day)
 E=$(ck --db k.db --config empty.ini event add --title "Taller de ética" --kind taller --topics etica \
@@ -236,6 +251,65 @@ else
     skip "systemd-analyze verify: needs systemd-analyze and /usr/bin/cage"
 fi
 
+# ---- readiness and the watchdog (sd_notify) ----
+# The installed kiosk on a notify socket, as systemd would run it (with
+# WATCHDOG_USEC=600000 it must pet every 0.3 s at most), then SIGTERM. The
+# unit and the binary must agree: Type=notify exactly when the kiosk sends
+# READY=1 (cmake/install.cmake decides from the build).
+unit=$R/lib/systemd/system/cepci-kiosk.service
+if command -v perl >/dev/null; then
+    perl -MIO::Socket::UNIX -MSocket -e '
+        $| = 1;
+        my $hires = eval { require Time::HiRes; 1 };   # not in perl-base: then no gap check
+        sub now { $hires ? Time::HiRes::time() : time }
+        print "HIRES $hires\n" if $hires;
+        my $s = IO::Socket::UNIX->new(Type => SOCK_DGRAM, Local => $ARGV[0]) or die "socket: $!";
+        open(my $ready, ">", "$ARGV[0].up"); close $ready;
+        my $end = time + 8;
+        while (time < $end) {
+            my $rin = ""; vec($rin, fileno($s), 1) = 1;
+            next unless select($rin, undef, undef, 0.2);
+            $s->recv(my $m, 4096);
+            $m =~ s/\n/|/g;
+            printf "%.3f %s\n", now(), $m;
+            last if $m =~ /STOPPING=1/;
+        }' "$W/notify.sock" > "$W/notify.log" 2> "$W/notify.err" &
+    listener=$!
+    for _ in $(seq 50); do [ -e "$W/notify.sock.up" ] && break; sleep 0.1; done
+    # (WATCHDOG_PID names the kiosk itself: the shell's PID, which exec keeps)
+    env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$W" SDL_VIDEODRIVER=dummy NOTIFY_SOCKET="$W/notify.sock" \
+        WATCHDOG_USEC=600000 sh -c 'WATCHDOG_PID=$$ exec "$0" "$@"' \
+        "$B" --db k.db --config empty.ini run --windowed 800x600 --software > notify.out 2>&1 &
+    kiosk=$!
+    sleep 3
+    kill -TERM "$kiosk"
+    wait "$kiosk" || { cat notify.out; fail "the kiosk on a notify socket exited $? after SIGTERM"; }
+    wait "$listener" || true
+    ready=$(grep -c 'READY=1' "$W/notify.log" || true)
+    pets=$(grep -c 'WATCHDOG=1' "$W/notify.log" || true)
+    stopping=$(grep -c 'STOPPING=1' "$W/notify.log" || true)
+    if grep -qx 'Type=notify' "$unit"; then
+        grep -qx 'NotifyAccess=all' "$unit" && grep -qx 'WatchdogSec=30' "$unit" || fail "Type=notify without NotifyAccess=all and WatchdogSec=30"
+        [ "$ready" = 1 ] || fail "the unit is Type=notify but the kiosk sent READY=1 $ready times: $(cat "$W/notify.log")"
+        # About 3 s at one pet per 0.2 s at most: at least 5 (the first frame comes after start-up).
+        [ "$pets" -ge 5 ] || fail "only $pets WATCHDOG=1 in 3 s with WatchdogSec 0.6 s: $(cat "$W/notify.log")"
+        [ "$stopping" = 1 ] || fail "no STOPPING=1 after SIGTERM: $(cat "$W/notify.log")"
+        gaps="not measured: no Time::HiRes"
+        if grep -q '^HIRES 1' "$W/notify.log"; then
+            gaps=$(awk '/WATCHDOG=1/ { if (last) { g = $1 - last; if (g > max) max = g } last = $1 } END { printf "%.2f", max }' "$W/notify.log")
+            awk -v g="$gaps" 'BEGIN { exit !(g < 0.6) }' || fail "a gap of $gaps s between WATCHDOG=1 (WatchdogSec 0.6 s)"
+            gaps="$gaps s"
+        fi
+        ok "sd_notify: READY=1, $pets WATCHDOG=1 (longest gap $gaps), STOPPING=1; the unit is Type=notify, NotifyAccess=all, WatchdogSec=30"
+    else
+        [ "$ready" = 0 ] || fail "the kiosk sends READY=1 but the unit is not Type=notify (cmake/install.cmake)"
+        ! grep -qE '^WatchdogSec=' "$unit" || fail "WatchdogSec without sd_notify would kill a healthy kiosk"
+        skip "sd_notify: the kiosk sends no READY=1 yet (issue 10), so the unit is Type=simple without a watchdog"
+    fi
+else
+    skip "sd_notify: perl missing for the notify socket"
+fi
+
 # ---- lintian ----
 if command -v lintian >/dev/null; then
     lintian --no-tag-display-limit "$deb" > lintian.out 2>&1 || true
@@ -251,6 +325,7 @@ for tool in cage grim unshare setpriv convert Xwayland; do
     command -v "$tool" >/dev/null || why="$why $tool missing;"
 done
 [ "$(id -u)" = 0 ] || why="$why needs root (PID namespace, then runs cage as nobody);"
+[ "$(id -u)" != 0 ] || [ -n "$private_ns" ] || why="$why no private mount namespace here (/ is not a mount point: a chroot?);"
 if [ -n "$why" ]; then
     skip "cage:$why"
     exit 0
@@ -303,7 +378,15 @@ echo "kiosk exit status: $(cat "$W/kiosk.status" 2>/dev/null || echo none)"
 [ -z "$left" ] || { kill -KILL -1; wait; }
 [ -n "$filled" ] && [ -z "$left" ]
 EOF
-if ! unshare --pid --fork --mount-proc bash "$T/cage.sh" "$W" "$RUN" "$B" > "$T/cage.out" 2>&1; then
+# cage's Xwayland (as nobody) leaves its display lock and socket in /tmp
+# when it is killed; they are removed after the run (only those it made),
+# or they pile up and confuse the next X server's choice of display.
+x_files() { find /tmp/.X11-unix /tmp -maxdepth 1 \( -name '.X*-lock' -o -name 'X[0-9]*' \) -user nobody 2>/dev/null | sort; }
+x_before=$(x_files)
+cage_rc=0
+unshare --pid --fork --mount-proc bash "$T/cage.sh" "$W" "$RUN" "$B" > "$T/cage.out" 2>&1 || cage_rc=$?
+comm -13 <(printf '%s\n' "$x_before") <(x_files) | while read -r f; do [ -n "$f" ] && rm -f "$f"; done
+if [ "$cage_rc" != 0 ]; then
     cat "$T/cage.out" "$W/cage.log" >&2
     fail "the kiosk under cage (see above)"
 fi

@@ -1,13 +1,22 @@
 /* test_pin.c — the coordinator PIN: an Argon2id hash, never the PIN itself;
  * five wrong tries lock it for five minutes; the lock and the count of
  * wrong tries are in the database, so restarting the kiosk (closing and
- * reopening the store) does not reset them. The PIN check is only reachable
- * from the touch UI, so brute force is tested here at the C level. */
+ * reopening the store) does not reset them; a try that cannot be counted
+ * (read-only database, full disk) is not checked. The PIN check is only
+ * reachable from the touch UI, so brute force is tested here at the C
+ * level. */
 #include "testutil.h"
 
+#include <signal.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "pin.h"
 
@@ -128,6 +137,158 @@ static void no_pin_set_means_no_entry(void **state)
     tu_tmpdir_done(dir);
 }
 
+/* In a child: the tries of an attacker against a database that cannot
+ * record them. Exit 0 when no try was checked (all PIN_FAILED, the right
+ * PIN included), 10 + the first try's position when one was. */
+static int tries_unrecorded(const char *path)
+{
+    char err[512];
+    store *s;
+    if (store_open(&s, path, 0, err, sizeof err) != STORE_OK) {
+        fprintf(stderr, "open: %s\n", err);
+        return 2;
+    }
+    for (int i = 0; i < 8; i++) {
+        int rc = pin_check(s, "0000", T0 + i, NULL);
+        if (rc != PIN_FAILED) {
+            fprintf(stderr, "wrong PIN %d: %d\n", i + 1, rc);
+            store_close(s);
+            return 10 + i;
+        }
+    }
+    int rc = pin_check(s, GOOD, T0 + 9, NULL);
+    store_close(s);
+    if (rc != PIN_FAILED) {
+        fprintf(stderr, "right PIN after 8 unrecorded tries: %d (PIN_OK = %d)\n", rc, PIN_OK);
+        return 18;
+    }
+    return 0;
+}
+
+/* Issue 12, item 13: with the database read-only, eight wrong PINs and
+ * then the right one opened coordinator mode. A try that cannot be counted
+ * is not checked. */
+static void lockout_fails_closed_when_read_only(void **state)
+{
+    struct fx *f = *state;
+    store_close(f->s);
+    f->s = NULL;
+    chmod(f->path, 0444);
+    chmod(f->dir, 0555);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && setuid(65534) != 0) /* root ignores file modes */
+            _exit(3);
+        _exit(tries_unrecorded(f->path));
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    chmod(f->dir, 0700);
+    chmod(f->path, 0600);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    restart(f);
+    assert_int_equal(pin_check(f->s, GOOD, T0 + 10, NULL), PIN_OK); /* nothing was counted */
+}
+
+/* Fills the database at path until not even one page more can be
+ * written (the file size limit of this process). Returns 0 or -1. */
+static int fill_up(const char *path)
+{
+    sqlite3 *db;
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        return -1;
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    static char blob[65536];
+    int n = 0;
+    for (size_t size = sizeof blob; size >= 16; size /= 8) {
+        for (;;) {
+            sqlite3_stmt *st;
+            sqlite3_prepare_v2(db, "INSERT INTO signature(uuid, kiosk_id, strokes) VALUES (?1, 'FILL', ?2)", -1, &st,
+                               NULL);
+            char uuid[40];
+            snprintf(uuid, sizeof uuid, "fill-%d", n++);
+            sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_blob(st, 2, blob, (int)size, SQLITE_STATIC);
+            int rc = sqlite3_step(st);
+            sqlite3_finalize(st);
+            if (rc != SQLITE_DONE)
+                break;
+        }
+    }
+    sqlite3_close(db);
+    return 0;
+}
+
+/* The same on a full disk (a file size limit makes every write fail). */
+static void lockout_fails_closed_when_disk_full(void **state)
+{
+    struct fx *f = *state;
+    store_close(f->s);
+    f->s = NULL;
+    struct stat st;
+    assert_int_equal(stat(f->path, &st), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        rlim_t lim = (rlim_t)st.st_size + 400000;
+        struct rlimit rl = {lim, lim};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        if (fill_up(f->path) != 0)
+            _exit(4);
+        _exit(tries_unrecorded(f->path));
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    restart(f);
+    assert_int_equal(pin_check(f->s, GOOD, T0 + 10, NULL), PIN_OK);
+}
+
+/* A lock that could not be written still holds: five counted tries. */
+static void five_counted_tries_lock_even_without_the_lock_row(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_meta_set(f->s, "pin_failures", "5"), STORE_OK);
+    int64_t until = 0;
+    assert_int_equal(pin_check(f->s, GOOD, T0, &until), PIN_LOCKED);
+    assert_int_equal(until, T0 + PIN_LOCK_SECONDS);
+}
+
+/* A new PIN is audited (its hash's SHA-256), and a PIN hash swapped in by
+ * hand is reported by audit verify. */
+static void pin_change_is_audited(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
+    assert_int_equal(pin_set_at(f->s, "13579", T0, err, sizeof err), 0);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_OK);
+    assert_true(tu_count(f->s, "SELECT count(*) FROM audit WHERE kind = 'meta' AND record_uuid = 'pin_hash'") >= 2);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM audit WHERE content LIKE '%argon2%'"), 0);
+    sqlite3 *db = tu_db(f->s);
+    sqlite3_exec(db, "UPDATE meta SET value = 'x' || value WHERE key = 'pin_hash'", NULL, NULL, NULL);
+    sqlite3_close(db);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
+    assert_non_null(strstr(store_errmsg(f->s), "pin_hash"));
+    /* The PIN of a hash put in by hand opens nothing. */
+    char known[crypto_pwhash_STRBYTES];
+    assert_int_equal(crypto_pwhash_str(known, "1111", 4, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                       crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+    char sql[512];
+    snprintf(sql, sizeof sql, "UPDATE meta SET value = '%s' WHERE key = 'pin_hash'", known);
+    db = tu_db(f->s);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(pin_check(f->s, "1111", T0 + 1, NULL), PIN_FAILED);
+    /* And no new PIN is written over it. */
+    assert_int_equal(pin_set_at(f->s, "24680", T0 + 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no longer matches"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +299,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(wrong_tries_count_across_restarts, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(right_pin_resets_the_count, setup, tu_teardown),
         cmocka_unit_test(no_pin_set_means_no_entry),
+        cmocka_unit_test_setup_teardown(lockout_fails_closed_when_read_only, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(lockout_fails_closed_when_disk_full, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(five_counted_tries_lock_even_without_the_lock_row, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(pin_change_is_audited, setup, tu_teardown),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

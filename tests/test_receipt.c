@@ -92,7 +92,7 @@ static void test_build_and_verify(void **state)
     /* 1602779520 = 2020-10-15 16:32 UTC = 11:32 in Mexico City (CDT). */
     assert_string_equal(r.local_time, "15 de octubre de 2020, 11:32 h");
     assert_string_equal(r.folio, fx->att.folio);
-    assert_memory_equal(r.payload, "CK1:", 4);
+    assert_memory_equal(r.payload, "CK2:", 4);
     /* Small enough for QR version 8 at level M (213 alphanumerics). */
     assert_true(strlen(r.payload) <= 213);
     assert_true(qr_version(r.payload) <= 8);
@@ -107,7 +107,13 @@ static void test_build_and_verify(void **state)
     assert_int_equal(f.at, 1602779520);
     assert_string_equal(f.kiosk_id, store_kiosk_id(fx->s));
     assert_string_equal(f.folio, fx->att.folio);
-    assert_int_equal(f.version, 1);
+    assert_int_equal(f.version, 2);
+    /* The record's own entry in the audit chain, signed with it. */
+    store_head entry;
+    assert_int_equal(store_record_entry(fx->s, "attendance", fx->att.uuid, &entry), STORE_OK);
+    assert_true(entry.pos > 0);
+    assert_int_equal(f.chain_pos, entry.pos);
+    assert_memory_equal(f.chain_hash, entry.hash, 16);
 
     build(fx, &fx->pledge, &r);
     assert_string_equal(r.kind, "Carta Compromiso");
@@ -152,11 +158,12 @@ static void test_payload_decode(void **state)
     assert_int_equal(receipt_payload_decode("CK1:" "ABC", &f, err, sizeof err), -1);
     assert_string_equal(err, "truncated payload");
     assert_int_equal(receipt_payload_decode("XX1:ABC", &f, err, sizeof err), -1);
-    assert_non_null(strstr(err, "must start with CK1:"));
+    assert_non_null(strstr(err, "must start with CK2: or CK1:"));
 }
 
-/* Employee numbers up to 24 characters still fit version 8; numbers with
- * characters outside the packed alphabet round-trip raw. */
+/* Employee numbers up to 20 characters still fit version 8 (25 take
+ * version 9); numbers with characters outside the packed alphabet
+ * round-trip raw. */
 static void test_payload_sizes(void **state)
 {
     fixture *fx = *state;
@@ -168,15 +175,24 @@ static void test_payload_sizes(void **state)
     snprintf(f.record_uuid, sizeof f.record_uuid, "%s", fx->att.uuid);
     snprintf(f.event_id, sizeof f.event_id, "%s", fx->att.event_id);
     snprintf(f.kiosk_id, sizeof f.kiosk_id, "ZZZZZZZ");
-    snprintf(f.folio, sizeof f.folio, "0000000-4294967295");
+    snprintf(f.folio, sizeof f.folio, "ZZZZZZZ-4294967295");
     f.at = 4294967295LL;
-    snprintf(f.employee_no, sizeof f.employee_no, "ABCDEFGHIJ-klmnop_0123456");
+    f.chain_pos = 4294967295LL;
+    snprintf(f.chain_hash, sizeof f.chain_hash, "ffffffffffffffff");
+    snprintf(f.employee_no, sizeof f.employee_no, "ABCDEFGHIJ-klmnop_01");
     assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), 0);
     assert_true(qr_version(payload) <= 8);
     assert_int_equal(receipt_verify_key(payload, pk, &g, err, sizeof err), 0);
     assert_string_equal(g.employee_no, f.employee_no);
     assert_string_equal(g.folio, f.folio);
     assert_int_equal(g.at, f.at);
+    assert_int_equal(g.chain_pos, f.chain_pos);
+    assert_string_equal(g.chain_hash, f.chain_hash);
+    snprintf(f.employee_no, sizeof f.employee_no, "ABCDEFGHIJ-klmnop_0123456");
+    assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), 0);
+    assert_true(qr_version(payload) <= 9);
+    assert_int_equal(receipt_verify_key(payload, pk, &g, err, sizeof err), 0);
+    assert_string_equal(g.employee_no, f.employee_no);
     snprintf(f.employee_no, sizeof f.employee_no, "A.B/C#1");
     assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), 0);
     assert_int_equal(receipt_verify_key(payload, pk, &g, err, sizeof err), 0);
@@ -185,8 +201,80 @@ static void test_payload_sizes(void **state)
     f.at = 4294967296LL;
     assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), -1);
     f.at = 0;
+    f.chain_pos = 0;
+    assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), -1);
+    f.chain_pos = 4294967296LL;
+    assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), -1);
+    f.chain_pos = 1;
+    snprintf(f.chain_hash, sizeof f.chain_hash, "xyz");
+    assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), -1);
+    snprintf(f.chain_hash, sizeof f.chain_hash, "0123456789abcdef");
+    assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), 0);
+    /* A kiosk signs only its own folios. */
+    snprintf(f.folio, sizeof f.folio, "0000000-1");
+    assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), -1);
+    assert_non_null(strstr(err, "another kiosk"));
+    snprintf(f.folio, sizeof f.folio, "ZZZZZZZ-1");
     snprintf(f.kiosk_id, sizeof f.kiosk_id, "ILOU000");
     assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), -1);
+}
+
+/* Item 5 of issue 12: a payload of kiosk B for a folio of kiosk A does not
+ * verify, in either format. Format 2 cannot say it (one kiosk id for both);
+ * format 1 payloads made that way are refused, whoever signed them. */
+static void test_folio_of_another_kiosk(void **state)
+{
+    fixture *fx = *state;
+    unsigned char pk[32], sk[64];
+    receipt_fields f = {0}, g;
+    char payload[RECEIPT_PAYLOAD_MAX], err[256];
+    crypto_sign_keypair(pk, sk);
+    f.type = RECEIPT_ATTENDANCE;
+    f.version = 1;
+    snprintf(f.record_uuid, sizeof f.record_uuid, "%s", fx->att.uuid);
+    snprintf(f.event_id, sizeof f.event_id, "%s", fx->att.event_id);
+    snprintf(f.employee_no, sizeof f.employee_no, "12345678");
+    snprintf(f.kiosk_id, sizeof f.kiosk_id, "%s", store_kiosk_id(fx->s));
+    snprintf(f.folio, sizeof f.folio, "%s", fx->att.folio);
+    f.at = fx->att.at;
+    /* A genuine format-1 payload of this kiosk still verifies. */
+    unsigned char mysk[64];
+    assert_int_equal(keys_load_secret(fx->db, mysk, err, sizeof err), 0);
+    assert_int_equal(receipt_payload_sign(&f, mysk, payload, sizeof payload, err, sizeof err), 0);
+    assert_memory_equal(payload, "CK1:", 4);
+    assert_int_equal(receipt_verify(fx->s, payload, &g, err, sizeof err), 0);
+    assert_int_equal(g.version, 1);
+    assert_int_equal(g.chain_pos, 0);
+    /* Kiosk B (another key, registered here) signs A's folio: the encoder
+     * refuses, and bytes made by hand are refused by the decoder. */
+    char kb[8] = "ZZZZZZZ";
+    if (strcmp(store_kiosk_id(fx->s), kb) == 0)
+        kb[0] = 'Y';
+    assert_int_equal(store_key_put(fx->s, kb, pk, "Otra", "CHE", 1), STORE_OK);
+    snprintf(f.kiosk_id, sizeof f.kiosk_id, "%s", kb);
+    assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), -1);
+    /* By hand: B's own folio, then the folio's kiosk bytes (23..27)
+     * rewritten to A's and the record signed again with B's key. */
+    snprintf(f.folio, sizeof f.folio, "%s-000001", kb);
+    assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), 0);
+    assert_int_equal(receipt_verify(fx->s, payload, &g, err, sizeof err), 0); /* B's own folio: fine */
+    uint8_t bin[RECEIPT_PAYLOAD_MAX], mine[RECEIPT_PAYLOAD_MAX];
+    size_t n, m;
+    assert_int_equal(base45_decode(payload + 4, bin, sizeof bin, &n), 0);
+    char own[RECEIPT_PAYLOAD_MAX];
+    f.version = 1;
+    snprintf(f.kiosk_id, sizeof f.kiosk_id, "%s", store_kiosk_id(fx->s));
+    snprintf(f.folio, sizeof f.folio, "%s-000001", store_kiosk_id(fx->s));
+    assert_int_equal(receipt_payload_sign(&f, mysk, own, sizeof own, err, sizeof err), 0);
+    assert_int_equal(base45_decode(own + 4, mine, sizeof mine, &m), 0);
+    memcpy(bin + 23, mine + 23, 5); /* A's kiosk id as the folio's */
+    crypto_sign_detached(bin + n - 64, NULL, bin, n - 64, sk);
+    char forged[RECEIPT_PAYLOAD_MAX] = "CK1:";
+    assert_true(base45_encode(bin, n, forged + 4, sizeof forged - 4) > 0);
+    assert_int_equal(receipt_verify(fx->s, forged, &g, err, sizeof err), -1);
+    assert_non_null(strstr(err, "signs only its own folios"));
+    assert_int_equal(receipt_verify_key(forged, pk, &g, err, sizeof err), -1);
+    sodium_memzero(mysk, sizeof mysk);
 }
 
 static int verify_fails(store *s, const char *p, char *err, size_t errlen)
@@ -270,15 +358,18 @@ static void test_unknown_key(void **state)
     snprintf(f.record_uuid, sizeof f.record_uuid, "%s", fx->att.uuid);
     snprintf(f.event_id, sizeof f.event_id, "%s", fx->att.event_id);
     snprintf(f.employee_no, sizeof f.employee_no, "12345678");
-    snprintf(f.folio, sizeof f.folio, "%s", fx->att.folio);
     f.at = fx->att.at;
+    f.chain_pos = 1;
+    snprintf(f.chain_hash, sizeof f.chain_hash, "0123456789abcdef");
     /* A kiosk this database has never heard of. */
     snprintf(f.kiosk_id, sizeof f.kiosk_id, "%s", strcmp(store_kiosk_id(fx->s), "ZZZZZZZ") ? "ZZZZZZZ" : "YYYYYYY");
+    snprintf(f.folio, sizeof f.folio, "%s-000001", f.kiosk_id);
     assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), 0);
     assert_int_equal(receipt_verify(fx->s, payload, &g, err, sizeof err), -1);
     assert_non_null(strstr(err, "unknown kiosk key"));
     /* This kiosk's id, but a different key: a forgery. */
     snprintf(f.kiosk_id, sizeof f.kiosk_id, "%s", store_kiosk_id(fx->s));
+    snprintf(f.folio, sizeof f.folio, "%s", fx->att.folio);
     assert_int_equal(receipt_payload_sign(&f, sk, payload, sizeof payload, err, sizeof err), 0);
     assert_int_equal(receipt_verify(fx->s, payload, &g, err, sizeof err), -1);
     assert_string_equal(err, "bad signature");
@@ -783,7 +874,7 @@ static void test_cli_two_kiosks(void **state)
     snprintf(payload, sizeof payload, "%s", nl + 1);
     payload[strcspn(payload, "\n")] = '\0';
     free(out);
-    assert_memory_equal(payload, "CK1:", 4);
+    assert_memory_equal(payload, "CK2:", 4);
 
     char *err;
     /* This kiosk knows itself. */
@@ -920,6 +1011,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_build_and_verify, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_payload_sizes, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_payload_decode, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(test_folio_of_another_kiosk, setup, tu_teardown),
         cmocka_unit_test(test_gfx),
         cmocka_unit_test_setup_teardown(test_every_mutation_fails, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(test_unknown_key, setup, tu_teardown),

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -507,7 +508,7 @@ static void audit_detects_removed_entry(void **state)
                                       "(SELECT min(seq) FROM audit WHERE kind = 'attendance')", NULL, NULL, NULL),
                      SQLITE_OK);
     assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
-    assert_non_null(strstr(store_errmsg(f->s), "link broken"));
+    assert_non_null(strstr(store_errmsg(f->s), "removed"));
     sqlite3_close(db);
 }
 
@@ -676,6 +677,165 @@ static void read_only_database_fails_cleanly(void **state)
     assert_int_equal(store_open(&f->s, path, 0, err, sizeof err), STORE_OK);
 }
 
+/* In a child as nobody: opens the read-only copy at path; exit 0 when the
+ * open was refused with one line naming the -wal file, 40 + n when it
+ * opened (n people in it). */
+static int open_wal_copy(void *arg)
+{
+    const char *path = arg;
+    char err[1024];
+    store *s;
+    if (store_open(&s, path, 0, err, sizeof err) == STORE_OK) {
+        int n = store_person_count(s, 0);
+        store_close(s);
+        return 40 + (n > 0 ? n : 0);
+    }
+    fprintf(stderr, "refused: %s\n", err);
+    return strstr(err, "-wal") && !strchr(err, '\n') ? 0 : 30;
+}
+
+/* Issue 12, item 12: a read-only copy with a -wal file beside it (records
+ * not yet checkpointed into the main file) must not be opened as an
+ * immutable file, which would silently drop those records. */
+static void read_only_copy_with_wal_is_refused(void **state)
+{
+    struct fx *f = *state;
+    char src[4200], dir[4300], db[4400], wal[4400], cmd[9000];
+    snprintf(src, sizeof src, "%s/k.db", f->dir);
+    /* Records in the WAL only: no checkpoint while the store is open. */
+    sqlite3 *raw = tu_db(f->s);
+    assert_int_equal(sqlite3_exec(raw, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    store_record r;
+    assert_int_equal(store_checkin(f->s, f->event, "1001", NULL, "number", SIG, sizeof SIG, 100, &r), STORE_OK);
+    snprintf(dir, sizeof dir, "%s/copy", f->dir);
+    snprintf(db, sizeof db, "%s/k.db", dir);
+    snprintf(wal, sizeof wal, "%s/k.db-wal", dir);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && cp '%s-wal' '%s'", src, db, src, wal);
+    assert_int_equal(system(cmd), 0);
+    struct stat st;
+    assert_int_equal(stat(wal, &st), 0);
+    assert_true(st.st_size > 0);
+    chmod(db, 0444);
+    chmod(wal, 0444);
+    chmod(dir, 0555); /* no -shm can be made: the old code fell back to immutable=1 */
+    chmod(f->dir, 0755);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && setuid(65534) != 0)
+            _exit(31);
+        _exit(open_wal_copy(db));
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    chmod(dir, 0755);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) != 0)
+        fail_msg("the read-only copy with a -wal was opened (exit %d)", WEXITSTATUS(status));
+    /* Without the -wal, the same read-only copy opens (a clean copy). */
+    unlink(wal);
+    chmod(dir, 0555);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && setuid(65534) != 0)
+            _exit(31);
+        _exit(open_wal_copy(db));
+    }
+    waitpid(pid, &status, 0);
+    chmod(dir, 0755);
+    assert_true(WIFEXITED(status));
+    assert_true(WEXITSTATUS(status) >= 40);
+}
+
+/* The chain hash of both formats is SHA-256 over the documented bytes. */
+static void chain_hash_formats(void **state)
+{
+    (void)state;
+    char h1[UTIL_SHA256_HEX], h2[UTIL_SHA256_HEX], want[UTIL_SHA256_HEX];
+    static const char v1[] = "prev\n1700000000\nperson\nu-1\n[\"person\"]\n";
+    static const char v2[] = "prev\nQDECM8W\n1700000000\nperson\nu-1\n[\"person\"]\n";
+    assert_int_equal(store_chain_hash(1, "prev", "QDECM8W", 1700000000, "person", "u-1", "[\"person\"]", h1), STORE_OK);
+    util_sha256_hex(v1, strlen(v1), want);
+    assert_string_equal(h1, want);
+    assert_int_equal(store_chain_hash(2, "prev", "QDECM8W", 1700000000, "person", "u-1", "[\"person\"]", h2), STORE_OK);
+    util_sha256_hex(v2, strlen(v2), want);
+    assert_string_equal(h2, want);
+    assert_int_equal(store_chain_hash(3, "prev", "K", 0, "k", "u", "c", h1), STORE_INVALID);
+}
+
+/* Entries carry format 2, this database's epoch and positions 1, 2, 3 ...;
+ * the head is the last of them. */
+static void entries_have_epoch_and_positions(void **state)
+{
+    struct fx *f = *state;
+    char epoch[64];
+    store_head h;
+    assert_int_equal(store_meta_get(f->s, "epoch", epoch, sizeof epoch), STORE_OK);
+    assert_int_equal(strlen(epoch), 36);
+    long n = tu_count(f->s, "SELECT count(*) FROM audit");
+    assert_true(n > 5);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM audit WHERE format = 2 AND pos = "
+                                    "(SELECT count(*) FROM audit b WHERE b.seq <= audit.seq)"), n);
+    assert_int_equal(store_audit_head(f->s, &h), STORE_OK);
+    assert_int_equal(h.pos, n);
+    assert_string_equal(h.epoch, epoch);
+    assert_string_equal(h.kiosk_id, store_kiosk_id(f->s));
+    /* A signed head needs a signer: none here. */
+    store_signed_head sh;
+    assert_int_equal(store_audit_sign_head(f->s, "export", 1, &sh), STORE_INVALID);
+    /* The signer must be the key the database holds for this kiosk. */
+    unsigned char pk[32], sk[64], other[32], osk[64];
+    crypto_sign_keypair(pk, sk);
+    crypto_sign_keypair(other, osk);
+    assert_int_equal(store_key_put(f->s, store_kiosk_id(f->s), pk, "", "", 1), STORE_OK);
+    assert_int_equal(store_set_signer(f->s, other, NULL, NULL, NULL), STORE_TAMPERED);
+}
+
+/* Signed-head texts: round trip, and anything else is refused. */
+static void head_text_round_trip(void **state)
+{
+    (void)state;
+    store_signed_head h, g;
+    char text[STORE_HEAD_TEXT_MAX], err[256];
+    memset(&h, 0, sizeof h);
+    snprintf(h.h.kiosk_id, sizeof h.h.kiosk_id, "QDECM8W");
+    util_uuid(h.h.epoch);
+    h.h.pos = 42;
+    util_sha256_hex("x", 1, h.h.hash);
+    h.signed_at = 1767225600;
+    for (int i = 0; i < 64; i++)
+        h.sig[i] = (unsigned char)(i * 7);
+    store_head_text(&h, text, sizeof text);
+    assert_int_equal(strncmp(text, "CKH1:QDECM8W:", 13), 0);
+    assert_int_equal(store_head_parse(text, &g, err, sizeof err), STORE_OK);
+    assert_int_equal(g.h.pos, 42);
+    assert_int_equal(g.signed_at, 1767225600);
+    assert_string_equal(g.h.epoch, h.h.epoch);
+    assert_string_equal(g.h.hash, h.h.hash);
+    assert_memory_equal(g.sig, h.sig, 64);
+    char msg[256];
+    assert_true(store_head_message(&h.h, h.signed_at, msg, sizeof msg) > 0);
+    char want[300];
+    snprintf(want, sizeof want, "CKH1\nQDECM8W\n%s\n42\n%s\n1767225600\n", h.h.epoch, h.h.hash);
+    assert_string_equal(msg, want);
+    const char *bad[] = {"", "CKH1:", "CKH2:x", "CKH1:QDECM8W:x:42:h:1:s", NULL};
+    for (int i = 0; bad[i]; i++)
+        assert_int_equal(store_head_parse(bad[i], &g, err, sizeof err), STORE_INVALID);
+    char t2[STORE_HEAD_TEXT_MAX + 8];
+    snprintf(t2, sizeof t2, "%s:00", text); /* an extra field */
+    assert_int_equal(store_head_parse(t2, &g, err, sizeof err), STORE_INVALID);
+    snprintf(t2, sizeof t2, "%s", text);
+    t2[strlen(t2) - 1] = 'g'; /* not hex */
+    assert_int_equal(store_head_parse(t2, &g, err, sizeof err), STORE_INVALID);
+    snprintf(t2, sizeof t2, "%s", text);
+    char *p = strstr(t2, ":42:");
+    memcpy(p, ":04", 3); /* a leading zero: not canonical */
+    assert_int_equal(store_head_parse(t2, &g, err, sizeof err), STORE_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -695,6 +855,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(audit_detects_removed_entry, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(full_disk_loses_nothing_acknowledged, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(read_only_database_fails_cleanly, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(read_only_copy_with_wal_is_refused, setup, tu_teardown),
+        cmocka_unit_test(chain_hash_formats),
+        cmocka_unit_test_setup_teardown(entries_have_epoch_and_positions, setup, tu_teardown),
+        cmocka_unit_test(head_text_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

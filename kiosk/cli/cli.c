@@ -40,9 +40,10 @@ static const cli_command COMMANDS[] = {
     {"receipt", cli_cmd_receipt, "receipt FOLIO [--png FILE] [--print]"},
     {"verify", cli_cmd_verify, "verify PAYLOAD"},
     {"keys", cli_cmd_keys, "keys export [FILE] | keys import FILE"},
-    {"audit", cli_cmd_audit, "audit verify"},
+    {"audit", cli_cmd_audit, "audit verify [--head CKH1:...|CK2:...|FILE]... | audit head   check / sign the chain"},
     {"backup", cli_cmd_backup, "backup [DIR]                  online copy of the database"},
     {"admin", cli_cmd_admin, "admin set-pin"},
+    {"doctor", cli_cmd_doctor, "doctor                        check config, database, key, fonts, printer, backups"},
     {NULL, NULL, NULL},
 };
 
@@ -79,8 +80,11 @@ int cli_main(int argc, char **argv, cli_fn run_fn, const char *assets_dir)
         return cli_error("cannot initialise libsodium");
     if (ctx.config_path) {
         char err[1024];
-        if (config_load(&ctx.cfg, ctx.config_path, err, sizeof err) != 0)
-            return cli_error("%s", err);
+        if (config_load(&ctx.cfg, ctx.config_path, err, sizeof err) != 0) {
+            if (i >= argc || strcmp(argv[i], "doctor") != 0)
+                return cli_error("%s", err);
+            snprintf(ctx.config_err, sizeof ctx.config_err, "%s", err); /* doctor reports it */
+        }
     }
     if (strcmp(ctx.cfg.backup_dir, "backups") == 0) {
         /* Not configured: backups go beside the database, not wherever the
@@ -89,6 +93,9 @@ int cli_main(int argc, char **argv, cli_fn run_fn, const char *assets_dir)
         snprintf(ctx.cfg.backup_dir, sizeof ctx.cfg.backup_dir, "%.*s%sbackups",
                  slash ? (int)(slash - ctx.db_path) : 0, ctx.db_path, slash ? "/" : "");
     }
+    char *run_argv[] = {"run", NULL};
+    if (i < argc && argv[i][0] != '-' ? cli_root_guard(&ctx, argc - i, argv + i) : cli_root_guard(&ctx, 1, run_argv))
+        return 1;
     if (i >= argc || argv[i][0] == '-') {
         /* No command: the kiosk. */
         char *def[] = {"run", NULL};

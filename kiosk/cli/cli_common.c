@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "keys.h"
 #include "util.h"
 
 int cli_error(const char *fmt, ...)
@@ -40,19 +42,28 @@ void cli_sync_units(cli_ctx *ctx, store *s)
         if (store_unit_get(s, u->code, &cur) == STORE_OK && strcmp(cur.name, u->name) == 0 &&
             strcmp(cur.timezone, u->timezone) == 0)
             continue;
-        store_unit_put(s, u->code, u->name, u->timezone); /* best effort: read-only is fine */
+        store_unit_put_at(s, u->code, u->name, u->timezone, cli_now()); /* best effort: read-only is fine */
     }
 }
 
 int cli_open(cli_ctx *ctx, store **s)
 {
-    char err[1024];
+    char err[1024], key[4200];
     if (store_open(s, ctx->db_path, 0, err, sizeof err) != STORE_OK)
         return cli_error("%s", err);
     if (!store_kiosk_id(*s)[0]) {
         store_close(*s);
         *s = NULL;
         return cli_error("%s: the database has no kiosk identity (run: cepci-kiosk init)", ctx->db_path);
+    }
+    /* The kiosk key signs every write (the chain head). Without the key
+     * file (a copy being examined) nothing is signed, and audit verify
+     * reports anything written then. */
+    keys_path(ctx->db_path, key, sizeof key);
+    if (access(key, F_OK) == 0 && keys_signer_install(*s, ctx->db_path, err, sizeof err) != 0) {
+        store_close(*s);
+        *s = NULL;
+        return cli_error("%s", err);
     }
     cli_sync_units(ctx, *s);
     return 0;

@@ -15,6 +15,7 @@
 typedef struct cli_ctx {
     const char *db_path;
     const char *config_path;   /* NULL when none was given */
+    char config_err[1024];     /* doctor only: why config_path could not be read ("" if it could) */
     config cfg;
 } cli_ctx;
 
@@ -73,5 +74,15 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv);      /* cli_export.c */
 int cli_cmd_receipt(cli_ctx *ctx, int argc, char **argv);     /* cli_receipt.c */
 int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv);      /* cli_receipt.c */
 int cli_cmd_keys(cli_ctx *ctx, int argc, char **argv);        /* cli_keys.c */
+int cli_cmd_doctor(cli_ctx *ctx, int argc, char **argv);      /* cli_doctor.c */
+
+/* Run as root, the commands that create files beside the database (run,
+ * init) or in the backup folder (backup) would leave them to root, where the
+ * kiosk's own user (the folder's owner) could not open them. For such a
+ * command (argv[0]; argc/argv are its own) and a folder owned by another
+ * user, prints one line naming `runuser -u OWNER --` and returns 1;
+ * otherwise 0. Other commands write only into the database, whose -wal and
+ * -shm SQLite gives to the database's owner. (cli_doctor.c) */
+int cli_root_guard(cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -145,6 +145,25 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
         printf("carta: %s\n", f.carta_prefix);
     }
     printf("time: %s %s\n", when, tz);
+    int rc = 0;
+    if (f.version >= 2) {
+        /* The receipt is a signed head of its kiosk's chain at its own
+         * entry: the database, if it holds the record, must agree. */
+        store_head entry;
+        printf("chain: position %lld, hash %s…\n", (long long)f.chain_pos, f.chain_hash);
+        if (store_record_entry(s, f.type == RECEIPT_PLEDGE ? "pledge" : "attendance", f.record_uuid, &entry) ==
+            STORE_OK) {
+            if (entry.pos == f.chain_pos && strncmp(entry.hash, f.chain_hash, strlen(f.chain_hash)) == 0 &&
+                strcmp(entry.kiosk_id, f.kiosk_id) == 0)
+                printf("chain: matches this database\n");
+            else
+                rc = cli_error("this database's audit chain does not hold this receipt's record at position %lld "
+                               "(it is at %lld, hash %.16s): the chain was rewritten", (long long)f.chain_pos,
+                               (long long)entry.pos, entry.hash);
+        } else {
+            printf("chain: the record is not in this database\n");
+        }
+    }
     store_close(s);
-    return 0;
+    return rc;
 }

@@ -115,6 +115,11 @@ int backup_run(store *s, const char *dir, int keep, int64_t now, char *out, size
     }
     close(fd);
     int rc = 0;
+    /* The head as copied, signed by the kiosk key (kept in the live
+     * database and in the copy): a copy cannot be rolled back unseen. Best
+     * effort: without the key, or on a chain the kiosk no longer vouches
+     * for, the copy is made all the same (it is evidence). */
+    store_audit_sign_head(s, "backup", now, NULL);
     if (store_backup_to(s, tmp) != STORE_OK) {
         snprintf(err, errlen, "%s: backup failed: %s", dir, store_errmsg(s));
         rc = -1;

@@ -43,8 +43,62 @@ int keys_create(store *s, const char *db_path, int64_t now, char *err, size_t er
     if (rc) {
         unlink(path);
         snprintf(err, errlen, "%s", store_errmsg(s));
+        return rc;
     }
+    /* From its birth the key signs every write through s; its first
+     * signed head vouches for the chain as it is now. */
+    if (keys_signer_install(s, db_path, err, errlen) != 0)
+        return STORE_ERROR;
+    if ((rc = store_audit_sign_head(s, "init", now, NULL)) != STORE_OK)
+        snprintf(err, errlen, "%s", store_errmsg(s));
     return rc;
+}
+
+/* ---- the signer the store calls ---- */
+
+static int sign_cb(void *ctx, const unsigned char *msg, size_t len, unsigned char sig[64])
+{
+    return crypto_sign_detached(sig, NULL, msg, (unsigned long long)len, ctx);
+}
+
+static void release_cb(void *ctx)
+{
+    sodium_free(ctx); /* zeroes it */
+}
+
+int keys_signer_install(store *s, const char *db_path, char *err, size_t errlen)
+{
+    unsigned char pk[KEYS_PUBLIC_BYTES];
+    unsigned char *sk = sodium_malloc(KEYS_SECRET_BYTES);
+    if (!sk) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (keys_load_secret(db_path, sk, err, errlen) != 0) {
+        sodium_free(sk);
+        return -1;
+    }
+    crypto_sign_ed25519_sk_to_pk(pk, sk);
+    sodium_mprotect_readonly(sk);
+    if (store_set_signer(s, pk, sign_cb, sk, release_cb) != STORE_OK) { /* frees sk on failure */
+        char key[4096];
+        keys_path(db_path, key, sizeof key);
+        snprintf(err, errlen, "%s: %s", key, store_errmsg(s));
+        return -1;
+    }
+    return 0;
+}
+
+int keys_sign_head(store *s, const char *source, int64_t now, char *out, size_t outlen, char *err, size_t errlen)
+{
+    store_signed_head h;
+    if (store_audit_sign_head(s, source, now, &h) != STORE_OK) {
+        snprintf(err, errlen, "%s", store_errmsg(s));
+        return -1;
+    }
+    if (out)
+        store_head_text(&h, out, outlen);
+    return 0;
 }
 
 int keys_load_secret(const char *db_path, unsigned char sk[KEYS_SECRET_BYTES], char *err, size_t errlen)

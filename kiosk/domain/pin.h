@@ -14,13 +14,22 @@
 
 enum { PIN_OK = 0, PIN_WRONG = 1, PIN_LOCKED = 2, PIN_UNSET = 3, PIN_FAILED = -1 };
 
-/* Sets the PIN (4 to 12 digits). Returns 0, or -1 with the reason in err. */
+/* Sets the PIN (4 to 12 digits) at time now (the change is audited: its
+ * hash's SHA-256 goes into the audit chain). Returns 0, or -1 with the
+ * reason in err. */
+int pin_set_at(store *s, const char *pin, int64_t now, char *err, size_t errlen);
+/* pin_set_at dated by the clock. */
 int pin_set(store *s, const char *pin, char *err, size_t errlen);
 
-/* Checks a PIN at time now. PIN_OK resets the failure count; PIN_WRONG
- * counts one failure; the fifth locks until now + PIN_LOCK_SECONDS and
- * returns PIN_LOCKED. While locked every try returns PIN_LOCKED without
- * checking. *until (may be NULL) gets the end of the lock. */
+/* Checks a PIN at time now. Each try is counted in the database before the
+ * PIN is checked; when it cannot be (disk full, read-only, unreadable),
+ * the PIN is not checked and PIN_FAILED is returned. PIN_OK resets the
+ * count; PIN_WRONG leaves it counted; the fifth wrong try locks until
+ * now + PIN_LOCK_SECONDS and returns PIN_LOCKED. While locked (or with
+ * five counted tries whose lock could not be written) every try returns
+ * PIN_LOCKED without checking. A PIN hash that no longer matches its audit
+ * entry (put in by hand) opens nothing: PIN_FAILED. *until (may be NULL)
+ * gets the end of the lock. */
 int pin_check(store *s, const char *pin, int64_t now, int64_t *until);
 
 #endif

@@ -184,6 +184,16 @@ void export_facts_fill(store *s, const config *c, const char *tz, int64_t now, e
              when, tz, store_kiosk_id(s));
     export_audit_check(s, &f->audit);
     export_audit_text(&f->audit, f->audit_line, sizeof f->audit_line);
+    /* The chain head as exported, signed by the kiosk key (only for a
+     * chain that verified): whoever keeps the document can later show that
+     * the database still holds it (audit verify --head). */
+    store_signed_head h;
+    f->head_line[0] = '\0';
+    if (f->audit.ok && store_audit_sign_head(s, "export", now, &h) == STORE_OK) {
+        char text[STORE_HEAD_TEXT_MAX];
+        store_head_text(&h, text, sizeof text);
+        snprintf(f->head_line, sizeof f->head_line, "Cabeza firmada de la cadena: %s", text);
+    }
     if (f->audit.ok)
         snprintf(f->audit_short, sizeof f->audit_short, "Cadena de auditoría: verificada (%ld entradas)",
                  f->audit.entries);

@@ -71,13 +71,18 @@ void export_institution(store *s, const config *c, char *out, size_t outlen);
 /* Time zone for unit code (store, then config, then CK_DEFAULT_TZ). */
 void export_unit_tz(store *s, const config *c, const char *unit, char *out, size_t outlen);
 
-/* What every PDF states about itself: who exports it, when, and the audit
- * chain status (long sentence and the footer's short line). */
+/* What every PDF states about itself: who exports it, when, the audit
+ * chain status (long sentence and the footer's short line) and the chain
+ * head signed at the export (store_audit_sign_head, source "export"). */
 typedef struct export_facts {
     char inst[256];
     char exported[160];     /* "Exportado el ... · quiosco ... · cepci-kiosk" */
     char audit_line[700];   /* export_audit_text */
     char audit_short[96];
+    /* "Cabeza firmada de la cadena: CKH1:..." ("" without the key, or when
+     * the chain did not verify): printed small, copied whole by pdftotext
+     * for `audit verify --head` */
+    char head_line[STORE_HEAD_TEXT_MAX + 64];
     export_audit audit;
 } export_facts;
 /* Fills f for an export at now, dated in zone tz. */

@@ -434,6 +434,11 @@ static void notes(export_pdf *p, ind_doc *d)
     export_pdf_rgb(p, d->f.audit.ok ? PALETTE_GOOD : PALETTE_BAD);
     export_pdf_font(p, 8, EXPORT_BOLD);
     p->y += export_pdf_para(p, p->margin, p->y + 8, p->w - 2 * p->margin, 10, 4, d->f.audit_line) * 10;
+    if (d->f.head_line[0]) { /* the chain head signed at this export */
+        export_pdf_rgb(p, PALETTE_INK_SOFT);
+        export_pdf_font(p, 6.5, EXPORT_MONO);
+        p->y += export_pdf_para(p, p->margin, p->y + 8, p->w - 2 * p->margin, 8, 4, d->f.head_line) * 8;
+    }
 }
 
 static void ind_layout(export_pdf *p, void *ctx)

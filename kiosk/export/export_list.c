@@ -110,11 +110,19 @@ static double list_proof(export_pdf *p, const list_seal *z, double x, double y, 
     y += export_pdf_para(p, x, y + 9, tw, 11, 3, signed_by) * 11;
     export_pdf_font(p, 6.5, EXPORT_MONO);
     export_pdf_rgb(p, sig_rgb);
-    snprintf(line, sizeof line, "%.64s", z->sig_hex);
-    export_pdf_text(p, x, y + 8, line, 0);
-    snprintf(line, sizeof line, "%.64s", z->sig_hex + 64);
-    export_pdf_text(p, x, y + 16, line, 0);
-    return y + 20;
+    if (!z->f.head_line[0]) {
+        snprintf(line, sizeof line, "%.64s", z->sig_hex);
+        export_pdf_text(p, x, y + 8, line, 0);
+        snprintf(line, sizeof line, "%.64s", z->sig_hex + 64);
+        export_pdf_text(p, x, y + 16, line, 0);
+        return y + 20;
+    }
+    /* With the chain head signed at this export, in the same two lines'
+     * room: the signature on one line, the head below. */
+    y += export_pdf_para(p, x, y + 8, tw, 8, 2, z->sig_hex) * 8;
+    export_pdf_font(p, 5.5, EXPORT_MONO);
+    y += export_pdf_para(p, x, y + 7, tw, 6.5, 4, z->f.head_line) * 6.5;
+    return y + 5;
 }
 
 /* A list document laid out by list_layout: rows are never split across

@@ -1,27 +1,38 @@
-/* payload.c — the signed QR payload of a receipt: the CK1 binary record,
- * Base45 and Ed25519 (see payload.h). No store and no cairo: it decodes
- * payloads written by any kiosk.
+/* payload.c — the signed QR payload of a receipt: the CK2 binary record
+ * (and the CK1 one it replaced, still verified), Base45 and Ed25519 (see
+ * payload.h). No store and no cairo: it decodes payloads written by any
+ * kiosk.
  *
- * Payload record, version 1 (all integers big-endian):
+ * Payload record, version 2, "CK2:" (all integers big-endian):
  *
  *   off  size  field
- *     0     1  version (1)
+ *     0     1  version (2)
  *     1     1  type: 1 attendance, 2 pledge
  *     2    16  record UUID
- *    18     5  signing kiosk id (7 Crockford base32 digits = 35 bits)
- *    23     5  kiosk id of the folio (the kiosk that wrote the record)
- *    28     4  folio sequence number
- *    32     4  time of the record, Unix seconds (unsigned: until 2106)
- *    36  16|8  attendance: event UUID; pledge: first 8 bytes of the Carta's
+ *    18     5  kiosk id (7 Crockford base32 digits = 35 bits): the kiosk
+ *              that wrote the record, signed it, and whose folio it is
+ *    23     4  folio sequence number
+ *    27     4  time of the record, Unix seconds (unsigned: until 2106)
+ *    31     4  the record's position in its kiosk's audit chain
+ *    35     8  the first 8 bytes of that audit entry's hash
+ *    43  16|8  attendance: event UUID; pledge: first 8 bytes of the Carta's
  *              SHA-256
  *     …     1  employee number header: bit 7 set = packed six bits per
  *              character (alphabet EMP_ALPHABET), bits 0-6 = characters
  *              (0 for a guest); without bit 7 the characters follow raw
  *     …     n  employee number
  *
- * followed by the 64-byte Ed25519 signature of those bytes. An attendance of
- * an eight-digit employee number is 59 + 64 bytes = 189 characters with the
- * "CK1:" prefix: QR version 8 at level M holds 213 alphanumeric characters.
+ * followed by the 64-byte Ed25519 signature of those bytes: a receipt is a
+ * signed head of its kiosk's chain at its own entry, which `audit verify
+ * --head` checks against a database. An attendance of an eight-digit
+ * employee number is 66 + 64 bytes = 199 characters with the "CK2:"
+ * prefix: QR version 8 at level M holds 213 alphanumeric characters.
+ *
+ * Version 1, "CK1:", had no chain position and two kiosk ids: the signer
+ * at 18 and the folio's kiosk at 23, then the folio number at 28, the time
+ * at 32 and the subject at 36. It is verified still, and refused when the
+ * two kiosk ids differ: a kiosk signs only its own folios.
+ *
  * Base45 is canonical and the decoder strict, so any changed character
  * changes the bytes or breaks the decoding, and the signature fails. */
 #include "payload.h"
@@ -33,9 +44,11 @@
 
 #include "base45.h"
 
-#define PAYLOAD_PREFIX "CK1:"
-#define REC_VERSION 1
-#define REC_FIXED 36          /* bytes before the subject */
+#define PREFIX_V1 "CK1:"
+#define PREFIX_V2 "CK2:"
+#define PREFIX_LEN 4
+#define REC_FIXED_V1 36       /* bytes before the subject */
+#define REC_FIXED_V2 43
 #define REC_MAX 160
 #define SIG_BYTES 64
 
@@ -232,13 +245,18 @@ static int get_employee(const uint8_t *p, size_t avail, char out[64])
     return (int)need;
 }
 
-/* Serialises f into rec; returns the length or -1 with err. */
+/* Serialises f into rec (version f->version: 1, or 2 when 0); returns
+ * the length or -1 with err. */
 static int encode_record(const receipt_fields *f, uint8_t rec[REC_MAX], char *err, size_t errlen)
 {
     uint32_t seq;
-    size_t n = REC_FIXED;
+    uint8_t folio_kiosk[5];
+    int v2 = f->version != 1;
+    size_t n = v2 ? REC_FIXED_V2 : REC_FIXED_V1;
     memset(rec, 0, REC_MAX);
-    rec[0] = REC_VERSION;
+    if (f->version != 0 && f->version != 1 && f->version != 2)
+        return fail(err, errlen, "receipt: unknown payload version");
+    rec[0] = v2 ? 2 : 1;
     rec[1] = (uint8_t)f->type;
     if (f->type != RECEIPT_ATTENDANCE && f->type != RECEIPT_PLEDGE)
         return fail(err, errlen, "receipt: unknown record type");
@@ -246,12 +264,25 @@ static int encode_record(const receipt_fields *f, uint8_t rec[REC_MAX], char *er
         return fail(err, errlen, "receipt: bad record UUID");
     if (pack_kiosk(f->kiosk_id, rec + 18) != 0)
         return fail(err, errlen, "receipt: bad kiosk id");
-    if (parse_folio(f->folio, rec + 23, &seq) != 0)
+    if (parse_folio(f->folio, folio_kiosk, &seq) != 0)
         return fail(err, errlen, "receipt: bad folio");
-    put_u32(rec + 28, seq);
+    if (memcmp(folio_kiosk, rec + 18, 5) != 0)
+        return fail(err, errlen, "receipt: the folio is another kiosk's; only the kiosk that wrote a record signs "
+                    "its receipt");
     if (f->at < 0 || f->at > (int64_t)UINT32_MAX)
         return fail(err, errlen, "receipt: time out of range");
-    put_u32(rec + 32, (uint32_t)f->at);
+    if (v2) {
+        put_u32(rec + 23, seq);
+        put_u32(rec + 27, (uint32_t)f->at);
+        if (f->chain_pos < 1 || f->chain_pos > (int64_t)UINT32_MAX || strlen(f->chain_hash) < 16 ||
+            parse_hex(f->chain_hash, rec + 35, 8) != 0)
+            return fail(err, errlen, "receipt: bad audit chain position");
+        put_u32(rec + 31, (uint32_t)f->chain_pos);
+    } else {
+        memcpy(rec + 23, folio_kiosk, 5);
+        put_u32(rec + 28, seq);
+        put_u32(rec + 32, (uint32_t)f->at);
+    }
     if (f->type == RECEIPT_ATTENDANCE) {
         if (parse_uuid(f->event_id, rec + n) != 0)
             return fail(err, errlen, "receipt: bad event id");
@@ -267,39 +298,62 @@ static int encode_record(const receipt_fields *f, uint8_t rec[REC_MAX], char *er
     return (int)(n + (size_t)e);
 }
 
-/* Parses a record of exactly len bytes into f. */
-static int decode_record(const uint8_t *rec, size_t len, receipt_fields *f, char *err, size_t errlen)
+static void hex_bytes(const uint8_t *in, size_t n, char *out)
+{
+    static const char hx[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hx[in[i] >> 4];
+        out[2 * i + 1] = hx[in[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+/* Parses a record of version `version` of exactly len bytes into f. */
+static int decode_record(const uint8_t *rec, size_t len, int version, receipt_fields *f, char *err, size_t errlen)
 {
     static const char trunc[] = "truncated payload", bad[] = "malformed payload";
     char folio_kiosk[RECEIPT_KIOSK_ID_LEN];
+    size_t fixed = version == 2 ? REC_FIXED_V2 : REC_FIXED_V1;
     memset(f, 0, sizeof *f);
     if (len < 2)
         return fail(err, errlen, trunc);
-    if (rec[0] != REC_VERSION)
+    if (rec[0] != version)
         return fail(err, errlen, "malformed payload (unknown record version)");
     f->version = rec[0];
     f->type = rec[1];
     if (f->type != RECEIPT_ATTENDANCE && f->type != RECEIPT_PLEDGE)
         return fail(err, errlen, "malformed payload (unknown record type)");
     size_t subject = f->type == RECEIPT_ATTENDANCE ? 16 : 8;
-    if (len < REC_FIXED + subject)
+    if (len < fixed + subject)
         return fail(err, errlen, trunc);
     format_uuid(rec + 2, f->record_uuid);
-    if (unpack_kiosk(rec + 18, f->kiosk_id) != 0 || unpack_kiosk(rec + 23, folio_kiosk) != 0)
+    if (unpack_kiosk(rec + 18, f->kiosk_id) != 0)
         return fail(err, errlen, bad);
-    snprintf(f->folio, sizeof f->folio, "%s-%06lu", folio_kiosk, (unsigned long)get_u32(rec + 28));
-    f->at = get_u32(rec + 32);
-    if (f->type == RECEIPT_ATTENDANCE) {
-        format_uuid(rec + REC_FIXED, f->event_id);
+    if (version == 2) {
+        snprintf(f->folio, sizeof f->folio, "%s-%06lu", f->kiosk_id, (unsigned long)get_u32(rec + 23));
+        f->at = get_u32(rec + 27);
+        f->chain_pos = get_u32(rec + 31);
+        hex_bytes(rec + 35, 8, f->chain_hash);
+        if (f->chain_pos == 0)
+            return fail(err, errlen, bad);
     } else {
-        static const char hx[] = "0123456789abcdef";
-        for (int i = 0; i < 8; i++) {
-            f->carta_prefix[2 * i] = hx[rec[REC_FIXED + i] >> 4];
-            f->carta_prefix[2 * i + 1] = hx[rec[REC_FIXED + i] & 15];
+        if (unpack_kiosk(rec + 23, folio_kiosk) != 0)
+            return fail(err, errlen, bad);
+        if (strcmp(folio_kiosk, f->kiosk_id) != 0) {
+            if (err && errlen)
+                snprintf(err, errlen, "payload signed by kiosk %s for folio %s-%06lu of kiosk %s: a kiosk signs "
+                         "only its own folios", f->kiosk_id, folio_kiosk, (unsigned long)get_u32(rec + 28),
+                         folio_kiosk);
+            return -1;
         }
-        f->carta_prefix[16] = '\0';
+        snprintf(f->folio, sizeof f->folio, "%s-%06lu", folio_kiosk, (unsigned long)get_u32(rec + 28));
+        f->at = get_u32(rec + 32);
     }
-    size_t off = REC_FIXED + subject;
+    if (f->type == RECEIPT_ATTENDANCE)
+        format_uuid(rec + fixed, f->event_id);
+    else
+        hex_bytes(rec + fixed, 8, f->carta_prefix);
+    size_t off = fixed + subject;
     int e = get_employee(rec + off, len - off, f->employee_no);
     if (e == -2)
         return fail(err, errlen, trunc);
@@ -318,10 +372,10 @@ int receipt_payload_sign(const receipt_fields *f, const unsigned char sk[64], ch
     if (n < 0)
         return -1;
     crypto_sign_detached(buf + n, NULL, buf, (unsigned long long)n, sk);
-    size_t total = (size_t)n + SIG_BYTES, pre = strlen(PAYLOAD_PREFIX);
-    if (outlen < pre + 1 || base45_encode(buf, total, out + pre, outlen - pre) == 0)
+    size_t total = (size_t)n + SIG_BYTES;
+    if (outlen < PREFIX_LEN + 1 || base45_encode(buf, total, out + PREFIX_LEN, outlen - PREFIX_LEN) == 0)
         return fail(err, errlen, "receipt: payload buffer too small");
-    memcpy(out, PAYLOAD_PREFIX, pre);
+    memcpy(out, buf[0] == 2 ? PREFIX_V2 : PREFIX_V1, PREFIX_LEN);
     return 0;
 }
 
@@ -329,23 +383,28 @@ int receipt_payload_sign(const receipt_fields *f, const unsigned char sk[64], ch
 static int payload_open(const char *payload, receipt_fields *f, uint8_t *buf, size_t *reclen, char *err,
                         size_t errlen)
 {
-    size_t pre = strlen(PAYLOAD_PREFIX), n;
+    size_t n;
+    int version;
     memset(f, 0, sizeof *f);
-    if (!payload || strncmp(payload, PAYLOAD_PREFIX, pre) != 0)
-        return fail(err, errlen, "malformed payload (not a cepci-kiosk receipt: it must start with CK1:)");
-    const char *text = payload + pre;
+    if (payload && strncmp(payload, PREFIX_V2, PREFIX_LEN) == 0)
+        version = 2;
+    else if (payload && strncmp(payload, PREFIX_V1, PREFIX_LEN) == 0)
+        version = 1;
+    else
+        return fail(err, errlen, "malformed payload (not a cepci-kiosk receipt: it must start with CK2: or CK1:)");
+    const char *text = payload + PREFIX_LEN;
     /* The shortest record (a pledge of a guest) and its signature. */
-    size_t least = REC_FIXED + 8 + 1 + SIG_BYTES;
+    size_t least = (version == 2 ? REC_FIXED_V2 : REC_FIXED_V1) + 8 + 1 + SIG_BYTES;
     if (strlen(text) < least / 2 * 3 + least % 2 * 2)
         return fail(err, errlen, "truncated payload");
     if (strlen(text) % 3 == 1)
         return fail(err, errlen, "malformed or truncated payload (dangling Base45 character)");
     if (base45_decode(text, buf, REC_MAX + SIG_BYTES, &n) != 0)
         return fail(err, errlen, "malformed payload (not valid Base45)");
-    if (n < SIG_BYTES + REC_FIXED)
+    if (n < SIG_BYTES + REC_FIXED_V1)
         return fail(err, errlen, "truncated payload");
     *reclen = n - SIG_BYTES;
-    return decode_record(buf, *reclen, f, err, errlen);
+    return decode_record(buf, *reclen, version, f, err, errlen);
 }
 
 int receipt_payload_decode(const char *payload, receipt_fields *f, char *err, size_t errlen)

@@ -121,7 +121,15 @@ int receipt_build(store *s, const config *c, const char *db_path, const store_re
     util_utc_to_local(tz, r->at, &tm);
     spanish_datetime(&tm, 1, out->local_time, sizeof out->local_time);
 
-    /* The payload. */
+    /* The payload: the record, and its entry in the audit chain. */
+    store_head entry;
+    if (store_record_entry(s, r->type, r->uuid, &entry) != STORE_OK) {
+        if (err && errlen)
+            snprintf(err, errlen, "receipt: %s", store_errmsg(s));
+        goto out;
+    }
+    f.chain_pos = entry.pos;
+    snprintf(f.chain_hash, sizeof f.chain_hash, "%.16s", entry.hash);
     snprintf(f.record_uuid, sizeof f.record_uuid, "%s", r->uuid);
     snprintf(f.employee_no, sizeof f.employee_no, "%s", r->employee_no);
     snprintf(f.kiosk_id, sizeof f.kiosk_id, "%s", store_kiosk_id(s));

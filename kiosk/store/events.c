@@ -205,10 +205,11 @@ int store_event_set_state(store *s, const char *id, const char *state, int64_t n
         return STORE_OK;
     if ((rc = store_begin(s)))
         return rc;
-    sqlite3_stmt *st = store_stmt(s, sql);
+    /* Never a new version over a row changed behind our back. */
+    sqlite3_stmt *st = (rc = store_audit_check_current(s, "event", e.id)) ? NULL : store_stmt(s, sql);
     if (!st) {
         store_rollback(s);
-        return STORE_ERROR;
+        return rc ? rc : STORE_ERROR;
     }
     store_bind_text(st, 1, e.id);
     store_bind_text(st, 2, state);

@@ -147,6 +147,8 @@ static int person_upsert(store *s, const store_person *p, int64_t now, int *what
     int isnew = uuid[0] == '\0';
     if (isnew)
         util_uuid(uuid);
+    else if ((rc = store_audit_check_current(s, "person", uuid)))
+        return rc; /* never a new version over a row changed behind our back */
     char full[512], norm[512];
     snprintf(full, sizeof full, "%s %s %s", p->given_name, p->surname1, p->surname2);
     util_fold(full, norm, sizeof norm);
@@ -175,8 +177,15 @@ static int person_upsert(store *s, const store_person *p, int64_t now, int *what
             return store_fail(s, STORE_INVALID, "unknown unit '%s'", p->unit);
         return store_sqlerr(s, rc, "save person");
     }
-    if (isnew)
+    if (isnew) {
+        static const char sql_uuid[] = "INSERT INTO record_uuid(uuid, kind) VALUES (?1, 'person')";
         id = sqlite3_last_insert_rowid(s->db);
+        if (!(st = store_stmt(s, sql_uuid)))
+            return STORE_ERROR;
+        store_bind_text(st, 1, uuid); /* one UUID, one record of one kind (db/002_chain.sql) */
+        if ((rc = store_exec_stmt(s, st, "register the person's UUID")))
+            return rc;
+    }
     if ((rc = index_name(s, id, isnew ? NULL : old_norm, norm)) || (rc = store_audit_append(s, "person", uuid, now)))
         return rc;
     if (what)

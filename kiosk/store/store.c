@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 extern const char *const ck_migrations[];
@@ -136,9 +137,17 @@ static void sql_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text(ctx, hex, 64, SQLITE_TRANSIENT);
 }
 
+/* Forgets what the last transaction knew of the chain head. */
+static void tx_reset(store *s)
+{
+    s->in_tx = 0;
+    s->head_valid = 0;
+    s->tx_appended = 0;
+}
+
 int store_begin(store *s)
 {
-    s->audit_head[0] = '\0';
+    tx_reset(s);
     if (s->readonly)
         return store_fail(s, STORE_READONLY, "the database is read-only (check file and folder permissions)");
     int rc = store_exec(s, "BEGIN IMMEDIATE", "begin transaction");
@@ -148,9 +157,11 @@ int store_begin(store *s)
 
 int store_commit(store *s)
 {
-    int rc = store_exec(s, "COMMIT", "commit");
-    s->in_tx = 0;
-    s->audit_head[0] = '\0';
+    /* The new head is signed in the transaction that wrote it. */
+    int rc = store_audit_seal(s);
+    if (rc == STORE_OK)
+        rc = store_exec(s, "COMMIT", "commit");
+    tx_reset(s);
     if (rc != STORE_OK)
         store_rollback(s);
     return rc;
@@ -158,8 +169,7 @@ int store_commit(store *s)
 
 void store_rollback(store *s)
 {
-    s->in_tx = 0;
-    s->audit_head[0] = '\0';
+    tx_reset(s);
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -178,6 +188,33 @@ void store_snapshot_end(store *s)
     }
 }
 
+/* Reads this database's kiosk id, epoch and epoch base into s. */
+static void load_lineage(store *s)
+{
+    char base[256] = "", epoch[UTIL_UUID_LEN], hash[UTIL_SHA256_HEX];
+    long long pos;
+    store_meta_get(s, "kiosk_id", s->kiosk_id, sizeof s->kiosk_id);
+    store_meta_get(s, "epoch", s->epoch, sizeof s->epoch);
+    store_meta_get(s, "epoch_base", base, sizeof base);
+    s->base_pos = -1;
+    s->base_epoch[0] = s->base_hash[0] = '\0';
+    if (sscanf(base, "%36s %lld %64s", epoch, &pos, hash) == 3 && pos >= 0) {
+        util_strlcpy(s->base_epoch, epoch, sizeof s->base_epoch);
+        util_strlcpy(s->base_hash, hash, sizeof s->base_hash);
+        s->base_pos = pos;
+    }
+}
+
+/* C steps of a migration, after its SQL and in its transaction (i = the
+ * migration's index: 1 is db/002_chain.sql). */
+static int migrate_steps(store *s, size_t i)
+{
+    if (i != 1)
+        return STORE_OK;
+    load_lineage(s);
+    return store_audit_baseline(s);
+}
+
 static int migrate(store *s, int from)
 {
     for (size_t i = (size_t)from; i < ck_migration_count; i++) {
@@ -185,7 +222,8 @@ static int migrate(store *s, int from)
         int rc = store_begin(s);
         if (rc)
             return rc;
-        if ((rc = store_exec(s, ck_migrations[i], "apply migration")) != STORE_OK) {
+        if ((rc = store_exec(s, ck_migrations[i], "apply migration")) != STORE_OK ||
+            (rc = migrate_steps(s, i)) != STORE_OK) {
             store_rollback(s);
             return rc;
         }
@@ -197,6 +235,22 @@ static int migrate(store *s, int from)
         }
     }
     return STORE_OK;
+}
+
+/* "-wal" or "-journal" when such a file exists beside the database at
+ * path (whatever its size: a read-only reader cannot tell what it holds),
+ * else NULL. */
+static const char *pending_log(const char *path)
+{
+    static const char *const suffixes[] = {"-wal", "-journal"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        char p[4200];
+        struct stat st;
+        snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
+        if (lstat(p, &st) == 0)
+            return suffixes[i];
+    }
+    return NULL;
 }
 
 /* Opens s->db on path, read-write, or read-only with the URI parameters
@@ -285,7 +339,17 @@ int store_open(store **out, const char *path, int create, char *err, size_t errl
     sqlite3_finalize(q);
     if (version < 0 && s->readonly && ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN)) {
         /* A WAL database we may not write needs its -shm file; without one
-         * (folder not writable), read it as an immutable snapshot. */
+         * (folder not writable), read it as an immutable snapshot — only
+         * when nothing is pending beside it: SQLite reads an immutable file
+         * without its -wal or journal, so records still in them would
+         * vanish from every report and from audit verify. */
+        const char *pending = pending_log(path);
+        if (pending) {
+            snprintf(err, errlen, "%s: read-only copy with a pending %s file beside it; open it where it can be "
+                     "written (or copy the database with its %s file to a writable folder)", path, pending, pending);
+            code = STORE_READONLY;
+            goto fail;
+        }
         sqlite3_close(s->db);
         s->db = NULL;
         if (open_handle(s, path, "ro&immutable=1") == SQLITE_OK &&
@@ -342,6 +406,10 @@ int store_open(store **out, const char *path, int create, char *err, size_t errl
             goto fail;
         }
     } else {
+        /* An older schema: copied aside before the first migration (upgrade.c). */
+        if (version > 0 && version < (int)ck_migration_count &&
+            (code = store_upgrade_backup(s, path, version, err, errlen)) != STORE_OK)
+            goto fail;
         if (store_exec(s, "PRAGMA journal_mode=WAL", "set WAL") ||
             store_exec(s, "PRAGMA synchronous=FULL", "set synchronous") ||
             store_exec(s, "PRAGMA foreign_keys=ON", "set foreign keys") ||
@@ -349,6 +417,10 @@ int store_open(store **out, const char *path, int create, char *err, size_t errl
              * a 100,000-row import stays in memory instead of spilling to
              * the WAL and reading pages back mid-transaction. */
             store_exec(s, "PRAGMA cache_size=-65536", "set cache size") ||
+            /* Statement journals in memory: an insert whose trigger may
+             * abort (the UUID registry) keeps one, and on disk it would be
+             * written page by page for every row of an import. */
+            store_exec(s, "PRAGMA temp_store=MEMORY", "set temp store") ||
             migrate(s, version)) {
             snprintf(err, errlen, "%s: %s", path, s->err);
             code = STORE_ERROR;
@@ -356,7 +428,8 @@ int store_open(store **out, const char *path, int create, char *err, size_t errl
         }
     }
     store_exec(s, "PRAGMA foreign_keys=ON", "set foreign keys");
-    store_meta_get(s, "kiosk_id", s->kiosk_id, sizeof s->kiosk_id);
+    load_lineage(s);
+    s->covered_pos = -1;
     *out = s;
     return STORE_OK;
 fail:
@@ -368,6 +441,8 @@ void store_close(store *s)
 {
     if (!s)
         return;
+    if (s->sign_release)
+        s->sign_release(s->sign_ctx);
     for (int i = 0; i < STORE_STMT_CACHE && s->cache[i].sql; i++)
         sqlite3_finalize(s->cache[i].st);
     sqlite3_close(s->db);
@@ -378,6 +453,41 @@ const char *store_path(store *s)
 {
     const char *p = sqlite3_db_filename(s->db, "main");
     return p ? p : "";
+}
+
+/* Gives the copy dst a new epoch whose base is the copy's own head of this
+ * kiosk: a database restored from it continues the chain from there, and
+ * its new positions are not taken for a fork of the live database's. */
+static int fresh_epoch(store *s, sqlite3 *dst)
+{
+    static const char sql[] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+    char epoch[UTIL_UUID_LEN], base[256];
+    store_head h;
+    int rc = store_head_of(dst, s->kiosk_id, s->epoch, s->base_epoch, s->base_pos, s->base_hash, &h);
+    if (rc != SQLITE_OK)
+        return rc;
+    /* The head's own epoch: the copy's, or its base's when empty. */
+    if (h.pos > 0 && s->base_pos == h.pos && strcmp(s->base_hash, h.hash) == 0)
+        util_strlcpy(h.epoch, s->base_epoch, sizeof h.epoch);
+    util_uuid(epoch);
+    snprintf(base, sizeof base, "%s %lld %s", h.epoch, (long long)h.pos, h.hash);
+    sqlite3_stmt *st = NULL;
+    if ((rc = sqlite3_exec(dst, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
+        return rc;
+    const char *kv[2][2] = {{"epoch", epoch}, {"epoch_base", base}};
+    for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {
+        if ((rc = sqlite3_prepare_v2(dst, sql, -1, &st, NULL)) != SQLITE_OK)
+            break;
+        sqlite3_bind_text(st, 1, kv[i][0], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, kv[i][1], -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(dst);
+        sqlite3_finalize(st);
+    }
+    if (rc == SQLITE_OK)
+        return sqlite3_exec(dst, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(dst, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
 }
 
 int store_backup_to(store *s, const char *path)
@@ -402,6 +512,8 @@ int store_backup_to(store *s, const char *path)
     /* The copy is a self-contained rollback-journal file. */
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    if (rc == SQLITE_OK && s->kiosk_id[0])
+        rc = fresh_epoch(s, dst);
     int code = STORE_OK;
     if (rc != SQLITE_OK)
         code = store_fail(s, STORE_ERROR, "%s", dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
@@ -449,16 +561,63 @@ int store_meta_get(store *s, const char *key, char *out, size_t outlen)
     return rc == SQLITE_DONE ? STORE_NOTFOUND : store_sqlerr(s, rc, "read settings");
 }
 
-int store_meta_set(store *s, const char *key, const char *value)
+/* Runs fn(s, arg) in a transaction of its own unless one is open. */
+static int in_tx(store *s, int (*fn)(store *, void *), void *arg)
+{
+    if (s->in_tx)
+        return fn(s, arg);
+    int rc = store_begin(s);
+    if (!rc)
+        rc = fn(s, arg);
+    if (!rc)
+        rc = store_commit(s);
+    if (rc)
+        store_rollback(s);
+    return rc;
+}
+
+/* A setting or a unit to write, audited at now. */
+struct put {
+    const char *key, *value;   /* meta; unit: the code, and NULL to create it only if missing */
+    const char *tz;            /* unit */
+    int64_t now;
+};
+
+static int meta_write(store *s, void *arg)
 {
     static const char sql[] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
-                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value";
+    const struct put *p = arg;
+    int audited = store_meta_audited(p->key), rc;
+    if (audited && (rc = store_audit_check_current(s, "meta", p->key)))
+        return rc;
     sqlite3_stmt *st = store_stmt(s, sql);
     if (!st)
         return STORE_ERROR;
-    store_bind_text(st, 1, key);
-    store_bind_text(st, 2, value);
-    return store_exec_stmt(s, st, "write settings");
+    store_bind_text(st, 1, p->key);
+    store_bind_text(st, 2, p->value);
+    if ((rc = store_exec_stmt(s, st, "write settings")))
+        return rc;
+    if (!audited || sqlite3_changes(s->db) == 0)
+        return STORE_OK;
+    return store_audit_append(s, "meta", p->key, p->now);
+}
+
+int store_meta_set_at(store *s, const char *key, const char *value, int64_t now)
+{
+    struct put p = {key, value, NULL, now};
+    if (!store_meta_audited(key)) /* operational state: one statement, no transaction of its own */
+        return meta_write(s, &p);
+    return in_tx(s, meta_write, &p);
+}
+
+int store_meta_set(store *s, const char *key, const char *value)
+{
+    if (store_meta_audited(key))
+        return store_fail(s, STORE_INVALID, "the setting %s is audited: it is set with a time (store_meta_set_at)",
+                          key);
+    struct put p = {key, value, NULL, 0};
+    return meta_write(s, &p);
 }
 
 /* ---- identity ---- */
@@ -486,47 +645,76 @@ int store_init_identity(store *s, const char *institution, const char *unit, int
     int rc = store_begin(s);
     if (rc)
         return rc;
-    if ((rc = store_meta_set(s, "kiosk_id", id)) || (rc = store_meta_set(s, "institution", institution)) ||
-        (rc = store_meta_set(s, "unit", unit)) || (rc = store_meta_set(s, "created_at", created)) ||
-        (rc = store_meta_set(s, "folio_seq", "0")) || (rc = store_unit_ensure(s, unit)) ||
+    memcpy(s->kiosk_id, id, sizeof id); /* the identity's own audit entries are this kiosk's */
+    if ((rc = store_meta_set_at(s, "kiosk_id", id, now)) ||
+        (rc = store_meta_set_at(s, "institution", institution, now)) ||
+        (rc = store_meta_set_at(s, "unit", unit, now)) || (rc = store_meta_set_at(s, "created_at", created, now)) ||
+        (rc = store_meta_set(s, "folio_seq", "0")) || (rc = store_unit_ensure_at(s, unit, now)) ||
         (rc = store_commit(s))) {
         store_rollback(s);
+        s->kiosk_id[0] = '\0';
         return rc;
     }
-    memcpy(s->kiosk_id, id, sizeof id);
     return STORE_OK;
 }
 
 /* ---- units ---- */
 
-int store_unit_put(store *s, const char *code, const char *name, const char *tz)
+/* Writes unit p->key (p->value NULL: creates it with name = code and the
+ * default zone if missing, leaves an existing one alone), audited. */
+static int unit_write(store *s, void *arg)
 {
-    static const char sql[] = "INSERT INTO unit(code, name, timezone) VALUES (?1, ?2, ?3) "
-                              "ON CONFLICT(code) DO UPDATE SET name = excluded.name, timezone = excluded.timezone "
-                              "WHERE name IS NOT excluded.name OR timezone IS NOT excluded.timezone";
-    if (!util_is_token(code) || strlen(code) >= STORE_UNIT_CODE_LEN)
-        return store_fail(s, STORE_INVALID, "bad unit code '%s'", code);
-    sqlite3_stmt *st = store_stmt(s, sql);
+    static const char sql_put[] = "INSERT INTO unit(code, name, timezone) VALUES (?1, ?2, ?3) "
+                                  "ON CONFLICT(code) DO UPDATE SET name = excluded.name, timezone = excluded.timezone "
+                                  "WHERE name IS NOT excluded.name OR timezone IS NOT excluded.timezone";
+    /* The time zone is the column's default, CK_DEFAULT_TZ's value
+     * (db/001_init.sql). */
+    static const char sql_ensure[] = "INSERT OR IGNORE INTO unit(code, name) VALUES (?1, ?1)";
+    const struct put *p = arg;
+    int rc;
+    if (!s->kiosk_id[0])
+        return store_fail(s, STORE_INVALID, "the database has no kiosk identity (run: cepci-kiosk init)");
+    if (p->value && (rc = store_audit_check_current(s, "unit", p->key)))
+        return rc;
+    sqlite3_stmt *st = store_stmt(s, p->value ? sql_put : sql_ensure);
     if (!st)
         return STORE_ERROR;
-    store_bind_text(st, 1, code);
-    store_bind_text(st, 2, name && *name ? name : code);
-    store_bind_text(st, 3, tz && *tz ? tz : CK_DEFAULT_TZ);
-    return store_exec_stmt(s, st, "save unit");
+    store_bind_text(st, 1, p->key);
+    if (p->value) {
+        store_bind_text(st, 2, *p->value ? p->value : p->key);
+        store_bind_text(st, 3, p->tz && *p->tz ? p->tz : CK_DEFAULT_TZ);
+    }
+    if ((rc = store_exec_stmt(s, st, "save unit")))
+        return rc;
+    return sqlite3_changes(s->db) > 0 ? store_audit_append(s, "unit", p->key, p->now) : STORE_OK;
+}
+
+int store_unit_put_at(store *s, const char *code, const char *name, const char *tz, int64_t now)
+{
+    struct put p = {code, name ? name : "", tz, now};
+    if (!util_is_token(code) || strlen(code) >= STORE_UNIT_CODE_LEN)
+        return store_fail(s, STORE_INVALID, "bad unit code '%s'", code);
+    return in_tx(s, unit_write, &p);
+}
+
+int store_unit_ensure_at(store *s, const char *code, int64_t now)
+{
+    struct put p = {code, NULL, NULL, now};
+    if (!util_is_token(code) || strlen(code) >= STORE_UNIT_CODE_LEN)
+        return store_fail(s, STORE_INVALID, "bad unit code '%s' (letters, digits, - or _)", code);
+    return in_tx(s, unit_write, &p);
+}
+
+/* The two below date the unit's audit entry by the clock: for callers that
+ * have no `now` at hand (use the _at forms). */
+int store_unit_put(store *s, const char *code, const char *name, const char *tz)
+{
+    return store_unit_put_at(s, code, name, tz, (int64_t)time(NULL));
 }
 
 int store_unit_ensure(store *s, const char *code)
 {
-    /* The time zone is the column's default, CK_DEFAULT_TZ's value
-     * (db/001_init.sql). */
-    static const char sql[] = "INSERT OR IGNORE INTO unit(code, name) VALUES (?1, ?1)";
-    if (!util_is_token(code) || strlen(code) >= STORE_UNIT_CODE_LEN)
-        return store_fail(s, STORE_INVALID, "bad unit code '%s' (letters, digits, - or _)", code);
-    sqlite3_stmt *st = store_stmt(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    store_bind_text(st, 1, code);
-    return store_exec_stmt(s, st, "save unit");
+    return store_unit_ensure_at(s, code, (int64_t)time(NULL));
 }
 
 static void read_unit(sqlite3_stmt *st, store_unit *u)
@@ -595,26 +783,49 @@ int store_unit_each(store *s, int (*fn)(const store_unit *, void *), void *ctx)
 
 /* ---- keys ---- */
 
-int store_key_put(store *s, const char *kiosk_id, const unsigned char pk[32], const char *institution,
-                  const char *unit, int64_t now)
+/* A public key to store (store_key_put). */
+struct key_put {
+    const char *kiosk_id, *institution, *unit;
+    const unsigned char *pk;
+    int64_t now;
+};
+
+static int key_write(store *s, void *arg)
 {
     static const char sql[] =
         "INSERT INTO kiosk_key(kiosk_id, public_key, institution, unit_code, added_at) VALUES (?1,?2,?3,?4,?5) "
         "ON CONFLICT(kiosk_id) DO UPDATE SET institution = excluded.institution, unit_code = excluded.unit_code "
-        "WHERE public_key = excluded.public_key";
-    unsigned char old[32];
-    if (store_key_get(s, kiosk_id, old) == STORE_OK && memcmp(old, pk, 32) != 0)
-        return store_fail(s, STORE_EXISTS, "kiosk %s already has a different public key; refusing to replace it",
-                          kiosk_id);
+        "WHERE public_key = excluded.public_key AND (institution IS NOT excluded.institution OR "
+        "unit_code IS NOT excluded.unit_code)";
+    const struct key_put *k = arg;
+    int rc;
+    /* Which keys this kiosk trusts is audited (once it has an identity). */
+    if (s->kiosk_id[0] && (rc = store_audit_check_current(s, "key", k->kiosk_id)))
+        return rc;
     sqlite3_stmt *st = store_stmt(s, sql);
     if (!st)
         return STORE_ERROR;
-    store_bind_text(st, 1, kiosk_id);
-    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_TRANSIENT);
-    store_bind_text(st, 3, institution ? institution : "");
-    store_bind_text(st, 4, unit ? unit : "");
-    sqlite3_bind_int64(st, 5, now);
-    return store_exec_stmt(s, st, "save public key");
+    store_bind_text(st, 1, k->kiosk_id);
+    sqlite3_bind_blob(st, 2, k->pk, 32, SQLITE_TRANSIENT);
+    store_bind_text(st, 3, k->institution ? k->institution : "");
+    store_bind_text(st, 4, k->unit ? k->unit : "");
+    sqlite3_bind_int64(st, 5, k->now);
+    if ((rc = store_exec_stmt(s, st, "save public key")))
+        return rc;
+    if (!s->kiosk_id[0] || sqlite3_changes(s->db) == 0)
+        return STORE_OK;
+    return store_audit_append(s, "key", k->kiosk_id, k->now);
+}
+
+int store_key_put(store *s, const char *kiosk_id, const unsigned char pk[32], const char *institution,
+                  const char *unit, int64_t now)
+{
+    unsigned char old[32];
+    struct key_put k = {kiosk_id, institution, unit, pk, now};
+    if (store_key_get(s, kiosk_id, old) == STORE_OK && memcmp(old, pk, 32) != 0)
+        return store_fail(s, STORE_EXISTS, "kiosk %s already has a different public key; refusing to replace it",
+                          kiosk_id);
+    return in_tx(s, key_write, &k);
 }
 
 int store_key_get(store *s, const char *kiosk_id, unsigned char pk[32])

@@ -25,6 +25,9 @@ enum {
     STORE_INVALID = -5,   /* bad input (validation) */
     STORE_FULL = -6,      /* disk full or file size limit */
     STORE_READONLY = -7,  /* database or folder not writable */
+    STORE_TAMPERED = -8,  /* the file was changed outside the program: a row
+                           * no longer matches its audit entry, or the chain
+                           * head is not signed by this kiosk */
 };
 
 #define STORE_KIOSK_ID_LEN 8     /* 7 chars + NUL, Crockford base32 */
@@ -67,6 +70,15 @@ int store_init_identity(store *s, const char *institution, const char *unit, int
 /* This kiosk's id ("" before init), institution and unit code. */
 const char *store_kiosk_id(const store *s);
 int store_meta_get(store *s, const char *key, char *out, size_t outlen);
+/* Sets a setting at time now. The keys kiosk_id, institution, unit, created_at and
+ * pin_hash are audited: a change appends a "meta" audit entry (pin_hash
+ * as the SHA-256 of its value) in the same transaction, and is refused
+ * (STORE_TAMPERED) when the stored value no longer matches its latest
+ * entry. The others (folio_seq, pin_failures, pin_locked_until, epoch,
+ * epoch_base, and any other helper's state) are not audited. */
+int store_meta_set_at(store *s, const char *key, const char *value, int64_t now);
+/* store_meta_set_at for the keys that are not audited (STORE_INVALID for
+ * an audited one). */
 int store_meta_set(store *s, const char *key, const char *value);
 
 /* Transactions (BEGIN IMMEDIATE / COMMIT / ROLLBACK). */
@@ -82,9 +94,12 @@ void store_snapshot_end(store *s);
 
 /* Copies the whole database, online, into the existing empty file at path
  * (SQLite backup API, in one step, waiting while another process writes),
- * and makes the copy a self-contained rollback-journal file. The caller
- * owns the file (its name, mode and fsync). STORE_OK or an error whose
- * message (SQLite's own) is on s. */
+ * and makes the copy a self-contained rollback-journal file. The copy is
+ * given a fresh epoch whose base is its chain head (meta 'epoch' and
+ * 'epoch_base'), so a database restored from it continues its chain under
+ * a new epoch. The caller owns the file (its name, mode and fsync), and
+ * signs the head before (store_audit_sign_head, source "backup"). STORE_OK
+ * or an error whose message (SQLite's own) is on s. */
 int store_backup_to(store *s, const char *path);
 
 /* For benchmarks and test fixtures that build throwaway databases: with
@@ -97,6 +112,32 @@ int store_set_durable(store *s, int durable);
  * tests. STORE_INVALID for a name that is not a plain word. */
 int store_pragma(store *s, const char *name, char *out, size_t outlen);
 
+/* ---- upgrades and health (upgrade.c) ----
+ * store_open migrates a database of an older schema, after copying it to
+ * "<db>.schemaN.bak" beside it (see upgrade.c); it refuses to while another
+ * process has the database open. */
+
+/* 1 if another process has the (WAL) database at path open, from
+ * /proc/locks; 0 if not, or when that cannot be told. Opens nothing. */
+int store_in_use(const char *path);
+
+/* What `doctor` reports about a database, read without changing it. */
+typedef struct store_health {
+    int version;          /* PRAGMA user_version; -1 when unreadable */
+    int ours;             /* 1: cepci-kiosk's (an empty file, or it has the meta table) */
+    int in_use;           /* store_in_use() */
+    char integrity[256];  /* "ok", or the first problem PRAGMA integrity_check names */
+} store_health;
+
+/* Opens the database at path read-only (an immutable snapshot when even
+ * that cannot share its WAL) and fills out: schema version, whether it is
+ * ours, whether another process has it open, and integrity_check's first
+ * line. Never migrates or writes (as root, SQLite may create the -shm file,
+ * owned like the database). Returns STORE_OK; STORE_NOTFOUND (no file),
+ * STORE_INVALID (not a database, damaged header) or STORE_ERROR with one
+ * line in err. */
+int store_inspect(const char *path, store_health *out, char *err, size_t errlen);
+
 /* ---- units ---- */
 typedef struct store_unit {
     char code[STORE_UNIT_CODE_LEN];
@@ -104,9 +145,15 @@ typedef struct store_unit {
     char timezone[STORE_TZ_LEN];
 } store_unit;
 
-/* Inserts the unit or updates its name/time zone. */
-int store_unit_put(store *s, const char *code, const char *name, const char *tz);
+/* Inserts the unit or updates its name/time zone. Units are audited: a
+ * change appends a "unit" audit entry, and is refused (STORE_TAMPERED)
+ * when the stored unit no longer matches its latest entry. Needs the kiosk
+ * identity (store_init_identity). */
+int store_unit_put_at(store *s, const char *code, const char *name, const char *tz, int64_t now);
 /* Creates the unit with name=code if missing; leaves an existing one alone. */
+int store_unit_ensure_at(store *s, const char *code, int64_t now);
+/* The same, the audit entry dated by the clock (for callers without now). */
+int store_unit_put(store *s, const char *code, const char *name, const char *tz);
 int store_unit_ensure(store *s, const char *code);
 int store_unit_get(store *s, const char *code, store_unit *out);
 /* Finds a unit by code or (folded) name; STORE_NOTFOUND if none. */
@@ -243,10 +290,152 @@ int store_record_by_folio(store *s, const char *folio, store_record *out);
 /* Loads the signature blob of a record (malloc'd into *blob, caller frees). */
 int store_record_signature(store *s, const store_record *r, void **blob, size_t *len);
 
-/* ---- audit ---- */
-/* Walks every kiosk's hash chain and re-derives each entry from the record it
- * describes. Returns STORE_OK, or STORE_INVALID with the first broken link
- * described in store_errmsg(). *entries (may be NULL) gets the count. */
+/* ---- audit chain (audit.c) ----
+ *
+ * Every record (attendance, pledge), every version of master data (person,
+ * event, unit, audited meta key) is an entry of its kiosk's chain, written
+ * in the transaction that wrote the row. An entry holds kiosk_id, at, kind,
+ * record_uuid (the UUID; a unit's code; a meta key), content (the row's
+ * canonical JSON text), prev_hash and hash, and:
+ *   format  1 = written before schema 2, hash over prev, at, kind, uuid,
+ *             content; 2 = the same with the kiosk id after prev
+ *             (store_chain_hash);
+ *   epoch   the database lineage it was written in (a backup copy gets a
+ *           fresh epoch whose base is the head it was copied at);
+ *   pos     its position in its kiosk's chain: 1, 2, 3 ... within an
+ *           epoch; a new epoch goes on from its base's position + 1.
+ * The head of a kiosk's chain is its last entry (epoch, pos, hash); a
+ * signed head is the kiosk key's Ed25519 signature of
+ *   "CKH1\n" kiosk "\n" epoch "\n" pos "\n" hash "\n" signed_at "\n"
+ * made at every write by the program (with the key: store_set_signer) and
+ * on every receipt, export, backup and sync. */
+
+#define STORE_HEAD_TEXT_MAX 300   /* store_head_text, NUL included */
+
+typedef struct store_head {
+    char kiosk_id[STORE_KIOSK_ID_LEN];
+    char epoch[UTIL_UUID_LEN];
+    int64_t pos;                      /* 0 = nothing in the chain yet */
+    char hash[UTIL_SHA256_HEX];       /* the zero hash at position 0 */
+} store_head;
+
+typedef struct store_signed_head {
+    store_head h;
+    int64_t signed_at;
+    unsigned char sig[64];
+    char source[16];   /* write, init, receipt, export, backup, sync, shown */
+} store_signed_head;
+
+/* The chain hash of an entry (lower-case hex SHA-256), format 1 or 2 (see
+ * above; kiosk is ignored by format 1). The one function audit verify, the
+ * sync and `central audit verify` use. STORE_INVALID for another format. */
+int store_chain_hash(int format, const char *prev, const char *kiosk, int64_t at, const char *kind,
+                     const char *uuid, const char *content, char out[UTIL_SHA256_HEX]);
+
+/* This kiosk's head in this database's current epoch: its last entry, or
+ * the epoch's base when it has none yet (epoch is then still the current
+ * one), or position 0 with the zero hash. */
+int store_audit_head(store *s, store_head *out);
+
+/* The message a signed head signs, into out (NUL-terminated); returns its
+ * length (without the NUL), or 0 when it does not fit. */
+size_t store_head_message(const store_head *h, int64_t signed_at, char *out, size_t outlen);
+
+/* A signed head as one line of text, "CKH1:" kiosk ":" epoch ":" pos ":"
+ * hash ":" signed_at ":" 128 hex digits of the signature, into
+ * out[STORE_HEAD_TEXT_MAX]; and back (STORE_INVALID with a one-line
+ * reason in err when malformed; the signature is not checked). */
+void store_head_text(const store_signed_head *h, char *out, size_t outlen);
+int store_head_parse(const char *text, store_signed_head *out, char *err, size_t errlen);
+
+/* Signs with the kiosk key: sig = Ed25519(msg). Returns 0 or -1. */
+typedef int (*store_sign_fn)(void *ctx, const unsigned char *msg, size_t len, unsigned char sig[64]);
+
+/* Gives the store this kiosk's key (keys_signer_install in domain/keys.c
+ * calls it): from now on every transaction that appends entries of this
+ * kiosk ends by signing the new head (source "write"), and an append on top
+ * of a head that no signed head of this kiosk covers is refused
+ * (STORE_TAMPERED). Without a signer, a database this kiosk has signed
+ * refuses appends of its entries (STORE_INVALID). pk is the key's public
+ * half: it must be the public key
+ * the database holds for this kiosk (else STORE_TAMPERED, the signer not
+ * set). release (may be NULL) frees ctx at store_close or when replaced. */
+int store_set_signer(store *s, const unsigned char pk[32], store_sign_fn fn, void *ctx, void (*release)(void *));
+
+/* Signs this kiosk's head now (store_audit_head) with the signer, stores
+ * it with source (when the database can be written: out->source then
+ * names it, else it is "") and fills *out (may be NULL). Refuses
+ * (STORE_TAMPERED) a head that no signed head of this kiosk covers, unless
+ * this kiosk never signed one and wrote no record or roster/event change
+ * since the upgrade to schema 2 (the first signature). STORE_INVALID
+ * without a signer. */
+int store_audit_sign_head(store *s, const char *source, int64_t now, store_signed_head *out);
+
+/* STORE_OK when setting key (an audited one, e.g. pin_hash) still matches
+ * its latest audit entry and — with a signer — this kiosk's chain head is
+ * covered by a signed head; else STORE_TAMPERED with the reason on s. For
+ * decisions that trust a setting (the PIN) without writing anything. */
+int store_meta_trusted(store *s, const char *key);
+
+/* Checks a signed head's signature with the public key the database holds
+ * for its kiosk (this kiosk's signer's key when set). STORE_OK, STORE_NOTFOUND
+ * (no key for that kiosk) or STORE_INVALID (bad signature), message on s. */
+int store_signed_head_check(store *s, const store_signed_head *h);
+
+/* Stores a signed head received from elsewhere (sync, `audit verify
+ * --head`) after store_signed_head_check; the same head twice is stored
+ * once. source is h->source. */
+int store_signed_head_put(store *s, const store_signed_head *h);
+
+/* Calls fn for each stored signed head of kiosk (NULL = every kiosk), by
+ * kiosk and position, newest position last: those kept for good, and each
+ * kiosk's last write's (source "write": only the last is kept); fn
+ * returning non-zero stops. */
+int store_signed_head_each(store *s, const char *kiosk, int (*fn)(const store_signed_head *, void *), void *ctx);
+
+/* Calls fn for each signed head kept in another database file at path (a
+ * backup, a copy of a kiosk), opened read-only and left unchanged; their
+ * signatures are not checked (store_signed_head_check does, with this
+ * database's keys). STORE_OK, or an error with a one-line reason in err
+ * (not a cepci-kiosk database, or one without signed heads: schema < 2). */
+int store_signed_heads_in_file(const char *path, int (*fn)(const store_signed_head *, void *), void *ctx,
+                               char *err, size_t errlen);
+
+/* The audit entry of a record (kind attendance or pledge, and its UUID):
+ * the kiosk that wrote it, the epoch, position and hash. STORE_NOTFOUND. */
+int store_record_entry(store *s, const char *kind, const char *uuid, store_head *out);
+
+/* A head the caller vouches for (a signed head whose signature it checked,
+ * a receipt it verified): kiosk, epoch ("" when unknown: any epoch),
+ * position and hash (the full 64 hex digits, or a prefix of at least 16).
+ * what names it in messages ("receipt QDECM8W-000003", a file name). */
+typedef struct store_head_claim {
+    char kiosk_id[STORE_KIOSK_ID_LEN];
+    char epoch[UTIL_UUID_LEN];
+    int64_t pos;
+    char hash[UTIL_SHA256_HEX];
+    char what[128];
+} store_head_claim;
+
+/* Verifies the whole database, reporting the first problem found:
+ *   - each kiosk's chain, epoch by epoch: every entry hashes to itself (its
+ *     format), links to the one before, positions go on by one, an epoch
+ *     starts from a base the database holds, the format never goes back;
+ *   - every entry against the row it describes (kind, key and canonical
+ *     content): a record's one entry, master data's latest version; every
+ *     row has an entry of its own kind; an event's versions differ only in
+ *     its state, a person's keep the employee number;
+ *   - UUIDs: one record each, across kinds (the record_uuid registry);
+ *   - this kiosk's folios: 1..N without a gap, and the counter at N;
+ *   - signed heads: the newest genuine signed head of each kiosk and epoch
+ *     is in the chain; a stored head with a bad signature; this kiosk's
+ *     head covered by a signed head once it has signed any;
+ *   - each claim: the chain holds that position with that hash (a chain
+ *     that ends before it lost entries; another hash means a rewrite).
+ * Returns STORE_OK, or STORE_INVALID with the problem in store_errmsg().
+ * *entries (may be NULL) gets the number of entries walked. */
+int store_audit_verify_ex(store *s, const store_head_claim *claims, size_t nclaims, long *entries);
+/* store_audit_verify_ex without claims. */
 int store_audit_verify(store *s, long *entries);
 
 /* ---- keys ---- */

@@ -8,6 +8,7 @@
  * events.c   events
  * records.c  check-in, pledge, signatures, folios: one record-writing path
  * report.c   read-only walks for indicators, exports and the command line
+ * upgrade.c  the copy made before migrating an older database; store_inspect
  *
  * Error convention: a helper that fails leaves the reason on s->err (through
  * store_fail / store_sqlerr) and returns a STORE_* code; callers pass it up. */
@@ -25,10 +26,32 @@ struct store {
     int readonly;
     char kiosk_id[STORE_KIOSK_ID_LEN];
     char err[512];
-    /* Hash of this kiosk's last audit entry, valid only inside a write
-     * transaction (BEGIN IMMEDIATE holds the lock: nobody else appends). */
-    char audit_head[UTIL_SHA256_HEX];
     int in_tx;
+    /* This database's lineage: meta 'epoch' and its base (meta
+     * 'epoch_base' = "parent-epoch pos hash", base_pos -1 when none), read
+     * at open (only a backup copy is given a new one, in the copy). */
+    char epoch[UTIL_UUID_LEN];
+    char base_epoch[UTIL_UUID_LEN];
+    int64_t base_pos;
+    char base_hash[UTIL_SHA256_HEX];
+    /* This kiosk's chain head as this write transaction sees it: valid
+     * only inside one (BEGIN IMMEDIATE holds the lock: nobody else
+     * appends). tx_appended: entries of this kiosk were appended, so the
+     * commit signs the new head, dated tx_at. */
+    int head_valid;
+    int64_t head_pos;
+    char head_hash[UTIL_SHA256_HEX];
+    int tx_appended;
+    int64_t tx_at;
+    /* The kiosk key (store_set_signer): signs heads; sign_pk checks them.
+     * covered_*: the last head this handle signed (a write on top of it
+     * needs no look-up). */
+    store_sign_fn sign;
+    void *sign_ctx;
+    void (*sign_release)(void *ctx);
+    unsigned char sign_pk[32];
+    int64_t covered_pos;
+    char covered_hash[UTIL_SHA256_HEX];
     /* Read snapshots (store_snapshot_begin/end): nesting depth, and whether
      * the outermost one opened its own read transaction. */
     int snapshot_depth;
@@ -46,6 +69,16 @@ int store_fail(store *s, int code, const char *fmt, ...) __attribute__((format(p
 /* Maps a SQLite failure rc of `what` to a STORE_* code with a clear message
  * on s (disk full, read-only, damaged file, locked, ...). */
 int store_sqlerr(store *s, int rc, const char *what);
+
+/* ---- upgrades (upgrade.c) ---- */
+
+/* Called by store_open before it migrates the existing database at path
+ * from schema `from` (> 0) to store_schema_version(): refuses while another
+ * process has it open, else copies it (SQLite backup API) to
+ * "<path>.schemaFROM.bak", mode 0600, and logs one line on stderr. Returns
+ * STORE_OK, or a STORE_* code with one line in err and the database
+ * unchanged. */
+int store_upgrade_backup(store *s, const char *path, int from, char *err, size_t errlen);
 
 /* ---- statements (store.c) ---- */
 
@@ -65,10 +98,37 @@ int store_in_list(const char *const *list, const char *s);
 
 /* ---- audit (audit.c) ---- */
 
-/* Appends the audit entry for record (kind, uuid) as it is now. Must run
- * inside the transaction that wrote the record. */
-int store_audit_append(store *s, const char *kind, const char *uuid, int64_t now);
+/* Appends the audit entry for record (kind, key) as it is now: kind is
+ * attendance, pledge, person, event (key = the UUID), unit (key = the
+ * code), meta (key = an audited key, store_meta_audited) or key (a public
+ * key this kiosk trusts: key = that kiosk's id). Format 2, this
+ * database's epoch, the next position. Must run inside the transaction
+ * that wrote the record. With a signer, refuses (STORE_TAMPERED) when this
+ * kiosk's chain head is not covered by one of its signed heads. */
+int store_audit_append(store *s, const char *kind, const char *key, int64_t now);
 
+/* Before a new version of master data (person, event, unit, meta) is
+ * written: STORE_OK when the stored row matches its latest audit entry
+ * (or does not exist yet), else STORE_TAMPERED with the reason on s. */
+int store_audit_check_current(store *s, const char *kind, const char *key);
+
+/* Called by store_commit inside the transaction, before COMMIT: when this
+ * transaction appended entries of this kiosk and a signer is set, signs
+ * the new head and stores it (source "write"). */
+int store_audit_seal(store *s);
+
+/* After migration 2 (db/002_chain.sql), in its transaction: one audit
+ * entry for each unit, audited meta key and public key that has none yet. */
+int store_audit_baseline(store *s);
+
+/* 1 if meta key is audited (kiosk_id, institution, unit, created_at,
+ * pin_hash); the others are operational state (store.h). */
+int store_meta_audited(const char *key);
+
+/* This kiosk's head on connection db (a store's or a backup copy's) in
+ * epoch, or from the base when the epoch has no entries yet. */
+int store_head_of(sqlite3 *db, const char *kiosk, const char *epoch, const char *base_epoch, int64_t base_pos,
+                  const char *base_hash, store_head *out);
 /* ---- events (events.c) ---- */
 
 /* The few event fields a check-in needs, found by id or unique prefix

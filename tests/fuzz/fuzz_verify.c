@@ -1,10 +1,12 @@
 /* libFuzzer target: receipt payload verification (`cepci-kiosk verify`).
  *
- * One long-lived database holds exactly one public key: the key of the kiosk
- * GQ9ZQ6S that signed the genuine seeds in tests/fuzz/corpus/verify/
- * (made with the real executable: init, roster import, event add/open,
- * checkin, pledge --keyed, and one guest check-in; its `keys export` line is
- * below). Whatever the bytes:
+ * One long-lived database holds exactly two public keys: the key of the
+ * kiosk GQ9ZQ6S that signed the genuine CK1 seeds in
+ * tests/fuzz/corpus/verify/ (made with the real executable: init, roster
+ * import, event add/open, checkin, pledge --keyed, and one guest check-in),
+ * and the key of XC64KPS that signed the genuine CK2 seeds (the same, with
+ * employee numbers 12345678, 7 and ABCDEFGHIJ-klmnop_01); their `keys
+ * export` lines are below. Whatever the bytes:
  *   - receipt_verify returns 0 or -1 and never crashes;
  *   - -1 comes with exactly one line of text and an all-zero *f;
  *   - 0 comes only for one of the genuine payloads the kiosk printed (so
@@ -27,6 +29,8 @@
 
 #define SEED_KIOSK "GQ9ZQ6S"
 #define SEED_PK_B64 "KnSEM+y7r7V0W2pdWS9rlKCWRvPPO36gRQYlh8i0x1E="
+#define SEED2_KIOSK "XC64KPS"
+#define SEED2_PK_B64 "tz1ZCL87zWM7onHIKYOCviCH3jxstpgEawdyWFZd8Zc="
 
 /* The genuine seeds (tests/fuzz/corpus/verify/genuine-*): the only texts
  * that may verify. */
@@ -56,11 +60,16 @@ static const char *const GENUINE[] = {
     "YJQR%DJPDZ2GGI2P-P44R52M1V3HT1SEUHZ59JHDL5XMSE01VHJ4E1U0Q65JDE947SM0B7D3 6S40",
     "CK1:W50J 8 3UWCSS 9D9O3I3G-46KCZN0J9KQJRA+5H-R000C00U4CF5GY V FRZ6TB$9$LHGM6-AQZ K600%1DV+AN BE*V7*4"
     "2FHQ:9CZFOT2%AHO%LLT9*%MJ$BCOL/W0EKTU$UT-RXFITTAP06ZOA.$1U7JWZTG43CLQUHO PVH-L90",
+    "CK2:IB04QUQ9J$U0K*9F8LIHJ3.J%$PZ-0BJCMJR000180U$A000000GI1RXC I0:OP7H9+Z0.2C5M7XW2SK8ZF9G%60X3LN0LZOCGCJ*AI34XZA1IH9OD0T2:4TN82P:J5*6:85A-4O:N.OH+Y6Z$O.CWQ1DNNMBEF+OHM4DO%163DMHUESKN1J9PU8TJ79VVYD6X9",
+    "CK2:IB09+MFA9.RTB/802KXJD6LUVBRZ-0BJCMJR000WD0U$A0000006O1N32MA0T00MTM+Z0.2C5M7XW2SK8ZF9G%6%W3DR3+-J%VRKBQB06FS4PDQZHHI70N.L0DJ$N8QZSFB5Q98+0N0F3RGHSVR731.S2SDD2%7+NCUKPS7093M%GCJ L+A4-PSX8J60",
+    "CK2:IB0-B6JQFW*M-Q8JGNY5CS H8AIZ-0BJCMJR000IJ0U$A000000OX1$BT+%57*543Q+Z0.2C5M7XW2SK8ZF9G%6CX3O659U1L%UVB954M P1.CQA80KBQ5HSW902IN8YCXHOR:DY+GSJH35TKOVS*HHFS%MHY1V:%01.GD+E9AHAYG.A45S7D22OTAB0U0Q4ZS244C1+EE83XBM00",
+    "CK2:JB0F+O6S20WC0-9U.NZE0BOI8NAZ-0BJCMJR0004P0U$A0000001 1B9G3C5ZR8S$JTFV47W4BI8DVLN0LZOCGC6WM15BS$73JG3IHMDM9.5OJ32*ECTCXZO-UA2CO1U4YPJNGB9COOBIN5WM9UIQVPQGDKRKWG/37ICP:KBJXAYYVE58 PQP-E",
+    "CK2:JB0TYTYHIL.S /8G+K%QDWGQOJ4Z-0BJCMJR000YU0TT7224000Q02%D5+WI3 5LGBTFV47W4BI1DVUO3MJIEVLTD4HU66YK%.QE9P$DRU3BB+2Q.KGPQ3873.7IGQN P9 B UQ$QCYATSNAMMU2MV77H-CQ/PS1MOI6EQ92%6D%IEA0",
     NULL,
 };
 
 static store *db;
-static unsigned char pk[32];
+static unsigned char pk[32], pk2[32];
 static char dir[64];
 
 static void cleanup(void)
@@ -91,6 +100,10 @@ static void setup(void)
                           sodium_base64_VARIANT_ORIGINAL) != 0 || bl != 32)
         abort();
     if (store_key_put(db, SEED_KIOSK, pk, "Fuzz seeds", "SCLC", 1600000000) != STORE_OK)
+        abort();
+    if (sodium_base642bin(pk2, sizeof pk2, SEED2_PK_B64, strlen(SEED2_PK_B64), NULL, &bl, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 || bl != 32 ||
+        store_key_put(db, SEED2_KIOSK, pk2, "Fuzz seeds", "SCLC", 1767225600) != STORE_OK)
         abort();
     atexit(cleanup);
     /* The oracle itself: every genuine seed verifies with this key. */
@@ -126,9 +139,14 @@ static int is_folio(const char *f)
 /* The fields of a payload that verified must be those a kiosk writes. */
 static void check_sane(const receipt_fields *f)
 {
-    if (f->version != 1 || (f->type != RECEIPT_ATTENDANCE && f->type != RECEIPT_PLEDGE))
+    if ((f->version != 1 && f->version != 2) || (f->type != RECEIPT_ATTENDANCE && f->type != RECEIPT_PLEDGE))
         abort();
-    if (strcmp(f->kiosk_id, SEED_KIOSK) != 0 || !is_uuid(f->record_uuid) || !is_folio(f->folio))
+    if (strcmp(f->kiosk_id, f->version == 1 ? SEED_KIOSK : SEED2_KIOSK) != 0 || !is_uuid(f->record_uuid) ||
+        !is_folio(f->folio) || strncmp(f->folio, f->kiosk_id, 7) != 0)
+        abort();
+    if (f->version == 2 ? f->chain_pos < 1 || strlen(f->chain_hash) != 16 ||
+                              strspn(f->chain_hash, "0123456789abcdef") != 16
+                        : f->chain_pos != 0 || f->chain_hash[0])
         abort();
     if (f->at < 0 || f->at > (int64_t)UINT32_MAX)
         abort();
@@ -152,7 +170,8 @@ static void check_canonical(const char *payload)
     uint8_t bytes[RECEIPT_PAYLOAD_MAX];
     char again[RECEIPT_PAYLOAD_MAX + 8];
     size_t n;
-    if (strncmp(payload, "CK1:", 4) != 0 || base45_decode(payload + 4, bytes, sizeof bytes, &n) != 0)
+    if ((strncmp(payload, "CK1:", 4) != 0 && strncmp(payload, "CK2:", 4) != 0) ||
+        base45_decode(payload + 4, bytes, sizeof bytes, &n) != 0)
         abort();
     if (base45_encode(bytes, n, again, sizeof again) == 0 || strcmp(again, payload + 4) != 0)
         abort();
@@ -181,7 +200,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[1024] = "", err2[1024] = "";
     memset(&f, 0xA5, sizeof f); /* a failure must clear it */
     int rc = receipt_verify(db, payload, &f, err, sizeof err);
-    int rc2 = receipt_verify_key(payload, pk, &g, err2, sizeof err2);
+    /* The seeds of each format come from one kiosk: its key. */
+    int rc2 = receipt_verify_key(payload, strncmp(payload, "CK2:", 4) == 0 ? pk2 : pk, &g, err2, sizeof err2);
     if (rc != 0 && rc != -1)
         abort();
     if ((rc == 0) != (rc2 == 0))

@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# The audit chain against an attacker with a shell and plain `sqlite3` on
+# the database file (issue 12, items 1-4), through the real executable:
+#   - a database of the previous version (chain format 1) upgrades and
+#     still verifies; its old receipts still verify; new entries are format 2;
+#   - a hand-inserted row that reuses another record's UUID fails, or with
+#     the triggers dropped is reported (item 1);
+#   - a master-data row edited by hand: no new version is written over it,
+#     and audit verify reports it whatever was written after (item 2);
+#   - the newest records deleted: the folio gap is reported; with the
+#     counter and the signed heads wound back too, a receipt, an export, a
+#     backup or a head kept elsewhere shows it, and the kiosk refuses to
+#     write on the shorter chain (item 3);
+#   - the kiosk id, a unit's time zone and the settings are covered (item 4);
+#   - a backup copy continues under a fresh epoch.
+# Each attack is checked to get through nothing: the check fails if the
+# program accepts it. Exits 77 without sqlite3.
+set -u
+B=${CK_BIN:?}
+SRC=${CK_SOURCE_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
+command -v sqlite3 >/dev/null || { echo "skipped: sqlite3 missing"; exit 77; }
+T=$(mktemp -d /tmp/ck-chain-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+fails=0
+ok() { echo "ok - $*"; }
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# expect_broken NAME WANT-SUBSTRING COMMAND...: the command fails with one
+# error line that contains WANT.
+expect_broken() {
+  local name=$1 want=$2 out err rc
+  shift 2
+  out=$("$@" 2>err.txt); rc=$?
+  err=$(cat err.txt)
+  if [ $rc -eq 0 ]; then bad "$name: accepted ($out)"; return; fi
+  if [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ]; then bad "$name: not one error line: $err"; return; fi
+  case $err in *"$want"*) ok "$name" ;; *) bad "$name: unexpected message: $err" ;; esac
+}
+intact() { # intact NAME DB [--head X]...
+  local name=$1 db=$2 out
+  shift 2
+  if out=$("$B" --db "$db" audit verify "$@" 2>&1); then ok "$name"; else bad "$name: $out"; fi
+}
+# A fresh kiosk with a roster, an open event, two check-ins and a pledge.
+new_kiosk() { # new_kiosk DB
+  "$B" --db "$1" init --institution "Institución Peña Íñiguez" --unit SCLC >/dev/null || bad "init $1"
+  printf '%s\n' 'numero_empleado,nombre,primer_apellido,segundo_apellido,unidad' '1001,José,Peña,Íñiguez,SCLC' \
+    '1002,María José,López,Ruiz,SCLC' '1003,Juan,Pérez,,CHE' '1004,Inés,Núñez,,CHE' > r.csv
+  "$B" --db "$1" roster import r.csv >/dev/null || bad "roster import $1"
+  E=$("$B" --db "$1" event add --title "Taller de ética" --kind taller --topics etica --unit SCLC \
+        --start "2025-11-24 10:00" --no-signature) || bad "event add $1"
+  "$B" --db "$1" event open "$E" >/dev/null || bad "event open $1"
+  "$B" --db "$1" checkin "$E" 1001 > r1.txt || bad "checkin 1001"
+  "$B" --db "$1" checkin "$E" 1002 > r2.txt || bad "checkin 1002"
+  "$B" --db "$1" pledge 1003 --keyed > r3.txt || bad "pledge 1003"
+  printf '2468\n2468\n' | "$B" --db "$1" admin set-pin >/dev/null || bad "set-pin $1"
+}
+copy_db() { rm -f "$2" "$2-wal" "$2-shm"; sqlite3 "$1" ".backup '$2'"; cp "$1.key" "$2.key"; chmod 600 "$2.key"; }
+
+# ---- 0. a database of the previous version upgrades and still verifies ----
+sqlite3 v1.db < "$SRC/tests/data/chain_v1.sql"
+base64 -d "$SRC/tests/data/chain_v1.key.b64" > v1.db.key
+chmod 600 v1.db.key
+intact "v1 database verifies after the upgrade" v1.db
+got=$(sqlite3 v1.db "SELECT group_concat(format || '@' || pos, ' ') FROM (SELECT * FROM audit ORDER BY seq LIMIT 9)")
+[ "$got" = "1@1 1@2 1@3 1@4 1@5 1@6 1@7 1@8 1@9" ] && ok "v1 entries kept as format 1, positions 1..9" \
+  || bad "v1 entries: $got"
+[ "$(sqlite3 v1.db "SELECT count(*) FROM audit WHERE format = 2 AND kind IN ('unit', 'meta')")" = 7 ] \
+  && ok "the upgrade audits the 2 units and 5 settings (the PIN hash too)" || bad "upgrade baseline"
+[ "$(sqlite3 v1.db "SELECT value FROM meta WHERE key = 'epoch'" | grep -cE '^[0-9a-f-]{36}$')" = 1 ] \
+  && ok "the upgrade gives the database an epoch" || bad "no epoch"
+out=$("$B" --db v1.db verify "$(cat "$SRC/tests/data/chain_v1.receipt")" 2>&1) \
+  && case $out in *"folio: QDECM8W-000001"*) ok "a CK1 receipt of the old version verifies" ;; *) bad "CK1: $out" ;; esac \
+  || bad "CK1 receipt refused: $out"
+EV=$(sqlite3 v1.db "SELECT uuid FROM event")
+sqlite3 v1.db "SELECT 1" >/dev/null
+"$B" --db v1.db event open "$EV" >/dev/null 2>&1   # closed: an upgrade keeps the old rules
+"$B" --db v1.db pledge 1001 --keyed > v1r.txt || bad "a pledge after the upgrade"
+[ "$(sqlite3 v1.db "SELECT format FROM audit ORDER BY seq DESC LIMIT 1")" = 2 ] && ok "new entries are format 2" \
+  || bad "new entry format"
+intact "v1 database verifies after new records" v1.db
+out=$("$B" --db v1.db receipt QDECM8W-000002 2>&1 | grep '^QR: ' | cut -c5-)
+intact "an old record's new CK2 receipt is a head of the upgraded chain" v1.db --head "$out"
+# The format-2 hash, recomputed from the documented bytes with sha256sum.
+IFS='|' read -r prev kiosk at kind uuid hash < <(sqlite3 v1.db \
+  "SELECT prev_hash, kiosk_id, at, kind, record_uuid, hash FROM audit ORDER BY seq DESC LIMIT 1")
+content=$(sqlite3 v1.db "SELECT content FROM audit ORDER BY seq DESC LIMIT 1")
+want=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$prev" "$kiosk" "$at" "$kind" "$uuid" "$content" | sha256sum | cut -c1-64)
+[ "$want" = "$hash" ] && ok "format 2 hash = SHA-256(prev, kiosk, at, kind, uuid, content, each + LF)" \
+  || bad "format 2 hash differs from the documented bytes"
+
+# ---- 1. rows must match their own entries; UUIDs are one per record ----
+new_kiosk k.db
+intact "a new kiosk verifies" k.db
+ATT=$(sqlite3 k.db "SELECT uuid FROM attendance LIMIT 1")
+P1=$(sqlite3 k.db "SELECT uuid FROM person WHERE employee_no = '1001'")
+copy_db k.db a1.db
+if sqlite3 a1.db "INSERT INTO event(uuid, kiosk_id, title, kind, unit_code, start_local, state, created_at)
+     VALUES ('$ATT', (SELECT value FROM meta WHERE key='kiosk_id'), 'Falso', 'curso', 'SCLC', '2025-01-01 10:00',
+             'closed', 1)" 2>/dev/null; then
+  bad "an event reusing an attendance's UUID was inserted"
+else
+  ok "an event reusing an attendance's UUID is refused by the schema"
+fi
+sqlite3 a1.db "DROP TRIGGER event_uuid; DROP TRIGGER attendance_uuid;
+  INSERT INTO event(uuid, kiosk_id, title, kind, unit_code, start_local, state, created_at)
+  VALUES ('$ATT', (SELECT value FROM meta WHERE key='kiosk_id'), 'Falso', 'curso', 'SCLC', '2025-01-01 10:00',
+          'closed', 1);"
+expect_broken "an event reusing an attendance's UUID (triggers dropped) is reported" "event $ATT" \
+  "$B" --db a1.db audit verify
+copy_db k.db a2.db
+sqlite3 a2.db "DROP TRIGGER attendance_uuid;
+  INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, at, method, folio)
+  VALUES ('$P1', (SELECT value FROM meta WHERE key='kiosk_id'), (SELECT id FROM event), '1004', 1, 'keyed', 'X-1');"
+expect_broken "an attendance reusing a person's UUID is reported" "attendance $P1" "$B" --db a2.db audit verify
+
+copy_db k.db a3.db
+sqlite3 a3.db "INSERT INTO person(uuid, kiosk_id, employee_no, surname1, unit_code, name_norm, updated_at)
+  VALUES ('$ATT', (SELECT value FROM meta WHERE key='kiosk_id'), '9999', 'Falsa', 'SCLC', 'falsa', 1)"
+expect_broken "a person put in by hand with an attendance's UUID is reported" "person $ATT" \
+  "$B" --db a3.db audit verify
+
+# ---- 2. master data cannot be laundered ----
+copy_db k.db m.db
+sqlite3 m.db "UPDATE event SET start_local = '2024-11-24 10:00'"
+expect_broken "a new version over an event edited by hand is refused" "no longer matches its audit entry" \
+  "$B" --db m.db event close "$E"
+expect_broken "the edited event is reported" "event $E was edited" "$B" --db m.db audit verify
+"$B" --db m.db checkin "$E" 1004 >/dev/null 2>&1
+expect_broken "... whatever was written after it" "event $E was edited" "$B" --db m.db audit verify
+# ... and a forged version entry (correct hash, chain intact) does not
+# launder it: an event's versions differ only in its state.
+copy_db k.db m3.db
+sqlite3 m3.db "UPDATE event SET start_local = '2024-11-24 10:00'"
+IFS='|' read -r kid ep pos prev < <(sqlite3 m3.db "SELECT kiosk_id, epoch, pos, hash FROM audit ORDER BY seq DESC LIMIT 1")
+content=$(sqlite3 m3.db "SELECT json_array('event', t.uuid, t.kiosk_id, t.title, t.kind, (SELECT json_group_array(topic)
+  FROM (SELECT topic FROM event_topic x WHERE x.event_id = t.id ORDER BY topic)), t.unit_code, t.start_local,
+  t.end_local, t.place, t.instructor, t.pat_key, t.signature, t.state) FROM event t")
+h=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$prev" "$kid" 1767225600 event "$E" "$content" | sha256sum | cut -c1-64)
+sqlite3 m3.db "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos)
+  VALUES ('$kid', 1767225600, 'event', '$E', '$(printf '%s' "$content" | sed "s/'/''/g")', '$prev', '$h', 2, '$ep', $((pos + 1)))"
+expect_broken "a forged event version with a correct hash is reported" "changes more than the event's state" \
+  "$B" --db m3.db audit verify
+copy_db k.db m2.db
+sqlite3 m2.db "UPDATE person SET unit_code = 'CHE' WHERE employee_no = '1001'"
+printf '%s\n' 'numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area' '1001,José,Peña,Íñiguez,CHE,Otra' > r2.csv
+expect_broken "a roster import over a person edited by hand is refused" "no longer matches its audit entry" \
+  "$B" --db m2.db roster import r2.csv
+expect_broken "the edited person is reported" "person $P1 was edited" "$B" --db m2.db audit verify
+
+# ---- 3. the chain head is signed ----
+copy_db k.db t.db
+R2=$(sed -n 2p r2.txt)   # the receipt of the last check-in
+H=$("$B" --db t.db audit head)
+mkdir -p copias && "$B" --db t.db backup copias > backup.txt || bad "backup"
+BK=$(cat backup.txt)
+"$B" --db t.db pledge 1004 --keyed > r4.txt || bad "pledge after the backup"
+R4=$(sed -n 2p r4.txt)
+"$B" --db t.db export attendance "$E" --format pdf -o lista.pdf >/dev/null || bad "export"
+pdftotext lista.pdf lista.txt 2>/dev/null || : > lista.txt
+intact "receipts, export, backup and a kept head all verify before the attack" t.db --head "$R2" --head "$R4" \
+  --head "$H" --head "$BK" $([ -s lista.txt ] && echo --head lista.txt)
+# Delete the newest record and its entry (what the issue did).
+sqlite3 t.db "DROP TRIGGER pledge_no_delete; DROP TRIGGER audit_no_delete;
+  DELETE FROM pledge WHERE folio = (SELECT max(folio) FROM pledge);
+  DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);"
+expect_broken "the newest record deleted: the folio gap is reported" "are missing" "$B" --db t.db audit verify
+sqlite3 t.db "UPDATE meta SET value = value - 1 WHERE key = 'folio_seq'"
+expect_broken "... and with the counter wound back, the signed heads kept in the database" "ends at" \
+  "$B" --db t.db audit verify
+sqlite3 t.db "DROP TRIGGER signed_head_no_delete; DELETE FROM signed_head_log WHERE pos > (SELECT max(pos) FROM audit)"
+expect_broken "... and with the counter and the kept heads wound back, the last write's signed head" \
+  "ends at" "$B" --db t.db audit verify
+# The attacker puts back the last write's signed head of an older copy of
+# the file (here the backup's): the database alone then cannot tell.
+sqlite3 t.db "ATTACH '$(cat backup.txt)' AS old; DELETE FROM head_sig; INSERT INTO head_sig SELECT * FROM old.head_sig;"
+intact "with its signed heads wound back too, the database alone cannot tell" t.db
+copy_db t.db t1.db
+expect_broken "... the receipt of the deleted record tells" "ends at" "$B" --db t.db audit verify --head "$R4"
+if [ -s lista.txt ]; then
+  expect_broken "... so does the head printed in an export (pdftotext)" "ends at" \
+    "$B" --db t1.db audit verify --head lista.txt
+  copy_db t.db t1.db
+  "$B" --db t1.db pledge 1001 --keyed >/dev/null || bad "a new record at the deleted position"
+  expect_broken "... also once another record took its position" "this chain was rewritten" \
+    "$B" --db t1.db audit verify --head lista.txt
+else
+  echo "skipped: pdftotext missing (export head checks)"
+fi
+copy_db k.db t2.db
+"$B" --db t2.db pledge 1004 --keyed >/dev/null || bad "pledge before backup 2"
+"$B" --db t2.db backup copias2 > backup2.txt || bad "backup 2"
+sqlite3 t2.db "DROP TRIGGER pledge_no_delete; DROP TRIGGER audit_no_delete; DROP TRIGGER signed_head_no_delete;
+  DELETE FROM pledge WHERE folio = (SELECT max(folio) FROM pledge);
+  DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);
+  UPDATE meta SET value = value - 1 WHERE key = 'folio_seq';
+  DELETE FROM signed_head_log WHERE pos > (SELECT max(pos) FROM audit); DELETE FROM head_sig;"
+expect_broken "a backup made before the deletion tells (its signed head)" "ends at" \
+  "$B" --db t2.db audit verify --head "$(cat backup2.txt)"
+expect_broken "once shown a newer head, the kiosk refuses to write on the shorter chain" "entries were deleted" \
+  "$B" --db t2.db checkin "$E" 1004 --keyed
+# Entries hand-appended by someone without the key (hashes recomputed).
+copy_db k.db f.db
+sqlite3 f.db "UPDATE person SET unit_code = 'CHE' WHERE employee_no = '1001'"
+IFS='|' read -r kid ep pos prev < <(sqlite3 f.db "SELECT kiosk_id, epoch, pos, hash FROM audit ORDER BY seq DESC LIMIT 1")
+content=$(sqlite3 f.db "SELECT json_array('person', uuid, employee_no, given_name, surname1, surname2, unit_code, area,
+  position, email, active) FROM person WHERE employee_no = '1001'")
+h=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$prev" "$kid" 1767225600 person "$P1" "$content" | sha256sum | cut -c1-64)
+sqlite3 f.db "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos)
+  VALUES ('$kid', 1767225600, 'person', '$P1', '$(printf '%s' "$content" | sed "s/'/''/g")', '$prev', '$h', 2, '$ep', $((pos + 1)))"
+expect_broken "a version forged with a correct hash carries no signature" "carry no signature" \
+  "$B" --db f.db audit verify
+expect_broken "... and the kiosk refuses to write on top of it" "carries no signature" \
+  "$B" --db f.db checkin "$E" 1004 --keyed
+# Without the key file, nothing is written to a signed database (it could
+# not be signed after, and the kiosk would refuse to write on top of it).
+copy_db k.db nk.db
+rm -f nk.db.key
+expect_broken "without its key file, a signed database is not written" "written only with that key" \
+  "$B" --db nk.db event close "$E"
+intact "... and still verifies" nk.db
+# Unknown or forged signed heads.
+forged=$(printf '%s' "$H" | sed 's/:\([0-9a-f]\)\([0-9a-f]*\)$/:0\2/')
+[ "$forged" = "$H" ] && forged=$(printf '%s' "$H" | sed 's/:\([0-9a-f]\)\([0-9a-f]*\)$/:1\2/')
+expect_broken "a signed head with a changed signature is refused" "bad signature" \
+  "$B" --db k.db audit verify --head "$forged"
+
+# ---- 4. the kiosk id, units and settings are covered ----
+copy_db k.db u.db
+sqlite3 u.db "UPDATE unit SET timezone = 'America/Tijuana' WHERE code = 'SCLC'"
+expect_broken "a unit's time zone changed by hand is reported" "unit SCLC was edited" "$B" --db u.db audit verify
+copy_db k.db u2.db
+sqlite3 u2.db "UPDATE meta SET value = 'Otra institución' WHERE key = 'institution'"
+expect_broken "the institution changed by hand is reported" "meta institution was edited" "$B" --db u2.db audit verify
+copy_db k.db u3.db
+sqlite3 u3.db "UPDATE meta SET value = '\$argon2id\$v=19\$m=65536,t=2,p=1\$forged' WHERE key = 'pin_hash'"
+expect_broken "a PIN hash replaced by hand is reported" "meta pin_hash was edited" "$B" --db u3.db audit verify
+copy_db k.db u4.db
+sqlite3 u4.db "DROP TRIGGER audit_no_update; UPDATE audit SET kiosk_id = 'ZZZZZZZ' WHERE seq = (SELECT max(seq) FROM audit)"
+expect_broken "an entry moved to another kiosk's chain breaks its hash (the kiosk id is under it)" "hash mismatch" "$B" --db u4.db audit verify
+
+# ---- records under a made-up kiosk id, or a key put in by hand ----
+copy_db k.db z.db
+sqlite3 z.db "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, at, method, folio)
+  VALUES ('00000000-0000-4000-8000-000000000001', 'ZZZZZZZ', (SELECT id FROM event), '1004', 1767225600, 'keyed',
+          'ZZZZZZZ-000001')"
+zc=$(sqlite3 z.db "SELECT json_array('attendance', t.uuid, t.kiosk_id, e.uuid, t.employee_no, t.guest_name, t.at,
+  t.method, NULL, t.folio) FROM attendance t JOIN event e ON e.id = t.event_id WHERE t.kiosk_id = 'ZZZZZZZ'")
+zh=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' 0000000000000000000000000000000000000000000000000000000000000000 ZZZZZZZ \
+  1767225600 attendance 00000000-0000-4000-8000-000000000001 "$zc" | sha256sum | cut -c1-64)
+sqlite3 z.db "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos)
+  VALUES ('ZZZZZZZ', 1767225600, 'attendance', '00000000-0000-4000-8000-000000000001', '$zc',
+          '0000000000000000000000000000000000000000000000000000000000000000', '$zh', 2,
+          '00000000-0000-4000-8000-00000000000e', 1)"
+expect_broken "an attendance under a made-up kiosk with its own consistent chain is reported" \
+  "whose public key this database does not hold" "$B" --db z.db audit verify
+sqlite3 z.db "INSERT INTO kiosk_key(kiosk_id, public_key, added_at) VALUES ('ZZZZZZZ', randomblob(32), 1)"
+expect_broken "... and so is a public key put in by hand to vouch for it" "key ZZZZZZZ is not in the audit log" \
+  "$B" --db z.db audit verify
+
+# ---- a backup copy continues under a fresh epoch ----
+BK=$(cat backup.txt)
+cp "$BK" restored.db && cp k.db.key restored.db.key
+intact "a restored backup verifies" restored.db
+e1=$(sqlite3 k.db "SELECT value FROM meta WHERE key = 'epoch'")
+IFS=' ' read -r be bp bh < <(sqlite3 restored.db "SELECT value FROM meta WHERE key = 'epoch_base'")
+[ "$(sqlite3 restored.db "SELECT value FROM meta WHERE key = 'epoch'")" != "$e1" ] && [ "$be" = "$e1" ] \
+  && ok "the copy has a new epoch whose base is the live one's" || bad "backup epoch: $be $bp"
+"$B" --db restored.db pledge 1004 --keyed >/dev/null || bad "a record in the restored database"
+got=$(sqlite3 restored.db "SELECT epoch = (SELECT value FROM meta WHERE key='epoch') AND pos = $bp + 1 AND prev_hash = '$bh'
+  FROM audit ORDER BY seq DESC LIMIT 1")
+[ "$got" = 1 ] && ok "the restored database's first entry continues from the base" || bad "restored first entry"
+intact "the restored database verifies after new records" restored.db
+
+echo "$fails failed"
+[ "$fails" -eq 0 ]
