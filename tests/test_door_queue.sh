@@ -7,7 +7,8 @@
 #      recorded and shown with its own name; two reads back to back.
 #   2. Reads in the middle of someone else's flow (confirm, sign, Carta,
 #      guest, coordinator) wait, say so, and are looked up when that flow
-#      ends; the person on screen is never switched.
+#      ends; the person on screen is never switched. A reset between a
+#      read's characters and its Enter does not lose the read.
 #   3. Reads on attract, the privacy notice and identify act at once.
 #   4. 30 people found and recorded in a row are never slowed down.
 #   5. Sequential employee numbers typed on identify: after three that end
@@ -141,6 +142,51 @@ wait 30
 expect confirm
 expect-text $(name 3023)"
 echo "ok - reads mid-flow wait, say so, and come next"
+# A read whose characters have come and whose Enter has not when the flow
+# is reset (the queue moving on to the next person, "Terminar"): it is
+# still one read, of the whole number.
+run reset_midread "badge 3013
+wait 20
+expect confirm
+badge 3014
+wait 20
+tap Sí, soy yo
+sign
+tap Aceptar firma
+expect done
+expect-text $(name 3013)
+text 301
+advance 2100
+wait 30
+expect confirm
+expect-text $(name 3014)
+text 5
+key enter
+wait 20
+expect confirm
+expect-text $(name 3014)
+expect-text $queued
+tap Sí, soy yo
+sign
+tap Aceptar firma
+expect done
+advance 2100
+wait 30
+expect confirm
+expect-text $(name 3015)
+tap Sí, soy yo
+sign
+tap Aceptar firma
+expect done
+text 30
+tap Terminar
+expect home
+text 16
+key enter
+wait 20
+expect confirm
+expect-text $(name 3016)"
+echo "ok - a reset between a read's characters and its Enter keeps the read"
 
 # ---- 3. attract, the privacy notice and identify act at once ----
 run attract "advance 61000

@@ -350,8 +350,10 @@ void app_reset(app *a, ui_ctx *u)
     a->stale_ok = 0;
     a->have_event = 0;
     a->id_mode = 0;
-    a->number[0] = a->search[0] = a->searched[0] = a->wedge[0] = a->guest[0] = a->pin[0] = 0;
-    a->wedge_bad = 0;
+    /* Not the scanner's characters (a->wedge): a badge being read belongs
+     * to the next person, and a reset (the queue moving on, "Terminar")
+     * can come between its characters and its Enter. */
+    a->number[0] = a->search[0] = a->searched[0] = a->guest[0] = a->pin[0] = 0;
     a->nresults = 0;
     a->results_more = 0;
     a->results_scroll = 0;
