@@ -94,12 +94,17 @@ upto_slot() { # upto_slot N: waits for read N
         fail "the scanner stopped at read $(slots): $(tail -1 scans.log)"
 }
 recorded() { count "$E"; }
+missing() { # missing N: which of the queue's first N (5001...) have no attendance
+    "$B" --db k.db export attendance "$E" --format csv -o got.csv >/dev/null
+    tr -d '"\r' < got.csv | awk -F, 'NR > 1 { print $2 }' | sort > got.txt
+    seq 5001 $((5000 + $1)) | sort | comm -23 - got.txt | tr '\n' ' '
+}
 # upto N: waits for read N, and for every read of the queue before it to be
 # recorded (RECORDS of them); the kiosk then shows done.
 upto() {
     upto_slot "$1"
     wait_for 60 sh -c "[ \"\$('$B' --db '$T/k.db' event list | awk -F'\t' -v id=$E '\$1 == id { print \$NF }')\" = $2 ]" ||
-        fail "the queue: after $1 reads, $(recorded) of $2 recorded (reads: $(tr '\n' ' ' < scans.log))"
+        fail "the queue: after $1 reads, $(recorded) of $2 recorded, missing $(missing "$2")(reads: $(tr '\n' ' ' < scans.log))"
 }
 # The queue: 5001-5030 (30 staff), with 999999 (not in the roster) as
 # the 7th read and 5040 reading their own badge on the pledge flow's
@@ -186,7 +191,7 @@ wait_for 120 grep -q '^end' scans.log || fail "the scanner did not finish: $(tr 
 wait "$SPID" || fail "the scanner failed: $(tr '\n' ' ' < scans.log)"
 SPID=
 wait_for 90 sh -c "[ \"\$('$B' --db '$T/k.db' event list | awk -F'\t' -v id=$E '\$1 == id { print \$NF }')\" = 30 ]" ||
-    fail "the queue: $(recorded) of 30 recorded (reads: $(tr '\n' ' ' < scans.log))"
+    fail "the queue: $(recorded) of 30 recorded, missing $(missing 30)(reads: $(tr '\n' ' ' < scans.log))"
 alive "$KPID" || fail "the kiosk ended"
 # Each of the 30 once, by badge (gafete); 5040's pledge; 999999 nowhere.
 "$B" --db k.db export attendance "$E" --format csv -o a.csv >/dev/null
