@@ -200,7 +200,7 @@ got=$(tr -d '"\r' < a.csv | awk -F, 'NR > 1 && $8 == "gafete" { print $2 }' | so
 "$B" --db k.db export pledges --format csv -o p.csv >/dev/null
 tr -d '"\r' < p.csv | awk -F, 'NR > 1 { print $2 }' | grep -qx 5040 || fail "no pledge of 5040"
 # The screens the reads met.
-met=$(awk '/^[0-9]/ { print $3 }' scans.log | sort | uniq -c | awk '{ printf "%s%s %s", NR > 1 ? ", " : "", $2, $1 }')
+met=$(awk '/^[0-9]/ { print $3 }' scans.log | sort | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1 }')
 for screen in done home confirm carta privacy sign coord; do
     awk -v s="$screen" '$3 == s { f = 1 } END { exit !f }' scans.log || fail "no read met the $screen screen ($met)"
 done
