@@ -11,12 +11,12 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   libsdl2-dev libsdl2-ttf-dev libsqlite3-dev libqrencode-dev libcmocka-dev
-  libsodium-dev libcsv-dev libinih-dev libcairo2-dev libxlsxwriter-dev libfontconfig-dev
+  libsodium-dev libcsv-dev libinih-dev libcairo2-dev libxlsxwriter-dev libfontconfig-dev libsystemd-dev
   libzip-dev libexpat1-dev
   fonts-noto-core fonts-dejavu-core tzdata
   zbar-tools poppler-utils xvfb xdotool unzip imagemagick sqlite3
   postgresql-15 postgresql-client-15 libpq-dev
-  dpkg-dev file lintian systemd cage xwayland grim
+  dpkg-dev file lintian systemd cage xwayland grim openbox x11-utils
 )
 
 missing=()

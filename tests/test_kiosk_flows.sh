@@ -46,13 +46,14 @@ tap N
 tap E
 tap Z
 wait 20
-tap Lucía Núñez Pérez (1004)
+tap Lucía Núñez Pérez
 expect confirm
 tap Sí, soy yo
 expect done"
 [ "$(count "$E")" = 3 ] || fail "search: expected 3 attendees"
 
-# 3b. "pena" finds Peña (and Peñaloza), each with unit and area.
+# 3b. "pena" finds Peña (and Peñaloza), each with the unit and no more
+#     (the area only tells namesakes apart).
 run search_pena "tap event-0
 tap Buscar mi nombre
 tap P
@@ -62,15 +63,18 @@ tap A
 wait 20
 expect-text María José Peña Gómez
 expect-text Ana Peñaloza Díaz
-expect-text SCLC · Departamento de Salud"
+expect-text SCLC
+expect-no-text Departamento de Salud"
 
-# 4. Duplicate: the same badge again says when, offers a reprint.
+# 4. Duplicate: the same badge again says when, and sends to the
+#    coordinator for a copy (no reprint of a receipt at the public screen).
 run duplicate "text 1001
 key enter
 wait 50
 expect already
-expect-text Ya estaba registrado
-tap Reimprimir comprobante
+expect-text Su registro ya existía
+expect-no-text Reimprimir
+expect-text pídalo a la persona coordinadora
 tap Terminar
 expect home"
 [ "$(count "$E")" = 3 ] || fail "duplicate: count changed"
@@ -88,7 +92,7 @@ tap R
 tap U
 tap I
 tap Z
-tap Registrarme como invitado
+tap Registrarme como persona invitada
 expect done"
 [ "$(count "$E")" = 4 ] || fail "guest: expected 4 attendees"
 

@@ -77,7 +77,7 @@ tap No aparezco en la lista
 expect guest
 $long
 expect-text admite hasta 80
-tap Registrarme como invitado
+tap Registrarme como persona invitada
 expect guest
 expect-text no lo recortaremos"
 [ "$(count "$E")" = 2 ] || fail "guest_long: a too-long name was recorded"
@@ -95,7 +95,7 @@ run guest_ok "tap event-0
 tap No aparezco en la lista
 expect guest
 $short
-tap Registrarme como invitado
+tap Registrarme como persona invitada
 expect done"
 [ "$(count "$E")" = 3 ] || fail "guest_ok: expected 3 attendees"
 "$B" --db k.db export attendance "$E" --format csv -o list.csv

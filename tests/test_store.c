@@ -170,6 +170,12 @@ static void checkin_rules(void **state)
     assert_int_equal(store_checkin(f->s, f->event, NULL, "Invitada Peña", "guest", SIG, sizeof SIG, 2, &r), STORE_OK);
     assert_string_equal(r.guest_name, "Invitada Peña");
     assert_int_equal(store_checkin(f->s, f->event, NULL, "", "guest", SIG, sizeof SIG, 2, &r), STORE_INVALID);
+    /* The same guest name twice (case, accents and spacing aside): the
+     * earlier record, no second row. */
+    assert_int_equal(store_checkin(f->s, f->event, NULL, "  invitada  PENA ", "guest", SIG, sizeof SIG, 3, &r2),
+                     STORE_EXISTS);
+    assert_string_equal(r2.folio, r.folio);
+    assert_int_equal(tu_count(f->s, "SELECT count(*) FROM attendance WHERE guest_name IS NOT NULL"), 1);
     assert_int_equal(store_checkin(f->s, f->event, "1002", NULL, "teleport", SIG, sizeof SIG, 2, &r), STORE_INVALID);
     /* Closed event: refused, except a paper list typed in. */
     assert_int_equal(store_event_set_state(f->s, f->event, "closed", 3), STORE_OK);
@@ -545,7 +551,9 @@ static int fill_disk(void *arg)
         store_record r;
         snprintf(no, sizeof no, "1%03d", i % 3 + 1);
         /* Guests with big signatures: many records, each acknowledged. */
-        rc = store_checkin(s, c->event, NULL, "Invitado", "guest", big, sizeof big, 1000 + i, &r);
+        char guest[32];
+        snprintf(guest, sizeof guest, "Invitado %d", i); /* one guest name per event */
+        rc = store_checkin(s, c->event, NULL, guest, "guest", big, sizeof big, 1000 + i, &r);
         if (rc == STORE_OK)
             ok++;
     }

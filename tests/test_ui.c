@@ -1,8 +1,11 @@
 /* test_ui.c — the widget layer without SDL: buttons fire on release inside,
- * drags cancel, the keyboard types ñ and accents, lists scroll, the
- * signature pad refuses a near-empty pad, the countdown, contrast; and the
+ * drags cancel, the keyboard types ñ and accents, lists scroll (finger and
+ * wheel), the signature pad refuses a near-empty pad, the countdown,
+ * contrast, the settle time after a screen change, the frame hash; the
  * SPEC's minimums (text sizes, touch targets, contrast) on the type scale
- * (theme.h) and on every screen the kiosk draws. */
+ * (theme.h) and on every screen the kiosk draws; and, through the app,
+ * where the irreversible buttons sit, double taps, the slow-down of
+ * lookups that find no one, and when the app asks to be woken. */
 #include "testutil.h"
 
 #include <math.h>
@@ -13,6 +16,7 @@
 #include "app.h"
 #include "theme.h"
 #include "ui.h"
+#include "util.h"
 
 /* The SPEC's minimums ("Look and feel"), written here independently of
  * theme.h: at a 1080-pixel short side, body text 28 px and button labels
@@ -450,7 +454,7 @@ static void test_screens_meet_spec(void **state)
     static const char *const screens[] = {"home",   "attract", "identify", "search", "confirm", "done",
                                           "done-printfail", "already", "guest", "carta", "privacy", "notice",
                                           "pin",    "coord",   "coord-event", "sign", "pledge-confirm",
-                                          "pledge-done", "pledge-already"};
+                                          "pledge-done", "pledge-already", "coord-folio"};
     char *dir = tu_tmpdir();
     store *s = tu_store(dir, "k.db");
     tu_people(s);
@@ -499,7 +503,7 @@ static void test_screens_meet_spec(void **state)
             app_free(a);
             free(u);
         }
-    assert_int_equal(frames, 3 * 2 * 23);
+    assert_int_equal(frames, 3 * 2 * 24);
     tu_store_done(s, dir);
 }
 
@@ -697,6 +701,357 @@ static void test_home_logo(void **state)
     free(dir);
 }
 
+/* A screen just shown ignores presses that start within its settle time:
+ * the second tap of a double tap does nothing; a tap after it works. */
+static void test_settle_ignores_double_tap(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1280, 800);
+    ui_begin(u, T += 16);
+    ui_settle(u, T + 400);
+    assert_int_equal(ui_settling(u), 1);
+    ui_button(u, BTN, "Aceptar", UI_PRIMARY, 1);
+    ui_end(u);
+    ui_input_down(u, 1, 150, 150, T + 100);
+    ui_input_up(u, 1, 150, 150, T + 120);
+    assert_int_equal(frame_button(u), 0);
+    assert_int_equal(frame_button(u), 0);
+    T += 500;
+    ui_input_down(u, 1, 150, 150, T);
+    ui_input_up(u, 1, 150, 150, T);
+    assert_int_equal(frame_button(u), 1);
+    free(u);
+}
+
+/* The mouse wheel over a list scrolls it; elsewhere it does not. */
+static void test_wheel_scrolls(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1920, 1080);
+    ui_rect view = {100, 100, 400, 300};
+    int scroll = 0;
+    ui_input_wheel(u, -2, 700, 200); /* outside the list */
+    ui_begin(u, T += 16);
+    ui_scroll_begin(u, view, "list", &scroll, 2000);
+    ui_scroll_end(u);
+    ui_end(u);
+    assert_int_equal(scroll, 0);
+    ui_input_wheel(u, -2, 200, 200); /* towards the person: down the list */
+    ui_begin(u, T += 16);
+    ui_scroll_begin(u, view, "list", &scroll, 2000);
+    ui_scroll_end(u);
+    ui_end(u);
+    assert_true(scroll > 0);
+    int down = scroll;
+    ui_input_wheel(u, 100, 200, 200); /* far back up: clamped at the top */
+    ui_begin(u, T += 16);
+    ui_scroll_begin(u, view, "list", &scroll, 2000);
+    ui_scroll_end(u);
+    ui_end(u);
+    assert_int_equal(scroll, 0);
+    assert_true(down <= 2000 - 300);
+    free(u);
+}
+
+/* Two identical frames hash the same; any change to what is drawn (a
+ * colour, a text, a position) changes the hash. */
+static void test_frame_hash(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1280, 800);
+    uint32_t h[4];
+    for (int k = 0; k < 4; k++) {
+        ui_begin(u, T += 16);
+        ui_draw_rect(u, (ui_rect){10, 10, 100, 100}, k == 2 ? 0x123456 : 0xFFFFFF, 4);
+        ui_text(u, (ui_rect){10, 200, 400, 50}, k == 3 ? "Hola" : "Adiós", 30, 0, 0, UI_LEFT);
+        ui_end(u);
+        h[k] = ui_frame_hash(u);
+    }
+    ui_begin(u, T += 16);
+    ui_draw_rect(u, (ui_rect){10, 10, 100, 100}, 0xFFFFFF, 4);
+    ui_text(u, (ui_rect){10, 200, 400, 50}, "Adiós", 30, 0, 0, UI_LEFT);
+    ui_end(u);
+    assert_int_equal(ui_frame_hash(u), h[0]);
+    assert_int_not_equal(h[0], h[2]);
+    assert_int_not_equal(h[0], h[3]);
+    free(u);
+}
+
+/* Taps the centre of the widget labelled label (drawn last frame) and runs
+ * a frame of draw_fn. */
+static void tap_label(ui_ctx *u, const char *label)
+{
+    ui_rect r;
+    if (!ui_find(u, label, &r))
+        fail_msg("no key '%s'", label);
+    T += 500;
+    ui_input_down(u, 1, r.x + r.w / 2, r.y + r.h / 2, T);
+    ui_input_up(u, 1, r.x + r.w / 2, r.y + r.h / 2, T);
+}
+
+/* The free-text keyboard: case as typed (a capital first), digits and
+ * punctuation on the "123" layer. */
+static void test_keyboard_text(void **state)
+{
+    (void)state;
+    ui_ctx *u = new_ui(1280, 800);
+    char buf[64] = "";
+    int layer = 1;
+    ui_rect kb = {20, 300, 1240, 480};
+    static const char *const keys[] = {"T", "a", "l", "l", "e", "r", "Espacio", "123", "2", "0", "2", "6", ":",
+                                       "Espacio", "¿", "ABC", "Mayús", "Q", "u", "é", "123", "?", "Borrar", "!",
+                                       NULL};
+    ui_begin(u, T += 16);
+    ui_keyboard_text(u, kb, buf, sizeof buf, &layer);
+    ui_end(u);
+    for (int i = 0; keys[i]; i++) {
+        tap_label(u, keys[i]);
+        for (int f = 0; f < 2; f++) { /* the tap, then the keys of the new layer */
+            ui_begin(u, T += 16);
+            ui_keyboard_text(u, kb, buf, sizeof buf, &layer);
+            ui_end(u);
+        }
+    }
+    assert_string_equal(buf, "Taller 2026: ¿Qué!");
+    free(u);
+}
+
+/* An app over a store with people 2001..2099 and one open event of today
+ * without signature. */
+static app *door_app(store **sp, char **dirp, config *c, ui_ctx *u, int64_t now)
+{
+    char *dir = tu_tmpdir();
+    store *s = tu_store(dir, "k.db");
+    char no[16], given[32];
+    for (int i = 1; i < 100; i++) {
+        snprintf(no, sizeof no, "%d", 2000 + i);
+        snprintf(given, sizeof given, "Persona%d", i);
+        tu_person(s, no, given, "Ruiz", "Díaz", "SCLC", 1);
+    }
+    char day[32];
+    util_format_time(CK_DEFAULT_TZ, now / 1000, "%Y-%m-%d 08:00", day, sizeof day);
+    tu_event(s, "Taller de hoy", "taller", "etica", "SCLC", day, 0);
+    config_defaults(c, CK_SOURCE_DIR);
+    snprintf(c->unit, sizeof c->unit, "SCLC");
+    snprintf(c->printer_uri, sizeof c->printer_uri, "none");
+    char dbp[1024], err[256];
+    snprintf(dbp, sizeof dbp, "%s/k.db", dir);
+    app *a;
+    assert_int_equal(app_new(&a, s, c, dbp, now, err, sizeof err), 0);
+    (void)u;
+    *sp = s;
+    *dirp = dir;
+    return a;
+}
+
+static void app_step(app *a, ui_ctx *u, int64_t now)
+{
+    ui_begin(u, now);
+    app_frame(a, u);
+    ui_end(u);
+}
+
+/* The rect of widget label in the current frame (disabled ones too). */
+static ui_rect widget(const ui_ctx *u, const char *label, const char *what)
+{
+    ui_rect r;
+    if (!ui_find(u, label, &r))
+        fail_msg("%s: no widget '%s'", what, label);
+    return r;
+}
+
+/* The buttons that end something (Terminar, No volver, Cerrar el quiosco)
+ * never sit where the screen before had its primary button, at every size
+ * and with larger text: a double tap cannot reach them. */
+static void test_irreversible_buttons_placed(void **state)
+{
+    (void)state;
+    int64_t now = 1795000000000LL;
+    for (int si = 0; si < 3; si++)
+        for (int large = 0; large < 2; large++) {
+            ui_ctx *u = new_ui(SIZES[si][0], SIZES[si][1]);
+            store *s;
+            char *dir;
+            config c;
+            app *a = door_app(&s, &dir, &c, u, now);
+            char what[64];
+            snprintf(what, sizeof what, "%dx%d%s", u->w, u->h, large ? " large" : "");
+            /* (screen before, its primary) -> (screen after, what must not be there) */
+            static const char *const pairs[][4] = {
+                {"identify", "Continuar", "confirm", "No, volver"},
+                {"confirm", "Sí, soy yo", "done", "Terminar"},
+                {"confirm", "Sí, soy yo", "already", "Terminar"},
+                {"sign", "Aceptar firma", "done", "Terminar"},
+                {"guest", "Registrarme como persona invitada", "done", "Terminar"},
+            };
+            for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+                assert_int_equal(app_demo(a, u, pairs[k][0]), 0);
+                a->large_text = large;
+                app_step(a, u, now);
+                app_step(a, u, now + 16);
+                ui_rect before = widget(u, pairs[k][1], what);
+                assert_int_equal(app_demo(a, u, pairs[k][2]), 0);
+                a->large_text = large;
+                app_step(a, u, now);
+                app_step(a, u, now + 16);
+                ui_rect after = widget(u, pairs[k][3], what);
+                if (rect_overlap(before, after))
+                    fail_msg("%s: '%s' on %s lies under '%s' of %s", what, pairs[k][3], pairs[k][2], pairs[k][1],
+                             pairs[k][0]);
+            }
+            /* "Cerrar el quiosco", then where it was: "No, seguir". */
+            assert_int_equal(app_demo(a, u, "coord"), 0);
+            a->coord_tab = 3;
+            a->large_text = large;
+            app_step(a, u, now);
+            app_step(a, u, now + 16);
+            ui_rect close = widget(u, "Cerrar el quiosco", what);
+            a->quit_confirm = 1;
+            app_step(a, u, now + 32);
+            ui_rect no = widget(u, "No, seguir", what), yes = widget(u, "Sí, cerrar el quiosco", what);
+            int cx = close.x + close.w / 2, cy = close.y + close.h / 2;
+            assert_true(ui_inside(no, cx, cy));
+            assert_false(rect_overlap(yes, close));
+            app_free(a);
+            tu_store_done(s, dir);
+            free(u);
+        }
+}
+
+/* Home -> identify by a tap on the event card; the second tap of a double
+ * tap (100 ms later, where the card was) does nothing on identify; a tap
+ * on a key after the settle time types. */
+static void test_double_tap_does_not_act(void **state)
+{
+    (void)state;
+    int64_t now = 1795000000000LL;
+    ui_ctx *u = new_ui(1080, 1920);
+    store *s;
+    char *dir;
+    config c;
+    app *a = door_app(&s, &dir, &c, u, now);
+    app_step(a, u, now);
+    ui_rect card = widget(u, "event-0", "home");
+    int x = card.x + card.w / 2, y = card.y + card.h / 2;
+    ui_input_down(u, 1, x, y, now + 20);
+    ui_input_up(u, 1, x, y, now + 60);
+    app_step(a, u, now + 60);
+    app_step(a, u, now + 80);
+    assert_int_equal(a->screen, APP_IDENTIFY);
+    /* What lies under the card's centre on identify: tapped again at once. */
+    ui_input_down(u, 1, x, y, now + 140);
+    ui_input_up(u, 1, x, y, now + 180);
+    app_step(a, u, now + 180);
+    app_step(a, u, now + 200);
+    assert_int_equal(a->screen, APP_IDENTIFY);
+    assert_string_equal(a->number, "");
+    assert_int_equal(a->id_mode, 0);
+    ui_rect five = widget(u, "5", "identify");
+    ui_input_down(u, 1, five.x + 5, five.y + 5, now + 700);
+    ui_input_up(u, 1, five.x + 5, five.y + 5, now + 720);
+    app_step(a, u, now + 720);
+    assert_string_equal(a->number, "5");
+    app_free(a);
+    tu_store_done(s, dir);
+    free(u);
+}
+
+/* Types a badge read (characters, then Enter) for the next frame. */
+static void badge(ui_ctx *u, const char *number)
+{
+    for (const char *p = number; *p; p++) {
+        char ch[2] = {*p, 0};
+        ui_input_text(u, ch);
+    }
+    ui_input_key(u, UI_KEY_ENTER);
+}
+
+/* Issue 12 item 15: trying sequential employee numbers on identify, one a
+ * second for ten minutes (600 tries), shows a name at most 20 times (the
+ * first few, then after 2, 4, 8... up to 60 s); a queue of 30 people
+ * found and recorded is never slowed. */
+static void test_enumeration_slowed(void **state)
+{
+    (void)state;
+    int64_t now = 1795000000000LL;
+    ui_ctx *u = new_ui(1280, 800);
+    store *s;
+    char *dir;
+    config c;
+    app *a = door_app(&s, &dir, &c, u, now);
+    app_step(a, u, now);
+    app_start_flow(a, u, APP_FLOW_CHECKIN);
+    a->event = a->open[0];
+    a->have_event = 1;
+    app_goto(a, u, APP_IDENTIFY);
+    int shown = 0, tries = 0;
+    char no[16];
+    for (int64_t t = now + 1000; t < now + 600000; t += 1000) {
+        snprintf(no, sizeof no, "%d", 2001 + tries % 99);
+        tries++;
+        ui_begin(u, t);
+        app_lookup_number(a, u, no, "number");
+        ui_end(u);
+        if (a->screen == APP_CONFIRM) {
+            shown++;
+            app_not_me(a, u); /* "No, volver": not this one */
+        }
+    }
+    if (shown > 20 || shown < 6)
+        fail_msg("600 tries showed %d people", shown);
+    /* The wait is at most a minute: after it, 30 badges in a row, 2 s
+     * apart, each recorded at once. */
+    int64_t t = now + 700000;
+    app_reset(a, u);
+    app_step(a, u, t);
+    for (int i = 0; i < 30; i++) {
+        snprintf(no, sizeof no, "%d", 2050 + i);
+        badge(u, no);
+        app_step(a, u, t += 2000);
+        assert_int_equal(a->screen, APP_DONE);
+        assert_string_equal(a->record.employee_no, no);
+    }
+    assert_int_equal(a->nqueue, 0);
+    app_free(a);
+    tu_store_done(s, dir);
+    free(u);
+}
+
+/* Idle screens ask to be woken rarely: home at the next minute or list
+ * re-read, attract at its next slide; a countdown every 100 ms; a caret
+ * every 500 ms; never in the past. */
+static void test_next_wake(void **state)
+{
+    (void)state;
+    int64_t now = 1795000000000LL + 12345;
+    ui_ctx *u = new_ui(1920, 1080);
+    store *s;
+    char *dir;
+    config c;
+    app *a = door_app(&s, &dir, &c, u, now);
+    app_step(a, u, now);
+    int64_t w = app_next_wake(a, u);
+    assert_true(w > now && w <= now + APP_REFRESH_MS);
+    app_goto(a, u, APP_ATTRACT); /* (taps count again APP_SETTLE_MS later) */
+    app_step(a, u, now + 500);
+    w = app_next_wake(a, u);
+    assert_true(w > now + 500 && w <= now + APP_ATTRACT_SLIDE_MS);
+    assert_true(w - (now + 500) >= 1000); /* nothing changes sooner on attract */
+    app_goto(a, u, APP_IDENTIFY);
+    app_step(a, u, now + 1000);
+    w = app_next_wake(a, u);
+    assert_true(w > now + 1000 && w <= now + 1000 + 500);
+    /* In the countdown: every 100 ms. */
+    app_goto(a, u, APP_CONFIRM);
+    a->last_input_ms = now;
+    app_step(a, u, now + 40000);
+    w = app_next_wake(a, u);
+    assert_true(w > now + 40000 && w <= now + 40100);
+    app_free(a);
+    tu_store_done(s, dir);
+    free(u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -709,6 +1064,10 @@ int main(void)
         cmocka_unit_test(test_text_input_sanitised),   cmocka_unit_test(test_labels_and_cuts),
         cmocka_unit_test(test_draw_image),             cmocka_unit_test(test_home_logo),
         cmocka_unit_test(test_type_scale),             cmocka_unit_test(test_screens_meet_spec),
+        cmocka_unit_test(test_settle_ignores_double_tap), cmocka_unit_test(test_wheel_scrolls),
+        cmocka_unit_test(test_frame_hash),             cmocka_unit_test(test_keyboard_text),
+        cmocka_unit_test(test_irreversible_buttons_placed), cmocka_unit_test(test_double_tap_does_not_act),
+        cmocka_unit_test(test_enumeration_slowed),     cmocka_unit_test(test_next_wake),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

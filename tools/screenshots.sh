@@ -59,7 +59,7 @@ timezone = America/Mexico_City
 name = Villahermosa
 timezone = America/Mexico_City
 INI
-K() { "$B" --db k.db --config "${KINI:-k.ini}" "$@"; }
+K() { "$B" --db "${KDB:-k.db}" --config "${KINI:-k.ini}" "$@"; }
 grep -v '^logo = ' k.ini > k0.ini
 K init --institution "El Colegio de la Frontera Sur" --unit SCLC >/dev/null
 cat > r.csv <<'CSV'
@@ -72,6 +72,7 @@ numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area,puesto
 10239,Guadalupe,Peña,Martínez,VHSA,Laboratorio de Suelos,Técnica académica
 10240,Ricardo,Penagos,Velasco,SCLC,Dirección General,Asesor
 10241,Itzel,Gómez,Hernández,CHE,Servicios Escolares,Analista
+10242,María José,Peña,Gómez,CAM,Finanzas,Analista
 CSV
 K roster import r.csv >/dev/null
 E1=$(K event add --title "Taller: conflicto de intereses en la investigación" --kind taller \
@@ -82,10 +83,27 @@ K event open "$E1"
 K event open "$E2"
 for n in 10235 10236 10237; do K checkin "$E1" "$n" --keyed >/dev/null; done
 K pledge 10238 --keyed >/dev/null 2>&1 || true
+printf '2468\n2468\n' | K admin set-pin >/dev/null
+# A second database for the door's crowded day: ten open events (home in
+# pages), one of them left open since yesterday.
+KM() { "$B" --db m.db --config k.ini "$@"; }
+KM init --institution "El Colegio de la Frontera Sur" --unit SCLC >/dev/null
+KM roster import r.csv >/dev/null
+M0=$(KM event add --title "Plática: integridad en el servicio público" --kind platica --topics integridad \
+      --unit SCLC --start "$(date -d yesterday +%Y-%m-%d) 09:00" --place "Aula 2" --no-signature)
+KM event open "$M0"
+for i in $(seq 9); do
+    KM event open "$(KM event add --title "Taller $i: conflicto de intereses" --kind taller \
+        --topics conflicto-intereses --unit SCLC --start "$(date +%Y-%m-%d) 1$i:00" --place "Sala $i")"
+done
 
-shot() { # shot NAME WxH SCRIPT-LINES
+shot() { # shot NAME WxH SCRIPT-LINES — on a copy of the database, so
+    # what one shot records (badges, a PIN lock) never shows in another.
+    local base=${KDB:-k.db} f
+    rm -f s.db*
+    for f in "$base"*; do cp "$f" "s.db${f#"$base"}"; done
     printf '%s\nwait 60\nshot %s/%s-%s.png\nexpect-uncut\n' "$3" "$OUT" "$1" "$2" > s.script
-    if ! K run --windowed "$2" --software --script s.script 2> s.err; then
+    if ! KDB=s.db K run --windowed "$2" --software --script s.script 2> s.err; then
         echo "screenshots.sh: $1 at $2: $(tail -1 s.err)" >&2
         FAILED=$((FAILED + 1))
     fi
@@ -106,6 +124,26 @@ screens() { # one "NAME|SCRIPT" per line; \n in SCRIPT separates lines
     echo 'coord-indicators|demo coord\ntap Indicadores\nwait 30'
     echo 'coord-tools|demo coord\ntap Herramientas\nwait 30'
     echo 'idle-countdown|demo identify\nadvance 37000'
+    echo 'search-namesakes|demo search\ntap Borrar\ntap Borrar\ntap Borrar\ntap P\ntap E\ntap Ñ\ntap A\nwait 30'
+    echo 'search-more|demo search\ntap Borrar\ntap Borrar\ntap Borrar\ntap P\ntap E\nwait 30'
+    echo 'identify-pledge-notlisted|demo pledge-identify\ntap No aparezco en la lista\nwait 30'
+    echo 'confirm-namesake|demo search\ntap Borrar\ntap Borrar\ntap Borrar\ntap P\ntap E\ntap Ñ\ntap A\nwait 30\ntap María José Peña Gómez\nwait 30'
+    echo 'sign-queue|demo sign\nbadge 10236\nwait 30'
+    echo 'sign-short|demo sign\ntapxy 300 500\ntap Aceptar firma\nwait 30'
+    echo 'done-next|demo home\nbadge 10234\nwait 30\nbadge 10239\nwait 30'
+    echo 'home-badge-many|demo home\nbadge 10234\nwait 30'
+    echo 'home-unknown|demo home\nbadge 99999\nwait 30'
+    echo 'coord-folio|demo coord-folio'
+    echo 'coord-event-2|demo coord-event\ntap Siguiente\nwait 30'
+    echo 'coord-event-3|demo coord-event\ntap Siguiente\ntap Siguiente\nwait 30'
+    echo 'coord-quit|demo coord\ntap Herramientas\ntap Cerrar el quiosco\nwait 30'
+    echo 'pin-locked|demo pin\ntap 1\ntap 1\ntap 1\ntap 1\ntap Entrar\ntap 1\ntap 1\ntap 1\ntap 1\ntap Entrar\ntap 1\ntap 1\ntap 1\ntap 1\ntap Entrar\ntap 1\ntap 1\ntap 1\ntap 1\ntap Entrar\ntap 1\ntap 1\ntap 1\ntap 1\ntap Entrar\nwait 30'
+}
+# The crowded day (m.db): home in pages, an event from yesterday.
+crowded() {
+    echo 'home-many|demo home'
+    echo 'home-many-2|demo home\ntap Siguiente\nwait 30'
+    echo 'confirm-stale|demo home\ntap event-0\ntap 1\ntap 0\ntap 2\ntap 3\ntap 4\ntap Continuar\nwait 30'
 }
 FAILED=0
 for size in 1280x800 1920x1080 1080x1920; do
@@ -113,6 +151,9 @@ for size in 1280x800 1920x1080 1080x1920; do
         shot "$name" "$size" "$(printf "$script")"
         shot "$name-large" "$size" "$(printf "$script\nlarge 1")"
     done < <(screens)
+    while IFS='|' read -r name script; do
+        KDB=m.db shot "$name" "$size" "$(printf "$script")"
+    done < <(crowded)
     if [ -n "$LOGO" ]; then
         KINI=k0.ini shot home-nologo "$size" "demo home"
         KINI=k0.ini shot home-nologo-large "$size" "$(printf 'demo home\nlarge 1')"

@@ -124,6 +124,15 @@ static int on_key(void *user, const char *section, const char *name, const char 
         if (parse_int(value, 10, 3600, &c->idle_timeout))
             bad = "idle_timeout must be seconds between 10 and 3600";
     }
+    else if (KEY("kiosk", "sound")) {
+        ok = 1;
+        if (strcmp(value, "on") == 0)
+            c->sound = 1;
+        else if (strcmp(value, "off") == 0)
+            c->sound = 0;
+        else
+            bad = "sound must be on or off";
+    }
     else if (KEY("printer", "uri")) ok = STR(c->printer_uri);
     else if (KEY("printer", "width")) {
         ok = 1;

@@ -24,6 +24,7 @@ typedef struct config {
     char accent[16];           /* [institution] accent = #RRGGBB */
     char unit[STORE_UNIT_CODE_LEN]; /* [kiosk] unit this kiosk stands in */
     int idle_timeout;          /* [kiosk] seconds, default 45 */
+    int sound;                 /* [kiosk] sound = on: a short tone for every badge read (default off) */
     char printer_uri[512];     /* [printer] uri */
     int printer_width;         /* [printer] 58 or 80 (mm) */
     char export_dir[512];      /* [export] dir */

@@ -1,5 +1,5 @@
 /* platform_draw.c — draw commands to pixels with SDL: fonts found through
- * fontconfig, a cache of measured widths and of rendered strings (text is
+ * gfx_font (kiosk/receipt/gfx.h), a cache of measured widths and of rendered strings (text is
  * not re-rasterised every frame), rounded rectangles from cached corner
  * textures, thick lines as triangles, the QR, the institution logo, and
  * PNG screenshots of the frame (cairo). See platform_int.h.
@@ -7,45 +7,16 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "gfx.h"
 #include "platform_int.h"
 #include "theme.h"
 
 /* ---- fonts and text ---- */
-
-/* Finds a font file through fontconfig: family, then Noto Sans, DejaVu Sans. */
-static int find_font(const char *family, int bold, char *out, size_t outlen)
-{
-    static const char *const fallbacks[] = {"Noto Sans", "DejaVu Sans", NULL};
-    int found = 0;
-    if (!FcInit())
-        return -1;
-    for (int i = -1; !found && (i < 0 || fallbacks[i]); i++) {
-        const char *name = i < 0 ? family : fallbacks[i];
-        FcPattern *pat = FcNameParse((const FcChar8 *)name);
-        FcPatternAddInteger(pat, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
-        FcConfigSubstitute(NULL, pat, FcMatchPattern);
-        FcDefaultSubstitute(pat);
-        FcResult res;
-        FcPattern *m = FcFontMatch(NULL, pat, &res);
-        FcChar8 *file = NULL, *fam = NULL;
-        if (m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch &&
-            FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch &&
-            strncasecmp((const char *)fam, name, strlen(name)) == 0) {
-            snprintf(out, outlen, "%s", (const char *)file);
-            found = 1;
-        }
-        if (m)
-            FcPatternDestroy(m);
-        FcPatternDestroy(pat);
-    }
-    return found ? 0 : -1;
-}
 
 static TTF_Font *get_font(platform *p, int size, int bold)
 {
@@ -165,8 +136,8 @@ static void cache_free(platform *p)
 
 int platform_fonts_find(platform *p)
 {
-    if (find_font("Noto Sans", 0, p->font_path[0], sizeof p->font_path[0]) ||
-        find_font("Noto Sans", 1, p->font_path[1], sizeof p->font_path[1]))
+    if (gfx_font(0, 0, NULL, 0, p->font_path[0], sizeof p->font_path[0]) ||
+        gfx_font(0, 1, NULL, 0, p->font_path[1], sizeof p->font_path[1]))
         return -1;
     return 0;
 }
@@ -366,42 +337,15 @@ void platform_load_logo(platform *p, const char *path)
 {
     if (!path || !path[0])
         return;
-    cairo_surface_t *png = cairo_image_surface_create_from_png(path), *sf = NULL;
-    cairo_t *cr = NULL;
+    char err[128];
     SDL_Texture *tex = NULL;
-    if (cairo_surface_status(png) != CAIRO_STATUS_SUCCESS) {
-        /* cairo says "out of memory" for a file that is not a PNG. */
-        fprintf(stderr, "cepci-kiosk: logo %s: %s; shown without it\n", path,
-                cairo_surface_status(png) == CAIRO_STATUS_FILE_NOT_FOUND ? "file not found"
-                                                                        : "not a readable PNG file");
-        goto out;
-    }
-    int w0 = cairo_image_surface_get_width(png), h0 = cairo_image_surface_get_height(png);
-    if (w0 <= 0 || h0 <= 0)
-        goto out;
     int short_side = p->w < p->h ? p->w : p->h;
-    double k = 1.0, kw = (p->w / 4.0) / w0, kh = (short_side / 5.0) / h0;
-    if (kw < k)
-        k = kw;
-    if (kh < k)
-        k = kh;
-    int w = (int)(w0 * k + 0.5), h = (int)(h0 * k + 0.5);
-    if (w < 1)
-        w = 1;
-    if (h < 1)
-        h = 1;
-    /* Drawn (scaled, any PNG format) into a plain ARGB32 surface. */
-    sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-    cr = cairo_create(sf);
-    cairo_scale(cr, (double)w / w0, (double)h / h0);
-    cairo_set_source_surface(cr, png, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-    cairo_paint(cr);
-    cairo_surface_flush(sf);
-    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-        fprintf(stderr, "cepci-kiosk: logo %s: cannot draw it; shown without it\n", path);
-        goto out;
+    cairo_surface_t *sf = gfx_png_load_fit(path, p->w / 4.0, short_side / 5.0, 1, err, sizeof err);
+    if (!sf) {
+        fprintf(stderr, "cepci-kiosk: logo %s: %s; shown without it\n", path, err);
+        return;
     }
+    int w = cairo_image_surface_get_width(sf), h = cairo_image_surface_get_height(sf);
     unsigned char *data = cairo_image_surface_get_data(sf);
     int stride = cairo_image_surface_get_stride(sf);
     for (int y = 0; y < h; y++) {
@@ -429,11 +373,7 @@ void platform_load_logo(platform *p, const char *path)
     p->logo_w = w;
     p->logo_h = h;
 out:
-    if (cr)
-        cairo_destroy(cr);
-    if (sf)
-        cairo_surface_destroy(sf);
-    cairo_surface_destroy(png);
+    cairo_surface_destroy(sf);
 }
 
 /* Turns the frame's draw commands into pixels. */

@@ -6,7 +6,8 @@
  *   platform_draw.c    fonts and the text cache, draw commands -> pixels
  *                      (rectangles, lines, QR, logo), PNG screenshots;
  *   platform_script.c  the test-script and benchmark driver (--script,
- *                      --bench, --screenshot, the CK_WIDGETS_FILE dump).
+ *                      --bench, --screenshot, the CK_WIDGETS_FILE dump);
+ *   platform_notify.c  systemd readiness, watchdog and stopping (sd_notify).
  *
  * One `platform` lives for the duration of platform_run; every function
  * here takes it explicitly. Only this folder includes SDL headers.
@@ -19,6 +20,7 @@
 #include <stdint.h>
 
 #include "app.h"
+#include "store.h"
 #include "ui.h"
 
 #define PLATFORM_FONT_SLOTS 64
@@ -27,6 +29,9 @@
 #define PLATFORM_MOUSE_ID 1000000  /* the ui pointer id of the mouse */
 #define PLATFORM_CORNER_MAX 96     /* largest corner radius drawn round */
 #define PLATFORM_WIDTH_SLOTS 4096
+#define PLATFORM_WAIT_MAX_MS 100   /* the longest sleep between two looks at the stop signal */
+#define PLATFORM_DOOR_MAX 1000     /* badge reads a --bench door run can time */
+#define PLATFORM_REFRESH_MS 5000   /* every frame drawn for this long after start or a window change */
 
 typedef struct platform_font {
     int size, bold;
@@ -64,12 +69,42 @@ typedef struct platform_opts {
     int w, h, software;
     const char *shot, *script, *demo, *bench;
     int bench_frames;
+    int door_scans, door_every_ms; /* --bench door: how many badge reads, how far apart */
 } platform_opts;
+
+/* --bench door: a badge scanner at the door (platform_script.c). */
+typedef struct platform_door {
+    char numbers[PLATFORM_DOOR_MAX][STORE_EMPLOYEE_NO_LEN];
+    int nnumbers;
+    int scans, every_ms;    /* reads to make, ms apart */
+    int sent;               /* reads typed so far */
+    int typing, typed;      /* the read being typed, characters typed */
+    uint64_t next_key;      /* when the next key is due (performance counter) */
+    uint64_t enter_at[PLATFORM_DOOR_MAX]; /* when each read's Enter was typed */
+    double latency_ms[PLATFORM_DOOR_MAX]; /* Enter -> its done screen presented */
+    int done;               /* reads whose done screen was presented */
+    char last_folio[STORE_FOLIO_LEN];
+    uint64_t t0;
+} platform_door;
 
 typedef struct platform {
     SDL_Window *win;
     SDL_Renderer *ren;
     int w, h, windowed;
+    int win_w, win_h;        /* the window in screen coordinates (input); w x h are pixels */
+    int force_draw;          /* draw the next frame even if unchanged (exposed, resized, a shot) */
+    int drawn;               /* this frame was drawn (platform_draw ran) */
+    uint64_t refresh_until, refreshed; /* redraw now and then until (SDL ticks; see the loop) */
+    /* systemd (platform_notify.c). */
+    int64_t wd_every_ms, wd_last_ms;
+    int ready;
+    /* The tone of a badge read ([kiosk] sound = on). */
+    SDL_AudioDeviceID audio;
+    int16_t *tone;
+    uint32_t tone_bytes;
+    unsigned scans_heard;
+    /* --bench door. */
+    platform_door *door;
     /* Drawing (platform_draw.c). */
     char font_path[2][1024];
     platform_font fonts[PLATFORM_FONT_SLOTS];
@@ -142,6 +177,20 @@ int platform_save_png(platform *p, const char *path);
  * is destroyed). */
 void platform_draw_free(platform *p);
 
+/* ---- platform_notify.c ---- */
+
+/* Reads the watchdog period systemd set (none: no petting). */
+void platform_notify_init(platform *p);
+/* When the watchdog must next be petted (SDL ticks, ms; INT64_MAX: never). */
+int64_t platform_notify_due(const platform *p);
+/* WATCHDOG=1 when due. Called from the frame loop only: a loop that
+ * stops turning stops petting, and systemd restarts the kiosk. */
+void platform_notify_pet(platform *p);
+/* READY=1, once, after the first frame is on screen. */
+void platform_notify_ready(platform *p);
+/* STOPPING=1: a stop signal arrived. */
+void platform_notify_stopping(platform *p);
+
 /* ---- platform_script.c ---- */
 
 /* Reads a --script file into p->script. Returns 0 or -1. */
@@ -162,5 +211,18 @@ void platform_bench_record(platform_bench *b, int i, double frame, double app_ms
 /* Prints the medians and 99th percentiles of nframes frames. */
 void platform_bench_report(platform_bench *b, const platform *p, const platform_opts *o, int nframes);
 void platform_bench_free(platform_bench *b);
+/* --bench door: reads up to scans employee numbers of the roster. Returns
+ * 0, or -1 with a line on stderr. */
+int platform_door_new(platform *p, app *a, int scans, int every_ms);
+/* Types the badge reads that are due (SDL text and key events, 5 ms a
+ * key). Returns the ms until the next key, or -1 when all were typed. */
+int platform_door_type(platform *p);
+/* After a frame was presented: times the reads whose done screen it is. */
+void platform_door_presented(platform *p, const app *a);
+/* 1 when every read was typed and the last one's done screen presented
+ * (or it was given up on). */
+int platform_door_finished(const platform *p, const app *a);
+/* Prints the door figures. */
+void platform_door_report(platform *p, store *s);
 
 #endif

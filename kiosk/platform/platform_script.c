@@ -14,17 +14,27 @@
 #include <string.h>
 
 #include "platform_int.h"
+#include "text.h"
 #include "util.h"
 
 /* ---- scripts ---- */
 
 /* Parses a script: one command per line, '#' comments. Commands:
  *   tap LABEL | touch LABEL | tapxy X Y | drag X1 Y1 X2 Y2 | sign
+ *   hold X Y MS | wheel X Y NOTCHES
  *   scroll-end (drags the long text to its end) | text STRING
- *   text-times N STRING | text-hex HEXBYTES
+ *   text-times N STRING | text-hex HEXBYTES | badge NUMBER (a scanner:
+ *   the characters, then Enter)
  *   key enter|backspace|escape | wait MS | advance MS | shot FILE
- *   expect SCREEN | expect-text TEXT | expect-uncut (no text shortened
- *   with "…" or past the screen's edge) | demo SCREEN | large 0|1 | quit */
+ *   expect SCREEN | expect-text TEXT | expect-no-text TEXT | expect-line
+ *   TEXT (a line that is exactly TEXT) | expect-above A|B (widget A above
+ *   widget B) | expect-uncut (no text shortened with "…" or past the
+ *   screen's edge) | demo SCREEN | large 0|1 | quit
+ *   shell CMD (test builds only: runs CMD with sh, fails on non-zero)
+ * A command that presses waits first until the screen accepts taps (a
+ * screen just shown ignores them for APP_SETTLE_MS), by moving the
+ * virtual clock; tap-again presses where the last tap did, at once (the
+ * second tap of a double tap). */
 int platform_script_load(platform *p, const char *path)
 {
     size_t len;
@@ -116,6 +126,41 @@ static int script_fail(platform *p, const char *fmt, ...)
     return -1;
 }
 
+/* Pushes one SDL_TEXTINPUT per character of text, like a badge scanner. */
+static void push_chars(const char *text)
+{
+    for (const char *q = text; *q;) {
+        SDL_Event e;
+        memset(&e, 0, sizeof e);
+        e.type = SDL_TEXTINPUT;
+        uint32_t cp;
+        size_t n = text_utf8_decode(q, strlen(q), &cp);
+        if (!n)
+            n = 1; /* a stray byte goes through as it is */
+        memcpy(e.text.text, q, n);
+        SDL_PushEvent(&e);
+        q += n;
+    }
+}
+
+static void push_key(SDL_Keycode sym)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_KEYDOWN;
+    e.key.keysym.sym = sym;
+    SDL_PushEvent(&e);
+}
+
+/* Before a press: lets the virtual clock pass the settle time of a screen
+ * just shown (APP_SETTLE_MS), so the press counts. */
+static void settle_clock(platform *p, const ui_ctx *u)
+{
+    int64_t now = platform_now_ms(p);
+    if (u->settle_until > now)
+        p->offset_ms += u->settle_until - now + 1;
+}
+
 static int frame_has_text(const ui_ctx *u, const char *needle)
 {
     for (int i = 0; i < u->ncmds; i++)
@@ -161,7 +206,17 @@ int platform_script_step(platform *p, ui_ctx *u, app *a)
         platform_cmd *c = &p->script[p->pc++];
         p->settle = 2;
         ui_rect r;
-        if (strcmp(c->op, "tap") == 0 || strcmp(c->op, "touch") == 0) {
+        static const char *const presses[] = {"tap", "touch", "tapxy", "hold", "drag", "scroll-end", "sign", "wheel",
+                                              NULL};
+        for (int i = 0; presses[i]; i++)
+            if (strcmp(c->op, presses[i]) == 0)
+                settle_clock(p, u);
+        if (strcmp(c->op, "tap-again") == 0) {
+            push_mouse(SDL_MOUSEBUTTONDOWN, p->up_x, p->up_y, 0);
+            p->up_touch = 0;
+            p->pending_up = 1;
+            return 1;
+        } else if (strcmp(c->op, "tap") == 0 || strcmp(c->op, "touch") == 0) {
             if (!ui_find(u, c->arg, &r))
                 return script_fail(p, "no widget '%s' on screen %s", c->arg, app_screen_name(a->screen));
             p->up_x = r.x + r.w / 2;
@@ -210,19 +265,24 @@ int platform_script_step(platform *p, ui_ctx *u, app *a)
             push_mouse(SDL_MOUSEBUTTONUP, x0 + r.w * 3 / 4, y0, 0);
             (void)e;
             return 1;
+        } else if (strcmp(c->op, "wheel") == 0) {
+            /* wheel X Y NOTCHES: the pointer moved to X, Y, the wheel turned. */
+            SDL_WarpMouseInWindow(p->win, c->n[0], c->n[1]);
+            SDL_Event e;
+            memset(&e, 0, sizeof e);
+            e.type = SDL_MOUSEWHEEL;
+            e.wheel.y = c->n[2];
+            e.wheel.direction = SDL_MOUSEWHEEL_NORMAL;
+            e.wheel.mouseX = c->n[0];
+            e.wheel.mouseY = c->n[1];
+            SDL_PushEvent(&e);
+            return 1;
         } else if (strcmp(c->op, "text") == 0) {
-            /* One SDL_TEXTINPUT per character, like a badge scanner. */
-            for (const char *q = c->arg; *q;) {
-                SDL_Event e;
-                memset(&e, 0, sizeof e);
-                e.type = SDL_TEXTINPUT;
-                int n = 1;
-                while (((unsigned char)q[n] & 0xC0) == 0x80)
-                    n++;
-                memcpy(e.text.text, q, (size_t)n);
-                SDL_PushEvent(&e);
-                q += n;
-            }
+            push_chars(c->arg); /* one SDL_TEXTINPUT per character, like a badge scanner */
+            return 1;
+        } else if (strcmp(c->op, "badge") == 0) {
+            push_chars(c->arg);
+            push_key(SDLK_RETURN);
             return 1;
         } else if (strcmp(c->op, "text-times") == 0) {
             /* text-times N STRING: STRING typed N times, one character per
@@ -256,12 +316,8 @@ int platform_script_step(platform *p, ui_ctx *u, app *a)
             SDL_PushEvent(&e);
             return 1;
         } else if (strcmp(c->op, "key") == 0) {
-            SDL_Event e;
-            memset(&e, 0, sizeof e);
-            e.type = SDL_KEYDOWN;
-            e.key.keysym.sym = strcmp(c->arg, "enter") == 0 ? SDLK_RETURN :
-                               strcmp(c->arg, "backspace") == 0 ? SDLK_BACKSPACE : SDLK_ESCAPE;
-            SDL_PushEvent(&e);
+            push_key(strcmp(c->arg, "enter") == 0 ? SDLK_RETURN :
+                     strcmp(c->arg, "backspace") == 0 ? SDLK_BACKSPACE : SDLK_ESCAPE);
             return 1;
         } else if (strcmp(c->op, "wait") == 0) {
             p->wait_until = platform_now_ms(p) + c->n[0];
@@ -270,6 +326,13 @@ int platform_script_step(platform *p, ui_ctx *u, app *a)
             p->offset_ms += c->n[0];
             return 1;
         } else if (strcmp(c->op, "shot") == 0) {
+            if (!p->drawn) {
+                /* Unchanged frames are not drawn: draw the next one, then shoot. */
+                p->force_draw = 1;
+                p->pc--;
+                p->settle = 0; /* shot in the very next frame, the one drawn */
+                return 1;
+            }
             if (platform_save_png(p, c->arg))
                 return script_fail(p, "cannot write %s", c->arg);
         } else if (strcmp(c->op, "expect") == 0) {
@@ -289,6 +352,34 @@ int platform_script_step(platform *p, ui_ctx *u, app *a)
         } else if (strcmp(c->op, "expect-text") == 0) {
             if (!frame_has_text(u, c->arg))
                 return script_fail(p, "text '%s' not on screen %s", c->arg, app_screen_name(a->screen));
+        } else if (strcmp(c->op, "expect-line") == 0) {
+            int found = 0;
+            for (int i = 0; i < u->ncmds && !found; i++)
+                found = u->cmds[i].type == UI_CMD_TEXT && strcmp(u->arena + u->cmds[i].text, c->arg) == 0;
+            if (!found)
+                return script_fail(p, "no line '%s' on screen %s", c->arg, app_screen_name(a->screen));
+        } else if (strcmp(c->op, "expect-above") == 0) {
+            char first[256];
+            const char *bar = strchr(c->arg, '|');
+            ui_rect r2;
+            if (!bar)
+                return script_fail(p, "usage: expect-above LABEL|LABEL");
+            snprintf(first, sizeof first, "%.*s", (int)(bar - c->arg), c->arg);
+            if (!ui_find(u, first, &r) || !ui_find(u, bar + 1, &r2))
+                return script_fail(p, "expect-above: '%s' or '%s' not on screen %s", first, bar + 1,
+                                   app_screen_name(a->screen));
+            if (r.y >= r2.y)
+                return script_fail(p, "'%s' is not above '%s'", first, bar + 1);
+        } else if (strcmp(c->op, "shell") == 0) {
+#ifdef CK_TEST_HOOKS
+            if (system(c->arg) != 0)
+                return script_fail(p, "shell command failed: %s", c->arg);
+#else
+            return script_fail(p, "shell: only in a test build");
+#endif
+        } else if (strcmp(c->op, "expect-no-text") == 0) {
+            if (frame_has_text(u, c->arg))
+                return script_fail(p, "text '%s' is on screen %s", c->arg, app_screen_name(a->screen));
         } else if (strcmp(c->op, "demo") == 0) {
             if (app_demo(a, u, c->arg))
                 return script_fail(p, "unknown demo screen %s", c->arg);
@@ -309,7 +400,8 @@ int platform_script_step(platform *p, ui_ctx *u, app *a)
  * they changed, so an X test can click them with xdotool. */
 void platform_dump_widgets(platform *p, const ui_ctx *u, const app *a)
 {
-    uint32_t h = 2166136261u ^ (uint32_t)a->screen;
+    int ready = !ui_settling(u);
+    uint32_t h = (2166136261u ^ (uint32_t)a->screen) * 16777619u ^ (uint32_t)ready;
     for (int i = 0; i < u->nwidgets; i++) {
         const ui_widget *w = &u->widgets[i];
         h = (h ^ w->id ^ (uint32_t)w->r.x ^ (uint32_t)w->r.y << 8 ^ (uint32_t)w->enabled << 20) * 16777619u;
@@ -322,7 +414,9 @@ void platform_dump_widgets(platform *p, const ui_ctx *u, const app *a)
     FILE *f = fopen(tmp, "w");
     if (!f)
         return;
-    fprintf(f, "screen\t%s\n", app_screen_name(a->screen));
+    /* The third field says whether the screen takes taps yet (a screen
+     * just shown ignores them for APP_SETTLE_MS). */
+    fprintf(f, "screen\t%s\t%d\n", app_screen_name(a->screen), ready);
     for (int i = 0; i < u->nwidgets; i++) {
         const ui_widget *w = &u->widgets[i];
         fprintf(f, "%s\t%d\t%d\t%d\t%d\t%d\n", w->label, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2, w->r.w, w->r.h,
@@ -410,4 +504,117 @@ void platform_bench_input(platform *p, ui_ctx *u, app *a, const char *mode, int 
             ui_input_move(u, PLATFORM_MOUSE_ID, r.x + 20 + ((i % 120) * 4 + k) * (r.w - 40) / 480,
                           r.y + r.h / 2 + (int)(SDL_sin(i * 0.3 + k) * r.h / 4), t);
     }
+}
+/* ---- benchmark: badge reads at the door ---- */
+
+static int door_number(const store_person *sp, void *arg)
+{
+    platform_door *d = arg;
+    if (sp->active && d->nnumbers < d->scans)
+        snprintf(d->numbers[d->nnumbers++], sizeof d->numbers[0], "%s", sp->employee_no);
+    return d->nnumbers >= d->scans;
+}
+
+int platform_door_new(platform *p, app *a, int scans, int every_ms)
+{
+    platform_door *d = calloc(1, sizeof *d);
+    if (!d) {
+        fprintf(stderr, "cepci-kiosk: out of memory\n");
+        return -1;
+    }
+    d->scans = scans;
+    d->every_ms = every_ms;
+    store_person_each(a->s, NULL, door_number, d);
+    if (d->nnumbers < scans) {
+        fprintf(stderr, "cepci-kiosk: --bench door needs %d active people in the roster, found %d\n", scans,
+                d->nnumbers);
+        free(d);
+        return -1;
+    }
+    d->t0 = SDL_GetPerformanceCounter();
+    /* The first read one second after start: the home screen is drawn. */
+    d->next_key = d->t0 + SDL_GetPerformanceFrequency();
+    p->door = d;
+    return 0;
+}
+
+int platform_door_type(platform *p)
+{
+    platform_door *d = p->door;
+    uint64_t f = SDL_GetPerformanceFrequency();
+    while (d->sent < d->scans) {
+        uint64_t now = SDL_GetPerformanceCounter();
+        if (now < d->next_key)
+            return (int)((d->next_key - now) * 1000 / f) + 1;
+        const char *num = d->numbers[d->sent];
+        if (num[d->typed]) {
+            char ch[2] = {num[d->typed++], 0};
+            push_chars(ch);
+            d->next_key = now + f * 5 / 1000; /* a scanner types about a key per 5 ms */
+            continue;
+        }
+        push_key(SDLK_RETURN);
+        d->enter_at[d->sent] = now;
+        d->sent++;
+        d->typed = 0;
+        d->next_key = d->t0 + f + f * (uint64_t)d->every_ms * (uint64_t)d->sent / 1000;
+    }
+    return -1;
+}
+
+void platform_door_presented(platform *p, const app *a)
+{
+    platform_door *d = p->door;
+    if (a->screen != APP_DONE || !a->record.folio[0] || strcmp(a->record.folio, d->last_folio) == 0)
+        return;
+    snprintf(d->last_folio, sizeof d->last_folio, "%s", a->record.folio);
+    /* Whose done screen: the read with that employee number. */
+    for (int i = 0; i < d->sent; i++)
+        if (strcmp(d->numbers[i], a->record.employee_no) == 0 && d->latency_ms[i] == 0) {
+            uint64_t now = SDL_GetPerformanceCounter();
+            d->latency_ms[i] = (double)(now - d->enter_at[i]) * 1000.0 / (double)SDL_GetPerformanceFrequency();
+            if (d->latency_ms[i] <= 0)
+                d->latency_ms[i] = 0.001;
+            d->done++;
+            break;
+        }
+}
+
+int platform_door_finished(const platform *p, const app *a)
+{
+    const platform_door *d = p->door;
+    if (d->sent < d->scans)
+        return 0;
+    uint64_t since = SDL_GetPerformanceCounter() - d->enter_at[d->scans - 1];
+    /* Done, or given up 5 s after the last read (the figures say so). */
+    return (d->done >= d->scans && a->nqueue == 0) || since > SDL_GetPerformanceFrequency() * 5;
+}
+
+static int count_attendance(const store_event *e, void *arg)
+{
+    *(int *)arg += e->attendees;
+    return 0;
+}
+
+void platform_door_report(platform *p, store *s)
+{
+    platform_door *d = p->door;
+    double lat[PLATFORM_DOOR_MAX];
+    int n = 0;
+    for (int i = 0; i < d->sent; i++)
+        if (d->latency_ms[i] > 0)
+            lat[n++] = d->latency_ms[i];
+    qsort(lat, (size_t)n, sizeof lat[0], cmp_double);
+    int recorded = 0;
+    store_event_each(s, 0, 1, count_attendance, &recorded);
+    uint64_t f = SDL_GetPerformanceFrequency();
+    double span = d->sent > 1 ? (double)(d->enter_at[d->sent - 1] - d->enter_at[0]) / (double)f : 0;
+    printf("door: %dx%d renderer: %s\n", p->w, p->h, p->software ? "software" : "accelerated");
+    printf("door_scans: %d (every %d ms)\n", d->sent, d->every_ms);
+    printf("door_done_screens: %d\n", d->done);
+    printf("door_recorded: %d (attendance at the open events)\n", recorded);
+    printf("door_scans_per_min: %.1f\n", span > 0 ? (d->done - 1) * 60.0 / span : 0.0);
+    if (n > 0)
+        printf("door_latency_p50_ms: %.1f\ndoor_latency_p99_ms: %.1f\ndoor_latency_max_ms: %.1f\n", lat[n / 2],
+               lat[n * 99 / 100 < n ? n * 99 / 100 : n - 1], lat[n - 1]);
 }

@@ -166,8 +166,10 @@ static void layout_receipt(layout *l, const receipt *r, const config *c, cairo_s
     text_block(l, "FOLIO", 15, 1, 0, 0.33, 1);
     text_block(l, r->folio, 30, 1, 1, 0.0, 1);
     l->y += 12;
-    text_block(l, "Comprobante firmado electrónicamente por el quiosco. Escanee el código QR para verificar "
-                  "su autenticidad.",
+    /* A receipt with no payload (the printer test) claims no signature. */
+    text_block(l, qr ? "Comprobante firmado electrónicamente por el quiosco. Escanee el código QR para verificar "
+                       "su autenticidad."
+                     : "Impresión de prueba: no es un registro y no lleva código de verificación.",
                14, 0, 0, 0.30, 1);
     l->y += PNG_MARGIN - 10;
 }
@@ -188,7 +190,7 @@ int receipt_render_png(const receipt *r, const config *c, const char *path, char
     printer_buf png;
     printer_buf_init(&png);
 
-    if (receipt_qr(r->payload, &qr, &qrsize) != 0) {
+    if (r->payload[0] && receipt_qr(r->payload, &qr, &qrsize) != 0) {
         fail(err, errlen, "receipt: cannot encode the QR code");
         goto out;
     }
@@ -268,7 +270,7 @@ static int escpos_job(const receipt *r, int width_mm, const char *logo_path, uin
     printer_buf_init(&b);
     *out = NULL;
     *len = 0;
-    if (receipt_qr(r->payload, &qr, &qrsize) != 0)
+    if (r->payload[0] && receipt_qr(r->payload, &qr, &qrsize) != 0)
         goto out;
 
     memset(rule, '-', (size_t)cols);
@@ -308,26 +310,30 @@ static int escpos_job(const receipt *r, int width_mm, const char *logo_path, uin
     if (scale < 1)
         goto out;
     int side = total * scale, x0 = (dots - side) / 2;
-    img = calloc((size_t)dots * (size_t)side, 1);
-    if (!img)
-        goto out;
-    for (int y = 0; y < side; y++) {
-        int my = y / scale - QUIET;
-        if (my < 0 || my >= qrsize)
-            continue;
-        for (int x = 0; x < side; x++) {
-            int mx = x / scale - QUIET;
-            if (mx >= 0 && mx < qrsize && qr[my * qrsize + mx])
-                img[(size_t)y * (size_t)dots + (size_t)(x0 + x)] = 1;
+    if (qr) {
+        img = calloc((size_t)dots * (size_t)side, 1);
+        if (!img)
+            goto out;
+        for (int y = 0; y < side; y++) {
+            int my = y / scale - QUIET;
+            if (my < 0 || my >= qrsize)
+                continue;
+            for (int x = 0; x < side; x++) {
+                int mx = x / scale - QUIET;
+                if (mx >= 0 && mx < qrsize && qr[my * qrsize + mx])
+                    img[(size_t)y * (size_t)dots + (size_t)(x0 + x)] = 1;
+            }
         }
+        printer_escpos_raster(&b, img, dots, side);
     }
-    printer_escpos_raster(&b, img, dots, side);
     printer_escpos_align(&b, 1);
     printer_escpos_text(&b, NULL, "Folio", cols);
     printer_escpos_mode(&b, 0x18);
     printer_escpos_text(&b, NULL, r->folio, cols);
     printer_escpos_mode(&b, 0);
-    printer_escpos_text(&b, NULL, "Escanee el código QR para verificar este comprobante.", cols);
+    printer_escpos_text(&b, NULL, qr ? "Escanee el código QR para verificar este comprobante."
+                                     : "Impresión de prueba: no es un registro y no lleva código de verificación.",
+                        cols);
     printer_escpos_feed_cut(&b, 4);
     rc = printer_buf_take(&b, out, len);
 out:

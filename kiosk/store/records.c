@@ -308,6 +308,34 @@ static int record_existing(store *s, const record_new *n, store_record *out)
     return store_fail(s, STORE_ERROR, "save pledge: identifier clash; try again");
 }
 
+/* The same guest cannot be registered twice at one event: a guest whose
+ * name folds (case, accents, spacing) to the same text is already there.
+ * Inside the transaction; STORE_EXISTS with that record in out. */
+static int guest_unique(store *s, const record_new *n, store_record *out)
+{
+    static const char sql[] = RECORD_SELECT "WHERE a.event_id = ?1 AND a.guest_name IS NOT NULL";
+    char want[STORE_GUEST_NAME_LEN], have[STORE_GUEST_NAME_LEN];
+    util_fold(n->guest_name, want, sizeof want);
+    sqlite3_stmt *st = store_stmt(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, n->ev.row);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *g = (const char *)sqlite3_column_text(st, 6);
+        util_fold(g ? g : "", have, sizeof have);
+        /* A name of no letters or digits at all is compared as typed. */
+        if (want[0] ? strcmp(have, want) == 0 : strcmp(g ? g : "", n->guest_name) == 0) {
+            read_record(st, out);
+            sqlite3_reset(st);
+            return store_fail(s, STORE_EXISTS, "a guest named '%s' is already registered at this event",
+                              n->guest_name);
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? STORE_OK : store_sqlerr(s, rc, "read the guests of the event");
+}
+
 /* Writes the record n describes, durably, with its signature, folio and
  * audit entry, in one transaction; on success out holds it. */
 static int record_write(store *s, record_new *n, store_record *out)
@@ -330,6 +358,7 @@ static int record_write(store *s, record_new *n, store_record *out)
     if (rc)
         return rc;
     if ((rc = pledge ? pledge_allowed(s, n) : checkin_allowed(s, n)) ||
+        (!pledge && n->guest_name && (rc = guest_unique(s, n, out))) ||
         (rc = put_signature(s, n->sig, n->siglen, &sigid)) || (rc = next_folio(s, folio)))
         goto out;
     util_uuid(uuid);

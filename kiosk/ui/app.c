@@ -1,8 +1,20 @@
 /* app.c — see app.h. The kiosk's state machine: screen changes, the idle
- * reset and the attract loop, the badge scanner, recording check-ins and
- * pledges, the daily backup and the coordinator's data. The receipt and its
- * printing are in app_print.c, the layout the screens share in layout.c,
- * the sample screens in demo.c. */
+ * reset and the attract loop, the badge scanner and its queue, the slow-down
+ * of lookups that find no one, recording check-ins and pledges, the daily
+ * backup, the coordinator's data, and when the screen next changes by
+ * itself (app_next_wake). The receipt and its printing are in app_print.c,
+ * the layout the screens share in layout.c, the sample screens in demo.c.
+ *
+ * A badge read (characters, then Enter) is acted on on every screen: on
+ * home, attract, the privacy notice, identify, done and already it is
+ * looked up at once (on done and already it starts the next person); in
+ * the middle of someone else's flow (confirm, sign, Carta, privacy, guest)
+ * and in coordinator mode it waits in a queue, with the message "Hay una
+ * persona registrándose; su gafete se registrará enseguida", and is looked
+ * up when that flow ends: back on home, or APP_QUEUE_SHOW_MS after its done
+ * screen appeared, so the person before sees their confirmation. A person
+ * is never switched silently for another.
+ */
 #include "app.h"
 
 #include <dirent.h>
@@ -15,6 +27,7 @@
 #include "app_int.h"
 #include "backup.h"
 #include "indicators.h"
+#include "text.h"
 #include "theme.h"
 #include "util.h"
 
@@ -23,7 +36,7 @@ static const char *const SCREEN_NAMES[APP_SCREEN_COUNT] = {
     [APP_CONFIRM] = "confirm",   [APP_SIGN] = "sign",       [APP_DONE] = "done",
     [APP_ALREADY] = "already",   [APP_GUEST] = "guest",     [APP_CARTA] = "carta",
     [APP_PRIVACY] = "privacy",   [APP_NOTICE] = "notice",   [APP_PIN] = "pin",
-    [APP_COORD] = "coord",       [APP_COORD_EVENT] = "coord-event",
+    [APP_COORD] = "coord",       [APP_COORD_EVENT] = "coord-event", [APP_COORD_FOLIO] = "coord-folio",
 };
 
 typedef void (*screen_fn)(app *a, ui_ctx *u);
@@ -35,6 +48,19 @@ static const screen_fn SCREENS[APP_SCREEN_COUNT] = {
     [APP_CARTA] = app_screen_carta,       [APP_PRIVACY] = app_screen_privacy,
     [APP_NOTICE] = app_screen_notice,     [APP_PIN] = app_screen_pin,
     [APP_COORD] = app_screen_coord,       [APP_COORD_EVENT] = app_screen_coord_event,
+    [APP_COORD_FOLIO] = app_screen_coord_folio,
+};
+
+const char *const APP_TOPICS[][2] = {
+    {"etica", "Ética"},
+    {"integridad", "Integridad"},
+    {"conflicto-intereses", "Conflicto de intereses"},
+    {"igualdad-genero", "Igualdad de género"},
+    {"violencia-genero", "Violencia de género"},
+    {"hsas", "Hostigamiento y acoso sexual"},
+    {"discriminacion", "No discriminación"},
+    {"codigo-conducta", "Código de Conducta"},
+    {NULL, NULL},
 };
 
 const char *app_screen_name(app_screen s)
@@ -52,16 +78,55 @@ int app_screen_by_name(const char *name)
 
 int app_in_coordinator(const app *a)
 {
-    return a->screen == APP_COORD || a->screen == APP_COORD_EVENT;
+    return a->screen == APP_COORD || a->screen == APP_COORD_EVENT || a->screen == APP_COORD_FOLIO;
+}
+
+int app_has_printer(const app *a)
+{
+    return a->c->printer_uri[0] && strcmp(a->c->printer_uri, "none") != 0;
+}
+
+static void set_message_v(app *a, int cause, int error, const char *fmt, va_list ap)
+{
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    a->message_error = error;
+    a->message_cause = cause;
 }
 
 void app_set_message(app *a, int error, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    set_message_v(a, APP_CAUSE_NONE, error, fmt, ap);
     va_end(ap);
-    a->message_error = error;
+}
+
+void app_set_cause(app *a, int cause, int error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_message_v(a, cause, error, fmt, ap);
+    va_end(ap);
+}
+
+void app_format_start(const char *start, int with_time, char *out, size_t outlen)
+{
+    int y, mo, d, h = 0, mi = 0;
+    if (sscanf(start, "%d-%d-%d %d:%d", &y, &mo, &d, &h, &mi) < 3) {
+        snprintf(out, outlen, "%s", start);
+        return;
+    }
+    if (with_time)
+        snprintf(out, outlen, "%02d/%02d/%04d %02d:%02d", d, mo, y, h, mi);
+    else
+        snprintf(out, outlen, "%02d/%02d/%04d", d, mo, y);
+}
+
+int app_event_stale(const app *a, const store_event *e, char *date, size_t datelen)
+{
+    if (date)
+        app_format_start(e->start, 0, date, datelen);
+    return a->today[0] && strlen(e->start) >= 10 && strncmp(e->start, a->today, 10) < 0;
 }
 
 /* ---- start-up ---- */
@@ -213,17 +278,86 @@ void app_goto(app *a, ui_ctx *u, app_screen screen)
     a->screen = screen;
     a->screen_ms = u->now_ms;
     a->message[0] = 0;
+    a->message_cause = APP_CAUSE_NONE;
     ui_cancel_press(u);
+    /* A screen just shown ignores taps for a moment: the second tap of a
+     * double tap lands on the new screen otherwise. */
+    ui_settle(u, u->now_ms + APP_SETTLE_MS);
     ui_set_seed(u, app_screen_name(screen));
 }
 
+/* ---- lookups that find no one ---- */
+
+/* Forgives one miss per APP_MISS_DECAY_MS without a new one. */
+static void misses_decay(app *a, int64_t now)
+{
+    if (now < a->miss_ms)
+        a->miss_ms = now; /* the clock went back */
+    if (a->misses <= 0)
+        return;
+    int64_t k = (now - a->miss_ms) / APP_MISS_DECAY_MS;
+    if (k <= 0)
+        return;
+    a->misses = k >= a->misses ? 0 : a->misses - (int)k;
+    a->miss_ms += k * APP_MISS_DECAY_MS;
+}
+
+/* A lookup ended in no record: past the free ones, the next lookup waits
+ * 2 s, then 4, 8, 16, up to APP_MISS_MAX_WAIT_MS. */
+static void lookup_missed(app *a, int64_t now)
+{
+    misses_decay(a, now);
+    a->misses++;
+    a->miss_ms = now;
+    if (a->misses <= APP_MISS_FREE)
+        return;
+    int shift = a->misses - APP_MISS_FREE - 1;
+    int64_t wait = shift >= 15 ? APP_MISS_MAX_WAIT_MS : 2000LL << shift;
+    if (wait > APP_MISS_MAX_WAIT_MS)
+        wait = APP_MISS_MAX_WAIT_MS;
+    a->lookup_after = now + wait;
+}
+
+/* Seconds before the next lookup may run (0: now). */
+static int lookup_wait_s(app *a, int64_t now)
+{
+    if (a->lookup_after > now + APP_MISS_MAX_WAIT_MS)
+        a->lookup_after = now + APP_MISS_MAX_WAIT_MS; /* the clock went back */
+    return now < a->lookup_after ? (int)((a->lookup_after - now + 999) / 1000) : 0;
+}
+
+static void wait_message(app *a, int seconds)
+{
+    app_set_cause(a, APP_CAUSE_WAIT, 1,
+                  "Por seguridad, después de varias búsquedas sin resultado hay que esperar %d s antes de la "
+                  "siguiente.", seconds);
+}
+
+void app_not_me(app *a, ui_ctx *u)
+{
+    if (a->shown_unrecorded)
+        lookup_missed(a, u->now_ms);
+    a->shown_unrecorded = 0;
+    a->have_person = 0;
+    app_goto(a, u, APP_IDENTIFY);
+}
+
+/* ---- flows ---- */
+
 void app_reset(app *a, ui_ctx *u)
 {
+    if (a->shown_unrecorded)
+        lookup_missed(a, u->now_ms); /* a person was shown, and left without a record */
+    a->shown_unrecorded = 0;
+    a->stale_ok = 0;
     a->have_event = 0;
     a->id_mode = 0;
-    a->number[0] = a->search[0] = a->searched[0] = a->wedge[0] = a->guest[0] = a->pin[0] = 0;
-    a->wedge_bad = 0;
+    /* Not the scanner's characters (a->wedge): a badge being read belongs
+     * to the next person, and a reset (the queue moving on, "Terminar")
+     * can come between its characters and its Enter. */
+    a->number[0] = a->search[0] = a->searched[0] = a->guest[0] = a->pin[0] = 0;
     a->nresults = 0;
+    a->results_more = 0;
     a->results_scroll = 0;
     memset(a->results, 0, sizeof a->results);
     memset(&a->person, 0, sizeof a->person);
@@ -236,14 +370,25 @@ void app_reset(app *a, ui_ctx *u)
     memset(&a->rcpt, 0, sizeof a->rcpt);
     a->have_receipt = 0;
     app_qr_drop(a);
-    a->form_title[0] = 0;
+    a->form_title[0] = a->form_place[0] = 0;
+    a->folio[0] = a->folio_msg[0] = 0;
     a->export_msg[0] = 0;
     a->export_error = 0;
     a->print_test = 0;
+    a->quit_confirm = 0;
     a->large_text = 0;
     u->text_scale = 1.0f;
     app_goto(a, u, APP_HOME);
     app_refresh_open(a, u->now_ms, 1);
+}
+
+void app_start_flow(app *a, ui_ctx *u, int flow)
+{
+    int large = a->large_text;
+    app_reset(a, u);
+    a->large_text = large; /* chosen on home, kept for the whole flow */
+    u->text_scale = large ? THEME_LARGE_TEXT : 1.0f;
+    a->flow = flow;
 }
 
 /* ---- data ---- */
@@ -258,7 +403,7 @@ static int collect_open(const store_event *e, void *arg)
 
 void app_refresh_open(app *a, int64_t now_ms, int force)
 {
-    if (!force && now_ms - a->open_loaded_ms < 2000 && now_ms >= a->open_loaded_ms)
+    if (!force && now_ms - a->open_loaded_ms < APP_REFRESH_MS && now_ms >= a->open_loaded_ms)
         return;
     a->nopen = 0;
     store_event_each(a->s, 0, 1, collect_open, a);
@@ -267,17 +412,24 @@ void app_refresh_open(app *a, int64_t now_ms, int force)
 
 /* ---- recording ---- */
 
-/* Shows the record in a->record (done, or already when it is an earlier
- * one) and prints its receipt when it is new. */
+/* Shows the record in a->record: done with its receipt (printed when a
+ * printer is configured), or already for an earlier one (no receipt: a
+ * copy is the coordinator's to give, by folio). */
 static void show_record(app *a, ui_ctx *u, int already)
 {
     a->have_record = 1;
     a->already = already;
-    app_receipt_prepare(a);
+    a->shown_unrecorded = 0;
     a->print_state = APP_PRINT_NONE;
     a->print_test = 0;
-    if (!already)
-        app_print(a);
+    if (already) {
+        app_qr_drop(a);
+        a->have_receipt = 0;
+    } else {
+        app_receipt_prepare(a);
+        if (app_has_printer(a))
+            app_print(a);
+    }
     app_goto(a, u, already ? APP_ALREADY : APP_DONE);
 }
 
@@ -315,7 +467,8 @@ void app_record_checkin(app *a, ui_ctx *u, const void *sig, size_t siglen)
         show_record(a, u, rc == STORE_EXISTS);
         return;
     }
-    app_goto(a, u, APP_HOME);
+    a->shown_unrecorded = 0; /* not the person's doing */
+    app_reset(a, u);
     store_failure(a, rc);
 }
 
@@ -324,18 +477,29 @@ void app_record_pledge(app *a, ui_ctx *u, const void *sig, size_t siglen)
     store_record r;
     int rc = store_pledge(a->s, a->person.employee_no, a->carta_sha, a->privacy_sha, "kiosk", sig, siglen,
                           u->now_ms / 1000, u->now_ms / 1000, &r);
-    if (rc == STORE_OK || rc == STORE_EXISTS) {
+    if (rc == STORE_OK) {
         a->record = r;
-        show_record(a, u, rc == STORE_EXISTS);
+        show_record(a, u, 0);
         return;
     }
-    app_goto(a, u, APP_HOME);
+    if (rc == STORE_EXISTS) {
+        /* Told only now, at the end of the whole flow, and without the
+         * date: whether someone signed is not something to look up by
+         * typing numbers. It counts as a lookup without a record. */
+        a->record = r;
+        lookup_missed(a, u->now_ms);
+        show_record(a, u, 1);
+        return;
+    }
+    a->shown_unrecorded = 0;
+    app_reset(a, u);
     store_failure(a, rc);
 }
 
 void app_confirmed(app *a, ui_ctx *u)
 {
     store_record r;
+    a->stale_ok = 1;
     if (a->flow == APP_FLOW_CHECKIN) {
         if (store_attendance_find(a->s, a->event.id, a->person.employee_no, &r) == STORE_OK) {
             a->record = r;
@@ -350,15 +514,12 @@ void app_confirmed(app *a, ui_ctx *u)
         return;
     }
     if (!a->carta || !a->privacy) {
+        a->shown_unrecorded = 0;
         app_reset(a, u);
         app_set_message(a, 1, "La Carta Compromiso no está disponible en este equipo. Avise a la persona coordinadora.");
         return;
     }
-    if (store_pledge_find(a->s, a->person.employee_no, a->carta_sha, &r) == STORE_OK) {
-        a->record = r;
-        show_record(a, u, 1);
-        return;
-    }
+    /* No look at earlier pledges here (see app_record_pledge). */
     a->carta_scroll = a->carta_read = 0;
     app_goto(a, u, APP_CARTA);
 }
@@ -366,7 +527,7 @@ void app_confirmed(app *a, ui_ctx *u)
 void app_signed(app *a, ui_ctx *u)
 {
     if (!sig_is_enough(a->sig)) {
-        app_set_message(a, 1, "La firma es muy corta. Firme de nuevo en el recuadro, por favor.");
+        app_set_cause(a, APP_CAUSE_SIGNATURE, 1, "La firma es muy corta. Firme de nuevo en el recuadro, por favor.");
         sig_clear(a->sig, a->sig->width, a->sig->height);
         return;
     }
@@ -385,12 +546,39 @@ void app_signed(app *a, ui_ctx *u)
 
 /* ---- identification ---- */
 
+/* 1 when another active person has the same full name (case and accents
+ * aside): the confirm screen then shows the area too. */
+static int has_namesake(app *a, const store_person *p)
+{
+    static store_person found[16];
+    char name[400], want[400], other[400];
+    store_person_fullname(p, name, sizeof name);
+    util_fold(name, want, sizeof want);
+    int n = store_search(a->s, name, found, 16);
+    for (int i = 0; i < n; i++) {
+        store_person_fullname(&found[i], name, sizeof name);
+        util_fold(name, other, sizeof other);
+        if (strcmp(other, want) == 0 && strcmp(found[i].employee_no, p->employee_no) != 0)
+            return 1;
+    }
+    return 0;
+}
+
 void app_identified(app *a, ui_ctx *u, const store_person *p, const char *method)
 {
+    a->namesake = has_namesake(a, p);
     a->person = *p;
     a->have_person = 1;
+    a->shown_unrecorded = 1;
+    a->stale_ok = 0;
     snprintf(a->method, sizeof a->method, "%s", method);
     app_goto(a, u, APP_CONFIRM);
+}
+
+/* Looks number up in the roster: 1 and *p when an active person has it. */
+static int roster_find(app *a, const char *number, store_person *p)
+{
+    return util_is_token(number) && store_person_get(a->s, number, p) == STORE_OK && p->active;
 }
 
 void app_lookup_number(app *a, ui_ctx *u, const char *number, const char *method)
@@ -399,32 +587,80 @@ void app_lookup_number(app *a, ui_ctx *u, const char *number, const char *method
     char num[64];
     snprintf(num, sizeof num, "%s", number);
     util_trim(num);
-    if (!util_is_token(num) || store_person_get(a->s, num, &p) != STORE_OK || !p.active) {
+    /* The number stays in the field, to be corrected or sent again. */
+    snprintf(a->number, sizeof a->number, "%s", num);
+    int wait = lookup_wait_s(a, u->now_ms);
+    if (wait) {
+        wait_message(a, wait);
+        return;
+    }
+    if (!roster_find(a, num, &p)) {
+        lookup_missed(a, u->now_ms);
         app_set_message(a, 1, "No encontramos el número %s. Revíselo o busque su nombre.", num);
-        a->number[0] = 0;
         return;
     }
     app_identified(a, u, &p, method);
 }
 
-/* A badge read on home: the fastest path when exactly one event is open and
- * it asks no signature; otherwise the person is identified and the flow goes
- * on from the confirm screen. */
+/* ---- the badge queue ---- */
+
+/* Adds a badge read to the queue (once). Returns 0, or -1 when full. */
+static int enqueue(app *a, const char *number)
+{
+    for (int i = 0; i < a->nqueue; i++)
+        if (strcmp(a->queue[i], number) == 0)
+            return 0;
+    if (a->nqueue >= APP_QUEUE_MAX)
+        return -1;
+    snprintf(a->queue[a->nqueue++], sizeof a->queue[0], "%s", number);
+    return 0;
+}
+
+static void queue_message(app *a)
+{
+    if (app_in_coordinator(a) || a->screen == APP_PIN)
+        app_set_cause(a, APP_CAUSE_QUEUE, 0,
+                      "Gafete en espera: se registrará al salir del modo coordinador.");
+    else
+        app_set_cause(a, APP_CAUSE_QUEUE, 0, "Hay una persona registrándose; su gafete se registrará enseguida.");
+}
+
+/* A badge read on home: the fastest path when exactly one event is open, it
+ * asks no signature and it is today's; otherwise the person is identified
+ * and the flow goes on from the confirm screen. While lookups are slowed
+ * down the read waits in the queue. */
 static void badge_home(app *a, ui_ctx *u, const char *number)
 {
     app_refresh_open(a, u->now_ms, 1);
     if (a->nopen == 0) {
-        app_set_message(a, 1, "No hay ningún evento abierto. Para firmar la Carta Compromiso toque el botón.");
+        app_set_cause(a, APP_CAUSE_NO_EVENT, 1,
+                      "No hay ningún evento abierto. Para firmar la Carta Compromiso toque el botón.");
         return;
     }
     if (a->nopen > 1) {
-        app_set_message(a, 1, "Hay varios eventos abiertos: toque primero el suyo y luego pase su gafete.");
+        /* Kept: tapping an event card soon after registers it there. */
+        snprintf(a->held, sizeof a->held, "%s", number);
+        a->held_ms = u->now_ms;
+        app_set_cause(a, APP_CAUSE_MANY, 0,
+                      "Hay varios eventos abiertos: toque el suyo y su gafete se registrará en él.");
+        return;
+    }
+    int wait = lookup_wait_s(a, u->now_ms);
+    if (wait) {
+        if (enqueue(a, number) == 0)
+            app_set_cause(a, APP_CAUSE_WAIT, 0,
+                          "Por seguridad hay que esperar %d s entre búsquedas; su gafete se registrará al terminar "
+                          "la espera.", wait);
+        else
+            app_set_cause(a, APP_CAUSE_SCAN, 1,
+                          "Hay muchos gafetes en espera. Espere un momento y pase el suyo de nuevo.");
         return;
     }
     store_person p;
-    if (!util_is_token(number) || store_person_get(a->s, number, &p) != STORE_OK || !p.active) {
-        app_set_message(a, 1, "No encontramos el gafete %s en el padrón. Toque el evento para buscar su nombre.",
-                        number);
+    if (!roster_find(a, number, &p)) {
+        lookup_missed(a, u->now_ms);
+        app_set_cause(a, APP_CAUSE_SCAN, 1,
+                      "No encontramos el gafete %s en el padrón. Toque el evento para buscar su nombre.", number);
         return;
     }
     a->flow = APP_FLOW_CHECKIN;
@@ -432,24 +668,87 @@ static void badge_home(app *a, ui_ctx *u, const char *number)
     a->have_event = 1;
     a->person = p;
     a->have_person = 1;
+    a->shown_unrecorded = 1;
+    a->stale_ok = 0;
     snprintf(a->method, sizeof a->method, "badge");
-    if (a->event.signature) {
+    if (a->event.signature || app_event_stale(a, &a->event, NULL, 0)) {
         app_goto(a, u, APP_CONFIRM);
         return;
     }
     app_record_checkin(a, u, NULL, 0);
 }
 
-/* Keyboard-wedge input: characters then Enter, on home and identify. A read
- * that was too long for any employee number, or that carried control
- * characters or bytes that are not text, is refused as a whole: never
- * shortened into some other number. */
+/* A complete badge read: what it does depends on the screen (see the top
+ * of this file). */
+static void badge_read(app *a, ui_ctx *u, const char *number)
+{
+    switch (a->screen) {
+    case APP_HOME:
+    case APP_ATTRACT:
+    case APP_NOTICE:
+    case APP_DONE:
+    case APP_ALREADY:
+        if (a->nqueue > 0) {
+            /* Others were first: behind them. */
+            if (enqueue(a, number) == 0)
+                queue_message(a);
+            else
+                app_set_cause(a, APP_CAUSE_SCAN, 1,
+                              "Hay muchos gafetes en espera. Espere un momento y pase el suyo de nuevo.");
+            return;
+        }
+        if (a->screen != APP_HOME)
+            app_reset(a, u); /* the next person, at once */
+        badge_home(a, u, number);
+        return;
+    case APP_IDENTIFY:
+        /* The person using the kiosk: their own badge. */
+        app_lookup_number(a, u, number, "badge");
+        return;
+    default:
+        /* Someone else is in the middle of a flow, or the coordinator is
+         * at work: never switch people silently. */
+        if (enqueue(a, number) == 0)
+            queue_message(a);
+        else
+            app_set_cause(a, APP_CAUSE_SCAN, 1,
+                          "Hay muchos gafetes en espera. Espere un momento y pase el suyo de nuevo.");
+        return;
+    }
+}
+
+/* Looks the oldest queued badge up once the flow before it has ended. */
+static void queue_run(app *a, ui_ctx *u)
+{
+    if (a->nqueue == 0 || lookup_wait_s(a, u->now_ms))
+        return;
+    int ready = a->screen == APP_HOME || a->screen == APP_ATTRACT || a->screen == APP_NOTICE ||
+                ((a->screen == APP_DONE || a->screen == APP_ALREADY) &&
+                 u->now_ms - a->screen_ms >= APP_QUEUE_SHOW_MS);
+    if (!ready)
+        return;
+    char number[64];
+    snprintf(number, sizeof number, "%s", a->queue[0]);
+    memmove(a->queue[0], a->queue[1], sizeof a->queue[0] * (size_t)(a->nqueue - 1));
+    a->nqueue--;
+    if (a->screen != APP_HOME)
+        app_reset(a, u);
+    badge_home(a, u, number);
+}
+
+/* Keyboard-wedge input: characters then Enter, on every screen but the
+ * coordinator's text forms. A read that was too long for any employee
+ * number, or that carried control characters or bytes that are not text,
+ * is refused as a whole: never shortened into some other number. */
 static void handle_wedge(app *a, ui_ctx *u)
 {
     int lost = u->text_lost;
     u->text_lost = 0;
-    if (a->screen != APP_HOME && a->screen != APP_IDENTIFY && a->screen != APP_ATTRACT)
+    if (a->screen == APP_COORD_EVENT || a->screen == APP_COORD_FOLIO) {
+        a->wedge[0] = 0; /* typed into the form */
+        a->wedge_bad = 0;
         return;
+    }
     if (u->text[0] || u->text_bad || lost) {
         if (u->now_ms - a->wedge_ms > 3000) {
             a->wedge[0] = 0; /* stale characters from long ago */
@@ -473,19 +772,75 @@ static void handle_wedge(app *a, ui_ctx *u)
     a->wedge[0] = 0;
     a->wedge_bad = 0;
     util_trim(number);
-    if (a->screen == APP_ATTRACT)
-        app_goto(a, u, APP_HOME);
+    a->scans++;
+    a->scan_ms = u->now_ms;
     if (bad) {
-        app_set_message(a, 1, "No se pudo leer el gafete. Páselo de nuevo por el lector o escriba su número de "
-                              "empleado.");
+        if (a->screen == APP_ATTRACT)
+            app_goto(a, u, APP_HOME);
+        app_set_cause(a, APP_CAUSE_SCAN, 1,
+                      "No se pudo leer el gafete. Páselo de nuevo por el lector o escriba su número de empleado.");
         return;
     }
-    if (!number[0])
+    if (number[0])
+        badge_read(a, u, number);
+}
+
+/* A badge read on home while several events were open, then an event card
+ * tapped: the badge is looked up in that event's flow. */
+int app_take_held(app *a, ui_ctx *u, char *number, size_t len)
+{
+    if (!a->held[0])
+        return 0;
+    int fresh = u->now_ms - a->held_ms < APP_HELD_MS && u->now_ms >= a->held_ms;
+    snprintf(number, len, "%s", a->held);
+    a->held[0] = 0;
+    return fresh;
+}
+
+/* ---- messages that go with their cause ---- */
+
+static void causes_update(app *a, ui_ctx *u)
+{
+    if (!a->message[0])
         return;
-    if (a->screen == APP_HOME)
-        badge_home(a, u, number);
-    else
-        app_lookup_number(a, u, number, "badge");
+    switch (a->message_cause) {
+    case APP_CAUSE_NO_EVENT:
+        if (a->nopen > 0)
+            a->message[0] = 0;
+        break;
+    case APP_CAUSE_MANY:
+        if (a->nopen <= 1 || !a->held[0])
+            a->message[0] = 0;
+        break;
+    case APP_CAUSE_SIGNATURE:
+        if (a->sig->npoints > 0)
+            a->message[0] = 0;
+        break;
+    case APP_CAUSE_QUEUE:
+        if (a->nqueue == 0)
+            a->message[0] = 0;
+        break;
+    case APP_CAUSE_WAIT: {
+        int wait = lookup_wait_s(a, u->now_ms);
+        if (!wait)
+            a->message[0] = 0;
+        else if (a->screen == APP_HOME && a->nqueue)
+            app_set_cause(a, APP_CAUSE_WAIT, 0,
+                          "Por seguridad hay que esperar %d s entre búsquedas; su gafete se registrará al terminar "
+                          "la espera.", wait);
+        else
+            wait_message(a, wait);
+        break;
+    }
+    case APP_CAUSE_SCAN:
+        if (u->now_ms - a->message_ms > APP_MESSAGE_MS || u->now_ms < a->message_ms)
+            a->message[0] = 0;
+        break;
+    default:
+        break;
+    }
+    if (!a->message[0])
+        a->message_cause = APP_CAUSE_NONE;
 }
 
 /* ---- daily backup ---- */
@@ -544,6 +899,13 @@ static int64_t idle_limit(const app *a)
     return (int64_t)t * 1000;
 }
 
+/* 1 when the idle countdown is drawn on the current screen: not on home,
+ * the attract loop, or done and already (they simply go back home). */
+static int has_countdown(const app *a)
+{
+    return a->screen != APP_HOME && a->screen != APP_ATTRACT && a->screen != APP_DONE && a->screen != APP_ALREADY;
+}
+
 void app_frame(app *a, ui_ctx *u)
 {
     free(a->qr_stale); /* last frame's draw commands are done with it */
@@ -552,29 +914,118 @@ void app_frame(app *a, ui_ctx *u)
         a->last_input_ms = u->now_ms;
     if (u->now_ms < a->last_input_ms)
         a->last_input_ms = u->now_ms; /* the clock went back */
+    if (u->now_ms / 60000 != a->today_min) {
+        util_format_time(a->tz, u->now_ms / 1000, "%Y-%m-%d", a->today, sizeof a->today);
+        a->today_min = u->now_ms / 60000;
+    }
     app_print_poll(a);
     u->text_scale = a->large_text ? THEME_LARGE_TEXT : 1.0f;
     ui_set_seed(u, app_screen_name(a->screen));
+    char msg[sizeof a->message];
+    snprintf(msg, sizeof msg, "%s", a->message);
     handle_wedge(a, u);
+    queue_run(a, u);
+    if (a->nqueue > 0 && !a->message[0])
+        queue_message(a);
+    if (strcmp(msg, a->message) != 0)
+        a->message_ms = u->now_ms;
+    causes_update(a, u);
 
     daily_backup(a, u);
     int64_t idle = u->now_ms - a->last_input_ms;
-    if (a->screen == APP_HOME && idle >= APP_ATTRACT_AFTER_MS && a->attract_n > 0)
+    if (a->screen == APP_HOME && idle >= APP_ATTRACT_AFTER_MS && a->attract_n > 0 && !a->message[0])
         app_goto(a, u, APP_ATTRACT);
     else if (a->screen != APP_HOME && a->screen != APP_ATTRACT && idle >= idle_limit(a))
         app_reset(a, u);
 
     SCREENS[a->screen](a, u);
+    if (strcmp(msg, a->message) != 0)
+        a->message_ms = u->now_ms;
 
-    /* The visible countdown of the last seconds before the reset. */
+    /* The visible countdown of the last seconds before the reset, in steps
+     * of 100 ms (a frame is drawn only when something changed). */
     int64_t left = idle_limit(a) - (u->now_ms - a->last_input_ms);
-    if (a->screen != APP_HOME && a->screen != APP_ATTRACT && left <= APP_COUNTDOWN_MS) {
+    if (has_countdown(a) && left <= APP_COUNTDOWN_MS) {
+        left = (left + 99) / 100 * 100;
         char label[128];
         snprintf(label, sizeof label, "¿Sigue ahí? Volveremos al inicio en %d s. Toque la pantalla para continuar.",
                  (int)((left + 999) / 1000));
         int m = app_margin(u), h = ui_countdown_h(u, u->w - 2 * m, label);
         ui_countdown(u, (ui_rect){m, u->h - h - m / 2, u->w - 2 * m, h}, left, APP_COUNTDOWN_MS, label);
     }
+}
+
+/* The next multiple of step after now. */
+static int64_t next_step(int64_t now, int64_t step)
+{
+    return (now / step + 1) * step;
+}
+
+int64_t app_next_wake(const app *a, const ui_ctx *u)
+{
+    int64_t now = u->now_ms, t = now + 60000;
+#define AT(x)                                                                                                      \
+    do {                                                                                                           \
+        int64_t at_ = (x);                                                                                         \
+        if (at_ > now && at_ < t)                                                                                  \
+            t = at_;                                                                                               \
+    } while (0)
+    if (a->screen != APP_ATTRACT)
+        AT(next_step(now, 60000)); /* the clock in the header */
+    if (a->screen == APP_HOME) {
+        AT(a->open_loaded_ms + APP_REFRESH_MS); /* events opened elsewhere */
+        if (a->attract_n > 0)
+            AT(a->last_input_ms + APP_ATTRACT_AFTER_MS);
+        if (a->c->backup_dir[0]) {
+            AT(a->last_input_ms + APP_BACKUP_IDLE_MS);
+            AT(a->backup_tried_ms + APP_BACKUP_RETRY_MS);
+        }
+    } else if (a->screen == APP_ATTRACT) {
+        AT(a->screen_ms + ((now - a->screen_ms) / APP_ATTRACT_SLIDE_MS + 1) * APP_ATTRACT_SLIDE_MS);
+        if (a->c->backup_dir[0])
+            AT(a->backup_tried_ms + APP_BACKUP_RETRY_MS);
+    } else {
+        int64_t reset = a->last_input_ms + idle_limit(a);
+        AT(reset);
+        if (has_countdown(a)) {
+            AT(reset - APP_COUNTDOWN_MS);
+            if (now >= reset - APP_COUNTDOWN_MS)
+                AT(next_step(now, 100));
+        }
+    }
+    switch (a->screen) {
+    case APP_IDENTIFY:
+    case APP_GUEST:
+    case APP_COORD_EVENT:
+    case APP_COORD_FOLIO:
+        AT(next_step(now, 500)); /* the caret */
+        break;
+    case APP_COORD:
+        AT(a->coord_loaded_ms + APP_REFRESH_MS); /* the live list */
+        break;
+    case APP_PIN:
+        if (a->pin_until * 1000 > now)
+            AT(next_step(now, 1000));
+        break;
+    default:
+        break;
+    }
+    if (a->job)
+        AT(now + 50); /* a print job to collect */
+    if (a->nqueue > 0 && (a->screen == APP_DONE || a->screen == APP_ALREADY))
+        AT(a->screen_ms + APP_QUEUE_SHOW_MS);
+    if (a->lookup_after > now)
+        AT(next_step(now, 1000) < a->lookup_after ? next_step(now, 1000) : a->lookup_after);
+    AT(u->settle_until);
+    AT(a->scan_ms + APP_SCAN_ACK_MS);
+    if (a->message[0] && a->message_cause == APP_CAUSE_SCAN)
+        AT(a->message_ms + APP_MESSAGE_MS + 1);
+    if (a->held[0])
+        AT(a->held_ms + APP_HELD_MS);
+    if (u->ptr_down)
+        AT(now + 100); /* a long press on the coordinator's corner */
+#undef AT
+    return t;
 }
 
 /* ---- coordinator data ---- */

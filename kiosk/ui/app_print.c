@@ -3,13 +3,16 @@
  * A receipt is built (receipt_build) and its QR encoded when a record is
  * shown; printing runs on a worker thread with a private copy of the
  * receipt and the config, so a slow or stalled printer never freezes the
- * screen. One job at a time: a reprint asked while one runs waits for it
- * (job_pending). app_frame polls the job each frame (app_print_poll); the
- * outcome is a->print_state and, on failure, a->print_err.
+ * screen. One job at a time: a receipt asked while one prints waits in
+ * a->print_queue, copied at once (a queue of people at the door prints
+ * every receipt, in order). app_frame polls the job each frame
+ * (app_print_poll); the outcome is a->print_state and, on failure,
+ * a->print_err.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app.h"
 #include "app_int.h"
@@ -53,7 +56,7 @@ static void *print_worker(void *arg)
     return NULL;
 }
 
-static void start_job(app *a)
+static void start_job(app *a, const receipt *r)
 {
     struct app_print_job *j = calloc(1, sizeof *j);
     if (!j) {
@@ -61,7 +64,7 @@ static void start_job(app *a)
         snprintf(a->print_err, sizeof a->print_err, "sin memoria");
         return;
     }
-    j->r = a->rcpt;
+    j->r = *r;
     j->c = *a->c;
     if (pthread_create(&j->thread, NULL, print_worker, j) != 0) {
         free(j);
@@ -80,11 +83,16 @@ void app_print(app *a)
         return;
     }
     if (a->job) {
-        a->job_pending = 1; /* printed when the printer is free */
+        if (a->nprint_queue >= APP_PRINT_QUEUE) {
+            a->print_state = APP_PRINT_FAILED;
+            snprintf(a->print_err, sizeof a->print_err, "hay demasiados comprobantes en espera");
+            return;
+        }
+        a->print_queue[a->nprint_queue++] = a->rcpt; /* printed when the printer is free */
         a->print_state = APP_PRINT_BUSY;
         return;
     }
-    start_job(a);
+    start_job(a, &a->rcpt);
 }
 
 void app_print_wait(app *a)
@@ -103,10 +111,26 @@ void app_print_poll(app *a)
     int rc = a->job->rc;
     snprintf(a->print_err, sizeof a->print_err, "%s", a->job->err);
     app_print_wait(a);
-    if (a->job_pending) {
-        a->job_pending = 0;
-        start_job(a);
+    if (a->nprint_queue > 0) {
+        receipt next = a->print_queue[0];
+        a->nprint_queue--;
+        memmove(&a->print_queue[0], &a->print_queue[1], sizeof next * (size_t)a->nprint_queue);
+        start_job(a, &next);
+        if (rc != 0)
+            a->print_state = APP_PRINT_FAILED; /* the one that failed is told; the next goes on */
         return;
     }
     a->print_state = rc == 0 ? APP_PRINT_OK : APP_PRINT_FAILED;
+}
+
+int app_reprint(app *a, const store_record *r)
+{
+    a->record = *r;
+    a->already = 0;
+    a->print_test = 0;
+    app_receipt_prepare(a);
+    if (!a->have_receipt)
+        return -1;
+    app_print(a);
+    return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "app_int.h"
 
 static int first_person(const store_person *p, void *arg)
 {
@@ -69,10 +70,23 @@ int app_demo(app *a, ui_ctx *u, const char *name)
         a->have_receipt = 1;
         if (receipt_qr(a->rcpt.payload, &a->qr, &a->qr_size) != 0)
             a->qr = NULL;
-        a->print_state = printfail ? APP_PRINT_FAILED : APP_PRINT_OK;
+        a->print_state = printfail ? APP_PRINT_FAILED : app_has_printer(a) ? APP_PRINT_OK : APP_PRINT_NONE;
+        if (a->already) {
+            app_qr_drop(a); /* the already screen shows no receipt */
+            a->have_receipt = 0;
+        }
     }
-    if (sc == APP_COORD || sc == APP_COORD_EVENT)
+    if (sc == APP_COORD || sc == APP_COORD_EVENT || sc == APP_COORD_FOLIO)
         app_coord_load(a, u->now_ms);
+    if (sc == APP_COORD_EVENT) {
+        snprintf(a->form_title, sizeof a->form_title, "Plática: 10 años del Código de Ética");
+        a->form_topics = 1;
+        a->form_sig = 1;
+        a->form_layer = 0;
+        a->form_start = 10 * 60 + 30;
+    }
+    if (sc == APP_COORD_FOLIO)
+        snprintf(a->folio, sizeof a->folio, "%s-", store_kiosk_id(a->s)[0] ? store_kiosk_id(a->s) : "1VTDMP9");
     app_goto(a, u, sc);
     if (sc == APP_SIGN) {
         /* A sample signature. */

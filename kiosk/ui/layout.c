@@ -4,9 +4,12 @@
  * from the type scale (theme.h) and are scaled by ui_px / ui_font.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "app.h"
+#include "text.h"
 #include "theme.h"
 #include "util.h"
 
@@ -20,9 +23,22 @@ int app_margin(const ui_ctx *u)
     return ui_px(u, THEME_MARGIN);
 }
 
+/* "Gafete leído", right-aligned in r, in place of the clock: every
+ * complete badge read shows it for APP_SCAN_ACK_MS, whatever it led to. */
+static void scan_mark(ui_ctx *u, ui_rect r)
+{
+    const char *label = "Gafete leído";
+    int f = ui_font(u, THEME_TEXT_CAPTION), pad = ui_px(u, THEME_SPACE_M);
+    int w = ui_text_w(u, label, f, 1) + 2 * pad, h = ui_line_h(f) + ui_px(u, THEME_SPACE_S);
+    ui_rect p = {r.x + r.w - w, r.y + (r.h - h) / 2, w, h};
+    ui_draw_rect(u, p, THEME_SURFACE, h / 2);
+    ui_text(u, p, label, f, 1, THEME_OK, UI_CENTER);
+}
+
 ui_rect app_header(app *a, ui_ctx *u, const char *title)
 {
     const ui_theme *t = &u->theme;
+    int scanned = a->scans && u->now_ms - a->scan_ms < APP_SCAN_ACK_MS && u->now_ms >= a->scan_ms;
     int portrait = app_portrait(u);
     int m = app_margin(u), gap = ui_px(u, THEME_GAP), vpad = ui_px(u, 18);
     char clock[32], date[64], when[100];
@@ -98,14 +114,22 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
         int cx = u->w - m - toggle_w - gap - clock_w, ct = (hh - ui_line_h(fc) - ui_line_h(f2)) / 2;
         ui_draw_rect(u, (ui_rect){0, 0, u->w, u->h}, t->bg, 0);
         ui_draw_rect(u, (ui_rect){0, 0, u->w, hh}, t->accent, 0);
-        ui_text(u, (ui_rect){cx, ct, clock_w, ui_line_h(fc)}, clock, fc, 1, t->on_accent, UI_RIGHT);
-        ui_text(u, (ui_rect){cx, ct + ui_line_h(fc), clock_w, ui_line_h(f2)}, date, f2, 0, t->on_accent, UI_RIGHT);
+        if (scanned)
+            scan_mark(u, (ui_rect){cx, ct, clock_w, ui_line_h(fc) + ui_line_h(f2)});
+        else {
+            ui_text(u, (ui_rect){cx, ct, clock_w, ui_line_h(fc)}, clock, fc, 1, t->on_accent, UI_RIGHT);
+            ui_text(u, (ui_rect){cx, ct + ui_line_h(fc), clock_w, ui_line_h(f2)}, date, f2, 0, t->on_accent,
+                    UI_RIGHT);
+        }
         tg = (ui_rect){u->w - m - toggle_w, (hh - toggle_h) / 2, toggle_w, toggle_h};
     }
     if (portrait) {
         ui_draw_rect(u, (ui_rect){0, 0, u->w, u->h}, t->bg, 0);
         ui_draw_rect(u, (ui_rect){0, 0, u->w, hh}, t->accent, 0);
-        ui_text(u, when_r, when, f2, 1, t->on_accent, UI_RIGHT);
+        if (scanned)
+            scan_mark(u, when_r);
+        else
+            ui_text(u, when_r, when, f2, 1, t->on_accent, UI_RIGHT);
     }
     if (logo) {
         ui_rect plate = {m, logo_cy - ih / 2 - lpad, iw + 2 * lpad, ih + 2 * lpad};
@@ -131,6 +155,10 @@ ui_rect app_header(app *a, ui_ctx *u, const char *title)
         ui_long_press(u, (ui_rect){0, 0, ui_px(u, 140), hh}, "coordinator-corner", APP_CORNER_MS)) {
         app_reset(a, u);
         app_goto(a, u, APP_PIN);
+        char until[32];
+        a->pin_until = store_meta_get(a->s, "pin_locked_until", until, sizeof until) == STORE_OK
+                           ? strtoll(until, NULL, 10)
+                           : 0;
     }
     return (ui_rect){m, hh + m / 2, u->w - 2 * m, u->h - hh - m};
 }
@@ -168,10 +196,11 @@ void app_field(ui_ctx *u, ui_rect r, const char *text, const char *placeholder)
     if (w > in.w) {
         /* Show the end of a long text. */
         const char *p = text;
-        while (*p && ui_text_w(u, p, f, 1) > in.w)
-            do
-                p++;
-            while ((*p & 0xC0) == 0x80);
+        while (*p && ui_text_w(u, p, f, 1) > in.w) {
+            uint32_t cp;
+            size_t k = text_utf8_decode(p, strlen(p), &cp);
+            p += k ? k : 1; /* one character (or one stray byte) at a time */
+        }
         text = p;
         w = ui_text_w(u, text, f, 1);
     }

@@ -199,6 +199,16 @@ void ui_input_key(ui_ctx *u, int key)
         e->key = key;
 }
 
+void ui_input_wheel(ui_ctx *u, int notches, int x, int y)
+{
+    ui_event *e = push_event(u, UI_EV_WHEEL);
+    if (e) {
+        e->key = notches;
+        e->x = x;
+        e->y = y;
+    }
+}
+
 int ui_input_wants_frame(const ui_ctx *u)
 {
     size_t text = 0;
@@ -211,6 +221,39 @@ int ui_input_wants_frame(const ui_ctx *u)
         if (u->events[i].type == UI_EV_UP || (u->events[i].type == UI_EV_KEY && u->events[i].key == UI_KEY_ENTER))
             return 1;
     return u->nevents >= UI_MAX_EVENTS - 8;
+}
+
+void ui_settle(ui_ctx *u, int64_t until_ms)
+{
+    u->settle_until = until_ms;
+}
+
+int ui_settling(const ui_ctx *u)
+{
+    return u->now_ms < u->settle_until;
+}
+
+/* FNV-1a over n bytes, continuing from h. */
+static uint32_t fnv(uint32_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+uint32_t ui_frame_hash(const ui_ctx *u)
+{
+    /* Commands are zeroed before they are filled (push_cmd), so their
+     * padding hashes the same every frame. */
+    uint32_t h = fnv(2166136261u, &u->w, sizeof u->w);
+    h = fnv(h, &u->h, sizeof u->h);
+    h = fnv(h, u->cmds, sizeof u->cmds[0] * (size_t)u->ncmds);
+    h = fnv(h, u->arena, (size_t)u->arena_len);
+    for (int i = 0; i < u->ncmds; i++)
+        if (u->cmds[i].type == UI_CMD_QR && u->cmds[i].qr && u->cmds[i].qr_size > 0)
+            h = fnv(h, u->cmds[i].qr, (size_t)u->cmds[i].qr_size * (size_t)u->cmds[i].qr_size);
+    return h;
 }
 
 void ui_cancel_press(ui_ctx *u)
@@ -238,6 +281,7 @@ void ui_begin(ui_ctx *u, int64_t now_ms)
     u->text_bad = 0;
     u->kb_full = 0;
     u->key_enter = u->key_backspace = u->key_escape = 0;
+    u->wheel = 0;
     u->had_input = u->nevents > 0;
     u->prev_active = u->active;
     int slop = ui_px(u, 28);
@@ -247,6 +291,10 @@ void ui_begin(ui_ctx *u, int64_t now_ms)
         case UI_EV_DOWN:
             if (u->ptr_id != -1 && u->ptr_id != e->id) {
                 e->type = 0; /* a second finger: ignored */
+                break;
+            }
+            if (e->t_ms < u->settle_until) {
+                e->type = 0; /* the screen has just appeared (ui_settle) */
                 break;
             }
             u->ptr_id = e->id;
@@ -287,6 +335,11 @@ void ui_begin(ui_ctx *u, int64_t now_ms)
             else
                 u->text_lost = 1;
             u->text_bad |= e->key;
+            break;
+        case UI_EV_WHEEL:
+            u->wheel += e->key;
+            u->wheel_x = e->x;
+            u->wheel_y = e->y;
             break;
         case UI_EV_KEY:
             if (e->key == UI_KEY_ENTER) u->key_enter = 1;
@@ -498,7 +551,9 @@ int ui_text_lines(ui_ctx *u, ui_rect r, const char *text, int size, int bold, ui
         if (n == max_lines && pos < total) {
             /* The last line allowed: the rest of the text, shortened. */
             char rest[1024];
-            snprintf(rest, sizeof rest, "%s", text + start);
+            size_t cut = text_utf8_floor(text + start, strlen(text + start), sizeof rest - 1);
+            memcpy(rest, text + start, cut); /* whole characters only */
+            rest[cut] = 0;
             for (char *p = rest; *p; p++)
                 if (*p == '\n')
                     *p = ' ';
@@ -751,6 +806,95 @@ int ui_keyboard(ui_ctx *u, ui_rect r, char *buf, size_t cap)
     return changed;
 }
 
+/* A key that changes the keyboard's state: drawn like "Borrar", in the
+ * accent while on. */
+static int toggle_key(ui_ctx *u, ui_rect r, const char *label, int on)
+{
+    int pressed;
+    int fired = ui_hit(u, r, label, 1, &pressed);
+    const ui_theme *t = &u->theme;
+    int radius = ui_px(u, THEME_RADIUS_KEY);
+    ui_draw_rect(u, (ui_rect){r.x, r.y + r.h - 2 * radius + ui_px(u, 3), r.w, 2 * radius}, t->border, radius);
+    ui_draw_rect(u, r, pressed || on ? t->accent : THEME_KEY_ALT, radius);
+    int size = ui_font(u, THEME_TEXT_BUTTON);
+    while (size > 12 && ui_text_w(u, label, size, 1) > r.w - ui_px(u, 12))
+        size--;
+    ui_text(u, r, label, size, 1, pressed || on ? t->on_accent : t->ink, UI_CENTER);
+    return fired;
+}
+
+int ui_keyboard_text(ui_ctx *u, ui_rect r, char *buf, size_t cap, int *layer)
+{
+    /* Rows of up to ten keys; NULL ends a row. Layer 0 is lower case (the
+     * capitals are made from it), layer 2 digits and punctuation. */
+    static const char *const letters[4][11] = {
+        {"q", "w", "e", "r", "t", "y", "u", "i", "o", "p", NULL},
+        {"a", "s", "d", "f", "g", "h", "j", "k", "l", "ñ", NULL},
+        {"z", "x", "c", "v", "b", "n", "m", NULL},
+        {"á", "é", "í", "ó", "ú", "ü", NULL},
+    };
+    static const char *const upper[4][11] = {
+        {"Q", "W", "E", "R", "T", "Y", "U", "I", "O", "P", NULL},
+        {"A", "S", "D", "F", "G", "H", "J", "K", "L", "Ñ", NULL},
+        {"Z", "X", "C", "V", "B", "N", "M", NULL},
+        {"Á", "É", "Í", "Ó", "Ú", "Ü", NULL},
+    };
+    static const char *const symbols[4][11] = {
+        {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", NULL},
+        {"-", "/", ":", ";", "(", ")", "\"", "&", "@", "#", NULL},
+        {".", ",", "?", "!", "'", "%", "+", NULL},
+        {"¿", "¡", "«", "»", "=", "_", NULL},
+    };
+    int changed = 0, gap = ui_px(u, 10);
+    int kh = (r.h - 3 * gap) / 4, kw = (r.w - 9 * gap) / 10;
+    int lay = *layer < 0 || *layer > 2 ? 0 : *layer;
+    const char *const(*rows)[11] = lay == 2 ? symbols : lay == 1 ? upper : letters;
+    for (int row = 0; row < 4; row++) {
+        int y = r.y + row * (kh + gap), x = r.x;
+        if (row == 2) {
+            /* Mayús (letters) at the left of the third row. */
+            ui_rect k = {x, y, kw * 3 / 2, kh};
+            if (lay != 2 && toggle_key(u, k, "Mayús", lay == 1))
+                *layer = lay == 1 ? 0 : 1;
+            x += k.w + gap;
+        }
+        if (row == 3) {
+            ui_rect k = {x, y, kw * 3 / 2, kh};
+            if (toggle_key(u, k, lay == 2 ? "ABC" : "123", 0))
+                *layer = lay == 2 ? 0 : 2;
+            x += k.w + gap;
+        }
+        for (int i = 0; rows[row][i]; i++) {
+            ui_rect k = {x, y, kw, kh};
+            if (key_button(u, k, rows[row][i], UI_PRIMARY)) {
+                int ok = buf_append(buf, cap, rows[row][i]);
+                changed |= ok;
+                u->kb_full |= !ok;
+                if (ok && lay == 1)
+                    *layer = 0; /* a capital, then lower case again */
+            }
+            x += kw + gap;
+        }
+        if (row == 2) {
+            ui_rect k = {x, y, r.x + r.w - x, kh};
+            if (key_button(u, k, "Borrar", UI_SECONDARY) && buf[0]) {
+                buf_backspace(buf);
+                changed = 1;
+            }
+        }
+        if (row == 3) {
+            size_t len = strlen(buf);
+            ui_rect k = {x, y, r.x + r.w - x, kh};
+            if (key_button(u, k, "Espacio", UI_SECONDARY) && len > 0 && buf[len - 1] != ' ') {
+                int ok = buf_append(buf, cap, " ");
+                changed |= ok;
+                u->kb_full |= !ok;
+            }
+        }
+    }
+    return changed;
+}
+
 int ui_keypad(ui_ctx *u, ui_rect r, char *buf, size_t cap, int max_len)
 {
     static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "Borrar", "0", ""};
@@ -788,6 +932,11 @@ int ui_scroll_begin(ui_ctx *u, ui_rect r, const char *id, int *scroll, int conte
     }
     if (u->scroll_active == wid && u->dragging)
         *scroll = u->scroll_start - (u->ptr_y - u->press_y);
+    if (u->wheel && !u->disabled && ui_inside(r, u->wheel_x, u->wheel_y)) {
+        /* A notch moves about two lines of body text. */
+        *scroll -= u->wheel * ui_px(u, 90);
+        u->wheel = 0;
+    }
     if (*scroll > max)
         *scroll = max;
     if (*scroll < 0)

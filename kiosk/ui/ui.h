@@ -58,14 +58,14 @@ typedef struct ui_cmd {
  * `size`, regular or bold. */
 typedef int (*ui_measure_fn)(void *user, const char *text, int len, int size, int bold);
 
-enum ui_event_type { UI_EV_DOWN = 1, UI_EV_MOVE, UI_EV_UP, UI_EV_TEXT, UI_EV_KEY };
+enum ui_event_type { UI_EV_DOWN = 1, UI_EV_MOVE, UI_EV_UP, UI_EV_TEXT, UI_EV_KEY, UI_EV_WHEEL };
 enum ui_key { UI_KEY_ENTER = 1, UI_KEY_BACKSPACE, UI_KEY_ESCAPE };
 
 typedef struct ui_event {
     int type;
     int id;          /* pointer id (finger or mouse) */
     int x, y;
-    int key;
+    int key;         /* UI_EV_KEY: the key; UI_EV_WHEEL: notches, > 0 away from the person */
     int64_t t_ms;
     char text[32];   /* valid UTF-8, no control characters */
 } ui_event;
@@ -116,6 +116,8 @@ typedef struct ui_ctx {
     unsigned prev_active; /* active before this frame's input (signature pad) */
     int long_done;     /* the long press of the current press already fired */
     int had_input;     /* any input arrived for this frame (idle timer) */
+    int64_t settle_until; /* presses that start before this are ignored (ui_settle) */
+    int wheel, wheel_x, wheel_y; /* this frame's wheel notches and where the pointer was */
     ui_rect clip;      /* current clip (w == 0: none) */
 
     /* Wrap cache of the long text (the Carta is wrapped once, not per frame). */
@@ -163,6 +165,9 @@ void ui_input_up(ui_ctx *u, int id, int x, int y, int64_t t_ms);
  * so), never passed on. */
 void ui_input_text(ui_ctx *u, const char *utf8);
 void ui_input_key(ui_ctx *u, int key);
+/* A mouse wheel turned by notches (> 0: away from the person, which
+ * scrolls a list back up) with the pointer at (x, y). */
+void ui_input_wheel(ui_ctx *u, int notches, int x, int y);
 /* 1 when the queued input should be handled before more is read (a pointer
  * went up, Enter, or as much text as a frame takes): keeps one tap per
  * frame in scripted runs and never drops typed text. */
@@ -177,6 +182,15 @@ void ui_end(ui_ctx *u);
 void ui_cancel_press(ui_ctx *u);
 /* Sets the id seed (e.g. a hash of the screen name). */
 void ui_set_seed(ui_ctx *u, const char *name);
+/* Ignores every press that starts before until_ms (a screen just appeared:
+ * the second tap of a double tap must not act on it). A press already
+ * under way is not affected; ui_cancel_press forgets it. */
+void ui_settle(ui_ctx *u, int64_t until_ms);
+/* 1 while presses are being ignored (now_ms < settle_until). */
+int ui_settling(const ui_ctx *u);
+/* A hash of the frame's draw commands, their texts and QR modules: equal
+ * hashes mean the same pixels, so the platform need not draw again. */
+uint32_t ui_frame_hash(const ui_ctx *u);
 
 /* Scaled sizes: a length designed for a 1080-pixel short side. */
 int ui_px(const ui_ctx *u, int design_px);
@@ -234,12 +248,19 @@ int ui_long_press(ui_ctx *u, ui_rect r, const char *id, int ms);
  * space and backspace, editing buf (UTF-8, capacity cap). Returns 1 when
  * buf changed. */
 int ui_keyboard(ui_ctx *u, ui_rect r, char *buf, size_t cap);
+/* The keyboard for free text (an event's title or place): the case is
+ * kept as typed, with a "Mayús" key (on for the first letter) and a layer
+ * of digits and punctuation ("123" / "ABC"). *layer (0 letters, 1 letters
+ * in capitals, 2 digits and punctuation) is kept by the caller; start it
+ * at 1. Returns 1 when buf changed. */
+int ui_keyboard_text(ui_ctx *u, ui_rect r, char *buf, size_t cap, int *layer);
 /* A numeric keypad (0-9, backspace) editing the digits in buf. Returns 1 when
  * buf changed. max_len limits the digits. */
 int ui_keypad(ui_ctx *u, ui_rect r, char *buf, size_t cap, int max_len);
 
 /* A scrolling region: content of height content_h inside view r, dragged
- * with the finger; *scroll is the offset (clamped). Call ui_scroll_begin,
+ * with the finger or turned with a mouse wheel over it; *scroll is the
+ * offset (clamped). Call ui_scroll_begin,
  * draw at y - *scroll, then ui_scroll_end. Returns 1 when the end has been
  * reached (the view shows the last pixel). */
 int ui_scroll_begin(ui_ctx *u, ui_rect r, const char *id, int *scroll, int content_h);

@@ -1,10 +1,12 @@
 /* coord.c — coordinator mode: today's events (open/close, live count),
  * the attendees of one, the indicator bars per unit against the goals,
- * and the tools: printer test, export of today's evidence, leave, close. */
+ * and the tools: printer test, reprint by folio, export of today's
+ * evidence, leave, and close the kiosk (asked twice). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "app.h"
 #include "theme.h"
@@ -25,11 +27,13 @@ typedef struct event_row {
     int h, stacked, n1, n2;
 } event_row;
 
-static void event_row_layout(ui_ctx *u, const store_event *e, int w, event_row *out)
+static void event_row_layout(const app *a, ui_ctx *u, const store_event *e, int w, event_row *out)
 {
     int pad = ui_px(u, THEME_PAD), gap = ui_px(u, THEME_SPACE_M), bw = ui_px(u, 260), bh = ui_px(u, THEME_TAB_H);
     int f1 = ui_font(u, THEME_TEXT_LEAD), f2 = ui_font(u, THEME_TEXT_CAPTION);
-    snprintf(out->sub, sizeof out->sub, "%s · %s · %d asistente%s", e->start, state_name(e->state), e->attendees,
+    char start[32];
+    app_format_start(e->start, 1, start, sizeof start);
+    snprintf(out->sub, sizeof out->sub, "%s · %s · %d asistente%s", start, state_name(e->state), e->attendees,
              e->attendees == 1 ? "" : "s");
     int side = w - 2 * pad - 2 * (bw + gap);
     out->stacked = ui_text_w(u, e->title, f1, 1) > side || ui_text_w(u, out->sub, f2, 0) > side;
@@ -52,9 +56,15 @@ static void tab_events(app *a, ui_ctx *u, ui_rect r)
     if (!app_portrait(u))
         add.w /= 2;
     if (ui_button(u, add, "Nuevo evento rápido", UI_SECONDARY, 1)) {
-        a->form_title[0] = 0;
+        struct tm tm;
+        util_utc_to_local(a->tz, u->now_ms / 1000, &tm);
+        a->form_title[0] = a->form_place[0] = 0;
         a->form_kind = 0;
         a->form_sig = 1;
+        a->form_topics = 1; /* ética */
+        a->form_step = a->form_field = 0;
+        a->form_layer = 1;  /* a capital first */
+        a->form_start = (tm.tm_hour * 60 + tm.tm_min) / 5 * 5;
         app_goto(a, u, APP_COORD_EVENT);
         return;
     }
@@ -66,7 +76,7 @@ static void tab_events(app *a, ui_ctx *u, ui_rect r)
     event_row rows[APP_MAX_COORD_EVENTS];
     int content = 0;
     for (int i = 0; i < a->ncoord_events; i++) {
-        event_row_layout(u, &a->coord_events[i], r.w, &rows[i]);
+        event_row_layout(a, u, &a->coord_events[i], r.w, &rows[i]);
         content += rows[i].h + gap;
     }
     ui_scroll_begin(u, r, "events", &a->events_scroll, content);
@@ -145,7 +155,7 @@ static void tab_attendees(app *a, ui_ctx *u, ui_rect r)
             continue;
         char when[16], line[300];
         util_format_time(a->tz, at->at, "%H:%M", when, sizeof when);
-        snprintf(line, sizeof line, "%s  %s%s", when, at->name, at->guest ? " (invitado)" : "");
+        snprintf(line, sizeof line, "%s  %s%s", when, at->name, at->guest ? " (persona invitada)" : "");
         int f1 = ui_font(u, THEME_TEXT_BODY);
         ui_text(u, (ui_rect){r.x + ui_px(u, THEME_PAD), y, r.w - ui_px(u, 200), rh}, line, f1, 0, t->ink, UI_LEFT);
         ui_text(u, (ui_rect){r.x + r.w - ui_px(u, 180), y, ui_px(u, 156), rh}, at->unit, f1, 0, t->muted, UI_RIGHT);
@@ -185,7 +195,14 @@ static void tab_indicators(app *a, ui_ctx *u, ui_rect r)
              ind->units_total);
     int f = ui_font(u, THEME_TEXT_BODY);
     int hh = ui_text_wrap(u, (ui_rect){r.x, r.y, r.w, 0}, head, f, 1, t->ink, UI_LEFT, 1) + ui_px(u, THEME_SPACE_M);
-    int bh = ui_px(u, 44), uh = ui_line_h(f) + 2 * bh + ui_px(u, 20);
+    /* A unit that held no training of its own says so on a line of its
+     * own, about the unit (its people may have been trained elsewhere:
+     * the bar beside it counts them). */
+    int fc = ui_font(u, THEME_TEXT_CAPTION), any_untrained = 0;
+    for (int i = 0; i < ind->nunits; i++)
+        any_untrained |= !ind->units[i].has_training;
+    int caph = any_untrained ? ui_line_h(fc) : 0;
+    int bh = ui_px(u, 44), uh = ui_line_h(f) + caph + 2 * bh + ui_px(u, 20);
     int cols = r.w > ui_px(u, 1400) ? 2 : 1, cw = (r.w - (cols - 1) * ui_px(u, THEME_SPACE_XL)) / cols;
     for (int i = 0; i < ind->nunits; i++) {
         const ind_unit *un = &ind->units[i];
@@ -193,12 +210,16 @@ static void tab_indicators(app *a, ui_ctx *u, ui_rect r)
         if (y + uh > r.y + r.h)
             break;
         char name[200];
-        snprintf(name, sizeof name, "%s — %d persona%s%s", un->name, un->staff, un->staff == 1 ? "" : "s",
-                 un->has_training ? "" : " · sin capacitación");
+        snprintf(name, sizeof name, "%s — %d persona%s", un->name, un->staff, un->staff == 1 ? "" : "s");
         int fn = ui_fit_size(u, name, cw, f, ui_px(u, THEME_TEXT_CAPTION), 1);
         ui_text(u, (ui_rect){x, y, cw, ui_line_h(f)}, name, fn, 1, t->ink, UI_LEFT);
-        bar(u, (ui_rect){x, y + ui_line_h(f), cw, bh}, un->trained_pct, ind->goal_trained, "Capacitación");
-        bar(u, (ui_rect){x, y + ui_line_h(f) + bh, cw, bh}, un->pledged_pct, ind->goal_pledged, "Carta");
+        if (!un->has_training)
+            ui_text(u, (ui_rect){x, y + ui_line_h(f), cw, caph}, "La unidad no ha realizado capacitaciones este año.",
+                    ui_fit_size(u, "La unidad no ha realizado capacitaciones este año.", cw, fc, ui_px(u, THEME_TEXT_MIN), 0),
+                    0, t->muted, UI_LEFT);
+        int by = y + ui_line_h(f) + caph;
+        bar(u, (ui_rect){x, by, cw, bh}, un->trained_pct, ind->goal_trained, "Capacitación");
+        bar(u, (ui_rect){x, by + bh, cw, bh}, un->pledged_pct, ind->goal_pledged, "Carta");
     }
 }
 
@@ -302,7 +323,7 @@ static void print_test(app *a, ui_ctx *u)
     snprintf(a->rcpt.unit_name, sizeof a->rcpt.unit_name, "%s", a->unit_name);
     util_format_time(a->tz, u->now_ms / 1000, "%d/%m/%Y %H:%M", a->rcpt.local_time, sizeof a->rcpt.local_time);
     snprintf(a->rcpt.folio, sizeof a->rcpt.folio, "PRUEBA");
-    snprintf(a->rcpt.payload, sizeof a->rcpt.payload, "CK1:PRUEBA");
+    a->rcpt.payload[0] = 0; /* no QR: nothing signed to verify */
     a->have_receipt = 1;
     a->print_test = 1;
     app_print(a);
@@ -368,6 +389,18 @@ static void tab_tools(app *a, ui_ctx *u, ui_rect r)
     if (tool_row(u, r, &y, "Probar impresora", UI_SECONDARY, a->print_state != APP_PRINT_BUSY, ps, pc,
                  a->print_test))
         print_test(a, u);
+    if (tool_row(u, r, &y, "Reimprimir por folio", UI_SECONDARY, !none,
+                 none ? "Sin impresora no hay reimpresiones: el folio y el código se ven en la pantalla de cada "
+                        "registro."
+                      : "Imprime otra vez el comprobante de cualquier registro, con su folio.",
+                 t->muted, 0)) {
+        snprintf(a->folio, sizeof a->folio, "%s-", store_kiosk_id(a->s));
+        a->folio_msg[0] = 0;
+        a->print_test = 0;
+        a->print_state = APP_PRINT_NONE;
+        app_goto(a, u, APP_COORD_FOLIO);
+        return;
+    }
     char ex[600];
     if (a->export_msg[0])
         snprintf(ex, sizeof ex, "%s", a->export_msg);
@@ -395,8 +428,30 @@ static void tab_tools(app *a, ui_ctx *u, ui_rect r)
         yq -= 2 * ui_line_h(ui_font(u, THEME_TEXT_BODY)) + ui_px(u, THEME_SPACE_S);
     if (yq < y)
         yq = y;
-    if (tool_row(u, r, &yq, "Cerrar el quiosco", UI_DANGER, 1,
-                 "Apaga la aplicación. Para volver a usarla hay que iniciarla de nuevo.", t->muted, 0))
+    if (!a->quit_confirm) {
+        if (tool_row(u, r, &yq, "Cerrar el quiosco", UI_DANGER, 1,
+                     "Apaga la aplicación. Para volver a usarla hay que iniciarla de nuevo.", t->muted, 0)) {
+            a->quit_confirm = 1;
+            ui_settle(u, u->now_ms + APP_SETTLE_MS);
+        }
+        return;
+    }
+    /* Asked once more: "No, seguir" exactly where "Cerrar el quiosco" was,
+     * so a double tap keeps the kiosk running; the closing button beside
+     * it, or above it when there is no room beside. */
+    int gap = ui_px(u, THEME_GAP), bh = ui_px(u, THEME_BUTTON_H_FORM);
+    int f = ui_font(u, THEME_TEXT_BODY);
+    int beside = r.w - bw - gap >= ui_px(u, 560);
+    if (!beside)
+        bw = r.w;
+    ui_rect no = {r.x, yq, bw, bh};
+    ui_rect yes = beside ? (ui_rect){r.x + bw + gap, yq, r.w - bw - gap, bh} : (ui_rect){r.x, yq - bh - gap, r.w, bh};
+    const char *ask = "¿Cerrar el quiosco? Nadie podrá registrarse hasta que se inicie de nuevo.";
+    int ah = ui_text_wrap(u, (ui_rect){r.x, 0, r.w, 0}, ask, f, 1, 0, UI_LEFT, 0);
+    ui_text_wrap(u, (ui_rect){r.x, yes.y - ah - ui_px(u, THEME_SPACE_S), r.w, 0}, ask, f, 1, t->danger, UI_LEFT, 1);
+    if (ui_button(u, no, "No, seguir", UI_SECONDARY, 1))
+        a->quit_confirm = 0;
+    if (ui_button(u, yes, "Sí, cerrar el quiosco", UI_DANGER, 1))
         a->quit = 1;
 }
 
@@ -417,6 +472,7 @@ void app_screen_coord(app *a, ui_ctx *u)
         ui_rect tr = {body.x + (i % cols) * (tw + gap), body.y + (i / cols) * (th + gap), tw, th};
         if (ui_button(u, tr, tabs[i], a->coord_tab == i ? UI_PRIMARY : UI_SECONDARY, 1)) {
             a->coord_tab = i;
+            a->quit_confirm = 0;
             app_coord_load(a, u->now_ms);
         }
     }

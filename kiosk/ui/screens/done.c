@@ -1,5 +1,10 @@
 /* done.c — the record is saved: folio, QR on screen and the printing
- * status. A printer failure still says clearly that the record is saved. */
+ * status. A printer failure still says clearly that the record is saved;
+ * with no printer configured the screen offers what exists (the QR and
+ * the folio), never a printed receipt. The already screen shows no receipt
+ * and no reprint: a copy of someone's receipt is the coordinator's to give
+ * (by folio). "Terminar" takes the left third of the bottom row, where no
+ * screen before it has its primary button. */
 #include <stdio.h>
 #include <string.h>
 
@@ -26,21 +31,30 @@ static int panel_info(app *a, ui_ctx *u, int x, int y, int w, const char *headli
     y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, name, ui_font(u, THEME_TEXT_SUBTITLE), 1, t->ink, UI_LEFT, draw);
     y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, detail, ui_font(u, THEME_TEXT_BODY), 0, t->ink, UI_LEFT, draw) +
          ui_px(u, THEME_SPACE_M);
-    char folio[120];
-    snprintf(folio, sizeof folio, "Folio: %s", a->record.folio);
-    y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, folio, ui_font(u, THEME_TEXT_SUBTITLE), 1, t->ink, UI_LEFT, draw) +
-         ui_px(u, THEME_SPACE_M);
     const char *status = "";
     ui_color sc = t->muted;
-    switch (a->print_state) {
-    case APP_PRINT_BUSY: status = "Imprimiendo su comprobante…"; break;
-    case APP_PRINT_OK: status = "Tome su comprobante impreso."; sc = t->ok; break;
-    case APP_PRINT_FAILED:
-        status = "Su registro quedó guardado, pero no se pudo imprimir el comprobante. "
-                 "Puede pedir una reimpresión con su folio a la persona coordinadora.";
-        sc = t->danger;
-        break;
-    default: status = a->already ? "Puede reimprimir su comprobante." : ""; break;
+    if (!a->already) {
+        char folio[120];
+        snprintf(folio, sizeof folio, "Folio: %s", a->record.folio);
+        y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, folio, ui_font(u, THEME_TEXT_SUBTITLE), 1, t->ink, UI_LEFT,
+                          draw) +
+             ui_px(u, THEME_SPACE_M);
+        switch (a->print_state) {
+        case APP_PRINT_BUSY: status = "Imprimiendo su comprobante…"; break;
+        case APP_PRINT_OK: status = "Tome su comprobante impreso."; sc = t->ok; break;
+        case APP_PRINT_FAILED:
+            status = "Su registro quedó guardado, pero no se pudo imprimir el comprobante. "
+                     "Pida una reimpresión con su folio a la persona coordinadora.";
+            sc = t->danger;
+            break;
+        default:
+            if (!app_has_printer(a))
+                status = a->qr ? "Su comprobante es este código: puede fotografiarlo o anotar su folio."
+                               : "Anote su folio: es su comprobante.";
+            break;
+        }
+    } else {
+        status = "Si necesita otro comprobante, pídalo a la persona coordinadora.";
     }
     if (*status)
         y += ui_text_wrap(u, (ui_rect){x, y, w, 0}, status, ui_font(u, THEME_TEXT_BODY_LARGE), 1, sc, UI_LEFT, draw);
@@ -63,7 +77,7 @@ static void app_record_panel(app *a, ui_ctx *u, ui_rect body, const char *headli
 {
     const ui_theme *t = &u->theme;
     int pad = ui_px(u, THEME_SPACE_XL), gap = ui_px(u, 36), cap = ui_line_h(ui_font(u, THEME_TEXT_CAPTION));
-    int has_qr = a->qr && a->qr_size > 0;
+    int has_qr = a->qr && a->qr_size > 0 && !a->already;
     ui_rect card = body;
     if (app_portrait(u)) {
         int w = card.w - 2 * pad;
@@ -98,6 +112,12 @@ static void app_record_panel(app *a, ui_ctx *u, ui_rect body, const char *headli
         panel_qr(a, u, (ui_rect){card.x + card.w - pad - qs, card.y + (card.h - qs - cap) / 2, qs, qs});
 }
 
+/* The left third of the bottom row. */
+static ui_rect terminar_rect(ui_rect buttons, int gap)
+{
+    return (ui_rect){buttons.x, buttons.y, (buttons.w - gap) / 3, buttons.h};
+}
+
 void app_screen_done(app *a, ui_ctx *u)
 {
     int pledge = a->flow == APP_FLOW_PLEDGE;
@@ -115,8 +135,7 @@ void app_screen_done(app *a, ui_ctx *u)
     app_record_panel(a, u, body, pledge ? "¡Gracias! Su Carta Compromiso quedó firmada."
                                         : "¡Listo! Su asistencia quedó registrada.",
                      detail);
-    if (ui_button(u, (ui_rect){buttons.x + buttons.w / 4, buttons.y, buttons.w / 2, buttons.h}, "Terminar",
-                  UI_PRIMARY, 1))
+    if (ui_button(u, terminar_rect(buttons, gap), "Terminar", UI_PRIMARY, 1))
         app_reset(a, u);
 }
 
@@ -128,18 +147,15 @@ void app_screen_already(app *a, ui_ctx *u)
     int gap = ui_px(u, THEME_GAP_FLOW);
     ui_rect buttons = app_take_bottom(&body, ui_px(u, THEME_BUTTON_H), gap);
     char detail[400], when[64];
-    util_format_time(a->tz, a->record.at, "%d/%m/%Y a las %H:%M", when, sizeof when);
-    if (pledge)
-        snprintf(detail, sizeof detail, "Usted firmó esta Carta Compromiso el %s. No necesita firmarla otra vez.",
-                 when);
-    else
+    if (pledge) {
+        /* Not when: only that nothing more is needed. */
+        snprintf(detail, sizeof detail, "Su Carta Compromiso ya estaba firmada. No necesita firmarla otra vez.");
+    } else {
+        util_format_time(a->tz, a->record.at, "%d/%m/%Y a las %H:%M", when, sizeof when);
         snprintf(detail, sizeof detail, "Su asistencia a «%s» quedó registrada el %s. No necesita registrarse otra vez.",
                  a->event.title, when);
-    app_record_panel(a, u, body, pledge ? "Ya había firmado" : "Ya estaba registrado", detail);
-    int bw = (buttons.w - gap) / 2;
-    if (ui_button(u, (ui_rect){buttons.x, buttons.y, bw, buttons.h}, "Reimprimir comprobante", UI_SECONDARY,
-                  a->have_receipt && a->print_state != APP_PRINT_BUSY))
-        app_print(a);
-    if (ui_button(u, (ui_rect){buttons.x + bw + gap, buttons.y, bw, buttons.h}, "Terminar", UI_PRIMARY, 1))
+    }
+    app_record_panel(a, u, body, pledge ? "Ya había firmado" : "Su registro ya existía", detail);
+    if (ui_button(u, terminar_rect(buttons, gap), "Terminar", UI_PRIMARY, 1))
         app_reset(a, u);
 }

@@ -1,18 +1,18 @@
 /* guest.c — not in the roster: register as a guest by typing the full
- * name (method "guest"; guests never count for the indicators). */
+ * name (method "guest"; guests never count for the indicators). The same
+ * name twice at one event is refused by the store: the earlier record is
+ * shown instead. */
 #include <string.h>
 
 #include "app.h"
+#include "text.h"
 #include "theme.h"
 #include "util.h"
 
 /* Characters (not bytes) of UTF-8 text. */
 static int utf8_chars(const char *s)
 {
-    int n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    return (int)text_utf8_count(s, strlen(s));
 }
 
 static void too_long(app *a, int n)
@@ -45,8 +45,8 @@ void app_screen_guest(app *a, ui_ctx *u)
     const ui_theme *t = &u->theme;
     ui_rect body = app_header(a, u, a->event.title);
     body = app_title(u, body, "Registro como persona invitada",
-                     "No encontramos su nombre en el padrón. Escriba su nombre completo para registrar su asistencia "
-                     "como invitada o invitado.");
+                     "Si no aparece en el padrón, escriba su nombre completo para registrar su asistencia como "
+                     "persona invitada.");
     body = app_banner(a, u, body);
     int gap = ui_px(u, THEME_GAP);
     ui_rect buttons = app_take_bottom(&body, ui_px(u, THEME_BUTTON_H_FORM), gap);
@@ -72,7 +72,7 @@ void app_screen_guest(app *a, ui_ctx *u)
         app_goto(a, u, APP_IDENTIFY);
         return;
     }
-    if (ui_button(u, (ui_rect){buttons.x + bw + gap, buttons.y, bw, buttons.h}, "Registrarme como invitado",
+    if (ui_button(u, (ui_rect){buttons.x + bw + gap, buttons.y, bw, buttons.h}, "Registrarme como persona invitada",
                   UI_PRIMARY, name_ok(a->guest))) {
         int n = utf8_chars(a->guest);
         if (n > APP_GUEST_MAX_CHARS) {

@@ -1,6 +1,8 @@
-/* home.c — the home screen: one large card per open event, the Carta
- * Compromiso button and the privacy-notice link. A badge read here is
- * handled by app.c (the zero-tap path). */
+/* home.c — the home screen: one large card per open event (as many pages
+ * as it takes, with "Anterior" / "Siguiente" and the page count), the
+ * Carta Compromiso button and the privacy-notice link. A badge read here
+ * is handled by app.c (the zero-tap path). An event left open from an
+ * earlier day says so on its card. */
 #include <stdio.h>
 #include <string.h>
 
@@ -26,20 +28,25 @@ static int card_stacked(const ui_ctx *u, ui_rect r)
     return app_portrait(u) || r.w < ui_px(u, 1200);
 }
 
-static void card_sub(const store_event *e, char *sub, size_t len)
+static void card_sub(const app *a, const store_event *e, char *sub, size_t len)
 {
     const char *hm = strlen(e->start) >= 16 ? e->start + 11 : "";
-    snprintf(sub, len, "%s · %s%s%s", kind_name(e->kind), hm, e->place[0] ? " · " : "", e->place);
+    char date[32], when[64];
+    if (app_event_stale(a, e, date, sizeof date))
+        snprintf(when, sizeof when, "abierto desde el %s, %s", date, hm);
+    else
+        snprintf(when, sizeof when, "%s", hm);
+    snprintf(sub, len, "%s · %s%s%s", kind_name(e->kind), when, e->place[0] ? " · " : "", e->place);
 }
 
 /* Height the card needs for its title (up to two lines), details and
  * button at width w. */
-static int card_height(ui_ctx *u, int w, const store_event *e)
+static int card_height(const app *a, ui_ctx *u, int w, const store_event *e)
 {
     int pad = ui_px(u, 36), btn_w = ui_px(u, 520), stacked = card_stacked(u, (ui_rect){0, 0, w, 0});
     int tw = w - 2 * pad - (stacked ? 0 : btn_w + pad);
     char sub[600];
-    card_sub(e, sub, sizeof sub);
+    card_sub(a, e, sub, sizeof sub);
     int f1 = ui_font(u, THEME_TEXT_LARGE), f2 = ui_font(u, THEME_TEXT_BODY);
     int n1 = ui_text_nlines(u, e->title, tw, f1, 1), n2 = ui_text_nlines(u, sub, tw, f2, 0);
     int text = (n1 > 2 ? 2 : n1) * ui_line_h(f1) + (n2 > 2 ? 2 : n2) * ui_line_h(f2);
@@ -50,7 +57,7 @@ static int card_height(ui_ctx *u, int w, const store_event *e)
 }
 
 /* One event card; returns 1 when tapped. */
-static int event_card(ui_ctx *u, ui_rect r, const store_event *e, int idx)
+static int event_card(const app *a, ui_ctx *u, ui_rect r, const store_event *e, int idx)
 {
     const ui_theme *t = &u->theme;
     char id[64];
@@ -64,7 +71,7 @@ static int event_card(ui_ctx *u, ui_rect r, const store_event *e, int idx)
     int stacked = card_stacked(u, r);
     ui_rect text = {r.x + pad, r.y, r.w - 2 * pad - (stacked ? 0 : btn_w + pad), r.h};
     char sub[600];
-    card_sub(e, sub, sizeof sub);
+    card_sub(a, e, sub, sizeof sub);
     int f1 = ui_font(u, THEME_TEXT_LARGE), f2 = ui_font(u, THEME_TEXT_BODY);
     int n1 = ui_text_nlines(u, e->title, text.w, f1, 1), n2 = ui_text_nlines(u, sub, text.w, f2, 0);
     n1 = n1 > 2 ? 2 : n1;
@@ -81,6 +88,21 @@ static int event_card(ui_ctx *u, ui_rect r, const store_event *e, int idx)
     return fired;
 }
 
+/* Starts the check-in flow of event e: identify, or straight on with a
+ * badge read just before while several events were open. */
+static void start_checkin(app *a, ui_ctx *u, const store_event *e)
+{
+    char held[64];
+    int have = app_take_held(a, u, held, sizeof held);
+    store_event ev = *e;
+    app_start_flow(a, u, APP_FLOW_CHECKIN);
+    a->event = ev;
+    a->have_event = 1;
+    app_goto(a, u, APP_IDENTIFY);
+    if (have)
+        app_lookup_number(a, u, held, "badge");
+}
+
 void app_screen_home(app *a, ui_ctx *u)
 {
     const ui_theme *t = &u->theme;
@@ -91,8 +113,7 @@ void app_screen_home(app *a, ui_ctx *u)
     ui_rect link = app_take_bottom(&body, ui_px(u, THEME_LINK_H), ui_px(u, THEME_SPACE_XS));
     ui_rect pledge = app_take_bottom(&body, ui_px(u, THEME_BUTTON_H_HOME), gap);
     if (ui_button(u, pledge, "Firmar Carta Compromiso", UI_SECONDARY, 1)) {
-        app_reset(a, u);
-        a->flow = APP_FLOW_PLEDGE;
+        app_start_flow(a, u, APP_FLOW_PLEDGE);
         app_goto(a, u, APP_IDENTIFY);
         return;
     }
@@ -128,28 +149,48 @@ void app_screen_home(app *a, ui_ctx *u)
     if (ch > ui_px(u, app_portrait(u) ? 300 : 230))
         ch = ui_px(u, app_portrait(u) ? 300 : 230);
     for (int i = 0; i < n; i++) {
-        int need = card_height(u, cw, &a->open[i]);
+        int need = card_height(a, u, cw, &a->open[i]);
         if (need > ch)
             ch = need;
     }
+    /* More than fit: pages, with a row of "Anterior", "Página i de n" and
+     * "Siguiente" below the cards, so every event can be reached. */
+    int per = n, pages = 1;
     if (rows * (ch + gap) - gap > body.h) {
-        /* Too many to show at that height: show fewer, each readable. */
+        ui_rect nav = app_take_bottom(&body, ui_px(u, THEME_TAB_H), gap / 2);
         rows = (body.h + gap) / (ch + gap);
         if (rows < 1)
             rows = 1;
-        if (n > rows * cols)
-            n = rows * cols;
+        per = rows * cols;
+        pages = (n + per - 1) / per;
+        if (a->home_page >= pages)
+            a->home_page = pages - 1;
+        if (a->home_page < 0)
+            a->home_page = 0;
+        int bw = nav.w / 4 < ui_px(u, 360) ? ui_px(u, 360) : nav.w / 4;
+        if (bw > nav.w / 3)
+            bw = nav.w / 3;
+        if (ui_button(u, (ui_rect){nav.x, nav.y, bw, nav.h}, "Anterior", UI_SECONDARY, a->home_page > 0))
+            a->home_page--;
+        if (ui_button(u, (ui_rect){nav.x + nav.w - bw, nav.y, bw, nav.h}, "Siguiente", UI_SECONDARY,
+                      a->home_page < pages - 1))
+            a->home_page++;
+        char label[96];
+        snprintf(label, sizeof label, "Página %d de %d · %d eventos abiertos", a->home_page + 1, pages, n);
+        int fl = ui_font(u, THEME_TEXT_BODY);
+        ui_text_lines(u, (ui_rect){nav.x + bw + gap, nav.y + (nav.h - 2 * ui_line_h(fl)) / 2, nav.w - 2 * (bw + gap),
+                                   2 * ui_line_h(fl)},
+                      label, fl, 1, t->ink, UI_CENTER, 2, 1);
+    } else {
+        a->home_page = 0;
     }
-    int top = body.y + (body.h - (((n + cols - 1) / cols) * (ch + gap) - gap)) / 2;
-    for (int i = 0; i < n; i++) {
-        ui_rect r = {body.x + (i % cols) * (cw + gap), top + (i / cols) * (ch + gap), cw, ch};
-        if (event_card(u, r, &a->open[i], i)) {
-            store_event e = a->open[i];
-            app_reset(a, u);
-            a->flow = APP_FLOW_CHECKIN;
-            a->event = e;
-            a->have_event = 1;
-            app_goto(a, u, APP_IDENTIFY);
+    int first = a->home_page * per, shown = n - first < per ? n - first : per;
+    int top = body.y + (body.h - (((shown + cols - 1) / cols) * (ch + gap) - gap)) / 2;
+    for (int k = 0; k < shown; k++) {
+        int i = first + k;
+        ui_rect r = {body.x + (k % cols) * (cw + gap), top + (k / cols) * (ch + gap), cw, ch};
+        if (event_card(a, u, r, &a->open[i], i)) {
+            start_checkin(a, u, &a->open[i]);
             return;
         }
     }

@@ -1,5 +1,6 @@
 /* pin.c — the coordinator's PIN (pin_check: 5 failures lock it for 5
- * minutes, and the lock is stored, so it survives a restart). */
+ * minutes, and the lock is stored, so it survives a restart). While it is
+ * locked the screen shows the time left, second by second. */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,14 @@ void app_screen_pin(app *a, ui_ctx *u)
 {
     const ui_theme *t = &u->theme;
     ui_rect body = app_header(a, u, "Modo coordinador");
+    int64_t left = a->pin_until - u->now_ms / 1000;
+    if (left > 0) {
+        app_set_message(a, 1, "Demasiados intentos equivocados. Podrá intentarlo de nuevo en %d:%02d.",
+                        (int)(left / 60), (int)(left % 60));
+    } else if (a->pin_until) {
+        a->pin_until = 0;
+        app_set_message(a, 0, "Ya puede escribir el PIN de nuevo.");
+    }
     body = app_banner(a, u, body);
     int gap = ui_px(u, THEME_GAP);
     int w = body.w < ui_px(u, 720) ? body.w : ui_px(u, 720);
@@ -55,10 +64,10 @@ void app_screen_pin(app *a, ui_ctx *u)
         app_set_message(a, 1, "PIN incorrecto. Inténtelo de nuevo.");
         break;
     case PIN_LOCKED: {
-        int64_t left = until - u->now_ms / 1000;
-        int mins = (int)((left + 59) / 60);
-        app_set_message(a, 1, "Demasiados intentos equivocados. Espere %d minuto%s e inténtelo de nuevo.",
-                        mins < 1 ? 1 : mins, mins == 1 ? "" : "s");
+        a->pin_until = until;
+        int64_t wait = until - u->now_ms / 1000;
+        app_set_message(a, 1, "Demasiados intentos equivocados. Podrá intentarlo de nuevo en %d:%02d.",
+                        (int)(wait / 60), (int)(wait % 60));
         break;
     }
     case PIN_UNSET:

@@ -1,5 +1,6 @@
 /* sign.c — the signature pad: sign with a finger, clear, accept. A
- * near-empty pad is refused (app_signed). */
+ * near-empty pad is refused (app_signed); the message says so over the
+ * pad until the next stroke. */
 #include "app.h"
 #include "theme.h"
 
@@ -10,10 +11,14 @@ void app_screen_sign(app *a, ui_ctx *u)
     body = app_title(u, body, "Firme con su dedo en el recuadro",
                      pledge ? "Con su firma acepta la Carta Compromiso que acaba de leer."
                             : "Su firma aparecerá en la lista de asistencia del evento.");
-    body = app_banner(a, u, body);
     int gap = ui_px(u, THEME_GAP_FLOW);
     ui_rect buttons = app_take_bottom(&body, ui_px(u, THEME_BUTTON_H), gap);
     ui_sig_pad(u, body, a->sig, a->sig_t0);
+    /* A message goes over the top of the pad, which keeps its size (a pad
+     * that changes size starts over), and it goes away with the first
+     * stroke (app.c, APP_CAUSE_SIGNATURE). */
+    int inset = ui_px(u, THEME_SPACE_M);
+    app_banner(a, u, (ui_rect){body.x + inset, body.y + inset, body.w - 2 * inset, body.h - 2 * inset});
     int bw = (buttons.w - 2 * gap) / 3;
     if (ui_button(u, (ui_rect){buttons.x, buttons.y, bw, buttons.h}, "Cancelar", UI_QUIET, 1)) {
         app_reset(a, u);
