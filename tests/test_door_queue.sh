@@ -216,7 +216,7 @@ echo "ok - reads on attract, notice and identify act at once"
 
 # ---- 4. thirty found people in a row: never slowed down ----
 "$B" --db k.db event close "$S" >/dev/null
-"$B" --db k.db event open "$E" >/dev/null
+"$B" --db k.db event open "$E" --reopen --reason "Segunda sesión" >/dev/null
 before=$(count "$E")
 script=""
 for n in $(seq 3030 3059); do

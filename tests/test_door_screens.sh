@@ -82,7 +82,7 @@ K event close "$E" >/dev/null
 run stale_no_event "badge 1004
 wait 30
 expect-text No hay ningún evento abierto
-shell '$B' --db '$T/k.db' event open $E
+shell '$B' --db '$T/k.db' event open $E --reopen --reason 'Prueba de pantalla'
 advance 2100
 wait 30
 expect-no-text No hay ningún evento abierto"
@@ -127,7 +127,7 @@ tap Sí, soy yo
 expect done"
 [ "$(count "$Y")" = 1 ] || fail "stale_event: expected 1 attendee"
 K event close "$Y" >/dev/null
-K event open "$E" >/dev/null
+K event open "$E" --reopen --reason "Sigue la sesión" >/dev/null
 echo "ok - an event from an earlier day shows its date and asks to confirm"
 
 # ---- 6. everyone can get in ----
@@ -331,6 +331,6 @@ tap Siguiente
 tap Siguiente
 expect-text Evento 10"
 for id in $(K event list | awk -F'\t' '$4 == "open" { print $1 }'); do K event close "$id" >/dev/null; done
-K event open "$E" >/dev/null
+K event open "$E" --reopen --reason "Sigue la sesión" >/dev/null
 echo "ok - ten open events: every one reachable, page by page"
 echo "all door screen checks passed"

@@ -195,7 +195,7 @@ wait_for 90 sh -c "[ \"\$('$B' --db '$T/k.db' event list | awk -F'\t' -v id=$E '
 alive "$KPID" || fail "the kiosk ended"
 # Each of the 30 once, by badge (gafete); 5040's pledge; 999999 nowhere.
 "$B" --db k.db export attendance "$E" --format csv -o a.csv >/dev/null
-got=$(tr -d '"\r' < a.csv | awk -F, 'NR > 1 && $8 == "gafete" { print $2 }' | sort -u | tr '\n' ' ')
+got=$(tr -d '"\r' < a.csv | awk -F, 'NR > 1 && $8 == "quiosco: gafete" { print $2 }' | sort -u | tr '\n' ' ')
 [ "$got" = "$(seq -s ' ' 5001 5030) " ] || fail "recorded by badge: $got"
 "$B" --db k.db export pledges --format csv -o p.csv >/dev/null
 tr -d '"\r' < p.csv | awk -F, 'NR > 1 { print $2 }' | grep -qx 5040 || fail "no pledge of 5040"

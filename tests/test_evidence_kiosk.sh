@@ -9,7 +9,7 @@ command -v unzip >/dev/null || { echo "SKIP: unzip not installed"; exit 77; }
 printf 'numero_empleado,nombre,primer_apellido,unidad\n1001,José,Peña,SCLC\n1002,María,Núñez,SCLC\n' > in.csv
 kiosk_setup < in.csv
 kiosk_require_test_build k.db
-export CEPCI_NOW=1795543200   # 2026-11-24 12:00 in Mexico City: the event's year
+export CEPCI_NOW=$(TZ=America/Mexico_City date -d "$(today) 12:00" +%s)   # noon of the event's day (kiosk_setup: today)
 "$B" --db k.db checkin "$E" 1001 >/dev/null
 printf '2468\n2468\n' | "$B" --db k.db admin set-pin >/dev/null
 mkdir usb
@@ -32,7 +32,7 @@ for z in usb/*.zip; do
     # (the listing read whole first: grep -q stopping early failed the test under pipefail
     # whenever unzip was still writing)
     listing=$(unzip -l "$z")
-    grep -q "lista-asistencia_2026-11-24_taller-etica_SCLC.pdf" <<<"$listing" || fail "$z lacks the list"
+    grep -q "lista-asistencia_$(today)_taller-etica_SCLC.pdf" <<<"$listing" || fail "$z lacks the list"
 done
 echo "ok - package from coordinator mode"
 rm -rf usb

@@ -28,7 +28,7 @@ printf '%s\n' 'numero_empleado,nombre,primer_apellido,segundo_apellido,unidad' '
     '1002,José Luis,Hernández,Ruiz,SCLC' > r.csv
 "$B" --db k.db roster import r.csv >/dev/null
 E=$("$B" --db k.db event add --title "Taller de ética" --kind taller --topics etica --unit SCLC \
-      --start "2026-11-24 10:00" --no-signature)
+      --start "$(TZ=America/Mexico_City date +%Y-%m-%d) 10:00" --no-signature)
 "$B" --db k.db event open "$E"
 printf '2468\n2468\n' | "$B" --db k.db admin set-pin >/dev/null
 "$B" --db k.db keys export k.keys 2>/dev/null
