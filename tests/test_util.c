@@ -22,6 +22,26 @@ static void fold_accents_and_enye(void **state)
     assert_string_equal(out, "obrien");
 }
 
+/* Header keys: the same for every spelling a coordinator's spreadsheet
+ * uses, "de"/"del" dropped only as whole words, cut at the buffer. */
+static void header_keys(void **state)
+{
+    (void)state;
+    char out[64], small[8];
+    util_header_key("Número de Empleado", out, sizeof out);
+    assert_string_equal(out, "numeroempleado");
+    util_header_key("  NUMERO_EMPLEADO ", out, sizeof out);
+    assert_string_equal(out, "numeroempleado");
+    util_header_key("Unidad del Delegado", out, sizeof out);
+    assert_string_equal(out, "unidaddelegado");
+    util_header_key("Denominación", out, sizeof out);
+    assert_string_equal(out, "denominacion");
+    util_header_key("Área de adscripción", small, sizeof small);
+    assert_string_equal(small, "area");
+    util_header_key("", out, sizeof out);
+    assert_string_equal(out, "");
+}
+
 static void fold_invalid_utf8_is_separator(void **state)
 {
     (void)state;
@@ -119,6 +139,7 @@ int main(void)
         cmocka_unit_test(utf8_validation),
         cmocka_unit_test(cp1252_converts),
         cmocka_unit_test(parse_local_dates),
+        cmocka_unit_test(header_keys),
         cmocka_unit_test(time_zones),
         cmocka_unit_test(atomic_write_is_private),
     };

@@ -131,6 +131,25 @@ size_t util_fold(const char *in, char *out, size_t outlen)
     return o;
 }
 
+void util_header_key(const char *cell, char *out, size_t outlen)
+{
+    char folded[256];
+    size_t o = 0;
+    util_fold(cell, folded, sizeof folded);
+    for (char *w = folded; *w;) {
+        size_t wl = strcspn(w, " ");
+        int connector = (wl == 2 && memcmp(w, "de", 2) == 0) || (wl == 3 && memcmp(w, "del", 3) == 0);
+        if (!connector && o + wl < outlen) {
+            memcpy(out + o, w, wl);
+            o += wl;
+        }
+        w += wl;
+        while (*w == ' ')
+            w++;
+    }
+    out[o] = '\0';
+}
+
 char *util_cp1252_to_utf8(const char *in, size_t len, size_t *outlen)
 {
     /* 0x80..0x9F of Windows-1252; 0 = undefined (mapped to U+FFFD). */

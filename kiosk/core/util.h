@@ -32,6 +32,12 @@ void util_sha256_hex(const void *data, size_t len, char out[UTIL_SHA256_HEX]);
  * separators. Returns the output length. */
 size_t util_fold(const char *in, char *out, size_t outlen);
 
+/* Reduces a spreadsheet header cell to its matching key: folded as
+ * util_fold, the words "de" and "del" dropped, the remaining words joined
+ * ("Número de Empleado" -> "numeroempleado"). Shared by the roster and
+ * the attendance-sheet readers. */
+void util_header_key(const char *cell, char *out, size_t outlen);
+
 /* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates), else 0:
  * every sequence decodes with text_utf8_decode (text.h). */
 int util_utf8_valid(const char *s, size_t len);

@@ -270,28 +270,6 @@ static const char *roster_field(const roster_ctx *c, int i)
     return i >= 0 && i < c->nf ? c->buf + c->off[i] : "";
 }
 
-/* Reduces a header cell to its matching key: folded (lower case, accents
- * and ñ folded, punctuation as spaces), the words "de" and "del" dropped,
- * the remaining words joined. "Número de Empleado" -> "numeroempleado". */
-static void roster_header_key(const char *cell, char *out, size_t outlen)
-{
-    char folded[256];
-    size_t o = 0;
-    util_fold(cell, folded, sizeof folded);
-    for (char *w = folded; *w;) {
-        size_t wl = strcspn(w, " ");
-        int connector = (wl == 2 && memcmp(w, "de", 2) == 0) || (wl == 3 && memcmp(w, "del", 3) == 0);
-        if (!connector && o + wl < outlen) {
-            memcpy(out + o, w, wl);
-            o += wl;
-        }
-        w += wl;
-        while (*w == ' ')
-            w++;
-    }
-    out[o] = '\0';
-}
-
 /* Appends the header cells, comma separated, to out (for the message about
  * a missing column), cutting the list short when it does not fit. */
 static void roster_header_list(const roster_ctx *c, char *out, size_t outlen)
@@ -326,7 +304,7 @@ static void roster_on_header(roster_ctx *c)
         c->col[k] = -1;
     for (int i = 0; i < c->nf; i++) {
         char key[256];
-        roster_header_key(roster_field(c, i), key, sizeof key);
+        util_header_key(roster_field(c, i), key, sizeof key);
         for (int k = 0; k < COL_COUNT && key[0]; k++) {
             int match = 0;
             for (const char *const *a = ROSTER_COLUMNS[k].keys; *a && !match; a++)

@@ -200,26 +200,6 @@ static void add_field(sheet *r, const char *p, size_t len, int numeric)
         r->nonempty = 1;
 }
 
-/* Reduces a header cell to its key: folded, "de"/"del" dropped, words joined. */
-static void header_key(const char *cell, char *out, size_t outlen)
-{
-    char folded[256];
-    size_t o = 0;
-    util_fold(cell, folded, sizeof folded);
-    for (char *w = folded; *w;) {
-        size_t wl = strcspn(w, " ");
-        int connector = (wl == 2 && memcmp(w, "de", 2) == 0) || (wl == 3 && memcmp(w, "del", 3) == 0);
-        if (!connector && o + wl < outlen) {
-            memcpy(out + o, w, wl);
-            o += wl;
-        }
-        w += wl;
-        while (*w == ' ')
-            w++;
-    }
-    out[o] = '\0';
-}
-
 /* The header cells, comma separated, for a message (cut short to fit). */
 static void header_list(const sheet *r, char *out, size_t outlen)
 {
@@ -250,7 +230,7 @@ static void on_header(sheet *r)
         r->col[k] = -1;
     for (int i = 0; i < r->nf; i++) {
         char key[256];
-        header_key(field_at(r, i), key, sizeof key);
+        util_header_key(field_at(r, i), key, sizeof key);
         for (int k = 0; k < r->ncols && key[0]; k++) {
             int match = 0;
             for (const char *const *a = r->cols[k].keys; *a && !match; a++)
