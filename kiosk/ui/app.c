@@ -87,6 +87,8 @@ int app_has_printer(const app *a)
 }
 
 static void set_message_v(app *a, int cause, int error, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static void set_message_v(app *a, int cause, int error, const char *fmt, va_list ap)
 {
     vsnprintf(a->message, sizeof a->message, fmt, ap);
     a->message_error = error;
