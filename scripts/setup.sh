@@ -14,7 +14,7 @@ PACKAGES=(
   libsodium-dev libcsv-dev libinih-dev libcairo2-dev libxlsxwriter-dev libfontconfig-dev libsystemd-dev
   libzip-dev libexpat1-dev
   fonts-noto-core fonts-dejavu-core tzdata
-  zbar-tools poppler-utils xvfb xdotool unzip imagemagick sqlite3
+  zbar-tools poppler-utils xvfb xdotool unzip imagemagick sqlite3 xxd openssl
   postgresql-15 postgresql-client-15 libpq-dev
   dpkg-dev file lintian systemd cage xwayland grim openbox x11-utils
 )

@@ -145,6 +145,10 @@ for tool in cage grim unshare setpriv Xwayland; do
     command -v "$tool" >/dev/null || why="$why $tool missing;"
 done
 [ "$(id -u)" = 0 ] || why="$why needs root (a PID namespace, then cage as nobody);"
+# A chroot without its own mount namespace (fresh-debian.sh) cannot mount
+# a /proc for the PID namespace: say so instead of failing.
+[ -n "$why" ] || unshare --pid --fork --mount-proc true 2>/dev/null ||
+    why="$why no PID namespace with its own /proc here (unshare --pid --mount-proc fails);"
 if [ -n "$why" ]; then
     echo "skip - cage:$why"
     echo "all display checks passed (cage skipped)"
