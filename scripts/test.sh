@@ -9,9 +9,8 @@ bash scripts/setup.sh
 (cd build && ctest --output-on-failure -j2)
 if [ "${CK_SKIP_ASAN:-0}" != 1 ]; then
   BUILD_DIR=build-asan CMAKE_ARGS="-DCK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug" bash scripts/setup.sh
-  # door_x11 is left out under ASan for now: after SIGTERM the ASan build aborts (status 134) with no report; it runs in the normal suite above. Open item in the closing note.
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j2 -E "^door_x11$")
+     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j2)
 fi
 if [ "${CK_SKIP_FUZZ:-0}" != 1 ]; then
   bash scripts/fuzz.sh "${CK_FUZZ_SECONDS:-20}"

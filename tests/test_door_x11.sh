@@ -232,7 +232,7 @@ wait_for 60 sh -c "[ \$(grep -c WATCHDOG=1 '$T/notify.log') -gt $n1 ]" || fail "
 echo "ok - a frozen loop stops petting; it resumes with the loop"
 x_stop "$KPID" 10 || fail "SIGTERM did not stop the kiosk"
 KPID=
-[ "$X_RC" = 0 ] || fail "exit status $X_RC after SIGTERM"
+[ "$X_RC" = 0 ] || { cat kiosk.err >&2; fail "exit status $X_RC after SIGTERM"; }
 wait_for 60 grep -q "STOPPING=1" notify.log || fail "no STOPPING=1"
 echo "ok - SIGTERM: STOPPING=1, exit 0 in $X_MS ms"
 echo "all door x11 checks passed"
