@@ -12,6 +12,10 @@
 #     backup or a head kept elsewhere shows it, and the kiosk refuses to
 #     write on the shorter chain (item 3);
 #   - the kiosk id, a unit's time zone and the settings are covered (item 4);
+#   - records under a made-up kiosk id, or in a second lineage of this
+#     kiosk's chain, in format 2 or claiming format 1, are reported (every
+#     chain but the database's own epoch must end at a signed head); the
+#     canonical employee number badge reads go through is checked;
 #   - a backup copy continues under a fresh epoch.
 # Each attack is checked to get through nothing: the check fails if the
 # program accepts it. Exits 77 without sqlite3.
@@ -258,6 +262,68 @@ expect_broken "an attendance under a made-up kiosk with its own consistent chain
 sqlite3 z.db "INSERT INTO kiosk_key(kiosk_id, public_key, added_at) VALUES ('ZZZZZZZ', randomblob(32), 1)"
 expect_broken "... and so is a public key put in by hand to vouch for it" "llave pública ZZZZZZZ no está en la bitácora de auditoría" \
   "$B" --db z.db audit verify
+
+# forge_run DB KIOSK-ON-ROW KIOSK-ON-ENTRY FORMAT FOLIO-NUMBER: an attendance of 1004 under
+# KIOSK-ON-ROW, and an audit entry under KIOSK-ON-ENTRY that starts a chain
+# of its own (a new epoch, position 1, the zero hash before it), whose hash
+# is right for FORMAT (1: without the kiosk id, as before the upgrade).
+forge_run() {
+  local db=$1 rk=$2 ek=$3 fmt=$4 n=$5 u=00000000-0000-4000-8000-0000000000f1 at=1767225600 c h
+  local folio; folio=$(printf '%s-%06d' "$rk" "$n")
+  local zero=0000000000000000000000000000000000000000000000000000000000000000
+  sqlite3 "$db" "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, at, method, folio)
+    VALUES ('$u', '$rk', (SELECT id FROM event), '1004', $at, 'keyed', '$folio');
+    UPDATE meta SET value = '$n' WHERE key = 'folio_seq' AND '$rk' = (SELECT value FROM meta WHERE key = 'kiosk_id')"
+  c=$(sqlite3 "$db" "SELECT json_array('attendance', t.uuid, t.kiosk_id, e.uuid, t.employee_no, t.guest_name, t.at,
+    t.method, NULL, t.folio) FROM attendance t JOIN event e ON e.id = t.event_id WHERE t.uuid = '$u'")
+  if [ "$fmt" = 1 ]; then
+    h=$(printf '%s\n%s\n%s\n%s\n%s\n' $zero $at attendance $u "$c" | sha256sum | cut -c1-64)
+  else
+    h=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' $zero "$ek" $at attendance $u "$c" | sha256sum | cut -c1-64)
+  fi
+  sqlite3 "$db" "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos)
+    VALUES ('$ek', $at, 'attendance', '$u', '$c', '$zero', '$h', $fmt, '00000000-0000-4000-8000-0000000000e1', 1)"
+}
+KID=$(sqlite3 k.db "SELECT value FROM meta WHERE key = 'kiosk_id'")
+NF=$(( $(sqlite3 k.db "SELECT value FROM meta WHERE key = 'folio_seq'") + 1 ))
+copy_db k.db z1.db
+forge_run z1.db ZZZZZZZ ZZZZZZZ 1 1
+expect_broken "... also when its entry claims the format from before the upgrade (format 1)" \
+  "cuya llave pública no está en esta base de datos" "$B" --db z1.db audit verify
+if command -v pdftotext >/dev/null; then
+  "$B" --db z1.db export attendance "$E" --format pdf -o z1.pdf >/dev/null 2>&1
+  pdftotext z1.pdf - 2>/dev/null | grep -q "Cadena de auditoría NO verificada" \
+    && ok "... and the attendance list PDF says its chain is not verified" \
+    || bad "the list PDF of a database with a forged chain does not say so"
+else
+  echo "skipped: the PDF check (pdftotext missing)"
+fi
+copy_db k.db z2.db
+forge_run z2.db "$KID" "$KID" 2 "$NF"
+expect_broken "a second lineage of this kiosk's chain (new epoch from position 1, next folio, counter moved on) is reported" \
+  "no llevan firma de su llave" "$B" --db z2.db audit verify
+copy_db k.db z3.db
+forge_run z3.db ZZZZZZZ "$KID" 2 1
+expect_broken "... and so is one holding a row of a made-up kiosk" "no llevan firma de su llave" "$B" --db z3.db audit verify
+copy_db k.db z4.db
+forge_run z4.db "$KID" "$KID" 1 "$NF"
+sqlite3 z4.db "DROP TRIGGER audit_no_update; UPDATE audit SET seq = -seq WHERE epoch = '00000000-0000-4000-8000-0000000000e1'"
+expect_broken "... and one in format 1 put first in the log (a negative seq)" "no llevan firma de su llave" \
+  "$B" --db z4.db audit verify
+
+# ---- the canonical employee number is derived, not trusted ----
+copy_db k.db ek.db
+sqlite3 ek.db "UPDATE person SET employee_key = 'x1001' WHERE employee_no = '1001';
+  UPDATE person SET employee_key = '1001' WHERE employee_no = '1003'"
+expect_broken "a person's canonical number changed by hand is reported" \
+  "el número de empleado canónico con el que se busca se modificó" "$B" --db ek.db audit verify
+"$B" --db ek.db checkin "$E" 01001 >/dev/null 2>&1
+[ "$(sqlite3 ek.db "SELECT count(*) FROM attendance WHERE employee_no = '1003'")" = 0 ] \
+  && ok "... and a badge read of 01001 is not recorded as 1003's" || bad "badge 01001 recorded as employee 1003"
+copy_db k.db ek2.db
+sqlite3 ek2.db "UPDATE person SET employee_key = NULL WHERE employee_no = '1002'"
+expect_broken "... and so is a key removed where no other person holds it" \
+  "el número de empleado canónico con el que se busca se modificó" "$B" --db ek2.db audit verify
 
 # ---- a backup copy continues under a fresh epoch ----
 BK=$(cat backup.txt)

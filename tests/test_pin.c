@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "keys.h"
 #include "pin.h"
 
 #define GOOD "2468"
@@ -26,6 +27,7 @@
 struct fx {
     TU_FIXTURE;
     char path[4200];
+    int keyed; /* the kiosk has its key: every write signs the chain head */
 };
 
 static int setup(void **state)
@@ -49,6 +51,23 @@ static void restart(struct fx *f)
     f->s = NULL;
     if (store_open(&f->s, f->path, 0, err, sizeof err) != STORE_OK)
         fail_msg("reopen: %s", err);
+    if (f->keyed && keys_signer_install(f->s, f->path, err, sizeof err) != 0)
+        fail_msg("signer: %s", err);
+}
+
+/* The kiosk as it runs: with its key, the PIN set after it. */
+static int setup_keyed(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    char err[256];
+    f->dir = tu_tmpdir();
+    f->s = tu_store(f->dir, "k.db");
+    f->keyed = 1;
+    snprintf(f->path, sizeof f->path, "%s/k.db", f->dir);
+    if (keys_create(f->s, f->path, T0, err, sizeof err) != STORE_OK || pin_set(f->s, GOOD, err, sizeof err) != 0)
+        fail_msg("setup: %s", err);
+    *state = f;
+    return 0;
 }
 
 static void pin_is_stored_as_argon2id_hash(void **state)
@@ -299,6 +318,66 @@ static void pin_change_is_audited(void **state)
     assert_non_null(strstr(err, "no longer matches"));
 }
 
+/* Puts `hash` in as the PIN hash with plain SQL, and makes an audit entry
+ * vouch for it: either a whole second lineage of this kiosk's chain (a new
+ * epoch, position 1, a correct hash), or the newest genuine entry's content
+ * rewritten in place. Neither is covered by a head the key signed. */
+static void swap_pin(struct fx *f, const char *hash, int second_lineage)
+{
+    unsigned char d[crypto_hash_sha256_BYTES];
+    char hex[2 * sizeof d + 1], content[128], entry[UTIL_SHA256_HEX], sql[2048], kiosk[16] = "";
+    crypto_hash_sha256(d, (const unsigned char *)hash, strlen(hash));
+    sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+    snprintf(content, sizeof content, "[\"meta\",\"pin_hash\",\"%s\"]", hex);
+    assert_int_equal(store_meta_get(f->s, "kiosk_id", kiosk, sizeof kiosk), STORE_OK);
+    static const char zero[] = "0000000000000000000000000000000000000000000000000000000000000000";
+    assert_int_equal(store_chain_hash(2, zero, kiosk, T0 + 5, "meta", "pin_hash", content, entry), STORE_OK);
+    if (second_lineage)
+        snprintf(sql, sizeof sql,
+                 "UPDATE meta SET value = '%s' WHERE key = 'pin_hash'; "
+                 "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos) "
+                 "VALUES ('%s', %d, 'meta', 'pin_hash', '%s', '%s', '%s', 2, "
+                 "'00000000-0000-4000-8000-0000000000aa', 1)",
+                 hash, kiosk, T0 + 5, content, zero, entry);
+    else
+        snprintf(sql, sizeof sql,
+                 "UPDATE meta SET value = '%s' WHERE key = 'pin_hash'; DROP TRIGGER audit_no_update; "
+                 "UPDATE audit SET content = '%s' WHERE seq = (SELECT max(seq) FROM audit WHERE kind = 'meta' AND "
+                 "record_uuid = 'pin_hash')",
+                 hash, content);
+    sqlite3 *db = tu_db(f->s);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s", msg);
+    sqlite3_close(db);
+}
+
+/* The PIN of a hash swapped in with an entry of its own opens nothing, and
+ * audit verify reports it: the entry sits in a lineage no signed head
+ * covers, or it no longer hashes to itself. */
+static void pin_swap_attack(struct fx *f, int second_lineage)
+{
+    char known[crypto_pwhash_STRBYTES];
+    assert_int_equal(crypto_pwhash_str(known, "1111", 4, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                       crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+    restart(f);
+    assert_int_equal(pin_check(f->s, GOOD, T0 + 9, NULL), PIN_OK); /* genuine: opens */
+    swap_pin(f, known, second_lineage);
+    restart(f);
+    assert_int_equal(pin_check(f->s, "1111", T0 + 10, NULL), PIN_FAILED);
+    assert_int_equal(store_audit_verify(f->s, NULL), STORE_INVALID);
+}
+
+static void pin_swap_in_a_second_lineage_opens_nothing(void **state)
+{
+    pin_swap_attack(*state, 1);
+}
+
+static void pin_swap_with_its_entry_rewritten_opens_nothing(void **state)
+{
+    pin_swap_attack(*state, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +392,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(lockout_fails_closed_when_disk_full, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(five_counted_tries_lock_even_without_the_lock_row, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(pin_change_is_audited, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(pin_swap_in_a_second_lineage_opens_nothing, setup_keyed, tu_teardown),
+        cmocka_unit_test_setup_teardown(pin_swap_with_its_entry_rewritten_opens_nothing, setup_keyed, tu_teardown),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -186,6 +186,12 @@ round
 fails "already registered at another kiosk" "ya está registrada" ck B checkin "$EA" 1001
 fails "already signed at another kiosk" "ya firmó" ck B pledge 1003 --keyed
 fails "already signed at another kiosk (C, by bundle)" "ya firmó" ck C pledge 1020 --keyed
+# 1009 is on A's roster only: B knows the person through the sync, and a
+# badge that reads the number zero-padded finds them there too.
+tick
+check "a person B has only through the sync: a zero-padded badge (01009) finds them" \
+    "$(ck B checkin "$EB" 01009 2>&1 >/dev/null && sqlite3 "$T/B.db" "SELECT employee_no FROM attendance WHERE employee_no = '1009'")" 1009
+trained[1009]=1
 
 # Offline at both A and C: 1005 checks in at A's event on both, and
 # pledges on both. Both records are kept everywhere, counted once.

@@ -604,13 +604,146 @@ int store_audit_sign_head(store *s, const char *source, int64_t now, store_signe
     return STORE_OK;
 }
 
+/* A genuine signed head of this kiosk at a position after an entry. */
+typedef struct later_head {
+    int64_t pos;
+    char hash[UTIL_SHA256_HEX];
+    store_signed_head sh;
+} later_head;
+
+/* Reads this kiosk's signed heads at positions >= pos, by position. */
+static int later_heads(store *s, int64_t pos, later_head **out, size_t *n)
+{
+    static const char sql[] = "SELECT epoch, pos, hash, signed_at, signature FROM signed_head "
+                              "WHERE kiosk_id = ?1 AND pos >= ?2 ORDER BY pos";
+    sqlite3_stmt *st = store_stmt(s, sql);
+    size_t cap = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, s->kiosk_id);
+    sqlite3_bind_int64(st, 2, pos);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 4) != 64)
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            void *m = realloc(*out, cap * sizeof **out);
+            if (!m) {
+                sqlite3_reset(st);
+                return store_fail(s, STORE_ERROR, "out of memory");
+            }
+            *out = m;
+        }
+        later_head *l = &(*out)[(*n)++];
+        memset(l, 0, sizeof *l);
+        util_strlcpy(l->sh.h.kiosk_id, s->kiosk_id, sizeof l->sh.h.kiosk_id);
+        store_col_text(st, 0, l->sh.h.epoch, sizeof l->sh.h.epoch);
+        l->pos = l->sh.h.pos = sqlite3_column_int64(st, 1);
+        store_col_text(st, 2, l->hash, sizeof l->hash);
+        memcpy(l->sh.h.hash, l->hash, sizeof l->hash);
+        l->sh.signed_at = sqlite3_column_int64(st, 3);
+        memcpy(l->sh.sig, sqlite3_column_blob(st, 4), 64);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? STORE_OK : store_sqlerr(s, rc, "read signed heads");
+}
+
+/* STORE_OK when this kiosk's newest entry of (kind, key) is vouched for by
+ * its key: it hashes to itself, and the entries after it in its epoch link
+ * and hash, up to a position a genuine signed head of this kiosk covers —
+ * or, in this database's epoch (or its base, continued into it), up to the
+ * head, which head_trusted checks. An entry in a lineage of this kiosk's
+ * chain the key never signed, or edited in place, is STORE_TAMPERED. The
+ * walk is short: a PIN change keeps a signed head at its entry (pin_set). */
+static int entry_vouched(store *s, const char *kind, const char *key)
+{
+    static const char sql_entry[] = "SELECT epoch, pos FROM audit WHERE kind = ?1 AND record_uuid = ?2 AND "
+                                    "kiosk_id = ?3 ORDER BY seq DESC LIMIT 1";
+    static const char sql_walk[] = "SELECT pos, at, kind, record_uuid, content, prev_hash, hash, format FROM audit "
+                                   "WHERE kiosk_id = ?1 AND epoch = ?2 AND pos >= ?3 ORDER BY seq";
+    char epoch[UTIL_UUID_LEN] = "", last[UTIL_SHA256_HEX] = "";
+    int64_t pos = 0, at_pos = 0;
+    later_head *heads = NULL;
+    size_t nheads = 0;
+    int rc, covered = 0, broken = 0;
+    sqlite3_stmt *st = store_stmt(s, sql_entry);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, kind);
+    store_bind_text(st, 2, key);
+    store_bind_text(st, 3, s->kiosk_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        store_col_text(st, 0, epoch, sizeof epoch);
+        pos = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? STORE_OK : store_sqlerr(s, rc, "read the audit chain");
+    if ((rc = later_heads(s, pos, &heads, &nheads)))
+        return rc;
+    /* Through the entry's epoch, then (from the base) this database's. */
+    for (int leg = 0; leg < 2 && !covered && !broken; leg++) {
+        if (leg == 1) {
+            if (strcmp(epoch, s->base_epoch) != 0 || s->base_pos < 0 || at_pos != s->base_pos ||
+                strcmp(last, s->base_hash) != 0)
+                break;
+            util_strlcpy(epoch, s->epoch, sizeof epoch);
+            pos = s->base_pos + 1;
+        }
+        sqlite3_stmt *w = NULL;
+        if ((rc = sqlite3_prepare_v2(s->db, sql_walk, -1, &w, NULL)) != SQLITE_OK) {
+            free(heads);
+            return store_sqlerr(s, rc, "read the audit chain");
+        }
+        store_bind_text(w, 1, s->kiosk_id);
+        store_bind_text(w, 2, epoch);
+        sqlite3_bind_int64(w, 3, pos);
+        while (!covered && !broken && (rc = sqlite3_step(w)) == SQLITE_ROW) {
+#define COL(i) (sqlite3_column_text(w, i) ? (const char *)sqlite3_column_text(w, i) : "")
+            int64_t p = sqlite3_column_int64(w, 0);
+            char want[UTIL_SHA256_HEX];
+            broken = (at_pos ? p != at_pos + 1 || strcmp(COL(5), last) != 0 : p != pos) ||
+                     store_chain_hash(sqlite3_column_int(w, 7), COL(5), s->kiosk_id, sqlite3_column_int64(w, 1),
+                                      COL(2), COL(3), COL(4), want) != STORE_OK ||
+                     strcmp(want, COL(6)) != 0;
+            at_pos = p;
+            util_strlcpy(last, COL(6), sizeof last);
+#undef COL
+            for (size_t i = 0; i < nheads && !broken && !covered; i++)
+                covered = heads[i].pos == p && strcmp(heads[i].hash, last) == 0 &&
+                          store_signed_head_check(s, &heads[i].sh) == STORE_OK;
+        }
+        sqlite3_finalize(w);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            free(heads);
+            return store_sqlerr(s, rc, "read the audit chain");
+        }
+    }
+    free(heads);
+    if (covered)
+        return STORE_OK;
+    if (!broken && at_pos && strcmp(epoch, s->epoch) == 0) {
+        store_head h;
+        if ((rc = store_audit_head(s, &h)))
+            return rc;
+        if (h.pos == at_pos && strcmp(h.hash, last) == 0)
+            return head_trusted(s, &h, 0);
+    }
+    return store_fail(s, STORE_TAMPERED, "%s %s: its audit entry carries no signature of this kiosk's key (it was "
+                      "forged or altered outside the program); run: cepci-kiosk audit verify", kind, key);
+}
+
 int store_meta_trusted(store *s, const char *key)
 {
     store_head h;
     int rc = store_audit_check_current(s, "meta", key);
     if (rc || !s->sign)
         return rc;
-    if ((rc = store_audit_head(s, &h)))
+    if ((rc = entry_vouched(s, "meta", key)) || (rc = store_audit_head(s, &h)))
         return rc;
     return head_trusted(s, &h, 0);
 }
@@ -1245,6 +1378,13 @@ static void on_twice(sqlite3_stmt *st, void *arg)
          u ? (const char *)u : "");
 }
 
+static void on_key(sqlite3_stmt *st, void *arg)
+{
+    const unsigned char *u = sqlite3_column_text(st, 0), *no = sqlite3_column_text(st, 1);
+    note(arg, 0, "person %s (employee %s): the canonical employee number the lookups use was changed outside the "
+         "program", u ? (const char *)u : "", no ? (const char *)no : "");
+}
+
 static void on_uuid(sqlite3_stmt *st, void *arg)
 {
     finding *f = arg;
@@ -1388,6 +1528,14 @@ static int check_rows(store *s, finding *f)
         if ((rc = first_row(s, twice[i][1], on_twice, &c)))
             return rc;
     }
+    /* The canonical number each lookup goes through is derived from the
+     * audited one: NULL only where another person holds it. */
+    static const char keys[] =
+        "SELECT p.uuid, p.employee_no FROM person p WHERE p.employee_key IS NOT "
+        STORE_EMPLOYEE_CANON_SQL("p.employee_no") " AND (p.employee_key IS NOT NULL OR NOT EXISTS (SELECT 1 FROM "
+        "person q WHERE q.employee_key = " STORE_EMPLOYEE_CANON_SQL("p.employee_no") " AND q.id <> p.id)) LIMIT 1";
+    if ((rc = first_row(s, keys, on_key, f)))
+        return rc;
     return first_row(s, uuids, on_uuid, f);
 }
 
@@ -1508,6 +1656,64 @@ static int check_claim(store *s, const chain_walk *w, const store_head_claim *c,
     return STORE_OK;
 }
 
+/* Every run of entries (one kiosk's chain in one epoch), whatever its
+ * format, must end at a head a known key signed, or where a run it
+ * continues into (check_bases checked the link) starts. This database's own
+ * epoch is left to check_signed_heads (a database before its first
+ * signature is not signed yet), and so is its base (a copy in whose epoch
+ * nothing was written). Entries under a made-up kiosk id, or a second
+ * lineage of this kiosk's chain, count for nothing: only the key holder
+ * can sign where they end. Chains are few: quadratic is fine. */
+static int check_runs_signed(store *s, const chain_walk *w, finding *f)
+{
+    if (!w->nruns)
+        return STORE_OK;
+    unsigned char *ok = calloc(w->nruns, 1);
+    if (!ok)
+        return store_fail(s, STORE_ERROR, "out of memory");
+    int code = STORE_OK;
+    for (size_t i = 0; i < w->nruns && !code; i++) {
+        const chain_run *r = &w->runs[i];
+        int own = strcmp(r->kiosk, s->kiosk_id) == 0;
+        if (own && (strcmp(r->epoch, s->epoch) == 0 ||
+                    (s->base_pos >= 0 && strcmp(r->epoch, s->base_epoch) == 0 && r->last_pos == s->base_pos &&
+                     strcmp(r->last_hash, s->base_hash) == 0))) {
+            ok[i] = 1;
+            continue;
+        }
+        store_head h;
+        int err = 0;
+        head_set(&h, r->kiosk, r->epoch, r->last_pos, r->last_hash);
+        ok[i] = (unsigned char)head_covered(s, &h, &err);
+        code = err;
+    }
+    /* A run is vouched for by the run that continues it. */
+    for (int changed = 1; changed && !code;) {
+        changed = 0;
+        for (size_t i = 0; i < w->nruns; i++) {
+            const chain_run *r = &w->runs[i];
+            for (size_t j = 0; j < w->nruns && !ok[i]; j++)
+                if (ok[j] && strcmp(w->runs[j].kiosk, r->kiosk) == 0 && w->runs[j].first_pos == r->last_pos + 1 &&
+                    strcmp(w->runs[j].first_prev, r->last_hash) == 0)
+                    ok[i] = changed = 1;
+        }
+    }
+    for (size_t i = 0; i < w->nruns && !code; i++) {
+        const chain_run *r = &w->runs[i];
+        unsigned char pk[32];
+        if (ok[i])
+            continue;
+        if (kiosk_pk(s, r->kiosk, pk) != STORE_OK)
+            note(f, r->first_seq, "audit entry %lld: entries of kiosk %s, whose public key this database does not hold; "
+                 "they were added outside the program", r->first_seq, r->kiosk);
+        else
+            note(f, r->first_seq, "audit entry %lld: the entries of kiosk %s up to position %lld carry no signature of "
+                 "its key; they were added outside the program", r->first_seq, r->kiosk, (long long)r->last_pos);
+    }
+    free(ok);
+    return code;
+}
+
 /* 5. Stored signed heads: per kiosk and epoch, the newest one with a good
  * signature must be in the chain; a bad signature on a newer one is
  * reported. And this kiosk's head must be covered once it signed any. */
@@ -1571,28 +1777,8 @@ static int check_signed_heads(store *s, const chain_walk *w, finding *f)
         return code;
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return store_sqlerr(s, rc, "audit verify");
-    /* Every other kiosk's chain, epoch by epoch, ends at a head its key
-     * signed (a sync brings the heads with the entries): entries written
-     * under an unknown or made-up kiosk id count for nothing. */
-    for (size_t i = 0; i < w->nruns; i++) {
-        const chain_run *r = &w->runs[i];
-        store_head h;
-        int err = 0;
-        if (r->format < 2 || strcmp(r->kiosk, s->kiosk_id) == 0)
-            continue;
-        head_set(&h, r->kiosk, r->epoch, r->last_pos, r->last_hash);
-        unsigned char opk[32];
-        if (kiosk_pk(s, r->kiosk, opk) != STORE_OK) {
-            note(f, r->first_seq, "audit entry %lld: entries of kiosk %s, whose public key this database does not hold; "
-                 "they were added outside the program", r->first_seq, r->kiosk);
-            continue;
-        }
-        if (!head_covered(s, &h, &err) && !err)
-            note(f, r->first_seq, "audit entry %lld: the entries of kiosk %s up to position %lld carry no signature of "
-                 "its key; they were added outside the program", r->first_seq, r->kiosk, (long long)r->last_pos);
-        if (err)
-            return err;
-    }
+    if ((code = check_runs_signed(s, w, f)))
+        return code;
     if (!s->kiosk_id[0])
         return STORE_OK;
     store_head head;

@@ -43,8 +43,11 @@ void store_employee_canon(const char *in, char *out, size_t outlen)
 }
 
 /* The row stored under exactly ?1 first, else the one whose canonical
- * number (employee_key) is ?2. */
-#define PERSON_BY_NUMBER "(employee_no = ?1 OR employee_key = ?2) ORDER BY employee_no = ?1 DESC LIMIT 1"
+ * number (employee_key) is ?2 — and whose own number has that canonical
+ * form: a key edited by hand sends no badge read to another person. */
+#define PERSON_BY_NUMBER                                                                                       \
+    "(employee_no = ?1 OR (employee_key = ?2 AND " STORE_EMPLOYEE_CANON_SQL("employee_no") " = ?2)) ORDER BY " \
+    "employee_no = ?1 DESC LIMIT 1"
 
 /* Binds ?1 (the number as given) and ?2 (its canonical form). */
 static void bind_number(sqlite3_stmt *st, const char *employee_no)

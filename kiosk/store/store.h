@@ -425,9 +425,13 @@ int store_set_signer(store *s, const unsigned char pk[32], store_sign_fn fn, voi
 int store_audit_sign_head(store *s, const char *source, int64_t now, store_signed_head *out);
 
 /* STORE_OK when setting key (an audited one, e.g. pin_hash) still matches
- * its latest audit entry and — with a signer — this kiosk's chain head is
- * covered by a signed head; else STORE_TAMPERED with the reason on s. For
- * decisions that trust a setting (the PIN) without writing anything. */
+ * its latest audit entry of this kiosk and — with a signer — that entry is
+ * vouched for by the key (it hashes to itself and links, entry by entry,
+ * to a position a signed head of this kiosk covers: an entry forged in a
+ * lineage of its own or edited in place is not) and this kiosk's chain
+ * head is covered by a signed head; else STORE_TAMPERED with the reason on
+ * s. For decisions that trust a setting (the PIN) without writing
+ * anything. */
 int store_meta_trusted(store *s, const char *key);
 
 /* Checks a signed head's signature with the public key the database holds

@@ -144,6 +144,17 @@ int store_meta_audited(const char *key);
 int store_head_of(sqlite3 *db, const char *kiosk, const char *epoch, const char *base_epoch, int64_t base_pos,
                   const char *base_hash, store_head *out);
 
+/* ---- people (people.c) ---- */
+
+/* The canonical form of the employee number in column col, as SQL (the
+ * same as store_employee_canon: digits only lose their leading zeros).
+ * person.employee_key holds it, or NULL when another person already has
+ * that key (db/003_lists.sql); it is derived, so lookups and audit verify
+ * recompute it rather than trust the column. */
+#define STORE_EMPLOYEE_CANON_SQL(col)                                                                         \
+    "(CASE WHEN " col " <> '' AND " col " NOT GLOB '*[^0-9]*' THEN coalesce(nullif(ltrim(" col ", '0'), ''), " \
+    "'0') ELSE " col " END)"
+
 /* ---- records (records.c) ---- */
 
 /* Writes attendance of employee_no at event_id as a paper list typed in

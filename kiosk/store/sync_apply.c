@@ -281,7 +281,10 @@ static int retoken(store *s, sqlite3_int64 id, const char *old_norm, const char 
  * the person one of its own), the row is replaced by one with that UUID,
  * registered like every record's; the old UUID stays registered. The
  * records that name the person do so by employee number (the foreign
- * keys are deferred to the commit for the swap). */
+ * keys are deferred to the commit for the swap). A new row gets its
+ * canonical number as employee_key (what badge reads and lookups go
+ * through), NULL when another person already holds it (as the upgrade of
+ * db/003_lists.sql does). */
 static int write_person(store *s, const char *content, int64_t at, const char *kiosk)
 {
     static const char sql_get[] = "SELECT id, name_norm, json_extract(?1, '$[3]') || ' ' || json_extract(?1, '$[4]') "
@@ -297,10 +300,11 @@ static int write_person(store *s, const char *content, int64_t at, const char *k
         "active = json_extract(?1, '$[10]'), name_norm = ?2, updated_at = ?3 WHERE id = ?4";
     static const char sql_ins[] =
         "INSERT INTO person(uuid, kiosk_id, employee_no, given_name, surname1, surname2, unit_code, area, position, "
-        "email, active, name_norm, updated_at) VALUES (json_extract(?1, '$[1]'), ?5, json_extract(?1, '$[2]'), "
-        "json_extract(?1, '$[3]'), json_extract(?1, '$[4]'), json_extract(?1, '$[5]'), json_extract(?1, '$[6]'), "
-        "json_extract(?1, '$[7]'), json_extract(?1, '$[8]'), json_extract(?1, '$[9]'), json_extract(?1, '$[10]'), "
-        "?2, ?3)";
+        "email, active, name_norm, updated_at, employee_key) VALUES (json_extract(?1, '$[1]'), ?5, "
+        "json_extract(?1, '$[2]'), json_extract(?1, '$[3]'), json_extract(?1, '$[4]'), json_extract(?1, '$[5]'), "
+        "json_extract(?1, '$[6]'), json_extract(?1, '$[7]'), json_extract(?1, '$[8]'), json_extract(?1, '$[9]'), "
+        "json_extract(?1, '$[10]'), ?2, ?3, (SELECT k FROM (SELECT " STORE_EMPLOYEE_CANON_SQL("json_extract(?1, '$[2]')")
+        " AS k) WHERE NOT EXISTS (SELECT 1 FROM person WHERE employee_key = k)))";
     static const char sql_defer[] = "PRAGMA defer_foreign_keys = ON";
     static const char sql_untoken[] = "DELETE FROM name_token WHERE person_id = ?1";
     static const char sql_del[] = "DELETE FROM person WHERE id = ?1";
