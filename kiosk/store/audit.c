@@ -604,18 +604,25 @@ int store_audit_sign_head(store *s, const char *source, int64_t now, store_signe
     return STORE_OK;
 }
 
-/* A genuine signed head of this kiosk at a position after an entry. */
-typedef struct later_head {
-    int64_t pos;
-    char hash[UTIL_SHA256_HEX];
-    store_signed_head sh;
-} later_head;
+/* A row of HEAD_COLS into *h. */
+#define HEAD_COLS "kiosk_id, epoch, pos, hash, signed_at, signature, source"
+static void head_row(sqlite3_stmt *st, store_signed_head *h)
+{
+    memset(h, 0, sizeof *h);
+    store_col_text(st, 0, h->h.kiosk_id, sizeof h->h.kiosk_id);
+    store_col_text(st, 1, h->h.epoch, sizeof h->h.epoch);
+    h->h.pos = sqlite3_column_int64(st, 2);
+    store_col_text(st, 3, h->h.hash, sizeof h->h.hash);
+    h->signed_at = sqlite3_column_int64(st, 4);
+    if (sqlite3_column_bytes(st, 5) == 64)
+        memcpy(h->sig, sqlite3_column_blob(st, 5), 64);
+    store_col_text(st, 6, h->source, sizeof h->source);
+}
 
 /* Reads this kiosk's signed heads at positions >= pos, by position. */
-static int later_heads(store *s, int64_t pos, later_head **out, size_t *n)
+static int later_heads(store *s, int64_t pos, store_signed_head **out, size_t *n)
 {
-    static const char sql[] = "SELECT epoch, pos, hash, signed_at, signature FROM signed_head "
-                              "WHERE kiosk_id = ?1 AND pos >= ?2 ORDER BY pos";
+    static const char sql[] = "SELECT " HEAD_COLS " FROM signed_head WHERE kiosk_id = ?1 AND pos >= ?2 ORDER BY pos";
     sqlite3_stmt *st = store_stmt(s, sql);
     size_t cap = 0;
     int rc;
@@ -626,7 +633,7 @@ static int later_heads(store *s, int64_t pos, later_head **out, size_t *n)
     store_bind_text(st, 1, s->kiosk_id);
     sqlite3_bind_int64(st, 2, pos);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 4) != 64)
+        if (sqlite3_column_bytes(st, 5) != 64)
             continue;
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
@@ -637,15 +644,7 @@ static int later_heads(store *s, int64_t pos, later_head **out, size_t *n)
             }
             *out = m;
         }
-        later_head *l = &(*out)[(*n)++];
-        memset(l, 0, sizeof *l);
-        util_strlcpy(l->sh.h.kiosk_id, s->kiosk_id, sizeof l->sh.h.kiosk_id);
-        store_col_text(st, 0, l->sh.h.epoch, sizeof l->sh.h.epoch);
-        l->pos = l->sh.h.pos = sqlite3_column_int64(st, 1);
-        store_col_text(st, 2, l->hash, sizeof l->hash);
-        memcpy(l->sh.h.hash, l->hash, sizeof l->hash);
-        l->sh.signed_at = sqlite3_column_int64(st, 3);
-        memcpy(l->sh.sig, sqlite3_column_blob(st, 4), 64);
+        head_row(st, &(*out)[(*n)++]);
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? STORE_OK : store_sqlerr(s, rc, "read signed heads");
@@ -666,7 +665,7 @@ static int entry_vouched(store *s, const char *kind, const char *key)
                                    "WHERE kiosk_id = ?1 AND epoch = ?2 AND pos >= ?3 ORDER BY seq";
     char epoch[UTIL_UUID_LEN] = "", last[UTIL_SHA256_HEX] = "";
     int64_t pos = 0, at_pos = 0;
-    later_head *heads = NULL;
+    store_signed_head *heads = NULL;
     size_t nheads = 0;
     int rc, covered = 0, broken = 0;
     sqlite3_stmt *st = store_stmt(s, sql_entry);
@@ -714,8 +713,8 @@ static int entry_vouched(store *s, const char *kind, const char *key)
             util_strlcpy(last, COL(6), sizeof last);
 #undef COL
             for (size_t i = 0; i < nheads && !broken && !covered; i++)
-                covered = heads[i].pos == p && strcmp(heads[i].hash, last) == 0 &&
-                          store_signed_head_check(s, &heads[i].sh) == STORE_OK;
+                covered = heads[i].h.pos == p && strcmp(heads[i].h.hash, last) == 0 &&
+                          store_signed_head_check(s, &heads[i]) == STORE_OK;
         }
         sqlite3_finalize(w);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -768,23 +767,14 @@ int store_audit_seal(store *s)
 int store_signed_head_each(store *s, const char *kiosk, int (*fn)(const store_signed_head *, void *), void *ctx)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT kiosk_id, epoch, pos, hash, signed_at, signature, source "
-                                       "FROM signed_head WHERE ?1 IS NULL OR kiosk_id = ?1 ORDER BY kiosk_id, pos, id",
+    int rc = sqlite3_prepare_v2(s->db, "SELECT " HEAD_COLS " FROM signed_head WHERE ?1 IS NULL OR kiosk_id = ?1 ORDER BY kiosk_id, pos, id",
                                 -1, &st, NULL);
     if (rc != SQLITE_OK)
         return store_sqlerr(s, rc, "read signed heads");
     store_bind_text(st, 1, kiosk);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         store_signed_head h;
-        memset(&h, 0, sizeof h);
-        store_col_text(st, 0, h.h.kiosk_id, sizeof h.h.kiosk_id);
-        store_col_text(st, 1, h.h.epoch, sizeof h.h.epoch);
-        h.h.pos = sqlite3_column_int64(st, 2);
-        store_col_text(st, 3, h.h.hash, sizeof h.h.hash);
-        h.signed_at = sqlite3_column_int64(st, 4);
-        if (sqlite3_column_bytes(st, 5) == 64)
-            memcpy(h.sig, sqlite3_column_blob(st, 5), 64);
-        store_col_text(st, 6, h.source, sizeof h.source);
+        head_row(st, &h);
         if (fn(&h, ctx))
             break;
     }
@@ -799,8 +789,7 @@ int store_signed_heads_in_file(const char *path, int (*fn)(const store_signed_he
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), code = STORE_OK;
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, "SELECT kiosk_id, epoch, pos, hash, signed_at, signature, source "
-                                    "FROM signed_head ORDER BY id", -1, &st, NULL);
+        rc = sqlite3_prepare_v2(db, "SELECT " HEAD_COLS " FROM signed_head ORDER BY id", -1, &st, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: no signed chain heads in it (%s)", path, db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close(db);
@@ -808,15 +797,7 @@ int store_signed_heads_in_file(const char *path, int (*fn)(const store_signed_he
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         store_signed_head h;
-        memset(&h, 0, sizeof h);
-        store_col_text(st, 0, h.h.kiosk_id, sizeof h.h.kiosk_id);
-        store_col_text(st, 1, h.h.epoch, sizeof h.h.epoch);
-        h.h.pos = sqlite3_column_int64(st, 2);
-        store_col_text(st, 3, h.h.hash, sizeof h.h.hash);
-        h.signed_at = sqlite3_column_int64(st, 4);
-        if (sqlite3_column_bytes(st, 5) == 64)
-            memcpy(h.sig, sqlite3_column_blob(st, 5), 64);
-        store_col_text(st, 6, h.source, sizeof h.source);
+        head_row(st, &h);
         if (fn(&h, ctx))
             break;
     }
