@@ -40,38 +40,6 @@ struct fx {
 
 /* ---- helpers ---- */
 
-/* Runs a shell command and returns its stdout (malloc'd). */
-static char *sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sh(const char *fmt, ...)
-{
-    char cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t r;
-    while ((r = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += r;
-        if (n + 1 >= cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    pclose(p);
-    return buf;
-}
-
-static int pdf_pages(const char *path)
-{
-    char *o = sh("pdfinfo '%s' 2>/dev/null | sed -n 's/^Pages: *//p'", path);
-    int n = atoi(o);
-    free(o);
-    return n;
-}
-
 /* A plausible handwritten signature: a few wavy strokes. */
 static void make_sig(uint8_t **blob, size_t *len, int seed)
 {
@@ -169,8 +137,8 @@ static void attendance_pdf_has_accented_names(void **state)
     char *pdf = path_in(f, "lista.pdf");
     export_ok(export_attendance(f->s, &f->cfg, f->db, f->event, "pdf", pdf, NOW, err, sizeof err), err);
     assert_mode_0600(pdf);
-    assert_int_equal(pdf_pages(pdf), 1);
-    char *text = sh("pdftotext '%s' -", pdf);
+    assert_int_equal(tu_pdf_pages(pdf), 1);
+    char *text = tu_sh("pdftotext '%s' -", pdf);
     assert_non_null(strstr(text, "José Peña Íñiguez"));
     assert_non_null(strstr(text, "María José López Ruiz"));
     assert_non_null(strstr(text, "Ana Núñez Gómez"));
@@ -197,8 +165,8 @@ static void attendance_pdf_page_counts(void **state)
     /* 0 attendees: one page that says so. */
     char *pdf0 = path_in(f, "cero.pdf");
     export_ok(export_attendance(f->s, &f->cfg, f->db, f->event, "pdf", pdf0, NOW, err, sizeof err), err);
-    assert_int_equal(pdf_pages(pdf0), 1);
-    char *t0 = sh("pdftotext '%s' -", pdf0);
+    assert_int_equal(tu_pdf_pages(pdf0), 1);
+    char *t0 = tu_sh("pdftotext '%s' -", pdf0);
     assert_non_null(strstr(t0, "Sin registros de asistencia"));
     assert_non_null(strstr(t0, "Página 1 de 1"));
     free(t0);
@@ -206,7 +174,7 @@ static void attendance_pdf_page_counts(void **state)
     checkin(f, f->event, "1001", NULL, "number", 1, NOW);
     char *pdf1 = path_in(f, "uno.pdf");
     export_ok(export_attendance(f->s, &f->cfg, f->db, f->event, "pdf", pdf1, NOW, err, sizeof err), err);
-    assert_int_equal(pdf_pages(pdf1), 1);
+    assert_int_equal(tu_pdf_pages(pdf1), 1);
     /* 500 attendees with signatures. */
     const char *big = tu_event(f->s, "Conferencia magistral sobre integridad", "conferencia", "integridad",
                                "SCLC", "2020-03-13 09:00", 1);
@@ -228,11 +196,11 @@ static void attendance_pdf_page_counts(void **state)
     }
     char *pdf5 = path_in(f, "quinientos.pdf");
     export_ok(export_attendance(f->s, &f->cfg, f->db, ev, "pdf", pdf5, NOW, err, sizeof err), err);
-    int pages = pdf_pages(pdf5);
+    int pages = tu_pdf_pages(pdf5);
     /* Rows are 34 pt (one-line names) on a 612 pt page: 14 a page after
      * the first; the page count must be what the rows need, no more. */
     assert_in_range(pages, 500 / 15, 500 / 12 + 2);
-    char *t5 = sh("pdftotext '%s' -", pdf5);
+    char *t5 = tu_sh("pdftotext '%s' -", pdf5);
     char want[64];
     for (int k = 1; k <= pages; k++) {
         snprintf(want, sizeof want, "Página %d de %d", k, pages);
@@ -266,7 +234,7 @@ static void attendance_pdf_long_names_wrap(void **state)
     export_ok(export_attendance(f->s, &f->cfg, f->db, f->event, "pdf", pdf, NOW, err, sizeof err), err);
     /* Every word of the names must lie inside the name column:
      * x from 36 + 24 to 36 + 24 + 150 points (Letter landscape). */
-    char *bbox = sh("pdftotext -bbox '%s' - | grep -E '>(Guadalupe|Esperanza|Concepción|Fernández|Córdoba|"
+    char *bbox = tu_sh("pdftotext -bbox '%s' - | grep -E '>(Guadalupe|Esperanza|Concepción|Fernández|Córdoba|"
                     "Hernández-Villaseñor|Santibáñez|Supercal[^<]*)<'", pdf);
     int words = 0;
     for (char *l = strtok(bbox, "\n"); l; l = strtok(NULL, "\n")) {
@@ -294,8 +262,8 @@ static void fingerprint_qr_decodes_and_verifies(void **state)
     checkin(f, f->event, "1003", NULL, "keyed", 0, NOW + 30);
     char *pdf = path_in(f, "qr.pdf");
     export_ok(export_attendance(f->s, &f->cfg, f->db, f->event, "pdf", pdf, NOW, err, sizeof err), err);
-    int pages = pdf_pages(pdf);
-    char *payload = sh("cd '%s' && pdftoppm -r 150 -png -f %d -l %d qr.pdf qrimg && zbarimg --raw -q qrimg*.png "
+    int pages = tu_pdf_pages(pdf);
+    char *payload = tu_sh("cd '%s' && pdftoppm -r 150 -png -f %d -l %d qr.pdf qrimg && zbarimg --raw -q qrimg*.png "
                        "2>/dev/null", f->dir, pages, pages);
     char *nl = strchr(payload, '\n');
     if (nl)
@@ -311,7 +279,7 @@ static void fingerprint_qr_decodes_and_verifies(void **state)
     char hex[65];
     assert_int_equal(export_attendance_fingerprint(f->s, f->event, hex, err, sizeof err), 0);
     assert_string_equal(fp.sha256, hex);
-    char *text = sh("pdftotext '%s' - | tr -d ' \\n'", pdf);
+    char *text = tu_sh("pdftotext '%s' - | tr -d ' \\n'", pdf);
     assert_non_null(strstr(text, hex));
     free(text);
     /* One changed character fails. */
@@ -436,10 +404,10 @@ static void attendance_xlsx_is_zip_with_rows(void **state)
     assert_non_null(buf);
     assert_true(len > 4 && memcmp(buf, "PK\x03\x04", 4) == 0);
     free(buf);
-    char *t = sh("unzip -t '%s' >/dev/null 2>&1 && echo ok", x);
+    char *t = tu_sh("unzip -t '%s' >/dev/null 2>&1 && echo ok", x);
     assert_string_equal(t, "ok\n");
     free(t);
-    char *sheet = sh("unzip -p '%s' xl/worksheets/sheet1.xml", x);
+    char *sheet = tu_sh("unzip -p '%s' xl/worksheets/sheet1.xml", x);
     assert_non_null(strstr(sheet, "José Peña Íñiguez"));
     assert_non_null(strstr(sheet, "Juan Pérez"));
     assert_non_null(strstr(sheet, "Número de empleado"));   /* headers in Spanish words (issue 14) */
@@ -448,7 +416,7 @@ static void attendance_xlsx_is_zip_with_rows(void **state)
     /* 2020-03-12 10:15 as an Excel serial date (43902.42708...). */
     assert_non_null(strstr(sheet, "<v>43902.4270833"));
     free(sheet);
-    char *ev = sh("unzip -p '%s' xl/worksheets/sheet2.xml", x);
+    char *ev = tu_sh("unzip -p '%s' xl/worksheets/sheet2.xml", x);
     assert_non_null(strstr(ev, "Taller de ética pública"));
     free(ev);
     free(x);
@@ -498,7 +466,7 @@ static void pledges_pdf_csv_xlsx(void **state)
     csv_free_rows(&r);
     export_ok(export_pledges(f->s, &f->cfg, f->db, 2020, "pdf", pdf, NOW, err, sizeof err), err);
     assert_mode_0600(pdf);
-    char *text = sh("pdftotext '%s' -", pdf);
+    char *text = tu_sh("pdftotext '%s' -", pdf);
     assert_non_null(strstr(text, "José Peña Íñiguez"));
     assert_non_null(strstr(text, "Juan Pérez"));
     assert_null(strstr(text, "María José López Ruiz"));
@@ -513,7 +481,7 @@ static void pledges_pdf_csv_xlsx(void **state)
     }
     indicators_free(&ind);
     free(text);
-    char *payload = sh("cd '%s' && pdftoppm -r 150 -png -f 1 -l 1 firmas.pdf fimg && zbarimg --raw -q fimg*.png "
+    char *payload = tu_sh("cd '%s' && pdftoppm -r 150 -png -f 1 -l 1 firmas.pdf fimg && zbarimg --raw -q fimg*.png "
                        "2>/dev/null | head -1 | tr -d '\\n'", f->dir);
     export_fingerprint fp;
     if (export_fingerprint_verify(f->s, payload, &fp, err, sizeof err) != 0)
@@ -521,11 +489,11 @@ static void pledges_pdf_csv_xlsx(void **state)
     assert_int_equal(fp.kind, EXPORT_FP_PLEDGES);
     free(payload);
     export_ok(export_pledges(f->s, &f->cfg, f->db, 2020, "xlsx", x, NOW, err, sizeof err), err);
-    char *sheet = sh("unzip -p '%s' xl/worksheets/sheet1.xml", x);
+    char *sheet = tu_sh("unzip -p '%s' xl/worksheets/sheet1.xml", x);
     assert_non_null(strstr(sheet, "José Peña Íñiguez"));
     assert_null(strstr(sheet, "María José"));
     free(sheet);
-    char *sum = sh("unzip -p '%s' xl/worksheets/sheet2.xml", x);
+    char *sum = tu_sh("unzip -p '%s' xl/worksheets/sheet2.xml", x);
     assert_non_null(strstr(sum, "SCLC"));
     free(sum);
     free(csv);
@@ -564,8 +532,8 @@ static void indicator_report_matches_arithmetic(void **state)
     }
     csv_free_rows(&r);
     export_ok(export_indicators(f->s, &f->cfg, f->db, 2020, "pdf", pdf, NOW, err, sizeof err), err);
-    assert_int_equal(pdf_pages(pdf), 2);
-    char *text = sh("pdftotext '%s' -", pdf);
+    assert_int_equal(tu_pdf_pages(pdf), 2);
+    char *text = tu_sh("pdftotext '%s' -", pdf);
     for (int i = 0; i < ind.nunits; i++) {
         const ind_unit *u = &ind.units[i];
         snprintf(want, sizeof want, "%.2f %% (%d de %d)", u->trained_pct, u->trained, u->staff);
@@ -608,7 +576,7 @@ static void audit_catches_edit_and_delete(void **state)
     assert_non_null(strstr(store_errmsg(f->s), "edited"));
     char *pdf = path_in(f, "editada.pdf");
     export_ok(export_attendance(f->s, &f->cfg, f->db, f->event, "pdf", pdf, NOW, err, sizeof err), err);
-    char *text = sh("pdftotext '%s' -", pdf);
+    char *text = tu_sh("pdftotext '%s' -", pdf);
     assert_non_null(strstr(text, "Cadena de auditoría NO verificada"));
     assert_null(strstr(text, "Cadena de auditoría verificada"));
     free(text);
@@ -622,12 +590,12 @@ static void audit_catches_edit_and_delete(void **state)
     assert_non_null(strstr(store_errmsg(f->s), "deleted"));
     char *ind = path_in(f, "ind.pdf");
     export_ok(export_indicators(f->s, &f->cfg, f->db, 2020, "pdf", ind, NOW, err, sizeof err), err);
-    text = sh("pdftotext '%s' -", ind);
+    text = tu_sh("pdftotext '%s' -", ind);
     assert_non_null(strstr(text, "NO VERIFICADA"));
     free(text);
     char *att = path_in(f, "borrada.pdf");
     export_ok(export_attendance(f->s, &f->cfg, f->db, f->event, "pdf", att, NOW, err, sizeof err), err);
-    text = sh("pdftotext '%s' -", att);
+    text = tu_sh("pdftotext '%s' -", att);
     assert_non_null(strstr(text, "NO verificada"));
     assert_null(strstr(text, "Juan Pérez")); /* the deleted row is gone from the list... */
     assert_non_null(strstr(text, "José Peña Íñiguez"));

@@ -48,28 +48,6 @@ struct fx {
 
 /* ---- helpers ---- */
 
-static char *sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sh(const char *fmt, ...)
-{
-    char cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, n = 0, r;
-    char *buf = malloc(cap);
-    while ((r = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += r;
-        if (n + 1 >= cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    pclose(p);
-    return buf;
-}
-
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
@@ -121,22 +99,14 @@ static void file_sha(const char *path, char hex[65])
 /* The fingerprint QR of the PDF's last page (or page), read with zbarimg. */
 static char *pdf_qr(struct fx *f, const char *pdf, int page)
 {
-    char *o = sh("pdfinfo '%s' 2>/dev/null | sed -n 's/^Pages: *//p'", pdf);
+    char *o = tu_sh("pdfinfo '%s' 2>/dev/null | sed -n 's/^Pages: *//p'", pdf);
     int last = atoi(o);
     free(o);
     if (page <= 0)
         page = last;
-    char *q = sh("cd '%s' && rm -f qrimg*.png && pdftoppm -r 150 -png -f %d -l %d '%s' qrimg && zbarimg --raw -q "
+    char *q = tu_sh("cd '%s' && rm -f qrimg*.png && pdftoppm -r 150 -png -f %d -l %d '%s' qrimg && zbarimg --raw -q "
                  "qrimg*.png 2>/dev/null | head -1 | tr -d '\\n'", f->dir, page, page, pdf);
     return q;
-}
-
-static int pdf_pages(const char *path)
-{
-    char *o = sh("pdfinfo '%s' 2>/dev/null | sed -n 's/^Pages: *//p'", path);
-    int n = atoi(o);
-    free(o);
-    return n;
 }
 
 /* ---- 6. the QR names the list; the fingerprint is the CSV's SHA-256 ---- */
@@ -171,14 +141,14 @@ static void list_qr_names_the_list_and_hashes_the_csv(void **state)
     char hex[65];
     file_sha(csv, hex);
     assert_string_equal(fp.sha256, hex);
-    char *sum = sh("sha256sum '%s' | cut -c1-64 | tr -d '\\n'", csv);
+    char *sum = tu_sh("sha256sum '%s' | cut -c1-64 | tr -d '\\n'", csv);
     assert_string_equal(sum, hex);
     free(sum);
     assert_int_equal(export_attendance_fingerprint(f->s, f->event, hex, err, sizeof err), 0);
     assert_string_equal(fp.sha256, hex);
     /* The PDF prints the fingerprint, how to recompute it and the signing
      * kiosk's public-key fingerprint (that of the key in the store). */
-    char *text = sh("pdftotext '%s' - | tr -d ' \\n'", pdf);
+    char *text = tu_sh("pdftotext '%s' - | tr -d ' \\n'", pdf);
     assert_non_null(strstr(text, fp.sha256));
     assert_non_null(strstr(text, fp.key_sha256));
     assert_non_null(strstr(text, "sha256sum"));
@@ -189,7 +159,7 @@ static void list_qr_names_the_list_and_hashes_the_csv(void **state)
     assert_string_equal(fp.key_sha256, keyhex);
     free(text);
     /* The CSV holds exactly the printed columns. */
-    char *head = sh("head -1 '%s' | tr -d '\\r\\n' | sed 's/^\\xEF\\xBB\\xBF//'", csv);
+    char *head = tu_sh("head -1 '%s' | tr -d '\\r\\n' | sed 's/^\\xEF\\xBB\\xBF//'", csv);
     assert_string_equal(head, "No.,Número de empleado,Nombre completo,Unidad,Área,Puesto,Fecha y hora,Registro,Firma,"
                               "Folio,Adscripción");
     free(head);
@@ -261,7 +231,7 @@ static void pledge_list_qr_names_the_period(void **state)
     export_ok(export_pledges(f->s, &f->cfg, f->db, 2020, "pdf", pdf, NOW + 366 * 86400, err, sizeof err), err);
     export_ok(export_pledges(f->s, &f->cfg, f->db, 2020, "csv", csv, NOW + 366 * 86400, err, sizeof err), err);
     char *payload = NULL;
-    for (int page = 1; page <= pdf_pages(pdf) && (!payload || !*payload); page++) {
+    for (int page = 1; page <= tu_pdf_pages(pdf) && (!payload || !*payload); page++) {
         free(payload);
         payload = pdf_qr(f, pdf, page);
     }
@@ -353,7 +323,7 @@ static void reopening_needs_a_reason_audited_and_printed(void **state)
     /* Printed on the list. */
     char *pdf = path_in(f, "lista.pdf");
     export_ok(export_attendance(f->s, &f->cfg, f->db, f->event, "pdf", pdf, NOW + 50, err, sizeof err), err);
-    char *text = sh("pdftotext '%s' - | tr '\\n' ' '", pdf);
+    char *text = tu_sh("pdftotext '%s' - | tr '\\n' ' '", pdf);
     assert_non_null(strstr(text, "reabierto"));
     assert_non_null(strstr(text, "Faltó capturar la lista de la sesión vespertina"));
     free(text);
@@ -383,14 +353,14 @@ static void every_row_says_how_it_was_recorded(void **state)
     assert_int_equal(store_checkin(f->s, f->event, "1001", NULL, "teleport", NULL, 0, NOW, &r), STORE_INVALID);
     char *csv = path_in(f, "lista.csv"), *pdf = path_in(f, "lista.pdf");
     export_ok(export_attendance(f->s, &f->cfg, f->db, f->event, "csv", csv, NOW, err, sizeof err), err);
-    char *text = sh("cut -d, -f3,8 '%s' | tr -d '\\r'", csv);
+    char *text = tu_sh("cut -d, -f3,8 '%s' | tr -d '\\r'", csv);
     assert_non_null(strstr(text, "José Peña Íñiguez,quiosco: gafete"));
     assert_non_null(strstr(text, "Invitada Ruiz,quiosco: invitado(a)"));
     assert_non_null(strstr(text, "María José López Ruiz,mesa de registro"));
     assert_non_null(strstr(text, "Juan Pérez,lista en papel capturada"));
     free(text);
     export_ok(export_attendance(f->s, &f->cfg, f->db, f->event, "pdf", pdf, NOW, err, sizeof err), err);
-    text = sh("pdftotext '%s' - | tr '\\n' ' '", pdf);
+    text = tu_sh("pdftotext '%s' - | tr '\\n' ' '", pdf);
     assert_non_null(strstr(text, "mesa de registro"));
     assert_non_null(strstr(text, "lista en papel capturada"));
     assert_non_null(strstr(text, "quiosco: gafete"));
@@ -415,17 +385,17 @@ static void preliminary_on_every_page(void **state)
     }
     char *pdf = path_in(f, "lista.pdf");
     export_ok(export_attendance(f->s, &f->cfg, f->db, f->event, "pdf", pdf, NOW, err, sizeof err), err);
-    int pages = pdf_pages(pdf);
+    int pages = tu_pdf_pages(pdf);
     assert_true(pages >= 2);
     for (int pg = 1; pg <= pages; pg++) {
-        char *t = sh("pdftotext -f %d -l %d '%s' -", pg, pg, pdf);
+        char *t = tu_sh("pdftotext -f %d -l %d '%s' -", pg, pg, pdf);
         if (!strstr(t, "PRELIMINAR"))
             fail_msg("page %d of an open event's list lacks PRELIMINAR", pg);
         free(t);
     }
     assert_int_equal(store_event_set_state(f->s, f->event, "closed", NOW + 100), STORE_OK);
     export_ok(export_attendance(f->s, &f->cfg, f->db, f->event, "pdf", pdf, NOW, err, sizeof err), err);
-    char *t = sh("pdftotext '%s' -", pdf);
+    char *t = tu_sh("pdftotext '%s' -", pdf);
     assert_null(strstr(t, "PRELIMINAR"));
     free(t);
     /* A draft event. */
@@ -438,7 +408,7 @@ static void preliminary_on_every_page(void **state)
     snprintf(e.start, sizeof e.start, "2020-04-01 10:00");
     assert_int_equal(store_event_add(f->s, &e, NOW), STORE_OK);
     export_ok(export_attendance(f->s, &f->cfg, f->db, e.id, "pdf", pdf, NOW, err, sizeof err), err);
-    t = sh("pdftotext '%s' -", pdf);
+    t = tu_sh("pdftotext '%s' -", pdf);
     assert_non_null(strstr(t, "PRELIMINAR"));
     free(t);
     /* Pledges: the year not over yet, then over. */
@@ -452,16 +422,16 @@ static void preliminary_on_every_page(void **state)
         assert_int_equal(store_pledge(f->s, no, carta, priv, "keyed", NULL, 0, NOW + i, NOW + i, &r), STORE_OK);
     }
     export_ok(export_pledges(f->s, &f->cfg, f->db, 2020, "pdf", pdf, NOW, err, sizeof err), err);
-    pages = pdf_pages(pdf);
+    pages = tu_pdf_pages(pdf);
     assert_true(pages >= 2);
     for (int pg = 1; pg <= pages; pg++) {
-        t = sh("pdftotext -f %d -l %d '%s' -", pg, pg, pdf);
+        t = tu_sh("pdftotext -f %d -l %d '%s' -", pg, pg, pdf);
         if (!strstr(t, "PRELIMINAR"))
             fail_msg("page %d of the 2020 pledge list exported in 2020 lacks PRELIMINAR", pg);
         free(t);
     }
     export_ok(export_pledges(f->s, &f->cfg, f->db, 2020, "pdf", pdf, NOW + 366 * 86400, err, sizeof err), err);
-    t = sh("pdftotext '%s' -", pdf);
+    t = tu_sh("pdftotext '%s' -", pdf);
     assert_null(strstr(t, "PRELIMINAR"));
     free(t);
     free(pdf);
@@ -508,11 +478,11 @@ static void lists_keep_the_roster_of_the_day(void **state)
     char *q1 = pdf_qr(f, pdf1, 0), *q2 = pdf_qr(f, pdf2, 0);
     assert_true(strncmp(q1, "CKL2:", 5) == 0);
     assert_string_equal(q1, q2); /* same fingerprint, same signed payload */
-    char *text = sh("cat '%s' | tr -d '\\r'", csv2);
+    char *text = tu_sh("cat '%s' | tr -d '\\r'", csv2);
     assert_non_null(strstr(text, ",SCLC,Área de pruebas,Jefa de departamento,"));
     assert_null(strstr(text, "Directora"));
     free(text);
-    text = sh("pdftotext '%s' - | tr '\\n' ' '", pdf2);
+    text = tu_sh("pdftotext '%s' - | tr '\\n' ' '", pdf2);
     assert_non_null(strstr(text, "Jefa de departamento"));
     assert_null(strstr(text, "Directora"));
     free(text);
@@ -694,11 +664,11 @@ static long rows_in(const char *format, const char *path)
 {
     char *o;
     if (strcmp(format, "csv") == 0)
-        o = sh("wc -l < '%s'", path);
+        o = tu_sh("wc -l < '%s'", path);
     else if (strcmp(format, "xlsx") == 0)
-        o = sh("unzip -p '%s' xl/worksheets/sheet1.xml | grep -o '<row ' | wc -l", path);
+        o = tu_sh("unzip -p '%s' xl/worksheets/sheet1.xml | grep -o '<row ' | wc -l", path);
     else
-        o = sh("pdfinfo '%s' 2>/dev/null | sed -n 's/^Pages: *//p'", path);
+        o = tu_sh("pdfinfo '%s' 2>/dev/null | sed -n 's/^Pages: *//p'", path);
     long n = atol(o);
     free(o);
     return n;

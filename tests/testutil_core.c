@@ -180,3 +180,37 @@ unsigned tu_seed(const char *test, unsigned fallback)
     print_message("%s: seed %u (replay: CK_SEED=%u)\n", test, seed, seed);
     return seed;
 }
+
+char *tu_sh(const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    if (len < 0 || (size_t)len >= sizeof cmd)
+        fail_msg("tu_sh: command too long");
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 1 << 16, n = 0, r;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((r = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+        n += r;
+        if (n + 1 >= cap) {
+            buf = realloc(buf, cap *= 2);
+            assert_non_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    pclose(p);
+    return buf;
+}
+
+int tu_pdf_pages(const char *path)
+{
+    char *o = tu_sh("pdfinfo '%s' 2>/dev/null | sed -n 's/^Pages: *//p'", path);
+    int n = atoi(o);
+    free(o);
+    return n;
+}

@@ -36,6 +36,13 @@ char *tu_write(const char *dir, const char *name, const char *text, size_t len);
  * NULL to discard). Returns the exit status. */
 int tu_run(char **out, char **err, const char *const *argv);
 
+/* Runs a shell command (printf-style) and returns its standard output,
+ * malloc'd and NUL-terminated (the test fails if it cannot run). */
+char *tu_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Pages of the PDF at path (pdfinfo), 0 when it cannot tell. */
+int tu_pdf_pages(const char *path);
+
 /* Path of a file in the source tree (a static buffer). */
 const char *tu_src(const char *rel);
 
