@@ -102,6 +102,10 @@ for k in A B C; do
     "$B" central enroll "$T/$k.keys" --role "k_${k,,}" --url "$OWN" >/dev/null
 done
 check "enrolling again: unchanged" "$("$B" central enroll "$T/A.keys" --role k_a --url "$OWN" | cut -d: -f1)" "sin cambios"
+# doctor: an enrolled kiosk reaches the central; one not enrolled is told so.
+printf '[central]\nurl = %s\n' "$(url A)" > "$T/A.ini"
+check "doctor: kiosk A reaches the central and is enrolled" \
+    "$("$B" --db "$T/A.db" --config "$T/A.ini" doctor | grep -E '^OK +central ' | grep -c 'está inscrito')" 1
 # B's area for 1015 changes later than A's import: B's version wins everywhere.
 tick
 sed 's/^1015,\(.*\),Área 3,sí$/1015,\1,Área nueva,sí/' "$T/b.csv" > "$T/b2.csv"
@@ -110,6 +114,9 @@ ck B roster import "$T/b2.csv" >/dev/null
 # ---- a kiosk that is not enrolled: refused, nothing stored
 ck D init --institution "$INST" --unit SCLC >/dev/null 2>&1 || "$B" --db "$T/D.db" init --institution "$INST" --unit SCLC >/dev/null
 ck D roster import "$T/a.csv" >/dev/null
+printf '[central]\nurl = %s\n' "$(url D)" > "$T/D.ini"
+check "doctor: kiosk D is told it is not enrolled (a warning)" \
+    "$("$B" --db "$T/D.db" --config "$T/D.ini" doctor | grep -E '^AVISO +central ' | grep -c 'no está inscrito')" 1
 before=$(central_rows)
 fails "a kiosk that is not enrolled is refused" "no está inscrito" ck D sync --url "$(url D)"
 check "nothing stored for it" "$(central_rows)" "$before"

@@ -48,6 +48,14 @@ typedef struct central_sync_result {
 int central_sync(store *s, const char *db_path, const char *url, const central_sync_opts *o,
                  central_sync_result *r, char *err, size_t errlen);
 
+/* Checks that this kiosk can reach the central at url and is enrolled
+ * there, without sending or storing anything (`doctor`): a connect
+ * timeout of `timeout` seconds (the url may override it), then ck.hello.
+ * 0 with one Spanish line in out (where, the central's id, batches held
+ * in quarantine), or -1 with one line in err. */
+int central_probe(const char *url, const char *kiosk_id, int timeout, char *out, size_t outlen, char *err,
+                  size_t errlen);
+
 /* ---- the coordinator's commands (central_admin.c, central_audit.c) ---- */
 
 /* Creates or upgrades the central schema (db/central/NNN_*.sql, built into

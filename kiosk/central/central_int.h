@@ -17,6 +17,8 @@ typedef struct central_conn {
 /* Connects to url (libpq connection string or URI; "" = environment), with
  * a 10 s connect timeout and TCP keepalives. 0, or -1 with one line. */
 int central_conn_open(central_conn *c, const char *url, char *err, size_t errlen);
+/* The same with a connect timeout of `timeout` seconds. */
+int central_conn_open_timeout(central_conn *c, const char *url, int timeout, char *err, size_t errlen);
 void central_conn_close(central_conn *c);
 
 /* Runs sql with text parameters (NULL = SQL NULL). Returns the result

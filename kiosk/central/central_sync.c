@@ -313,3 +313,26 @@ out:
     central_conn_close(&c);
     return rc;
 }
+
+int central_probe(const char *url, const char *kiosk_id, int timeout, char *out, size_t outlen, char *err,
+                  size_t errlen)
+{
+    static const char sql[] = "SELECT h->>'central', h->>'institution', h->>'quarantined' FROM ck.hello($1, NULL, "
+                              "NULL) h";
+    central_conn c;
+    const char *p[] = {kiosk_id};
+    if (central_conn_open_timeout(&c, url, timeout, err, errlen) != 0)
+        return -1;
+    PGresult *res = central_query(&c, sql, 1, p, err, errlen);
+    if (!res) {
+        central_conn_close(&c);
+        return -1;
+    }
+    long long held = strtoll(central_val(res, 0, 2), NULL, 10);
+    snprintf(out, outlen, "%s (central %s, institución %s): el quiosco %s está inscrito%s", c.label,
+             central_val(res, 0, 0), central_val(res, 0, 1), kiosk_id,
+             held ? "; hay lotes suyos en cuarentena (cepci-kiosk central status)" : "");
+    PQclear(res);
+    central_conn_close(&c);
+    return 0;
+}

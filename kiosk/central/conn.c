@@ -34,10 +34,17 @@ static void quiet(void *arg, const char *message)
 
 int central_conn_open(central_conn *c, const char *url, char *err, size_t errlen)
 {
+    return central_conn_open_timeout(c, url, 10, err, errlen);
+}
+
+int central_conn_open_timeout(central_conn *c, const char *url, int timeout, char *err, size_t errlen)
+{
     /* Defaults first: what the connection string says overrides them. */
+    char secs[16];
+    snprintf(secs, sizeof secs, "%d", timeout > 0 ? timeout : 10);
     const char *const keys[] = {"connect_timeout", "application_name", "keepalives", "keepalives_idle",
                                 "keepalives_interval", "keepalives_count", "dbname", NULL};
-    const char *const vals[] = {"10", "cepci-kiosk", "1", "30", "10", "3", url ? url : "", NULL};
+    const char *const vals[] = {secs, "cepci-kiosk", "1", "30", "10", "3", url ? url : "", NULL};
     char msg[512];
     memset(c, 0, sizeof *c);
     c->pg = PQconnectdbParams(keys, vals, 1);

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "backup.h"
+#include "central.h"
 #include "gfx.h"
 #include "keys.h"
 #include "printer.h"
@@ -575,14 +576,32 @@ static void check_exports(doctor *d)
         report(d, DOC_OK, "exportaciones", "%s", dir);
 }
 
-/* HOOK (issue 11): the connection to the central server when [central] url
- * is set. This build has no central sync (kiosk/central/ does not exist
- * yet, and the config knows no [central] section); when it lands, call its
- * connection test here (a short timeout, a Spanish line) and report a
- * failure as AVISO: the kiosk never waits on the network. */
+/* The central, when [central] url is set: reachable, and this kiosk
+ * enrolled there (a short connect timeout); what waits to be sent. A
+ * failure is an AVISO: the kiosk records offline and never waits on the
+ * network. */
 static void check_central(doctor *d)
 {
-    report(d, DOC_OK, "central", "no configurado");
+    const char *url = d->ctx->cfg.central_url;
+    char line[1024], err[1024];
+    if (!url[0]) {
+        report(d, DOC_OK, "central", "no configurada (el quiosco trabaja solo)");
+        return;
+    }
+    if (!d->s) {
+        report(d, DOC_WARN, "central", "configurada, pero sin base de datos utilizable no se puede revisar");
+        return;
+    }
+    store_sync_state st;
+    int rc = store_sync_state_get(d->s, NULL, &st);
+    char pending[160] = "";
+    if (rc == STORE_OK || rc == STORE_NOTFOUND)
+        snprintf(pending, sizeof pending, "; %lld entradas pendientes de enviar%s", (long long)st.pending,
+                 rc == STORE_NOTFOUND ? ", nunca se ha sincronizado" : "");
+    if (central_probe(url, store_kiosk_id(d->s), 5, line, sizeof line, err, sizeof err) != 0)
+        report(d, DOC_WARN, "central", "%s%s", err, pending);
+    else
+        report(d, DOC_OK, "central", "%s%s", line, pending);
 }
 
 int cli_cmd_doctor(cli_ctx *ctx, int argc, char **argv)
