@@ -18,6 +18,11 @@ PACKAGES=(
   postgresql-15 postgresql-client-15 libpq-dev
   dpkg-dev file lintian systemd cage xwayland grim openbox x11-utils
 )
+# The appliance test in a Debian 12 VM (tests/test_appliance_vm.sh) runs
+# only when asked: CK_VM_TEST=1.
+if [ "${CK_VM_TEST:-0}" = 1 ]; then
+  PACKAGES+=(qemu-system-x86 debootstrap e2fsprogs)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -20,7 +20,8 @@ check() { # check NAME GOT WANT
     if [ "$2" = "$3" ]; then ok "$1"; else no "$1: got [$2], want [$3]"; fi
 }
 q() { psql_as cepci_owner cepci -At "$@"; }            # as the owner
-qk() { psql_as ck_kiosk1 cepci -At "$@"; }             # as a kiosk login
+qk() { psql_as ck_kiosk1 cepci -At "$@"; }             # as kiosk K1's login
+qk2() { psql_as ck_kiosk2 cepci -At "$@"; }            # as kiosk K2's login
 # expect_err NAME SQLSTATE ROLE SQL: the statement fails with SQLSTATE.
 expect_err() {
     local out
@@ -44,9 +45,9 @@ stored() {
 }
 
 # ---- 1. schema init, twice
-check "init applies 001, 002, 003 and 004" "$(pg_central_init cepci | tr '\n' ' ')" "1 2 3 4 "
+check "init applies 001 to 005" "$(pg_central_init cepci | tr '\n' ' ')" "1 2 3 4 5 "
 check "init again applies nothing" "$(pg_central_init cepci | tr '\n' ' ')" ""
-check "schema_version" "$(q -c 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM ck.schema_version')" "1,2,3,4"
+check "schema_version" "$(q -c 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM ck.schema_version')" "1,2,3,4,5"
 if psql_as cepci_owner cepci -1 -f "$CK_SOURCE_DIR/db/central/002_indicators.sql" >/dev/null 2>&1; then
     no "a migration applied twice by hand must fail"
 else
@@ -61,19 +62,21 @@ fi
 
 # ---- 2. roles and enrollment
 psql_as ck_admin postgres -c "CREATE ROLE ck_kiosk1 LOGIN IN ROLE cepci_kiosk" \
+    -c "CREATE ROLE ck_kiosk2 LOGIN IN ROLE cepci_kiosk" \
     -c "CREATE ROLE ck_kiosk3 LOGIN IN ROLE cepci_kiosk" -c "CREATE ROLE ck_auditor LOGIN IN ROLE cepci_reader" >/dev/null
 INST="Institución Uno"
 q >/dev/null <<SQL
-SELECT ck.enroll('K1AAAAA', '$INST', 'MX', sha256('k1'));
-SELECT ck.enroll('K2BBBBB', '$INST', 'QR', sha256('k2'));
+SELECT ck.enroll('K1AAAAA', '$INST', 'MX', sha256('k1'), 'ck_kiosk1');
+SELECT ck.enroll('K2BBBBB', '$INST', 'QR', sha256('k2'), 'ck_kiosk2');
 SELECT ck.enroll('K3CCCCC', '$INST', 'SC', sha256('k3'), 'ck_kiosk3');
+SELECT ck.enroll('K4DDDDD', '$INST', 'SC', sha256('k4'));
 INSERT INTO ck.unit (institution, code, name, timezone) VALUES
   ('$INST', 'MX', 'Ciudad de México', 'America/Mexico_City'),
   ('$INST', 'QR', 'Chetumal', 'America/Cancun'),
   ('$INST', 'SC', 'San Cristóbal', 'America/Mexico_City'),
   ('$INST', 'VAC', 'Vacía', 'America/Mexico_City');
 SQL
-check "enroll again with the same key" "$(q -c "SELECT ck.enroll('K2BBBBB', '$INST', 'QR', sha256('k2'))")" "unchanged"
+check "enroll again with the same key" "$(q -c "SELECT ck.enroll('K2BBBBB', '$INST', 'QR', sha256('k2'), 'ck_kiosk2')")" "unchanged"
 expect_err "enroll with another key" CK007 cepci_owner "SELECT ck.enroll('K2BBBBB', '$INST', 'QR', sha256('x'))"
 for t in attendance pledge audit_entry person kiosk; do
     expect_err "kiosk role cannot read ck.$t" 42501 ck_kiosk1 "SELECT count(*) FROM ck.$t"
@@ -86,7 +89,7 @@ expect_err "kiosk role cannot call helpers" 42501 ck_kiosk1 "SELECT ck.chain_has
 expect_err "kiosk role cannot read indicators" 42501 ck_kiosk1 "SELECT ck.indicators('$INST', 2025)"
 expect_err "reader cannot ingest" 42501 ck_auditor "SELECT ck.ingest('{}')"
 expect_err "reader cannot write" 42501 ck_auditor "UPDATE ck.kiosk SET unit_code = 'x'"
-check "reader reads" "$(psql_as ck_auditor cepci -At -c 'SELECT count(*) FROM ck.kiosk')" 3
+check "reader reads" "$(psql_as ck_auditor cepci -At -c 'SELECT count(*) FROM ck.kiosk')" 4
 
 # ---- test helpers (owner-only schema t): contents as the kiosk writes
 # them, and batches with a real hash chain.
@@ -139,9 +142,9 @@ CREATE FUNCTION t.i(c jsonb, at bigint DEFAULT NULL) RETURNS jsonb LANGUAGE sql 
   $$ SELECT jsonb_build_object('c', c, 'at', at) $$;
 CREATE TABLE t.b (name text PRIMARY KEY, batch jsonb);
 -- The helpers only build batches; the kiosk login may use them.
-GRANT USAGE ON SCHEMA t TO ck_kiosk1;
-GRANT SELECT ON t.b TO ck_kiosk1;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA t TO ck_kiosk1, ck_kiosk3;
+GRANT USAGE ON SCHEMA t TO ck_kiosk1, ck_kiosk2;
+GRANT SELECT ON t.b TO ck_kiosk1, ck_kiosk2;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA t TO ck_kiosk1, ck_kiosk2, ck_kiosk3;
 GRANT USAGE ON SCHEMA t TO ck_kiosk3;
 SQL
 
@@ -203,6 +206,11 @@ expect_err "unenrolled kiosk cannot pull" CK001 ck_kiosk1 "SELECT ck.pull('K9ZZZ
 check "nothing stored for an unenrolled kiosk" "$(stored)" "$before"
 expect_err "kiosk bound to another login" CK002 ck_kiosk1 \
     "SELECT ck.ingest(jsonb_set('$B1'::jsonb, '{kiosk}', '\"K3CCCCC\"'))"
+# A kiosk enrolled without a login of its own: no kiosk login may write its
+# chain (db/central/005_logins.sql; the central cannot check signatures).
+expect_err "a kiosk enrolled without a login: another kiosk's login cannot push for it" CK002 ck_kiosk1 \
+    "SELECT ck.ingest(jsonb_set('$B1'::jsonb, '{kiosk}', '\"K4DDDDD\"'))"
+check "nothing stored for it" "$(stored)" "$before"
 expect_err "batch without a head" CK004 ck_kiosk1 "SELECT ck.ingest('$B1'::jsonb - 'head')"
 expect_err "batch with an unknown format" CK005 ck_kiosk1 "SELECT ck.ingest(jsonb_set('$B1'::jsonb, '{format}', '2'))"
 expect_err "entry with a hash that is not hex" CK004 ck_kiosk1 \
@@ -235,7 +243,7 @@ expect_err "missing signature strokes refused" CK004 ck_kiosk1 "SELECT ck.ingest
 check "K1 second batch" "$(qk -c "SELECT r->>'ack', r->'stored'->>'attendance', r->'stored'->>'pledges', r->'stored'->>'signatures' FROM ck.ingest('$B1b') r" | tr '|' ' ')" \
     "27 6 4 1"
 check "K2 batch (one attendance duplicates K1's, one pledge twice)" \
-    "$(qk -c "SELECT r->>'ack', r->>'conflicts', r->>'duplicates' FROM ck.ingest('$B2') r" | tr '|' ' ')" "7 0 0"
+    "$(qk2 -c "SELECT r->>'ack', r->>'conflicts', r->>'duplicates' FROM ck.ingest('$B2') r" | tr '|' ' ')" "7 0 0"
 check "replayed first batch after later ones: nothing new" \
     "$(qk -c "SELECT r->>'status', r->>'ack' FROM ck.ingest('$B1') r" | tr '|' ' ')" "accepted 27"
 check "meta entry kept in the chain, not applied" "$(q -c "SELECT count(*) FROM ck.audit_entry WHERE kind = 'meta'")" 1
@@ -273,7 +281,7 @@ INSERT INTO t.b VALUES ('k2b', t.batch('K2BBBBB', 2, 8, '$H2', jsonb_build_array
 SQL
 before=$(q -c "SELECT md5(string_agg(a::text, ',' ORDER BY uuid)) FROM ck.attendance a")
 check "conflicting batch accepted, conflicts reported" \
-    "$(qk -c "SELECT r->>'status', r->>'conflicts' FROM ck.ingest((SELECT batch FROM t.b WHERE name = 'k2b')) r" | tr '|' ' ')" \
+    "$(qk2 -c "SELECT r->>'status', r->>'conflicts' FROM ck.ingest((SELECT batch FROM t.b WHERE name = 'k2b')) r" | tr '|' ' ')" \
     "accepted 3"
 check "conflicts kept aside" "$(q -c "SELECT string_agg(kind || '/' || held_kind, ' ' ORDER BY seq) FROM ck.conflict")" \
     "signature/signature attendance/attendance event/attendance"
@@ -355,13 +363,13 @@ R3=$(q -c "SELECT t.batch('K1AAAAA', 12, 31, repeat('0', 64), '[]', jsonb_build_
             jsonb_build_object('epoch', t.u(900001), 'seq', 30, 'hash', repeat('0', 64))))")
 expect_err "new epoch based past the held head" CK003 ck_kiosk1 "SELECT ck.ingest('$R3')"
 check "epochs held" "$(q -c "SELECT string_agg(epoch_no || ':' || head_seq || ':' || coalesce(parent_epoch_no::text, '-'), ' ' ORDER BY epoch_no) FROM ck.kiosk_epoch WHERE kiosk_id = 'K1AAAAA'")" \
-    "1:27:- 3:22:1"
+    "2:27:- 4:22:2"
 
 # ---- 9. pull: what K2 lacks, in pages
 E2=$(q -c "SELECT t.u(900002)")
 pulled=0 cursor=0 pages=0 more=true own=0 sigs=0
 while [ "$more" = true ] && [ $pages -lt 50 ]; do
-    IFS='|' read -r cnt own_n sig_n cursor more < <(qk -c "SELECT jsonb_array_length(p->'entries') + jsonb_array_length(p->'heads'),
+    IFS='|' read -r cnt own_n sig_n cursor more < <(qk2 -c "SELECT jsonb_array_length(p->'entries') + jsonb_array_length(p->'heads'),
         (SELECT count(*) FROM jsonb_array_elements(p->'entries') x WHERE x->>'kiosk' = 'K2BBBBB'),
         jsonb_array_length(p->'signatures'), p->>'cursor', p->>'more' FROM ck.pull('K2BBBBB', '$E2', $cursor, 4) p")
     pulled=$((pulled + cnt)) own=$((own + own_n)) sigs=$((sigs + sig_n)) pages=$((pages + 1))
@@ -372,7 +380,7 @@ check "pull: none of the caller's own" "$own" 0
 check "pull: pages" "$pages" $(((want + 3) / 4))
 check "pull: signature strokes with the entries" "$sigs" 1
 check "pull: the cursor ends at the institution's position" "$cursor" "$(q -c "SELECT rx FROM ck.institution")"
-check "pull: nothing after the end" "$(qk -c "SELECT jsonb_array_length(p->'entries') || ' ' || (p->>'more') FROM ck.pull('K2BBBBB', '$E2', $cursor) p")" "0 false"
+check "pull: nothing after the end" "$(qk2 -c "SELECT jsonb_array_length(p->'entries') || ' ' || (p->>'more') FROM ck.pull('K2BBBBB', '$E2', $cursor) p")" "0 false"
 check "pull: a restored K1 gets its own older epoch back" \
     "$(qk -c "SELECT count(*) FROM jsonb_array_elements((ck.pull('K1AAAAA', t.u(900011), 0, 1000))->'entries') x WHERE x->>'kiosk' = 'K1AAAAA'")" 27
 
@@ -404,10 +412,10 @@ for _ in $(seq 1 100); do
     [ "$(psql_as ck_admin postgres -At -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'ck_kiosk1' AND query LIKE '%pg_sleep%'")" = 1 ] && break
     sleep 0.1
 done
-psql_as ck_kiosk1 cepci -At -c "SELECT ck.ingest('$C2')->>'ack'" >"$PG_DIR/b.out" 2>&1 &
+psql_as ck_kiosk2 cepci -At -c "SELECT ck.ingest('$C2')->>'ack'" >"$PG_DIR/b.out" 2>&1 &
 bpid=$!
 for _ in $(seq 1 100); do   # K2's push is waiting for K1's
-    [ "$(psql_as ck_admin postgres -At -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'ck_kiosk1' AND wait_event_type = 'Lock'")" = 1 ] && break
+    [ "$(psql_as ck_admin postgres -At -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'ck_kiosk2' AND wait_event_type = 'Lock'")" = 1 ] && break
     sleep 0.1
 done
 mid=$(psql_as ck_kiosk3 cepci -At -c "SELECT (p->>'cursor') || ' ' || jsonb_array_length(p->'entries') FROM ck.pull('K3CCCCC', t.u(900003), $cursor0) p" 2>&1 || true)
@@ -466,7 +474,7 @@ if [ -x "${CK_BIN:-}" ] && command -v sqlite3 >/dev/null; then
     ck pledge 1001 --keyed --date 2025-12-31 >/dev/null; ck pledge 1003 --keyed --date 2025-06-01 >/dev/null
     ck keys export "$K/keys.txt" >/dev/null 2>&1
     IFS=$'\t' read -r _ KID KPK KUNIT KINST < <(grep '^CKKEY1' "$K/keys.txt")
-    q -c "SELECT ck.enroll('$KID', '$KINST', '$KUNIT', decode('$KPK', 'base64'))" >/dev/null
+    q -c "SELECT ck.enroll('$KID', '$KINST', '$KUNIT', decode('$KPK', 'base64'), 'ck_kiosk1')" >/dev/null
     # The batch as phase 2 will build it: this kiosk's chain with positions.
     # A new kiosk writes chain format 2 (issue 12); a central without it
     # (db/central/003, issue 11) answers CK005, and the checks below wait.

@@ -338,6 +338,27 @@ got=$(sqlite3 restored.db "SELECT epoch = (SELECT value FROM meta WHERE key='epo
   FROM audit ORDER BY seq DESC LIMIT 1")
 [ "$got" = 1 ] && ok "the restored database's first entry continues from the base" || bad "restored first entry"
 intact "the restored database verifies after new records" restored.db
+# A receipt printed after the backup, shown to the restored database once a
+# new record took its position: the message says the database continues a
+# copy (a restore) — not only "rewritten" (the session-4 red team).
+mkdir rs && (
+  cd rs || exit 1
+  "$B" --db r.db init --institution I --unit SCLC >/dev/null
+  printf '%s\n' 'numero_empleado,nombre,primer_apellido,segundo_apellido,unidad' '1001,José,Peña,Íñiguez,SCLC' \
+    '1002,Ana,Ruiz,,SCLC' '1003,Juan,Pérez,,SCLC' > r.csv
+  "$B" --db r.db roster import r.csv >/dev/null
+  RE=$("$B" --db r.db event add --title T --kind taller --topics etica --unit SCLC --start "2025-11-24 10:00" --no-signature)
+  "$B" --db r.db event open "$RE" >/dev/null
+  "$B" --db r.db checkin "$RE" 1001 >/dev/null
+  "$B" --db r.db backup bk >/dev/null
+  ck2=$("$B" --db r.db checkin "$RE" 1002 | sed -n 2p)
+  mv r.db r.db.broken; rm -f r.db-wal r.db-shm; cp bk/*.db r.db; chmod 600 r.db
+  "$B" --db r.db checkin "$RE" 1003 >/dev/null
+  "$B" --db r.db audit verify --head "$ck2" > out.txt 2>&1 && echo accepted >> out.txt
+) 
+grep -q "continúa una copia hecha en la posición" rs/out.txt \
+  && ok "a receipt printed after the backup: the restored database says it continues a copy" \
+  || bad "receipt after a restore: $(cat rs/out.txt)"
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]

@@ -123,6 +123,23 @@ check "nothing stored for it" "$(central_rows)" "$before"
 fails "a kiosk pushing with another kiosk's login is refused" "sólo puede" ck A sync --url "$(url B)"
 check "nothing stored for it either" "$(central_rows)" "$before"
 fails "an unreachable central: one line, non-zero" "no se pudo conectar" ck A sync --url "host=$PG_DIR/nowhere dbname=x"
+# A kiosk enrolled without its own login (no --role) is known by its key
+# but pushes nothing, whoever logs in for it (the session-4 red team:
+# another kiosk's login extended such a kiosk's chain, and the central
+# counted the records at once): db/central/005_logins.sql.
+ck D keys export --own "$T/D.own.keys" 2>/dev/null
+check "keys export --own: this kiosk's key only" "$(grep -c '^CKKEY1' "$T/D.own.keys")" 1
+check "enrolled without --role: told it cannot push" \
+    "$("$B" central enroll "$T/D.own.keys" --url "$OWN" | grep -c 'no podrá enviar su cadena')" 1
+fails "... and another kiosk's login cannot push its chain" "no tiene inscrito el inicio de sesión" \
+    ck D sync --url "$(url B)"
+fails "... nor can the login meant for it before it is bound" "no tiene inscrito el inicio de sesión" \
+    ck D sync --url "$(url D)"
+check "nothing stored for it" "$(central_rows)" "$before"
+cat "$T/A.keys" "$T/B.keys" > "$T/AB.keys"
+fails "--role binds one kiosk: a file of two is refused" "vincula un solo quiosco" \
+    "$B" central enroll "$T/AB.keys" --role k_a --url "$OWN"
+"$B" central enroll "$T/D.own.keys" --role k_d --url "$OWN" >/dev/null
 
 # ---- round 0: A and B online; C gets everything by USB from A
 tick
@@ -292,7 +309,7 @@ check "... and B's chain as A holds it" \
                           '$(sqlite3 "$T/B.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")' ORDER BY seq" | md5sum)" \
     "$(sqlite3 "$T/B.db" "SELECT format || ':' || pos || ':' || hash FROM audit WHERE kiosk_id = (SELECT value FROM meta WHERE key = 'kiosk_id') ORDER BY seq" | md5sum)"
 status=$("$B" central status --url "$OWN")
-check "central status lists the three kiosks" "$(grep -cE '^[0-9A-Z]{7} ' <<<"$status")" 3
+check "central status lists the four enrolled kiosks (D has pushed nothing)" "$(grep -cE '^[0-9A-Z]{7} ' <<<"$status")" 4
 check "central audit verify: all in order" "$("$B" central audit verify --url "$OWN" | grep -c 'todo en orden')" 1
 
 # ---- the same UUID with other content: kept aside, never applied. Kiosk F

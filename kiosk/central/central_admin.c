@@ -144,6 +144,14 @@ int central_enroll(const char *url, const char *keyfile, const char *db_role, FI
                              "ARCHIVO", keyfile);
                 goto out;
             }
+            /* A login pushes one kiosk's chain (db/central/005_logins.sql):
+             * a role binds one kiosk, never every kiosk of a file. */
+            if (db_role && n > 1) {
+                central_fail(err, errlen, "%s: --role vincula un solo quiosco y este archivo tiene %d; exporte la "
+                             "clave de cada quiosco con: cepci-kiosk keys export --own ARCHIVO; no se inscribió nadie",
+                             keyfile, n);
+                goto out;
+            }
             /* All of the file or none of it. */
             if (central_conn_open(&c, url, err, errlen) != 0 || central_command(&c, "BEGIN", err, errlen) != 0)
                 goto out;
@@ -151,6 +159,10 @@ int central_enroll(const char *url, const char *keyfile, const char *db_role, FI
     }
     if (central_command(&c, "COMMIT", err, errlen) != 0)
         goto out;
+    if (!db_role)
+        fprintf(out, "sin --role: %s solo se conoce%s en la central; no podrá%s enviar su cadena hasta inscribirse con "
+                "su propio inicio de sesión (--role), salvo en paquetes que importe la persona coordinadora\n",
+                n == 1 ? "este quiosco" : "estos quioscos", n == 1 ? "" : "n", n == 1 ? "" : "n");
     rc = 0;
 out:
     free(text);

@@ -43,7 +43,7 @@ static const cli_command COMMANDS[] = {
                                "export evidence [--year Y] | export certificates EVENT|--person NUM"},
     {"receipt", cli_cmd_receipt, "receipt FOLIO [--png FILE] [--print]"},
     {"verify", cli_cmd_verify, "verify PAYLOAD [--db FILE] | verify --package FILE.zip [--keys FILE]"},
-    {"keys", cli_cmd_keys, "keys export [FILE] | keys import FILE"},
+    {"keys", cli_cmd_keys, "keys export [--own] [FILE] | keys import FILE"},
     {"audit", cli_cmd_audit, "audit verify [--head CKH1:...|CK2:...|FILE]... | audit head   verificar / firmar la cadena"},
     {"backup", cli_cmd_backup, "backup [DIR]                  copia de la base de datos en uso (y de sus anexos)"},
     {"admin", cli_cmd_admin, "admin set-pin"},

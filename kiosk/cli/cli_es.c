@@ -907,6 +907,8 @@ static const es_pair TABLE[] = {
      "faltan los folios {1}-{2} a {3}-{4}: se eliminaron los registros más recientes de este quiosco"},
     {"the folio counter (%lld) is behind this kiosk's last folio (%lld); the settings were altered",
      "el contador de folios ({1}) está por detrás del último folio de este quiosco ({2}); se alteraron los ajustes"},
+    {"%s: kiosk %s signed another entry at position %lld; this database continues a copy made at position %lld (restored from a backup made before that signature), so the signed record is not in it — or the chain was rewritten",
+     "{1}: el quiosco {2} firmó otra entrada en la posición {3}; esta base de datos continúa una copia hecha en la posición {4} (se restauró de un respaldo anterior a esa firma), así que el registro firmado no está en ella — o la cadena se reescribió"},
     {"%s: kiosk %s signed another entry at position %lld; this chain was rewritten",
      "{1}: el quiosco {2} firmó otra entrada en la posición {3}; esta cadena fue reescrita"},
     {"%s: kiosk %s signed position %lld, but this database's chain of that kiosk%s ends at %lld: entries were deleted, or the database is an older copy",

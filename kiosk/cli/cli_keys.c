@@ -22,6 +22,7 @@
 struct key_out {
     FILE *f;
     int n;
+    const char *only; /* a kiosk id: only its line (keys export --own) */
 };
 
 /* Writes one key line of `keys export` (a struct key_out in ctx). */
@@ -29,7 +30,7 @@ static int key_line_out(const store_key_row *k, void *ctx)
 {
     struct key_out *out = ctx;
     char b64[64], inst[256], unit[64];
-    if (k->pklen != 32)
+    if (k->pklen != 32 || (out->only && strcmp(k->kiosk_id, out->only) != 0))
         return 0;
     sodium_bin2base64(b64, sizeof b64, k->pk, 32, sodium_base64_VARIANT_ORIGINAL);
     char fp[UTIL_SHA256_HEX];
@@ -47,15 +48,17 @@ static int key_line_out(const store_key_row *k, void *ctx)
     return 0;
 }
 
-static int keys_export(cli_ctx *ctx, const char *path)
+static int keys_export(cli_ctx *ctx, const char *path, int own)
 {
     store *s;
     char *text = NULL;
     size_t len = 0;
-    struct key_out out = {NULL, 0};
+    struct key_out out = {NULL, 0, NULL};
     int rc = 1;
     if (cli_open(ctx, &s))
         return 1;
+    if (own)
+        out.only = store_kiosk_id(s);
     out.f = open_memstream(&text, &len);
     if (!out.f) {
         cli_error("keys export: out of memory");
@@ -220,9 +223,13 @@ out:
 
 int cli_cmd_keys(cli_ctx *ctx, int argc, char **argv)
 {
-    static const char usage[] = "keys export [FILE] | keys import FILE";
-    if (argc >= 2 && strcmp(argv[1], "export") == 0 && argc <= 3)
-        return keys_export(ctx, argc == 3 ? argv[2] : NULL);
+    static const char usage[] = "keys export [--own] [FILE] | keys import FILE";
+    if (argc >= 2 && strcmp(argv[1], "export") == 0) {
+        /* --own: this kiosk's key only (what `central enroll --role` takes). */
+        int own = argc >= 3 && strcmp(argv[2], "--own") == 0;
+        if (argc - own <= 3)
+            return keys_export(ctx, argc - own == 3 ? argv[2 + own] : NULL, own);
+    }
     if (argc == 3 && strcmp(argv[1], "import") == 0)
         return keys_import(ctx, argv[2]);
     return cli_error("usage: %s", usage);

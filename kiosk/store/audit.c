@@ -1627,7 +1627,20 @@ static int check_claim(store *s, const chain_walk *w, const store_head_claim *c,
     }
     if (c->pos == 0 && strspn(c->hash, "0") == plen)
         return STORE_OK; /* an empty chain's head */
-    if (differs)
+    /* An epoch that continues a copy at or before that position: the
+     * database was restored from a backup made before the signature (a
+     * receipt names no epoch), or the chain was rewritten. Both leave the
+     * signed record out of this database; the restore is on record. */
+    int64_t restored = -1;
+    for (size_t i = 0; differs && any_epoch && i < w->nruns; i++)
+        if (strcmp(w->runs[i].kiosk, c->kiosk_id) == 0 && w->runs[i].first_pos > 1 &&
+            w->runs[i].first_pos <= c->pos && w->runs[i].first_pos - 1 > restored)
+            restored = w->runs[i].first_pos - 1;
+    if (differs && restored >= 0)
+        note(f, 0, "%s: kiosk %s signed another entry at position %lld; this database continues a copy made at "
+             "position %lld (restored from a backup made before that signature), so the signed record is not in "
+             "it — or the chain was rewritten", c->what, c->kiosk_id, (long long)c->pos, (long long)restored);
+    else if (differs)
         note(f, 0, "%s: kiosk %s signed another entry at position %lld; this chain was rewritten", c->what,
              c->kiosk_id, (long long)c->pos);
     else
