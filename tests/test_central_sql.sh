@@ -426,6 +426,16 @@ check "a pull during an open push sees nothing of it" "$mid" "$cursor0 0"
 check "the next pull gets both pushes, in commit order" \
     "$(psql_as ck_kiosk3 cepci -At -c "SELECT string_agg(x->>'kiosk', ' ' ORDER BY (x->>'rx')::bigint) FROM jsonb_array_elements((ck.pull('K3CCCCC', t.u(900003), $cursor0))->'entries') x")" \
     "K1AAAAA K2BBBBB"
+# A version of K1's event, pushed in K2's own chain by K2's key holder,
+# that changes its date and topics (the session-4 red team): refused whole.
+HK2b=$(q -c "SELECT head_hash FROM ck.kiosk_epoch WHERE kiosk_id = 'K2BBBBB'")
+SK2=$(( $(q -c "SELECT head_seq FROM ck.kiosk_epoch WHERE kiosk_id = 'K2BBBBB'") + 1 ))
+VX=$(q -c "SELECT t.batch('K2BBBBB', 2, $SK2, '$HK2b', jsonb_build_array(t.i(t.event(11, 'K1AAAAA', 'MX', '2025-01-01 10:00', '{otro}', 'closed'), 4102444800)))")
+before=$(stored)
+expect_err "a version of another kiosk's event that changes more than its state is refused" CK004 ck_kiosk2 \
+    "SELECT ck.ingest('$VX')"
+check "... nothing of that push stored, the event as it was" "$(stored) $(q -c "SELECT start_local || ' ' || topics::text FROM ck.event WHERE uuid = t.u(11)::uuid")" \
+    "$before 2025-03-10 10:00 {etica}"
 
 # ---- 10. indicators against a hand count (2025):
 #   MX: staff 1001 1002 1004 (1003 inactive): trained 1001 (event 11) and

@@ -359,6 +359,37 @@ mkdir rs && (
 grep -q "continúa una copia hecha en la posición" rs/out.txt \
   && ok "a receipt printed after the backup: the restored database says it continues a copy" \
   || bad "receipt after a restore: $(cat rs/out.txt)"
+# ... but deleted records passed off as a restore (the file's epoch and its
+# base relabelled by hand, no backup ever made) are not given that story:
+# no signed head covers the claimed base (the session-4 red team).
+mkdir fr && (
+  cd fr || exit 1
+  "$B" --db k.db init --institution I --unit SCLC >/dev/null
+  printf '%s\n' 'numero_empleado,nombre,primer_apellido,unidad' '1001,Ana,Pérez,SCLC' '1002,Beto,López,SCLC' \
+    '1003,Carla,Ruiz,SCLC' > r.csv
+  "$B" --db k.db roster import r.csv >/dev/null
+  FE=$("$B" --db k.db event add --title T --kind curso --topics etica --unit SCLC --start '2025-11-20 10:00')
+  "$B" --db k.db event open "$FE" >/dev/null
+  "$B" --db k.db checkin "$FE" 1001 --keyed >/dev/null
+  sqlite3 k.db ".backup 'old.db'"
+  "$B" --db k.db checkin "$FE" 1002 --keyed | grep '^CK2:' | head -1 > receipt.txt
+  F=$(sqlite3 k.db "SELECT folio FROM attendance ORDER BY id DESC LIMIT 1")
+  sqlite3 k.db "ATTACH 'old.db' AS o;
+    DROP TRIGGER attendance_no_delete; DROP TRIGGER record_uuid_no_delete; DROP TRIGGER audit_no_delete;
+    DELETE FROM record_uuid WHERE uuid = (SELECT uuid FROM attendance WHERE folio = '$F');
+    DELETE FROM attendance WHERE folio = '$F';
+    DELETE FROM audit WHERE seq > (SELECT max(seq) FROM o.audit);
+    UPDATE meta SET value = (SELECT value FROM o.meta WHERE key = 'folio_seq') WHERE key = 'folio_seq';
+    DELETE FROM head_sig; INSERT INTO head_sig SELECT * FROM o.head_sig;
+    UPDATE meta SET value = '00000000-1111-4111-8111-111111111111' WHERE key = 'epoch';
+    UPDATE meta SET value = (SELECT epoch || ' ' || pos || ' ' || hash FROM audit ORDER BY seq DESC LIMIT 1)
+     WHERE key = 'epoch_base';"
+  "$B" --db k.db checkin "$FE" 1003 --keyed >/dev/null
+  "$B" --db k.db audit verify --head receipt.txt > out.txt 2>&1 && echo accepted >> out.txt
+)
+grep -q "ninguna cabeza firmada cubre esa posición" fr/out.txt \
+  && ok "... and deleted records passed off as a restore are told apart (no signed head at the claimed base)" \
+  || bad "fake restore: $(cat fr/out.txt)"
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]

@@ -1,5 +1,6 @@
 -- cepci-kiosk central schema, version 5: a kiosk's chain is written only
--- from the login enrolled for that kiosk.
+-- from the login enrolled for that kiosk; an event's versions change only
+-- its state.
 --
 -- Before: a kiosk enrolled without a database role (`central enroll KEYFILE`
 -- with no --role) could be pushed for by any login in cepci_kiosk. The
@@ -40,5 +41,29 @@ CREATE TRIGGER batch_own_login BEFORE INSERT ON ck.batch
   FOR EACH ROW EXECUTE FUNCTION ck.only_own_login();
 CREATE TRIGGER kiosk_epoch_own_login BEFORE INSERT ON ck.kiosk_epoch
   FOR EACH ROW EXECUTE FUNCTION ck.only_own_login();
+
+-- An event's versions differ only in their state (open, closed, ...): the
+-- rule every kiosk keeps and `audit verify` checks. The central keeps it
+-- too: a version that changes anything else (a kiosk's key holder rewriting
+-- another kiosk's event, found by the session-4 red team: new topics and
+-- date, at = 2100, and the indicators of that event's trainings fell to 0)
+-- refuses the whole push; nothing of it is stored.
+CREATE FUNCTION ck.event_versions_keep_fields() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF (NEW.creator_kiosk, NEW.title, NEW.kind, NEW.topics, NEW.unit_code, NEW.start_local, NEW.end_local, NEW.place,
+      NEW.instructor, NEW.pat_key, NEW.signature)
+     IS DISTINCT FROM
+     (OLD.creator_kiosk, OLD.title, OLD.kind, OLD.topics, OLD.unit_code, OLD.start_local, OLD.end_local, OLD.place,
+      OLD.instructor, OLD.pat_key, OLD.signature) THEN
+    RAISE EXCEPTION 'una versión del evento % (quiosco %) cambia algo más que su estado; el programa nunca lo hace, '
+                    'la entrada se escribió por fuera de él; no se guardó nada', OLD.uuid, NEW.v_kiosk
+      USING ERRCODE = 'CK004';
+  END IF;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER event_versions_keep_fields BEFORE UPDATE ON ck.event
+  FOR EACH ROW EXECUTE FUNCTION ck.event_versions_keep_fields();
 
 INSERT INTO ck.schema_version (version) VALUES (5);

@@ -1632,10 +1632,29 @@ static int check_claim(store *s, const chain_walk *w, const store_head_claim *c,
      * receipt names no epoch), or the chain was rewritten. Both leave the
      * signed record out of this database; the restore is on record. */
     int64_t restored = -1;
+    const chain_run *copy = NULL;
     for (size_t i = 0; differs && any_epoch && i < w->nruns; i++)
         if (strcmp(w->runs[i].kiosk, c->kiosk_id) == 0 && w->runs[i].first_pos > 1 &&
-            w->runs[i].first_pos <= c->pos && w->runs[i].first_pos - 1 > restored)
+            w->runs[i].first_pos <= c->pos && w->runs[i].first_pos - 1 > restored) {
             restored = w->runs[i].first_pos - 1;
+            copy = &w->runs[i];
+        }
+    /* A genuine copy (a backup) was signed at its base; an epoch relabelled
+     * by hand, to pass deleted records off as a restore, was not. */
+    if (copy) {
+        store_head b;
+        int err = 0;
+        head_set(&b, copy->kiosk, copy->epoch, restored, copy->first_prev);
+        if (!head_covered(s, &b, &err)) {
+            if (err)
+                return err;
+            note(f, 0, "%s: kiosk %s signed another entry at position %lld; this database claims to continue a "
+                 "copy made at position %lld, but no signed head covers that position (no backup was made there): "
+                 "entries were deleted or the chain was rewritten", c->what, c->kiosk_id, (long long)c->pos,
+                 (long long)restored);
+            return STORE_OK;
+        }
+    }
     if (differs && restored >= 0)
         note(f, 0, "%s: kiosk %s signed another entry at position %lld; this database continues a copy made at "
              "position %lld (restored from a backup made before that signature), so the signed record is not in "
