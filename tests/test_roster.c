@@ -1,6 +1,8 @@
 /* test_roster.c — the roster import (SPEC "Roster CSV"): encodings,
  * separators, quoting, header variants, idempotency, atomicity, the
- * FILE:LINE of every error, and a read-only database and a full disk. */
+ * FILE:LINE of every error, a read-only database and a full disk; and
+ * rosters saved as XLSX (written with libxlsxwriter), read like their CSV
+ * twins. */
 #include "testutil.h"
 
 #include <signal.h>
@@ -12,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xlsxwriter.h>
 
 #include "roster.h"
 
@@ -477,7 +480,7 @@ static void unusable_files(void **state)
     import_fails(f, "blanks.csv", "\r\n\n  \n", 6, STORE_INVALID, 1, cols);
     import_fails(f, "bomonly.csv", "\xEF\xBB\xBF", 3, STORE_INVALID, 1, cols);
     import_fails(f, "utf16.csv", "\xFF\xFEn\0u\0", 6, STORE_INVALID, 1, "UTF-16");
-    /* A ZIP that is not a workbook (a real one is read). */
+    /* A ZIP that is not a workbook (a real one is read: xlsx_roster_*). */
     import_fails(f, "book.csv", "PK\3\4\x14\0\6\0", 8, STORE_INVALID, 0, "no es un libro XLSX legible");
     import_fails(f, "old.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, STORE_INVALID, 1, ".xls");
     static const char nul[] = HEADER "e1,Ana,Pe\0a,,SCLC,,,,\n";
@@ -595,6 +598,187 @@ static void bidi_controls_in_roster_are_refused(void **state)
     fixture *f = *state;
     static const char bidi[] = HEADER "1001,Ana,Peña,,SCLC,,,,\n1002,Ana \xE2\x80\xAE" "zeréP,López,,SCLC,,,,\n";
     import_fails(f, "bidi.csv", bidi, sizeof bidi - 1, STORE_INVALID, 3, "bidireccional");
+}
+
+/* ---- XLSX: a roster saved as an Excel workbook ---- */
+
+enum { XCOLS = 9 };
+
+/* Writes the workbook dir/name: rows[i] is spreadsheet row i + 1 (NULL: an
+ * empty row). A cell "#N" is the number N, "?1"/"?0" a boolean, NULL
+ * nothing; any other text is a string. mode 1 writes in libxlsxwriter's
+ * constant-memory mode (inline strings instead of shared ones). */
+static char *write_xlsx(fixture *f, const char *name, const char *const (*rows)[XCOLS], int nrows, int mode)
+{
+    char *path = malloc(4200);
+    snprintf(path, 4200, "%s/%s", f->dir, name);
+    lxw_workbook_options opt = {.constant_memory = mode ? LXW_TRUE : LXW_FALSE, .tmpdir = NULL};
+    lxw_workbook *wb = workbook_new_opt(path, &opt);
+    assert_non_null(wb);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Padrón");
+    for (int i = 0; i < nrows; i++) {
+        for (int k = 0; k < XCOLS; k++) {
+            const char *v = rows[i][k];
+            if (!v)
+                continue;
+            if (v[0] == '#')
+                worksheet_write_number(ws, (lxw_row_t)i, (lxw_col_t)k, atof(v + 1), NULL);
+            else if (v[0] == '?')
+                worksheet_write_boolean(ws, (lxw_row_t)i, (lxw_col_t)k, v[1] == '1', NULL);
+            else
+                worksheet_write_string(ws, (lxw_row_t)i, (lxw_col_t)k, v, NULL);
+        }
+    }
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    snprintf(f->path, sizeof f->path, "%s", path);
+    return path;
+}
+
+static int import_path(fixture *f, store *s, const char *path)
+{
+    snprintf(f->path, sizeof f->path, "%s", path);
+    f->err[0] = '\0';
+    return roster_import(s, path, NOW, &f->st, f->err, sizeof f->err);
+}
+
+/* The roster as a coordinator keeps it in Excel: Spanish titles, a number
+ * cell (1001), leading zeros kept as text ("007"), a boolean and a number
+ * in activo, a line break inside a cell, an empty row and an unknown
+ * column. Row 5 is empty. */
+static const char *const XROWS[][XCOLS] = {
+    {"Número de Empleado", "Nombre(s)", "Apellido Paterno", "Apellido Materno", "Unidad", "Área de Adscripción",
+     "Puesto", "Correo electrónico", "Activo"},
+    {"#1001", "José María", "Peña Íñiguez", "Núñez", "SCLC", "Dirección\nGeneral", "Investigadora",
+     "jose@ejemplo.mx", "sí"},
+    {"007", "Ana", "López", NULL, "Chetumal", NULL, NULL, NULL, "?0"},
+    {"AB-12_x", "Luis", "Pérez", "Ruiz", "TAP", "Posgrado", "Jefa de “Enlace”", NULL, "#1"},
+    {NULL},
+    {"#20230001", "Eva", "Soto", NULL, "sclc", NULL, "Técnica", NULL, "NO"},
+};
+
+/* The same people as XROWS, as a CSV file. */
+static const char XCSV[] =
+    "Número de Empleado,Nombre(s),Apellido Paterno,Apellido Materno,Unidad,Área de Adscripción,Puesto,"
+    "Correo electrónico,Activo\n"
+    "1001,José María,Peña Íñiguez,Núñez,SCLC,\"Dirección\nGeneral\",Investigadora,jose@ejemplo.mx,sí\n"
+    "007,Ana,López,,Chetumal,,,,0\n"
+    "AB-12_x,Luis,Pérez,Ruiz,TAP,Posgrado,Jefa de “Enlace”,,1\n"
+    "\n"
+    "20230001,Eva,Soto,,sclc,,Técnica,,NO\n";
+
+static void same_person(store *a, store *b, const char *no)
+{
+    store_person p, q;
+    if (store_person_get(a, no, &p) != STORE_OK || store_person_get(b, no, &q) != STORE_OK)
+        fail_msg("%s is not in both rosters", no);
+    assert_string_equal(p.employee_no, q.employee_no);
+    assert_string_equal(p.given_name, q.given_name);
+    assert_string_equal(p.surname1, q.surname1);
+    assert_string_equal(p.surname2, q.surname2);
+    assert_string_equal(p.unit, q.unit);
+    assert_string_equal(p.area, q.area);
+    assert_string_equal(p.position, q.position);
+    assert_string_equal(p.email, q.email);
+    assert_int_equal(p.active, q.active);
+}
+
+/* A roster saved as .xlsx imports the same people as its CSV twin, in both
+ * of libxlsxwriter's modes; importing it over the CSV's changes nothing. */
+static void xlsx_roster_is_its_csv_twin(void **state)
+{
+    fixture *f = *state;
+    import_ok(f, "twin.csv", XCSV);
+    assert_int_equal(f->st.added, 4);
+    for (int mode = 0; mode < 2; mode++) {
+        char name[32];
+        snprintf(name, sizeof name, "padron%d.xlsx", mode);
+        char *path = write_xlsx(f, name, XROWS, (int)(sizeof XROWS / sizeof XROWS[0]), mode);
+        snprintf(name, sizeof name, "x%d.db", mode);
+        store *x = tu_store(f->dir, name);
+        if (import_path(f, x, path) != STORE_OK)
+            fail_msg("xlsx mode %d: %s", mode, f->err);
+        assert_int_equal(f->st.rows, 4);
+        assert_int_equal(f->st.added, 4);
+        assert_int_equal(store_person_count(x, 0), 4);
+        /* The number cell is the number, not "1001.0"; "007" kept as text
+         * is the canonical 7 like the CSV's. */
+        store_person p;
+        assert_int_equal(store_person_get(x, "1001", &p), STORE_OK);
+        assert_string_equal(p.employee_no, "1001");
+        assert_string_equal(p.surname1, "Peña Íñiguez");
+        assert_string_equal(p.area, "Dirección General");
+        assert_int_equal(store_person_get(x, "20230001", &p), STORE_OK);
+        assert_string_equal(p.employee_no, "20230001");
+        assert_string_equal(p.unit, "SCLC");
+        assert_int_equal(p.active, 0);
+        assert_int_equal(store_person_get(x, "007", &p), STORE_OK);
+        assert_string_equal(p.employee_no, "7");
+        assert_string_equal(p.unit, "CHE");
+        assert_int_equal(p.active, 0);
+        static const char *const nos[] = {"1001", "7", "AB-12_x", "20230001"};
+        for (int i = 0; i < 4; i++)
+            same_person(f->s, x, nos[i]);
+        assert_int_equal(store_search(x, "pena iñi", &p, 1), 1);
+        assert_string_equal(p.employee_no, "1001");
+        store_close(x);
+        /* Over the CSV's roster: every row the same, nothing written. */
+        long a1 = 0, a2 = 0;
+        assert_int_equal(store_audit_verify(f->s, &a1), STORE_OK);
+        if (import_path(f, f->s, path) != STORE_OK)
+            fail_msg("xlsx over csv, mode %d: %s", mode, f->err);
+        assert_int_equal(f->st.unchanged, 4);
+        assert_int_equal(f->st.added + f->st.updated, 0);
+        assert_int_equal(store_audit_verify(f->s, &a2), STORE_OK);
+        assert_int_equal(a2, a1);
+        free(path);
+    }
+}
+
+/* A bad row of a workbook is named by its spreadsheet row number (empty
+ * rows counted), and nothing is imported. */
+static void xlsx_roster_errors_name_the_row(void **state)
+{
+    fixture *f = *state;
+    long before = 0, after = 0;
+    assert_int_equal(store_audit_verify(f->s, &before), STORE_OK);
+    static const char *const bad[][XCOLS] = {
+        {"numero_empleado", "nombre", "primer_apellido", NULL, "unidad", NULL, NULL, NULL, "activo"},
+        {"#1001", "José", "Peña", NULL, "SCLC", NULL, NULL, NULL, "sí"},
+        {NULL},
+        {NULL},
+        {"#1002", "Ana", "López", NULL, "SCLC", NULL, NULL, NULL, "tal vez"},
+    };
+    char *path = write_xlsx(f, "mal.xlsx", bad, 5, 0);
+    assert_int_equal(import_path(f, f->s, path), STORE_INVALID);
+    expect_err(f, 5, "activo debe ser sí, no, 1 o 0, no 'tal vez'");
+    free(path);
+    /* A duplicate: the number 7 as a number cell on row 2, "007" as text on row 4. */
+    static const char *const dup[][XCOLS] = {
+        {"numero_empleado", NULL, "primer_apellido", NULL, "unidad"},
+        {"#7", NULL, "Peña", NULL, "SCLC"},
+        {"#8", NULL, "Ruiz", NULL, "SCLC"},
+        {"007", NULL, "Soto", NULL, "SCLC"},
+    };
+    path = write_xlsx(f, "dup.xlsx", dup, 4, 1);
+    assert_int_equal(import_path(f, f->s, path), STORE_INVALID);
+    expect_err(f, 4, "007 aparece dos veces (también en la línea 2, sin contar los ceros a la izquierda)");
+    free(path);
+    /* A required cell left empty, after an unknown unit would have been made. */
+    static const char *const hole[][XCOLS] = {
+        {NULL},
+        {"numero_empleado", NULL, "primer_apellido", NULL, "unidad"},
+        {"#9", NULL, "Peña", NULL, "NUEVA"},
+        {"#10", NULL, NULL, NULL, "SCLC"},
+    };
+    path = write_xlsx(f, "hueco.xlsx", hole, 4, 0);
+    assert_int_equal(import_path(f, f->s, path), STORE_INVALID);
+    expect_err(f, 4, "primer_apellido está vacío");
+    free(path);
+    assert_int_equal(store_person_count(f->s, 0), 0);
+    store_unit u;
+    assert_int_equal(store_unit_get(f->s, "NUEVA", &u), STORE_NOTFOUND);
+    assert_int_equal(store_audit_verify(f->s, &after), STORE_OK);
+    assert_int_equal(after, before);
 }
 
 /* ---- a database that refuses the write ---- */
@@ -766,6 +950,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(mixed_utf8_and_windows1252_is_refused, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(leading_zeros_name_one_person, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(bidi_controls_in_roster_are_refused, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(xlsx_roster_is_its_csv_twin, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(xlsx_roster_errors_name_the_row, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(readonly_database, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(full_disk, setup, tu_teardown),
     };
