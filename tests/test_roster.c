@@ -1,6 +1,8 @@
-/* test_roster.c — the roster CSV import (SPEC "Roster CSV"): encodings,
+/* test_roster.c — the roster import (SPEC "Roster CSV"): encodings,
  * separators, quoting, header variants, idempotency, atomicity, the
- * FILE:LINE of every error, and a read-only database and a full disk. */
+ * FILE:LINE of every error, a read-only database and a full disk; and
+ * rosters saved as XLSX (written with libxlsxwriter), read like their CSV
+ * twins. */
 #include "testutil.h"
 
 #include <signal.h>
@@ -12,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xlsxwriter.h>
 
 #include "roster.h"
 
@@ -257,12 +260,13 @@ static void missing_required_column(void **state)
     fixture *f = *state;
     static const char text[] = "numero_empleado,nombre,apellido,unidad\n5001,Ana,Peña,SCLC\n";
     import_fails(f, "cols.csv", text, sizeof text - 1, STORE_INVALID, 1, "primer_apellido");
-    expect_err(f, 1, "columns found: numero_empleado, nombre, apellido, unidad");
+    expect_err(f, 1, "columnas encontradas: numero_empleado, nombre, apellido, unidad");
     static const char dup[] = "numero_empleado,unidad,Unidad,primer_apellido\n5001,SCLC,CHE,Peña\n";
     import_fails(f, "dupcol.csv", dup, sizeof dup - 1, STORE_INVALID, 1, "unidad");
     /* A file without a header: its first row is not taken as data. */
     static const char nohdr[] = "5001,Ana,Peña,,SCLC,,,,\n";
-    import_fails(f, "nohdr.csv", nohdr, sizeof nohdr - 1, STORE_INVALID, 1, "numero_empleado is missing");
+    import_fails(f, "nohdr.csv", nohdr, sizeof nohdr - 1, STORE_INVALID, 1,
+                 "falta la columna obligatoria numero_empleado");
 }
 
 /* ---- idempotency and updates ---- */
@@ -336,7 +340,8 @@ static void duplicate_number_names_both_lines(void **state)
         "6001,José,Cambiado,,CHE,,,,no\n"   /* 4: would update */
         "\n"                                /* 5 */
         "7002,Repetida,Persona,,SCLC,,,,\n"; /* 6 */
-    import_fails(f, "dup.csv", text, sizeof text - 1, STORE_INVALID, 6, "7002 appears twice (also on line 3)");
+    import_fails(f, "dup.csv", text, sizeof text - 1, STORE_INVALID, 6,
+                 "7002 aparece dos veces (también en la línea 3)");
     assert_int_equal(store_person_count(f->s, 0), 3);
     store_person p;
     assert_int_equal(store_person_get(f->s, "7001", &p), STORE_NOTFOUND);
@@ -349,20 +354,20 @@ static void missing_required_field(void **state)
 {
     fixture *f = *state;
     static const char s1[] = HEADER "8001,Ana,Peña,,SCLC,,,,\n8002,Luis,,Pérez,SCLC,,,,\n";
-    import_fails(f, "s1.csv", s1, sizeof s1 - 1, STORE_INVALID, 3, "primer_apellido is empty");
+    import_fails(f, "s1.csv", s1, sizeof s1 - 1, STORE_INVALID, 3, "primer_apellido está vacío");
     static const char unit[] = HEADER "8001,Ana,Peña,,SCLC,,,,\n8002,Luis,Pérez,,  ,,,,\n";
-    import_fails(f, "unit.csv", unit, sizeof unit - 1, STORE_INVALID, 3, "unidad is empty");
+    import_fails(f, "unit.csv", unit, sizeof unit - 1, STORE_INVALID, 3, "unidad está vacío");
     static const char no[] = HEADER "8001,Ana,Peña,,SCLC,,,,\n,Luis,Pérez,,SCLC,,,,\n";
-    import_fails(f, "no.csv", no, sizeof no - 1, STORE_INVALID, 3, "numero_empleado is empty");
+    import_fails(f, "no.csv", no, sizeof no - 1, STORE_INVALID, 3, "numero_empleado está vacío");
 }
 
 static void bad_employee_number(void **state)
 {
     fixture *f = *state;
     static const char sci[] = HEADER "1.5E+05,Ana,Peña,,SCLC,,,,\n";
-    import_fails(f, "sci.csv", sci, sizeof sci - 1, STORE_INVALID, 2, "bad employee number '1.5E+05'");
+    import_fails(f, "sci.csv", sci, sizeof sci - 1, STORE_INVALID, 2, "número de empleado no válido '1.5E+05'");
     static const char space[] = HEADER "12 34,Ana,Peña,,SCLC,,,,\n";
-    import_fails(f, "space.csv", space, sizeof space - 1, STORE_INVALID, 2, "bad employee number");
+    import_fails(f, "space.csv", space, sizeof space - 1, STORE_INVALID, 2, "número de empleado no válido");
     import_ok(f, "ok.csv", HEADER "AB-12_x,Ana,Peña,,SCLC,,,,\n");
     assert_string_equal(get(f, "AB-12_x").surname1, "Peña");
 }
@@ -379,7 +384,7 @@ static void activo_values(void **state)
         if (get(f, no[i]).active != want[i])
             fail_msg("%s: active should be %d", no[i], want[i]);
     static const char bad[] = HEADER "b1,A,B,,SCLC,,,,sí\nb2,A,B,,SCLC,,,,activo\n";
-    import_fails(f, "bad.csv", bad, sizeof bad - 1, STORE_INVALID, 3, "activo must be");
+    import_fails(f, "bad.csv", bad, sizeof bad - 1, STORE_INVALID, 3, "activo debe ser");
     static const char yes[] = HEADER "b1,A,B,,SCLC,,,,yes\n";
     import_fails(f, "yes.csv", yes, sizeof yes - 1, STORE_INVALID, 2, "'yes'");
 }
@@ -396,7 +401,8 @@ static void too_long_value_is_refused(void **state)
     name[127] = 'a';
     name[128] = '\0';
     snprintf(text, sizeof text, HEADER "9001,Ana,Peña,,SCLC,,,,\n9002,%s,Peña,,SCLC,,,,\n", name);
-    import_fails(f, "long.csv", text, strlen(text), STORE_INVALID, 3, "nombre is too long (128 bytes, at most 127)");
+    import_fails(f, "long.csv", text, strlen(text), STORE_INVALID, 3,
+                 "nombre es demasiado largo (128 bytes, máximo 127)");
     assert_int_equal(strlen(get(f, "9001").given_name), 127);
 }
 
@@ -409,9 +415,9 @@ static void row_length(void **state)
     assert_string_equal(get(f, "c2").unit, "CHE");
     assert_int_equal(get(f, "c2").active, 1);
     static const char extra[] = HEADER "c3,Ana,Peña,,SCLC,Dirección, General,Jefa,a@b.mx,sí\n";
-    import_fails(f, "extra.csv", extra, sizeof extra - 1, STORE_INVALID, 2, "10 fields but the header has 9");
+    import_fails(f, "extra.csv", extra, sizeof extra - 1, STORE_INVALID, 2, "10 campos, pero el encabezado tiene 9");
     static const char shrt[] = HEADER "c3,Ana,Peña\n";
-    import_fails(f, "short.csv", shrt, sizeof shrt - 1, STORE_INVALID, 2, "unidad is empty");
+    import_fails(f, "short.csv", shrt, sizeof shrt - 1, STORE_INVALID, 2, "unidad está vacío");
 }
 
 static void blank_lines_are_ignored(void **state)
@@ -441,7 +447,7 @@ static void unit_created_from_code(void **state)
     /* A name that matches no unit and is not a code is refused. */
     static const char text[] = HEADER "u4,Ana,Peña,,CAM,,,,\nu5,Luis,Pérez,,Unidad Campeche,,,,\n";
     import_fails(f, "name.csv", text, sizeof text - 1, STORE_INVALID, 3,
-                 "unknown unit 'Unidad Campeche'; use the unit code");
+                 "unidad desconocida 'Unidad Campeche'; use la clave de la unidad");
     assert_int_equal(store_unit_get(f->s, "CAM", &u), STORE_NOTFOUND);
     assert_int_equal(units(f), 4);
 }
@@ -466,24 +472,29 @@ static void unusable_files(void **state)
     fixture *f = *state;
     snprintf(f->path, sizeof f->path, "%s/absent.csv", f->dir);
     assert_int_equal(roster_import(f->s, f->path, NOW, &f->st, f->err, sizeof f->err), STORE_NOTFOUND);
-    expect_err(f, 0, "cannot read");
-    import_fails(f, "empty.csv", "", 0, STORE_INVALID, 1, "empty");
-    import_fails(f, "blanks.csv", "\r\n\n  \n", 6, STORE_INVALID, 1, "empty");
-    import_fails(f, "bomonly.csv", "\xEF\xBB\xBF", 3, STORE_INVALID, 1, "empty");
+    expect_err(f, 0, "no se puede leer");
+    /* An empty file: the message names the columns the header may have. */
+    static const char cols[] = "el archivo está vacío; la primera fila debe ser el encabezado (numero_empleado, "
+                               "nombre, primer_apellido, segundo_apellido, unidad, area, puesto, correo, activo)";
+    import_fails(f, "empty.csv", "", 0, STORE_INVALID, 1, cols);
+    import_fails(f, "blanks.csv", "\r\n\n  \n", 6, STORE_INVALID, 1, cols);
+    import_fails(f, "bomonly.csv", "\xEF\xBB\xBF", 3, STORE_INVALID, 1, cols);
     import_fails(f, "utf16.csv", "\xFF\xFEn\0u\0", 6, STORE_INVALID, 1, "UTF-16");
-    import_fails(f, "book.csv", "PK\3\4\x14\0\6\0", 8, STORE_INVALID, 1, "workbook");
+    /* A ZIP that is not a workbook (a real one is read: xlsx_roster_*). */
+    import_fails(f, "book.csv", "PK\3\4\x14\0\6\0", 8, STORE_INVALID, 0, "no es un libro XLSX legible");
+    import_fails(f, "old.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, STORE_INVALID, 1, ".xls");
     static const char nul[] = HEADER "e1,Ana,Pe\0a,,SCLC,,,,\n";
     import_fails(f, "nul.csv", nul, sizeof nul - 1, STORE_INVALID, 2, "NUL");
     static const char badutf8[] = "\xEF\xBB\xBF" HEADER "e1,Ana,Peña,,SCLC,,,,\ne2,Ana,Pe\xf1" "a,,SCLC,,,,\n";
-    import_fails(f, "badutf8.csv", badutf8, sizeof badutf8 - 1, STORE_INVALID, 3, "not valid UTF-8");
+    import_fails(f, "badutf8.csv", badutf8, sizeof badutf8 - 1, STORE_INVALID, 3, "no es UTF-8 válido");
     static const char open[] = HEADER "e1,Ana,Peña,,SCLC,,,,\ne2,\"Ana,Peña,,SCLC,,,,\ne3,Eva,Ruiz,,SCLC,,,,\n";
-    import_fails(f, "open.csv", open, sizeof open - 1, STORE_INVALID, 3, "never closed");
+    import_fails(f, "open.csv", open, sizeof open - 1, STORE_INVALID, 3, "nunca se cierra");
     static const char stray[] = HEADER "e1,Ana,Peña,,SCLC,,,,\ne2,Ana \"Anita\",Peña,,SCLC,,,,\n";
-    import_fails(f, "stray.csv", stray, sizeof stray - 1, STORE_INVALID, 3, "quote");
+    import_fails(f, "stray.csv", stray, sizeof stray - 1, STORE_INVALID, 3, "comilla fuera de lugar");
     /* A directory is not a roster. */
     snprintf(f->path, sizeof f->path, "%s", f->dir);
     assert_int_equal(roster_import(f->s, f->path, NOW, &f->st, f->err, sizeof f->err), STORE_INVALID);
-    expect_err(f, 0, "not a regular file");
+    expect_err(f, 0, "no es un archivo regular");
     /* A header and no rows is a valid, empty roster. */
     import_ok(f, "hdr.csv", HEADER);
     assert_int_equal(f->st.rows, 0);
@@ -537,7 +548,7 @@ static void mixed_utf8_and_windows1252_is_refused(void **state)
     fixture *f = *state;
     static const char mixed[] = HEADER "1001,Inés,Chávez,,SCLC,,,,\n1002,María,Núñez,,SCLC,,,,\n"
                                        "1003,Jos\xe9,Pe\xf1" "a,,SCLC,,,,\n1004,Raúl,Díaz,,SCLC,,,,\n";
-    import_fails(f, "mixed.csv", mixed, sizeof mixed - 1, STORE_INVALID, 4, "mixes UTF-8");
+    import_fails(f, "mixed.csv", mixed, sizeof mixed - 1, STORE_INVALID, 4, "mezcla UTF-8");
     static const char cp1252[] = HEADER "1001,In\xe9s,Ch\xe1vez,,SCLC,,,,\n1003,Jos\xe9,Pe\xf1" "a,,SCLC,,,,\n";
     if (import_bytes(f, "cp1252.csv", cp1252, sizeof cp1252 - 1) != STORE_OK)
         fail_msg("a Windows-1252 file: %s", f->err);
@@ -567,7 +578,9 @@ static void leading_zeros_name_one_person(void **state)
     assert_int_equal(store_person_count(f->s, 0), 4);
     assert_string_equal(get(f, "07").given_name, "Ana María");
     static const char dup[] = HEADER "7,Ana,Peña,,SCLC,,,,\n007,Ana,Peña,,SCLC,,,,\n";
-    import_fails(f, "dup.csv", dup, sizeof dup - 1, STORE_INVALID, 3, "employee number 007 appears twice (also on line 2, leading zeros aside)");
+    import_fails(f, "dup.csv", dup, sizeof dup - 1, STORE_INVALID, 3,
+                 "el número de empleado 007 aparece dos veces (también en la línea 2, sin contar los ceros a la "
+                 "izquierda)");
     /* A check-in by any form records the stored number, once. */
     const char *ev = tu_event(f->s, "Taller", "taller", "etica", "SCLC", "2020-09-13 10:00", 0);
     char event[64];
@@ -584,7 +597,188 @@ static void bidi_controls_in_roster_are_refused(void **state)
 {
     fixture *f = *state;
     static const char bidi[] = HEADER "1001,Ana,Peña,,SCLC,,,,\n1002,Ana \xE2\x80\xAE" "zeréP,López,,SCLC,,,,\n";
-    import_fails(f, "bidi.csv", bidi, sizeof bidi - 1, STORE_INVALID, 3, "bidirectional");
+    import_fails(f, "bidi.csv", bidi, sizeof bidi - 1, STORE_INVALID, 3, "bidireccional");
+}
+
+/* ---- XLSX: a roster saved as an Excel workbook ---- */
+
+enum { XCOLS = 9 };
+
+/* Writes the workbook dir/name: rows[i] is spreadsheet row i + 1 (NULL: an
+ * empty row). A cell "#N" is the number N, "?1"/"?0" a boolean, NULL
+ * nothing; any other text is a string. mode 1 writes in libxlsxwriter's
+ * constant-memory mode (inline strings instead of shared ones). */
+static char *write_xlsx(fixture *f, const char *name, const char *const (*rows)[XCOLS], int nrows, int mode)
+{
+    char *path = malloc(4200);
+    snprintf(path, 4200, "%s/%s", f->dir, name);
+    lxw_workbook_options opt = {.constant_memory = mode ? LXW_TRUE : LXW_FALSE, .tmpdir = NULL};
+    lxw_workbook *wb = workbook_new_opt(path, &opt);
+    assert_non_null(wb);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Padrón");
+    for (int i = 0; i < nrows; i++) {
+        for (int k = 0; k < XCOLS; k++) {
+            const char *v = rows[i][k];
+            if (!v)
+                continue;
+            if (v[0] == '#')
+                worksheet_write_number(ws, (lxw_row_t)i, (lxw_col_t)k, atof(v + 1), NULL);
+            else if (v[0] == '?')
+                worksheet_write_boolean(ws, (lxw_row_t)i, (lxw_col_t)k, v[1] == '1', NULL);
+            else
+                worksheet_write_string(ws, (lxw_row_t)i, (lxw_col_t)k, v, NULL);
+        }
+    }
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    snprintf(f->path, sizeof f->path, "%s", path);
+    return path;
+}
+
+static int import_path(fixture *f, store *s, const char *path)
+{
+    snprintf(f->path, sizeof f->path, "%s", path);
+    f->err[0] = '\0';
+    return roster_import(s, path, NOW, &f->st, f->err, sizeof f->err);
+}
+
+/* The roster as a coordinator keeps it in Excel: Spanish titles, a number
+ * cell (1001), leading zeros kept as text ("007"), a boolean and a number
+ * in activo, a line break inside a cell, an empty row and an unknown
+ * column. Row 5 is empty. */
+static const char *const XROWS[][XCOLS] = {
+    {"Número de Empleado", "Nombre(s)", "Apellido Paterno", "Apellido Materno", "Unidad", "Área de Adscripción",
+     "Puesto", "Correo electrónico", "Activo"},
+    {"#1001", "José María", "Peña Íñiguez", "Núñez", "SCLC", "Dirección\nGeneral", "Investigadora",
+     "jose@ejemplo.mx", "sí"},
+    {"007", "Ana", "López", NULL, "Chetumal", NULL, NULL, NULL, "?0"},
+    {"AB-12_x", "Luis", "Pérez", "Ruiz", "TAP", "Posgrado", "Jefa de “Enlace”", NULL, "#1"},
+    {NULL},
+    {"#20230001", "Eva", "Soto", NULL, "sclc", NULL, "Técnica", NULL, "NO"},
+};
+
+/* The same people as XROWS, as a CSV file. */
+static const char XCSV[] =
+    "Número de Empleado,Nombre(s),Apellido Paterno,Apellido Materno,Unidad,Área de Adscripción,Puesto,"
+    "Correo electrónico,Activo\n"
+    "1001,José María,Peña Íñiguez,Núñez,SCLC,\"Dirección\nGeneral\",Investigadora,jose@ejemplo.mx,sí\n"
+    "007,Ana,López,,Chetumal,,,,0\n"
+    "AB-12_x,Luis,Pérez,Ruiz,TAP,Posgrado,Jefa de “Enlace”,,1\n"
+    "\n"
+    "20230001,Eva,Soto,,sclc,,Técnica,,NO\n";
+
+static void same_person(store *a, store *b, const char *no)
+{
+    store_person p, q;
+    if (store_person_get(a, no, &p) != STORE_OK || store_person_get(b, no, &q) != STORE_OK)
+        fail_msg("%s is not in both rosters", no);
+    assert_string_equal(p.employee_no, q.employee_no);
+    assert_string_equal(p.given_name, q.given_name);
+    assert_string_equal(p.surname1, q.surname1);
+    assert_string_equal(p.surname2, q.surname2);
+    assert_string_equal(p.unit, q.unit);
+    assert_string_equal(p.area, q.area);
+    assert_string_equal(p.position, q.position);
+    assert_string_equal(p.email, q.email);
+    assert_int_equal(p.active, q.active);
+}
+
+/* A roster saved as .xlsx imports the same people as its CSV twin, in both
+ * of libxlsxwriter's modes; importing it over the CSV's changes nothing. */
+static void xlsx_roster_is_its_csv_twin(void **state)
+{
+    fixture *f = *state;
+    import_ok(f, "twin.csv", XCSV);
+    assert_int_equal(f->st.added, 4);
+    for (int mode = 0; mode < 2; mode++) {
+        char name[32];
+        snprintf(name, sizeof name, "padron%d.xlsx", mode);
+        char *path = write_xlsx(f, name, XROWS, (int)(sizeof XROWS / sizeof XROWS[0]), mode);
+        snprintf(name, sizeof name, "x%d.db", mode);
+        store *x = tu_store(f->dir, name);
+        if (import_path(f, x, path) != STORE_OK)
+            fail_msg("xlsx mode %d: %s", mode, f->err);
+        assert_int_equal(f->st.rows, 4);
+        assert_int_equal(f->st.added, 4);
+        assert_int_equal(store_person_count(x, 0), 4);
+        /* The number cell is the number, not "1001.0"; "007" kept as text
+         * is the canonical 7 like the CSV's. */
+        store_person p;
+        assert_int_equal(store_person_get(x, "1001", &p), STORE_OK);
+        assert_string_equal(p.employee_no, "1001");
+        assert_string_equal(p.surname1, "Peña Íñiguez");
+        assert_string_equal(p.area, "Dirección General");
+        assert_int_equal(store_person_get(x, "20230001", &p), STORE_OK);
+        assert_string_equal(p.employee_no, "20230001");
+        assert_string_equal(p.unit, "SCLC");
+        assert_int_equal(p.active, 0);
+        assert_int_equal(store_person_get(x, "007", &p), STORE_OK);
+        assert_string_equal(p.employee_no, "7");
+        assert_string_equal(p.unit, "CHE");
+        assert_int_equal(p.active, 0);
+        static const char *const nos[] = {"1001", "7", "AB-12_x", "20230001"};
+        for (int i = 0; i < 4; i++)
+            same_person(f->s, x, nos[i]);
+        assert_int_equal(store_search(x, "pena iñi", &p, 1), 1);
+        assert_string_equal(p.employee_no, "1001");
+        store_close(x);
+        /* Over the CSV's roster: every row the same, nothing written. */
+        long a1 = 0, a2 = 0;
+        assert_int_equal(store_audit_verify(f->s, &a1), STORE_OK);
+        if (import_path(f, f->s, path) != STORE_OK)
+            fail_msg("xlsx over csv, mode %d: %s", mode, f->err);
+        assert_int_equal(f->st.unchanged, 4);
+        assert_int_equal(f->st.added + f->st.updated, 0);
+        assert_int_equal(store_audit_verify(f->s, &a2), STORE_OK);
+        assert_int_equal(a2, a1);
+        free(path);
+    }
+}
+
+/* A bad row of a workbook is named by its spreadsheet row number (empty
+ * rows counted), and nothing is imported. */
+static void xlsx_roster_errors_name_the_row(void **state)
+{
+    fixture *f = *state;
+    long before = 0, after = 0;
+    assert_int_equal(store_audit_verify(f->s, &before), STORE_OK);
+    static const char *const bad[][XCOLS] = {
+        {"numero_empleado", "nombre", "primer_apellido", NULL, "unidad", NULL, NULL, NULL, "activo"},
+        {"#1001", "José", "Peña", NULL, "SCLC", NULL, NULL, NULL, "sí"},
+        {NULL},
+        {NULL},
+        {"#1002", "Ana", "López", NULL, "SCLC", NULL, NULL, NULL, "tal vez"},
+    };
+    char *path = write_xlsx(f, "mal.xlsx", bad, 5, 0);
+    assert_int_equal(import_path(f, f->s, path), STORE_INVALID);
+    expect_err(f, 5, "activo debe ser sí, no, 1 o 0, no 'tal vez'");
+    free(path);
+    /* A duplicate: the number 7 as a number cell on row 2, "007" as text on row 4. */
+    static const char *const dup[][XCOLS] = {
+        {"numero_empleado", NULL, "primer_apellido", NULL, "unidad"},
+        {"#7", NULL, "Peña", NULL, "SCLC"},
+        {"#8", NULL, "Ruiz", NULL, "SCLC"},
+        {"007", NULL, "Soto", NULL, "SCLC"},
+    };
+    path = write_xlsx(f, "dup.xlsx", dup, 4, 1);
+    assert_int_equal(import_path(f, f->s, path), STORE_INVALID);
+    expect_err(f, 4, "007 aparece dos veces (también en la línea 2, sin contar los ceros a la izquierda)");
+    free(path);
+    /* A required cell left empty, after an unknown unit would have been made. */
+    static const char *const hole[][XCOLS] = {
+        {NULL},
+        {"numero_empleado", NULL, "primer_apellido", NULL, "unidad"},
+        {"#9", NULL, "Peña", NULL, "NUEVA"},
+        {"#10", NULL, NULL, NULL, "SCLC"},
+    };
+    path = write_xlsx(f, "hueco.xlsx", hole, 4, 0);
+    assert_int_equal(import_path(f, f->s, path), STORE_INVALID);
+    expect_err(f, 4, "primer_apellido está vacío");
+    free(path);
+    assert_int_equal(store_person_count(f->s, 0), 0);
+    store_unit u;
+    assert_int_equal(store_unit_get(f->s, "NUEVA", &u), STORE_NOTFOUND);
+    assert_int_equal(store_audit_verify(f->s, &after), STORE_OK);
+    assert_int_equal(after, before);
 }
 
 /* ---- a database that refuses the write ---- */
@@ -756,6 +950,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(mixed_utf8_and_windows1252_is_refused, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(leading_zeros_name_one_person, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(bidi_controls_in_roster_are_refused, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(xlsx_roster_is_its_csv_twin, setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(xlsx_roster_errors_name_the_row, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(readonly_database, setup, tu_teardown),
         cmocka_unit_test_setup_teardown(full_disk, setup, tu_teardown),
     };

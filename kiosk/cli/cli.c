@@ -32,7 +32,7 @@ static int cmd_run(cli_ctx *ctx, int argc, char **argv)
 static const cli_command COMMANDS[] = {
     {"run", cmd_run, "run [--windowed WxH]          el quiosco (sin orden, es lo que se ejecuta)"},
     {"init", cli_cmd_init, "init --institution NAME --unit CODE     base de datos nueva, identidad y llave de firma"},
-    {"roster", cli_cmd_roster, "roster import FILE.csv | roster list [--unit CODE] [--search TEXT]"},
+    {"roster", cli_cmd_roster, "roster import FILE.csv|FILE.xlsx | roster list [--unit CODE] [--search TEXT]"},
     {"event", cli_cmd_event, "event add ... | event list [--year Y] [--format text|csv|json] | event open ID "
                              "[--reopen --reason TEXT] | event close ID | event attach ID FILE [--kind K] [--note T]"},
     {"attendance", cli_cmd_attendance, "attendance import EVENT FILE.csv|FILE.xlsx   una lista completa capturada de una vez"},

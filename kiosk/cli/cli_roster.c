@@ -1,5 +1,5 @@
-/* cli_roster.c — roster import FILE.csv | roster list (SPEC "Coordinator
- * command line", "Roster CSV"). */
+/* cli_roster.c — roster import FILE.csv|FILE.xlsx | roster list (SPEC
+ * "Coordinator command line", "Roster CSV"). */
 #include "cli_common.h"
 
 #include <stdio.h>
@@ -27,7 +27,7 @@ static int print_person(const store_person *p, void *arg)
 
 int cli_cmd_roster(cli_ctx *ctx, int argc, char **argv)
 {
-    static const char usage[] = "roster import FILE.csv | roster list [--unit CODE] [--search TEXT]";
+    static const char usage[] = "roster import FILE.csv|FILE.xlsx | roster list [--unit CODE] [--search TEXT]";
     if (argc < 2)
         return cli_error("usage: %s", usage);
     store *s;

@@ -5,7 +5,9 @@
  * a ZIP, read as XLSX; anything else is CSV text.
  *
  * CSV: the encoding is settled first (a UTF-8 byte-order mark is skipped;
- * text that is not valid UTF-8 is taken as Windows-1252 and converted), the
+ * text that is not valid UTF-8 is taken as Windows-1252 and converted,
+ * unless it holds UTF-8 too: then it is refused at its first line that is
+ * not UTF-8, the line a Windows-1252 paste put there), the
  * separator is whichever of ',' and ';' the header line has more of outside
  * quotes, and libcsv parses the text in chunks, calling back per field and
  * per record end. With CSV_REPALL_NL it reports every unquoted line break,
@@ -37,6 +39,7 @@
 #include <zip.h>
 
 #include "store.h"   /* the STORE_* codes */
+#include "text.h"
 
 #define SHEET_CHUNK 65536
 #define SHEET_MAX_COLS 64     /* known columns a caller may name */
@@ -373,6 +376,22 @@ static size_t first_bad_utf8(const char *text, size_t len)
     return len;
 }
 
+/* 1 if text holds at least one valid multi-byte UTF-8 sequence: then it
+ * was written as UTF-8, and bytes that are not UTF-8 are not Windows-1252
+ * text to convert but a mix to refuse (issue 12: one Windows-1252 line
+ * pasted into a UTF-8 roster garbled every name). Windows-1252 text could
+ * form such a sequence only with a letter like Ã followed by a symbol like
+ * ©, which names do not have. */
+static int has_utf8_sequence(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        uint32_t cp;
+        if ((unsigned char)text[i] >= 0x80 && text_utf8_decode(text + i, len - i, &cp) > 1)
+            return 1;
+    }
+    return 0;
+}
+
 static int read_csv(sheet *r, const char *raw, size_t n)
 {
     const unsigned char *u = (const unsigned char *)raw;
@@ -396,6 +415,10 @@ static int read_csv(sheet *r, const char *raw, size_t n)
         if (bom)
             return sheet_fail(r, STORE_INVALID, line_of(t, first_bad_utf8(t, tl)),
                               "el archivo se declara UTF-8 pero esta línea no es UTF-8 válido");
+        if (has_utf8_sequence(t, tl))
+            return sheet_fail(r, STORE_INVALID, line_of(t, first_bad_utf8(t, tl)),
+                              "el archivo mezcla UTF-8 con otra codificación: esta línea no es UTF-8 válido (vuelva "
+                              "a guardar todo el archivo como \"CSV UTF-8\")");
         if (!(conv = util_cp1252_to_utf8(t, tl, &tl)))
             return sheet_fail(r, STORE_ERROR, 0, "memoria insuficiente");
         t = conv;

@@ -4,7 +4,10 @@
  *
  * Formats, told apart by content (never by name):
  *  - CSV (libcsv): UTF-8 with or without BOM, or Windows-1252 (what Excel
- *    saves as "CSV"); ',' or ';' (whichever the header line has more of,
+ *    saves as "CSV"); a file that mixes the two (valid UTF-8 except for
+ *    some lines) is refused at its first line that is not UTF-8, and one
+ *    marked UTF-8 by its BOM at its first line that is not;
+ *    ',' or ';' (whichever the header line has more of,
  *    outside quotes); quoted fields with separators and line breaks; CRLF.
  *    LINE is the physical line on which a record starts.
  *  - XLSX (libzip + expat): the workbook's first worksheet; shared strings,

@@ -1,7 +1,8 @@
-/* libFuzzer target: roster CSV import. Every input is written to a file and
- * imported into one long-lived database; whatever the bytes, the import
- * either succeeds or fails with a one-line message, and the database stays
- * sound (checked every 256 runs). */
+/* libFuzzer target: the roster import (CSV or XLSX, read by sheet.c; seeds
+ * of both in corpus/roster). Every input is written to a file and imported
+ * into one long-lived database; whatever the bytes, the import either
+ * succeeds or fails with a one-line message, and the database stays sound
+ * (checked every 256 runs). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
