@@ -95,6 +95,12 @@ printf '2468\n2468\n' | K admin set-pin >/dev/null
 KM() { "$B" --db m.db --config k.ini "$@"; }
 KM init --institution "El Colegio de la Frontera Sur" --unit SCLC >/dev/null
 KM roster import r.csv >/dev/null
+# ...and a roster where a name search finds more than the list holds.
+{
+    head -1 r.csv
+    for i in $(seq 11 40); do echo "200$i,Persona $i,García,López,SCLC,Biblioteca,Técnica"; done
+} > many.csv
+KM roster import many.csv >/dev/null
 M0=$(KM event add --title "Plática: integridad en el servicio público" --kind platica --topics integridad \
       --unit SCLC --start "$(day -d yesterday) 09:00" --place "Aula 2" --no-signature)
 KM event open "$M0"
@@ -149,6 +155,7 @@ screens() { # one "NAME|SCRIPT" per line; \n in SCRIPT separates lines
 crowded() {
     echo 'home-many|demo home'
     echo 'home-many-2|demo home\ntap Siguiente\nwait 30'
+    echo 'search-many|demo search\ntap Borrar\ntap Borrar\ntap Borrar\ntap G\ntap A\ntap R\nwait 30'
     echo 'confirm-stale|demo home\ntap event-0\ntap 1\ntap 0\ntap 2\ntap 3\ntap 4\ntap Continuar\nwait 30'
 }
 FAILED=0
