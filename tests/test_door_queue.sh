@@ -60,7 +60,7 @@ expect-text $(name 3008)"
 # With [kiosk] sound = on every read also sounds (SDL's disk audio driver
 # writes what would be played to a file): a tone, not silence.
 printf '[kiosk]\nunit = SCLC\nsound = on\n' > sound.ini
-printf 'badge 3001\nwait 400\nexpect already\n' > sound.script
+printf 'badge 3001\nwait 30\nexpect already\nwait 1000\n' > sound.script
 SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE=$T/sound.raw \
     "$B" --db k.db --config sound.ini run --windowed 1280x800 --software --script sound.script 2> sound.err ||
     { cat sound.err >&2; fail sound; }

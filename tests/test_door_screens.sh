@@ -62,7 +62,7 @@ expect-no-text $(today)"
 # A printer (PNG folder): the receipt printed, and its words say so.
 mkdir prn
 printf '[kiosk]\nunit = SCLC\n[printer]\nuri = png:%s/prn\n' "$T" > png.ini
-printf 'badge 1002\nwait 400\nexpect done\nexpect-text Tome su comprobante impreso\n' > p.script
+printf 'badge 1002\nwait 30\nexpect done\nawait-text Tome su comprobante impreso\n' > p.script
 "$B" --db k.db --config png.ini run --windowed 1280x800 --software --script p.script 2> p.err ||
     { cat p.err; fail printer; }
 folio=$(ls prn | sed -n 's/\.png$//p' | head -1)
@@ -72,7 +72,7 @@ folio=$(ls prn | sed -n 's/\.png$//p' | head -1)
 rm -f prn/*.png
 num=$((10#${folio##*-}))
 digits=$(for ((i = 0; i < ${#num}; i++)); do echo "tap ${num:i:1}"; done)
-printf '%s\ntap Herramientas\ntap Reimprimir por folio\nexpect coord-folio\n%s\ntap Reimprimir\nwait 400\nexpect-text Impreso\nexpect-text %s\n' \
+printf '%s\ntap Herramientas\ntap Reimprimir por folio\nexpect coord-folio\n%s\ntap Reimprimir\nawait-text Impreso\nexpect-text %s\n' \
     "$coord" "$digits" "$folio" > r.script
 "$B" --db k.db --config png.ini run --windowed 1280x800 --software --script r.script 2> r.err ||
     { cat r.err; fail reprint; }
@@ -80,12 +80,12 @@ printf '%s\ntap Herramientas\ntap Reimprimir por folio\nexpect coord-folio\n%s\n
 echo "ok - printer: the receipt printed, and reprinted by folio from coordinator mode"
 # A printer that fails: the screen says the record is saved and how to get a copy.
 printf '[kiosk]\nunit = SCLC\n[printer]\nuri = png:%s/missing/dir\n' "$T" > bad.ini
-printf 'badge 1003\nwait 400\nexpect done\nexpect-text Pida una reimpresión con su folio\n' > f.script
+printf 'badge 1003\nwait 30\nexpect done\nawait-text Pida una reimpresión con su folio\n' > f.script
 "$B" --db k.db --config bad.ini run --windowed 1280x800 --software --script f.script 2> f.err ||
     { cat f.err; fail printer_fault; }
 # The printer test: an ESC/POS file with no QR and no claim of a signature.
 printf '[kiosk]\nunit = SCLC\n[printer]\nuri = escpos+file:%s/test.bin\n' "$T" > escpos.ini
-printf '%s\ntap Herramientas\ntap Probar impresora\nwait 400\nexpect-text La impresora respondió bien\n' "$coord" > t.script
+printf '%s\ntap Herramientas\ntap Probar impresora\nawait-text La impresora respondió bien\n' "$coord" > t.script
 "$B" --db k.db --config escpos.ini run --windowed 1280x800 --software --script t.script 2> t.err ||
     { cat t.err; fail printer_test; }
 grep -aq "n de prueba: no es un registro" test.bin || fail "printer test: no 'not a record' line"

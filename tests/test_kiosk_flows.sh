@@ -259,8 +259,7 @@ tap Entrar
 expect coord
 tap Herramientas
 tap Probar impresora
-wait 300
-expect-text La impresora respondió bien
+await-text La impresora respondió bien
 tap Salir
 expect home"
 [ -s prn/PRUEBA.png ] || fail "printer test: no sample receipt"

@@ -47,6 +47,8 @@
 
 int64_t platform_now_ms(const platform *p)
 {
+    if (p->script)
+        return p->base_ms + p->offset_ms;
     return p->base_ms + (int64_t)(SDL_GetTicks64() - p->t0) + p->offset_ms;
 }
 
@@ -351,7 +353,7 @@ static platform P; /* large (text caches): static, not on the stack */
 static int sleep_ms(platform *p, const app *a, const ui_ctx *u, int script_on)
 {
     if (script_on)
-        return p->wait_until ? 10 : 0; /* a script needs frames to advance */
+        return p->wait_until || p->await_until ? 10 : 0; /* a script needs frames to advance */
     int64_t now = platform_now_ms(p), ms = app_next_wake(a, u) - now;
     if (ms > PLATFORM_WAIT_MAX_MS)
         ms = PLATFORM_WAIT_MAX_MS;
