@@ -104,6 +104,32 @@ expect-no-text No hay ningún evento abierto"
 E2=$(K event add --title "Conferencia de la tarde" --kind conferencia --topics etica --unit SCLC \
       --start "$(today) 17:00" --no-signature)
 K event open "$E2" >/dev/null
+# A read among several open events is kept for the event tapped next
+# (within 30 s); once it is no longer kept its message goes too, and home
+# goes on to the attract loop.
+run held_badge "badge 1004
+wait 30
+expect-text Hay varios eventos abiertos
+tap event-1
+wait 30
+expect confirm
+expect-text Itzel Gómez Hernández"
+run held_expires "badge 1004
+wait 30
+expect-text Hay varios eventos abiertos
+advance 30100
+wait 30
+expect home
+expect-no-text Hay varios eventos abiertos
+tap event-1
+wait 30
+expect identify
+expect-no-text Itzel Gómez Hernández"
+run held_attract "badge 1004
+wait 30
+advance 61000
+wait 30
+expect attract"
 run stale_many "badge 1004
 wait 30
 expect-text Hay varios eventos abiertos
