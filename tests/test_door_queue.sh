@@ -45,6 +45,29 @@ wait 30
 expect done
 expect-text $(name 3007)"
 [ "$(count "$E")" = 7 ] || fail "queue_burst: expected 7 attendees, got $(count "$E")"
+# On the already-registered screen (someone read their badge twice) the
+# next read starts the next person at once, too.
+run queue_already "badge 3001
+wait 20
+expect already
+expect-text $(name 3001)
+badge 3008
+wait 20
+expect done
+expect-text Gafete leído
+expect-text $(name 3008)"
+[ "$(count "$E")" = 8 ] || fail "queue_already: expected 8 attendees, got $(count "$E")"
+# With [kiosk] sound = on every read also sounds (SDL's disk audio driver
+# writes what would be played to a file): a tone, not silence.
+printf '[kiosk]\nunit = SCLC\nsound = on\n' > sound.ini
+printf 'badge 3001\nwait 30\nexpect already\nwait 1000\n' > sound.script
+SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE=$T/sound.raw \
+    "$B" --db k.db --config sound.ini run --windowed 1280x800 --software --script sound.script 2> sound.err ||
+    { cat sound.err >&2; fail sound; }
+[ -s sound.raw ] || fail "sound: nothing was played ($(cat sound.err))"
+loud=$(od -An -v -t d2 -w2 sound.raw | awk '$1 > 4000 || $1 < -4000 { n++ } END { print n + 0 }')
+[ "$loud" -gt 100 ] || fail "sound: no tone in what was played ($loud loud samples)"
+echo "ok - queue: a read on already starts the next person; a read sounds with sound = on ($loud loud samples)"
 
 # ---- 2. reads in the middle of someone else's flow (an event with signature) ----
 "$B" --db k.db event close "$E" >/dev/null

@@ -44,10 +44,25 @@ advance 6000
 wait 30
 expect home"
 echo "ok - no printer: no printed receipt promised; done has no countdown"
+# Home, the done screen and the already screen: dates as dd/mm/aaaa (point 9).
+today_mx=$(TZ=America/Mexico_City date +%d/%m/%Y)
+run language_dates "expect home
+expect-no-text $(today)
+badge 1105
+wait 30
+expect done
+expect-text $today_mx
+expect-no-text $(today)
+tap Terminar
+badge 1105
+wait 30
+expect already
+expect-text $today_mx
+expect-no-text $(today)"
 # A printer (PNG folder): the receipt printed, and its words say so.
 mkdir prn
 printf '[kiosk]\nunit = SCLC\n[printer]\nuri = png:%s/prn\n' "$T" > png.ini
-printf 'badge 1002\nwait 400\nexpect done\nexpect-text Tome su comprobante impreso\n' > p.script
+printf 'badge 1002\nwait 30\nexpect done\nawait-text Tome su comprobante impreso\n' > p.script
 "$B" --db k.db --config png.ini run --windowed 1280x800 --software --script p.script 2> p.err ||
     { cat p.err; fail printer; }
 folio=$(ls prn | sed -n 's/\.png$//p' | head -1)
@@ -57,7 +72,7 @@ folio=$(ls prn | sed -n 's/\.png$//p' | head -1)
 rm -f prn/*.png
 num=$((10#${folio##*-}))
 digits=$(for ((i = 0; i < ${#num}; i++)); do echo "tap ${num:i:1}"; done)
-printf '%s\ntap Herramientas\ntap Reimprimir por folio\nexpect coord-folio\n%s\ntap Reimprimir\nwait 400\nexpect-text Impreso\nexpect-text %s\n' \
+printf '%s\ntap Herramientas\ntap Reimprimir por folio\nexpect coord-folio\n%s\ntap Reimprimir\nawait-text Impreso\nexpect-text %s\n' \
     "$coord" "$digits" "$folio" > r.script
 "$B" --db k.db --config png.ini run --windowed 1280x800 --software --script r.script 2> r.err ||
     { cat r.err; fail reprint; }
@@ -65,12 +80,12 @@ printf '%s\ntap Herramientas\ntap Reimprimir por folio\nexpect coord-folio\n%s\n
 echo "ok - printer: the receipt printed, and reprinted by folio from coordinator mode"
 # A printer that fails: the screen says the record is saved and how to get a copy.
 printf '[kiosk]\nunit = SCLC\n[printer]\nuri = png:%s/missing/dir\n' "$T" > bad.ini
-printf 'badge 1003\nwait 400\nexpect done\nexpect-text Pida una reimpresión con su folio\n' > f.script
+printf 'badge 1003\nwait 30\nexpect done\nawait-text Pida una reimpresión con su folio\n' > f.script
 "$B" --db k.db --config bad.ini run --windowed 1280x800 --software --script f.script 2> f.err ||
     { cat f.err; fail printer_fault; }
 # The printer test: an ESC/POS file with no QR and no claim of a signature.
 printf '[kiosk]\nunit = SCLC\n[printer]\nuri = escpos+file:%s/test.bin\n' "$T" > escpos.ini
-printf '%s\ntap Herramientas\ntap Probar impresora\nwait 400\nexpect-text La impresora respondió bien\n' "$coord" > t.script
+printf '%s\ntap Herramientas\ntap Probar impresora\nawait-text La impresora respondió bien\n' "$coord" > t.script
 "$B" --db k.db --config escpos.ini run --windowed 1280x800 --software --script t.script 2> t.err ||
     { cat t.err; fail printer_test; }
 grep -aq "n de prueba: no es un registro" test.bin || fail "printer test: no 'not a record' line"
@@ -89,6 +104,32 @@ expect-no-text No hay ningún evento abierto"
 E2=$(K event add --title "Conferencia de la tarde" --kind conferencia --topics etica --unit SCLC \
       --start "$(today) 17:00" --no-signature)
 K event open "$E2" >/dev/null
+# A read among several open events is kept for the event tapped next
+# (within 30 s); once it is no longer kept its message goes too, and home
+# goes on to the attract loop.
+run held_badge "badge 1004
+wait 30
+expect-text Hay varios eventos abiertos
+tap event-1
+wait 30
+expect confirm
+expect-text Itzel Gómez Hernández"
+run held_expires "badge 1004
+wait 30
+expect-text Hay varios eventos abiertos
+advance 30100
+wait 30
+expect home
+expect-no-text Hay varios eventos abiertos
+tap event-1
+wait 30
+expect identify
+expect-no-text Itzel Gómez Hernández"
+run held_attract "badge 1004
+wait 30
+advance 61000
+wait 30
+expect attract"
 run stale_many "badge 1004
 wait 30
 expect-text Hay varios eventos abiertos
@@ -148,10 +189,16 @@ tap R
 wait 20
 expect-text Hay más resultados:
 expect-no-text Nombre20 García Díaz
+expect-no-text Nombre07 García Díaz
+drag 1000 650 1000 280
+wait 20
+expect identify
+expect-text Nombre07 García Díaz
+expect-no-text Nombre01 García Díaz
 wheel 1000 500 -40
 wait 20
 expect-text Nombre20 García Díaz"
-echo "ok - search: ranked, more results said, the wheel scrolls"
+echo "ok - search: ranked, more results said, a drag and the wheel scroll"
 # "No aparezco en la lista" on every tab, in both orientations.
 for size in 1280x800 1080x1920; do
     tab=$([ "$size" = 1280x800 ] && echo "Buscar mi nombre" || echo "Mi nombre")
@@ -217,8 +264,36 @@ expect coord
 tap Cerrar el quiosco
 tap Sí, cerrar el quiosco"
 echo "ok - larger text for the whole flow; closing the kiosk asks, and a double tap does not close it"
+# A double tap never acts on the next screen (the second tap comes within
+# the settle time), and a slower second tap on the done screen finds no
+# "Terminar" where "Sí, soy yo" was; in each orientation.
+n=0
+for size in 1280x800 1920x1080 1080x1920; do
+    n=$((n + 1))
+    before=$(count "$E")
+    SIZE=$size run "double_tap_$size" "tap event-0
+expect identify
+tap 1
+tap 1
+tap 0
+tap $n
+tap Continuar
+tap-again
+expect confirm
+expect-text Nombre0$n García Díaz
+tap Sí, soy yo
+tap-again
+expect done
+advance 500
+tap-again
+expect done
+expect-text Nombre0$n García Díaz"
+    [ "$(count "$E")" = $((before + 1)) ] || fail "double_tap_$size: expected one more attendee"
+done
+echo "ok - a double tap never acts on the next screen; Terminar is not where Sí, soy yo was"
 
 # ---- 8. coordinator: quick event, PIN lockout ----
+t0=$(TZ=America/Mexico_City date +%s)
 run quick_event "$coord
 tap Nuevo evento rápido
 expect coord-event
@@ -267,6 +342,15 @@ expect coord
 expect-text Taller 2026: ¿Qué es?"
 row=$(sqlite3 k.db "SELECT e.kind, e.place, (SELECT group_concat(topic, ',') FROM (SELECT topic FROM event_topic t WHERE t.event_id = e.id ORDER BY topic)) FROM event e WHERE e.title = 'Taller 2026: ¿Qué es?'")
 [ "$row" = "conferencia|Sala 3|etica,integridad" ] || fail "quick_event: stored as '$row'"
+# The start: the form's "now" (rounded down to 5 minutes) plus the 5
+# minutes tapped. The script's presses move the kiosk's clock by their
+# settle times (under a minute in all), so "now" is between t0 and a minute
+# after the run.
+start=$(K event list | awk -F'\t' '$7 == "Taller 2026: ¿Qué es?" { print $2 }')
+starts=$(for ((t = t0; t <= $(date +%s) + 60; t += 60)); do
+    TZ=America/Mexico_City date -d "@$(( t / 300 * 300 + 300 ))" '+%Y-%m-%d %H:%M'
+done | sort -u | tr '\n' '|')
+case "|$starts" in *"|$start|"*) ;; *) fail "quick_event: starts at '$start', not one of $starts" ;; esac
 echo "ok - quick event: digits, punctuation and case as typed; kind, topics, time, place"
 wrong="tap 1
 tap 1
@@ -290,7 +374,6 @@ echo "ok - the PIN lockout shows the time left"
 printf '2468\n2468\n' | K admin set-pin >/dev/null   # a new PIN ends the lockout
 
 # ---- 9. language ----
-today_mx=$(TZ=America/Mexico_City date +%d/%m/%Y)
 # The row of $E among today's events in coordinator mode (those of today
 # and those open, in the store's order).
 idx=$(K event list | awk -F'\t' -v d="$(today)" -v e="$E" \

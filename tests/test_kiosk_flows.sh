@@ -66,17 +66,24 @@ expect-text Ana Peñaloza Díaz
 expect-text SCLC
 expect-no-text Departamento de Salud"
 
-# 4. Duplicate: the same badge again says when, and sends to the
-#    coordinator for a copy (no reprint of a receipt at the public screen).
+# 4. Duplicate: the same badge again says when; with a printer it sends to
+#    the coordinator for a copy (reprint by folio; no reprint of a receipt
+#    at the public screen); with none there is no copy to promise.
 run duplicate "text 1001
 key enter
 wait 50
 expect already
 expect-text Su registro ya existía
 expect-no-text Reimprimir
-expect-text pídalo a la persona coordinadora
+expect-no-text comprobante
 tap Terminar
 expect home"
+mkdir dupprn
+printf '[kiosk]\nunit = SCLC\n[printer]\nuri = png:%s/dupprn\n' "$T" > dup.ini
+printf 'badge 1001\nwait 50\nexpect already\nexpect-no-text Reimprimir\nexpect-text pídalo a la persona coordinadora\n' > dup.script
+"$B" --db k.db --config dup.ini run --windowed 1280x800 --software --script dup.script 2> dup.err ||
+    { cat dup.err >&2; fail duplicate_printer; }
+echo "ok - duplicate_printer"
 [ "$(count "$E")" = 3 ] || fail "duplicate: count changed"
 
 # 5. Not in the roster: a guest types the full name.
@@ -252,8 +259,7 @@ tap Entrar
 expect coord
 tap Herramientas
 tap Probar impresora
-wait 300
-expect-text La impresora respondió bien
+await-text La impresora respondió bien
 tap Salir
 expect home"
 [ -s prn/PRUEBA.png ] || fail "printer test: no sample receipt"

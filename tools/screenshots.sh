@@ -59,8 +59,14 @@ timezone = America/Mexico_City
 name = Villahermosa
 timezone = America/Mexico_City
 INI
+# Days in the units' zone (SCLC, America/Mexico_City), not the machine's:
+# in the evening a UTC machine is already on the next day.
+day() { TZ=America/Mexico_City date "$@" +%Y-%m-%d; }
 K() { "$B" --db "${KDB:-k.db}" --config "${KINI:-k.ini}" "$@"; }
 grep -v '^logo = ' k.ini > k0.ini
+# With a printer (a PNG folder): the done screen says the receipt is printed.
+mkdir -p prn
+sed "s|^uri = none\$|uri = png:$T/prn|" k.ini > kp.ini
 K init --institution "El Colegio de la Frontera Sur" --unit SCLC >/dev/null
 cat > r.csv <<'CSV'
 numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area,puesto
@@ -76,9 +82,9 @@ numero_empleado,nombre,primer_apellido,segundo_apellido,unidad,area,puesto
 CSV
 K roster import r.csv >/dev/null
 E1=$(K event add --title "Taller: conflicto de intereses en la investigación" --kind taller \
-      --topics conflicto-intereses --unit SCLC --start "$(date +%Y-%m-%d) 10:00" --place "Auditorio" --no-signature)
+      --topics conflicto-intereses --unit SCLC --start "$(day) 10:00" --place "Auditorio" --no-signature)
 E2=$(K event add --title "Conferencia: la Nueva Ética Pública" --kind conferencia --topics etica \
-      --unit SCLC --start "$(date +%Y-%m-%d) 12:30" --place "Sala de juntas")
+      --unit SCLC --start "$(day) 12:30" --place "Sala de juntas")
 K event open "$E1"
 K event open "$E2"
 for n in 10235 10236 10237; do K checkin "$E1" "$n" --keyed >/dev/null; done
@@ -89,12 +95,18 @@ printf '2468\n2468\n' | K admin set-pin >/dev/null
 KM() { "$B" --db m.db --config k.ini "$@"; }
 KM init --institution "El Colegio de la Frontera Sur" --unit SCLC >/dev/null
 KM roster import r.csv >/dev/null
+# ...and a roster where a name search finds more than the list holds.
+{
+    head -1 r.csv
+    for i in $(seq 11 40); do echo "200$i,Persona $i,García,López,SCLC,Biblioteca,Técnica"; done
+} > many.csv
+KM roster import many.csv >/dev/null
 M0=$(KM event add --title "Plática: integridad en el servicio público" --kind platica --topics integridad \
-      --unit SCLC --start "$(date -d yesterday +%Y-%m-%d) 09:00" --place "Aula 2" --no-signature)
+      --unit SCLC --start "$(day -d yesterday) 09:00" --place "Aula 2" --no-signature)
 KM event open "$M0"
 for i in $(seq 9); do
     KM event open "$(KM event add --title "Taller $i: conflicto de intereses" --kind taller \
-        --topics conflicto-intereses --unit SCLC --start "$(date +%Y-%m-%d) 1$i:00" --place "Sala $i")"
+        --topics conflicto-intereses --unit SCLC --start "$(day) 1$i:00" --place "Sala $i")"
 done
 
 shot() { # shot NAME WxH SCRIPT-LINES — on a copy of the database, so
@@ -143,6 +155,7 @@ screens() { # one "NAME|SCRIPT" per line; \n in SCRIPT separates lines
 crowded() {
     echo 'home-many|demo home'
     echo 'home-many-2|demo home\ntap Siguiente\nwait 30'
+    echo 'search-many|demo search\ntap Borrar\ntap Borrar\ntap Borrar\ntap G\ntap A\ntap R\nwait 30'
     echo 'confirm-stale|demo home\ntap event-0\ntap 1\ntap 0\ntap 2\ntap 3\ntap 4\ntap Continuar\nwait 30'
 }
 FAILED=0
@@ -154,6 +167,8 @@ for size in 1280x800 1920x1080 1080x1920; do
     while IFS='|' read -r name script; do
         KDB=m.db shot "$name" "$size" "$(printf "$script")"
     done < <(crowded)
+    KINI=kp.ini shot done-printed "$size" "demo done"
+    KINI=kp.ini shot done-printed-large "$size" "$(printf 'demo done\nlarge 1')"
     if [ -n "$LOGO" ]; then
         KINI=k0.ini shot home-nologo "$size" "demo home"
         KINI=k0.ini shot home-nologo-large "$size" "$(printf 'demo home\nlarge 1')"

@@ -31,6 +31,7 @@
 #define PLATFORM_WIDTH_SLOTS 4096
 #define PLATFORM_WAIT_MAX_MS 100   /* the longest sleep between two looks at the stop signal */
 #define PLATFORM_DOOR_MAX 1000     /* badge reads a --bench door run can time */
+#define PLATFORM_AWAIT_MS 30000   /* a script's await-text gives up after this (real time) */
 #define PLATFORM_REFRESH_MS 5000   /* every frame drawn for this long after start or a window change */
 
 typedef struct platform_font {
@@ -129,7 +130,8 @@ typedef struct platform {
     int software;
     SDL_Surface *surface;    /* this frame's window surface, or NULL */
     ui_rect clip;            /* current clip (w == 0: none) */
-    /* Clock: wall time at start plus ticks plus the virtual offset. */
+    /* Clock: wall time at start plus ticks (not under a script) plus the
+     * virtual offset. */
     int64_t base_ms;
     uint64_t t0;
     int64_t offset_ms;
@@ -140,7 +142,8 @@ typedef struct platform {
     int hold_ms;             /* virtual time to pass while a finger is held */
     int settle;              /* frames to let pass before the next command */
     int up_x, up_y, up_touch;
-    int64_t wait_until;
+    int64_t wait_until;      /* a "wait" ends at these SDL ticks (real time) */
+    int64_t await_until;     /* an "await-text" gives up at these SDL ticks */
     int script_rc;
     const char *widgets_file; /* CK_WIDGETS_FILE (test builds only), or NULL */
     uint32_t widgets_hash;
@@ -155,7 +158,10 @@ typedef struct platform_bench {
 /* ---- platform_window.c ---- */
 
 /* The kiosk's clock in Unix milliseconds: the start time (cli_now) plus
- * the ticks since, plus what a script advanced. */
+ * the ticks since, plus what a script advanced. Under a script the ticks do
+ * not count: its clock moves only by its own commands (advance, wait, hold,
+ * a press's settle time), so a busy machine never changes what a script
+ * sees (a countdown, a wait in seconds, a double tap's settle time). */
 int64_t platform_now_ms(const platform *p);
 
 /* ---- platform_draw.c ---- */

@@ -26,7 +26,10 @@
  *   text-times N STRING | text-hex HEXBYTES | badge NUMBER (a scanner:
  *   the characters, then Enter)
  *   key enter|backspace|escape | wait MS | advance MS | shot FILE
- *   expect SCREEN | expect-text TEXT | expect-no-text TEXT | expect-line
+ *   expect SCREEN | expect-text TEXT | await-text TEXT (what a thread
+ *   brings, such as a print job's outcome: frames go on, the clock
+ *   still, until TEXT is on screen; fails after PLATFORM_AWAIT_MS of real
+ *   time) | expect-no-text TEXT | expect-line
  *   TEXT (a line that is exactly TEXT) | expect-above A|B (widget A above
  *   widget B) | expect-uncut (no text shortened with "…" or past the
  *   screen's edge) | demo SCREEN | large 0|1 | quit
@@ -34,7 +37,9 @@
  * A command that presses waits first until the screen accepts taps (a
  * screen just shown ignores them for APP_SETTLE_MS), by moving the
  * virtual clock; tap-again presses where the last tap did, at once (the
- * second tap of a double tap). */
+ * second tap of a double tap). The kiosk's clock moves only by advance,
+ * wait (which also lets as much real time pass), hold and the settle
+ * times: never by how long the machine took (platform_now_ms). */
 int platform_script_load(platform *p, const char *path)
 {
     size_t len;
@@ -198,9 +203,20 @@ int platform_script_step(platform *p, ui_ctx *u, app *a)
         return 1;
     }
     if (p->wait_until) {
-        if (platform_now_ms(p) < p->wait_until)
+        if ((int64_t)SDL_GetTicks64() < p->wait_until)
             return 1;
         p->wait_until = 0;
+    }
+    if (p->await_until) {
+        const platform_cmd *c = &p->script[p->pc - 1];
+        if (!frame_has_text(u, c->arg)) {
+            if ((int64_t)SDL_GetTicks64() < p->await_until)
+                return 1;
+            p->await_until = 0;
+            return script_fail(p, "text '%s' not on screen %s after %d s", c->arg, app_screen_name(a->screen),
+                               PLATFORM_AWAIT_MS / 1000);
+        }
+        p->await_until = 0;
     }
     while (p->pc < p->nscript) {
         platform_cmd *c = &p->script[p->pc++];
@@ -320,7 +336,10 @@ int platform_script_step(platform *p, ui_ctx *u, app *a)
                      strcmp(c->arg, "backspace") == 0 ? SDLK_BACKSPACE : SDLK_ESCAPE);
             return 1;
         } else if (strcmp(c->op, "wait") == 0) {
-            p->wait_until = platform_now_ms(p) + c->n[0];
+            /* MS on the kiosk's clock, and as long in real time: a print
+             * job or a sync on their threads get it too. */
+            p->offset_ms += c->n[0];
+            p->wait_until = (int64_t)SDL_GetTicks64() + c->n[0];
             return 1;
         } else if (strcmp(c->op, "advance") == 0) {
             p->offset_ms += c->n[0];
@@ -349,6 +368,9 @@ int platform_script_step(platform *p, ui_ctx *u, app *a)
                 return script_fail(p, "%d text%s cut on screen %s: %s", u->ncut, u->ncut == 1 ? "" : "s",
                                    app_screen_name(a->screen), list);
             }
+        } else if (strcmp(c->op, "await-text") == 0) {
+            p->await_until = (int64_t)SDL_GetTicks64() + PLATFORM_AWAIT_MS;
+            return 1;
         } else if (strcmp(c->op, "expect-text") == 0) {
             if (!frame_has_text(u, c->arg))
                 return script_fail(p, "text '%s' not on screen %s", c->arg, app_screen_name(a->screen));

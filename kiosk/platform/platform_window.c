@@ -47,6 +47,8 @@
 
 int64_t platform_now_ms(const platform *p)
 {
+    if (p->script)
+        return p->base_ms + p->offset_ms;
     return p->base_ms + (int64_t)(SDL_GetTicks64() - p->t0) + p->offset_ms;
 }
 
@@ -351,7 +353,7 @@ static platform P; /* large (text caches): static, not on the stack */
 static int sleep_ms(platform *p, const app *a, const ui_ctx *u, int script_on)
 {
     if (script_on)
-        return p->wait_until ? 10 : 0; /* a script needs frames to advance */
+        return p->wait_until || p->await_until ? 10 : 0; /* a script needs frames to advance */
     int64_t now = platform_now_ms(p), ms = app_next_wake(a, u) - now;
     if (ms > PLATFORM_WAIT_MAX_MS)
         ms = PLATFORM_WAIT_MAX_MS;
@@ -499,6 +501,13 @@ int platform_run(cli_ctx *ctx, int argc, char **argv)
             app_frame(a, u);
             ui_end(u);
         }
+        if (stop_signal) {
+            /* What the frame wrote is written; drawing it (a software
+             * frame of a large screen on a busy machine: up to 200 ms
+             * measured) would only delay the stop. */
+            platform_notify_stopping(p);
+            break;
+        }
         double c1 = cpu_ms();
         /* Drawn only when it differs from what is on screen. */
         uint32_t h = ui_frame_hash(u);
@@ -559,20 +568,32 @@ int platform_run(cli_ctx *ctx, int argc, char **argv)
         platform_door_report(p, s);
 cleanup:
     app_free(a);
+    /* The database first: leaving full screen and closing the display can
+     * take a while (SDL waits up to 100 ms for the window manager, a busy
+     * compositor answers late), and a stop must not wait for it to close
+     * the database. */
+    if (s)
+        store_close(s);
+    s = NULL;
     free(u);
     platform_bench_free(&bench);
     free(p->script);
     free(p->door);
     sound_close(p);
     platform_draw_free(p);
-    if (p->ren)
-        SDL_DestroyRenderer(p->ren);
-    if (p->win)
-        SDL_DestroyWindow(p->win);
-    TTF_Quit();
-    SDL_Quit();
-    if (s)
-        store_close(s);
+    /* Stopped by a signal, the display is left to the display server, which
+     * frees the window with the connection: SDL_DestroyWindow first takes
+     * the window out of full screen and waits up to 100 ms for a window
+     * manager to do it (always the whole 100 ms with none, and more on a
+     * busy machine), for a window about to go anyway. */
+    if (!stop_signal) {
+        if (p->ren)
+            SDL_DestroyRenderer(p->ren);
+        if (p->win)
+            SDL_DestroyWindow(p->win);
+        TTF_Quit();
+        SDL_Quit();
+    }
     if (signals) {
         sigaction(SIGTERM, &old_sig[0], NULL);
         sigaction(SIGINT, &old_sig[1], NULL);

@@ -811,6 +811,10 @@ static void causes_update(app *a, ui_ctx *u)
             a->message[0] = 0;
         break;
     case APP_CAUSE_MANY:
+        /* The read is kept APP_HELD_MS for an event card: then it is
+         * dropped, and the message that promised it with it. */
+        if (a->held[0] && (u->now_ms - a->held_ms >= APP_HELD_MS || u->now_ms < a->held_ms))
+            a->held[0] = 0;
         if (a->nopen <= 1 || !a->held[0])
             a->message[0] = 0;
         break;

@@ -3,7 +3,7 @@
  * with no printer configured the screen offers what exists (the QR and
  * the folio), never a printed receipt. The already screen shows no receipt
  * and no reprint: a copy of someone's receipt is the coordinator's to give
- * (by folio). "Terminar" takes the left third of the bottom row, where no
+ * (reprinted by folio), and is offered only when there is a printer. "Terminar" takes the left third of the bottom row, where no
  * screen before it has its primary button. */
 #include <stdio.h>
 #include <string.h>
@@ -53,7 +53,9 @@ static int panel_info(app *a, ui_ctx *u, int x, int y, int w, const char *headli
                                : "Anote su folio: es su comprobante.";
             break;
         }
-    } else {
+    } else if (app_has_printer(a)) {
+        /* Reprinted by folio in coordinator mode; with no printer there is
+         * no copy to ask for (coordinator mode says so too). */
         status = "Si necesita otro comprobante, pídalo a la persona coordinadora.";
     }
     if (*status)
