@@ -33,7 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$T"
-Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp 3> display >/dev/null 2>&1 &
+Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp -noreset 3> display >/dev/null 2>&1 &
 XPID=$!
 for _ in $(seq 200); do [ -s display ] && break; sleep 0.05; done
 export DISPLAY=:$(head -1 display) SDL_VIDEODRIVER=x11
