@@ -17,6 +17,7 @@ PACKAGES=(
   zbar-tools poppler-utils xvfb xdotool unzip imagemagick sqlite3 xxd openssl
   postgresql-15 postgresql-client-15 libpq-dev
   dpkg-dev file lintian systemd cage xwayland grim openbox x11-utils
+  qemu-system-x86 debootstrap
 )
 
 missing=()
