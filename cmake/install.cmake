@@ -8,7 +8,7 @@
 #   share/man/man1/cepci-kiosk.1.gz              the manual page
 #   lib/systemd/system/cepci-kiosk.service       boots the machine into the kiosk
 #   /etc/cepci-kiosk/kiosk.ini                   the config of an installed kiosk
-#   /etc/pam.d/cepci-kiosk                       the session the unit opens on tty1
+#   /etc/pam.d/cepci-kiosk                       the session of the xinit variant (README)
 #
 # (/lib/systemd/system and /etc when the prefix is /usr, as Debian 12 wants
 # them; below any other prefix otherwise.)

@@ -6,11 +6,10 @@
 #   Depends    what dpkg-shlibdeps finds in the binary (the libraries), plus
 #              what it cannot see: the compositor the unit starts (cage, and
 #              xwayland, without which Debian 12's cage 0.1.4 refuses to
-#              start), logind's PAM module (the seat for cage) and polkitd
-#              (without it logind refuses cage's request to activate its
-#              session: "Could not activate session: Permission denied",
-#              seen in tests/test_appliance_vm.sh), the font,
-#              the time zones, adduser for postinst.
+#              start), seatd (the screen and input devices for cage),
+#              procps (pkill: the unit's ExecStop), logind's PAM module (the
+#              session of the README's xinit variant), the font, the time
+#              zones, adduser for postinst.
 #   conffiles  /etc/cepci-kiosk/kiosk.ini, /etc/pam.d/cepci-kiosk
 #   scripts    packaging/postinst (system user, /var/lib/cepci-kiosk 0700),
 #              packaging/prerm (stops the kiosk on removal), packaging/postrm
@@ -48,7 +47,7 @@ set(CK_DEB_RELEASE 1 CACHE STRING "Debian revision of the package (VERSION-REVIS
 set(CPACK_DEBIAN_PACKAGE_RELEASE ${CK_DEB_RELEASE})
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)   # cepci-kiosk_VERSION-RELEASE_ARCH.deb
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, cage, xwayland, libpam-systemd, polkitd, fonts-noto-core, tzdata")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, cage, xwayland, seatd, procps, libpam-systemd, fonts-noto-core, tzdata")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_SOURCE_DIR}/packaging/postinst
     ${CMAKE_SOURCE_DIR}/packaging/prerm
