@@ -155,6 +155,16 @@ printf '[kiosk]\nidle_timeout = soon\n' > "$T/bad.ini"
 expect_error "bad config" "bad.ini:2:" -- "$B" --db "$DB" --config "$T/bad.ini" event list
 expect_error "orden desconocida" "orden desconocida" -- ck fly
 expect_error "missing database" "no existe la base de datos" -- "$B" --db "$T/none.db" event list
+# COMMAND --help: its usage on stdout, exit 0, nothing opened or read (not
+# taken for a file called "--help"); a bad option: one Spanish line.
+for c in "roster import --help" "checkin -h" "verify --help" "event add --title x --help"; do
+  before=$(snapshot)
+  # shellcheck disable=SC2086
+  out=$(cd "$T" && "$B" --db "$T/none.db" $c 2>"$T/err"); rc=$?
+  [ $rc -eq 0 ] && [ ! -s "$T/err" ] && printf '%s' "$out" | grep -q "^uso: cepci-kiosk ${c%% *} " &&
+    [ ! -e "$T/none.db" ] && [ "$before" = "$(snapshot)" ] && ok || bad "$c: rc $rc, out '$out', err '$(cat "$T/err")'"
+done
+expect_error "opción desconocida" "checkin: opción desconocida o incompleta '--bogus'; uso: checkin" -- ck checkin 1 2 --bogus
 
 echo "$pass passed, $fails failed"
 [ $fails -eq 0 ]

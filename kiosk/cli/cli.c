@@ -83,6 +83,16 @@ int cli_main(int argc, char **argv, cli_fn run_fn, const char *assets_dir)
             return 2;
         }
     }
+    /* "COMMAND ... --help": that command's usage on standard output, before
+     * anything is opened or checked; nothing runs (it is not taken for a
+     * file or an employee number called "--help"). */
+    for (const cli_command *c = COMMANDS; i < argc && c->name; c++)
+        if (strcmp(c->name, argv[i]) == 0)
+            for (int j = i + 1; j < argc; j++)
+                if (strcmp(argv[j], "--help") == 0 || strcmp(argv[j], "-h") == 0) {
+                    printf("uso: cepci-kiosk %s\n", c->help);
+                    return 0;
+                }
     if (util_init() != 0)
         return cli_error("cannot initialise libsodium");
     if (ctx.config_path) {

@@ -344,6 +344,10 @@ static const es_pair TABLE[] = {
      "export {1}: argumento inesperado '{2}'; uso: {3}"},
     {"export %s: unknown or incomplete option '%s'; usage: %s",
      "export {1}: opción desconocida o incompleta '{2}'; uso: {3}"},
+    /* OPTS_END in cli_common.h (a macro: the scan of the sources in
+     * tests/test_cli_es.c reads .c files only). */
+    {"%s: unknown or incomplete option '%s'; usage: %s",
+     "{1}: opción desconocida o incompleta '{2}'; uso: {3}"},
     {"export: bad year %d",
      "exportar: año no válido {1}"},
     {"export: bad year '%s'",
