@@ -362,8 +362,9 @@ grep -q "continúa una copia hecha en la posición" rs/out.txt \
 # ... but deleted records passed off as a restore (the file's epoch and its
 # base relabelled by hand, no backup ever made) are not given that story:
 # no signed head covers the claimed base (the session-4 red team).
-mkdir fr && (
-  cd fr || exit 1
+fake_restore() { # DIR EXTRA_SQL: the attack above, then EXTRA_SQL
+mkdir "$1" && (
+  cd "$1" || exit 1
   "$B" --db k.db init --institution I --unit SCLC >/dev/null
   printf '%s\n' 'numero_empleado,nombre,primer_apellido,unidad' '1001,Ana,Pérez,SCLC' '1002,Beto,López,SCLC' \
     '1003,Carla,Ruiz,SCLC' > r.csv
@@ -383,13 +384,28 @@ mkdir fr && (
     DELETE FROM head_sig; INSERT INTO head_sig SELECT * FROM o.head_sig;
     UPDATE meta SET value = '00000000-1111-4111-8111-111111111111' WHERE key = 'epoch';
     UPDATE meta SET value = (SELECT epoch || ' ' || pos || ' ' || hash FROM audit ORDER BY seq DESC LIMIT 1)
-     WHERE key = 'epoch_base';"
+     WHERE key = 'epoch_base';
+    $2"
   "$B" --db k.db checkin "$FE" 1003 --keyed >/dev/null
   "$B" --db k.db audit verify --head receipt.txt > out.txt 2>&1 && echo accepted >> out.txt
 )
+}
+fake_restore fr ""
 grep -q "ninguna cabeza firmada cubre esa posición" fr/out.txt \
   && ok "... and deleted records passed off as a restore are told apart (no signed head at the claimed base)" \
   || bad "fake restore: $(cat fr/out.txt)"
+
+# ... nor when the old copy's signed head of the last write before the
+# deleted record is logged again as a backup's (the source is not signed;
+# the session-5 red team): a genuine copy carries the key's signature of
+# its epoch and base, which no head stands in for.
+fake_restore fr2 "INSERT INTO signed_head_log(kiosk_id, epoch, pos, hash, signed_at, signature, source)
+     SELECT kiosk_id, epoch, pos, hash, signed_at, signature, 'backup' FROM o.head_sig;"
+grep -q "ninguna cabeza firmada cubre esa posición" fr2/out.txt \
+  && ok "... also with an older write's signed head logged again as a backup's" \
+  || bad "fake restore with a relogged head: $(cat fr2/out.txt)"
+[ "$(sqlite3 rs/r.db "SELECT count(*) FROM meta WHERE key LIKE 'epoch_sig:%' AND length(value) = 128")" -ge 1 ] \
+  && ok "a backup copy holds the key's signature of its epoch" || bad "no epoch_sig in the restored copy"
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]

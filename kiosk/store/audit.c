@@ -276,6 +276,13 @@ size_t store_head_message(const store_head *h, int64_t signed_at, char *out, siz
     return n > 0 && (size_t)n < outlen ? (size_t)n : 0;
 }
 
+size_t store_epoch_message(const char *kiosk, const char *epoch, int64_t base_pos, const char *base_hash, char *out,
+                           size_t outlen)
+{
+    int n = snprintf(out, outlen, "CKE1\n%s\n%s\n%lld\n%s\n", kiosk, epoch, (long long)base_pos, base_hash);
+    return n > 0 && (size_t)n < outlen ? (size_t)n : 0;
+}
+
 void store_head_text(const store_signed_head *h, char *out, size_t outlen)
 {
     char sig[129];
@@ -382,6 +389,21 @@ static int kiosk_pk(store *s, const char *kiosk, unsigned char pk[32])
         return STORE_OK;
     }
     return store_key_get(s, kiosk, pk);
+}
+
+/* 1 when this database holds the kiosk key's signature of this kiosk's
+ * epoch as a copy of its chain at base_pos/base_hash (a backup's, made by
+ * store_backup_to); 0 when it is missing or does not verify. */
+static int epoch_attested(store *s, const char *epoch, int64_t base_pos, const char *base_hash)
+{
+    char key[64], hex[160], msg[256];
+    unsigned char sig[64], pk[32];
+    snprintf(key, sizeof key, STORE_EPOCH_SIG_PREFIX "%s", epoch);
+    size_t n = store_epoch_message(s->kiosk_id, epoch, base_pos, base_hash, msg, sizeof msg);
+    return n > 0 && store_meta_get(s, key, hex, sizeof hex) == STORE_OK && strlen(hex) == 128 &&
+           sodium_hex2bin(sig, sizeof sig, hex, 128, NULL, NULL, NULL) == 0 &&
+           kiosk_pk(s, s->kiosk_id, pk) == STORE_OK &&
+           crypto_sign_verify_detached(sig, (const unsigned char *)msg, n, pk) == 0;
 }
 
 int store_signed_head_check(store *s, const store_signed_head *h)
@@ -1645,7 +1667,15 @@ static int check_claim(store *s, const chain_walk *w, const store_head_claim *c,
         store_head b;
         int err = 0;
         head_set(&b, copy->kiosk, copy->epoch, restored, copy->first_prev);
-        if (!head_covered(s, &b, &err)) {
+        /* This kiosk's own copies carry the key's signature of their epoch
+         * and base (a signed head alone is not enough: any head the
+         * kiosk signed at a write, kept in an older copy, can be logged
+         * again by hand under whatever source). Another kiosk's: a head it
+         * signed there. */
+        int genuine = strcmp(copy->kiosk, s->kiosk_id) == 0
+                          ? epoch_attested(s, copy->epoch, restored, copy->first_prev)
+                          : head_covered(s, &b, &err);
+        if (!genuine) {
             if (err)
                 return err;
             note(f, 0, "%s: kiosk %s signed another entry at position %lld; this database claims to continue a "

@@ -478,8 +478,18 @@ static int fresh_epoch(store *s, sqlite3 *dst)
     sqlite3_stmt *st = NULL;
     if ((rc = sqlite3_exec(dst, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
         return rc;
-    const char *kv[2][2] = {{"epoch", epoch}, {"epoch_base", base}};
-    for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {
+    /* The new epoch and its base signed by the kiosk key (audit.c's
+     * epoch_attested): the mark of a genuine copy. Without the key (a
+     * database before init's key) the copy is made all the same. */
+    char sig_key[64] = "", sig_hex[129] = "", msg[256];
+    unsigned char sig[64];
+    size_t n = store_epoch_message(s->kiosk_id, epoch, h.pos, h.hash, msg, sizeof msg);
+    if (s->sign && n > 0 && s->sign(s->sign_ctx, (const unsigned char *)msg, n, sig) == 0) {
+        snprintf(sig_key, sizeof sig_key, STORE_EPOCH_SIG_PREFIX "%s", epoch);
+        sodium_bin2hex(sig_hex, sizeof sig_hex, sig, sizeof sig);
+    }
+    const char *kv[3][2] = {{"epoch", epoch}, {"epoch_base", base}, {sig_key, sig_hex}};
+    for (int i = 0; i < (sig_key[0] ? 3 : 2) && rc == SQLITE_OK; i++) {
         if ((rc = sqlite3_prepare_v2(dst, sql, -1, &st, NULL)) != SQLITE_OK)
             break;
         sqlite3_bind_text(st, 1, kv[i][0], -1, SQLITE_STATIC);

@@ -144,6 +144,16 @@ int store_meta_audited(const char *key);
 int store_head_of(sqlite3 *db, const char *kiosk, const char *epoch, const char *base_epoch, int64_t base_pos,
                   const char *base_hash, store_head *out);
 
+/* A backup copy's new epoch, signed by the kiosk key: the message
+ * "CKE1\n" kiosk "\n" epoch "\n" base_pos "\n" base_hash "\n" into out
+ * (its length; 0 when it does not fit). The signature is kept in the copy
+ * as meta "epoch_sig:EPOCH" (hex); a database that claims to continue a
+ * copy (a restore) must hold it (audit.c), so an epoch relabelled by hand,
+ * without the key, is not passed off as one. */
+size_t store_epoch_message(const char *kiosk, const char *epoch, int64_t base_pos, const char *base_hash, char *out,
+                           size_t outlen);
+#define STORE_EPOCH_SIG_PREFIX "epoch_sig:"
+
 /* ---- people (people.c) ---- */
 
 /* The canonical form of the employee number in column col, as SQL (the
