@@ -529,7 +529,10 @@ check_screen() {
     local png=$OUT/screen-$1.png size w h frame tl tr colours
     rm -f "$png"
     mon "screendump $png -f png"
-    for _ in $(seq 40); do identify "$png" > /dev/null 2>&1 && break; sleep 0.25; done
+    # qemu writes the file when the display next updates, which on a still
+    # screen can be the kiosk's clock, once a minute (seen once: the
+    # screendump after the upgrade came 10-60 s late).
+    for _ in $(seq 360); do identify "$png" > /dev/null 2>&1 && break; sleep 0.25; done
     size=$(identify -format '%wx%h' "$png" 2> /dev/null) || { echo "no screendump"; return 1; }
     w=${size%x*} h=${size#*x}
     frame=$(for g in "${w}x4+0+0" "${w}x4+0+$((h - 4))" "4x${h}+0+0" "4x${h}+$((w - 4))+0"; do
