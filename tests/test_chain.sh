@@ -407,5 +407,36 @@ grep -q "ninguna cabeza firmada cubre esa posición" fr2/out.txt \
 [ "$(sqlite3 rs/r.db "SELECT count(*) FROM meta WHERE key LIKE 'epoch_sig:%' AND length(value) = 128")" -ge 1 ] \
   && ok "a backup copy holds the key's signature of its epoch" || bad "no epoch_sig in the restored copy"
 
+# verify 'CK2:…' --db FILE says whether FILE holds that record: its entry
+# at the signed position AND its row as signed (the session-5 red team:
+# with the row deleted or moved to another person by hand, it said
+# "coincide"), in both orders of the arguments.
+mkdir rv && (
+  cd rv || exit 1
+  "$B" --db k.db init --institution I --unit SCLC >/dev/null
+  printf '%s\n' 'numero_empleado,nombre,primer_apellido,unidad' '1001,Ana,Pérez,SCLC' '1002,Beto,López,SCLC' \
+    '1003,Carla,Ruiz,SCLC' > r.csv
+  "$B" --db k.db roster import r.csv >/dev/null
+  VE=$("$B" --db k.db event add --title T --kind curso --topics etica --unit SCLC --start '2025-11-20 10:00')
+  "$B" --db k.db event open "$VE" >/dev/null
+  "$B" --db k.db checkin "$VE" 1001 --keyed | grep '^CK2:' > ck2.txt
+  "$B" --db k.db checkin "$VE" 1002 --keyed >/dev/null
+  cp k.db edit.db && cp k.db del.db
+  sqlite3 edit.db "DROP TRIGGER attendance_no_update; UPDATE attendance SET employee_no = '1003' WHERE folio LIKE '%-000001'"
+  sqlite3 del.db "DROP TRIGGER attendance_no_delete; DELETE FROM attendance WHERE folio LIKE '%-000001'"
+  for f in k edit del; do
+    "$B" verify "$(cat ck2.txt)" --db $f.db > $f.a 2>&1; echo "rc=$?" >> $f.a
+    "$B" --db $f.db verify "$(cat ck2.txt)" > $f.b 2>&1; echo "rc=$?" >> $f.b
+  done
+)
+for o in a b; do
+  grep -q "coincide con esta base de datos" rv/k.$o && grep -q "rc=0" rv/k.$o \
+    && ok "verify CK2 --db ($o): the database that holds the record matches" || bad "verify CK2 ($o): $(cat rv/k.$o)"
+  grep -q "se cambió a mano" rv/edit.$o && grep -q "rc=1" rv/edit.$o && ! grep -q "coincide con esta" rv/edit.$o \
+    && ok "verify CK2 --db ($o): a row moved to another person by hand is reported" || bad "edited row ($o): $(cat rv/edit.$o)"
+  grep -q "se borró a mano" rv/del.$o && grep -q "rc=1" rv/del.$o && ! grep -q "coincide con esta" rv/del.$o \
+    && ok "verify CK2 --db ($o): a row deleted by hand is reported" || bad "deleted row ($o): $(cat rv/del.$o)"
+done
+
 echo "$fails failed"
 [ "$fails" -eq 0 ]

@@ -584,8 +584,14 @@ static const es_pair TABLE[] = {
      "uso: verify CÓDIGO [--db ARCHIVO] (el código contiene espacios: póngalo entre comillas, o use - para leerlo de la entrada estándar)"},
     {"usage: %s",
      "uso: {1}"},
-    {"verify --db compares a list's fingerprint (CKL2:/CKP2:) with the records of a database",
-     "verify --db compara la huella de una lista (CKL2:/CKP2:) con los registros de una base de datos"},
+    {"this database's audit chain holds this receipt's record, but its row is gone: it was deleted by hand; run: "
+     "cepci-kiosk audit verify",
+     "la cadena de auditoría de esta base de datos tiene el registro de este comprobante, pero su fila ya no "
+     "está: se borró a mano; ejecute: cepci-kiosk audit verify"},
+    {"this database's audit chain holds this receipt's record, but its row (or its entry) differs from what was "
+     "signed: it was changed by hand; run: cepci-kiosk audit verify",
+     "la cadena de auditoría de esta base de datos tiene el registro de este comprobante, pero su fila (o su "
+     "entrada) difiere de lo firmado: se cambió a mano; ejecute: cepci-kiosk audit verify"},
     {"verify: no payload on standard input",
      "verify: no hay código en la entrada estándar"},
     {"warning: %s",

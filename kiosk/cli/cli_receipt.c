@@ -174,9 +174,10 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
         return cli_verify_certificate(ctx, payload); /* a certificate (cli_evidence.c) */
     store *s;
     int list = strncmp(payload, "CKL", 3) == 0 || strncmp(payload, "CKP", 3) == 0 || strncmp(payload, "CKI", 3) == 0;
-    if (compare && !list)
-        return cli_error("verify --db compares a list's fingerprint (CKL2:/CKP2:) with the records of a database");
     if (compare) {
+        /* A list: the records to compare with (and the keys they hold). A
+         * receipt: the database to check it against, as with the --db
+         * before the command. */
         /* The records to compare with, and the keys they hold. */
         if (store_open(&s, compare, 0, err, sizeof err) != STORE_OK)
             return cli_error("%s", err);
@@ -224,12 +225,24 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
         /* The receipt is a signed head of its kiosk's chain at its own
          * entry: the database, if it holds the record, must agree. */
         store_head entry;
+        int row = 0;
         printf("cadena: posición %lld, hash %s…\n", (long long)f.chain_pos, f.chain_hash);
-        if (store_record_entry(s, f.type == RECEIPT_PLEDGE ? "pledge" : "attendance", f.record_uuid, &entry) ==
-            STORE_OK) {
-            if (entry.pos == f.chain_pos && strncmp(entry.hash, f.chain_hash, strlen(f.chain_hash)) == 0 &&
-                strcmp(entry.kiosk_id, f.kiosk_id) == 0)
+        if (store_record_entry_check(s, f.type == RECEIPT_PLEDGE ? "pledge" : "attendance", f.record_uuid, &entry,
+                                     &row) == STORE_OK) {
+            int same = entry.pos == f.chain_pos && strncmp(entry.hash, f.chain_hash, strlen(f.chain_hash)) == 0 &&
+                       strcmp(entry.kiosk_id, f.kiosk_id) == 0;
+            if (same && row == 0)
                 printf("cadena: coincide con esta base de datos\n");
+            else if (same && row == 3)
+                printf("cadena: coincide con esta base de datos (el registro quedó aparte al sincronizar: "
+                       "vea cepci-kiosk sync --status)\n");
+            else if (same && row == 1)
+                rc = cli_error("this database's audit chain holds this receipt's record, but its row is gone: it "
+                               "was deleted by hand; run: cepci-kiosk audit verify");
+            else if (same)
+                rc = cli_error("this database's audit chain holds this receipt's record, but its row (or its "
+                               "entry) differs from what was signed: it was changed by hand; run: cepci-kiosk "
+                               "audit verify");
             else
                 rc = cli_error("this database's audit chain does not hold this receipt's record at position %lld "
                                "(it is at %lld, hash %.16s): the chain was rewritten", (long long)f.chain_pos,

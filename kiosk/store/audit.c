@@ -856,6 +856,52 @@ int store_record_entry(store *s, const char *kind, const char *uuid, store_head 
                              : store_sqlerr(s, rc, "read the audit chain");
 }
 
+int store_record_entry_check(store *s, const char *kind, const char *uuid, store_head *out, int *state)
+{
+    static const char sql[] = "SELECT kiosk_id, epoch, pos, hash, prev_hash, at, content, format, seq IN "
+                              "(SELECT audit_seq FROM sync_entry WHERE status <> 'applied') FROM audit "
+                              "WHERE kind = ?1 AND record_uuid = ?2 ORDER BY seq LIMIT 1";
+    *state = 0;
+    sqlite3_stmt *st = store_stmt(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, kind);
+    store_bind_text(st, 2, uuid);
+    int rc = sqlite3_step(st);
+    char want[UTIL_SHA256_HEX] = "", *content = NULL;
+    int aside = 0;
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        store_col_text(st, 0, out->kiosk_id, sizeof out->kiosk_id);
+        store_col_text(st, 1, out->epoch, sizeof out->epoch);
+        out->pos = sqlite3_column_int64(st, 2);
+        store_col_text(st, 3, out->hash, sizeof out->hash);
+        const char *prev = (const char *)sqlite3_column_text(st, 4), *c = (const char *)sqlite3_column_text(st, 6);
+        content = strdup(c ? c : "");
+        aside = sqlite3_column_int(st, 8);
+        if (!content || store_chain_hash(sqlite3_column_int(st, 7), prev ? prev : "", out->kiosk_id,
+                                         sqlite3_column_int64(st, 5), kind, uuid, content, want) != STORE_OK)
+            want[0] = '\0';
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) {
+        return rc == SQLITE_DONE ? store_fail(s, STORE_NOTFOUND, "no audit entry for %s %s", kind, uuid)
+                                 : store_sqlerr(s, rc, "read the audit chain");
+    }
+    if (!content)
+        return store_fail(s, STORE_ERROR, "out of memory");
+    char *row = NULL;
+    int err = store_audit_canon(s, kind, uuid, &row);
+    if (!err)
+        *state = strcmp(want, out->hash) != 0                   ? 2
+                 : !row                                         ? (aside ? 3 : 1)
+                 : strcmp(row, content) != 0 && !aside          ? 2
+                                                                : 0;
+    free(row);
+    free(content);
+    return err;
+}
+
 /* ---- appending ---- */
 
 /* Without the key: STORE_OK only for a database this kiosk never signed (a

@@ -462,6 +462,14 @@ int store_signed_heads_in_file(const char *path, int (*fn)(const store_signed_he
  * the kiosk that wrote it, the epoch, position and hash. STORE_NOTFOUND. */
 int store_record_entry(store *s, const char *kind, const char *uuid, store_head *out);
 
+/* store_record_entry, and whether the record's row stands behind it: *state
+ * 0 when the row exists, its content is the entry's and the entry hashes to
+ * its hash; 1 when the row is gone; 2 when the row or the entry was changed
+ * (by hand: the program never changes a record); 3 when the entry is
+ * another kiosk's that a sync kept aside (its row is not here, by design:
+ * a record waiting for its event, a conflict). */
+int store_record_entry_check(store *s, const char *kind, const char *uuid, store_head *out, int *state);
+
 /* A head the caller vouches for (a signed head whose signature it checked,
  * a receipt it verified): kiosk, epoch ("" when unknown: any epoch),
  * position and hash (the full 64 hex digits, or a prefix of at least 16).
