@@ -529,10 +529,17 @@ check_screen() {
     local png=$OUT/screen-$1.png size w h frame tl tr colours
     rm -f "$png"
     mon "screendump $png -f png"
-    # qemu writes the file when the display next updates, which on a still
-    # screen can be the kiosk's clock, once a minute (seen once: the
-    # screendump after the upgrade came 10-60 s late).
-    for _ in $(seq 360); do identify "$png" > /dev/null 2>&1 && break; sleep 0.25; done
+    # Until the file is whole: qemu writes it while identify may already
+    # read it (seen twice under emulation: identify took the first bytes,
+    # then failed on the cut image), so the size must hold still between
+    # two looks and the whole image must decode.
+    local last=-1 now
+    for _ in $(seq 240); do
+        now=$(stat -c %s "$png" 2> /dev/null || echo -1)
+        [ "$now" -gt 0 ] && [ "$now" = "$last" ] && convert -regard-warnings "$png" info: > /dev/null 2>&1 && break
+        last=$now
+        sleep 0.25
+    done
     size=$(identify -format '%wx%h' "$png" 2> /dev/null) || { echo "no screendump"; return 1; }
     w=${size%x*} h=${size#*x}
     frame=$(for g in "${w}x4+0+0" "${w}x4+0+$((h - 4))" "4x${h}+0+0" "4x${h}+$((w - 4))+0"; do
