@@ -462,5 +462,83 @@ check "central audit verify names A and the lost positions" \
 check "the deleted records are still at the central" \
     "$(q -c "SELECT count(*) FROM ck.attendance WHERE employee_no IN ('1006', '1007')")" 2
 
+# ---- the version rule (an event's versions differ only in their state, a
+# person's keep the employee number) at the central, in bundles and on
+# pull (the session-5 red team): root on kiosk Q (Q's key and login)
+# writes, in Q's own chain with its head signed, a version of kiosk P's
+# person under another employee number, and one of P's event with another
+# date. Two centrals of their own: one of this version (cepci6) and one of
+# version 5 (cepci5: db/central/001-005, no rule for people), which lets
+# the person's version in — as every central did before.
+psql_as ck_admin postgres -q -c "CREATE DATABASE cepci6 OWNER cepci_owner" -c "CREATE DATABASE cepci5 OWNER cepci_owner" \
+    -c "CREATE ROLE k_p LOGIN IN ROLE cepci_kiosk" -c "CREATE ROLE k_q LOGIN IN ROLE cepci_kiosk"
+for f in "$CK_SOURCE_DIR"/db/central/00[1-5]_*.sql; do psql_as cepci_owner cepci5 -q -1 -f "$f" >/dev/null; done
+u6() { echo "host=$PGHOST port=$PGPORT dbname=cepci6 user=${1:-cepci_owner}"; }
+u5() { echo "host=$PGHOST port=$PGPORT dbname=cepci5 user=${1:-cepci_owner}"; }
+"$B" central init --url "$(u6)" >/dev/null
+for k in P Q; do
+    "$B" --db "$T/$k.db" init --institution "Otra Institución" --unit SCLC >/dev/null
+    ck $k keys export --own "$T/$k.own" 2>/dev/null
+    for c in u6 u5; do "$B" central enroll "$T/$k.own" --role "k_${k,,}" --url "$($c)" >/dev/null; done
+done
+printf 'numero_empleado,nombre,primer_apellido,unidad\n1001,Inés,Peña,SCLC\n1002,José,Núñez,SCLC\n' > "$T/p.csv"
+tick; ck P roster import "$T/p.csv" >/dev/null
+EP=$(ck P event add --title "Ética" --kind taller --topics etica --unit SCLC --start "2025-10-01 10:00" --no-signature)
+ck P event open "$EP" >/dev/null; tick; ck P checkin "$EP" 1001 >/dev/null
+ck P sync --url "$(u6 k_p)" >/dev/null; ck Q sync --url "$(u6 k_q)" >/dev/null; ck P sync --url "$(u6 k_p)" >/dev/null
+KQ=$(sqlite3 "$T/Q.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+# forge DB KIND UUID CONTENT: appends the entry (at 2100-01-01, so it
+# wins) to DB's own chain and signs the new head with DB's key file.
+forge() {
+    local kid ep pos prev hash sig at=4102444800
+    kid=$(sqlite3 "$1" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+    IFS='|' read -r ep pos prev < <(sqlite3 "$1" "SELECT epoch, pos, hash FROM audit WHERE kiosk_id = '$kid' ORDER BY seq DESC LIMIT 1")
+    hash=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$prev" "$kid" "$at" "$2" "$3" "$4" | sha256sum | cut -d' ' -f1)
+    sig=$(sign_head "$1.key" "$kid" "$ep" $((pos + 1)) "$hash" "$NOW")
+    sqlite3 "$1" "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos)
+      VALUES ('$kid', $at, '$2', '$3', '$4', '$prev', '$hash', 2, '$ep', $((pos + 1)));
+      INSERT OR REPLACE INTO head_sig(kiosk_id, epoch, pos, hash, signed_at, signature)
+      VALUES ('$kid', '$ep', $((pos + 1)), '$hash', $NOW, X'$sig');"
+    echo $((pos + 1))
+}
+IFS='|' read -r PU PC < <(sqlite3 "$T/Q.db" "SELECT record_uuid, content FROM audit WHERE kind = 'person' AND json_extract(content, '\$[2]') = '1001' ORDER BY seq DESC LIMIT 1")
+EC=$(sqlite3 "$T/Q.db" "SELECT content FROM audit WHERE kind = 'event' AND record_uuid = '$EP' ORDER BY seq DESC LIMIT 1")
+sqlite3 "$T/Q.db" ".backup '$T/Q2.db'"; cp "$T/Q.db.key" "$T/Q2.db.key"
+tick; posQ=$(forge "$T/Q.db" person "$PU" "${PC/\"1001\"/\"9999\"}")
+tick; ck Q pledge 1002 --keyed >/dev/null        # a genuine record after it
+forge "$T/Q2.db" event "$EP" "${EC/2025-10-01 10:00/2024-01-01 10:00}" >/dev/null
+# 1. The central refuses the push whole and keeps it aside; its audit says so.
+fails "the central keeps aside a push with another employee number for a person's version" \
+    "guardó aparte el envío de este quiosco (version, posición $posQ)" ck Q sync --url "$(u6 k_q)"
+check "... nothing of it applied" "$(psql_as cepci_owner cepci6 -At -c "SELECT string_agg(employee_no, ' ' ORDER BY employee_no) FROM ck.person")" "1001 1002"
+check "... and central audit verify names the kiosk and the position" \
+    "$("$B" central audit verify --url "$(u6)" 2>&1 | grep -c "quiosco $KQ, posición $posQ: envió una versión de una persona o de un evento que rompe la regla de versiones")" 1
+# 2. P's bundle import refuses Q's bundle whole, person or event alike.
+ck Q bundle export "$T/q.bundle" >/dev/null; "$B" --db "$T/Q2.db" bundle export "$T/q2.bundle" >/dev/null
+before_p=$(local_rows P)-$(sqlite3 "$T/P.db" "SELECT group_concat(employee_no) || ' ' || (SELECT start_local FROM event) FROM person")
+fails "a bundle with another employee number for a person's version is refused whole" \
+    "quiosco $KQ, posición $posQ: su versión de la persona $PU cambia el número de empleado (1001 .*, 9999 en ella)" \
+    ck P bundle import "$T/q.bundle"
+fails "a bundle with a version of an event that changes its date is refused whole" \
+    "su versión del evento $EP cambia algo más que el estado" ck P bundle import "$T/q2.bundle"
+check "... P's database unchanged" \
+    "$(local_rows P)-$(sqlite3 "$T/P.db" "SELECT group_concat(employee_no) || ' ' || (SELECT start_local FROM event) FROM person")" "$before_p"
+# 3. A central of version 5 let the person's version in. P's pull keeps it
+# aside with one line and goes on (it no longer stops every later pull
+# with "UNIQUE constraint failed: person.uuid").
+ck P sync --url "$(u5 k_p)" >/dev/null; ck Q sync --url "$(u5 k_q)" >/dev/null
+rc=0; out=$(ck P sync --url "$(u5 k_p)" 2>"$T/p.err") || rc=$?
+check "a pulled person's version with another employee number: the sync goes on (exit 0)" "$rc $(grep -o '[0-9]* apartados' <<<"$out")" "0 1 apartados"
+check "... one line says so, naming the kiosk, the position and the person" \
+    "$(wc -l < "$T/p.err") $(grep -c "quiosco $KQ, posición $posQ: su versión de la persona $PU cambia el número de empleado (1001 .*, 9999 en ella)" "$T/p.err") $(grep -c "una versión se guardó aparte, no se aplicó" "$T/p.err")" "1 1 1"
+check "... not applied; the genuine record after it is" \
+    "$(sqlite3 "$T/P.db" "SELECT group_concat(employee_no) FROM person") $(sqlite3 "$T/P.db" "SELECT count(*) FROM pledge WHERE employee_no = '1002'")" \
+    "1001,1002 1"
+check "... listed by sync --status" "$(ck P sync --status | grep -c "apartado: quiosco $KQ, posición $posQ, person $PU: versión que cambia el número de empleado")" 1
+check "... P's audit verify passes" "$(ck P audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
+check "... and the next pull is not blocked" "$(ck P sync --url "$(u5 k_p)" 2>&1 | cut -d: -f1)" "sincronizado con $PGHOST"
+check "central audit verify reports the version that got into an older central" \
+    "$("$B" central audit verify --url "$(u5)" 2>&1 | grep -c "quiosco $KQ, posición $posQ: su versión de la persona $PU cambia el número de empleado (1001 en la primera versión")" 1
+
 echo "$((n - bad)) passed, $bad failed"
 [ "$bad" -eq 0 ]

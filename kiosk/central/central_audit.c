@@ -7,10 +7,14 @@
  *   2. every signed head with the kiosk's enrolled key, and its hash
  *      against the entry at its position;
  *   3. every batch the central kept aside (a database rewritten, entries
- *      deleted after they reached the central, a second root chain);
+ *      deleted after they reached the central, a second root chain, a
+ *      version breaking the version rule);
  *   4. every epoch that continues below what the central already held of
  *      its parent: the kiosk's database lost entries (restored from an
- *      older copy, or truncated) — they are still at the central.
+ *      older copy, or truncated) — they are still at the central;
+ *   5. every version of a person or event that breaks the version rule
+ *      (refused at ingest since db/central/006_versions.sql; one that got
+ *      in before is reported here).
  * Each finding is one line naming the kiosk and the position. */
 #include "central_int.h"
 
@@ -188,6 +192,8 @@ static int check_batches(central_conn *c, audit_run *a, const audit_epoch *ep, i
                                                           "la posición 1)"
                            : strcmp(r, "link") == 0     ? "la cadena enviada no enlaza"
                            : strcmp(r, "hash") == 0     ? "una entrada enviada fue alterada"
+                           : strcmp(r, "version") == 0  ? "envió una versión de una persona o de un evento que "
+                                                          "rompe la regla de versiones"
                                                         : r;
         finding(a, "quiosco %s, posición %s: %s (envío guardado aparte el %s UTC: %s)", central_val(res, i, 0),
                 central_val(res, i, 2), what, central_val(res, i, 4), central_val(res, i, 3));
@@ -206,6 +212,38 @@ static int check_batches(central_conn *c, audit_run *a, const audit_epoch *ep, i
                 "(restaurada de una copia anterior, o borradas); desde el %s UTC sigue en la época %s. Lo perdido "
                 "sigue en la central", central_val(res, i, 0), base + 1, lost, central_val(res, i, 5),
                 central_val(res, i, 1));
+    }
+    PQclear(res);
+    return 0;
+}
+
+/* 5. Versions breaking the version rule: an event's versions differ only
+ * in their state (content element 13), a person's keep the employee
+ * number (element 2). Each is compared with the first version of its
+ * record the central received, as db/central/006_versions.sql does. */
+static int check_versions(central_conn *c, audit_run *a, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "WITH v AS (SELECT a.institution, a.kiosk_id, a.seq, a.kind, a.uuid, a.rx, a.content::jsonb AS c "
+        "FROM ck.audit_entry a WHERE a.kind IN ('person', 'event')), "
+        "f AS (SELECT v.*, first_value(c) OVER w AS fc, first_value(kiosk_id) OVER w AS fk FROM v "
+        "WINDOW w AS (PARTITION BY institution, kind, uuid ORDER BY rx)) "
+        "SELECT kiosk_id, seq, kind, uuid, fk, fc->>2, c->>2 FROM f WHERE CASE kind WHEN 'person' THEN "
+        "c->>2 IS DISTINCT FROM fc->>2 ELSE c - 13 IS DISTINCT FROM fc - 13 END ORDER BY rx";
+    PGresult *res = central_query(c, sql, 0, NULL, err, errlen);
+    if (!res)
+        return -1;
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *kiosk = central_val(res, i, 0), *seq = central_val(res, i, 1), *uuid = central_val(res, i, 3);
+        if (strcmp(central_val(res, i, 2), "person") == 0)
+            finding(a, "quiosco %s, posición %s: su versión de la persona %s cambia el número de empleado (%s en la "
+                    "primera versión, del quiosco %s; %s en esta); el programa nunca lo hace, la entrada se escribió "
+                    "por fuera de él", kiosk, seq, uuid, central_val(res, i, 5), central_val(res, i, 4),
+                    central_val(res, i, 6));
+        else
+            finding(a, "quiosco %s, posición %s: su versión del evento %s cambia algo más que su estado (frente a la "
+                    "primera versión, del quiosco %s); el programa nunca lo hace, la entrada se escribió por fuera "
+                    "de él", kiosk, seq, uuid, central_val(res, i, 4));
     }
     PQclear(res);
     return 0;
@@ -255,7 +293,7 @@ int central_audit_verify(const char *url, FILE *out, long *findings, char *err, 
         goto out;
     }
     if (check_entries(&c, &a, ep, nep, err, errlen) != 0 || check_heads(&c, &a, keys, nkeys, err, errlen) != 0 ||
-        check_batches(&c, &a, ep, nep, err, errlen) != 0)
+        check_batches(&c, &a, ep, nep, err, errlen) != 0 || check_versions(&c, &a, err, errlen) != 0)
         goto out;
     central_command(&c, "COMMIT", err, errlen);
     fprintf(out, "auditoría de la central %s: %d quiosco%s, %d época%s, %lld entradas, %lld cabezas firmadas: %s\n",

@@ -77,6 +77,9 @@ static const char *reason_text(const char *reason)
         return "una entrada fue alterada";
     if (strcmp(reason, "root") == 0)
         return "esta base de datos reemplazó a la del quiosco";
+    if (strcmp(reason, "version") == 0)
+        return "una versión de una persona o de un evento cambia lo que el programa nunca cambia (el número de "
+               "empleado, o algo más que el estado del evento): la entrada se escribió por fuera del programa";
     return reason;
 }
 

@@ -2,7 +2,8 @@
  * records to the central PostgreSQL and the other kiosks' records back
  * (kiosk/central/central_sync.c; README "One institution, many kiosks").
  * One summary line; when the central cannot be reached, one error line and
- * a non-zero exit, and everything stays queued. sync --status says where
+ * a non-zero exit, and everything stays queued. A pulled version that
+ * breaks the version rule adds one warning line (stderr, exit 0). sync --status says where
  * this database stands (no connection) and lists what syncs kept aside. */
 #include "cli_common.h"
 
@@ -102,6 +103,14 @@ int cli_cmd_sync(cli_ctx *ctx, int argc, char **argv)
         if (r.new_epoch)
             printf("; esta base de datos es una copia anterior de su cadena y sigue en una época nueva");
         printf("\n");
+        /* A version breaking the version rule, from a central that let it
+         * in: one line on stderr; the sync itself went on (exit 0). */
+        if (r.in.refused == 1)
+            cli_error("sync: a version was kept aside, not applied, and the rest was received (sync --status lists "
+                      "it): %s", r.in.refused_first);
+        else if (r.in.refused > 1)
+            cli_error("sync: %lld versions were kept aside, not applied, and the rest was received (sync --status "
+                      "lists them); the first: %s", (long long)r.in.refused, r.in.refused_first);
     }
     store_close(s);
     return rc ? 1 : 0;

@@ -706,11 +706,16 @@ typedef struct store_sync_counts {
     int64_t heads;        /* signed heads stored */
     int64_t unverified;   /* heads of kiosks whose key is unknown here (not stored) */
     int64_t own_skipped;  /* this kiosk's own entries (never taken back: see sync_apply.c) */
+    int64_t refused;      /* versions breaking the version rule, kept aside (a pull; counted in conflicts too) */
+    char refused_first[512]; /* the first of them: one line naming kiosk, position and record ("" if none) */
 } store_sync_counts;
 /* Applies one page of ck.pull (JSON text) in one transaction, with the new
  * cursor: every entry must extend the chain of its kiosk held here (else
- * STORE_INVALID naming the kiosk and position, and nothing changes).
- * Adds to *n; *more = the central has more. */
+ * STORE_INVALID naming the kiosk and position, and nothing changes). A
+ * version that breaks the version rule (an event's versions differ only
+ * in their state, a person's keep the employee number) is kept in its
+ * chain but aside, not applied, and the rest goes on: n->refused,
+ * n->refused_first. Adds to *n; *more = the central has more. */
 int store_sync_apply(store *s, const char *central, const char *page, int64_t now, store_sync_counts *n,
                      int64_t *cursor, int *more);
 
@@ -721,7 +726,9 @@ int store_sync_apply(store *s, const char *central, const char *page, int64_t no
 int store_bundle_build(store *s, int64_t now, char **json);
 /* Imports a bundle's JSON (its file signature already checked: made by
  * kiosk exporter) in one transaction: all of it or, on any error, nothing.
- * Every chain's kiosk must have its key here (STORE_NOTFOUND). */
+ * Every chain's kiosk must have its key here (STORE_NOTFOUND). A version
+ * that breaks the version rule refuses the whole bundle (STORE_INVALID),
+ * as the central refuses such a push. */
 int store_bundle_apply(store *s, const char *json, const char *exporter, int64_t now, store_sync_counts *n);
 
 /* One entry a sync kept aside. */

@@ -158,6 +158,63 @@ typedef struct in_entry {
     int conflict;    /* the central kept it aside as a conflict */
 } in_entry;
 
+/* The version rule, the one place a pull and a bundle import check it
+ * (take_entry): an event's versions differ only in their state (content
+ * element 13), a person's keep the employee number (element 2) — what
+ * this program always writes and audit verify checks (audit.c), and what
+ * the central refuses a push for (db/central/006_versions.sql). Entry e
+ * (another kiosk's, not stored yet) is checked against the latest version
+ * of its record held here and not kept aside. STORE_OK when it keeps the
+ * rule (or is not a person or event, or is the first version here);
+ * STORE_INVALID when it breaks it, with one line naming its kiosk, its
+ * position, the record and the kiosk of the version held here in
+ * store_errmsg(), and a short Spanish reason for the coordinator's list
+ * in why (sync_conflict). Content that is not JSON is left to the checks
+ * of apply_record. */
+static int version_rule(store *s, const in_entry *e, char *why, size_t whylen)
+{
+    static const char sql[] =
+        "SELECT a.kiosk_id, CASE ?1 WHEN 'event' THEN json_remove(?3, '$[13]') IS NOT json_remove(a.content, '$[13]') "
+        "ELSE json_extract(?3, '$[2]') IS NOT json_extract(a.content, '$[2]') END, json_extract(a.content, '$[2]'), "
+        "json_extract(?3, '$[2]') FROM audit a WHERE a.kind = ?1 AND a.record_uuid = ?2 AND json_valid(?3) AND "
+        "json_valid(a.content) AND a.seq NOT IN (SELECT audit_seq FROM sync_entry WHERE status <> 'applied') "
+        "ORDER BY a.seq DESC LIMIT 1";
+    int person = strcmp(e->kind, "person") == 0;
+    if (!person && strcmp(e->kind, "event") != 0)
+        return STORE_OK;
+    sqlite3_stmt *st = store_stmt(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, e->kind);
+    store_bind_text(st, 2, e->uuid);
+    store_bind_text(st, 3, e->content);
+    int rc = store_one_row(s, st, "read versions");
+    if (rc == STORE_NOTFOUND)
+        return STORE_OK;
+    if (rc)
+        return rc;
+    char held_kiosk[STORE_KIOSK_ID_LEN * 2], held_no[STORE_EMPLOYEE_NO_LEN * 2], new_no[STORE_EMPLOYEE_NO_LEN * 2];
+    int breaks = sqlite3_column_int(st, 1);
+    store_col_text(st, 0, held_kiosk, sizeof held_kiosk);
+    store_col_text(st, 2, held_no, sizeof held_no);
+    store_col_text(st, 3, new_no, sizeof new_no);
+    sqlite3_reset(st);
+    if (!breaks)
+        return STORE_OK;
+    if (person) {
+        snprintf(why, whylen, "versión que cambia el número de empleado (%s aquí, %s en ella); escrita por fuera del "
+                 "programa", held_no, new_no);
+        return store_fail(s, STORE_INVALID, "kiosk %s, position %lld: its version of person %s changes the employee "
+                          "number (%s in the version of kiosk %s held here, %s in it); the program never does, the "
+                          "entry was written outside it", e->kiosk, (long long)e->pos, e->uuid, held_no, held_kiosk,
+                          new_no);
+    }
+    snprintf(why, whylen, "versión que cambia algo más que el estado del evento; escrita por fuera del programa");
+    return store_fail(s, STORE_INVALID, "kiosk %s, position %lld: its version of event %s changes more than the "
+                      "state of the version of kiosk %s held here; the program never does, the entry was written "
+                      "outside it", e->kiosk, (long long)e->pos, e->uuid, held_kiosk);
+}
+
 /* Keeps an entry aside: status held, and a line for the coordinator. */
 static int note_conflict(store *s, int64_t seq, const char *kiosk, const char *kind, const char *uuid,
                          const char *reason, int64_t now)
@@ -757,6 +814,22 @@ static int take_entry(store *s, apply_ctx *x, const in_entry *e)
     if (e->format < last_format)
         return store_fail(s, STORE_INVALID, "kiosk %s, position %lld: format %d after format %d entries; the entry "
                           "was altered or slipped in", e->kiosk, (long long)e->pos, e->format, last_format);
+    /* A version that breaks the version rule. A bundle is refused whole,
+     * as the central refuses such a push: nothing of it is taken. A pull
+     * page goes on: the central holds the entry already (a central from
+     * before db/central/006), so refusing the page would stop every later
+     * pull for good; the entry is kept in its kiosk's chain (the next ones
+     * link to it) but aside, never applied, listed with the reason, and
+     * the first one is told to the caller (n->refused_first). */
+    char why[256] = "";
+    int refused = 0;
+    if (!e->conflict && (rc = version_rule(s, e, why, sizeof why))) {
+        if (rc != STORE_INVALID || x->bundle)
+            return rc;
+        refused = 1;
+        if (x->n->refused++ == 0)
+            util_strlcpy(x->n->refused_first, store_errmsg(s), sizeof x->n->refused_first);
+    }
     if (!(st = store_stmt(s, sql_audit)))
         return STORE_ERROR;
     store_bind_text(st, 1, e->kiosk);
@@ -773,7 +846,11 @@ static int take_entry(store *s, apply_ctx *x, const in_entry *e)
         return rc;
     int64_t seq = sqlite3_last_insert_rowid(s->db);
     int status = HELD;
-    if ((rc = apply_record(s, seq, e->kiosk, e->kind, e->uuid, e->content, e->at, e->conflict, x->now, &status)))
+    if (refused)
+        rc = note_conflict(s, seq, e->kiosk, e->kind, e->uuid, why, x->now);
+    else
+        rc = apply_record(s, seq, e->kiosk, e->kind, e->uuid, e->content, e->at, e->conflict, x->now, &status);
+    if (rc)
         return rc;
     if (!(st = store_stmt(s, sql_entry)))
         return STORE_ERROR;
