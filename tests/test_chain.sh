@@ -407,6 +407,44 @@ grep -q "ninguna cabeza firmada cubre esa posición" fr2/out.txt \
 [ "$(sqlite3 rs/r.db "SELECT count(*) FROM meta WHERE key LIKE 'epoch_sig:%' AND length(value) = 128")" -ge 1 ] \
   && ok "a backup copy holds the key's signature of its epoch" || bad "no epoch_sig in the restored copy"
 
+# A genuine restore does not cover a later deletion: after a documented
+# restore, a record made once the restored copy was written on, deleted by
+# hand (its entries, the counter and the last head wound back from an older
+# copy, no key and no backup file), is not told "restored from a backup":
+# its receipt is dated after the restored epoch's first entry (the
+# session-5 red team). Times through CEPCI_NOW (a test build).
+mkdir rc && (
+  cd rc || exit 1
+  at() { CEPCI_NOW=$1 "$B" --db k.db "${@:2}"; }
+  at 1764000000 init --institution I --unit SCLC >/dev/null
+  printf '%s\n' 'numero_empleado,nombre,primer_apellido,unidad' '1001,Ana,Pérez,SCLC' '1002,Beto,López,SCLC' \
+    '1003,Carla,Ruiz,SCLC' '1004,Dora,Díaz,SCLC' '1005,Eva,Gil,SCLC' > r.csv
+  at 1764000000 roster import r.csv >/dev/null
+  CE=$(at 1764000000 event add --title T --kind curso --topics etica --unit SCLC --start '2025-11-20 10:00')
+  at 1764000000 event open "$CE" >/dev/null
+  at 1764000010 checkin "$CE" 1001 --keyed >/dev/null
+  at 1764000020 backup bk >/dev/null
+  at 1764000030 checkin "$CE" 1002 --keyed | grep '^CK2:' > lost.txt   # lost by the restore
+  mv k.db k.db.broken; rm -f k.db-wal k.db-shm; cp bk/*.db k.db; chmod 600 k.db
+  at 1764000100 checkin "$CE" 1003 --keyed >/dev/null                  # the first record after it
+  sqlite3 k.db ".backup 'old.db'"
+  at 1764000200 checkin "$CE" 1004 --keyed | grep '^CK2:' > later.txt
+  sqlite3 k.db "ATTACH 'old.db' AS o;
+    DROP TRIGGER attendance_no_delete; DROP TRIGGER record_uuid_no_delete; DROP TRIGGER audit_no_delete;
+    DELETE FROM record_uuid WHERE uuid = (SELECT uuid FROM attendance WHERE employee_no = '1004');
+    DELETE FROM attendance WHERE employee_no = '1004';
+    DELETE FROM audit WHERE seq > (SELECT max(seq) FROM o.audit);
+    UPDATE meta SET value = (SELECT value FROM o.meta WHERE key = 'folio_seq') WHERE key = 'folio_seq';
+    DELETE FROM head_sig; INSERT INTO head_sig SELECT * FROM o.head_sig;"
+  at 1764000300 checkin "$CE" 1005 --keyed >/dev/null
+  "$B" --db k.db audit verify --head later.txt > later.out 2>&1 && echo accepted >> later.out
+  "$B" --db k.db audit verify --head lost.txt > lost.out 2>&1 && echo accepted >> lost.out
+)
+grep -q "esa restauración no la perdió" rc/later.out && ! grep -q "continúa una copia" rc/later.out \
+  && ok "a record deleted after a genuine restore is not passed off as lost by it" || bad "later deletion: $(cat rc/later.out)"
+grep -q "continúa una copia hecha en la posición" rc/lost.out \
+  && ok "... while the record that restore did lose still gets the restore message" || bad "lost record: $(cat rc/lost.out)"
+
 # verify 'CK2:…' --db FILE says whether FILE holds that record: its entry
 # at the signed position AND its row as signed (the session-5 red team:
 # with the row deleted or moved to another person by hand, it said

@@ -111,6 +111,19 @@ ck checkin "$EA" 2001 >/dev/null 2>&1
 "$B" verify "$qr" --db k.db > v3.out; rc=$?
 check "--db after one more check-in: exit 1" "$rc" 1
 grep -q "no coincide (1 filas difieren" v3.out && ok "--db: no coincide (1 filas difieren)" || bad "--db after a check-in: $(cat v3.out)"
+# A copy edited by hand so that its printed rows are the signed ones again
+# (the later check-in deleted, the counter wound back) while a signed row
+# no longer stands behind its audit entry (its UUID changed): the printed
+# columns match, the records do not (the session-5 red team).
+cp k.db e.db
+sqlite3 e.db "DROP TRIGGER attendance_no_update; DROP TRIGGER attendance_no_delete; DROP TRIGGER record_uuid_no_delete;
+  DELETE FROM attendance WHERE employee_no = '2001';
+  UPDATE attendance SET uuid = '11111111-1111-4111-8111-111111111111' WHERE id = (SELECT min(id) FROM attendance)"
+"$B" verify "$qr" --db e.db > v4.out 2> v4.err; rc=$?
+check "--db on a copy edited by hand: exit 1" "$rc" 1
+grep -q "no coincide: la base de datos fue alterada fuera del programa" v4.out && ! grep -q ": coincide" v4.out &&
+  [ "$(wc -l < v4.err)" = 1 ] && grep -q "e.db: cadena de auditoría ROTA" v4.err &&
+  ok "--db: a hand-edited copy does not match, one error line" || bad "--db on an edited copy: $(cat v4.out v4.err)"
 
 # ---- 18. keys import refuses terminal escapes ----
 ck keys export keys.txt 2>/dev/null

@@ -134,6 +134,7 @@ static int shown_signed(const store_signed_head *h, void *arg)
     memcpy(c->epoch, h->h.epoch, sizeof c->epoch);
     c->pos = h->h.pos;
     memcpy(c->hash, h->h.hash, sizeof c->hash);
+    c->at = h->signed_at;
     snprintf(c->what, sizeof c->what, "signed head from %.100s", where);
     return 0;
 }
@@ -170,6 +171,7 @@ static void shown_text(shown *w, const char *text)
     snprintf(c->kiosk_id, sizeof c->kiosk_id, "%s", f.kiosk_id);
     c->pos = f.chain_pos;
     snprintf(c->hash, sizeof c->hash, "%s", f.chain_hash);
+    c->at = f.at;
     snprintf(c->what, sizeof c->what, "receipt %s", f.folio);
 }
 

@@ -893,6 +893,11 @@ static const es_pair TABLE[] = {
      "el contador de folios ({1}) está por detrás del último folio de este quiosco ({2}); se alteraron los ajustes"},
     {"%s: kiosk %s signed another entry at position %lld; this database continues a copy made at position %lld (restored from a backup made before that signature), so the signed record is not in it — or the chain was rewritten",
      "{1}: el quiosco {2} firmó otra entrada en la posición {3}; esta base de datos continúa una copia hecha en la posición {4} (se restauró de un respaldo anterior a esa firma), así que el registro firmado no está en ella — o la cadena se reescribió"},
+    {"%s: kiosk %s signed another entry at position %lld after this database had gone on from a copy made at "
+     "position %lld (that restore did not lose it): entries were deleted or the chain was rewritten",
+     "{1}: el quiosco {2} firmó otra entrada en la posición {3} cuando esta base de datos ya había seguido a partir "
+     "de una copia hecha en la posición {4} (esa restauración no la perdió): se borraron entradas o se reescribió "
+     "la cadena"},
     {"%s: kiosk %s signed another entry at position %lld; this database claims to continue a copy made at position %lld, but no signed head covers that position (no backup was made there): entries were deleted or the chain was rewritten",
      "{1}: el quiosco {2} firmó otra entrada en la posición {3}; esta base de datos dice continuar una copia hecha en la posición {4}, pero ninguna cabeza firmada cubre esa posición (no se hizo ahí ningún respaldo): se borraron entradas o se reescribió la cadena"},
     {"%s: kiosk %s signed another entry at position %lld; this chain was rewritten",

@@ -130,9 +130,21 @@ static int verify_document(cli_ctx *ctx, store *s, const char *payload, const ch
     long rows, differ;
     int exact;
     rc = export_fingerprint_compare(s, &ctx->cfg, &fp, &rows, &differ, &exact, err, sizeof err);
+    /* The list is recomputed from the rows as printed, which leave out
+     * what identifies a record (its UUID, its entry): the rows must also
+     * stand behind the audit chain, or a hand edit that keeps the printed
+     * columns (a row's UUID changed, a later record deleted) would match
+     * (the session-5 red team). */
+    int sound = rc == 0 ? store_audit_verify_ex(s, NULL, 0, NULL) : STORE_OK;
+    if (rc == 0 && sound != STORE_OK)
+        snprintf(err, sizeof err, "%s", store_errmsg(s));
     store_close(s);
     if (rc != 0)
         return cli_error("%s: %s", compare, err);
+    if (sound != STORE_OK) {
+        printf("registros de %s: no coincide: la base de datos fue alterada fuera del programa\n", compare);
+        return cli_error("%s: audit chain BROKEN: %s", compare, err);
+    }
     if (differ == 0) {
         printf("registros de %s: coincide (%ld filas)\n", compare, rows);
         return 0;

@@ -1326,6 +1326,7 @@ int export_evidence_verify(store *s, const char *zip_path, const char *key_file,
                 util_strlcpy(cl.epoch, h.h.epoch, sizeof cl.epoch);
                 cl.pos = h.h.pos;
                 util_strlcpy(cl.hash, h.h.hash, sizeof cl.hash);
+                cl.at = h.signed_at;
                 snprintf(cl.what, sizeof cl.what, "%s", EV_CHAIN);
                 if (store_audit_verify_ex(s, &cl, 1, NULL) == STORE_OK) {
                     out->head_in_db = 1;

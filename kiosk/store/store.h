@@ -480,6 +480,7 @@ typedef struct store_head_claim {
     int64_t pos;
     char hash[UTIL_SHA256_HEX];
     char what[128];
+    int64_t at;   /* when it was signed (a receipt: its record's time); 0 when unknown */
 } store_head_claim;
 
 /* Verifies the whole database, reporting the first problem found:
