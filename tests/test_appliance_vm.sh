@@ -48,7 +48,11 @@
 #      going, nothing migrated; systemctl restart (the README's step): the
 #      new program copies the database to .schemaN.bak, then migrates; the
 #      same roster, events, records and chain;
-#  10. apt remove: the kiosk stopped, /var/lib/cepci-kiosk, the user and
+#  10. X11 without a window manager: the README's packages (in the image's
+#      apt cache) and its drop-in, taken from README.md as written: Xorg
+#      and the kiosk as cepci-kiosk in a logind session on tty1, the
+#      screen, kill -9 brought back; the drop-in removed: cage again;
+#  11. apt remove: the kiosk stopped, /var/lib/cepci-kiosk, the user and
 #      kiosk.ini kept; apt purge: says the data is kept, keeps it.
 # Screenshots, the VM's console and its report stay in
 # $CK_BUILD_DIR/appliance-vm/.
@@ -124,8 +128,12 @@ ExecStart=/bin/sh -c "mkdir -p /mnt/ckdrive && mount -o ro LABEL=ckdrive /mnt/ck
 [Install]
 WantedBy=multi-user.target'
 BASE_PKGS="systemd-sysv linux-image-amd64 udev kmod dbus libpam-systemd procps sqlite3 e2fsprogs"
+# The README's list for "X11 without a window manager (xinit)".
+XINIT_PKGS=$(awk '/^\*\*X11 without a window manager/ { x = 1 } x && /Install `/ { p = 1; sub(/.*Install /, "") } p { print } p && /, then:$/ { exit }' \
+    "$SRC/README.md" | grep -o '`[a-z0-9.-]*`' | tr -d '`' | tr '\n' ' ')
+[ -n "$XINIT_PKGS" ] || die "README.md: no package list in the xinit section"
 depends=$(dpkg-deb -f "$deb1" Depends)
-key=$(printf 'ck-vm 1\n%s\n%s\n%s\n' "$BASE_PKGS" "$depends" "$DRIVER_UNIT" | sha256sum | cut -c1-16)
+key=$(printf 'ck-vm 1\n%s\n%s\n%s\n%s\n' "$BASE_PKGS" "$depends" "$DRIVER_UNIT" "$XINIT_PKGS" | sha256sum | cut -c1-16)
 CACHE=/var/cache/cepci-kiosk-vm
 IMG=$CACHE/$key
 if [ ! -s "$IMG/root.img" ]; then
@@ -153,6 +161,8 @@ apt-get clean
 # The package's dependencies (and what they recommend, as apt install does
 # in the VM), into apt's cache only.
 apt-get install -y -qq --download-only /tmp/$(basename "$deb1")
+# The X server of the README's xinit variant (step 11 in the VM).
+apt-get install -y -qq --download-only --no-install-recommends $XINIT_PKGS
 EOF
     # In a private mount namespace: the /proc and /dev mounts go with it.
     # shellcheck disable=SC2016
@@ -185,7 +195,12 @@ cp "$deb1" "$D/"
 cp "$deb2" "$D/new/"
 printf '%s\n' 'numero_empleado,nombre,primer_apellido,segundo_apellido,unidad' \
     '1001,José,Peña,Íñiguez,CHE' '1002,María José,López,Ruiz,CHE' > "$D/padron.csv"
-printf 'V1=%s\nV2=%s\nSCHEMA1=%s\n' "$v1" "$v2" "$schema1" > "$D/versions"
+printf 'V1=%s\nV2=%s\nSCHEMA1=%s\nXINIT_PKGS="%s"\n' "$v1" "$v2" "$schema1" "$XINIT_PKGS" > "$D/versions"
+# The README's xinit drop-in, as `systemctl edit` would write it: the
+# "#   " lines of the sh block of that section.
+awk '/^\*\*X11 without a window manager/ { x = 1 } x && /^```sh/ { c = 1; next } x && c && /^```/ { exit }
+    x && c && /^#   / { sub(/^#   /, ""); print }' "$SRC/README.md" > "$D/xinit.conf"
+grep -q '^ExecStart=/usr/bin/xinit' "$D/xinit.conf" || die "README.md: no xinit drop-in in its section"
 cat > "$D/drive.sh" << 'GUEST'
 #!/bin/bash
 # drive.sh — runs in the VM as root at every boot (ck-vm-driver.service).
@@ -431,7 +446,45 @@ if [ "$phase" = 3 ]; then
     ok "systemctl restart: the new program copied the database to $(basename "$copy") (0600, schema $SCHEMA1), then migrated to $((SCHEMA1 + 1)), in $(since "$t") s; the same roster, events, records and chain ($(tail -n 1 <<< "$after"))"
     screen upgraded
 
-    # 11. Remove, then purge.
+    # 11. X11 without a window manager: the README's packages and drop-in
+    # (xinit, Xorg without root in a logind session on tty1).
+    # shellcheck disable=SC2086
+    apt install -y --no-install-recommends $XINIT_PKGS > apt5.log 2>&1 || { tail -n 5 apt5.log | while IFS= read -r l; do info "$l"; done; fail "apt install $XINIT_PKGS"; }
+    mkdir -p /etc/systemd/system/cepci-kiosk.service.d
+    cp /mnt/ckdrive/xinit.conf /etc/systemd/system/cepci-kiosk.service.d/override.conf
+    systemctl daemon-reload
+    t=$(now)
+    systemctl restart cepci-kiosk || fail "systemctl restart with the xinit drop-in"
+    for ((i = 0; i < 240; i++)); do
+        xorg=$(pgrep -x Xorg | head -n 1)
+        [ -n "$xorg" ] && [ -n "$(kiosk_pid)" ] && break
+        sleep 0.25
+    done
+    [ -n "$xorg" ] && [ -n "$(kiosk_pid)" ] || fail "xinit: no Xorg ($xorg) or no kiosk ($(kiosk_pid)) 60 s after the restart"
+    [ "$(ps -o user= -p "$xorg")" = cepci-kiosk ] || fail "xinit: Xorg runs as $(ps -o user= -p "$xorg"), not cepci-kiosk"
+    sleep 15   # no READY=1 in this variant (Type=simple): time for the first frame, under emulation
+    sess=$(loginctl list-sessions --no-legend | awk '$3 == "cepci-kiosk" { print $1 }' | head -n 1)
+    ok "xinit drop-in (the README's): Xorg ($xorg) and the kiosk ($(kiosk_pid)) as cepci-kiosk in $(since "$t") s, logind session ${sess:-none} ($(loginctl show-session "$sess" -p Seat -p VTNr -p Active 2> /dev/null | tr '\n' ' '))"
+    screen xinit
+    kp=$(kiosk_pid) n0=$(prop NRestarts) t=$(now)
+    kill -9 "$kp"
+    for ((i = 0; i < 240; i++)); do
+        [ "$(prop NRestarts)" -gt "$n0" ] && [ -n "$(kiosk_pid)" ] && [ "$(kiosk_pid)" != "$kp" ] && break
+        sleep 0.25
+    done
+    [ "$(prop NRestarts)" -gt "$n0" ] && [ -n "$(kiosk_pid)" ] || fail "xinit: not back 60 s after kill -9 (NRestarts $n0 -> $(prop NRestarts))"
+    sleep 5
+    ok "xinit: kill -9 of the kiosk ($kp): back in $(since "$t") s through Restart=always (NRestarts $n0 -> $(prop NRestarts)), kiosk $(kiosk_pid)"
+    screen xinit-after-kill9
+    rm /etc/systemd/system/cepci-kiosk.service.d/override.conf
+    systemctl daemon-reload
+    systemctl restart cepci-kiosk || fail "systemctl restart without the drop-in"
+    wait_active 60 || fail "not back under cage after the drop-in was removed"
+    [ "$(ps -o comm= -p "$(prop MainPID)")" = cage ] && [ -z "$(pgrep -x Xorg)" ] || fail "after the drop-in was removed: main $(ps -o comm= -p "$(prop MainPID)"), Xorg $(pgrep -x Xorg)"
+    ok "the drop-in removed: back under cage (Type=$(prop Type), READY), no Xorg left"
+    screen back-to-cage
+
+    # 12. Remove, then purge.
     files() { ls -A "$STATE" | grep -vE -- '-(wal|shm)$'; }   # (SQLite's -wal and -shm go when the kiosk closes)
     files > files.before
     apt remove -y cepci-kiosk > apt3.log 2>&1 || fail "apt remove"
