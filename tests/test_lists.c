@@ -355,7 +355,7 @@ static void every_row_says_how_it_was_recorded(void **state)
     export_ok(export_attendance(f->s, &f->cfg, f->db, f->event, "csv", csv, NOW, err, sizeof err), err);
     char *text = tu_sh("cut -d, -f3,8 '%s' | tr -d '\\r'", csv);
     assert_non_null(strstr(text, "José Peña Íñiguez,quiosco: gafete"));
-    assert_non_null(strstr(text, "Invitada Ruiz,quiosco: invitado(a)"));
+    assert_non_null(strstr(text, "Invitada Ruiz,quiosco: persona invitada"));
     assert_non_null(strstr(text, "María José López Ruiz,mesa de registro"));
     assert_non_null(strstr(text, "Juan Pérez,lista en papel capturada"));
     free(text);

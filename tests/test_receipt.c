@@ -579,7 +579,7 @@ static void test_escpos_decodes(void **state)
     check_escpos(fx, &fx->att, 58, "Peña Íñiguez", "Comprobante de asistencia");
     check_escpos(fx, &fx->att, 80, "Nombre: José Peña Íñiguez", "Taller: la Nueva Ética Pública");
     check_escpos(fx, &fx->pledge, 58, "Carta Compromiso", "Versión de la Carta:");
-    check_escpos(fx, &fx->guest, 80, "Ana María Ñúñez", "Invitado(a)");
+    check_escpos(fx, &fx->guest, 80, "Ana María Ñúñez", "Persona invitada");
 }
 
 /* A logo PNG w x h: a dark disc and a grey band on a transparent

@@ -428,7 +428,7 @@ static int add_event(ev_pkg *p, const store_event *e, const char *folder)
         if (export_attendance(p->s, p->c, p->db_path, e->id, fmts[k], path, p->now, p->err, p->errlen) != 0)
             return -1;
         snprintf(what, sizeof what, "Lista de asistencia%s: «%s», %.10s, %s; %d personas del padrón, %d "
-                 "invitados(as)",
+                 "personas invitadas",
                  k ? " (CSV)" : " (PDF con huella firmada)", e->title, e->start, e->unit, t.staff, t.guests);
         if (pkg_add(p, zpath, path, pat, what, k == 0, NULL) != 0)
             return -1;

@@ -34,7 +34,7 @@ const char *export_method_label(const char *m)
         {"badge", "quiosco: gafete"},
         {"number", "quiosco: número de empleado"},
         {"search", "quiosco: búsqueda por nombre"},
-        {"guest", "quiosco: invitado(a)"},
+        {"guest", "quiosco: persona invitada"},
         {"keyed", "lista en papel capturada"},
         {"desk", "mesa de registro"},
         {"kiosk", "quiosco"},

@@ -122,7 +122,7 @@ static void write_csv(const ev_list *l, FILE *f)
 {
     static const char *const head[] = {
         "Título", "Tipo", "Temas", "Unidad", "Inicio", "Fin", "Lugar", "Instructor(a)", "Clave de actividad PAT",
-        "Estado", "Asistentes", "Personal del padrón", "Invitados(as)", "Personal que cuenta para los indicadores",
+        "Estado", "Asistentes", "Personal del padrón", "Personas invitadas", "Personal que cuenta para los indicadores",
         "Cuenta para I.1 e I.2", "Capturados de listas", "Anexos", "Identificador del evento",
     };
     csvout_bom(f);

@@ -502,7 +502,7 @@ static double att_row(export_pdf *p, void *ctx, int i)
     else
         snprintf(hour, sizeof hour, "%02d/%02d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_hour, tm.tm_min);
     snprintf(name, sizeof name, "%s", it->name);
-    snprintf(empno, sizeof empno, "%s%s", it->guest ? "Invitado(a)" : it->employee_no,
+    snprintf(empno, sizeof empno, "%s%s", it->guest ? "Persona invitada" : it->employee_no,
              it->repeated ? " (repetido)" : "");
     const char *cells[ATT_COLS - 1] = {no, name, empno, it->guest ? "\xE2\x80\x94" : unit,
                                        it->guest ? "\xE2\x80\x94" : it->area,
@@ -580,7 +580,7 @@ static double att_summary(export_pdf *p, void *ctx)
     y += 12;
     export_pdf_font(p, 8.5, 0);
     snprintf(line, sizeof line,
-             "Invitados(as): %d (no cuentan en los indicadores). Registros: %d (%d en el quiosco, %d en la mesa "
+             "Personas invitadas: %d (no cuentan en los indicadores). Registros: %d (%d en el quiosco, %d en la mesa "
              "de registro, %d de lista en papel).",
              d->guests, d->n, kiosk_rows, d->desk, d->keyed);
     y += export_pdf_para(p, x, y + 9, tw, 11, 3, line) * 11;

@@ -112,7 +112,7 @@ int export_attendance_table(store *s, const config *c, const store_event *ev, co
             {"Evento id", ev->id},
             {"Reaperturas", ro.buf[0] ? ro.buf : "ninguna"},
             {"Personas servidoras públicas", staff},
-            {"Invitados(as) (no cuentan)", guests},
+            {"Personas invitadas (no cuentan)", guests},
             {"Total de registros", total},
             {"Huella SHA-256", sha_hex},   {"Cómo se comprueba la huella", EXPORT_FP_NOTE},
             {"Exportado", when},         {"Horas", zone},

@@ -261,7 +261,7 @@ static int write_table(yr_doc *d, const char *format, const char *path, char *er
         c[3].s = export_kind_label(e->kind);
         c[4].s = e->pat;
         c[5].s = e->unit;
-        c[6].s = x->guest ? "Invitado(a)" : x->employee_no;
+        c[6].s = x->guest ? "Persona invitada" : x->employee_no;
         c[7].s = x->name;
         c[8].s = x->unit;
         c[9].s = x->area;
@@ -349,7 +349,7 @@ static double row_height(export_pdf *p, yr_doc *d, const yr_row *x, int draw, in
     char num[16], when[32];
     snprintf(num, sizeof num, "%d", no);
     when_text(d, x, when, sizeof when);
-    const char *cells[7] = {num, x->name, x->guest ? "Invitado(a)" : x->employee_no, x->guest ? "—" : x->unit,
+    const char *cells[7] = {num, x->name, x->guest ? "Persona invitada" : x->employee_no, x->guest ? "—" : x->unit,
                             x->guest ? "—" : x->area, when, x->method};
     int maxl = 1;
     export_pdf_font(p, 7.5, 0);

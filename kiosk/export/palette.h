@@ -15,7 +15,7 @@
 #define PALETTE_NOTE         0x444444  /* footnotes, italics, footer text */
 #define PALETTE_FAINT        0x777777  /* the folio under a drawn signature */
 #define PALETTE_LABEL        0x5A6472  /* small capital labels over values; chart axes */
-#define PALETTE_GUEST        0x7A4B00  /* "Invitado(a)" in a list */
+#define PALETTE_GUEST        0x7A4B00  /* "Persona invitada" in a list */
 #define PALETTE_SIGNATURE    0x14246B  /* ink of a signature drawn from its strokes */
 
 /* Structure. */

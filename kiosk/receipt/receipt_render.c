@@ -143,7 +143,7 @@ static void layout_receipt(layout *l, const receipt *r, const config *c, cairo_s
     text_block(l, r->kind, 30, 1, 0, 0.0, 1);
     l->y += 14;
     field(l, "NOMBRE", r->name);
-    field(l, "NÚMERO DE EMPLEADO", r->employee_no[0] ? r->employee_no : "Invitado(a)");
+    field(l, "NÚMERO DE EMPLEADO", r->employee_no[0] ? r->employee_no : "Persona invitada");
     field(l, "UNIDAD", r->unit_name);
     field(l, "EVENTO", r->event_title);
     field(l, "FECHA DEL EVENTO", r->event_date);
@@ -290,7 +290,7 @@ static int escpos_job(const receipt *r, int width_mm, const char *logo_path, uin
     printer_buf_put(&b, "\n", 1);
     printer_escpos_align(&b, 0);
     printer_escpos_text(&b, "Nombre:", r->name, cols);
-    printer_escpos_text(&b, "No. de empleado:", r->employee_no[0] ? r->employee_no : "Invitado(a)", cols);
+    printer_escpos_text(&b, "No. de empleado:", r->employee_no[0] ? r->employee_no : "Persona invitada", cols);
     if (r->unit_name[0])
         printer_escpos_text(&b, "Unidad:", r->unit_name, cols);
     if (r->event_title[0])
