@@ -329,4 +329,34 @@ $clear
 $(lookup 4005)
 expect-text Por seguridad
 expect-line 4005"
+# The same through the badge reader (a keyboard wedge: a USB keyboard
+# typing numbers and Enter on home looks the same), at an event that asks
+# for a signature (a badge read then shows the person before recording):
+# four people shown and sent back with "No, volver", then the next read
+# waits instead of showing a name (the session-5 red team's walk through
+# sequential numbers).
+mkdir sig && cd sig || fail "mkdir sig"
+"$B" --db k.db init --institution "Institución de Prueba" --unit SCLC >/dev/null
+roster > r.csv
+"$B" --db k.db roster import r.csv >/dev/null
+ES=$("$B" --db k.db event add --title "Taller con firma" --kind taller --topics etica --unit SCLC --start "$(today) 10:00")
+"$B" --db k.db event open "$ES" >/dev/null
+script=""
+for n in 3001 3002 3003 3004; do
+    script+="badge $n
+expect confirm
+expect-text $(name $n)
+tap No, volver
+expect identify
+tap Volver
+expect home
+"
+done
+script+="badge 3005
+wait 20
+expect-no-text $(name 3005)
+expect-text Por seguridad"
+run enumerate_badges "$script"
+cd .. || fail "cd .."
+echo "ok - sequential badge reads sent back: the fifth waits, no name shown"
 echo "all door queue checks passed"
