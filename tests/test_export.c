@@ -547,6 +547,16 @@ static void indicator_report_matches_arithmetic(void **state)
         if (!strstr(text, want))
             fail_msg("indicator PDF lacks '%s'", want);
     }
+    /* Each unit that held no training says so in words beside its bar
+     * (issue 10, item 9), and no other does. */
+    int untrained = 0, said = 0;
+    for (int i = 0; i < ind.nunits; i++)
+        untrained += !ind.units[i].has_training;
+    for (const char *q = text; (q = strstr(q, "no ha realizado capacitaciones este año")); q++)
+        said++;
+    assert_true(untrained > 0);
+    assert_int_equal(said, untrained);
+    assert_null(strstr(text, "sin capacitación"));
     snprintf(want, sizeof want, "%.2f %%", ind.trained_pct);
     assert_non_null(strstr(text, want));
     snprintf(want, sizeof want, "%d de %d unidades", ind.units_covered, ind.units_total);

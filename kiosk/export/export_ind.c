@@ -174,13 +174,21 @@ static void bar_chart(export_pdf *p, ind_doc *d, int which)
             cairo_rectangle(p->cr, bx, by, bw * fmin(pct, 100) / 100, bh);
             cairo_fill(p->cr);
         }
-        if (!which && !u->has_training)
-            snprintf(val, sizeof val, "%.2f %% · sin capacitación", pct);
-        else
-            snprintf(val, sizeof val, "%.2f %% (%d de %d)", pct, num, u->staff);
+        snprintf(val, sizeof val, "%.2f %% (%d de %d)", pct, num, u->staff);
         export_pdf_rgb(p, ok ? PALETTE_GOOD : PALETTE_BAD);
         export_pdf_font(p, fmin(8, rowh * 0.5), EXPORT_BOLD);
         export_pdf_text(p, bx + bw + 6, by + bh * 0.78, val, 0);
+        if (!which && !u->has_training) {
+            /* Its staff were trained at other units' events: the unit
+             * itself held none (I.2), which a percentage alone hides. In
+             * the chart, after the bar, or inside it when it is long. */
+            static const char cap[] = "La unidad no ha realizado capacitaciones este año";
+            double len = bw * fmin(pct, 100) / 100;
+            export_pdf_font(p, fmin(7, rowh * 0.45), EXPORT_ITALIC);
+            int after = export_pdf_width(p, cap) + 10 <= bw - len;
+            export_pdf_rgb(p, after ? PALETTE_INK : 0xFFFFFF);
+            export_pdf_text(p, after ? bx + len + 5 : bx + 5, by + bh * 0.74, cap, 0);
+        }
     }
     if (n == 0) {
         export_pdf_rgb(p, PALETTE_LABEL);
