@@ -311,6 +311,30 @@ sqlite3 z4.db "DROP TRIGGER audit_no_update; UPDATE audit SET seq = -seq WHERE e
 expect_broken "... and one in format 1 put first in the log (a negative seq)" "no llevan firma de su llave" \
   "$B" --db z4.db audit verify
 
+# A record appended by hand on top of the chain (the next position, the
+# right hash, the next folio): no receipt is signed for it, not even a
+# reprint by folio (the session-5 red team got a genuine CK2 that way), and
+# a backup of the database signs no epoch over it.
+copy_db k.db z5.db
+IFS='|' read -r ze zp zh < <(sqlite3 z5.db "SELECT epoch, pos, hash FROM audit WHERE kiosk_id = '$KID' ORDER BY seq DESC LIMIT 1")
+zu=00000000-0000-4000-8000-0000000000f5 zat=1767225600
+zf=$(printf '%s-%06d' "$KID" "$NF")
+sqlite3 z5.db "INSERT INTO attendance(uuid, kiosk_id, event_id, employee_no, at, method, folio)
+  VALUES ('$zu', '$KID', (SELECT id FROM event), '1004', $zat, 'keyed', '$zf');
+  UPDATE meta SET value = '$NF' WHERE key = 'folio_seq'"
+zc=$(sqlite3 z5.db "SELECT json_array('attendance', t.uuid, t.kiosk_id, e.uuid, t.employee_no, t.guest_name, t.at,
+  t.method, NULL, t.folio) FROM attendance t JOIN event e ON e.id = t.event_id WHERE t.uuid = '$zu'")
+zhash=$(printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$zh" "$KID" $zat attendance $zu "$zc" | sha256sum | cut -c1-64)
+sqlite3 z5.db "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_hash, hash, format, epoch, pos)
+  VALUES ('$KID', $zat, 'attendance', '$zu', '$zc', '$zh', '$zhash', 2, '$ze', $((zp + 1)))"
+"$B" --db z5.db receipt "$zf" > z5.out 2> z5.err; rc=$?
+[ "$rc" != 0 ] && ! grep -q "CK2:" z5.out && [ "$(wc -l < z5.err)" = 1 ] && grep -q "no lleva firma" z5.err \
+  && ok "no receipt is signed for a record appended by hand (a reprint by folio)" \
+  || bad "receipt of a record appended by hand: rc $rc, $(cat z5.out z5.err)"
+"$B" --db z5.db backup z5bk > /dev/null 2>&1
+[ "$(sqlite3 z5bk/*.db "SELECT count(*) FROM meta WHERE key LIKE 'epoch_sig:%'")" = 0 ] \
+  && ok "... and a backup of it signs no epoch over it" || bad "a backup signed an epoch over a record appended by hand"
+
 # ---- the canonical employee number is derived, not trusted ----
 copy_db k.db ek.db
 sqlite3 ek.db "UPDATE person SET employee_key = 'x1001' WHERE employee_no = '1001';

@@ -123,7 +123,12 @@ int receipt_build(store *s, const config *c, const char *db_path, const store_re
 
     /* The payload: the record, and its entry in the audit chain. */
     store_head entry;
-    if (store_record_entry(s, r->type, r->uuid, &entry) != STORE_OK) {
+    /* Only a record the kiosk key vouches for gets a signed receipt: one
+     * put in by hand, with a consistent hash, would otherwise come out
+     * with a genuine signature (a reprint by folio; the session-5 red
+     * team). */
+    if (store_record_entry(s, r->type, r->uuid, &entry) != STORE_OK ||
+        store_record_vouched(s, r->type, r->uuid) != STORE_OK) {
         if (err && errlen)
             snprintf(err, errlen, "receipt: %s", store_errmsg(s));
         goto out;

@@ -758,6 +758,11 @@ static int entry_vouched(store *s, const char *kind, const char *key)
                       "forged or altered outside the program); run: cepci-kiosk audit verify", kind, key);
 }
 
+int store_record_vouched(store *s, const char *kind, const char *uuid)
+{
+    return entry_vouched(s, kind, uuid);
+}
+
 int store_meta_trusted(store *s, const char *key)
 {
     store_head h;

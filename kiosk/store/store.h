@@ -470,6 +470,14 @@ int store_record_entry(store *s, const char *kind, const char *uuid, store_head 
  * a record waiting for its event, a conflict). */
 int store_record_entry_check(store *s, const char *kind, const char *uuid, store_head *out, int *state);
 
+/* STORE_OK when this kiosk's record (kind attendance or pledge, and its
+ * UUID) stands on a chain its key vouches for: its entry and every entry
+ * after it hash and link up to a position a genuine signed head covers
+ * (or this database's signed head). STORE_TAMPERED for a record slipped in
+ * by hand, which nothing may sign (a receipt reprinted for it would be
+ * genuine). */
+int store_record_vouched(store *s, const char *kind, const char *uuid);
+
 /* A head the caller vouches for (a signed head whose signature it checked,
  * a receipt it verified): kiosk, epoch ("" when unknown: any epoch),
  * position and hash (the full 64 hex digits, or a prefix of at least 16).
