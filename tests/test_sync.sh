@@ -540,5 +540,33 @@ check "... and the next pull is not blocked" "$(ck P sync --url "$(u5 k_p)" 2>&1
 check "central audit verify reports the version that got into an older central" \
     "$("$B" central audit verify --url "$(u5)" 2>&1 | grep -c "quiosco $KQ, posición $posQ: su versión de la persona $PU cambia el número de empleado (1001 en la primera versión")" 1
 
+
+# ---- a kiosk's login used without its key (the session-5 red team) ----
+# PostgreSQL cannot check Ed25519: a push through P's login with a head
+# signature of junk bytes is taken and counted. The program checks every
+# head when it reads the central's figures, and says so on stderr (the
+# figures on stdout stay clean).
+KP=$(sqlite3 "$T/P.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+IFS="|" read -r cep cseq chash < <(
+    psql_as cepci_owner cepci6 -At -c "SELECT epoch, head_seq, head_hash FROM ck.kiosk_epoch WHERE kiosk_id = '$KP' ORDER BY epoch_no DESC LIMIT 1")
+J=$(python3 - "$KP" "$cep" $((cseq + 1)) "$chash" "$EP" <<'PY'
+import base64, hashlib, json, sys, uuid
+kiosk, epoch, seq, prev, ev = sys.argv[1:6]
+seq, at, u = int(seq), 1759334400, str(uuid.uuid4())
+content = json.dumps(["attendance", u, kiosk, ev, "1002", None, at, "keyed", None, f"{kiosk}-000077", "SCLC", "", ""],
+                     separators=(",", ":"), ensure_ascii=False)
+h = hashlib.sha256(f"{prev}\n{kiosk}\n{at}\nattendance\n{u}\n{content}\n".encode()).hexdigest()
+print(json.dumps({"format": 1, "chain_format": 2, "kiosk": kiosk, "epoch": epoch, "sent_at": at,
+                  "head": {"seq": seq, "hash": h, "signed_at": at, "signature": base64.b64encode(b"\1" * 64).decode()},
+                  "audit": [{"seq": seq, "at": at, "kind": "attendance", "uuid": u, "content": content,
+                             "prev_hash": prev, "hash": h, "format": 2}], "signatures": [], "units": []}))
+PY
+)
+psql_as k_p cepci6 -At -v j="$J" <<<"SELECT ck.ingest(:'j'::jsonb);" > /dev/null 2>&1
+"$B" central indicators --url "$(u6)" --year 2025 --institution "Otra Institución" > "$T/ind.out" 2> "$T/ind.err"
+check "indicators through a login without its key: every bad head named on stderr, and what it means" \
+    "$(grep -c "^AVISO: quiosco $KP, posición $((cseq + 1)): la firma de la cabeza no corresponde a la clave inscrita" "$T/ind.err") $(grep -c "^AVISO: 1 cabeza de la cadena sin firma válida de su quiosco (arriba): estos indicadores pueden contar registros que ningún quiosco firmó" "$T/ind.err")" "1 1"
+check "... the figures on stdout carry no warning" "$(grep -c AVISO "$T/ind.out")" 0
+
 echo "$((n - bad)) passed, $bad failed"
 [ "$bad" -eq 0 ]

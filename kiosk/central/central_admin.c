@@ -249,6 +249,17 @@ int central_indicators(const char *url, const char *institution, int year, const
         return -1;
     const char *p[] = {institution, y, topics, g1, g2, g3};
     PGresult *res = central_query(&c, sql, 6, p, err, errlen);
+    /* The figures count what the kiosks' logins pushed; the heads' Ed25519
+     * signatures are checked here, by the program (PostgreSQL cannot). */
+    long bad = 0;
+    char herr[512] = "";
+    int checked = res ? central_heads_check(&c, stderr, &bad, herr, sizeof herr) : 0;
+    if (checked != 0)
+        fprintf(stderr, "AVISO: no se pudieron comprobar las firmas de las cabezas: %s\n", herr);
+    else if (bad > 0)
+        fprintf(stderr, "AVISO: %ld cabeza%s de la cadena sin firma válida de su quiosco (arriba): estos indicadores "
+                "pueden contar registros que ningún quiosco firmó; revise con: cepci-kiosk central audit verify\n",
+                bad, bad == 1 ? "" : "s");
     central_conn_close(&c);
     if (!res)
         return -1;

@@ -40,6 +40,7 @@ typedef struct audit_epoch {
 
 typedef struct audit_run {
     FILE *out;
+    const char *prefix; /* before each finding: "" or "AVISO: " */
     long findings;
     long long entries, heads;
 } audit_run;
@@ -52,7 +53,7 @@ static void finding(audit_run *a, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    fprintf(a->out, "%s\n", util_one_line(line));
+    fprintf(a->out, "%s%s\n", a->prefix ? a->prefix : "", util_one_line(line));
     a->findings++;
 }
 
@@ -249,6 +250,43 @@ static int check_versions(central_conn *c, audit_run *a, char *err, size_t errle
     return 0;
 }
 
+/* The kiosks' enrolled public keys (*n of them), or NULL with err. */
+static audit_key *load_keys(central_conn *c, int *n, char *err, size_t errlen)
+{
+    PGresult *res = central_query(c, "SELECT id, encode(public_key, 'hex') FROM ck.kiosk ORDER BY id", 0, NULL,
+                                  err, errlen);
+    *n = 0;
+    if (!res)
+        return NULL;
+    int rows = PQntuples(res);
+    audit_key *keys = calloc((size_t)rows + 1, sizeof *keys);
+    for (int i = 0; keys && i < rows; i++) {
+        size_t len = 0;
+        util_strlcpy(keys[i].kiosk, central_val(res, i, 0), sizeof keys[i].kiosk);
+        sodium_hex2bin(keys[i].pk, 32, central_val(res, i, 1), 64, NULL, &len, NULL);
+    }
+    PQclear(res);
+    if (!keys)
+        central_fail(err, errlen, "sin memoria");
+    else
+        *n = rows;
+    return keys;
+}
+
+int central_heads_check(central_conn *c, FILE *warn, long *bad, char *err, size_t errlen)
+{
+    int nkeys;
+    audit_run a = {.out = warn, .prefix = "AVISO: "};
+    *bad = 0;
+    audit_key *keys = load_keys(c, &nkeys, err, errlen);
+    if (!keys)
+        return -1;
+    int rc = check_heads(c, &a, keys, nkeys, err, errlen);
+    free(keys);
+    *bad = a.findings;
+    return rc;
+}
+
 int central_audit_verify(const char *url, FILE *out, long *findings, char *err, size_t errlen)
 {
     central_conn c;
@@ -261,18 +299,9 @@ int central_audit_verify(const char *url, FILE *out, long *findings, char *err, 
         return -1;
     if (central_command(&c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, errlen) != 0)
         goto out;
-    PGresult *res = central_query(&c, "SELECT id, encode(public_key, 'hex') FROM ck.kiosk ORDER BY id", 0, NULL,
-                                  err, errlen);
-    if (!res)
+    if (!(keys = load_keys(&c, &nkeys, err, errlen)))
         goto out;
-    nkeys = PQntuples(res);
-    keys = calloc((size_t)nkeys + 1, sizeof *keys);
-    for (int i = 0; keys && i < nkeys; i++) {
-        size_t len = 0;
-        util_strlcpy(keys[i].kiosk, central_val(res, i, 0), sizeof keys[i].kiosk);
-        sodium_hex2bin(keys[i].pk, 32, central_val(res, i, 1), 64, NULL, &len, NULL);
-    }
-    PQclear(res);
+    PGresult *res;
     if (!(res = central_query(&c, "SELECT epoch_no, kiosk_id, epoch, base_seq, base_hash, head_seq, head_hash "
                                   "FROM ck.kiosk_epoch ORDER BY epoch_no", 0, NULL, err, errlen)))
         goto out;
@@ -288,7 +317,7 @@ int central_audit_verify(const char *url, FILE *out, long *findings, char *err, 
         util_strlcpy(ep[i].head_hash, central_val(res, i, 6), sizeof ep[i].head_hash);
     }
     PQclear(res);
-    if (!keys || !ep) {
+    if (!ep) {
         central_fail(err, errlen, "sin memoria");
         goto out;
     }
