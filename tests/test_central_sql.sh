@@ -45,9 +45,9 @@ stored() {
 }
 
 # ---- 1. schema init, twice
-check "init applies 001 to 006" "$(pg_central_init cepci | tr '\n' ' ')" "1 2 3 4 5 6 "
+check "init applies 001 to 007" "$(pg_central_init cepci | tr '\n' ' ')" "1 2 3 4 5 6 7 "
 check "init again applies nothing" "$(pg_central_init cepci | tr '\n' ' ')" ""
-check "schema_version" "$(q -c 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM ck.schema_version')" "1,2,3,4,5,6"
+check "schema_version" "$(q -c 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM ck.schema_version')" "1,2,3,4,5,6,7"
 if psql_as cepci_owner cepci -1 -f "$CK_SOURCE_DIR/db/central/002_indicators.sql" >/dev/null 2>&1; then
     no "a migration applied twice by hand must fail"
 else

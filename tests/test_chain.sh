@@ -500,5 +500,34 @@ for o in a b; do
     && ok "verify CK2 --db ($o): a row deleted by hand is reported" || bad "deleted row ($o): $(cat rv/del.$o)"
 done
 
+# A PIN change wound back by someone who can write the file (not the key)
+# and knows the old PIN: the file alone verifies (the newest entries wound
+# back, as documented), but set-pin prints the signed head at the change,
+# and shown later it tells (the session-5 red team).
+mkdir pr && (
+  cd pr || exit 1
+  "$B" --db k.db init --institution I --unit SCLC >/dev/null
+  printf '1111\n1111\n' | "$B" --db k.db admin set-pin >/dev/null
+  "$B" --db k.db backup bk >/dev/null 2>&1
+  printf '987654\n987654\n' | "$B" --db k.db admin set-pin > setpin.out
+  grep '^CKH1:' setpin.out > pin-head.txt
+  old=$(sqlite3 bk/*.db "SELECT value FROM meta WHERE key = 'pin_hash'")
+  me=$(sqlite3 k.db "SELECT value FROM meta WHERE key = 'kiosk_id'")
+  sqlite3 k.db "DROP TRIGGER audit_no_delete; DROP TRIGGER signed_head_no_delete;
+    DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);
+    DELETE FROM signed_head_log WHERE id = (SELECT max(id) FROM signed_head_log WHERE source = 'pin');
+    DELETE FROM head_sig;
+    INSERT INTO head_sig SELECT kiosk_id, epoch, pos, hash, signed_at, signature FROM signed_head_log
+      WHERE kiosk_id = '$me' AND id = (SELECT max(id) FROM signed_head_log WHERE kiosk_id = '$me');
+    UPDATE meta SET value = '$old' WHERE key = 'pin_hash';"
+  "$B" --db k.db audit verify > alone.out 2>&1 && echo accepted >> alone.out
+  "$B" --db k.db audit verify --head pin-head.txt > shown.out 2>&1 && echo accepted >> shown.out
+)
+[ "$(grep -c '^CKH1:' pr/setpin.out)" = 1 ] && grep -q "guárdela fuera del quiosco" pr/setpin.out \
+  && ok "admin set-pin prints the signed head at the change" || bad "set-pin output: $(cat pr/setpin.out)"
+grep -q "cadena de auditoría ROTA" pr/shown.out && ! grep -q accepted pr/shown.out \
+  && ok "... which tells a PIN change wound back by hand (the file alone verifies: $(grep -c accepted pr/alone.out))" \
+  || bad "PIN rollback with the head shown: $(cat pr/shown.out)"
+
 echo "$fails failed"
 [ "$fails" -eq 0 ]

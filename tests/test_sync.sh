@@ -565,8 +565,43 @@ PY
 psql_as k_p cepci6 -At -v j="$J" <<<"SELECT ck.ingest(:'j'::jsonb);" > /dev/null 2>&1
 "$B" central indicators --url "$(u6)" --year 2025 --institution "Otra Institución" > "$T/ind.out" 2> "$T/ind.err"
 check "indicators through a login without its key: every bad head named on stderr, and what it means" \
-    "$(grep -c "^AVISO: quiosco $KP, posición $((cseq + 1)): la firma de la cabeza no corresponde a la clave inscrita" "$T/ind.err") $(grep -c "^AVISO: 1 cabeza de la cadena sin firma válida de su quiosco (arriba): estos indicadores pueden contar registros que ningún quiosco firmó" "$T/ind.err")" "1 1"
+    "$(grep -c "^AVISO: quiosco $KP, posición $((cseq + 1)): la firma de la cabeza no corresponde a la clave inscrita" "$T/ind.err") $(grep -c "^AVISO: 1 hallazgo (arriba): estos indicadores pueden contar registros que ningún quiosco firmó" "$T/ind.err")" "1 1"
 check "... the figures on stdout carry no warning" "$(grep -c AVISO "$T/ind.out")" 0
+
+# ---- a unit's time zone from a bare unit list (the session-5 red team) ----
+# P's login sends a batch with no new entries and a unit list naming a unit
+# no chain has yet, with a zone a week off: it is reported by `central audit
+# verify` and `central indicators`, and the unit's own kiosk's signed entry
+# replaces it when it arrives (db/central/007_units.sql).
+IFS="|" read -r hseq hhash hsig hat < <(psql_as cepci_owner cepci6 -At -c "SELECT h.seq, h.hash, encode(h.signature, 'base64'), h.signed_at
+    FROM ck.chain_head h JOIN ck.kiosk_epoch e USING (epoch_no) WHERE e.kiosk_id = '$KP' AND h.seq = e.head_seq LIMIT 1" | tr -d '\n'; echo)
+J=$(python3 - "$KP" "$cep" "$hseq" "$hhash" "$hsig" "$hat" <<'PY'
+import json, sys
+kiosk, epoch, seq, h, sig, at = sys.argv[1:7]
+print(json.dumps({"format": 1, "chain_format": 2, "kiosk": kiosk, "epoch": epoch, "sent_at": int(at),
+                  "head": {"seq": int(seq), "hash": h, "signed_at": int(at), "signature": sig},
+                  "audit": [], "signatures": [], "units": [{"code": "ZZZ", "name": "ZZZ", "timezone": "<X>-167"}]}))
+PY
+)
+psql_as k_p cepci6 -At -v j="$J" <<<"SELECT ck.ingest(:'j'::jsonb);" > /dev/null 2>&1
+check "a unit's zone from a bare unit list is taken (the kiosk's list adds units the central lacks)" \
+    "$(psql_as cepci_owner cepci6 -At -c "SELECT timezone || ' ' || from_chain FROM ck.unit WHERE code = 'ZZZ'")" "<X>-167 false"
+check "... and reported by central audit verify" \
+    "$("$B" central audit verify --url "$(u6)" 2>&1 | grep -c "la unidad ZZZ: la central usa la zona horaria <X>-167, que trajo un envío del quiosco $KP, y ninguna cadena firmada tiene esa unidad")" 1
+check "... and by central indicators, on stderr" \
+    "$("$B" central indicators --url "$(u6)" --year 2025 --institution "Otra Institución" 2>&1 >/dev/null | grep -c "^AVISO: la unidad ZZZ: ")" 1
+psql_as ck_admin postgres -q -c "CREATE ROLE k_r LOGIN IN ROLE cepci_kiosk"
+"$B" --db "$T/R.db" init --institution "Otra Institución" --unit ZZZ >/dev/null
+ck R keys export --own "$T/R.own" 2>/dev/null
+"$B" central enroll "$T/R.own" --role k_r --url "$(u6)" >/dev/null
+KR=$(sqlite3 "$T/R.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+zr=$(sqlite3 "$T/R.db" "SELECT timezone FROM unit WHERE code = 'ZZZ'")
+# (Its push goes in; its pull then refuses P's head with junk bytes from
+# the block above, and says so: the sync exits non-zero.)
+ck R sync --url "$(u6 k_r)" >/dev/null 2>&1 || true
+check "the unit's own kiosk's signed entry replaces the zone when it arrives" \
+    "$(psql_as cepci_owner cepci6 -At -c "SELECT timezone || ' ' || from_chain || ' ' || from_kiosk FROM ck.unit WHERE code = 'ZZZ'")" "$zr true $KR"
+check "... and central audit verify no longer reports it" "$("$B" central audit verify --url "$(u6)" 2>&1 | grep -c "la unidad ZZZ")" 0
 
 echo "$((n - bad)) passed, $bad failed"
 [ "$bad" -eq 0 ]

@@ -257,8 +257,8 @@ int central_indicators(const char *url, const char *institution, int year, const
     if (checked != 0)
         fprintf(stderr, "AVISO: no se pudieron comprobar las firmas de las cabezas: %s\n", herr);
     else if (bad > 0)
-        fprintf(stderr, "AVISO: %ld cabeza%s de la cadena sin firma válida de su quiosco (arriba): estos indicadores "
-                "pueden contar registros que ningún quiosco firmó; revise con: cepci-kiosk central audit verify\n",
+        fprintf(stderr, "AVISO: %ld hallazgo%s (arriba): estos indicadores pueden contar registros que ningún "
+                "quiosco firmó o cortar el año a otra hora; revise con: cepci-kiosk central audit verify\n",
                 bad, bad == 1 ? "" : "s");
     central_conn_close(&c);
     if (!res)

@@ -250,6 +250,39 @@ static int check_versions(central_conn *c, audit_run *a, char *err, size_t errle
     return 0;
 }
 
+/* 5. Units. The central keeps one time zone per unit (it cuts the pledge
+ * year there), taken from the first batch that named the unit; each kiosk
+ * signs its own units in its chain. A zone that no chain has, or that a
+ * kiosk's chain has otherwise, is reported: a login could set a unit's
+ * zone before the unit's own kiosk first synced (the session-5 red team). */
+static int check_units(central_conn *c, audit_run *a, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "WITH e AS (SELECT DISTINCT ON (x.institution, x.kiosk_id, x.c->>1) x.institution, x.kiosk_id, x.c "
+        "FROM (SELECT institution, kiosk_id, rx, content::jsonb AS c FROM ck.audit_entry WHERE kind = 'unit') x "
+        "ORDER BY x.institution, x.kiosk_id, x.c->>1, x.rx DESC) "
+        "SELECT u.code, u.timezone, coalesce(u.from_kiosk, '?'), coalesce(e.kiosk_id, ''), coalesce(e.c->>3, '') "
+        "FROM ck.unit u LEFT JOIN e ON e.institution = u.institution AND e.c->>1 = u.code "
+        "WHERE e.kiosk_id IS NULL OR e.c->>3 IS DISTINCT FROM u.timezone ORDER BY u.institution, u.code, e.kiosk_id";
+    PGresult *res = central_query(c, sql, 0, NULL, err, errlen);
+    if (!res)
+        return -1;
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *code = central_val(res, i, 0), *tz = central_val(res, i, 1), *from = central_val(res, i, 2),
+                   *kiosk = central_val(res, i, 3);
+        if (!kiosk[0])
+            finding(a, "la unidad %s: la central usa la zona horaria %s, que trajo un envío del quiosco %s, y "
+                    "ninguna cadena firmada tiene esa unidad: el año de esa unidad puede cortarse a otra hora",
+                    code, tz, from);
+        else
+            finding(a, "la unidad %s: la central usa la zona horaria %s (de un envío del quiosco %s); la cadena "
+                    "firmada del quiosco %s la tiene con la zona %s: el año de esa unidad puede cortarse a otra hora",
+                    code, tz, from, kiosk, central_val(res, i, 4));
+    }
+    PQclear(res);
+    return 0;
+}
+
 /* The kiosks' enrolled public keys (*n of them), or NULL with err. */
 static audit_key *load_keys(central_conn *c, int *n, char *err, size_t errlen)
 {
@@ -282,6 +315,8 @@ int central_heads_check(central_conn *c, FILE *warn, long *bad, char *err, size_
     if (!keys)
         return -1;
     int rc = check_heads(c, &a, keys, nkeys, err, errlen);
+    if (rc == 0)
+        rc = check_units(c, &a, err, errlen);
     free(keys);
     *bad = a.findings;
     return rc;
@@ -322,7 +357,8 @@ int central_audit_verify(const char *url, FILE *out, long *findings, char *err, 
         goto out;
     }
     if (check_entries(&c, &a, ep, nep, err, errlen) != 0 || check_heads(&c, &a, keys, nkeys, err, errlen) != 0 ||
-        check_batches(&c, &a, ep, nep, err, errlen) != 0 || check_versions(&c, &a, err, errlen) != 0)
+        check_batches(&c, &a, ep, nep, err, errlen) != 0 || check_versions(&c, &a, err, errlen) != 0 ||
+        check_units(&c, &a, err, errlen) != 0)
         goto out;
     central_command(&c, "COMMIT", err, errlen);
     fprintf(out, "auditoría de la central %s: %d quiosco%s, %d época%s, %lld entradas, %lld cabezas firmadas: %s\n",

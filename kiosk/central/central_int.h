@@ -43,9 +43,10 @@ const char *central_val(const PGresult *res, int r, int i);
 extern const char *const ck_central_migrations[];
 extern const size_t ck_central_migration_count;
 
-/* Checks every signed head the central holds against the enrolled keys
- * (central_audit.c): each one that does not verify is one "AVISO: " line on
- * warn, counted in *bad. The central itself cannot check Ed25519, so a
+/* Checks every signed head the central holds against the enrolled keys,
+ * and every unit's time zone against the kiosks' signed unit entries
+ * (central_audit.c): each problem is one "AVISO: " line on warn, counted
+ * in *bad. The central itself cannot check Ed25519, so a
  * login used without its kiosk's key can push entries it then counts;
  * whoever reads the central's figures is told here. 0, or -1 with err. */
 int central_heads_check(central_conn *c, FILE *warn, long *bad, char *err, size_t errlen);

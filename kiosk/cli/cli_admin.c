@@ -372,9 +372,20 @@ int cli_cmd_admin(cli_ctx *ctx, int argc, char **argv)
     int rc = pin_set_at(s, a, cli_now(), err, sizeof err);
     sodium_memzero(a, sizeof a);
     sodium_memzero(b, sizeof b);
+    /* The chain's signed head at the change, to keep away from the kiosk:
+     * someone who can write the database (not the key) and knows the old
+     * PIN could wind the chain back to before the change, which the file
+     * alone does not show (SECURITY.md); this line does. */
+    store_signed_head h;
+    char text[512] = "";
+    if (!rc && store_audit_sign_head(s, "pin", cli_now(), &h) == STORE_OK)
+        store_head_text(&h, text, sizeof text);
     store_close(s);
     if (rc)
         return cli_error("%s", err);
     printf("PIN actualizado\n");
+    if (text[0])
+        printf("Cabeza firmada de la cadena en este cambio (guárdela fuera del quiosco; «cepci-kiosk audit verify "
+               "--head LÍNEA» descubre si alguien deshace el cambio):\n%s\n", text);
     return 0;
 }
