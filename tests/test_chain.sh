@@ -334,6 +334,9 @@ sqlite3 z5.db "INSERT INTO audit(kiosk_id, at, kind, record_uuid, content, prev_
 "$B" --db z5.db backup z5bk > /dev/null 2>&1
 [ "$(sqlite3 z5bk/*.db "SELECT count(*) FROM meta WHERE key LIKE 'epoch_sig:%'")" = 0 ] \
   && ok "... and a backup of it signs no epoch over it" || bad "a backup signed an epoch over a record appended by hand"
+"$B" --db z5.db export certificates "$E" -o z5cert.pdf > z5c.out 2> z5c.err; rc=$?
+[ "$rc" != 0 ] && [ ! -e z5cert.pdf ] && [ "$(wc -l < z5c.err)" = 1 ] && grep -q "no se firman constancias" z5c.err \
+  && ok "... nor a certificate (one line, no file)" || bad "certificate over a record appended by hand: rc $rc, $(cat z5c.out z5c.err)"
 
 # ---- the canonical employee number is derived, not trusted ----
 copy_db k.db ek.db

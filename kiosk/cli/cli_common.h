@@ -96,7 +96,7 @@ int cli_export_evidence(cli_ctx *ctx, int argc, char **argv);      /* cli_eviden
 int cli_export_certificates(cli_ctx *ctx, int argc, char **argv);  /* cli_evidence.c: export certificates */
 int cli_export_attendance_year(cli_ctx *ctx, int argc, char **argv); /* cli_evidence.c: export attendance --year */
 int cli_verify_package(cli_ctx *ctx, int argc, char **argv);  /* cli_evidence.c: verify --package */
-int cli_verify_certificate(cli_ctx *ctx, const char *payload); /* cli_evidence.c: verify CKC1:... */
+int cli_verify_certificate(cli_ctx *ctx, const char *payload, const char *db); /* cli_evidence.c: verify CKC1:... [--db FILE] */
 int cli_cmd_sync(cli_ctx *ctx, int argc, char **argv);        /* cli_sync.c */
 int cli_cmd_bundle(cli_ctx *ctx, int argc, char **argv);      /* cli_bundle.c */
 int cli_cmd_central(cli_ctx *ctx, int argc, char **argv);     /* cli_central.c */

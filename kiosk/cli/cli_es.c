@@ -244,6 +244,9 @@ static const es_pair TABLE[] = {
      "agregar a la bitácora de auditoría"},
     {"apply migration",
      "aplicar la actualización del esquema"},
+    {"no certificate is signed over an audit chain that does not verify (run: cepci-kiosk audit verify): %s",
+     "no se firman constancias sobre una cadena de auditoría que no se verifica (ejecute: cepci-kiosk audit "
+     "verify): {1}"},
     {"audit chain BROKEN: %s",
      "cadena de auditoría ROTA: {1}"},
     {"audit verify: out of memory",

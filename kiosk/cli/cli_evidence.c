@@ -313,13 +313,18 @@ int cli_verify_package(cli_ctx *ctx, int argc, char **argv)
 
 /* ---- verify CKC1:... ---- */
 
-int cli_verify_certificate(cli_ctx *ctx, const char *payload)
+int cli_verify_certificate(cli_ctx *ctx, const char *payload, const char *db)
 {
     store *s;
     char err[1024];
     export_cert_fields f;
-    if (cli_open(ctx, &s))
+    if (db) {
+        /* The database given after the payload, as for lists and receipts. */
+        if (store_open(&s, db, 0, err, sizeof err) != STORE_OK)
+            return cli_error("%s", err);
+    } else if (cli_open(ctx, &s)) {
         return 1;
+    }
     int rc = export_cert_verify(s, payload, &f, err, sizeof err);
     store_close(s);
     if (rc != 0)

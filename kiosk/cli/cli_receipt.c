@@ -183,7 +183,7 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
         payload = line;
     }
     if (strncmp(payload, "CKC1:", 5) == 0)
-        return cli_verify_certificate(ctx, payload); /* a certificate (cli_evidence.c) */
+        return cli_verify_certificate(ctx, payload, compare); /* a certificate (cli_evidence.c) */
     store *s;
     int list = strncmp(payload, "CKL", 3) == 0 || strncmp(payload, "CKP", 3) == 0 || strncmp(payload, "CKI", 3) == 0;
     if (compare) {

@@ -103,6 +103,20 @@ static void uuid_text(const unsigned char b[16], char out[37])
     snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
 }
 
+/* 0 when the database's audit chain verifies; else -1 and why in err. A
+ * certificate is a document signed with the kiosk key and handed to a
+ * person: none is signed over records the chain does not vouch for (a
+ * record put in by hand would otherwise come out with a genuine
+ * signature: the session-5 red team). */
+static int cert_chain_sound(store *s, char *err, size_t errlen)
+{
+    if (store_audit_verify(s, NULL) == STORE_OK)
+        return 0;
+    snprintf(err, errlen, "no certificate is signed over an audit chain that does not verify (run: cepci-kiosk "
+             "audit verify): %s", store_errmsg(s));
+    return -1;
+}
+
 /* Signs record r with the kiosk key of db_path into payload. */
 static int cert_sign(store *s, const char *db_path, const rec *r, char *payload, size_t len, char *err,
                      size_t errlen)
@@ -618,6 +632,8 @@ int export_certificates_event(store *s, const config *c, const char *db_path, co
     d->c = c;
     d->now = now;
     store_snapshot_begin(s);
+    if (cert_chain_sound(s, err, errlen) != 0)
+        goto out;
     if (store_event_get(s, event_id ? event_id : "", &d->ev) != STORE_OK) {
         snprintf(err, errlen, "no hay un evento '%s' (use el identificador que muestra «cepci-kiosk event list»)",
                  event_id ? event_id : "");
@@ -707,6 +723,8 @@ int export_certificate_person(store *s, const config *c, const char *db_path, co
     d->now = now;
     d->year = year;
     store_snapshot_begin(s);
+    if (cert_chain_sound(s, err, errlen) != 0)
+        goto out;
     if (store_person_get(s, employee_no ? employee_no : "", &per) != STORE_OK) {
         snprintf(err, errlen, "el número de empleado %s no está en el padrón", employee_no ? employee_no : "");
         goto out;
