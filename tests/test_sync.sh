@@ -611,5 +611,15 @@ check "the unit's own kiosk's signed entry replaces the zone when it arrives" \
     "$(psql_as cepci_owner cepci6 -At -c "SELECT timezone || ' ' || from_chain || ' ' || from_kiosk FROM ck.unit WHERE code = 'ZZZ'")" "$zr true $KR"
 check "... and central audit verify no longer reports it" "$("$B" central audit verify --url "$(u6)" 2>&1 | grep -c "la unidad ZZZ")" 0
 
+# An attendance whose event the central does not hold (the event was kept
+# aside as a conflict: a key holder took its UUID first) counts nowhere:
+# central audit verify says so (the outcome set up directly, as the owner).
+ev_orphan=00000000-0000-4000-8000-00000000e0e0
+psql_as cepci_owner cepci6 -q -c "INSERT INTO ck.attendance (uuid, institution, kiosk_id, epoch_no, seq, event_uuid,
+    employee_no, at, method, folio) SELECT '00000000-0000-4000-8000-00000000a0a0', (SELECT institution FROM ck.kiosk k WHERE k.id = kiosk_id), kiosk_id, epoch_no,
+    999999, '$ev_orphan', '1001', 1759334400, 'keyed', kiosk_id || '-099999' FROM ck.kiosk_epoch WHERE kiosk_id = '$KR' LIMIT 1"
+check "central audit verify names attendances whose event the central does not hold" \
+    "$("$B" central audit verify --url "$(u6)" 2>&1 | grep -c "^quiosco $KR: 1 asistencia(s) al evento $ev_orphan, que la central no tiene (quedó aparte), no cuentan en los indicadores")" 1
+
 echo "$((n - bad)) passed, $bad failed"
 [ "$bad" -eq 0 ]

@@ -303,6 +303,19 @@ static int check_conflicts(central_conn *c, audit_run *a, char *err, size_t errl
                 "identificadores: uno de los dos lo tomó del otro)", central_val(res, i, 0), central_val(res, i, 1),
                 central_val(res, i, 2), central_val(res, i, 3), central_val(res, i, 4));
     PQclear(res);
+    /* What a conflict takes with it: attendances held here whose event the
+     * central does not hold (the event was kept aside), which therefore
+     * count nowhere (the tenth red-team pass squatted an event's UUID and
+     * a whole training left the figures). */
+    static const char sql_orphans[] =
+        "SELECT a.kiosk_id, a.event_uuid::text, count(*) FROM ck.attendance a WHERE NOT EXISTS "
+        "(SELECT 1 FROM ck.event e WHERE e.uuid = a.event_uuid) GROUP BY 1, 2 ORDER BY 1, 2";
+    if (!(res = central_query(c, sql_orphans, 0, NULL, err, errlen)))
+        return -1;
+    for (int i = 0; i < PQntuples(res); i++)
+        finding(a, "quiosco %s: %s asistencia(s) al evento %s, que la central no tiene (quedó aparte), no cuentan "
+                "en los indicadores", central_val(res, i, 0), central_val(res, i, 2), central_val(res, i, 1));
+    PQclear(res);
     return 0;
 }
 
