@@ -837,13 +837,12 @@ int store_signed_heads_in_file(const char *path, int (*fn)(const store_signed_he
     return code;
 }
 
-int store_record_entry(store *s, const char *kind, const char *uuid, store_head *out)
+/* Steps st (SELECT kiosk_id, epoch, pos, hash, ... of the entry of kind
+ * and uuid, bound here) into out: SQLITE_ROW, else the reset statement's
+ * error as a store code in *err. The caller resets st after a row. */
+static int record_entry_step(store *s, sqlite3_stmt *st, const char *kind, const char *uuid, store_head *out,
+                             int *err)
 {
-    static const char sql[] = "SELECT kiosk_id, epoch, pos, hash FROM audit WHERE kind = ?1 AND record_uuid = ?2 "
-                              "ORDER BY seq LIMIT 1";
-    sqlite3_stmt *st = store_stmt(s, sql);
-    if (!st)
-        return STORE_ERROR;
     store_bind_text(st, 1, kind);
     store_bind_text(st, 2, uuid);
     int rc = sqlite3_step(st);
@@ -853,12 +852,24 @@ int store_record_entry(store *s, const char *kind, const char *uuid, store_head 
         store_col_text(st, 1, out->epoch, sizeof out->epoch);
         out->pos = sqlite3_column_int64(st, 2);
         store_col_text(st, 3, out->hash, sizeof out->hash);
+        return rc;
     }
     sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return STORE_OK;
-    return rc == SQLITE_DONE ? store_fail(s, STORE_NOTFOUND, "no audit entry for %s %s", kind, uuid)
+    *err = rc == SQLITE_DONE ? store_fail(s, STORE_NOTFOUND, "no audit entry for %s %s", kind, uuid)
                              : store_sqlerr(s, rc, "read the audit chain");
+    return rc;
+}
+
+int store_record_entry(store *s, const char *kind, const char *uuid, store_head *out)
+{
+    static const char sql[] = "SELECT kiosk_id, epoch, pos, hash FROM audit WHERE kind = ?1 AND record_uuid = ?2 "
+                              "ORDER BY seq LIMIT 1";
+    sqlite3_stmt *st = store_stmt(s, sql);
+    int err = STORE_ERROR;
+    if (!st || record_entry_step(s, st, kind, uuid, out, &err) != SQLITE_ROW)
+        return err;
+    sqlite3_reset(st);
+    return STORE_OK;
 }
 
 int store_record_entry_check(store *s, const char *kind, const char *uuid, store_head *out, int *state)
@@ -868,35 +879,21 @@ int store_record_entry_check(store *s, const char *kind, const char *uuid, store
                               "WHERE kind = ?1 AND record_uuid = ?2 ORDER BY seq LIMIT 1";
     *state = 0;
     sqlite3_stmt *st = store_stmt(s, sql);
-    if (!st)
-        return STORE_ERROR;
-    store_bind_text(st, 1, kind);
-    store_bind_text(st, 2, uuid);
-    int rc = sqlite3_step(st);
-    char want[UTIL_SHA256_HEX] = "", *content = NULL;
-    int aside = 0;
-    if (rc == SQLITE_ROW) {
-        memset(out, 0, sizeof *out);
-        store_col_text(st, 0, out->kiosk_id, sizeof out->kiosk_id);
-        store_col_text(st, 1, out->epoch, sizeof out->epoch);
-        out->pos = sqlite3_column_int64(st, 2);
-        store_col_text(st, 3, out->hash, sizeof out->hash);
-        const char *prev = (const char *)sqlite3_column_text(st, 4), *c = (const char *)sqlite3_column_text(st, 6);
-        content = strdup(c ? c : "");
-        aside = sqlite3_column_int(st, 8);
-        if (!content || store_chain_hash(sqlite3_column_int(st, 7), prev ? prev : "", out->kiosk_id,
-                                         sqlite3_column_int64(st, 5), kind, uuid, content, want) != STORE_OK)
-            want[0] = '\0';
-    }
+    int err = STORE_ERROR;
+    if (!st || record_entry_step(s, st, kind, uuid, out, &err) != SQLITE_ROW)
+        return err;
+    char want[UTIL_SHA256_HEX] = "";
+    const char *prev = (const char *)sqlite3_column_text(st, 4), *c = (const char *)sqlite3_column_text(st, 6);
+    char *content = strdup(c ? c : "");
+    int aside = sqlite3_column_int(st, 8);
+    if (!content || store_chain_hash(sqlite3_column_int(st, 7), prev ? prev : "", out->kiosk_id,
+                                     sqlite3_column_int64(st, 5), kind, uuid, content, want) != STORE_OK)
+        want[0] = '\0';
     sqlite3_reset(st);
-    if (rc != SQLITE_ROW) {
-        return rc == SQLITE_DONE ? store_fail(s, STORE_NOTFOUND, "no audit entry for %s %s", kind, uuid)
-                                 : store_sqlerr(s, rc, "read the audit chain");
-    }
     if (!content)
         return store_fail(s, STORE_ERROR, "out of memory");
     char *row = NULL;
-    int err = store_audit_canon(s, kind, uuid, &row);
+    err = store_audit_canon(s, kind, uuid, &row);
     if (!err)
         *state = strcmp(want, out->hash) != 0                   ? 2
                  : !row                                         ? (aside ? 3 : 1)
