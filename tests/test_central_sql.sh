@@ -45,9 +45,9 @@ stored() {
 }
 
 # ---- 1. schema init, twice
-check "init applies 001 to 007" "$(pg_central_init cepci | tr '\n' ' ')" "1 2 3 4 5 6 7 "
+check "init applies 001 to 008" "$(pg_central_init cepci | tr '\n' ' ')" "1 2 3 4 5 6 7 8 "
 check "init again applies nothing" "$(pg_central_init cepci | tr '\n' ' ')" ""
-check "schema_version" "$(q -c 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM ck.schema_version')" "1,2,3,4,5,6,7"
+check "schema_version" "$(q -c 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM ck.schema_version')" "1,2,3,4,5,6,7,8"
 if psql_as cepci_owner cepci -1 -f "$CK_SOURCE_DIR/db/central/002_indicators.sql" >/dev/null 2>&1; then
     no "a migration applied twice by hand must fail"
 else
@@ -502,6 +502,14 @@ check "indicators 2026: 2003's pledge of 00:30 Jan 1 Cancún counts" \
 check "indicators with the topics of the config (event 12: 1004 and 2003)" \
     "$(q -c "SELECT x->'overall'->>'trained' FROM ck.indicators('$INST', 2025, '{otro}') x")" 2
 check "indicators of all institutions" "$(q -c "SELECT count(*) FROM ck.indicators_of(NULL, 2025)")" 1
+# p_unsigned (008): the program's list of what no valid signed head covers.
+check "indicators with an empty p_unsigned = the hand count" \
+    "$(q -c "SELECT ck.indicators('$INST', 2025, NULL, NULL, NULL, NULL, '[]') = '$want'::jsonb")" t
+all_epochs=$(q -c "SELECT coalesce(jsonb_agg(jsonb_build_object('epoch_no', epoch_no, 'after_seq', 0)), '[]') FROM ck.kiosk_epoch")
+check "indicators leaving out every epoch's entries: staff stay, no record counts" \
+    "$(q -c "SELECT concat_ws(' ', x->'overall'->>'staff', x->'overall'->>'trained', x->'overall'->>'pledged', x->>'units_covered') FROM ck.indicators('$INST', 2025, NULL, NULL, NULL, NULL, '$all_epochs') x")" "7 0 0 0"
+check "... a reader may pass it" \
+    "$(psql_as ck_auditor cepci -At -c "SELECT x->'overall'->>'trained' FROM ck.indicators('$INST', 2025, p_unsigned => '$all_epochs') x")" 0
 
 # ---- 11. chains written by the real kiosk (when it is built)
 if [ -x "${CK_BIN:-}" ] && command -v sqlite3 >/dev/null; then

@@ -469,6 +469,8 @@ check "central audit verify names A and the lost positions" \
     "$(grep -c "quiosco $KA, posición $((posA0 + 1)): su base de datos perdió las posiciones $((posA0 + 1)) a $posA" <<<"$out")" 1
 check "the deleted records are still at the central" \
     "$(q -c "SELECT count(*) FROM ck.attendance WHERE employee_no IN ('1006', '1007')")" 2
+check "... and central indicators leaves out nothing of the restored epochs (their heads cover them)" \
+    "$("$B" --db "$T/A.db" central indicators --year 2025 --url "$OWN" 2>&1 >/dev/null | grep -c "cabeza firmada válida")" 0
 
 # ---- the version rule (an event's versions differ only in their state, a
 # person's keep the employee number) at the central, in bundles and on
@@ -551,9 +553,14 @@ check "central audit verify reports the version that got into an older central" 
 
 # ---- a kiosk's login used without its key (the session-5 red team) ----
 # PostgreSQL cannot check Ed25519: a push through P's login with a head
-# signature of junk bytes is taken and counted. The program checks every
-# head when it reads the central's figures, and says so on stderr (the
-# figures on stdout stay clean).
+# signature of junk bytes is taken. The program checks every head when it
+# reads the central's figures, says so on stderr (the figures on stdout
+# stay clean) and leaves out what no valid head covers (schema 8).
+trained_2025() { "$B" central indicators --url "$(u6)" --year 2025 --institution "Otra Institución" --format json 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["overall"]["trained"])'; }
+trained_before=$(trained_2025)
+check "before it, central indicators warns of nothing (restored epochs' entries are covered by their heads)" \
+    "$("$B" central indicators --url "$(u6)" --year 2025 --institution "Otra Institución" 2>&1 >/dev/null)" ""
 KP=$(sqlite3 "$T/P.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
 IFS="|" read -r cep cseq chash < <(
     psql_as cepci_owner cepci6 -At -c "SELECT epoch, head_seq, head_hash FROM ck.kiosk_epoch WHERE kiosk_id = '$KP' ORDER BY epoch_no DESC LIMIT 1")
@@ -573,8 +580,14 @@ PY
 psql_as k_p cepci6 -At -v j="$J" <<<"SELECT ck.ingest(:'j'::jsonb);" > /dev/null 2>&1
 "$B" central indicators --url "$(u6)" --year 2025 --institution "Otra Institución" > "$T/ind.out" 2> "$T/ind.err"
 check "indicators through a login without its key: every bad head named on stderr, and what it means" \
-    "$(grep -c "^AVISO: quiosco $KP, posición $((cseq + 1)): la firma de la cabeza no corresponde a la clave inscrita" "$T/ind.err") $(grep -c "^AVISO: 1 hallazgo (arriba): estos indicadores pueden contar registros que ningún quiosco firmó" "$T/ind.err")" "1 1"
+    "$(grep -c "^AVISO: quiosco $KP, posición $((cseq + 1)): la firma de la cabeza no corresponde a la clave inscrita" "$T/ind.err") $(grep -c "^AVISO: 1 hallazgo (arriba): estos indicadores pueden contar versiones de personas o eventos que ningún quiosco firmó" "$T/ind.err")" "1 1"
 check "... the figures on stdout carry no warning" "$(grep -c AVISO "$T/ind.out")" 0
+check "... the made-up attendance is held by the central (PostgreSQL took it)" \
+    "$(psql_as cepci_owner cepci6 -At -c "SELECT count(*) FROM ck.attendance WHERE employee_no = '1002' AND kiosk_id = '$KP'")" 1
+check "... and not counted: trained as before it (1001 only), the position named" \
+    "$trained_before $(trained_2025) $(grep -c "^AVISO: quiosco $KP: la posición $((cseq + 1)) no tiene una cabeza firmada válida; sus asistencias y cartas no cuentan en estos indicadores" "$T/ind.err")" "1 1 1"
+check "... ck.indicators without the program's list counts it (what a reader's psql gets)" \
+    "$(psql_as cepci_owner cepci6 -At -c "SELECT ck.indicators('Otra Institución', 2025)->'overall'->>'trained'")" 2
 
 # ---- a unit's time zone from a bare unit list (the session-5 red team) ----
 # P's login sends a batch with no new entries and a unit list naming a unit

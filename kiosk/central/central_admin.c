@@ -227,14 +227,14 @@ int central_indicators(const char *url, const char *institution, int year, const
     /* PostgreSQL computes; the rows come back flat, and the kiosk's own
      * writer prints them, so the output is the one `indicators` gives. */
     static const char sql[] =
-        "WITH x AS (SELECT ck.indicators($1, $2::integer, $3::text[], $4::numeric, $5::numeric, $6::numeric) AS j) "
+        "WITH x AS (SELECT ck.indicators($1, $2::integer, $3::text[], $4::numeric, $5::numeric, $6::numeric%s) AS j) "
         "SELECT 0, j->>'units_covered', j->>'units_total', j->'overall'->>'staff', j->'overall'->>'trained', "
         "j->'overall'->>'trained_pct', j->'overall'->>'pledged', j->'overall'->>'pledged_pct', '', '', '' FROM x "
         "UNION ALL SELECT 1 + u.n, u.v->>'code', u.v->>'name', u.v->>'staff', u.v->>'trained', u.v->>'trained_pct', "
         "u.v->>'pledged', u.v->>'pledged_pct', u.v->>'has_training', '', '' "
         "FROM x, jsonb_array_elements(x.j->'units') WITH ORDINALITY u(v, n) ORDER BY 1";
     central_conn c;
-    char y[16], topics[1024] = "{", g1[32], g2[32], g3[32];
+    char y[16], topics[1024] = "{", g1[32], g2[32], g3[32], q[sizeof sql + 16];
     snprintf(y, sizeof y, "%d", year);
     for (int i = 0; i < cfg->ntopics; i++) {
         size_t l = strlen(topics);
@@ -247,19 +247,25 @@ int central_indicators(const char *url, const char *institution, int year, const
     snprintf(g3, sizeof g3, "%.6g", cfg->goal_pledged);
     if (central_conn_open(&c, url, err, errlen) != 0)
         return -1;
-    const char *p[] = {institution, y, topics, g1, g2, g3};
-    PGresult *res = central_query(&c, sql, 6, p, err, errlen);
-    /* The figures count what the kiosks' logins pushed; the heads' Ed25519
-     * signatures are checked here, by the program (PostgreSQL cannot). */
+    /* The heads' Ed25519 signatures are checked here, by the program
+     * (PostgreSQL cannot): what no valid head covers is named on stderr
+     * and left out of the figures (ck.indicators' p_unsigned, schema 8;
+     * without it the call is version 2's, which any central of ours has). */
     long bad = 0;
-    char herr[512] = "";
-    int checked = res ? central_heads_check(&c, stderr, &bad, herr, sizeof herr) : 0;
-    if (checked != 0)
-        fprintf(stderr, "AVISO: no se pudieron comprobar las firmas de las cabezas: %s\n", herr);
-    else if (bad > 0)
-        fprintf(stderr, "AVISO: %ld hallazgo%s (arriba): estos indicadores pueden contar registros que ningún "
-                "quiosco firmó o cortar el año a otra hora; revise con: cepci-kiosk central audit verify\n",
-                bad, bad == 1 ? "" : "s");
+    char *unsigned_json = NULL;
+    if (central_heads_check(&c, stderr, &bad, &unsigned_json, err, errlen) != 0) {
+        central_conn_close(&c);
+        return -1;
+    }
+    int leave_out = strcmp(unsigned_json, "[]") != 0;
+    snprintf(q, sizeof q, sql, leave_out ? ", $7::jsonb" : "");
+    const char *p[] = {institution, y, topics, g1, g2, g3, unsigned_json};
+    PGresult *res = central_query(&c, q, leave_out ? 7 : 6, p, err, errlen);
+    if (res && bad > 0)
+        fprintf(stderr, "AVISO: %ld hallazgo%s (arriba): estos indicadores pueden contar versiones de personas o "
+                "eventos que ningún quiosco firmó o cortar el año a otra hora; revise con: cepci-kiosk central "
+                "audit verify\n", bad, bad == 1 ? "" : "s");
+    free(unsigned_json);
     central_conn_close(&c);
     if (!res)
         return -1;

@@ -45,6 +45,13 @@ typedef struct audit_run {
     long long entries, heads;
 } audit_run;
 
+/* What valid signed heads cover of one epoch (central_heads_check). */
+typedef struct vouch_epoch {
+    long long no, parent, base_seq, head_seq;
+    long long vouched; /* highest position under a valid head; 0: none */
+    char kiosk[STORE_KIOSK_ID_LEN];
+} vouch_epoch;
+
 static void finding(audit_run *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void finding(audit_run *a, const char *fmt, ...)
 {
@@ -127,12 +134,13 @@ static int check_entries(central_conn *c, audit_run *a, const audit_epoch *ep, i
 }
 
 /* 2. Every signed head. */
-static int check_heads(central_conn *c, audit_run *a, const audit_key *keys, int nkeys, char *err, size_t errlen)
+static int check_heads(central_conn *c, audit_run *a, const audit_key *keys, int nkeys, vouch_epoch *ve, int nve,
+                       char *err, size_t errlen)
 {
     static const char sql[] =
         "SELECT h.kiosk_id, e.epoch, h.seq, h.hash, h.signed_at, encode(h.signature, 'hex'), "
         "CASE WHEN h.seq = 0 THEN repeat('0', 64) WHEN h.seq = e.base_seq THEN e.base_hash ELSE x.hash END, "
-        "h.seq < e.base_seq FROM ck.chain_head h JOIN ck.kiosk_epoch e USING (epoch_no) "
+        "h.seq < e.base_seq, h.epoch_no FROM ck.chain_head h JOIN ck.kiosk_epoch e USING (epoch_no) "
         "LEFT JOIN ck.audit_entry x ON x.epoch_no = h.epoch_no AND x.seq = h.seq ORDER BY h.id";
     PGresult *res = central_query(c, sql, 0, NULL, err, errlen);
     if (!res)
@@ -163,6 +171,13 @@ static int check_heads(central_conn *c, audit_run *a, const audit_key *keys, int
         } else if (strcmp(central_val(res, i, 7), "t") != 0 && strcmp(central_val(res, i, 6), hash) != 0) {
             finding(a, "quiosco %s, posición %lld: el quiosco firmó una cabeza que no es la entrada que la central "
                     "tiene en esa posición", kiosk, seq);
+        } else if (strcmp(central_val(res, i, 7), "t") != 0) {
+            /* A valid head at or above the base vouches for its epoch's
+             * entries up to it (the central holds them linked). */
+            long long no = strtoll(central_val(res, i, 8), NULL, 10);
+            for (int j = 0; j < nve; j++)
+                if (ve[j].no == no && seq > ve[j].vouched)
+                    ve[j].vouched = seq;
         }
     }
     PQclear(res);
@@ -342,18 +357,78 @@ static audit_key *load_keys(central_conn *c, int *n, char *err, size_t errlen)
     return keys;
 }
 
-int central_heads_check(central_conn *c, FILE *warn, long *bad, char *err, size_t errlen)
+/* The epochs' limits, then what valid heads cover of each: an epoch with a
+ * valid head also vouches for its parent up to its base (it links there).
+ * Children have higher numbers than their parents, so one pass from the
+ * newest carries a grandchild's cover to the root. */
+static vouch_epoch *load_vouch(central_conn *c, int *n, char *err, size_t errlen)
 {
-    int nkeys;
+    PGresult *res = central_query(c, "SELECT epoch_no, coalesce(parent_epoch_no, 0), base_seq, head_seq, kiosk_id "
+                                     "FROM ck.kiosk_epoch ORDER BY epoch_no", 0, NULL, err, errlen);
+    *n = 0;
+    if (!res)
+        return NULL;
+    int rows = PQntuples(res);
+    vouch_epoch *ve = calloc((size_t)rows + 1, sizeof *ve);
+    for (int i = 0; ve && i < rows; i++) {
+        ve[i].no = strtoll(central_val(res, i, 0), NULL, 10);
+        ve[i].parent = strtoll(central_val(res, i, 1), NULL, 10);
+        ve[i].base_seq = strtoll(central_val(res, i, 2), NULL, 10);
+        ve[i].head_seq = strtoll(central_val(res, i, 3), NULL, 10);
+        util_strlcpy(ve[i].kiosk, central_val(res, i, 4), sizeof ve[i].kiosk);
+    }
+    PQclear(res);
+    if (!ve)
+        central_fail(err, errlen, "sin memoria");
+    else
+        *n = rows;
+    return ve;
+}
+
+int central_heads_check(central_conn *c, FILE *warn, long *bad, char **unsigned_json, char *err, size_t errlen)
+{
+    int nkeys, nve = 0, rc = -1;
     audit_run a = {.out = warn, .prefix = "AVISO: "};
+    vouch_epoch *ve = NULL;
     *bad = 0;
+    *unsigned_json = NULL;
     audit_key *keys = load_keys(c, &nkeys, err, errlen);
-    if (!keys)
-        return -1;
-    int rc = check_heads(c, &a, keys, nkeys, err, errlen);
-    if (rc == 0)
-        rc = check_units(c, &a, err, errlen);
+    if (!keys || !(ve = load_vouch(c, &nve, err, errlen)))
+        goto out;
+    if (check_heads(c, &a, keys, nkeys, ve, nve, err, errlen) != 0 || check_units(c, &a, err, errlen) != 0)
+        goto out;
+    for (int i = nve - 1; i >= 0; i--)
+        for (int j = 0; ve[i].vouched > 0 && ve[i].parent && j < i; j++)
+            if (ve[j].no == ve[i].parent && ve[i].base_seq > ve[j].vouched)
+                ve[j].vouched = ve[i].base_seq;
+    /* [{"epoch_no":N,"after_seq":M},...]: at most 64 bytes an epoch. */
+    size_t cap = 3 + (size_t)nve * 64, len = 0;
+    char *js = malloc(cap);
+    if (!js) {
+        central_fail(err, errlen, "sin memoria");
+        goto out;
+    }
+    len = (size_t)snprintf(js, cap, "[");
+    for (int i = 0; i < nve; i++) {
+        long long keep = ve[i].vouched > ve[i].base_seq ? ve[i].vouched : ve[i].base_seq;
+        if (ve[i].head_seq <= keep)
+            continue;
+        char what[96];
+        if (ve[i].head_seq == keep + 1)
+            snprintf(what, sizeof what, "la posición %lld no tiene", keep + 1);
+        else
+            snprintf(what, sizeof what, "las posiciones %lld a %lld no tienen", keep + 1, ve[i].head_seq);
+        fprintf(warn, "AVISO: quiosco %s: %s una cabeza firmada válida; sus asistencias y cartas no cuentan en "
+                "estos indicadores\n", ve[i].kiosk, what);
+        len += (size_t)snprintf(js + len, cap - len, "%s{\"epoch_no\":%lld,\"after_seq\":%lld}", len > 1 ? "," : "",
+                                ve[i].no, keep);
+    }
+    snprintf(js + len, cap - len, "]");
+    *unsigned_json = js;
+    rc = 0;
+out:
     free(keys);
+    free(ve);
     *bad = a.findings;
     return rc;
 }
@@ -392,7 +467,8 @@ int central_audit_verify(const char *url, FILE *out, long *findings, char *err, 
         central_fail(err, errlen, "sin memoria");
         goto out;
     }
-    if (check_entries(&c, &a, ep, nep, err, errlen) != 0 || check_heads(&c, &a, keys, nkeys, err, errlen) != 0 ||
+    if (check_entries(&c, &a, ep, nep, err, errlen) != 0 ||
+        check_heads(&c, &a, keys, nkeys, NULL, 0, err, errlen) != 0 ||
         check_batches(&c, &a, ep, nep, err, errlen) != 0 || check_versions(&c, &a, err, errlen) != 0 ||
         check_units(&c, &a, err, errlen) != 0 || check_conflicts(&c, &a, err, errlen) != 0)
         goto out;

@@ -46,9 +46,12 @@ extern const size_t ck_central_migration_count;
 /* Checks every signed head the central holds against the enrolled keys,
  * and every unit's time zone against the kiosks' signed unit entries
  * (central_audit.c): each problem is one "AVISO: " line on warn, counted
- * in *bad. The central itself cannot check Ed25519, so a
- * login used without its kiosk's key can push entries it then counts;
- * whoever reads the central's figures is told here. 0, or -1 with err. */
-int central_heads_check(central_conn *c, FILE *warn, long *bad, char *err, size_t errlen);
+ * in *bad. The central itself cannot check Ed25519, so a login used
+ * without its kiosk's key can push entries; *unsigned_json (malloc'd, the
+ * caller frees) is the p_unsigned argument of ck.indicators
+ * (db/central/008_signed.sql): every epoch's entries that no valid head
+ * covers, "[]" when there are none, each also named on warn. 0, or -1
+ * with err (and *unsigned_json NULL). */
+int central_heads_check(central_conn *c, FILE *warn, long *bad, char **unsigned_json, char *err, size_t errlen);
 
 #endif
