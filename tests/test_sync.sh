@@ -634,5 +634,46 @@ psql_as cepci_owner cepci6 -q -c "INSERT INTO ck.attendance (uuid, institution, 
 check "central audit verify names attendances whose event the central does not hold" \
     "$("$B" central audit verify --url "$(u6)" 2>&1 | grep -c "^quiosco $KR: 1 asistencia(s) al evento $ev_orphan, que la central no tiene (quedó aparte), no cuentan en los indicadores")" 1
 
+# ---- what the sync decided, under this kiosk's chain (the session-6 red
+# team): with A's file and plain sqlite3 (no key), an entry of another
+# kiosk marked kept aside (kept, held, pending) hid its record from audit
+# verify, and a deleted row of the version index undid another kiosk's
+# change to a person. Each attack on a copy of A (with its key).
+copy_a() { rm -f "$T/X.db"*; sqlite3 "$T/A.db" ".backup '$T/X.db'"; cp "$T/A.db.key" "$T/X.db.key"; }
+KA=$(sqlite3 "$T/A.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
+check "A holds other kiosks' entries, and one entry of its own covers what it kept aside" \
+    "$(sqlite3 "$T/A.db" "SELECT (SELECT count(*) > 0 FROM sync_entry) || ' ' || (SELECT count(*) > 0 FROM audit WHERE kind = 'sync' AND kiosk_id = '$KA')")" "1 1"
+check "... and A verifies" "$(ck A audit verify 2>&1 | head -n 1 | cut -d: -f1)" "cadena de auditoría íntegra"
+IFS="|" read -r hseq hkiosk < <(sqlite3 "$T/A.db" "SELECT a.seq, a.kiosk_id FROM attendance t JOIN audit a ON a.record_uuid = t.uuid
+    JOIN sync_entry e ON e.audit_seq = a.seq WHERE e.status = 'applied' ORDER BY a.seq LIMIT 1")
+for st in kept held pending; do
+    copy_a
+    sqlite3 "$T/X.db" "DROP TRIGGER IF EXISTS attendance_no_delete; UPDATE sync_entry SET status = '$st' WHERE audit_seq = $hseq;
+        DELETE FROM attendance WHERE uuid = (SELECT record_uuid FROM audit WHERE seq = $hseq)"
+    case $st in
+    kept) want="entrada $hseq de la auditoría (registro de asistencia .* del quiosco $hkiosk): las tablas de la sincronización la marcan como guardada sin aplicar" ;;
+    *) want="las entradas de otros quioscos apartadas aquí (retenidas o en espera) ya no coinciden con ella; las tablas de la sincronización se modificaron por fuera del programa" ;;
+    esac
+    fails "another kiosk's attendance deleted from A, its entry marked $st: audit verify reports it" "$want" ck X audit verify
+done
+fails "... and the next sync syncs nothing over it" "las entradas de otros quioscos apartadas aquí se modificaron por fuera del programa" \
+    ck X sync --url "$(url A)"
+copy_a
+IFS="|" read -r oseq okind < <(sqlite3 "$T/X.db" "SELECT seq, kind FROM audit WHERE kiosk_id = '$KA' AND kind = 'person' ORDER BY seq DESC LIMIT 1")
+sqlite3 "$T/X.db" "INSERT INTO sync_entry SELECT kiosk_id, epoch, pos, seq, 'kept' FROM audit WHERE seq = $oseq"
+fails "an entry of A's own marked kept aside by the sync: audit verify reports it" \
+    "entrada $oseq de la auditoría (persona .* del quiosco $KA): las tablas de la sincronización la marcan como guardada sin aplicar" \
+    ck X audit verify
+copy_a
+IFS="|" read -r vseq vident < <(sqlite3 "$T/X.db" "SELECT audit_seq, ident FROM sync_version WHERE kind = 'person' ORDER BY audit_seq LIMIT 1")
+sqlite3 "$T/X.db" "DELETE FROM sync_version WHERE audit_seq = $vseq"
+fails "a row of the sync's version index deleted (person $vident): audit verify reports it" \
+    "entrada $vseq de la auditoría (persona .*): el índice de versiones de otros quioscos no la incluye" ck X audit verify
+copy_a
+sqlite3 "$T/X.db" "UPDATE sync_version SET at = at - 1 WHERE audit_seq = $vseq"
+fails "... or changed: audit verify reports it" \
+    "entrada $vseq de la auditoría (persona .*): el índice de versiones de otros quioscos la registra mal" ck X audit verify
+rm -f "$T/X.db"*
+
 echo "$((n - bad)) passed, $bad failed"
 [ "$bad" -eq 0 ]

@@ -149,6 +149,19 @@ static int push_one(store *s, central_conn *c, central_sync_result *r, const cen
     return b.entries == 0 ? 1 : 0;
 }
 
+/* Sends every batch left (force_head: a first one even when empty).
+ * 0 or -1. */
+static int push_all(store *s, central_conn *c, central_sync_result *r, const central_sync_opts *o, int force_head,
+                    char *err, size_t errlen)
+{
+    for (;;) {
+        int p = push_one(s, c, r, o, force_head, err, errlen);
+        force_head = 0;
+        if (p != 0)
+            return p < 0 ? -1 : 0;
+    }
+}
+
 /* A database restored from a backup continues its chain under a new epoch
  * from a position of its parent epoch: the central takes the new epoch
  * only once it holds the parent up to there (CK003 otherwise). So the
@@ -297,17 +310,11 @@ int central_sync(store *s, const char *db_path, const char *url, const central_s
     rc = -1;
     if (push_ancestors(s, &c, r, o, err, errlen) != 0)
         goto out;
-    /* A new epoch is told to the central at once, even with no entries. */
-    int force = r->new_epoch;
-    for (;;) {
-        int p = push_one(s, &c, r, o, force, err, errlen);
-        force = 0;
-        if (p < 0)
-            goto out;
-        if (p > 0)
-            break;
-    }
-    if (!o->push_only && pull_all(s, &c, r, o, err, errlen) != 0)
+    /* A new epoch is told to the central at once, even with no entries.
+     * A pull that kept something new aside covers it with an entry of
+     * this chain (store_sync_cover): sent at once too. */
+    if (push_all(s, &c, r, o, r->new_epoch, err, errlen) != 0 ||
+        (!o->push_only && (pull_all(s, &c, r, o, err, errlen) != 0 || push_all(s, &c, r, o, 0, err, errlen) != 0)))
         goto out;
     rc = 0;
 out:

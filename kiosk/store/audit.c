@@ -77,6 +77,29 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
     "JOIN attendance y ON y.id = x.attendance_id WHERE x.batch_id = t.id ORDER BY y.uuid)))"
 #define FROM_IMPORT "import_batch t LEFT JOIN event e ON e.id = t.event_id"
 
+/* What a sync kept aside here (db/005_sync.sql, sync_entry): the entries
+ * of other kiosks held (a conflict, a broken rule) or pending (waiting for
+ * their event or person), which audit verify skips. The statuses are this
+ * kiosk's decisions, not in the other kiosks' chains, so this kiosk's own
+ * chain covers them: one versioned entry (kind sync, key "sync") whose
+ * content counts them and hashes their list, written by every sync or
+ * bundle import that changes it (store_sync_cover). Kept entries
+ * (another kiosk's units, settings, keys...) follow from their kind and
+ * are checked as such (check_sync): were they covered, every kiosk would
+ * write a new entry for each other kiosk's. The row exists once anything
+ * of another kiosk is held here (so the first sync writes the entry), or
+ * an entry exists. The session-6 red team hid another kiosk's attendance
+ * by marking its entry kept aside. */
+#define SYNC_ASIDE "status IN ('held', 'pending')"
+#define CANON_SYNC                                                                                          \
+    "json_array('sync', (SELECT count(*) FROM sync_entry WHERE " SYNC_ASIDE "), (SELECT "                    \
+    "ck_sha256(ifnull(group_concat(k, ' '), '')) FROM (SELECT kiosk_id || '/' || epoch || '/' || pos || '/' " \
+    "|| status AS k FROM sync_entry WHERE " SYNC_ASIDE " ORDER BY kiosk_id, epoch, pos)))"
+#define SYNC_ROW                                                                                            \
+    "(SELECT 'sync' AS key WHERE EXISTS (SELECT 1 FROM sync_entry) OR EXISTS (SELECT 1 FROM audit WHERE kind " \
+    "= 'sync' AND record_uuid = 'sync' AND kiosk_id = (SELECT value FROM meta WHERE key = 'kiosk_id')))"
+#define FROM_SYNC SYNC_ROW " t"
+
 /* Entries of a kind whose row is gone or differs, by seq (?1 = this kiosk
  * for meta: only its entries count); for master data, verify keeps only a
  * record's latest version (master_mismatch). */
@@ -145,6 +168,9 @@ static const audit_kind KINDS[] = {
     {"import", "SELECT " CANON_IMPORT " FROM " FROM_IMPORT " WHERE t.uuid = ?1",
      MISMATCH("import", CANON_IMPORT, "import_batch", "LEFT JOIN event e ON e.id = t.event_id", "uuid", "", ""),
      UNLOGGED("import", "import_batch", "uuid", "", ""), 0, 0},
+    {"sync", "SELECT " CANON_SYNC " FROM " FROM_SYNC " WHERE t.key = ?1",
+     MISMATCH("sync", CANON_SYNC, SYNC_ROW, "", "key", "", " AND +v.kiosk_id = ?1"),
+     UNLOGGED("sync", SYNC_ROW, "key", "", " AND v.kiosk_id = ?1"), 1, 1},
 };
 #define NKINDS (sizeof KINDS / sizeof *KINDS)
 
@@ -1028,6 +1054,56 @@ int store_audit_check_current(store *s, const char *kind, const char *key)
                       step == SQLITE_ROW ? "was changed" : "was added");
 }
 
+/* The latest own entry of kind sync (*content malloc'd, NULL when none)
+ * and the statuses as they are (*now_text, NULL when there is no row). */
+static int sync_cover_read(store *s, char **content, char **now_text)
+{
+    static const char sql[] = "SELECT content FROM audit WHERE kind = 'sync' AND record_uuid = 'sync' AND "
+                              "kiosk_id = ?1 ORDER BY seq DESC LIMIT 1";
+    *content = *now_text = NULL;
+    int rc = canon(s, find_kind("sync"), "sync", now_text);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = store_stmt(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, s->kiosk_id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW && !(*content = store_col_dup(st, 0)))
+        rc = store_fail(s, STORE_ERROR, "out of memory");
+    else if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = store_sqlerr(s, step, "read the audit chain");
+    sqlite3_reset(st);
+    return rc;
+}
+
+int store_sync_cover_check(store *s)
+{
+    char *content, *now_text;
+    int rc = sync_cover_read(s, &content, &now_text);
+    /* No entry yet: a database from before the cover (schema 5), whose
+     * first sync writes it. */
+    if (rc == STORE_OK && content && (!now_text || strcmp(content, now_text) != 0))
+        rc = store_fail(s, STORE_TAMPERED, "the entries of other kiosks kept aside here were changed outside the "
+                        "program (they no longer match this kiosk's audit entry); nothing is synced over them; "
+                        "run: cepci-kiosk audit verify");
+    free(content);
+    free(now_text);
+    return rc;
+}
+
+int store_sync_cover(store *s, int64_t now)
+{
+    char *content, *now_text;
+    int rc = sync_cover_read(s, &content, &now_text);
+    if (rc == STORE_OK && now_text && (!content || strcmp(content, now_text) != 0) &&
+        (rc = store_audit_append(s, "sync", "sync", now)) == STORE_OK && !content)
+        rc = store_exec(s, "DELETE FROM meta WHERE key = 'sync_cover_pending'", "save sync state");
+    free(content);
+    free(now_text);
+    return rc;
+}
+
 int store_audit_baseline(store *s)
 {
     static const char sql[] =
@@ -1563,8 +1639,8 @@ static int check_rows(store *s, finding *f)
     int rc;
     for (size_t i = 0; i < NKINDS; i++) {
         struct kind_ctx c = {f, &KINDS[i]};
-        if (KINDS[i].own && !s->kiosk_id[0])
-            continue; /* settings and trusted keys are a kiosk's: none yet */
+        if ((KINDS[i].own && !s->kiosk_id[0]) || strcmp(KINDS[i].name, "sync") == 0)
+            continue; /* settings and trusted keys are a kiosk's: none yet; sync: check_sync */
         if ((rc = KINDS[i].master ? master_mismatch(s, &KINDS[i], f) : first_row(s, KINDS[i].mismatch, on_mismatch, &c)) ||
             (rc = first_row(s, KINDS[i].unlogged, on_unlogged, &c)))
             return rc;
@@ -1588,6 +1664,89 @@ static int check_rows(store *s, finding *f)
     if ((rc = first_row(s, keys, on_key, f)))
         return rc;
     return first_row(s, uuids, on_uuid, f);
+}
+
+static void on_sync_row(sqlite3_stmt *st, void *arg)
+{
+    const char *kiosk = (const char *)sqlite3_column_text(st, 1), *kind = (const char *)sqlite3_column_text(st, 2),
+               *uuid = (const char *)sqlite3_column_text(st, 3), *status = (const char *)sqlite3_column_text(st, 4);
+    long long seq = sqlite3_column_int64(st, 0);
+    note(arg, seq, "audit entry %lld (%s %s of kiosk %s): the sync's tables mark it %s, which its kiosk or kind rules "
+         "out; they were changed outside the program", seq, kind ? kind : "", uuid ? uuid : "", kiosk ? kiosk : "",
+         status ? status : "");
+}
+
+static void on_sync_version(sqlite3_stmt *st, void *arg)
+{
+    long long seq = sqlite3_column_int64(st, 0);
+    const char *kind = (const char *)sqlite3_column_text(st, 1), *uuid = (const char *)sqlite3_column_text(st, 2);
+    note(arg, seq, "audit entry %lld (%s %s): the sync's index of other kiosks' versions %s it; it was changed "
+         "outside the program", seq, kind ? kind : "", uuid ? uuid : "",
+         sqlite3_column_int(st, 3) ? "lacks" : "misstates");
+}
+
+/* 2b. What the sync decided about other kiosks' entries (sync_apply.c),
+ * which decides what check_rows skips: each entry marked is another
+ * kiosk's and sits where the mark says; only a unit, setting, key,
+ * attachment or import batch is kept and never applied, a record or
+ * version is never kept; the held and pending ones are what this kiosk's
+ * latest entry of kind sync covers (CANON_SYNC); the version index is
+ * exactly the applied people and events. */
+static int check_sync(store *s, finding *f)
+{
+#define RECORD_KINDS "('attendance', 'pledge', 'person', 'event', 'reopen')"
+    static const char rows[] =
+        "SELECT a.seq, a.kiosk_id, a.kind, a.record_uuid, e.status FROM sync_entry e JOIN audit a ON a.seq = "
+        "e.audit_seq WHERE a.kiosk_id = ?1 OR a.kiosk_id IS NOT e.kiosk_id OR a.epoch IS NOT e.epoch OR a.pos IS NOT "
+        "e.pos OR (e.status = 'kept' AND a.kind IN " RECORD_KINDS ") OR (e.status IN ('applied', 'pending') AND "
+        "a.kind NOT IN " RECORD_KINDS ") ORDER BY a.seq LIMIT 1";
+    static const char versions[] =
+        "SELECT a.seq, a.kind, a.record_uuid, 0 FROM sync_version x LEFT JOIN audit a ON a.seq = x.audit_seq "
+        "LEFT JOIN sync_entry e ON e.audit_seq = x.audit_seq WHERE a.seq IS NULL OR e.status IS NOT 'applied' OR "
+        "a.kind IS NOT x.kind OR a.kiosk_id IS NOT x.kiosk_id OR a.at IS NOT x.at OR x.ident IS NOT CASE a.kind "
+        "WHEN 'person' THEN json_extract(a.content, '$[2]') ELSE a.record_uuid END UNION ALL "
+        "SELECT a.seq, a.kind, a.record_uuid, 1 FROM sync_entry e JOIN audit a ON a.seq = e.audit_seq WHERE "
+        "e.status = 'applied' AND a.kind IN ('person', 'event') AND NOT EXISTS (SELECT 1 FROM sync_version x "
+        "WHERE x.audit_seq = e.audit_seq) ORDER BY 1 LIMIT 1";
+    static const char latest[] = "SELECT max(seq) FROM audit WHERE kind = 'sync' AND record_uuid = 'sync' AND "
+                                 "kiosk_id = ?1";
+#undef RECORD_KINDS
+    if (!s->kiosk_id[0])
+        return STORE_OK;
+    int rc;
+    if ((rc = first_row(s, rows, on_sync_row, f)) || (rc = first_row(s, versions, on_sync_version, f)))
+        return rc;
+    char *content, *now_text;
+    if ((rc = sync_cover_read(s, &content, &now_text)))
+        return rc;
+    if (content && (!now_text || strcmp(content, now_text) != 0)) {
+        long long seq = 0;
+        sqlite3_stmt *st = store_stmt(s, latest);
+        if (st) {
+            store_bind_text(st, 1, s->kiosk_id);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                seq = sqlite3_column_int64(st, 0);
+            sqlite3_reset(st);
+        }
+        note(f, seq, "audit entry %lld: the entries of other kiosks kept aside here (held or waiting) no longer "
+             "match it; the sync's tables were changed outside the program", seq);
+    } else if (!content && now_text) {
+        /* Only a database from before schema 6 that has not synced since
+         * (db/006_sync_cover.sql marks it) holds other kiosks' entries
+         * with no entry of its own covering what it decided about them. */
+        char mark[8] = "";
+        if ((rc = store_meta_get(s, "sync_cover_pending", mark, sizeof mark)) && rc != STORE_NOTFOUND) {
+            free(content);
+            free(now_text);
+            return rc;
+        }
+        if (strcmp(mark, "1") != 0)
+            note(f, 0, "this database holds entries of other kiosks and no entry of its own chain covers what the "
+                 "sync decided about them; the sync's tables were changed outside the program");
+    }
+    free(content);
+    free(now_text);
+    return STORE_OK;
 }
 
 /* 4. This kiosk's folios are 1..N, and the counter is N: one pass over
@@ -1934,6 +2093,8 @@ int store_audit_verify_ex(store *s, const store_head_claim *claims, size_t nclai
     int code = walk_chains(s, &w, &f, &n);
     if (!code && !f.found)
         code = check_bases(s, &w, &f);
+    if (!code && !f.found)
+        code = check_sync(s, &f);
     if (!code && !f.found)
         code = check_rows(s, &f);
     if (!code && !f.found)

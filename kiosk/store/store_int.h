@@ -186,6 +186,18 @@ int store_one_row(store *s, sqlite3_stmt *st, const char *what);
 /* A malloc'd copy of column i ("" for NULL), or NULL when out of memory. */
 char *store_col_dup(sqlite3_stmt *st, int i);
 
+/* The statuses of other kiosks' entries kept aside here (held, pending)
+ * against this kiosk's latest audit entry of kind sync (audit.c):
+ * STORE_TAMPERED with one line when they no longer match it (changed
+ * outside the program), STORE_OK otherwise or when there is no such
+ * entry yet. A sync or bundle import calls it before it writes. */
+int store_sync_cover_check(store *s);
+
+/* Appends this kiosk's entry of kind sync when the statuses kept aside
+ * differ from its latest (or there is none and something is kept aside);
+ * in the caller's transaction, before its commit signs the head. */
+int store_sync_cover(store *s, int64_t now);
+
 /* Master data with versions (person, event): before this kiosk's audit
  * entry of content is hashed, *at moves past every version of the same
  * record held here (so a change made after seeing a version always wins

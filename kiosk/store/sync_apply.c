@@ -1152,7 +1152,7 @@ int store_sync_apply(store *s, const char *central, const char *page, int64_t no
     int rc = store_sync_ready(s);
     if (rc || (rc = store_begin(s)))
         return rc;
-    if ((rc = json_member(s, page, "$.signatures", &sigs)) || (rc = json_member(s, page, "$.units", &units)) ||
+    if ((rc = store_sync_cover_check(s)) || (rc = json_member(s, page, "$.signatures", &sigs)) || (rc = json_member(s, page, "$.units", &units)) ||
         (rc = json_member(s, page, "$.epochs", &bases)) || (rc = json_member(s, page, "$.cursor", &cur)) ||
         (rc = json_member(s, page, "$.more", &mo)))
         goto out;
@@ -1163,7 +1163,7 @@ int store_sync_apply(store *s, const char *central, const char *page, int64_t no
     x.bases = bases;
     if ((rc = take_units(s, units, now)) || (rc = take_signatures(s, sigs)) ||
         (rc = take_entries(s, &x, sql_entries, page)) || (rc = retry_pending(s, &x)) ||
-        (rc = take_heads(s, &x, sql_heads, page)))
+        (rc = take_heads(s, &x, sql_heads, page)) || (rc = store_sync_cover(s, now)))
         goto out;
     *cursor = strtoll(cur, NULL, 10);
     *more = mo && strcmp(mo, "1") == 0;
@@ -1377,6 +1377,8 @@ int store_bundle_apply(store *s, const char *json, const char *exporter, int64_t
     int rc = store_sync_ready(s);
     if (rc || (rc = store_begin(s)))
         return rc;
+    if ((rc = store_sync_cover_check(s)))
+        goto out;
     sqlite3_stmt *st = store_stmt(s, sql_shape);
     if (!st) {
         rc = STORE_ERROR;
@@ -1448,7 +1450,7 @@ int store_bundle_apply(store *s, const char *json, const char *exporter, int64_t
     if ((rc = json_member(s, json, "$.signatures", &sigs)) || (rc = json_member(s, json, "$.units", &units)) ||
         (rc = check_own(s, json, n)) || (rc = take_units(s, units, now)) || (rc = take_signatures(s, sigs)) ||
         (rc = take_entries(s, &x, sql_entries, json)) || (rc = retry_pending(s, &x)) ||
-        (rc = take_heads(s, &x, sql_heads, json)) || (rc = store_commit(s)))
+        (rc = take_heads(s, &x, sql_heads, json)) || (rc = store_sync_cover(s, now)) || (rc = store_commit(s)))
         goto out;
     free(sigs), free(units), free(bases);
     return STORE_OK;
