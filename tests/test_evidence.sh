@@ -105,6 +105,44 @@ PY
   openssl pkeyutl -verify -pubin -keyform DER -inkey "$T/llave.der" -rawin -in "$T/mensaje.bin" \
     -sigfile "$T/firma.bin" >/dev/null) && ok || bad "openssl does not verify MANIFEST.sig"
 grep -q 'openssl pkeyutl -verify' "$T/pkg/LEEME.txt" && ok || bad "LEEME.txt does not say how to check the signature"
+# ... and the key's fingerprint is computed from the key openssl used, not
+# read from MANIFEST.sig's unsigned line (the session-6 red team: a kiosk
+# of one's own, a package of its own, the genuine kiosk's id and
+# fingerprint typed into MANIFEST.sig, and openssl and every sha256sum
+# pass).
+grep -q 'sha256sum llave.bin' "$T/pkg/LEEME.txt" && ok || bad "LEEME.txt does not say to compute the key's fingerprint"
+genuine_fp=$(grep '^huella-de-la-llave:' "$T/pkg/MANIFEST.sig" | cut -d' ' -f2)
+[ "$(sha256sum < "$T/llave.bin" | cut -d' ' -f1)" = "$genuine_fp" ] && ok || bad "sha256sum llave.bin is not the kiosk's fingerprint"
+mkdir -p "$T/forger/pkg"
+"$B" --db "$T/forger/f.db" --config "$T/kiosk.ini" init --institution X --unit SCLC >/dev/null 2>&1 &&
+  FZ=$("$B" --db "$T/forger/f.db" --config "$T/kiosk.ini" export evidence -o "$T/forger/f.zip" 2>/dev/null) &&
+  (cd "$T/forger/pkg" && unzip -q "$FZ") || bad "the forger's package"
+genuine_id=$(grep '^quiosco:' "$T/pkg/MANIFEST.sig" | cut -d' ' -f2)
+(cd "$T/forger/pkg" &&
+  sed -i "s/^quiosco: .*/quiosco: $genuine_id/; s/^huella-de-la-llave: .*/huella-de-la-llave: $genuine_fp/" MANIFEST.sig &&
+  grep '^clave-publica-ed25519:' MANIFEST.sig | cut -d' ' -f2 | base64 -d > llave.bin &&
+  (printf '\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00'; cat llave.bin) > llave.der &&
+  grep '^firma-ed25519:' MANIFEST.sig | cut -d' ' -f2 | base64 -d > firma.bin &&
+  (printf 'CKM1\n'; cat MANIFEST.csv) > mensaje.bin &&
+  openssl pkeyutl -verify -pubin -keyform DER -inkey llave.der -rawin -in mensaje.bin -sigfile firma.bin >/dev/null) &&
+  ok || bad "the forger's package should pass openssl (it is signed, by another key)"
+[ "$(sha256sum < "$T/forger/pkg/llave.bin" | cut -d' ' -f1)" != "$genuine_fp" ] && ok ||
+  bad "the manual check as LEEME.txt says it does not tell the forger's key from the kiosk's"
+# The year line of MANIFEST.sig is not signed either: relabelled, the
+# package is not intact (the session-6 red team: one sed, "Año: 2024 …
+# ÍNTEGRO").
+python3 - "$Z" "$T/relabel.zip" <<'PY' || bad "relabel"
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as zin, zipfile.ZipFile(sys.argv[2], 'w') as zo:
+    for info in zin.infolist():
+        data = zin.read(info)
+        if info.filename == 'MANIFEST.sig':
+            data = data.replace('año: 2026\n'.encode(), 'año: 2024\n'.encode())
+        zo.writestr(info, data)
+PY
+out=$(ck verify --package "$T/relabel.zip" 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$out" | grep -q "MANIFEST.sig dice año 2024 y el manifiesto firmado no es de ese año (no lista eventos_2024.csv)" &&
+  ok || bad "a package relabelled 2024: rc $rc: $out"
 # The chain head in CADENA.txt is one `audit verify --head` takes.
 out=$(ck audit verify --head "$T/pkg/CADENA.txt" 2>&1) && echo "$out" | grep -q "en la cadena" && ok ||
   bad "audit verify --head CADENA.txt: $out"

@@ -558,8 +558,12 @@ static int doc_readme(ev_pkg *p, const char *path)
             "     (printf 'CKM1\\n'; cat MANIFEST.csv) > mensaje.bin\r\n"
             "     openssl pkeyutl -verify -pubin -keyform DER -inkey llave.der -rawin -in mensaje.bin "
             "-sigfile firma.bin\r\n"
-            "   Compare además la huella de la llave (huella-de-la-llave en MANIFEST.sig) con la que publica\r\n"
-            "   el Comité.\r\n"
+            "   Después calcule la huella de la llave con la que se comprobó la firma:\r\n"
+            "     sha256sum llave.bin\r\n"
+            "   y compárela con la que publica el Comité para ese quiosco. No basta leer la línea\r\n"
+            "   huella-de-la-llave de MANIFEST.sig: esa línea no está firmada, y quien arme un paquete con\r\n"
+            "   otra llave puede escribir en ella la huella del quiosco. Tampoco la línea año: está firmada:\r\n"
+            "   el año del paquete es el de eventos_AAAA.csv en MANIFEST.csv.\r\n"
             "Cada lista de asistencia y la base de firmantes llevan además su propia huella firmada en un\r\n"
             "código QR, que se comprueba con «cepci-kiosk verify».\r\n"
             "HUELLAS.csv da, para cada lista, la huella firmada de su código QR: es el SHA-256 de su CSV.\r\n"
@@ -605,12 +609,6 @@ static char *manifest_text(const ev_pkg *p, size_t *len)
     return buf;
 }
 
-/* SHA-256 (hex) of a 32-byte public key: the key's fingerprint. */
-static void key_fingerprint(const unsigned char pk[32], char out[65])
-{
-    util_sha256_hex(pk, 32, out);
-}
-
 /* MANIFEST.sig for manifest m, signed with the kiosk key, into a malloc'd buffer. */
 static char *signature_text(ev_pkg *p, const char *m, size_t mlen, size_t *len)
 {
@@ -633,7 +631,7 @@ static char *signature_text(ev_pkg *p, const char *m, size_t mlen, size_t *len)
     free(msg);
     sodium_bin2base64(b64pk, sizeof b64pk, pk, 32, sodium_base64_VARIANT_ORIGINAL);
     sodium_bin2base64(b64sig, sizeof b64sig, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
-    key_fingerprint(pk, fp);
+    export_key_fingerprint(pk, fp);
     char *out = NULL;
     FILE *f = open_memstream(&out, len);
     if (!f) {
@@ -1212,7 +1210,7 @@ int export_evidence_verify(store *s, const char *zip_path, const char *key_file,
         char ystr[16] = "", canon[1024];
         sig_field(sigtext, "año", ystr, sizeof ystr);
         out->year = atoi(ystr);
-        key_fingerprint(pk, out->key_fingerprint);
+        export_key_fingerprint(pk, out->key_fingerprint);
         have_pk = 1;
         /* Every byte of the file counts: it must read exactly as written. */
         sodium_bin2base64(b64, sizeof b64, pk, 32, sodium_base64_VARIANT_ORIGINAL);
@@ -1251,6 +1249,21 @@ int export_evidence_verify(store *s, const char *zip_path, const char *key_file,
         goto out;
     }
     out->files = nrows;
+    /* The year line of MANIFEST.sig is not under the signature (which
+     * covers "CKM1\n" and MANIFEST.csv): it must name the year of the
+     * events file every package lists, or the package was relabelled (the
+     * session-6 red team turned a 2026 package into 2024 with one sed). */
+    if (have_pk) {
+        char want[48];
+        int listed = 0;
+        snprintf(want, sizeof want, "eventos_%d.csv", out->year);
+        for (int i = 0; i < nrows && !listed; i++)
+            listed = strcmp(rows[i].file, want) == 0;
+        if (!listed)
+            PROBLEM(EVIDENCE_BAD_SIGNATURE, EV_SIGNATURE,
+                    "MANIFEST.sig dice año %d y el manifiesto firmado no es de ese año (no lista %s): el año se "
+                    "cambió a mano", out->year, want);
+    }
     /* Every file of the package against the manifest. */
     for (zip_int64_t i = 0; i < nent; i++) {
         const char *name = zip_get_name(z, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
