@@ -44,7 +44,7 @@ enum app_flow { APP_FLOW_CHECKIN = 0, APP_FLOW_PLEDGE };
 enum app_print { APP_PRINT_NONE = 0, APP_PRINT_BUSY, APP_PRINT_OK, APP_PRINT_FAILED };
 
 #define APP_MAX_OPEN 64          /* open events shown on home, page by page */
-#define APP_MAX_RESULTS 20       /* name-search results listed (scrolling) */
+#define APP_MAX_RESULTS 8        /* name-search results listed: SPEC and SECURITY.md (privacy) */
 #define APP_SEARCH_MAX 64        /* results asked of the store, to rank them */
 #define APP_QUEUE_MAX 16         /* badge reads waiting for the person before */
 #define APP_PRINT_QUEUE 16       /* receipts waiting for the printer */
