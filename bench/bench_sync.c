@@ -267,6 +267,12 @@ int bench_sync(const char *workdir)
             double p0 = bench_now_ms();
             int prc = central_sync(p, ppath, url, &po, &pr, err, sizeof err);
             double pt = bench_now_ms() - p0;
+            /* What the pulling kiosk's audit verify then walks: its own
+             * chain and every entry it took, with what the sync decided. */
+            long ventries = 0;
+            double v0 = bench_now_ms();
+            int vrc = prc ? STORE_OK : store_audit_verify(p, &ventries);
+            double vt = bench_now_ms() - v0;
             store_close(p);
             if (prc) {
                 fprintf(stderr, "bench: pull: %s\n", err);
@@ -275,6 +281,8 @@ int bench_sync(const char *workdir)
             printf("pull of them into another kiosk (%lld entries, pages of 1,000, each applied in one "
                    "transaction): %.2f s, %.0f records/s\n", (long long)pr.pulled, pt / 1000,
                    people * events / (pt / 1000));
+            printf("audit verify of that kiosk (%ld entries): %.2f s%s\n", ventries, vt / 1000,
+                   vrc == STORE_OK ? "" : " (NOT INTACT)");
             fflush(stdout);
             sh("rm -f '%s'*", ppath);
         }

@@ -75,8 +75,9 @@ enum app_print { APP_PRINT_NONE = 0, APP_PRINT_BUSY, APP_PRINT_OK, APP_PRINT_FAI
 #define APP_HELD_MS 30000          /* a badge read among several open events waits this long for a tap */
 #define APP_MESSAGE_MS 10000       /* a message about a badge read stays this long */
 
-/* Lookups that end in no record (a number or badge not in the roster, or a
- * person shown and then not confirmed) slow the next lookups down, per
+/* Lookups that end in no new record (a number or badge not in the roster,
+ * a person shown and then not confirmed, a check-in or Carta that already
+ * existed) slow the next lookups down, per
  * kiosk: the first APP_MISS_FREE are free, then each asks for a wait that
  * doubles from 2 s up to APP_MISS_MAX_WAIT_MS (a minute: enumerating
  * the roster this way takes hours at the door); one is forgiven every
@@ -85,6 +86,7 @@ enum app_print { APP_PRINT_NONE = 0, APP_PRINT_BUSY, APP_PRINT_OK, APP_PRINT_FAI
 #define APP_MISS_FREE 3
 #define APP_MISS_DECAY_MS 60000
 #define APP_MISS_MAX_WAIT_MS 60000
+#define APP_SECOND_READ_MS 120000 /* a person's own badge again after registering: not a miss */
 
 /* What a message on screen is about: it goes away when its cause does. */
 enum app_cause {
@@ -169,6 +171,8 @@ typedef struct app {
     int64_t miss_ms;        /* when the count last changed */
     int64_t lookup_after;   /* no lookup before this time */
     int shown_unrecorded;   /* a person is shown whom no record has followed yet */
+    char last_new_no[64];   /* the person of the last new check-in here, and when: */
+    int64_t last_new_ms;    /* their own second read soon after is not a miss */
     int stale_ok;           /* the person confirmed an event left open from an earlier day */
     store_person person;
     int have_person;
