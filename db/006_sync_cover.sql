@@ -10,6 +10,22 @@
 -- index keeps that cheap however many entries the sync holds.
 CREATE INDEX sync_entry_aside ON sync_entry(kiosk_id, epoch, pos, status) WHERE status IN ('held', 'pending');
 
+-- Chains of other kiosks a pull stopped taking: a head of (kiosk, epoch)
+-- came with a bad signature (entries pushed with a kiosk's PostgreSQL
+-- login but not its key: the central cannot check Ed25519). Its entries
+-- after after_pos (the last position a good head of that chain covers)
+-- are not taken, and the pull goes on with everything else (the
+-- session-6 red team stopped every other kiosk's pulls for good with one
+-- such push). Covered by the entry of kind sync too.
+CREATE TABLE sync_refused (
+  kiosk_id  TEXT NOT NULL,
+  epoch     TEXT NOT NULL,
+  after_pos INTEGER NOT NULL,
+  pos       INTEGER NOT NULL,     -- the head with the bad signature
+  found_at  INTEGER NOT NULL,
+  PRIMARY KEY (kiosk_id, epoch)
+) WITHOUT ROWID;
+
 -- A database that already holds other kiosks' entries has no such entry
 -- yet, and the migration cannot write one (it runs before the key is
 -- loaded): its next sync or bundle import does, and until then audit

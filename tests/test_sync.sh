@@ -617,9 +617,25 @@ ck R keys export --own "$T/R.own" 2>/dev/null
 "$B" central enroll "$T/R.own" --role k_r --url "$(u6)" >/dev/null
 KR=$(sqlite3 "$T/R.db" "SELECT value FROM meta WHERE key = 'kiosk_id'")
 zr=$(sqlite3 "$T/R.db" "SELECT timezone FROM unit WHERE code = 'ZZZ'")
-# (Its push goes in; its pull then refuses P's head with junk bytes from
-# the block above, and says so: the sync exits non-zero.)
-ck R sync --url "$(u6 k_r)" >/dev/null 2>&1 || true
+# Its push goes in; its pull meets P's head with junk bytes from the block
+# above: P's chain is not taken from there on, everything else is, and one
+# line says so (before, every pull of every other kiosk failed on it for
+# good: the session-6 red team).
+rc=0; ck R sync --url "$(u6 k_r)" >/dev/null 2>"$T/r.err" || rc=$?
+check "a pull meeting a head with a bad signature goes on (exit 0), one line naming the chain" \
+    "$rc $(wc -l < "$T/r.err") $(grep -c "quiosco $KP, época $cep: su cabeza firmada en la posición $((cseq + 1)) tiene una firma no válida (se envió con la contraseña de ese quiosco sin su llave); sus entradas después de la posición $cseq no se toman" "$T/r.err")" "0 1 1"
+check "... P's genuine records are taken, the made-up one is not" \
+    "$(sqlite3 "$T/R.db" "SELECT group_concat(employee_no, ' ') FROM (SELECT employee_no FROM attendance WHERE kiosk_id = '$KP' ORDER BY 1)")" "1001"
+check "... R verifies, and sync --status lists the chain" \
+    "$(ck R audit verify 2>&1 | head -n 1 | cut -d: -f1) $(ck R sync --status | grep -c "apartado: quiosco $KP, posición $((cseq + 1)), época $cep: su cabeza firmada en la posición $((cseq + 1)) tiene una firma no válida")" \
+    "cadena de auditoría íntegra 1"
+rc=0; ck R sync --url "$(u6 k_r)" >/dev/null 2>"$T/r.err" || rc=$?
+check "... and the next sync says nothing more" "$rc $(wc -c < "$T/r.err")" "0 0"
+rm -f "$T/Y.db"*; sqlite3 "$T/R.db" ".backup '$T/Y.db'"; cp "$T/R.db.key" "$T/Y.db.key"
+sqlite3 "$T/Y.db" "INSERT INTO sync_refused SELECT kiosk_id, epoch, 0, 1, 0 FROM sync_chain WHERE kiosk_id <> '$KP' LIMIT 1"
+fails "... a chain marked not to be taken by hand (to starve R of a kiosk's records): audit verify reports it" \
+    "lo que la sincronización apartó aquí (entradas de otros quioscos retenidas o en espera, cadenas no tomadas) ya no coincide con ella" ck Y audit verify
+rm -f "$T/Y.db"*
 check "the unit's own kiosk's signed entry replaces the zone when it arrives" \
     "$(psql_as cepci_owner cepci6 -At -c "SELECT timezone || ' ' || from_chain || ' ' || from_kiosk FROM ck.unit WHERE code = 'ZZZ'")" "$zr true $KR"
 check "... and central audit verify no longer reports it" "$("$B" central audit verify --url "$(u6)" 2>&1 | grep -c "la unidad ZZZ")" 0
@@ -652,7 +668,7 @@ for st in kept held pending; do
         DELETE FROM attendance WHERE uuid = (SELECT record_uuid FROM audit WHERE seq = $hseq)"
     case $st in
     kept) want="entrada $hseq de la auditoría (registro de asistencia .* del quiosco $hkiosk): las tablas de la sincronización la marcan como guardada sin aplicar" ;;
-    *) want="las entradas de otros quioscos apartadas aquí (retenidas o en espera) ya no coinciden con ella; las tablas de la sincronización se modificaron por fuera del programa" ;;
+    *) want="lo que la sincronización apartó aquí (entradas de otros quioscos retenidas o en espera, cadenas no tomadas) ya no coincide con ella; las tablas de la sincronización se modificaron por fuera del programa" ;;
     esac
     fails "another kiosk's attendance deleted from A, its entry marked $st: audit verify reports it" "$want" ck X audit verify
 done

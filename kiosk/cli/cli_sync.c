@@ -111,6 +111,14 @@ int cli_cmd_sync(cli_ctx *ctx, int argc, char **argv)
         else if (r.in.refused > 1)
             cli_error("sync: %lld versions were kept aside, not applied, and the rest was received (sync --status "
                       "lists them); the first: %s", (long long)r.in.refused, r.in.refused_first);
+        /* A chain with a head of bad signature (a kiosk's login used
+         * without its key): not taken from there on, the rest was. */
+        if (r.in.bad_heads == 1)
+            cli_error("sync: a chain of another kiosk was not taken from there on, and the rest was received (sync "
+                      "--status lists it): %s", r.in.bad_head_first);
+        else if (r.in.bad_heads > 1)
+            cli_error("sync: %lld chains of other kiosks were not taken from there on, and the rest was received "
+                      "(sync --status lists them); the first: %s", (long long)r.in.bad_heads, r.in.bad_head_first);
     }
     store_close(s);
     return rc ? 1 : 0;

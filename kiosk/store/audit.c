@@ -82,8 +82,9 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
  * their event or person), which audit verify skips. The statuses are this
  * kiosk's decisions, not in the other kiosks' chains, so this kiosk's own
  * chain covers them: one versioned entry (kind sync, key "sync") whose
- * content counts them and hashes their list, written by every sync or
- * bundle import that changes it (store_sync_cover). Kept entries
+ * content counts them and hashes their list (and lists the chains a pull
+ * stopped taking, sync_refused), written by every sync or bundle import
+ * that changes it (store_sync_cover). Kept entries
  * (another kiosk's units, settings, keys...) follow from their kind and
  * are checked as such (check_sync): were they covered, every kiosk would
  * write a new entry for each other kiosk's. The row exists once anything
@@ -94,10 +95,13 @@ static const char ZERO_HASH[] = "00000000000000000000000000000000000000000000000
 #define CANON_SYNC                                                                                          \
     "json_array('sync', (SELECT count(*) FROM sync_entry WHERE " SYNC_ASIDE "), (SELECT "                    \
     "ck_sha256(ifnull(group_concat(k, ' '), '')) FROM (SELECT kiosk_id || '/' || epoch || '/' || pos || '/' " \
-    "|| status AS k FROM sync_entry WHERE " SYNC_ASIDE " ORDER BY kiosk_id, epoch, pos)))"
+    "|| status AS k FROM sync_entry WHERE " SYNC_ASIDE " ORDER BY kiosk_id, epoch, pos)), (SELECT "          \
+    "json_group_array(json_array(kiosk_id, epoch, after_pos, pos)) FROM (SELECT * FROM sync_refused ORDER BY " \
+    "kiosk_id, epoch)))"
 #define SYNC_ROW                                                                                            \
-    "(SELECT 'sync' AS key WHERE EXISTS (SELECT 1 FROM sync_entry) OR EXISTS (SELECT 1 FROM audit WHERE kind " \
-    "= 'sync' AND record_uuid = 'sync' AND kiosk_id = (SELECT value FROM meta WHERE key = 'kiosk_id')))"
+    "(SELECT 'sync' AS key WHERE EXISTS (SELECT 1 FROM sync_entry) OR EXISTS (SELECT 1 FROM sync_refused) OR " \
+    "EXISTS (SELECT 1 FROM audit WHERE kind = 'sync' AND record_uuid = 'sync' AND kiosk_id = (SELECT value "   \
+    "FROM meta WHERE key = 'kiosk_id')))"
 #define FROM_SYNC SYNC_ROW " t"
 
 /* Entries of a kind whose row is gone or differs, by seq (?1 = this kiosk
@@ -1728,8 +1732,8 @@ static int check_sync(store *s, finding *f)
                 seq = sqlite3_column_int64(st, 0);
             sqlite3_reset(st);
         }
-        note(f, seq, "audit entry %lld: the entries of other kiosks kept aside here (held or waiting) no longer "
-             "match it; the sync's tables were changed outside the program", seq);
+        note(f, seq, "audit entry %lld: what the sync kept aside here (entries of other kiosks held or waiting, "
+             "chains not taken) no longer matches it; the sync's tables were changed outside the program", seq);
     } else if (!content && now_text) {
         /* Only a database from before schema 6 that has not synced since
          * (db/006_sync_cover.sql marks it) holds other kiosks' entries

@@ -717,6 +717,9 @@ typedef struct store_sync_counts {
     int64_t own_skipped;  /* this kiosk's own entries (never taken back: see sync_apply.c) */
     int64_t refused;      /* versions breaking the version rule, kept aside (a pull; counted in conflicts too) */
     char refused_first[512]; /* the first of them: one line naming kiosk, position and record ("" if none) */
+    int64_t bad_heads;    /* chains a pull stopped taking: a head with a bad signature (sync_refused) */
+    char bad_head_first[512]; /* the first of them: kiosk, epoch, positions ("" if none) */
+    int64_t not_taken;    /* entries of such chains not taken */
 } store_sync_counts;
 /* Applies one page of ck.pull (JSON text) in one transaction, with the new
  * cursor: every entry must extend the chain of its kiosk held here (else

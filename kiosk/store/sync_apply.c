@@ -731,6 +731,26 @@ static int epoch_base(store *s, const apply_ctx *x, const char *kiosk, const cha
 /* Takes one entry of another kiosk: checks it extends the chain held here
  * (refusing the whole page or bundle, with the kiosk and position, when it
  * does not), stores it verbatim and applies it. */
+/* 1 when a pull stopped taking chain (kiosk, epoch) before position pos
+ * (sync_refused: a head of it with a bad signature), in *yes. */
+static int refused_at(store *s, const char *kiosk, const char *epoch, int64_t pos, int *yes)
+{
+    static const char sql[] = "SELECT 1 FROM sync_refused WHERE kiosk_id = ?1 AND epoch = ?2 AND ?3 > after_pos";
+    *yes = 0;
+    sqlite3_stmt *st = store_stmt(s, sql);
+    if (!st)
+        return STORE_ERROR;
+    store_bind_text(st, 1, kiosk);
+    store_bind_text(st, 2, epoch);
+    sqlite3_bind_int64(st, 3, pos);
+    int rc = store_one_row(s, st, "read sync state");
+    if (rc == STORE_OK) {
+        *yes = 1;
+        sqlite3_reset(st);
+    }
+    return rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
 static int take_entry(store *s, apply_ctx *x, const in_entry *e)
 {
     /* Stored as its kiosk wrote it: kiosk, format, epoch and position. */
@@ -754,6 +774,13 @@ static int take_entry(store *s, apply_ctx *x, const in_entry *e)
          * back behind this kiosk's folio counter, which goes on from the
          * copy's). They are safe at the central and at every other kiosk. */
         x->n->own_skipped++;
+        return STORE_OK;
+    }
+    int stopped;
+    if ((rc = refused_at(s, e->kiosk, e->epoch, e->pos, &stopped)))
+        return rc;
+    if (stopped) {
+        x->n->not_taken++;
         return STORE_OK;
     }
     if (!util_is_token(e->kiosk) || strlen(e->kiosk) >= STORE_KIOSK_ID_LEN || strlen(e->epoch) != 36 ||
@@ -1034,8 +1061,11 @@ static int take_head(store *s, apply_ctx *x, const char *kiosk, const char *epoc
     unsigned char pk[32];
     size_t len = 0;
     char held[UTIL_SHA256_HEX];
+    int refused, rc0;
     if (strcmp(kiosk, s->kiosk_id) == 0)
         return STORE_OK;
+    if ((rc0 = refused_at(s, kiosk, epoch, pos, &refused)) || refused)
+        return rc0;
     memset(&h, 0, sizeof h);
     if (!sig_b64 || sodium_base642bin(h.sig, sizeof h.sig, sig_b64, strlen(sig_b64), "\r\n ", &len, NULL,
                                       sodium_base64_VARIANT_ORIGINAL) != 0 || len != 64 || strlen(hash) != 64 ||
@@ -1134,6 +1164,117 @@ static int json_member(store *s, const char *json, const char *path, char **out)
     return rc == SQLITE_ERROR ? store_fail(s, STORE_INVALID, "not valid JSON") : store_sqlerr(s, rc, "read JSON");
 }
 
+/* Before a pull page is taken: every head in it (rows of heads_sql, as
+ * take_heads reads them) of a kiosk whose key is known here is checked;
+ * one with a bad signature (pushed with that kiosk's PostgreSQL login but
+ * not its key: the central cannot check Ed25519) stops the taking of its
+ * chain (kiosk, epoch) after the last position a good head covers, held
+ * here or in this page (sync_refused), and the rest of the page is taken.
+ * Before, such a head refused every page from then on: one push stopped
+ * every other kiosk's pulls (the session-6 red team). Malformed heads are
+ * left to take_head (the page is refused, as before). */
+static int refuse_bad_heads(store *s, apply_ctx *x, const char *heads_sql, const char *json)
+{
+    static const char sql_held[] = "SELECT ifnull(max(pos), 0) FROM signed_head_log WHERE kiosk_id = ?1 AND epoch = ?2";
+    static const char sql_put[] = "INSERT OR IGNORE INTO sync_refused(kiosk_id, epoch, after_pos, pos, found_at) "
+                                  "VALUES (?1, ?2, ?3, ?4, ?5)";
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, heads_sql, -1, &st, NULL), code = STORE_OK;
+    if (rc != SQLITE_OK)
+        return store_sqlerr(s, rc, "read heads");
+    sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+    /* Two passes over the page's heads: the good ones' positions first. */
+    for (int pass = 0; pass < 2 && !code; pass++) {
+        sqlite3_reset(st);
+        while (!code && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *k = (const char *)sqlite3_column_text(st, 0), *e = (const char *)sqlite3_column_text(st, 1);
+            const char *h = (const char *)sqlite3_column_text(st, 3), *g = (const char *)sqlite3_column_text(st, 5);
+            store_signed_head sh;
+            unsigned char pk[32];
+            size_t len = 0;
+            if (!k || !e || !h || !g || strcmp(k, s->kiosk_id) == 0 || !util_is_token(k) ||
+                strlen(k) >= STORE_KIOSK_ID_LEN || strlen(e) != 36 || strlen(h) != 64 ||
+                sodium_base642bin(sh.sig, sizeof sh.sig, g, strlen(g), "\r\n ", &len, NULL,
+                                  sodium_base64_VARIANT_ORIGINAL) != 0 || len != 64)
+                continue;
+            int known = store_key_get(s, k, pk);
+            if (known == STORE_NOTFOUND)
+                continue;
+            if (known) {
+                code = known;
+                break;
+            }
+            memset(&sh.h, 0, sizeof sh.h);
+            util_strlcpy(sh.h.kiosk_id, k, sizeof sh.h.kiosk_id);
+            util_strlcpy(sh.h.epoch, e, sizeof sh.h.epoch);
+            sh.h.pos = sqlite3_column_int64(st, 2);
+            util_strlcpy(sh.h.hash, h, sizeof sh.h.hash);
+            sh.signed_at = sqlite3_column_int64(st, 4);
+            int good = store_signed_head_check(s, &sh) == STORE_OK;
+            if (pass == 0 || good)
+                continue;
+            /* The last position a good head of the chain covers. */
+            int64_t after = 0;
+            sqlite3_stmt *q = store_stmt(s, sql_held);
+            if (!q) {
+                code = STORE_ERROR;
+                break;
+            }
+            store_bind_text(q, 1, k);
+            store_bind_text(q, 2, e);
+            if ((code = store_one_row(s, q, "read signed heads")))
+                break;
+            after = sqlite3_column_int64(q, 0);
+            sqlite3_reset(q);
+            sqlite3_stmt *w;
+            if (sqlite3_prepare_v2(s->db, heads_sql, -1, &w, NULL) != SQLITE_OK) {
+                code = store_sqlerr(s, sqlite3_errcode(s->db), "read heads");
+                break;
+            }
+            sqlite3_bind_text(w, 1, json, -1, SQLITE_STATIC);
+            while (sqlite3_step(w) == SQLITE_ROW) {
+                const char *k2 = (const char *)sqlite3_column_text(w, 0), *e2 = (const char *)sqlite3_column_text(w, 1);
+                const char *h2 = (const char *)sqlite3_column_text(w, 3), *g2 = (const char *)sqlite3_column_text(w, 5);
+                store_signed_head o;
+                size_t l2 = 0;
+                if (!k2 || !e2 || !h2 || !g2 || strcmp(k2, k) != 0 || strcmp(e2, e) != 0 || strlen(h2) != 64 ||
+                    sqlite3_column_int64(w, 2) <= after ||
+                    sodium_base642bin(o.sig, sizeof o.sig, g2, strlen(g2), "\r\n ", &l2, NULL,
+                                      sodium_base64_VARIANT_ORIGINAL) != 0 || l2 != 64)
+                    continue;
+                memset(&o.h, 0, sizeof o.h);
+                util_strlcpy(o.h.kiosk_id, k, sizeof o.h.kiosk_id);
+                util_strlcpy(o.h.epoch, e, sizeof o.h.epoch);
+                o.h.pos = sqlite3_column_int64(w, 2);
+                util_strlcpy(o.h.hash, h2, sizeof o.h.hash);
+                o.signed_at = sqlite3_column_int64(w, 4);
+                if (store_signed_head_check(s, &o) == STORE_OK)
+                    after = o.h.pos;
+            }
+            sqlite3_finalize(w);
+            if (!(q = store_stmt(s, sql_put))) {
+                code = STORE_ERROR;
+                break;
+            }
+            store_bind_text(q, 1, k);
+            store_bind_text(q, 2, e);
+            sqlite3_bind_int64(q, 3, after);
+            sqlite3_bind_int64(q, 4, sh.h.pos);
+            sqlite3_bind_int64(q, 5, x->now);
+            if ((code = store_exec_stmt(s, q, "save sync state")))
+                break;
+            if (sqlite3_changes(s->db) == 1 && x->n->bad_heads++ == 0)
+                snprintf(x->n->bad_head_first, sizeof x->n->bad_head_first, "kiosk %s, epoch %s: its head at "
+                         "position %lld has a bad signature; its entries after position %lld are not taken", k, e,
+                         (long long)sh.h.pos, (long long)after);
+        }
+        if (!code && rc != SQLITE_DONE && rc != SQLITE_ROW)
+            code = store_sqlerr(s, rc, "read heads");
+    }
+    sqlite3_finalize(st);
+    return code;
+}
+
 int store_sync_apply(store *s, const char *central, const char *page, int64_t now, store_sync_counts *n,
                      int64_t *cursor, int *more)
 {
@@ -1161,9 +1302,10 @@ int store_sync_apply(store *s, const char *central, const char *page, int64_t no
         goto out;
     }
     x.bases = bases;
-    if ((rc = take_units(s, units, now)) || (rc = take_signatures(s, sigs)) ||
-        (rc = take_entries(s, &x, sql_entries, page)) || (rc = retry_pending(s, &x)) ||
-        (rc = take_heads(s, &x, sql_heads, page)) || (rc = store_sync_cover(s, now)))
+    if ((rc = refuse_bad_heads(s, &x, sql_heads, page)) || (rc = take_units(s, units, now)) ||
+        (rc = take_signatures(s, sigs)) || (rc = take_entries(s, &x, sql_entries, page)) ||
+        (rc = retry_pending(s, &x)) || (rc = take_heads(s, &x, sql_heads, page)) ||
+        (rc = store_sync_cover(s, now)))
         goto out;
     *cursor = strtoll(cur, NULL, 10);
     *more = mo && strcmp(mo, "1") == 0;
@@ -1464,8 +1606,12 @@ out:
 
 int store_sync_conflict_each(store *s, int (*fn)(const store_sync_conflict *, void *), void *ctx)
 {
-    static const char sql[] = "SELECT c.kiosk_id, ifnull(x.pos, 0), c.kind, c.uuid, c.reason, c.found_at "
-                              "FROM sync_conflict c LEFT JOIN sync_entry x ON x.audit_seq = c.audit_seq ORDER BY c.id";
+    static const char sql[] =
+        "SELECT * FROM (SELECT c.kiosk_id, ifnull(x.pos, 0), c.kind, c.uuid, c.reason, c.found_at "
+        "FROM sync_conflict c LEFT JOIN sync_entry x ON x.audit_seq = c.audit_seq ORDER BY c.id) UNION ALL "
+        "SELECT kiosk_id, after_pos + 1, 'época', epoch, 'su cabeza firmada en la posición ' || pos || ' tiene una "
+        "firma no válida (se envió con la contraseña de ese quiosco sin su llave): desde aquí no se toma nada de esa "
+        "época; revise con cepci-kiosk central audit verify', found_at FROM sync_refused";
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), stop = 0;
     if (rc != SQLITE_OK)
