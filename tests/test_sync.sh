@@ -639,6 +639,34 @@ rm -f "$T/Y.db"*
 check "the unit's own kiosk's signed entry replaces the zone when it arrives" \
     "$(psql_as cepci_owner cepci6 -At -c "SELECT timezone || ' ' || from_chain || ' ' || from_kiosk FROM ck.unit WHERE code = 'ZZZ'")" "$zr true $KR"
 check "... and central audit verify no longer reports it" "$("$B" central audit verify --url "$(u6)" 2>&1 | grep -c "la unidad ZZZ")" 0
+# A head with a bad signature replayed at an old position of R's chain
+# (its hash, an older time), through R's login: the central stores it, and
+# a pull skips it and takes nothing away (R's later records still arrive;
+# before, every pull failed on it).
+psql_as ck_admin postgres -q -c "CREATE ROLE k_s LOGIN IN ROLE cepci_kiosk"
+"$B" --db "$T/S.db" init --institution "Otra Institución" --unit ZZZ >/dev/null
+ck S keys export --own "$T/S.own" 2>/dev/null
+"$B" central enroll "$T/S.own" --role k_s --url "$(u6)" >/dev/null
+ck S sync --url "$(u6 k_s)" >/dev/null 2>&1 || true
+IFS="|" read -r repoch rat rhash < <(psql_as cepci_owner cepci6 -At -c "SELECT e.epoch, min(h.signed_at) - 1,
+    (SELECT x.hash FROM ck.audit_entry x WHERE x.epoch_no = e.epoch_no AND x.seq = 1) FROM ck.kiosk_epoch e
+    JOIN ck.chain_head h USING (epoch_no) WHERE e.kiosk_id = '$KR' GROUP BY e.epoch, e.epoch_no LIMIT 1")
+J=$(python3 - "$KR" "$repoch" "$rat" "$rhash" <<'PY'
+import base64, json, sys
+kiosk, epoch, at, h = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+print(json.dumps({"format": 1, "chain_format": 2, "kiosk": kiosk, "epoch": epoch, "sent_at": at,
+                  "head": {"seq": 1, "hash": h, "signed_at": at, "signature": base64.b64encode(b"\2" * 64).decode()},
+                  "audit": [], "signatures": [], "units": []}))
+PY
+)
+psql_as k_r cepci6 -At -v j="$J" <<<"SELECT ck.ingest(:'j'::jsonb);" > "$T/replay.out" 2>&1 || true
+check "... the central took that head (PostgreSQL cannot check it)" \
+    "$(psql_as cepci_owner cepci6 -At -c "SELECT count(*) FROM ck.chain_head WHERE kiosk_id = '$KR' AND seq = 1 AND signature = decode(repeat('02', 64), 'hex')")" 1
+tick; ck R checkin "$EP" 1002 >/dev/null; ck R sync --url "$(u6 k_r)" >/dev/null 2>&1 || true
+rc=0; ck S sync --url "$(u6 k_s)" >/dev/null 2>"$T/s.err" || rc=$?
+check "a bad head replayed at an old position: S's pull goes on, says nothing, and takes R's later record" \
+    "$rc $(wc -c < "$T/s.err") $(sqlite3 "$T/S.db" "SELECT count(*) FROM attendance WHERE kiosk_id = '$KR' AND employee_no = '1002'") $(sqlite3 "$T/S.db" "SELECT count(*) FROM sync_refused WHERE kiosk_id = '$KR'")" \
+    "0 0 1 0"
 
 # An attendance whose event the central does not hold (the event was kept
 # aside as a conflict: a key holder took its UUID first) counts nowhere:

@@ -1084,6 +1084,11 @@ static int take_head(store *s, apply_ctx *x, const char *kiosk, const char *epoc
     }
     if (rc)
         return rc;
+    /* A pull: a head with a bad signature is not stored, whatever it
+     * claims (refuse_bad_heads stopped its chain where it mattered); a
+     * bundle is refused whole. */
+    if (!x->bundle && store_signed_head_check(s, &h) == STORE_INVALID)
+        return STORE_OK;
     if ((rc = held_hash(s, kiosk, epoch, pos, held)))
         return rc;
     if (held[0] && strcmp(held, hash) != 0)
@@ -1171,8 +1176,31 @@ static int json_member(store *s, const char *json, const char *path, char **out)
  * chain (kiosk, epoch) after the last position a good head covers, held
  * here or in this page (sync_refused), and the rest of the page is taken.
  * Before, such a head refused every page from then on: one push stopped
- * every other kiosk's pulls (the session-6 red team). Malformed heads are
- * left to take_head (the page is refused, as before). */
+ * every other kiosk's pulls (the session-6 red team). A bad head at or
+ * below what good heads cover takes nothing away (take_head skips it).
+ * Malformed heads are left to take_head (the page is refused, as before). */
+/* A head of a page as take_heads reads it (row st: kiosk, epoch, seq,
+ * hash, signed_at, signature) into h: 0, or -1 when malformed. */
+static int page_head(sqlite3_stmt *st, store_signed_head *h)
+{
+    const char *k = (const char *)sqlite3_column_text(st, 0), *e = (const char *)sqlite3_column_text(st, 1);
+    const char *hash = (const char *)sqlite3_column_text(st, 3), *g = (const char *)sqlite3_column_text(st, 5);
+    size_t len = 0;
+    memset(h, 0, sizeof *h);
+    if (!k || !e || !hash || !g || !util_is_token(k) || strlen(k) >= STORE_KIOSK_ID_LEN || strlen(e) != 36 ||
+        strlen(hash) != 64 ||
+        sodium_base642bin(h->sig, sizeof h->sig, g, strlen(g), "\r\n ", &len, NULL, sodium_base64_VARIANT_ORIGINAL) !=
+            0 ||
+        len != 64)
+        return -1;
+    util_strlcpy(h->h.kiosk_id, k, sizeof h->h.kiosk_id);
+    util_strlcpy(h->h.epoch, e, sizeof h->h.epoch);
+    h->h.pos = sqlite3_column_int64(st, 2);
+    util_strlcpy(h->h.hash, hash, sizeof h->h.hash);
+    h->signed_at = sqlite3_column_int64(st, 4);
+    return 0;
+}
+
 static int refuse_bad_heads(store *s, apply_ctx *x, const char *heads_sql, const char *json)
 {
     static const char sql_held[] = "SELECT ifnull(max(pos), 0) FROM signed_head_log WHERE kiosk_id = ?1 AND epoch = ?2";
@@ -1187,16 +1215,11 @@ static int refuse_bad_heads(store *s, apply_ctx *x, const char *heads_sql, const
     for (int pass = 0; pass < 2 && !code; pass++) {
         sqlite3_reset(st);
         while (!code && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            const char *k = (const char *)sqlite3_column_text(st, 0), *e = (const char *)sqlite3_column_text(st, 1);
-            const char *h = (const char *)sqlite3_column_text(st, 3), *g = (const char *)sqlite3_column_text(st, 5);
             store_signed_head sh;
             unsigned char pk[32];
-            size_t len = 0;
-            if (!k || !e || !h || !g || strcmp(k, s->kiosk_id) == 0 || !util_is_token(k) ||
-                strlen(k) >= STORE_KIOSK_ID_LEN || strlen(e) != 36 || strlen(h) != 64 ||
-                sodium_base642bin(sh.sig, sizeof sh.sig, g, strlen(g), "\r\n ", &len, NULL,
-                                  sodium_base64_VARIANT_ORIGINAL) != 0 || len != 64)
+            if (page_head(st, &sh) != 0 || strcmp(sh.h.kiosk_id, s->kiosk_id) == 0)
                 continue;
+            const char *k = sh.h.kiosk_id, *e = sh.h.epoch;
             int known = store_key_get(s, k, pk);
             if (known == STORE_NOTFOUND)
                 continue;
@@ -1204,16 +1227,11 @@ static int refuse_bad_heads(store *s, apply_ctx *x, const char *heads_sql, const
                 code = known;
                 break;
             }
-            memset(&sh.h, 0, sizeof sh.h);
-            util_strlcpy(sh.h.kiosk_id, k, sizeof sh.h.kiosk_id);
-            util_strlcpy(sh.h.epoch, e, sizeof sh.h.epoch);
-            sh.h.pos = sqlite3_column_int64(st, 2);
-            util_strlcpy(sh.h.hash, h, sizeof sh.h.hash);
-            sh.signed_at = sqlite3_column_int64(st, 4);
             int good = store_signed_head_check(s, &sh) == STORE_OK;
             if (pass == 0 || good)
                 continue;
-            /* The last position a good head of the chain covers. */
+            /* The last position a good head of the chain covers: held
+             * here, or in this page. */
             int64_t after = 0;
             sqlite3_stmt *q = store_stmt(s, sql_held);
             if (!q) {
@@ -1233,25 +1251,16 @@ static int refuse_bad_heads(store *s, apply_ctx *x, const char *heads_sql, const
             }
             sqlite3_bind_text(w, 1, json, -1, SQLITE_STATIC);
             while (sqlite3_step(w) == SQLITE_ROW) {
-                const char *k2 = (const char *)sqlite3_column_text(w, 0), *e2 = (const char *)sqlite3_column_text(w, 1);
-                const char *h2 = (const char *)sqlite3_column_text(w, 3), *g2 = (const char *)sqlite3_column_text(w, 5);
                 store_signed_head o;
-                size_t l2 = 0;
-                if (!k2 || !e2 || !h2 || !g2 || strcmp(k2, k) != 0 || strcmp(e2, e) != 0 || strlen(h2) != 64 ||
-                    sqlite3_column_int64(w, 2) <= after ||
-                    sodium_base642bin(o.sig, sizeof o.sig, g2, strlen(g2), "\r\n ", &l2, NULL,
-                                      sodium_base64_VARIANT_ORIGINAL) != 0 || l2 != 64)
-                    continue;
-                memset(&o.h, 0, sizeof o.h);
-                util_strlcpy(o.h.kiosk_id, k, sizeof o.h.kiosk_id);
-                util_strlcpy(o.h.epoch, e, sizeof o.h.epoch);
-                o.h.pos = sqlite3_column_int64(w, 2);
-                util_strlcpy(o.h.hash, h2, sizeof o.h.hash);
-                o.signed_at = sqlite3_column_int64(w, 4);
-                if (store_signed_head_check(s, &o) == STORE_OK)
+                if (page_head(w, &o) == 0 && strcmp(o.h.kiosk_id, k) == 0 && strcmp(o.h.epoch, e) == 0 &&
+                    o.h.pos > after && store_signed_head_check(s, &o) == STORE_OK)
                     after = o.h.pos;
             }
             sqlite3_finalize(w);
+            /* A bad head at or below what good heads cover (an old
+             * position replayed) takes nothing away: take_head skips it. */
+            if (sh.h.pos <= after)
+                continue;
             if (!(q = store_stmt(s, sql_put))) {
                 code = STORE_ERROR;
                 break;
