@@ -484,12 +484,13 @@ mkdir rv && (
   "$B" --db k.db roster import r.csv >/dev/null
   VE=$("$B" --db k.db event add --title T --kind curso --topics etica --unit SCLC --start '2025-11-20 10:00')
   "$B" --db k.db event open "$VE" >/dev/null
+  cp k.db before.db    # a copy from before the record (a rollback, a restore)
   "$B" --db k.db checkin "$VE" 1001 --keyed | grep '^CK2:' > ck2.txt
   "$B" --db k.db checkin "$VE" 1002 --keyed >/dev/null
   cp k.db edit.db && cp k.db del.db
   sqlite3 edit.db "DROP TRIGGER attendance_no_update; UPDATE attendance SET employee_no = '1003' WHERE folio LIKE '%-000001'"
   sqlite3 del.db "DROP TRIGGER attendance_no_delete; DELETE FROM attendance WHERE folio LIKE '%-000001'"
-  for f in k edit del; do
+  for f in k edit del before; do
     "$B" verify "$(cat ck2.txt)" --db $f.db > $f.a 2>&1; echo "rc=$?" >> $f.a
     "$B" --db $f.db verify "$(cat ck2.txt)" > $f.b 2>&1; echo "rc=$?" >> $f.b
   done
@@ -502,6 +503,12 @@ for o in a b; do
   grep -q "se borró a mano" rv/del.$o && grep -q "rc=1" rv/del.$o && ! grep -q "coincide con esta" rv/del.$o \
     && ok "verify CK2 --db ($o): a row deleted by hand is reported" || bad "deleted row ($o): $(cat rv/del.$o)"
 done
+# (a) only: --db after the payload asks whether FILE holds it; a copy from
+# before the record does not, exit 1 (the session-6 red team: it said so
+# and exited 0). (b), the kiosk's own --db, may simply not have it yet.
+grep -q "el registro no está en esta base de datos" rv/before.a && grep -q "rc=1" rv/before.a &&
+  grep -q "no tiene el registro de este comprobante" rv/before.a \
+  && ok "verify CK2 --db FILE: a copy from before the record does not hold it, exit 1" || bad "before (a): $(cat rv/before.a)"
 
 # A PIN change wound back by someone who can write the file (not the key)
 # and knows the old PIN: the file alone verifies (the newest entries wound

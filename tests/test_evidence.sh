@@ -292,6 +292,17 @@ who=$(sed -n 3p "$T/lists/lista_taller_VHSA.csv" | cut -d';' -f1)   # the second
 [ $rc -eq 0 ] && echo "$out" | grep -q "número de empleado $who" &&
   echo "$out" | grep -q "evento: Taller de prevención de conflictos de intereses (VHSA)" &&
   echo "$out" | grep -q "fecha del evento: 2026-07-15" && ok || bad "certificate QR: rc $rc: $out"
+# --db FILE: FILE's records must stand behind it (the session-6 red team:
+# with the attendance deleted from FILE it still said only "auténtica").
+out=$(ck verify "$payload" --db "$T/k.db"); rc=$?
+[ $rc -eq 0 ] && echo "$out" | grep -q "^registros de $T/k.db: coincide$" && ok || bad "certificate --db: rc $rc: $out"
+cfolio=$(echo "$out" | sed -n 's/^folio: //p')
+sqlite3 "$T/k.db" ".backup '$T/cert-copy.db'"
+sqlite3 "$T/cert-copy.db" "DROP TRIGGER attendance_no_delete; DELETE FROM attendance WHERE folio = '$cfolio'"
+out=$(ck verify "$payload" --db "$T/cert-copy.db" 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$out" | grep -q "^registros de $T/cert-copy.db: no coincide: la base de datos fue alterada" &&
+  ok || bad "certificate --db over a copy whose attendance was deleted: rc $rc: $out"
+rm -f "$T/cert-copy.db"*
 pdftotext -f 2 -l 2 "$C" - | grep -q "CONSTANCIA DE PARTICIPACIÓN" && ok || bad "certificate text"
 forged=$(printf '%s' "$payload" | sed 's/\(.\{40\}\)\(.\)/\1\2/; s/^\(.\{40\}\)./\1Z/')
 [ "$forged" != "$payload" ] && ! ck verify "$forged" >/dev/null 2>&1 && ok || bad "a changed character in a certificate QR verifies"
@@ -304,6 +315,8 @@ out=$(ck verify "$(zbarimg --raw -q "$T"/year*.png 2>/dev/null | grep '^CKC1:' |
 n=$(awk -F'\t' -v p="$P" '$2 == p' "$T/truth/att.tsv" | wc -l)
 [ $rc -eq 0 ] && echo "$out" | grep -q "actividades: $n" && echo "$out" | grep -q "año: 2026" && ok ||
   bad "year certificate ($n activities): rc $rc: $out"
+out=$(ck verify "$(zbarimg --raw -q "$T"/year*.png 2>/dev/null | grep '^CKC1:' | head -1)" --db "$T/k.db"); rc=$?
+[ $rc -eq 0 ] && echo "$out" | grep -q "^registros de $T/k.db: coincide$" && ok || bad "year certificate --db: rc $rc: $out"
 rm -f "$T"/year*.png
 out=$(ck export certificates "$V" 2>&1); rc=$?
 [ $rc -ne 0 ] && echo "$out" | grep -q -- "--force" && ok || bad "an existing file must ask for --force: $out"

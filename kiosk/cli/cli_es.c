@@ -951,6 +951,8 @@ static const es_pair TABLE[] = {
      "llave pública"},
     {"sync",
      "sincronización"},
+    {"%s does not hold this receipt's record: it was deleted with its audit entry, or the file is a copy from before it (a restore, a rollback); run: cepci-kiosk --db %s audit verify --head 'THE RECEIPT'",
+     "{1} no tiene el registro de este comprobante: se borró junto con su entrada de auditoría, o el archivo es una copia anterior a él (una restauración, una vuelta atrás); ejecute: cepci-kiosk --db {2} audit verify --head 'EL COMPROBANTE'"},
     {"sync: a chain of another kiosk was not taken from there on, and the rest was received (sync --status lists it): %s",
      "sincronización: una cadena de otro quiosco no se tomó desde ese punto, y se recibió lo demás (sync --status la muestra): {1}"},
     {"sync: %lld chains of other kiosks were not taken from there on, and the rest was received (sync --status lists them); the first: %s",

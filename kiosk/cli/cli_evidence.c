@@ -325,10 +325,18 @@ int cli_verify_certificate(cli_ctx *ctx, const char *payload, const char *db)
     } else if (cli_open(ctx, &s)) {
         return 1;
     }
-    int rc = export_cert_verify(s, payload, &f, err, sizeof err);
+    int rc = export_cert_verify(s, payload, &f, err, sizeof err), cmp = 0;
+    char why[1024] = "";
+    /* With --db FILE: FILE's records must stand behind it, as for lists
+     * and receipts (the session-6 red team: a certificate whose attendance
+     * was deleted from FILE passed, saying nothing of FILE). */
+    if (rc == 0 && db)
+        cmp = export_cert_compare(s, &f, why, sizeof why);
     store_close(s);
     if (rc != 0)
         return cli_error("%s", err);
+    if (cmp < 0)
+        return cli_error("%s: %s", db, why);
     printf("auténtica: constancia firmada por el quiosco %s\n", f.kiosk_id);
     printf("persona: %s (número de empleado %s)\n", f.name, f.employee_no);
     if (f.type == 1) {
@@ -344,6 +352,12 @@ int cli_verify_certificate(cli_ctx *ctx, const char *payload, const char *db)
         printf("tipo: constancia anual de capacitación\n");
         printf("año: %d\nactividades: %d\nduración registrada: %d min\n", f.year, f.count, f.total_minutes);
         printf("huella de la lista: %s\n", f.list_sha256);
+    }
+    if (db && cmp == 0)
+        printf("registros de %s: coincide\n", db);
+    else if (db) {
+        printf("registros de %s: no coincide: %s\n", db, why);
+        return 1;
     }
     return 0;
 }

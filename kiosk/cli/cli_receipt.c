@@ -261,6 +261,14 @@ int cli_cmd_verify(cli_ctx *ctx, int argc, char **argv)
                                (long long)entry.pos, entry.hash);
         } else {
             printf("cadena: el registro no está en esta base de datos\n");
+            /* Checked against FILE (--db after the payload): FILE does not
+             * stand behind it (the record was deleted with its entry, or
+             * FILE is an older copy), exit 1. Without it, the kiosk's own
+             * database may simply not have it yet (another kiosk's). */
+            if (compare)
+                rc = cli_error("%s does not hold this receipt's record: it was deleted with its audit entry, or the "
+                               "file is a copy from before it (a restore, a rollback); run: cepci-kiosk --db %s audit "
+                               "verify --head 'THE RECEIPT'", compare, compare);
         }
     }
     store_close(s);

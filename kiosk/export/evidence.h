@@ -127,6 +127,14 @@ typedef struct export_cert_fields {
  * malformed, signed by an unknown kiosk, or altered. */
 int export_cert_verify(store *s, const char *payload, export_cert_fields *out, char *err, size_t errlen);
 
+/* Checks a verified certificate's fields f against the records of s (for
+ * `verify CKC1:… --db FILE`): s's audit chain must verify; an event's
+ * certificate needs the attendance of its folio, person and event; a
+ * year's certificate needs the person's trainings of that year to hash to
+ * the signed list. 0 when they match, 1 when not (a Spanish reason in
+ * why), -1 on error (why). */
+int export_cert_compare(store *s, const export_cert_fields *f, char *why, size_t whylen);
+
 /* ---- the evidence package (evidence.c) ---- */
 
 typedef struct export_evidence_stats {

@@ -707,6 +707,62 @@ static int collect_item(const store_event *e, const store_record *r, void *arg)
     return 0;
 }
 
+/* A person's trainings of year into d (items, total minutes) and the
+ * hash of their list as the certificate signs it (d->list_sha, hex):
+ * 0, or -1 when they cannot be read (d->oom when out of memory). */
+static int person_list(store *s, const char *employee_no, int year, cert_doc *d)
+{
+    if (store_person_events_each(s, employee_no, year, collect_item, d) != STORE_OK || d->oom)
+        return -1;
+    crypto_hash_sha256_state h;
+    unsigned char sha[32];
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, (const unsigned char *)"CKC1-LIST\n", 10);
+    for (int i = 0; i < d->nitems; i++) {
+        char line[600];
+        int n = snprintf(line, sizeof line, "%s|%.10s|%d|%s\n", d->items[i].folio, d->items[i].e.start,
+                         d->items[i].minutes, d->items[i].e.title);
+        crypto_hash_sha256_update(&h, (const unsigned char *)line, n > 0 && (size_t)n < sizeof line ? (size_t)n : 0);
+    }
+    crypto_hash_sha256_final(&h, sha);
+    sodium_bin2hex(d->list_sha, sizeof d->list_sha, sha, 32);
+    return 0;
+}
+
+int export_cert_compare(store *s, const export_cert_fields *f, char *why, size_t whylen)
+{
+    if (store_audit_verify(s, NULL) != STORE_OK) {
+        snprintf(why, whylen, "la base de datos fue alterada fuera del programa (%s)", store_errmsg(s));
+        return 1;
+    }
+    if (f->type == 1) {
+        store_record r;
+        if (store_record_by_folio(s, f->folio, &r) != STORE_OK || strcmp(r.type, "attendance") != 0 ||
+            strcmp(r.event_id, f->event_id) != 0 || strcmp(r.employee_no, f->employee_no) != 0) {
+            snprintf(why, whylen, "no tiene la asistencia del folio %s de %s al evento %s (se borró, o es una copia "
+                     "anterior a ella)", f->folio, f->employee_no, f->event_id);
+            return 1;
+        }
+        return 0;
+    }
+    cert_doc *d = calloc(1, sizeof *d);
+    if (!d) {
+        snprintf(why, whylen, "memoria insuficiente");
+        return -1;
+    }
+    int rc = person_list(s, f->employee_no, f->year, d);
+    if (rc != 0)
+        snprintf(why, whylen, "%s", d->oom ? "memoria insuficiente" : "no se pudo leer la asistencia");
+    else if (d->nitems != f->count || d->total_minutes != f->total_minutes || strcmp(d->list_sha, f->list_sha256) != 0) {
+        snprintf(why, whylen, "sus actividades de %d no son las de la constancia (hoy %d, firmadas %d)", f->year,
+                 d->nitems, f->count);
+        rc = 1;
+    }
+    free(d->items);
+    free(d);
+    return rc;
+}
+
 int export_certificate_person(store *s, const config *c, const char *db_path, const char *employee_no, int year,
                               const char *path, int64_t now, char *err, size_t errlen)
 {
@@ -736,7 +792,7 @@ int export_certificate_person(store *s, const config *c, const char *db_path, co
     util_strlcpy(x->area, per.area, sizeof x->area);
     if (store_unit_get(s, per.unit, &d->person_unit) != STORE_OK)
         memset(&d->person_unit, 0, sizeof d->person_unit);
-    if (store_person_events_each(s, per.employee_no, year, collect_item, d) != STORE_OK || d->oom) {
+    if (person_list(s, per.employee_no, year, d) != 0) {
         snprintf(err, errlen, d->oom ? "memoria insuficiente" : "no se pudo leer la asistencia: %s", store_errmsg(s));
         goto out;
     }
@@ -744,19 +800,9 @@ int export_certificate_person(store *s, const config *c, const char *db_path, co
         snprintf(err, errlen, "%s no tiene actividades registradas en %d", x->name, year);
         goto out;
     }
-    /* The list's hash, then the signed record. */
-    crypto_hash_sha256_state h;
+    /* The signed record, with the list's hash. */
     unsigned char sha[32];
-    crypto_hash_sha256_init(&h);
-    crypto_hash_sha256_update(&h, (const unsigned char *)"CKC1-LIST\n", 10);
-    for (int i = 0; i < d->nitems; i++) {
-        char line[600];
-        int n = snprintf(line, sizeof line, "%s|%.10s|%d|%s\n", d->items[i].folio, d->items[i].e.start,
-                         d->items[i].minutes, d->items[i].e.title);
-        crypto_hash_sha256_update(&h, (const unsigned char *)line, n > 0 && (size_t)n < sizeof line ? (size_t)n : 0);
-    }
-    crypto_hash_sha256_final(&h, sha);
-    sodium_bin2hex(d->list_sha, sizeof d->list_sha, sha, 32);
+    sodium_hex2bin(sha, sizeof sha, d->list_sha, 64, NULL, NULL, NULL);
     rec rr = {{0}, 0, 0};
     cert_header(&rr, 2, store_kiosk_id(s), x);
     put16(&rr, (unsigned)year);
