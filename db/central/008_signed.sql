@@ -30,15 +30,20 @@ LANGUAGE plpgsql STABLE SET search_path = ck, pg_temp AS $f$
 DECLARE
   att text := 'ck.attendance';
   plg text := 'ck.pledge';
-  keep constant text := '(SELECT * FROM ck.%s r WHERE NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($7) '
-                        's(epoch_no bigint, after_seq bigint) WHERE s.epoch_no = r.epoch_no AND r.seq > s.after_seq))';
+  -- (the list is read once, in the CTE unsigned below: an anti-join by
+  -- epoch, not a scan of the list for every record)
+  keep constant text := '(SELECT * FROM ck.%s r WHERE NOT EXISTS (SELECT 1 FROM unsigned s '
+                        'WHERE s.epoch_no = r.epoch_no AND r.seq > s.after_seq))';
 BEGIN
   IF jsonb_typeof(p_unsigned) = 'array' AND jsonb_array_length(p_unsigned) > 0 THEN
     att := format(keep, 'attendance');
     plg := format(keep, 'pledge');
   END IF;
   RETURN QUERY EXECUTE format($q$
-WITH inst AS (
+WITH unsigned AS MATERIALIZED (
+  SELECT * FROM jsonb_to_recordset(CASE WHEN jsonb_typeof($7) = 'array' THEN $7 ELSE '[]' END)
+           AS s(epoch_no bigint, after_seq bigint)
+), inst AS (
   SELECT i.id, coalesce($3, i.topics) AS topics,
          coalesce($4, i.goal_trained) AS goal_trained,
          coalesce($5, i.goal_units) AS goal_units,
