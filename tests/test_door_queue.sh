@@ -335,27 +335,37 @@ expect-line 4005"
 # four people shown and sent back with "No, volver", then the next read
 # waits instead of showing a name (the session-5 red team's walk through
 # sequential numbers).
-mkdir sig && cd sig || fail "mkdir sig"
-"$B" --db k.db init --institution "Institución de Prueba" --unit SCLC >/dev/null
-roster > r.csv
-"$B" --db k.db roster import r.csv >/dev/null
-ES=$("$B" --db k.db event add --title "Taller con firma" --kind taller --topics etica --unit SCLC --start "$(today) 10:00")
-"$B" --db k.db event open "$ES" >/dev/null
-script=""
-for n in 3001 3002 3003 3004; do
-    script+="badge $n
-expect confirm
-expect-text $(name $n)
+# new_kiosk DIR [EVENT-OPTION]: a fresh kiosk in DIR (the slow-down is per
+# kiosk run) with the roster and one open event of today (its id in $EV).
+new_kiosk() {
+    mkdir "$1" && cd "$1" || fail "mkdir $1"
+    "$B" --db k.db init --institution "Institución de Prueba" --unit SCLC >/dev/null
+    roster > r.csv
+    "$B" --db k.db roster import r.csv >/dev/null
+    EV=$("$B" --db k.db event add --title "Taller $1" --kind taller --topics etica --unit SCLC --start "$(today) 10:00" ${2:-})
+    "$B" --db k.db event open "$EV" >/dev/null
+}
+# walk STEPS: badge reads of 3001..3004, each followed by STEPS (@ is the
+# number), then 3005's read waits and shows no name.
+walk() {
+    local n w=""
+    for n in 3001 3002 3003 3004; do
+        w+="badge $n
+${1//@/$n}
+"
+    done
+    printf '%s' "${w}badge 3005
+wait 30
+expect-no-text $(name 3005)
+expect-text Por seguridad"
+}
+new_kiosk sig
+script=$(walk "expect confirm
+expect-text Persona@ Apellido@ Ruiz
 tap No, volver
 expect identify
 tap Volver
-expect home
-"
-done
-script+="badge 3005
-wait 20
-expect-no-text $(name 3005)
-expect-text Por seguridad"
+expect home")
 run enumerate_badges "$script"
 cd .. || fail "cd .."
 echo "ok - sequential badge reads sent back: the fifth waits, no name shown"
@@ -364,25 +374,12 @@ echo "ok - sequential badge reads sent back: the fifth waits, no name shown"
 # then the next read waits and shows no name (the session-6 red team read
 # 12 names in 23 s this way). A person's own second read just after
 # registering is not one: the queue does not slow down for it.
-mkdir already && cd already || fail "mkdir already"
-"$B" --db k.db init --institution "Institución de Prueba" --unit SCLC >/dev/null
-roster > r.csv
-"$B" --db k.db roster import r.csv >/dev/null
-EA=$("$B" --db k.db event add --title "Taller ya" --kind taller --topics etica --unit SCLC --start "$(today) 10:00" --no-signature)
-"$B" --db k.db event open "$EA" >/dev/null
+new_kiosk already --no-signature
+EA=$EV
 for n in 3001 3002 3003 3004 3005; do "$B" --db k.db checkin "$EA" "$n" >/dev/null; done
-script=""
-for n in 3001 3002 3003 3004; do
-    script+="badge $n
-wait 30
+script=$(walk "wait 30
 expect already
-expect-text $(name $n)
-"
-done
-script+="badge 3005
-wait 30
-expect-no-text $(name 3005)
-expect-text Por seguridad"
+expect-text Persona@ Apellido@ Ruiz")
 run enumerate_registered "$script"
 script=""
 for i in 1 2 3 4 5 6; do
